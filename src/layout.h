@@ -1,0 +1,105 @@
+/* layout.h - typeset an essay into justified lines and pages.
+ * Plain C11, no SDL: text is measured through layout_metrics, so tests can
+ * put a fixed-width fake behind it and the reader puts FreeType behind it.
+ *
+ * All lengths are in 1/64 pixel (26.6 fixed point, as FreeType uses). */
+#ifndef LECTERN_LAYOUT_H
+#define LECTERN_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "essay.h"
+#include "util.h"
+
+#define LAYOUT_VERSION 1
+
+/* Font roles. The metrics provider maps each to a face and a size. */
+enum layout_font {
+    LAYOUT_BODY = 0,    /* body text */
+    LAYOUT_ITALIC = 1,  /* block quotes */
+    LAYOUT_BOLD = 2,    /* headings are BOLD at heading sizes, see below */
+    LAYOUT_H1 = 3,      /* heading level 1 (bold, larger) */
+    LAYOUT_H2 = 4,      /* heading levels 2..6 (bold, a little larger) */
+    LAYOUT_SMALL = 5,   /* page furniture: title, page numbers */
+    LAYOUT_NFONTS = 6
+};
+
+/* What layout needs to know about fonts. All callbacks must be pure and
+ * cheap; layout calls them a lot. ctx is passed through untouched. */
+typedef struct layout_metrics {
+    void *ctx;
+    /* Advance width of code point cp in font f. */
+    int32_t (*advance)(void *ctx, int f, uint32_t cp);
+    /* Kerning adjustment between two adjacent code points (usually <= 0). */
+    int32_t (*kern)(void *ctx, int f, uint32_t left, uint32_t right);
+    /* Distance between baselines, and the ascent (top of line to baseline). */
+    int32_t (*line_height)(void *ctx, int f);
+    int32_t (*ascent)(void *ctx, int f);
+} layout_metrics;
+
+/* Page geometry and typographic settings. */
+typedef struct layout_params {
+    int32_t width, height; /* text area, 26.6 (margins already taken off) */
+    int32_t para_space;    /* extra space between paragraphs, 26.6 */
+    int32_t indent;        /* block quote / list indent, 26.6 */
+    int justify;           /* 1 = justified (default), 0 = ragged right */
+} layout_params;
+
+enum layout_line_flags {
+    LAYOUT_LINE_HYPHEN = 1,   /* broken at a soft hyphen/after hyphen: draw a '-' at the end (soft only) */
+    LAYOUT_LINE_LAST = 2,     /* last line of its block: set ragged */
+    LAYOUT_LINE_CENTER = 4,   /* separators */
+    LAYOUT_LINE_LABEL = 8     /* first line of a list item: draw the label hanging left of x */
+};
+
+/* One typeset line: a byte range of the essay's text, where it goes and how
+ * much each space is stretched (or shrunk, if negative). */
+typedef struct layout_line {
+    uint32_t block;        /* index into essay.blocks */
+    uint32_t start, end;   /* byte range [start, end) in essay.text, spaces at the ends excluded */
+    int32_t x, y;          /* left edge and baseline within the page's text area, 26.6 */
+    int32_t width;         /* natural width of the content, 26.6 */
+    int32_t space_extra;   /* added to each inter-word space on this line, 26.6 */
+    uint8_t font;          /* enum layout_font */
+    uint8_t flags;         /* enum layout_line_flags */
+} layout_line;
+
+typedef struct layout_page {
+    uint32_t first_line, nlines; /* range in layout_result.lines */
+    uint32_t text_start;         /* byte offset of the page's first character */
+} layout_page;
+
+/* The typeset essay. Owned by the caller; free with layout_free. */
+typedef struct layout_result {
+    layout_line *lines;
+    size_t nlines;
+    layout_page *pages;
+    size_t npages;
+    /* quality, for --layout-stats and tests */
+    double max_stretch;     /* largest inter-word space / normal space, over justified lines */
+    size_t over_1_5;        /* justified lines with spaces stretched beyond 1.5x */
+    size_t hyphenated;      /* lines ending at a (soft) hyphen */
+} layout_result;
+
+/* Typeset `es` with metrics `m` and params `p` into *out. Returns 0, or -1
+ * with a message (out of memory, or a page too small for one line). */
+int layout_essay(const essay *es, const layout_metrics *m, const layout_params *p,
+                 layout_result *out, lerr *e);
+
+void layout_free(layout_result *r);
+
+/* Walk the glyphs of one line exactly as layout measured them, so that the
+ * renderer draws what layout counted: calls fn for every visible code point
+ * (soft hyphens skipped, the end hyphen and list label included) with its
+ * pen position (x at the glyph's origin, baseline y, both 26.6, relative to
+ * the text area). Spaces are not reported. */
+void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_metrics *m,
+                        void (*fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y),
+                        void *ctx);
+
+/* The page that holds byte offset `pos` of the text (for keeping the reader's
+ * sentence on screen after a size change). */
+size_t layout_page_of(const layout_result *r, uint32_t pos);
+
+#endif
