@@ -45,8 +45,8 @@ LDFLAGS  += $(SANFLAGS)
 pc = $(shell $(PKG_CONFIG) $(1) $(2))
 CORE_LIBS := $(call pc,--libs,liblz4 libxxhash)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig) -lhyphen
-SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih)
-INCS      := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash freetype2 fontconfig sdl2 SDL2_ttf SDL2_image inih)
+SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
+INCS      := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash freetype2 fontconfig sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 ALL_LIBS  := $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 # ---- sources: the core is every src/*.c that is not SDL code ---------------
@@ -98,6 +98,10 @@ $(B)/tests/replay_%: $(call obj,tests/fuzz/%.c tests/fuzz/replay.c) $(SDL_A) $(T
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
+$(B)/bench/%: $(call obj,tests/bench/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
 deps:
 	@tools/deps.sh
 
@@ -126,7 +130,8 @@ test-arm64:
 	@$(MAKE) --no-print-directory ARCH=arm64 $(patsubst $(B)/%,build/arm64/%,$(TESTS)) build/arm64/default.lpk
 	@B=build/arm64 RUNNER=qemu-aarch64-static UNIT_ONLY=1 tests/run.sh
 
-bench: deps all
+BENCHES := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/*.c))
+bench: deps all $(BENCHES)
 	@B=$(B) tests/bench/run.sh
 
 install: all

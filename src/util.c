@@ -18,7 +18,14 @@ void lerr_prefix(lerr *e, const char *prefix)
 {
     if (!e) return;
     char tmp[sizeof e->msg];
-    snprintf(tmp, sizeof tmp, "%s: %s", prefix, e->msg);
+    size_t n = strlen(prefix);
+    if (n > sizeof tmp - 3) n = sizeof tmp - 3;
+    memcpy(tmp, prefix, n);
+    memcpy(tmp + n, ": ", 2);
+    size_t m = strnlen(e->msg, sizeof e->msg - 1);
+    if (m > sizeof tmp - 1 - n - 2) m = sizeof tmp - 1 - n - 2;
+    memcpy(tmp + n + 2, e->msg, m);
+    tmp[n + 2 + m] = 0;
     memcpy(e->msg, tmp, sizeof tmp);
 }
 

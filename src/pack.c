@@ -1,0 +1,456 @@
+/* pack.c - read lectern packs. See pack.h and pack_format.md.
+ *
+ * Trust nothing: the header checksum is checked before any header field is
+ * used, the directory checksum before any entry is decoded, and every entry
+ * field against the file's real size. After pack_open succeeds, every
+ * pack_entry in p->entries is known to point inside the file, so later
+ * reads only have to check content checksums. */
+#include "pack.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lz4.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+enum { CHECK_UNKNOWN = 0, CHECK_GOOD = 1, CHECK_BAD = 2 };
+
+struct pack {
+    const uint8_t *base;  /* the whole file */
+    size_t size;
+    int mapped;           /* 1: base is our mmap, unmap at close */
+    pack_entry *entries;
+    size_t count;
+    size_t *essay_index;  /* essay number - 1 -> entry index */
+    size_t essays;
+    uint8_t *checked;     /* per entry: CHECK_* for its block's stored checksum */
+    /* one-slot cache of the last decoded cluster block */
+    uint8_t *cache;
+    uint64_t cache_offset;
+    uint32_t cache_size;
+    int cache_valid;
+    int cache_result;     /* what LZ4_decompress_safe returned for it */
+};
+
+static const char *kind_name(uint8_t kind) { return kind == PACK_ESSAY ? "essay" : "font"; }
+
+/* Fill an entry's string field from (offset, length) at p, or fail. */
+static int load_string(const uint8_t *f, const uint8_t *strings, uint32_t strings_size,
+                       const char **s, uint16_t *len, size_t i, const char *what,
+                       uint64_t field_at, lerr *e)
+{
+    uint32_t off = le32(f), n = le32(f + 4);
+    if (n > PACK_MAX_STRING || off > strings_size || n > strings_size - off) {
+        lerr_set(e, "directory entry %zu: %s (offset %u, length %u) lies outside the string table "
+                 "(%u bytes) [byte %llu]", i, what, off, n, strings_size, (unsigned long long)field_at);
+        return -1;
+    }
+    size_t bad;
+    if (!utf8_valid(strings + off, n, &bad)) {
+        lerr_set(e, "directory entry %zu: %s is not valid UTF-8 at its byte %zu [byte %llu]", i, what, bad,
+                 (unsigned long long)field_at);
+        return -1;
+    }
+    *s = (const char *)(strings + off);
+    *len = (uint16_t)n;
+    return 0;
+}
+
+static int parse_header(pack *p, lerr *e, uint64_t *dir_off, uint32_t *dir_size, uint32_t *count)
+{
+    const uint8_t *h = p->base;
+    if (p->size < PACK_HEADER_SIZE) {
+        lerr_set(e, "too short for a pack: %zu bytes, the header alone is %d", p->size, PACK_HEADER_SIZE);
+        return PACK_EDAMAGED;
+    }
+    if (memcmp(h, PACK_MAGIC, 8) != 0) {
+        lerr_set(e, "not a lectern pack (bad magic at byte 0)");
+        return PACK_EDAMAGED;
+    }
+    if (XXH3_64bits(h, 56) != le64(h + 56)) {
+        lerr_set(e, "header is damaged (header checksum mismatch, bytes 0-63)");
+        return PACK_EDAMAGED;
+    }
+    if (le16(h + 8) != PACK_VERSION_MAJOR) {
+        lerr_set(e, "pack format version %u.%u; this build reads version %d.x", le16(h + 8), le16(h + 10),
+                 PACK_VERSION_MAJOR);
+        return PACK_EDAMAGED;
+    }
+    if (le32(h + 12) != PACK_HEADER_SIZE) {
+        lerr_set(e, "header: header_size is %u, must be %d [byte 12]", le32(h + 12), PACK_HEADER_SIZE);
+        return PACK_EDAMAGED;
+    }
+    uint64_t fsize = le64(h + 16);
+    if (fsize != p->size) {
+        lerr_set(e, "file is %zu bytes but its header says %llu: %s [byte 16]", p->size,
+                 (unsigned long long)fsize, fsize > p->size ? "truncated" : "junk appended");
+        return PACK_EDAMAGED;
+    }
+    *dir_off = le64(h + 24);
+    *dir_size = le32(h + 32);
+    *count = le32(h + 36);
+    if (*dir_off < PACK_HEADER_SIZE || *dir_off > p->size || p->size - *dir_off != *dir_size) {
+        lerr_set(e, "header: directory (offset %llu, %u bytes) does not end the %zu-byte file [byte 24]",
+                 (unsigned long long)*dir_off, *dir_size, p->size);
+        return PACK_EDAMAGED;
+    }
+    if (*count > PACK_MAX_ENTRIES || (uint64_t)*count * PACK_ENTRY_SIZE > *dir_size) {
+        lerr_set(e, "header: %u entries do not fit a %u-byte directory [byte 36]", *count, *dir_size);
+        return PACK_EDAMAGED;
+    }
+    if (le64(h + 48) != 0) {
+        lerr_set(e, "header: reserved field is not zero [byte 48]");
+        return PACK_EDAMAGED;
+    }
+    if (XXH3_64bits(h + *dir_off, *dir_size) != le64(h + 40)) {
+        lerr_set(e, "directory is damaged (checksum mismatch over bytes %llu-%zu)",
+                 (unsigned long long)*dir_off, p->size - 1);
+        return PACK_EDAMAGED;
+    }
+    return PACK_OK;
+}
+
+static int parse_entry(pack *p, size_t i, uint64_t dir_off, uint32_t dir_size, uint32_t count,
+                       pack_entry *en, lerr *e)
+{
+    uint64_t at = dir_off + (uint64_t)i * PACK_ENTRY_SIZE;
+    const uint8_t *f = p->base + at;
+    const uint8_t *strings = p->base + dir_off + (uint64_t)count * PACK_ENTRY_SIZE;
+    uint32_t strings_size = dir_size - count * PACK_ENTRY_SIZE;
+
+    memset(en, 0, sizeof *en);
+    en->kind = f[0];
+    en->codec = f[1];
+    en->flags = le16(f + 2);
+    en->words = le32(f + 4);
+    en->block_offset = le64(f + 8);
+    en->block_stored = le32(f + 16);
+    en->block_size = le32(f + 20);
+    en->offset = le32(f + 24);
+    en->size = le32(f + 28);
+    en->block_xxh3 = le64(f + 32);
+    en->data_xxh3 = le64(f + 40);
+#define BAD(field_off, ...)                                                            \
+    do {                                                                               \
+        lerr_set(e, __VA_ARGS__);                                                      \
+        char where_[96];                                                               \
+        snprintf(where_, sizeof where_, "directory entry %zu [byte %llu]", i,         \
+                 (unsigned long long)(at + (field_off)));                              \
+        lerr_prefix(e, where_);                                                        \
+        return PACK_EDAMAGED;                                                          \
+    } while (0)
+    if (en->kind != PACK_ESSAY && en->kind != PACK_FONT) BAD(0, "unknown kind %u", en->kind);
+    if (en->codec != PACK_RAW && en->codec != PACK_LZ4) BAD(1, "unknown codec %u", en->codec);
+    if (en->kind == PACK_ESSAY ? en->flags != 0 : (en->flags & ~0xff07u) != 0) BAD(2, "unknown flags 0x%x", en->flags);
+    if (en->kind == PACK_FONT && en->words != 0) BAD(4, "font with a word count");
+    if (en->block_offset < PACK_HEADER_SIZE || en->block_offset > dir_off ||
+        en->block_stored == 0 || en->block_stored > dir_off - en->block_offset)
+        BAD(8, "%s block (offset %llu, %u bytes) lies outside the data area (bytes %d-%llu)", kind_name(en->kind),
+            (unsigned long long)en->block_offset, en->block_stored, PACK_HEADER_SIZE,
+            (unsigned long long)dir_off - 1);
+    if (en->block_size == 0 || en->block_size > PACK_MAX_BLOCK) BAD(20, "block size %u out of range", en->block_size);
+    if (en->codec == PACK_RAW && en->block_size != en->block_stored)
+        BAD(20, "stored block of %u bytes claims to decode to %u", en->block_stored, en->block_size);
+    /* LZ4 cannot expand data by more than a factor of 255 or so; a larger
+     * claim is damage, and refusing it keeps a bad field from asking for a
+     * huge allocation. */
+    if (en->codec == PACK_LZ4 && (uint64_t)en->block_size > (uint64_t)en->block_stored * 255 + 64)
+        BAD(20, "block claims %u decoded bytes from %u stored: impossible for LZ4", en->block_size, en->block_stored);
+    if (en->offset > en->block_size || en->size > en->block_size - en->offset)
+        BAD(24, "entry (offset %u, %u bytes) lies outside its %u-byte block", en->offset, en->size, en->block_size);
+    if (le64(f + 72) != 0) BAD(72, "reserved field is not zero");
+#undef BAD
+    if (load_string(f + 48, strings, strings_size, &en->title, &en->title_len, i, "title", at + 48, e) ||
+        load_string(f + 56, strings, strings_size, &en->byline, &en->byline_len, i, "byline", at + 56, e) ||
+        load_string(f + 64, strings, strings_size, &en->lang, &en->lang_len, i, "language", at + 64, e))
+        return PACK_EDAMAGED;
+    if (en->title_len == 0) {
+        lerr_set(e, "directory entry %zu: empty title [byte %llu]", i, (unsigned long long)at + 48);
+        return PACK_EDAMAGED;
+    }
+    return PACK_OK;
+}
+
+static int open_checked(pack *p, lerr *e)
+{
+    uint64_t dir_off;
+    uint32_t dir_size, count;
+    int st = parse_header(p, e, &dir_off, &dir_size, &count);
+    if (st) return st;
+    p->count = count;
+    p->entries = calloc(count ? count : 1, sizeof *p->entries);
+    p->essay_index = calloc(count ? count : 1, sizeof *p->essay_index);
+    p->checked = calloc(count ? count : 1, 1);
+    if (!p->entries || !p->essay_index || !p->checked) {
+        lerr_set(e, "out of memory for %u directory entries", count);
+        return PACK_ENOMEM;
+    }
+    for (size_t i = 0; i < count; i++) {
+        st = parse_entry(p, i, dir_off, dir_size, count, &p->entries[i], e);
+        if (st) return st;
+        if (p->entries[i].kind == PACK_ESSAY) p->essay_index[p->essays++] = i;
+    }
+    return PACK_OK;
+}
+
+int pack_open_mem(pack **out, const void *buf, size_t size, lerr *e)
+{
+    *out = NULL;
+    pack *p = calloc(1, sizeof *p);
+    if (!p) {
+        lerr_set(e, "out of memory");
+        return PACK_ENOMEM;
+    }
+    p->base = buf;
+    p->size = size;
+    int st = open_checked(p, e);
+    if (st) {
+        pack_close(p);
+        return st;
+    }
+    *out = p;
+    return PACK_OK;
+}
+
+int pack_open(pack **out, const char *path, lerr *e)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        lerr_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return PACK_EIO;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        lerr_set(e, "%s: not a regular file", path);
+        close(fd);
+        return PACK_EIO;
+    }
+    size_t size = (size_t)sb.st_size;
+    void *map = NULL;
+    if (size > 0) {
+        map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) {
+            lerr_set(e, "%s: cannot map: %s", path, strerror(errno));
+            close(fd);
+            return PACK_EIO;
+        }
+    }
+    close(fd);
+    pack *p;
+    int st = pack_open_mem(&p, size ? map : "", size, e);
+    if (st) {
+        if (map) munmap(map, size);
+        lerr_prefix(e, path);
+        return st;
+    }
+    p->mapped = map != NULL;
+    *out = p;
+    return PACK_OK;
+}
+
+void pack_close(pack *p)
+{
+    if (!p) return;
+    if (p->mapped) munmap((void *)p->base, p->size);
+    free(p->entries);
+    free(p->essay_index);
+    free(p->checked);
+    free(p->cache);
+    free(p);
+}
+
+size_t pack_count(const pack *p) { return p->count; }
+size_t pack_essays(const pack *p) { return p->essays; }
+uint64_t pack_file_size(const pack *p) { return p->size; }
+
+const pack_entry *pack_entry_at(const pack *p, size_t i) { return i < p->count ? &p->entries[i] : NULL; }
+
+size_t pack_essay_index(const pack *p, size_t n)
+{
+    return n >= 1 && n <= p->essays ? p->essay_index[n - 1] : (size_t)-1;
+}
+
+/* Name an entry for messages: "essay 3 'Title'" or "font 'Charis SIL'". */
+static void entry_name(const pack *p, size_t i, char *buf, size_t n)
+{
+    const pack_entry *en = &p->entries[i];
+    if (en->kind == PACK_ESSAY) {
+        size_t num = 0;
+        for (size_t k = 0; k < p->essays; k++)
+            if (p->essay_index[k] == i) num = k + 1;
+        snprintf(buf, n, "essay %zu '%.*s'", num, (int)en->title_len, en->title);
+    } else {
+        snprintf(buf, n, "font '%.*s'", (int)en->title_len, en->title);
+    }
+}
+
+/* Check the stored checksum of entry i's block, once. */
+static int check_block(pack *p, size_t i, lerr *e)
+{
+    const pack_entry *en = &p->entries[i];
+    if (p->checked[i] == CHECK_UNKNOWN)
+        p->checked[i] = XXH3_64bits(p->base + en->block_offset, en->block_stored) == en->block_xxh3 ? CHECK_GOOD
+                                                                                                    : CHECK_BAD;
+    if (p->checked[i] == CHECK_BAD) {
+        lerr_set(e, "stored bytes %llu-%llu fail their checksum", (unsigned long long)en->block_offset,
+                 (unsigned long long)(en->block_offset + en->block_stored - 1));
+        return PACK_EDAMAGED;
+    }
+    return PACK_OK;
+}
+
+static int check_data(pack *p, size_t i, const uint8_t *data, lerr *e)
+{
+    const pack_entry *en = &p->entries[i];
+    if (XXH3_64bits(data, en->size) != en->data_xxh3) {
+        if (p->checked[i] == CHECK_BAD)
+            lerr_set(e, "stored bytes %llu-%llu fail their checksum, and its text cannot be recovered",
+                     (unsigned long long)en->block_offset,
+                     (unsigned long long)(en->block_offset + en->block_stored - 1));
+        else
+            lerr_set(e, "its decoded bytes fail their checksum");
+        return PACK_EDAMAGED;
+    }
+    return PACK_OK;
+}
+
+/* Make p->cache hold entry i's decoded block. A damaged block is decoded
+ * all the same (LZ4_decompress_safe never writes out of bounds, whatever the
+ * input): LZ4 output is sequential, so entries before the damage still come
+ * out right, and each entry's own checksum says whether it did. The status
+ * of the decode is kept with the cache. */
+static int decode_block(pack *p, size_t i, lerr *e)
+{
+    const pack_entry *en = &p->entries[i];
+    if (!p->cache_valid || p->cache_offset != en->block_offset || p->cache_size != en->block_size) {
+        p->cache_valid = 0;
+        free(p->cache);
+        /* zeroed, so that what a failed decode did not write is defined */
+        p->cache = calloc(en->block_size, 1);
+        if (!p->cache) {
+            lerr_set(e, "out of memory decoding %u bytes", en->block_size);
+            return PACK_ENOMEM;
+        }
+        p->cache_result = LZ4_decompress_safe((const char *)(p->base + en->block_offset), (char *)p->cache,
+                                              (int)en->block_stored, (int)en->block_size);
+        p->cache_offset = en->block_offset;
+        p->cache_size = en->block_size;
+        p->cache_valid = 1;
+    }
+    if (p->cache_result != (int)en->block_size) {
+        if (p->cache_result < 0)
+            lerr_set(e, "LZ4 data in bytes %llu-%llu is corrupt", (unsigned long long)en->block_offset,
+                     (unsigned long long)(en->block_offset + en->block_stored - 1));
+        else
+            lerr_set(e, "block at byte %llu decodes to %d bytes, directory says %u",
+                     (unsigned long long)en->block_offset, p->cache_result, en->block_size);
+        return PACK_EDAMAGED;
+    }
+    return PACK_OK;
+}
+
+int pack_read(pack *p, size_t i, uint8_t **data, size_t *size, lerr *e)
+{
+    *data = NULL;
+    *size = 0;
+    if (i >= p->count) {
+        lerr_set(e, "no entry %zu (the pack has %zu)", i, p->count);
+        return PACK_ERANGE;
+    }
+    const pack_entry *en = &p->entries[i];
+    lerr why;
+    int block_bad = check_block(p, i, &why) != PACK_OK;
+    const uint8_t *src;
+    if (en->codec == PACK_RAW) {
+        if (block_bad) goto damaged;
+        src = p->base + en->block_offset;
+    } else {
+        int st = decode_block(p, i, block_bad ? NULL : &why);
+        if (st == PACK_ENOMEM) {
+            lerr_set(e, "out of memory decoding %u bytes", en->block_size);
+            return st;
+        }
+        src = p->cache;
+    }
+    /* The entry's own checksum has the last word: a cluster whose stored
+     * bytes are damaged elsewhere still yields this entry intact. */
+    src += en->offset;
+    if (check_data(p, i, src, &why) != PACK_OK) goto damaged;
+    uint8_t *out = malloc(en->size ? en->size : 1);
+    if (!out) {
+        lerr_set(e, "out of memory for %u bytes", en->size);
+        return PACK_ENOMEM;
+    }
+    memcpy(out, src, en->size);
+    *data = out;
+    *size = en->size;
+    return PACK_OK;
+damaged:
+    if (e) {
+        char name[160];
+        entry_name(p, i, name, sizeof name);
+        lerr_set(e, "%s is damaged: %s", name, why.msg);
+    }
+    return PACK_EDAMAGED;
+}
+
+int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e)
+{
+    *data = NULL;
+    *size = 0;
+    if (i >= p->count) {
+        lerr_set(e, "no entry %zu (the pack has %zu)", i, p->count);
+        return PACK_ERANGE;
+    }
+    const pack_entry *en = &p->entries[i];
+    if (en->codec != PACK_RAW) {
+        lerr_set(e, "entry %zu is compressed; use pack_read", i);
+        return PACK_ERANGE;
+    }
+    lerr why;
+    const uint8_t *src = p->base + en->block_offset + en->offset;
+    if (check_block(p, i, &why) != PACK_OK || check_data(p, i, src, &why) != PACK_OK) {
+        if (e) {
+            char name[160];
+            entry_name(p, i, name, sizeof name);
+            lerr_set(e, "%s is damaged: %s", name, why.msg);
+        }
+        return PACK_EDAMAGED;
+    }
+    *data = src;
+    *size = en->size;
+    return PACK_OK;
+}
+
+size_t pack_verify(pack *p, void (*report)(void *ctx, size_t i, const char *msg), void *ctx)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < p->count; i++) {
+        lerr e;
+        uint8_t *d;
+        size_t n;
+        int st = pack_read(p, i, &d, &n, &e);
+        free(d);
+        if (st == PACK_OK && p->checked[i] == CHECK_BAD) {
+            /* recovered intact from a damaged cluster: still damage */
+            char name[160];
+            entry_name(p, i, name, sizeof name);
+            const pack_entry *en = &p->entries[i];
+            snprintf(e.msg, sizeof e.msg, "%s: its cluster (bytes %llu-%llu) is damaged; its own text is intact",
+                     name, (unsigned long long)en->block_offset,
+                     (unsigned long long)(en->block_offset + en->block_stored - 1));
+            st = PACK_EDAMAGED;
+        }
+        if (st != PACK_OK) {
+            bad++;
+            if (report) report(ctx, i, e.msg);
+        }
+    }
+    return bad;
+}

@@ -1,0 +1,73 @@
+/* bench_pack.c - time the pack reader. Not a test: prints figures only.
+ *
+ *   bench_pack decode PACK ROUNDS   decode every essay ROUNDS times; MB/s of text
+ *   bench_pack open PACK ROUNDS     open + list every title; median ms per round
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pack.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: bench_pack decode|open PACK ROUNDS\n");
+        return 2;
+    }
+    int rounds = atoi(argv[3]);
+    double *t = calloc((size_t)rounds, sizeof *t);
+    lerr e;
+    pack *p;
+    if (!strcmp(argv[1], "decode")) {
+        if (pack_open(&p, argv[2], &e)) { fprintf(stderr, "%s\n", e.msg); return 1; }
+        unsigned long long bytes = 0;
+        for (int r = 0; r < rounds; r++) {
+            double t0 = now();
+            bytes = 0;
+            for (size_t n = 1; n <= pack_essays(p); n++) {
+                uint8_t *d;
+                size_t size;
+                if (pack_read(p, pack_essay_index(p, n), &d, &size, &e)) { fprintf(stderr, "%s\n", e.msg); return 1; }
+                bytes += size;
+                free(d);
+            }
+            t[r] = now() - t0;
+        }
+        qsort(t, (size_t)rounds, sizeof *t, cmp);
+        printf("decode_bytes %llu\ndecode_best_s %.6f\ndecode_mb_s %.1f\n", bytes, t[0], bytes / t[0] / 1e6);
+        pack_close(p);
+    } else {
+        size_t titles = 0;
+        for (int r = 0; r < rounds; r++) {
+            double t0 = now();
+            if (pack_open(&p, argv[2], &e)) { fprintf(stderr, "%s\n", e.msg); return 1; }
+            titles = 0;
+            for (size_t n = 1; n <= pack_essays(p); n++) {
+                const pack_entry *en = pack_entry_at(p, pack_essay_index(p, n));
+                titles += en->title_len + en->words;
+            }
+            pack_close(p);
+            t[r] = now() - t0;
+        }
+        qsort(t, (size_t)rounds, sizeof *t, cmp);
+        printf("open_list_median_ms %.3f\nopen_list_best_ms %.3f\n(checksum %zu)\n", t[rounds / 2] * 1e3,
+               t[0] * 1e3, titles);
+    }
+    free(t);
+    return 0;
+}

@@ -1,0 +1,96 @@
+#!/bin/bash
+# `make bench`: lectern against peers, side by side in one run, as ratios.
+# Figures vary with the machine's load; each is the best (or median) of
+# several rounds. Nothing here passes or fails.
+set -eu
+B=${B:-build/host}
+W=$(mktemp -d /tmp/lectern-bench-XXXXXX)
+trap 'rm -rf "$W"' EXIT
+PACKER=$B/lectern-pack
+now() { date +%s.%N; }
+best_of() { # N command... -> best wall seconds
+  local n=$1; shift; local best=
+  for _ in $(seq "$n"); do
+    local t0 t1; t0=$(now); "$@" > /dev/null; t1=$(now)
+    best=$(echo "$t1 - $t0" | bc -l | awk -v b="$best" '{ if (b == "" || $1 < b) print $1; else print b }')
+  done
+  echo "$best"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+echo "# lectern benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m)"
+echo
+
+# ---- 1. pack size: essays in the pack vs lz4 -12 of the same essays --------
+cat assets/essays/* > "$W/all.txt"
+lz4 -12 -q -c "$W/all.txt" > "$W/all.lz4"
+raw=$(stat -c %s "$W/all.txt")
+peer=$(stat -c %s "$W/all.lz4")
+ours=$("$PACKER" info "$B/default.lpk" | awk -F': ' '$1 == "essays_stored_bytes" { print $2 }')
+"$PACKER" build --no-fonts --cluster-size 0 -o "$W/solo.lpk" assets/essays
+solo=$("$PACKER" info "$W/solo.lpk" | awk -F': ' '$1 == "essays_stored_bytes" { print $2 }')
+echo "## Pack size (the five default essays, $raw bytes of text; fonts excluded)"
+echo "| | bytes | vs lz4 -12 |"
+echo "|---|---:|---:|"
+echo "| lz4 -12 of the essays concatenated | $peer | 1.00x |"
+echo "| lectern pack, clustered (default) | $ours | $(ratio "$ours" "$peer")x |"
+echo "| lectern pack, one block per essay | $solo | $(ratio "$solo" "$peer")x |"
+echo
+
+# ---- 2. decoding every essay vs lz4 -d of the same data -------------------
+mkdir -p "$W/big"
+for i in $(seq -w 1 200); do
+  for f in assets/essays/*; do cp "$f" "$W/big/${i}_$(basename "$f")"; done
+done
+cat "$W"/big/* > "$W/big.txt"
+lz4 -12 -q -c "$W/big.txt" > "$W/big.lz4"
+"$PACKER" build --no-fonts -o "$W/big.lpk" "$W/big"
+bytes=$(stat -c %s "$W/big.txt")
+t_lz4=$(best_of 7 lz4 -d -q -c "$W/big.lz4")
+lz4_mb=$(awk -v b="$bytes" -v t="$t_lz4" 'BEGIN { printf "%.0f", b / t / 1e6 }')
+ours_mb=$("$B/bench/bench_pack" decode "$W/big.lpk" 7 | awk '$1 == "decode_mb_s" { printf "%.0f", $2 }')
+ours_inproc=$("$B/bench/bench_pack" decode "$W/big.lpk" 7 | awk '$1 == "decode_best_s" { print $2 }')
+echo "## Decoding every essay ($(ls "$W/big" | wc -l) essays, $bytes bytes of text)"
+echo "| | MB/s | vs lz4 -d |"
+echo "|---|---:|---:|"
+echo "| lz4 -d (CLI, whole file, best of 7) | $lz4_mb | 1.00x |"
+echo "| lectern pack_read of every essay, checksums on (best of 7) | $ours_mb | $(ratio "$ours_mb" "$lz4_mb")x |"
+echo
+
+# ---- 3. open + list on a 10,000-essay pack ---------------------------------
+gen() { # dir count bytes-per-essay
+  mkdir -p "$1"
+  python3 - "$1" "$2" "$3" <<'PY'
+import os, sys
+d, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+src = " ".join(open(os.path.join("assets/essays", f), encoding="utf-8").read().split()
+               for f in sorted(os.listdir("assets/essays")))
+for i in range(n):
+    start = (i * 7919) % max(1, len(src) - size)
+    body = src[start:start + size].strip()
+    with open(os.path.join(d, "%05d.txt" % i), "w", encoding="utf-8") as f:
+        f.write("Essay number %d\n%s\n" % (i + 1, body))
+PY
+}
+gen "$W/k10" 10000 5000
+gen "$W/k10s" 10000 200
+"$PACKER" build --no-fonts -o "$W/k10.lpk" "$W/k10"
+"$PACKER" build --no-fonts -o "$W/k10s.lpk" "$W/k10s"
+big_sz=$(stat -c %s "$W/k10.lpk"); small_sz=$(stat -c %s "$W/k10s.lpk")
+big_text=$("$PACKER" info "$W/k10.lpk" | awk -F': ' '$1 == "essays_text_bytes" { print $2 }')
+small_text=$("$PACKER" info "$W/k10s.lpk" | awk -F': ' '$1 == "essays_text_bytes" { print $2 }')
+t_big=$("$B/bench/bench_pack" open "$W/k10.lpk" 51 | awk '$1 == "open_list_median_ms" { print $2 }')
+t_small=$("$B/bench/bench_pack" open "$W/k10s.lpk" 51 | awk '$1 == "open_list_median_ms" { print $2 }')
+t_cli=$(best_of 5 "$PACKER" list "$W/k10.lpk")
+echo "## open + list, 10,000 essays (goal: <= 10 ms, flat in content size)"
+echo "| pack | text bytes | file bytes | open+list, median of 51 |"
+echo "|---|---:|---:|---:|"
+echo "| 10,000 essays of ~5 KB | $big_text | $big_sz | $t_big ms |"
+echo "| 10,000 essays of ~200 B | $small_text | $small_sz | $t_small ms |"
+echo "| \`lectern-pack list\` process, 5 KB essays (best of 5, incl. exec and printing) | | | $(awk -v t="$t_cli" 'BEGIN { printf "%.1f", t * 1e3 }') ms |"
+echo
+
+# ---- 4. the reader (added by tests/bench/reader.sh when the reader is built)
+if [ -x "$B/lectern" ] && [ -f tests/bench/reader.sh ]; then
+  B=$B W=$W bash tests/bench/reader.sh
+fi

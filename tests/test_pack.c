@@ -1,0 +1,498 @@
+/* test_pack.c - the pack writer and reader against each other, and the
+ * reader against damage: every truncation length, bit flips over header,
+ * directory, essays and fonts, and the default pack that `make` built. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "pack.h"
+#include "pack_write.h"
+#include "t.h"
+
+/* A deterministic pseudo-random generator, so failures reproduce. */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* Essay-like text of n bytes, different per seed. */
+static uint8_t *make_text(size_t n, unsigned seed)
+{
+    static const char *words[] = {"the", "reader", "lectern", "kiosk", "page", "turns", "quietly", "and",
+                                  "museum", "visitors", "read", "essays", "on", "a", "small", "screen"};
+    uint8_t *s = malloc(n + 16);
+    size_t i = 0;
+    uint64_t r = seed * 2654435761u + 1;
+    while (i < n) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        const char *w = words[(r >> 33) % 16];
+        size_t k = strlen(w);
+        memcpy(s + i, w, k);
+        i += k;
+        s[i++] = (r >> 40) % 9 == 0 ? '\n' : ' ';
+    }
+    s[n - 1] = '\n';
+    return s;
+}
+
+typedef struct fixture {
+    pack_item items[8];
+    uint8_t *texts[8];
+    size_t n;
+} fixture;
+
+/* Four essays and two fake "fonts" (the pack does not parse fonts). */
+static void fixture_init(fixture *f)
+{
+    static const char *titles[] = {"First essay", "Second", "Third, longer", "Fourth", "Charis SIL Regular",
+                                   "Charis SIL Bold"};
+    size_t sizes[] = {3000, 5000, 40000, 1200, 20000, 9000};
+    memset(f, 0, sizeof *f);
+    for (size_t i = 0; i < 6; i++) {
+        f->texts[i] = make_text(sizes[i], (unsigned)i + 1);
+        f->items[i] = (pack_item){i < 4 ? PACK_ESSAY : PACK_FONT, i == 5 ? PACK_FONT_BOLD : 0,
+                                  i < 4 ? (uint32_t)(sizes[i] / 6) : 0, f->texts[i], sizes[i], titles[i],
+                                  i == 1 ? "By Someone" : "", i < 4 ? "en-US" : ""};
+    }
+    f->n = 6;
+}
+
+static void fixture_free(fixture *f)
+{
+    for (size_t i = 0; i < f->n; i++) free(f->texts[i]);
+}
+
+static uint8_t *build(const fixture *f, uint32_t cluster, size_t *size)
+{
+    pack_write_opts o = {cluster, NULL, NULL};
+    uint8_t *img = NULL;
+    lerr e;
+    if (pack_build(f->items, f->n, &o, &img, size, &e)) {
+        fprintf(stderr, "  pack_build: %s\n", e.msg);
+        return NULL;
+    }
+    return img;
+}
+
+TEST(round_trip)
+{
+    fixture f;
+    fixture_init(&f);
+    uint32_t clusters[] = {0, 4096, PACK_CLUSTER_DEFAULT};
+    for (size_t c = 0; c < 3; c++) {
+        size_t size;
+        uint8_t *img = build(&f, clusters[c], &size);
+        CHECK(img != NULL);
+        if (!img) continue;
+        pack *p;
+        lerr e;
+        CHECKF(pack_open_mem(&p, img, size, &e) == PACK_OK, "%s", e.msg);
+        CHECK(pack_count(p) == 6);
+        CHECK(pack_essays(p) == 4);
+        for (size_t n = 1; n <= 4; n++) {
+            size_t i = pack_essay_index(p, n);
+            CHECK(i == n - 1);
+            const pack_entry *en = pack_entry_at(p, i);
+            CHECK(en->kind == PACK_ESSAY && en->words == f.items[i].words);
+            CHECK(en->title_len == strlen(f.items[i].title) && !memcmp(en->title, f.items[i].title, en->title_len));
+            uint8_t *d;
+            size_t n2;
+            CHECKF(pack_read(p, i, &d, &n2, &e) == PACK_OK, "%s", e.msg);
+            CHECK(n2 == f.items[i].size && !memcmp(d, f.items[i].data, n2));
+            free(d);
+        }
+        CHECK(pack_essay_index(p, 0) == (size_t)-1 && pack_essay_index(p, 5) == (size_t)-1);
+        const uint8_t *v;
+        size_t vn;
+        CHECK(pack_view(p, 5, &v, &vn, &e) == PACK_OK && vn == 9000 && !memcmp(v, f.texts[5], vn));
+        CHECK(pack_entry_at(p, 5)->flags == PACK_FONT_BOLD);
+        CHECK(pack_view(p, 0, &v, &vn, &e) == PACK_ERANGE);
+        CHECK(pack_verify(p, NULL, NULL) == 0);
+        pack_close(p);
+        free(img);
+    }
+    fixture_free(&f);
+}
+
+TEST(clusters_share_blocks)
+{
+    fixture f;
+    fixture_init(&f);
+    size_t s0, s1;
+    uint8_t *a = build(&f, 0, &s0), *b = build(&f, 10000, &s1);
+    pack *pa, *pb;
+    CHECK(pack_open_mem(&pa, a, s0, NULL) == 0 && pack_open_mem(&pb, b, s1, NULL) == 0);
+    /* no clusters: four essay blocks; 10,000-byte clusters: essays 1 and 2
+     * (3000 + 5000 bytes) share one, essay 3 (40,000) is alone, and essay 4
+     * (1200) does not join it */
+    CHECK(pack_entry_at(pa, 0)->block_offset != pack_entry_at(pa, 1)->block_offset);
+    CHECK(pack_entry_at(pb, 0)->block_offset == pack_entry_at(pb, 1)->block_offset);
+    CHECK(pack_entry_at(pb, 1)->offset == 3000);
+    CHECK(pack_entry_at(pb, 2)->block_offset != pack_entry_at(pb, 1)->block_offset);
+    CHECK(pack_entry_at(pb, 2)->offset == 0 && pack_entry_at(pb, 2)->size == pack_entry_at(pb, 2)->block_size);
+    CHECK(pack_entry_at(pb, 3)->block_offset != pack_entry_at(pb, 2)->block_offset);
+    /* sharing a window makes the essays smaller */
+    CHECKF(s1 < s0, "clustered %zu vs %zu", s1, s0);
+    pack_close(pa);
+    pack_close(pb);
+    free(a);
+    free(b);
+    fixture_free(&f);
+}
+
+TEST(deterministic)
+{
+    fixture f;
+    fixture_init(&f);
+    size_t s0, s1;
+    uint8_t *a = build(&f, PACK_CLUSTER_DEFAULT, &s0), *b = build(&f, PACK_CLUSTER_DEFAULT, &s1);
+    CHECK(a && b && s0 == s1 && !memcmp(a, b, s0));
+    free(a);
+    free(b);
+    fixture_free(&f);
+}
+
+TEST(empty_essay_and_bad_items)
+{
+    pack_item it[2] = {{PACK_ESSAY, 0, 0, (const uint8_t *)"", 0, "Empty", "", "en-US"},
+                       {PACK_ESSAY, 0, 1, (const uint8_t *)"word\n", 5, "One word", "", "en-US"}};
+    uint8_t *img;
+    size_t size;
+    lerr e;
+    CHECKF(pack_build(it, 2, NULL, &img, &size, &e) == 0, "%s", e.msg);
+    pack *p;
+    CHECK(pack_open_mem(&p, img, size, &e) == 0);
+    uint8_t *d;
+    size_t n;
+    CHECK(pack_read(p, 0, &d, &n, &e) == 0 && n == 0);
+    free(d);
+    CHECK(pack_read(p, 1, &d, &n, &e) == 0 && n == 5 && !memcmp(d, "word\n", 5));
+    free(d);
+    pack_close(p);
+    free(img);
+    pack_item untitled = {PACK_ESSAY, 0, 1, (const uint8_t *)"x\n", 2, "", "", ""};
+    CHECK(pack_build(&untitled, 1, NULL, &img, &size, &e) != 0 && strstr(e.msg, "title"));
+}
+
+/* Atomic write: a failed write leaves nothing at the path; a good one
+ * replaces the old file whole and leaves no temporary file beside it. */
+TEST(write_is_atomic)
+{
+    char dir[] = "/tmp/lectern-test-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], cmd[512];
+    snprintf(path, sizeof path, "%s/out.lpk", dir);
+    fixture f;
+    fixture_init(&f);
+    lerr e;
+    CHECKF(pack_write(path, f.items, f.n, NULL, &e) == 0, "%s", e.msg);
+    pack *p;
+    CHECK(pack_open(&p, path, &e) == 0);
+    pack_close(p);
+    /* a bad item makes the second write fail: the first pack stays intact */
+    pack_item bad = f.items[0];
+    bad.title = "";
+    CHECK(pack_write(path, &bad, 1, NULL, &e) != 0);
+    CHECK(pack_open(&p, path, &e) == 0 && pack_count(p) == 6);
+    pack_close(p);
+    /* into a directory that does not exist: fails, names the file */
+    char nodir[300];
+    snprintf(nodir, sizeof nodir, "%s/missing/out.lpk", dir);
+    CHECK(pack_write(nodir, f.items, f.n, NULL, &e) != 0 && strstr(e.msg, "missing/out.lpk"));
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 1", dir);
+    CHECKF(system(cmd) == 0, "temporary files left in %s", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+    fixture_free(&f);
+}
+
+/* Open bytes exactly `len` long in a buffer of exactly that size, so that
+ * ASan sees any read past the end. */
+static int open_exact(const uint8_t *img, size_t len, pack **p, lerr *e)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    memcpy(copy, img, len);
+    int st = pack_open_mem(p, copy, len, e);
+    if (st == 0) {
+        pack_verify(*p, NULL, NULL);
+        pack_close(*p);
+    }
+    free(copy);
+    return st;
+}
+
+TEST(every_truncation_rejected)
+{
+    fixture f;
+    fixture_init(&f);
+    size_t size;
+    uint8_t *img = build(&f, PACK_CLUSTER_DEFAULT, &size);
+    size_t rejected = 0;
+    for (size_t len = 0; len < size; len++) {
+        pack *p;
+        lerr e;
+        if (open_exact(img, len, &p, &e) != 0 && e.msg[0]) rejected++;
+    }
+    CHECKF(rejected == size, "%zu of %zu truncations rejected", rejected, size);
+    free(img);
+    fixture_free(&f);
+}
+
+/* Flip one bit; return 1 when open or verify reports damage, and check the
+ * entry named is the one hit (for flips in data blocks). */
+static int flip_detected(uint8_t *img, size_t size, size_t bit, int *named_right)
+{
+    img[bit >> 3] ^= (uint8_t)(1 << (bit & 7));
+    pack *p;
+    lerr e;
+    int detected = 0;
+    *named_right = 1;
+    if (pack_open_mem(&p, img, size, &e) != 0) {
+        detected = e.msg[0] != 0;
+    } else {
+        size_t byte = bit >> 3;
+        for (size_t i = 0; i < pack_count(p); i++) {
+            uint8_t *d;
+            size_t n;
+            const pack_entry *en = pack_entry_at(p, i);
+            int in_block = byte >= en->block_offset && byte < en->block_offset + en->block_stored;
+            int st = pack_read(p, i, &d, &n, &e);
+            free(d);
+            /* verify must call the hit block damaged ... */
+            if (in_block) detected = 1;
+            /* ... and reading an entry of another block must still work */
+            if (!in_block && st != PACK_OK) *named_right = 0;
+        }
+        detected = detected && pack_verify(p, NULL, NULL) > 0;
+        pack_close(p);
+    }
+    img[bit >> 3] ^= (uint8_t)(1 << (bit & 7));
+    return detected;
+}
+
+TEST(bit_flips_rejected)
+{
+    fixture f;
+    fixture_init(&f);
+    size_t size;
+    uint8_t *img = build(&f, 0, &size);
+    size_t flips = 0, detected = 0, isolated = 0;
+    /* every bit of the header and of the last 1200 bytes (the directory and
+     * a little data), and one bit in twelve elsewhere */
+    for (size_t bit = 0; bit < size * 8; bit++) {
+        size_t byte = bit >> 3;
+        int meta = byte < PACK_HEADER_SIZE || byte >= size - 1200;
+        if (!meta && rng() % 12 != 0) continue;
+        int right;
+        flips++;
+        detected += flip_detected(img, size, bit, &right);
+        isolated += right;
+    }
+    CHECKF(flips > 9000, "only %zu flips", flips);
+    CHECKF(detected == flips, "%zu of %zu flips detected", detected, flips);
+    CHECKF(isolated == flips, "%zu of %zu flips left other blocks readable", isolated, flips);
+    free(img);
+    fixture_free(&f);
+}
+
+/* In a cluster, damage late in the block leaves the essays before it
+ * readable: LZ4 output is sequential and each essay has its own checksum. */
+TEST(cluster_salvage)
+{
+    fixture f;
+    fixture_init(&f);
+    size_t size;
+    uint8_t *img = build(&f, PACK_CLUSTER_DEFAULT, &size);
+    pack *p;
+    CHECK(pack_open_mem(&p, img, size, NULL) == 0);
+    /* all four essays (49,200 bytes) share one block */
+    const pack_entry *en = pack_entry_at(p, 3);
+    CHECK(en->block_offset == pack_entry_at(p, 0)->block_offset);
+    uint64_t last = en->block_offset + en->block_stored - 1;
+    pack_close(p);
+    img[last] ^= 0x20; /* LZ4 ends every block with literals: essay 4's */
+    lerr e;
+    CHECK(pack_open_mem(&p, img, size, &e) == 0);
+    uint8_t *d;
+    size_t n;
+    for (size_t i = 0; i < 3; i++) {
+        CHECKF(pack_read(p, i, &d, &n, &e) == PACK_OK, "essay %zu: %s", i + 1, e.msg);
+        free(d);
+    }
+    CHECK(pack_read(p, 3, &d, &n, &e) == PACK_EDAMAGED);
+    CHECKF(strstr(e.msg, "essay 4 'Fourth' is damaged") != NULL, "%s", e.msg);
+    free(d);
+    /* verify counts all four: the cluster itself is damaged */
+    CHECK(pack_verify(p, NULL, NULL) == 4);
+    pack_close(p);
+    free(img);
+    fixture_free(&f);
+}
+
+/* Hand-made headers: each field's rule is enforced, with its name. */
+static void reseal(uint8_t *img, size_t size)
+{
+    uint64_t dir = le64(img + 24);
+    put64(img + 40, XXH3_64bits(img + dir, size - dir));
+    put64(img + 56, XXH3_64bits(img, 56));
+}
+
+TEST(header_fields_checked)
+{
+    fixture f;
+    fixture_init(&f);
+    size_t size;
+    uint8_t *img = build(&f, PACK_CLUSTER_DEFAULT, &size);
+    struct {
+        size_t at;
+        uint8_t val;
+        const char *says;
+    } cases[] = {{8, 2, "version 3"}, {12, 65, "header_size"}, {16, 1, "truncated"},
+                 {24, 1, "directory"}, {38, 1, "entries do not fit"}, {48, 1, "reserved"}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        uint8_t *m = malloc(size);
+        memcpy(m, img, size);
+        m[cases[c].at] = (uint8_t)(m[cases[c].at] + cases[c].val);
+        reseal(m, size);
+        pack *p;
+        lerr e = {{0}};
+        int st = pack_open_mem(&p, m, size, &e);
+        CHECKF(st == PACK_EDAMAGED && strstr(e.msg, cases[c].says), "case %zu: %s", c, e.msg);
+        if (st == 0) pack_close(p);
+        free(m);
+    }
+    /* entry fields: kind, codec, reserved, a string out of the table */
+    uint64_t dir = le64(img + 24);
+    size_t fields[] = {0, 1, 3, 72, 54, 14};
+    const char *says[] = {"unknown kind", "unknown codec", "flags", "reserved", "string table", "outside"};
+    for (size_t c = 0; c < 6; c++) {
+        uint8_t *m = malloc(size);
+        memcpy(m, img, size);
+        m[dir + PACK_ENTRY_SIZE + fields[c]] ^= 0x40;
+        reseal(m, size);
+        pack *p;
+        lerr e = {{0}};
+        int st = pack_open_mem(&p, m, size, &e);
+        CHECKF(st == PACK_EDAMAGED && strstr(e.msg, says[c]) && strstr(e.msg, "directory entry 1"),
+               "field %zu: %s", fields[c], e.msg);
+        if (st == 0) pack_close(p);
+        free(m);
+    }
+    free(img);
+    fixture_free(&f);
+}
+
+/* ---- the default pack that `make` built ---------------------------------- */
+
+static uint8_t *load_default(size_t *size)
+{
+    FILE *fp = fopen(t_build("default.lpk"), "rb");
+    if (!fp) return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    uint8_t *d = malloc((size_t)n);
+    if (fread(d, 1, (size_t)n, fp) != (size_t)n) {
+        free(d);
+        d = NULL;
+    }
+    fclose(fp);
+    *size = (size_t)n;
+    return d;
+}
+
+TEST(default_pack_truncations)
+{
+    size_t size;
+    uint8_t *img = load_default(&size);
+    CHECKF(img != NULL, "no %s", t_build("default.lpk"));
+    if (!img) return;
+    /* Every length, on the one buffer: the header check must refuse each. */
+    size_t rejected = 0;
+    for (size_t len = 0; len < size; len++) {
+        pack *p;
+        lerr e;
+        if (pack_open_mem(&p, img, len, &e) != 0) rejected++;
+        else pack_close(p);
+    }
+    CHECKF(rejected == size, "%zu of %zu truncations rejected", rejected, size);
+    /* And a spread of lengths on exact-size copies, for ASan: the first 4 KB,
+     * the directory, and 300 others. */
+    size_t checked = 0, ok = 0;
+    for (size_t len = 0; len < size; len++) {
+        int pick = len < 4096 || len > size - 2048 || rng() % (size / 300) == 0;
+        if (!pick) continue;
+        pack *p;
+        lerr e;
+        checked++;
+        ok += open_exact(img, len, &p, &e) != 0;
+    }
+    CHECKF(ok == checked, "%zu of %zu exact truncations rejected", ok, checked);
+    free(img);
+}
+
+TEST(default_pack_bit_flips)
+{
+    size_t size;
+    uint8_t *img = load_default(&size);
+    if (!img) {
+        CHECK(img != NULL);
+        return;
+    }
+    pack *p;
+    lerr e;
+    CHECKF(pack_open_mem(&p, img, size, &e) == 0, "%s", e.msg);
+    CHECK(pack_verify(p, NULL, NULL) == 0);
+    /* regions: header, directory, essays, fonts */
+    uint64_t dir = le64(img + 24), ess_end = 0, font_lo = UINT64_MAX;
+    for (size_t i = 0; i < pack_count(p); i++) {
+        const pack_entry *en = pack_entry_at(p, i);
+        if (en->kind == PACK_ESSAY && en->block_offset + en->block_stored > ess_end)
+            ess_end = en->block_offset + en->block_stored;
+        if (en->kind == PACK_FONT && en->block_offset < font_lo) font_lo = en->block_offset;
+    }
+    pack_close(p);
+    struct {
+        uint64_t lo, hi;
+        size_t want;
+    } region[] = {{0, 64, 512}, {dir, size, 4000}, {64, ess_end, 3000}, {font_lo, dir, 2500}};
+    size_t flips = 0, detected = 0, isolated = 0;
+    for (size_t r = 0; r < 4; r++) {
+        uint64_t bits = (region[r].hi - region[r].lo) * 8;
+        for (size_t k = 0; k < region[r].want; k++) {
+            uint64_t bit = region[r].lo * 8 + (bits <= region[r].want ? k % bits : rng() % bits);
+            int right;
+            flips++;
+            detected += flip_detected(img, size, bit, &right);
+            isolated += right;
+        }
+    }
+    CHECKF(flips >= 10000, "%zu flips", flips);
+    CHECKF(detected == flips, "%zu of %zu flips detected", detected, flips);
+    CHECKF(isolated == flips, "%zu of %zu flips left the other blocks readable", isolated, flips);
+    printf("# default pack: %zu flips over header, directory, essays, fonts; %zu detected\n", flips, detected);
+    free(img);
+}
+
+int main(void)
+{
+    RUN(round_trip);
+    RUN(clusters_share_blocks);
+    RUN(deterministic);
+    RUN(empty_essay_and_bad_items);
+    RUN(write_is_atomic);
+    RUN(every_truncation_rejected);
+    RUN(bit_flips_rejected);
+    RUN(cluster_salvage);
+    RUN(header_fields_checked);
+    RUN(default_pack_truncations);
+    RUN(default_pack_bit_flips);
+    return T_END();
+}

@@ -1,0 +1,373 @@
+/* lectern-pack - turn a folder of essays into one lectern pack, and look
+ * inside packs. See `lectern-pack --help` and src/pack_format.md.
+ *
+ * Exit codes: 0 ok, 1 bad input or damaged pack, 2 usage. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "essay.h"
+#include "fonts.h"
+#include "input.h"
+#include "pack.h"
+#include "pack_write.h"
+
+#define EXIT_BAD 1
+#define EXIT_USAGE 2
+#define WORDS_PER_MINUTE 230
+
+static const char usage[] =
+    "usage: lectern-pack build -o FILE [--lang L] [--font FILE]... [--lossy]\n"
+    "                          [--cluster-size BYTES] [--no-fonts] INPUT...\n"
+    "       lectern-pack list FILE\n"
+    "       lectern-pack cat FILE N [--show-hyphens]\n"
+    "       lectern-pack verify FILE\n"
+    "       lectern-pack info FILE\n"
+    "       lectern-pack --help | --version\n";
+
+static const char help[] =
+    "\n"
+    "build   Pack essays (.txt and .md files, or folders of them) into FILE.\n"
+    "        A folder's manifest.ini, if any, sets order, titles, bylines and\n"
+    "        language; otherwise essays go in file-name order.\n"
+    "          -o FILE             the pack to write (written atomically)\n"
+    "          --lang L            hyphenation language (default en-US), or a\n"
+    "                              libhyphen .dic file\n"
+    "          --font FILE         a text face to embed instead of the default\n"
+    "                              (" FONTS_DEFAULT_FAMILY "); give one per style\n"
+    "          --lossy             replace invalid UTF-8 and control characters\n"
+    "                              by U+FFFD instead of refusing the file\n"
+    "          --cluster-size N    group consecutive essays into LZ4 blocks of at\n"
+    "                              most N bytes of text (default 65536; 0 = one\n"
+    "                              block per essay)\n"
+    "          --no-fonts          embed no fonts (for tests; the reader needs them)\n"
+    "list    One line per essay: number, words, reading time, title.\n"
+    "cat     Print essay N (numbered from 1, as list prints) as plain text.\n"
+    "        --show-hyphens marks the hyphenation points with '\u2027'.\n"
+    "verify  Check every checksum; say what is damaged.\n"
+    "info    key: value lines about the pack, for scripts.\n"
+    "\n"
+    "Exit status: 0 ok, 1 bad input or damaged pack, 2 usage.\n";
+
+/* ---- progress bar, only on a terminal and only for large inputs -------- */
+
+typedef struct progress {
+    int on;
+    int last;
+} progress;
+
+static void progress_cb(void *ctx, uint64_t done, uint64_t total)
+{
+    progress *pg = ctx;
+    if (!pg->on || total == 0) return;
+    int pct = (int)(done * 100 / total);
+    if (pct == pg->last) return;
+    pg->last = pct;
+    char bar[41];
+    int fill = pct * 40 / 100;
+    for (int i = 0; i < 40; i++) bar[i] = i < fill ? '#' : '.';
+    bar[40] = 0;
+    fprintf(stderr, "\rcompressing [%s] %3d%%", bar, pct);
+    if (done >= total) fputc('\n', stderr);
+}
+
+/* ---- build ---------------------------------------------------------------- */
+
+static int cmd_build(int argc, char **argv)
+{
+    const char *out = NULL;
+    input_opts io = {"en-US", 0};
+    pack_write_opts wo = {PACK_CLUSTER_DEFAULT, progress_cb, NULL};
+    int no_fonts = 0;
+    char **fonts = calloc((size_t)argc, sizeof *fonts);
+    char **inputs = calloc((size_t)argc, sizeof *inputs);
+    size_t nfonts = 0, ninputs = 0;
+    if (!fonts || !inputs) {
+        fprintf(stderr, "lectern-pack: out of memory\n");
+        return EXIT_BAD;
+    }
+    int rc = EXIT_USAGE;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if (!strcmp(a, "-o") && more) out = argv[++i];
+        else if (!strcmp(a, "--lang") && more) io.lang = argv[++i];
+        else if (!strcmp(a, "--font") && more) fonts[nfonts++] = argv[++i];
+        else if (!strcmp(a, "--lossy")) io.lossy = 1;
+        else if (!strcmp(a, "--no-fonts")) no_fonts = 1;
+        else if (!strcmp(a, "--cluster-size") && more) {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (errno || *end || v > PACK_MAX_BLOCK) {
+                fprintf(stderr, "lectern-pack: --cluster-size takes bytes, 0 to %u\n", PACK_MAX_BLOCK);
+                goto done;
+            }
+            wo.cluster_max = (uint32_t)v;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "lectern-pack build: unknown or incomplete option '%s'\n%s", a, usage);
+            goto done;
+        } else inputs[ninputs++] = argv[i];
+    }
+    if (!out || ninputs == 0) {
+        fprintf(stderr, "lectern-pack build: %s\n%s", out ? "no input given" : "-o FILE is required", usage);
+        goto done;
+    }
+
+    rc = EXIT_BAD;
+    lerr e = {{0}};
+    input_essay *es = NULL;
+    size_t ne = 0;
+    font_set fs = {0};
+    pack_item *items = NULL;
+    fonts_text *texts = NULL;
+    if (input_collect(inputs, ninputs, &io, &es, &ne, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        goto done;
+    }
+    size_t replaced = 0;
+    uint64_t total = 0;
+    for (size_t i = 0; i < ne; i++) {
+        replaced += es[i].replaced;
+        total += es[i].size;
+    }
+    if (!no_fonts) {
+        int frc = 0;
+        if (nfonts == 0) frc = fonts_default(&fs, &e);
+        for (size_t i = 0; i < nfonts && !frc; i++) frc = fonts_add_file(&fs, fonts[i], &e);
+        texts = calloc(ne * 3 + 1, sizeof *texts);
+        size_t nt = 0, added = 0;
+        if (!frc && !texts) {
+            lerr_set(&e, "out of memory");
+            frc = -1;
+        }
+        for (size_t i = 0; i < ne && !frc; i++) {
+            texts[nt++] = (fonts_text){es[i].text, es[i].size, es[i].path};
+            texts[nt++] = (fonts_text){(const uint8_t *)es[i].title, strlen(es[i].title), es[i].path};
+            texts[nt++] = (fonts_text){(const uint8_t *)es[i].byline, strlen(es[i].byline), es[i].path};
+        }
+        if (!frc) frc = fonts_cover(&fs, texts, nt, &added, &e);
+        if (frc) {
+            fprintf(stderr, "lectern-pack: %s\n", e.msg);
+            goto cleanup;
+        }
+        for (size_t i = 0; i < fs.n; i++)
+            if (fs.v[i].flags & PACK_FONT_FALLBACK)
+                fprintf(stderr, "lectern-pack: added fallback font %s (%s)\n", fs.v[i].name, fs.v[i].path);
+    }
+    items = calloc(ne + fs.n + 1, sizeof *items);
+    if (!items) {
+        fprintf(stderr, "lectern-pack: out of memory\n");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < ne; i++)
+        items[i] = (pack_item){PACK_ESSAY, 0, es[i].words, es[i].text, es[i].size,
+                               es[i].title, es[i].byline, es[i].lang};
+    for (size_t i = 0; i < fs.n; i++) {
+        const char *base = strrchr(fs.v[i].path, '/');
+        items[ne + i] = (pack_item){PACK_FONT, fs.v[i].flags, 0, fs.v[i].data, fs.v[i].size,
+                                    fs.v[i].name, base ? base + 1 : fs.v[i].path, ""};
+    }
+    progress pg = {isatty(2) && total > (4u << 20), -1};
+    wo.progress_ctx = &pg;
+    if (pack_write(out, items, ne + fs.n, &wo, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        goto cleanup;
+    }
+    if (replaced)
+        fprintf(stderr, "lectern-pack: --lossy replaced %zu invalid byte sequence%s with U+FFFD\n", replaced,
+                replaced == 1 ? "" : "s");
+    rc = 0;
+cleanup:
+    free(items);
+    free(texts);
+    fonts_free(&fs);
+    input_essays_free(es, ne);
+done:
+    free(fonts);
+    free(inputs);
+    return rc;
+}
+
+/* ---- reading commands ----------------------------------------------------- */
+
+static pack *open_or_die(const char *path)
+{
+    pack *p;
+    lerr e;
+    if (pack_open(&p, path, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        return NULL;
+    }
+    return p;
+}
+
+static int cmd_list(const char *path)
+{
+    pack *p = open_or_die(path);
+    if (!p) return EXIT_BAD;
+    for (size_t n = 1; n <= pack_essays(p); n++) {
+        const pack_entry *en = pack_entry_at(p, pack_essay_index(p, n));
+        unsigned minutes = (en->words + WORDS_PER_MINUTE - 1) / WORDS_PER_MINUTE;
+        printf("%3zu  %6u words  %3u min  %.*s\n", n, en->words, minutes ? minutes : 1, (int)en->title_len,
+               en->title);
+    }
+    pack_close(p);
+    return 0;
+}
+
+/* Print text, dropping soft hyphens or marking them. */
+static void put_text(const uint8_t *s, size_t n, int show_hyphens)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == 0xC2 && i + 1 < n && s[i + 1] == 0xAD) {
+            if (show_hyphens) fputs("\u2027", stdout);
+            i++;
+        } else {
+            putchar(s[i]);
+        }
+    }
+}
+
+static int cmd_cat(int argc, char **argv)
+{
+    const char *path = NULL, *num = NULL;
+    int show = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--show-hyphens")) show = 1;
+        else if (!path) path = argv[i];
+        else if (!num) num = argv[i];
+        else num = NULL, path = NULL, i = argc;
+    }
+    char *end = NULL;
+    unsigned long n = num ? strtoul(num, &end, 10) : 0;
+    if (!path || !num || *end || n == 0) {
+        fprintf(stderr, "lectern-pack cat: needs FILE and an essay number from 1\n%s", usage);
+        return EXIT_USAGE;
+    }
+    pack *p = open_or_die(path);
+    if (!p) return EXIT_BAD;
+    size_t idx = pack_essay_index(p, n);
+    if (idx == (size_t)-1) {
+        fprintf(stderr, "lectern-pack: %s has %zu essays; there is no essay %lu\n", path, pack_essays(p), n);
+        pack_close(p);
+        return EXIT_BAD;
+    }
+    uint8_t *d;
+    size_t size;
+    lerr e;
+    essay es;
+    if (pack_read(p, idx, &d, &size, &e) || essay_parse(d, size, &es, &e)) {
+        fprintf(stderr, "lectern-pack: %s: essay %lu: %s\n", path, n, e.msg);
+        free(d);
+        pack_close(p);
+        return EXIT_BAD;
+    }
+    const pack_entry *en = pack_entry_at(p, idx);
+    printf("%.*s\n", (int)en->title_len, en->title);
+    if (en->byline_len) printf("%.*s\n", (int)en->byline_len, en->byline);
+    putchar('\n');
+    for (size_t b = 0; b < es.nblocks; b++) {
+        const essay_block *bl = &es.blocks[b];
+        switch (bl->kind) {
+        case ESSAY_HEADING: printf("%.*s ", bl->level, "######"); break;
+        case ESSAY_LIST: put_text(d + bl->label, bl->label_len, 0); putchar(' '); break;
+        case ESSAY_QUOTE: fputs("> ", stdout); break;
+        case ESSAY_SEP: fputs("* * *", stdout); break;
+        default: break;
+        }
+        put_text(d + bl->start, bl->len, show);
+        putchar('\n');
+    }
+    essay_free(&es);
+    free(d);
+    pack_close(p);
+    return 0;
+}
+
+static void report_damage(void *ctx, size_t i, const char *msg)
+{
+    (void)i;
+    fprintf(stderr, "%s: %s\n", (const char *)ctx, msg);
+}
+
+static int cmd_verify(const char *path)
+{
+    pack *p = open_or_die(path);
+    if (!p) return EXIT_BAD;
+    size_t bad = pack_verify(p, report_damage, (void *)path);
+    if (bad)
+        fprintf(stderr, "%s: %zu of %zu entries damaged\n", path, bad, pack_count(p));
+    else
+        printf("%s: ok, %zu entries (%zu essays), every checksum matches\n", path, pack_count(p), pack_essays(p));
+    pack_close(p);
+    return bad ? EXIT_BAD : 0;
+}
+
+static int cmd_info(const char *path)
+{
+    pack *p = open_or_die(path);
+    if (!p) return EXIT_BAD;
+    uint64_t text = 0, stored = 0, fonts_stored = 0, words = 0;
+    uint64_t last_block = 0;
+    size_t nfonts = 0, blocks = 0;
+    for (size_t i = 0; i < pack_count(p); i++) {
+        const pack_entry *en = pack_entry_at(p, i);
+        /* entries of one cluster share a block: count its bytes once */
+        int new_block = i == 0 || en->block_offset != last_block;
+        last_block = en->block_offset;
+        if (en->kind == PACK_ESSAY) {
+            text += en->size;
+            words += en->words;
+            if (new_block) stored += en->block_stored, blocks++;
+        } else {
+            nfonts++;
+            fonts_stored += en->block_stored;
+        }
+    }
+    printf("file_size: %llu\n", (unsigned long long)pack_file_size(p));
+    printf("format_version: %d.%d\n", PACK_VERSION_MAJOR, PACK_VERSION_MINOR);
+    printf("entries: %zu\n", pack_count(p));
+    printf("essays: %zu\n", pack_essays(p));
+    printf("essay_blocks: %zu\n", blocks);
+    printf("essays_words: %llu\n", (unsigned long long)words);
+    printf("essays_text_bytes: %llu\n", (unsigned long long)text);
+    printf("essays_stored_bytes: %llu\n", (unsigned long long)stored);
+    printf("fonts: %zu\n", nfonts);
+    printf("fonts_stored_bytes: %llu\n", (unsigned long long)fonts_stored);
+    for (size_t i = 0, k = 0; i < pack_count(p); i++) {
+        const pack_entry *en = pack_entry_at(p, i);
+        if (en->kind != PACK_FONT) continue;
+        printf("font_%zu: %.*s%s%s\n", ++k, (int)en->title_len, en->title,
+               en->flags & PACK_FONT_FALLBACK ? " (fallback)" : "", "");
+    }
+    pack_close(p);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        fputs(usage, stdout);
+        fputs(help, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("lectern-pack %s (pack format %d.%d)\n", LECTERN_VERSION, PACK_VERSION_MAJOR, PACK_VERSION_MINOR);
+        return 0;
+    }
+    if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2);
+    if (!strcmp(cmd, "cat")) return cmd_cat(argc - 2, argv + 2);
+    if (argc == 3 && !strcmp(cmd, "list")) return cmd_list(argv[2]);
+    if (argc == 3 && !strcmp(cmd, "verify")) return cmd_verify(argv[2]);
+    if (argc == 3 && !strcmp(cmd, "info")) return cmd_info(argv[2]);
+    fprintf(stderr, "lectern-pack: unknown command or wrong arguments: '%s'\n%s", cmd, usage);
+    return EXIT_USAGE;
+}

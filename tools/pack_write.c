@@ -1,0 +1,277 @@
+/* pack_write.c - see pack_write.h. The layout written here is the one
+ * src/pack_format.md describes; pack.c reads it back. */
+#include "pack_write.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <lz4.h>
+#include <lz4hc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+/* A growable byte buffer. */
+typedef struct buf {
+    uint8_t *p;
+    size_t n, cap;
+} buf;
+
+static int buf_reserve(buf *b, size_t more)
+{
+    if (more > SIZE_MAX - b->n) return -1;
+    if (b->n + more <= b->cap) return 0;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->n + more) cap = cap > SIZE_MAX / 2 ? b->n + more : cap * 2;
+    uint8_t *np = realloc(b->p, cap);
+    if (!np) return -1;
+    b->p = np;
+    b->cap = cap;
+    return 0;
+}
+
+static int buf_put(buf *b, const void *d, size_t n)
+{
+    if (buf_reserve(b, n)) return -1;
+    if (n) memcpy(b->p + b->n, d, n);
+    b->n += n;
+    return 0;
+}
+
+/* Block placement of one item, filled while the data area is written. */
+typedef struct placed {
+    uint8_t codec;
+    uint64_t block_offset;
+    uint32_t block_stored, block_size, offset;
+    uint64_t block_xxh3;
+} placed;
+
+/* Append one block holding raw[0..n) to data; compress with LZ4HC level 12
+ * unless told not to or unless compressing does not pay. */
+static int put_block(buf *data, const uint8_t *raw, size_t n, int compress, placed *pl, lerr *e)
+{
+    pl->block_offset = PACK_HEADER_SIZE + data->n;
+    pl->block_size = (uint32_t)n;
+    pl->codec = PACK_RAW;
+    if (compress) {
+        int bound = LZ4_compressBound((int)n);
+        if (buf_reserve(data, (size_t)bound)) goto oom;
+        int c = LZ4_compress_HC((const char *)raw, (char *)data->p + data->n, (int)n, bound, LZ4HC_CLEVEL_MAX);
+        if (c > 0 && (size_t)c < n) {
+            pl->codec = PACK_LZ4;
+            pl->block_stored = (uint32_t)c;
+            pl->block_xxh3 = XXH3_64bits(data->p + data->n, (size_t)c);
+            data->n += (size_t)c;
+            return 0;
+        }
+    }
+    if (buf_put(data, raw, n)) goto oom;
+    pl->block_stored = (uint32_t)n;
+    pl->block_xxh3 = XXH3_64bits(raw, n);
+    return 0;
+oom:
+    lerr_set(e, "out of memory");
+    return -1;
+}
+
+static int put_string(buf *strings, const char *s, uint8_t field[8], const char *what, size_t item, lerr *e)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n > PACK_MAX_STRING) {
+        lerr_set(e, "item %zu: %s is %zu bytes; the format allows %u", item, what, n, PACK_MAX_STRING);
+        return -1;
+    }
+    if (strings->n > UINT32_MAX - n) {
+        lerr_set(e, "string table over 4 GiB");
+        return -1;
+    }
+    put32(field, (uint32_t)strings->n);
+    put32(field + 4, (uint32_t)n);
+    if (buf_put(strings, s, n)) {
+        lerr_set(e, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8_t **out, size_t *size, lerr *e)
+{
+    static const pack_write_opts defaults = {PACK_CLUSTER_DEFAULT, NULL, NULL};
+    if (!o) o = &defaults;
+    *out = NULL;
+    *size = 0;
+    int rc = -1;
+    buf data = {0}, dir = {0}, strings = {0}, clus = {0};
+    placed *pl = calloc(n ? n : 1, sizeof *pl);
+    if (!pl) { lerr_set(e, "out of memory"); return -1; }
+    if (n > PACK_MAX_ENTRIES) { lerr_set(e, "%zu entries; the format allows %u", n, PACK_MAX_ENTRIES); goto done; }
+
+    uint64_t total = 0, done = 0;
+    for (size_t i = 0; i < n; i++) total += items[i].size;
+
+    for (size_t i = 0; i < n; i++) {
+        const pack_item *it = &items[i];
+        if (it->size == 0 || it->size > PACK_MAX_BLOCK) {
+            if (it->kind == PACK_ESSAY && it->size == 0) {
+                /* An empty essay still needs a block; it is one byte long
+                 * and the entry takes none of it. */
+            } else {
+                lerr_set(e, "item %zu ('%s'): %zu bytes, the format allows 1 to %u", i, it->title, it->size,
+                         PACK_MAX_BLOCK);
+                goto done;
+            }
+        }
+        if (it->kind == PACK_FONT) {
+            if (put_block(&data, it->data, it->size, 0, &pl[i], e)) goto done;
+            pl[i].offset = 0;
+            done += it->size;
+            continue;
+        }
+        /* A cluster: this essay and the ones after it while they fit. */
+        size_t j = i, sum = 0;
+        clus.n = 0;
+        while (j < n && items[j].kind == PACK_ESSAY &&
+               (j == i || sum + items[j].size <= o->cluster_max) &&
+               sum + items[j].size <= PACK_MAX_BLOCK) {
+            pl[j].offset = (uint32_t)sum;
+            if (buf_put(&clus, items[j].data, items[j].size)) { lerr_set(e, "out of memory"); goto done; }
+            sum += items[j].size;
+            j++;
+            if (o->cluster_max == 0) break;
+        }
+        if (clus.n == 0 && buf_put(&clus, "\n", 1)) { lerr_set(e, "out of memory"); goto done; }
+        placed block;
+        if (put_block(&data, clus.p, clus.n, 1, &block, e)) goto done;
+        for (size_t k = i; k < j; k++) {
+            uint32_t off = pl[k].offset;
+            pl[k] = block;
+            pl[k].offset = off;
+        }
+        done += sum;
+        if (o->progress) o->progress(o->progress_ctx, done, total);
+        i = j - 1;
+    }
+    if (data.n > UINT64_MAX - PACK_HEADER_SIZE) goto done;
+
+    /* Directory: entries, then the strings they point to. */
+    if (buf_reserve(&dir, n * PACK_ENTRY_SIZE)) { lerr_set(e, "out of memory"); goto done; }
+    for (size_t i = 0; i < n; i++) {
+        const pack_item *it = &items[i];
+        uint8_t *f = dir.p + dir.n;
+        memset(f, 0, PACK_ENTRY_SIZE);
+        dir.n += PACK_ENTRY_SIZE;
+        f[0] = it->kind;
+        f[1] = pl[i].codec;
+        put16(f + 2, it->kind == PACK_FONT ? it->flags : 0);
+        put32(f + 4, it->kind == PACK_ESSAY ? it->words : 0);
+        put64(f + 8, pl[i].block_offset);
+        put32(f + 16, pl[i].block_stored);
+        put32(f + 20, pl[i].block_size);
+        put32(f + 24, pl[i].offset);
+        put32(f + 28, (uint32_t)it->size);
+        put64(f + 32, pl[i].block_xxh3);
+        put64(f + 40, XXH3_64bits(it->data, it->size));
+        if (!it->title || !*it->title) { lerr_set(e, "item %zu has no title", i); goto done; }
+        if (put_string(&strings, it->title, f + 48, "title", i, e) ||
+            put_string(&strings, it->byline, f + 56, "byline", i, e) ||
+            put_string(&strings, it->lang, f + 64, "language", i, e))
+            goto done;
+    }
+    if (buf_put(&dir, strings.p, strings.n)) { lerr_set(e, "out of memory"); goto done; }
+    if (dir.n > UINT32_MAX) { lerr_set(e, "directory over 4 GiB"); goto done; }
+
+    uint8_t h[PACK_HEADER_SIZE] = {0};
+    memcpy(h, PACK_MAGIC, 8);
+    put16(h + 8, PACK_VERSION_MAJOR);
+    put16(h + 10, PACK_VERSION_MINOR);
+    put32(h + 12, PACK_HEADER_SIZE);
+    uint64_t dir_off = PACK_HEADER_SIZE + (uint64_t)data.n;
+    put64(h + 16, dir_off + dir.n);
+    put64(h + 24, dir_off);
+    put32(h + 32, (uint32_t)dir.n);
+    put32(h + 36, (uint32_t)n);
+    put64(h + 40, XXH3_64bits(dir.p, dir.n));
+    put64(h + 56, XXH3_64bits(h, 56));
+
+    buf img = {0};
+    if (buf_put(&img, h, sizeof h) || buf_put(&img, data.p, data.n) || buf_put(&img, dir.p, dir.n)) {
+        free(img.p);
+        lerr_set(e, "out of memory");
+        goto done;
+    }
+    *out = img.p;
+    *size = img.n;
+    rc = 0;
+done:
+    free(pl);
+    free(data.p);
+    free(dir.p);
+    free(strings.p);
+    free(clus.p);
+    return rc;
+}
+
+/* Write all of d[0..n) to fd. */
+static int write_all(int fd, const uint8_t *d, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, d, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        d += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int pack_write(const char *path, const pack_item *items, size_t n, const pack_write_opts *o, lerr *e)
+{
+    uint8_t *img;
+    size_t size;
+    if (pack_build(items, n, o, &img, &size, e)) return -1;
+
+    /* The temporary file sits beside the target so that rename is atomic. */
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    char *dirbuf = strdup(path);
+    if (!tmp || !dirbuf) {
+        free(tmp); free(dirbuf); free(img);
+        lerr_set(e, "out of memory");
+        return -1;
+    }
+    snprintf(tmp, plen + 16, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    int rc = -1;
+    if (fd < 0) {
+        lerr_set(e, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
+        goto out;
+    }
+    if (fchmod(fd, 0644) != 0 || write_all(fd, img, size) != 0 || fsync(fd) != 0) {
+        lerr_set(e, "%s: cannot write: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    if (close(fd) != 0 || rename(tmp, path) != 0) {
+        lerr_set(e, "%s: cannot write: %s", path, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    /* Make the rename itself durable. */
+    int dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    rc = 0;
+out:
+    free(tmp);
+    free(dirbuf);
+    free(img);
+    return rc;
+}

@@ -1,0 +1,46 @@
+/* pack_write.h - write a lectern pack (format: src/pack_format.md).
+ * Host-only (lectern-pack); the reader never writes packs. */
+#ifndef LECTERN_PACK_WRITE_H
+#define LECTERN_PACK_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pack.h"
+
+/* One thing to put in the pack. All pointers are borrowed for the call. */
+typedef struct pack_item {
+    uint8_t kind;            /* PACK_ESSAY or PACK_FONT */
+    uint16_t flags;          /* fonts: PACK_FONT_* (and face index << 8) */
+    uint32_t words;          /* essays */
+    const uint8_t *data;     /* essay text (pack "Essay text") or font file bytes */
+    size_t size;
+    const char *title, *byline, *lang; /* NUL-terminated UTF-8; byline/lang may be "" */
+} pack_item;
+
+typedef struct pack_write_opts {
+    /* Consecutive essays are grouped into one LZ4 block while their text
+     * adds up to at most this many bytes; 0 puts every essay in a block of
+     * its own. Fonts always get a block each, stored raw so that the
+     * reader can use them straight from the mapping. */
+    uint32_t cluster_max;
+    /* Called now and then with bytes done and total, for a progress bar. */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+} pack_write_opts;
+
+#define PACK_CLUSTER_DEFAULT (64u << 10)
+
+/* Write items (essays first, in their order, then fonts) to `path`.
+ * The pack is written to a temporary file beside `path`, fsync'd and
+ * renamed over it, so on any failure no file (new or partial) is left at
+ * `path` and an existing one is untouched. Output is a function of the
+ * items and options only: byte-identical across runs.
+ * Returns 0, or non-zero with a message naming the file or item. */
+int pack_write(const char *path, const pack_item *items, size_t n, const pack_write_opts *o, lerr *e);
+
+/* Build the pack image in memory instead: *out is malloc'd (caller frees).
+ * Same bytes as pack_write would write. */
+int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8_t **out, size_t *size, lerr *e);
+
+#endif
