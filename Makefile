@@ -44,7 +44,7 @@ LDFLAGS  += $(SANFLAGS)
 
 pc = $(shell $(PKG_CONFIG) $(1) $(2))
 CORE_LIBS := $(call pc,--libs,liblz4 libxxhash)
-TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig) -lhyphen
+TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih) -lhyphen
 SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 INCS      := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash freetype2 fontconfig sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 ALL_LIBS  := $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
@@ -69,38 +69,46 @@ TESTS  := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC)) \
 .PHONY: all run deps test asan fuzz cross test-arm64 bench install clean
 all: $(PACKER) $(if $(wildcard src/main.c),$(READER)) $(PACK)
 
+# V=1 shows whole command lines
+Q := $(if $(filter 1,$(V)),,@)
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(INCS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) $(INCS) -c $< -o $@
 
 $(CORE_A): $(call obj,$(CORE_SRC))
 $(TOOL_A): $(call obj,$(TOOL_SRC))
 $(SDL_A):  $(call obj,$(SDL_SRC))
 $(CORE_A) $(TOOL_A) $(SDL_A):
 	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^ $(if $^,,/dev/null)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(PACKER): $(call obj,tools/lectern-pack.c) $(TOOL_A) $(CORE_A)
-	$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 $(READER): $(call obj,src/main.c) $(SDL_A) $(CORE_A)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(CORE_LIBS) -lm
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(CORE_LIBS) -lm
 
 $(PACK): $(PACKER) $(wildcard assets/essays/*)
 	$(RUNNER) $(PACKER) build -o $@ assets/essays
 
 $(B)/tests/%: $(call obj,tests/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
 # Each fuzz target also builds with a plain main that replays its corpus.
 $(B)/tests/replay_%: $(call obj,tests/fuzz/%.c tests/fuzz/replay.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
 $(B)/bench/%: $(call obj,tests/bench/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
 deps:
 	@tools/deps.sh

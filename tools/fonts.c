@@ -139,7 +139,7 @@ void fonts_free(font_set *fs)
 typedef struct missing {
     uint32_t cp;
     const char *where;
-    size_t line;
+    size_t line; /* paragraph, or 0 */
 } missing;
 
 static int is_blank(uint32_t cp)
@@ -158,7 +158,7 @@ static int find_missing(FT_Face face, const fonts_text *texts, size_t n, missing
     /* a bitmap of seen code points keeps this linear in the text */
     uint8_t *seen = calloc(0x110000 / 8, 1);
     if (!seen) { lerr_set(e, "out of memory"); return -1; }
-    fonts_text ui = {(const uint8_t *)ui_chars, sizeof ui_chars - 1, "the reader's labels"};
+    fonts_text ui = {(const uint8_t *)ui_chars, sizeof ui_chars - 1, "the reader's labels", 0};
     for (size_t t = 0; t <= n; t++) {
         const fonts_text *tx = t < n ? &texts[t] : &ui;
         size_t line = 1;
@@ -177,7 +177,7 @@ static int find_missing(FT_Face face, const fonts_text *texts, size_t n, missing
                 if (!nm) { free(v); free(seen); lerr_set(e, "out of memory"); return -1; }
                 v = nm;
             }
-            v[nv++] = (missing){cp, tx->where, line};
+            v[nv++] = (missing){cp, tx->where, tx->paragraphs ? line : 0};
         }
     }
     free(seen);
@@ -298,8 +298,10 @@ int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, 
     for (size_t i = 0; i < nm && at < sizeof list - 100; i++) {
         uint8_t u[5] = {0};
         utf8_encode(mv[i].cp, u);
-        at += (size_t)snprintf(list + at, sizeof list - at, "%sU+%04X '%s' in %s line %zu", i ? "; " : "",
-                               (unsigned)mv[i].cp, (char *)u, mv[i].where, mv[i].line);
+        char para[48] = "";
+        if (mv[i].line) snprintf(para, sizeof para, ", paragraph %zu", mv[i].line);
+        at += (size_t)snprintf(list + at, sizeof list - at, "%sU+%04X '%s' in %s%s", i ? "; " : "",
+                               (unsigned)mv[i].cp, (char *)u, mv[i].where, para);
     }
     lerr_set(e, "%zu character%s no installed font covers: %s%s", nm, nm == 1 ? "" : "s", list,
              at >= sizeof list - 100 ? " ..." : "");

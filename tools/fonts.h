@@ -38,7 +38,8 @@ int fonts_add_file(font_set *fs, const char *path, lerr *e);
 typedef struct fonts_text {
     const uint8_t *s;
     size_t n;
-    const char *where;  /* e.g. "essays/a.txt" */
+    const char *where;  /* e.g. "essays/a.txt" or "essays/a.txt (title)" */
+    int paragraphs;     /* 1: s is essay text, say which paragraph */
 } fonts_text;
 
 /* Check that the set's regular face (the first non-italic, non-bold one)

@@ -3,6 +3,7 @@
  *
  * Exit codes: 0 ok, 1 bad input or damaged pack, 2 usage. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,7 @@ static int cmd_build(int argc, char **argv)
     font_set fs = {0};
     pack_item *items = NULL;
     fonts_text *texts = NULL;
+    char **wheres = NULL;
     if (input_collect(inputs, ninputs, &io, &es, &ne, &e)) {
         fprintf(stderr, "lectern-pack: %s\n", e.msg);
         goto done;
@@ -138,15 +140,26 @@ static int cmd_build(int argc, char **argv)
         if (nfonts == 0) frc = fonts_default(&fs, &e);
         for (size_t i = 0; i < nfonts && !frc; i++) frc = fonts_add_file(&fs, fonts[i], &e);
         texts = calloc(ne * 3 + 1, sizeof *texts);
+        wheres = calloc(ne * 2 + 1, sizeof *wheres);
         size_t nt = 0, added = 0;
-        if (!frc && !texts) {
+        if (!frc && (!texts || !wheres)) {
             lerr_set(&e, "out of memory");
             frc = -1;
         }
         for (size_t i = 0; i < ne && !frc; i++) {
-            texts[nt++] = (fonts_text){es[i].text, es[i].size, es[i].path};
-            texts[nt++] = (fonts_text){(const uint8_t *)es[i].title, strlen(es[i].title), es[i].path};
-            texts[nt++] = (fonts_text){(const uint8_t *)es[i].byline, strlen(es[i].byline), es[i].path};
+            size_t len = strlen(es[i].path) + 16;
+            wheres[2 * i] = malloc(len);
+            wheres[2 * i + 1] = malloc(len);
+            if (!wheres[2 * i] || !wheres[2 * i + 1]) {
+                lerr_set(&e, "out of memory");
+                frc = -1;
+                break;
+            }
+            snprintf(wheres[2 * i], len, "%s (title)", es[i].path);
+            snprintf(wheres[2 * i + 1], len, "%s (byline)", es[i].path);
+            texts[nt++] = (fonts_text){es[i].text, es[i].size, es[i].path, 1};
+            texts[nt++] = (fonts_text){(const uint8_t *)es[i].title, strlen(es[i].title), wheres[2 * i], 0};
+            texts[nt++] = (fonts_text){(const uint8_t *)es[i].byline, strlen(es[i].byline), wheres[2 * i + 1], 0};
         }
         if (!frc) frc = fonts_cover(&fs, texts, nt, &added, &e);
         if (frc) {
@@ -172,7 +185,17 @@ static int cmd_build(int argc, char **argv)
     }
     progress pg = {isatty(2) && total > (4u << 20), -1};
     wo.progress_ctx = &pg;
-    if (pack_write(out, items, ne + fs.n, &wo, &e)) {
+    /* Ctrl-C during the write would leave the temporary file behind: hold
+     * the usual signals until the pack is renamed into place or removed. */
+    sigset_t hold, old;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGHUP);
+    sigprocmask(SIG_BLOCK, &hold, &old);
+    int wrc = pack_write(out, items, ne + fs.n, &wo, &e);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (wrc) {
         fprintf(stderr, "lectern-pack: %s\n", e.msg);
         goto cleanup;
     }
@@ -183,6 +206,8 @@ static int cmd_build(int argc, char **argv)
 cleanup:
     free(items);
     free(texts);
+    for (size_t i = 0; wheres && i < ne * 2; i++) free(wheres[i]);
+    free(wheres);
     fonts_free(&fs);
     input_essays_free(es, ne);
 done:
