@@ -43,7 +43,7 @@ CFLAGS   := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURC
 LDFLAGS  += $(SANFLAGS)
 
 pc = $(shell $(PKG_CONFIG) $(1) $(2))
-CORE_LIBS := $(call pc,--libs,liblz4 libxxhash)
+CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih) -lhyphen
 SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 INCS      := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash freetype2 fontconfig sdl2 SDL2_ttf SDL2_image inih harfbuzz)
@@ -66,6 +66,7 @@ PACK   := $(B)/default.lpk
 TESTS  := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC)) \
           $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(FUZZ_SRC))
 
+.SECONDARY:
 .PHONY: all run deps test asan fuzz cross test-arm64 bench install clean
 all: $(PACKER) $(if $(wildcard src/main.c),$(READER)) $(PACK)
 

@@ -16,7 +16,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 enum { CHECK_UNKNOWN = 0, CHECK_GOOD = 1, CHECK_BAD = 2 };
 
@@ -72,7 +71,7 @@ static int parse_header(pack *p, lerr *e, uint64_t *dir_off, uint32_t *dir_size,
         lerr_set(e, "not a lectern pack (bad magic at byte 0)");
         return PACK_EDAMAGED;
     }
-    if (XXH3_64bits(h, 56) != le64(h + 56)) {
+    if (lx_hash(h, 56) != le64(h + 56)) {
         lerr_set(e, "header is damaged (header checksum mismatch, bytes 0-63)");
         return PACK_EDAMAGED;
     }
@@ -107,7 +106,7 @@ static int parse_header(pack *p, lerr *e, uint64_t *dir_off, uint32_t *dir_size,
         lerr_set(e, "header: reserved field is not zero [byte 48]");
         return PACK_EDAMAGED;
     }
-    if (XXH3_64bits(h + *dir_off, *dir_size) != le64(h + 40)) {
+    if (lx_hash(h + *dir_off, *dir_size) != le64(h + 40)) {
         lerr_set(e, "directory is damaged (checksum mismatch over bytes %llu-%zu)",
                  (unsigned long long)*dir_off, p->size - 1);
         return PACK_EDAMAGED;
@@ -295,7 +294,7 @@ static int check_block(pack *p, size_t i, lerr *e)
 {
     const pack_entry *en = &p->entries[i];
     if (p->checked[i] == CHECK_UNKNOWN)
-        p->checked[i] = XXH3_64bits(p->base + en->block_offset, en->block_stored) == en->block_xxh3 ? CHECK_GOOD
+        p->checked[i] = lx_hash(p->base + en->block_offset, en->block_stored) == en->block_xxh3 ? CHECK_GOOD
                                                                                                     : CHECK_BAD;
     if (p->checked[i] == CHECK_BAD) {
         lerr_set(e, "stored bytes %llu-%llu fail their checksum", (unsigned long long)en->block_offset,
@@ -305,19 +304,19 @@ static int check_block(pack *p, size_t i, lerr *e)
     return PACK_OK;
 }
 
+/* Check entry i's decoded bytes; on a mismatch, say whether its stored
+ * bytes are damaged too. */
 static int check_data(pack *p, size_t i, const uint8_t *data, lerr *e)
 {
     const pack_entry *en = &p->entries[i];
-    if (XXH3_64bits(data, en->size) != en->data_xxh3) {
-        if (p->checked[i] == CHECK_BAD)
-            lerr_set(e, "stored bytes %llu-%llu fail their checksum, and its text cannot be recovered",
-                     (unsigned long long)en->block_offset,
-                     (unsigned long long)(en->block_offset + en->block_stored - 1));
-        else
-            lerr_set(e, "its decoded bytes fail their checksum");
-        return PACK_EDAMAGED;
-    }
-    return PACK_OK;
+    if (lx_hash(data, en->size) == en->data_xxh3) return PACK_OK;
+    if (check_block(p, i, e) != PACK_OK)
+        lerr_set(e, "stored bytes %llu-%llu fail their checksum, and its text cannot be recovered",
+                 (unsigned long long)en->block_offset,
+                 (unsigned long long)(en->block_offset + en->block_stored - 1));
+    else
+        lerr_set(e, "its decoded bytes fail their checksum");
+    return PACK_EDAMAGED;
 }
 
 /* Make p->cache hold entry i's decoded block. A damaged block is decoded
@@ -331,14 +330,20 @@ static int decode_block(pack *p, size_t i, lerr *e)
     if (!p->cache_valid || p->cache_offset != en->block_offset || p->cache_size != en->block_size) {
         p->cache_valid = 0;
         free(p->cache);
-        /* zeroed, so that what a failed decode did not write is defined */
-        p->cache = calloc(en->block_size, 1);
+        p->cache = malloc(en->block_size);
         if (!p->cache) {
             lerr_set(e, "out of memory decoding %u bytes", en->block_size);
             return PACK_ENOMEM;
         }
-        p->cache_result = LZ4_decompress_safe((const char *)(p->base + en->block_offset), (char *)p->cache,
-                                              (int)en->block_stored, (int)en->block_size);
+        const char *src = (const char *)(p->base + en->block_offset);
+        p->cache_result = LZ4_decompress_safe(src, (char *)p->cache, (int)en->block_stored, (int)en->block_size);
+        if (p->cache_result < 0) {
+            /* Damage. Decode again into zeroed memory, so that the part a
+             * failed decode did not write is defined when entries are
+             * checked for salvage. Only the damaged path pays for this. */
+            memset(p->cache, 0, en->block_size);
+            p->cache_result = LZ4_decompress_safe(src, (char *)p->cache, (int)en->block_stored, (int)en->block_size);
+        }
         p->cache_offset = en->block_offset;
         p->cache_size = en->block_size;
         p->cache_valid = 1;
@@ -365,23 +370,30 @@ int pack_read(pack *p, size_t i, uint8_t **data, size_t *size, lerr *e)
     }
     const pack_entry *en = &p->entries[i];
     lerr why;
-    int block_bad = check_block(p, i, &why) != PACK_OK;
     const uint8_t *src;
     if (en->codec == PACK_RAW) {
-        if (block_bad) goto damaged;
         src = p->base + en->block_offset;
     } else {
-        int st = decode_block(p, i, block_bad ? NULL : &why);
+        /* LZ4_decompress_safe is safe on any bytes, so the block is decoded
+         * without first hashing its stored bytes: the entry's own checksum
+         * below has the last word, and a cluster damaged elsewhere still
+         * yields this entry intact. */
+        int st = decode_block(p, i, &why);
         if (st == PACK_ENOMEM) {
             lerr_set(e, "out of memory decoding %u bytes", en->block_size);
             return st;
         }
         src = p->cache;
     }
-    /* The entry's own checksum has the last word: a cluster whose stored
-     * bytes are damaged elsewhere still yields this entry intact. */
     src += en->offset;
-    if (check_data(p, i, src, &why) != PACK_OK) goto damaged;
+    if (check_data(p, i, src, &why) != PACK_OK) {
+        if (e) {
+            char name[160];
+            entry_name(p, i, name, sizeof name);
+            lerr_set(e, "%s is damaged: %s", name, why.msg);
+        }
+        return PACK_EDAMAGED;
+    }
     uint8_t *out = malloc(en->size ? en->size : 1);
     if (!out) {
         lerr_set(e, "out of memory for %u bytes", en->size);
@@ -391,13 +403,6 @@ int pack_read(pack *p, size_t i, uint8_t **data, size_t *size, lerr *e)
     *data = out;
     *size = en->size;
     return PACK_OK;
-damaged:
-    if (e) {
-        char name[160];
-        entry_name(p, i, name, sizeof name);
-        lerr_set(e, "%s is damaged: %s", name, why.msg);
-    }
-    return PACK_EDAMAGED;
 }
 
 int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e)
@@ -415,7 +420,7 @@ int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e)
     }
     lerr why;
     const uint8_t *src = p->base + en->block_offset + en->offset;
-    if (check_block(p, i, &why) != PACK_OK || check_data(p, i, src, &why) != PACK_OK) {
+    if (check_data(p, i, src, &why) != PACK_OK) {
         if (e) {
             char name[160];
             entry_name(p, i, name, sizeof name);
@@ -437,7 +442,7 @@ size_t pack_verify(pack *p, void (*report)(void *ctx, size_t i, const char *msg)
         size_t n;
         int st = pack_read(p, i, &d, &n, &e);
         free(d);
-        if (st == PACK_OK && p->checked[i] == CHECK_BAD) {
+        if (st == PACK_OK && check_block(p, i, NULL) != PACK_OK) {
             /* recovered intact from a damaged cluster: still damage */
             char name[160];
             entry_name(p, i, name, sizeof name);

@@ -71,19 +71,21 @@ const pack_entry *pack_entry_at(const pack *p, size_t i);
 size_t pack_essay_index(const pack *p, size_t n);
 
 /* Decode entry i into a fresh malloc'd buffer: *data (caller frees; may be
- * NULL when *size is 0). Checks the stored checksum, decodes with
- * LZ4_decompress_safe, checks the decoded size and checksum. A failure
- * affects only this entry's block: PACK_EDAMAGED with a message saying what
- * is damaged, or PACK_ENOMEM. The last decoded cluster is cached, so
- * reading every essay in order decodes each block once. */
+ * NULL when *size is 0). Decodes with LZ4_decompress_safe into a buffer of
+ * exactly the block's promised size, checks that it decoded to that size
+ * and that the entry's bytes match its data checksum. A failure affects
+ * only this entry: PACK_EDAMAGED with a message naming the essay or font
+ * and what is damaged, or PACK_ENOMEM. The last decoded cluster is cached,
+ * so reading every essay in order decodes each block once. */
 int pack_read(pack *p, size_t i, uint8_t **data, size_t *size, lerr *e);
 
 /* For entries stored raw (codec 0, fonts): a view into the mapping, with no
- * copy, after the same checks. Lives as long as the pack. PACK_ERANGE when
+ * copy, after the same data checksum check. Lives as long as the pack. PACK_ERANGE when
  * the entry is compressed. */
 int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e);
 
-/* Check every entry (pack_verify is what `lectern-pack verify` runs).
+/* Check every entry, its stored bytes and its decoded bytes (pack_verify is
+ * what `lectern-pack verify` runs).
  * Returns the number of damaged entries and calls report(ctx, i, msg) for
  * each; 0 when all are good. */
 size_t pack_verify(pack *p, void (*report)(void *ctx, size_t i, const char *msg), void *ctx);

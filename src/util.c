@@ -4,6 +4,15 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <xxh_x86dispatch.h>
+#define LX_XXH3 XXH3_64bits_dispatch
+#else
+#include <xxhash.h>
+#define LX_XXH3 XXH3_64bits
+#endif
+
+uint64_t lx_hash(const void *data, size_t n) { return LX_XXH3(data, n); }
 
 void lerr_set(lerr *e, const char *fmt, ...)
 {

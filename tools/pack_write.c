@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 /* A growable byte buffer. */
 typedef struct buf {
@@ -63,14 +62,14 @@ static int put_block(buf *data, const uint8_t *raw, size_t n, int compress, plac
         if (c > 0 && (size_t)c < n) {
             pl->codec = PACK_LZ4;
             pl->block_stored = (uint32_t)c;
-            pl->block_xxh3 = XXH3_64bits(data->p + data->n, (size_t)c);
+            pl->block_xxh3 = lx_hash(data->p + data->n, (size_t)c);
             data->n += (size_t)c;
             return 0;
         }
     }
     if (buf_put(data, raw, n)) goto oom;
     pl->block_stored = (uint32_t)n;
-    pl->block_xxh3 = XXH3_64bits(raw, n);
+    pl->block_xxh3 = lx_hash(raw, n);
     return 0;
 oom:
     lerr_set(e, "out of memory");
@@ -173,7 +172,7 @@ int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8
         put32(f + 24, pl[i].offset);
         put32(f + 28, (uint32_t)it->size);
         put64(f + 32, pl[i].block_xxh3);
-        put64(f + 40, XXH3_64bits(it->data, it->size));
+        put64(f + 40, lx_hash(it->data, it->size));
         if (!it->title || !*it->title) { lerr_set(e, "item %zu has no title", i); goto done; }
         if (put_string(&strings, it->title, f + 48, "title", i, e) ||
             put_string(&strings, it->byline, f + 56, "byline", i, e) ||
@@ -193,8 +192,8 @@ int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8
     put64(h + 24, dir_off);
     put32(h + 32, (uint32_t)dir.n);
     put32(h + 36, (uint32_t)n);
-    put64(h + 40, XXH3_64bits(dir.p, dir.n));
-    put64(h + 56, XXH3_64bits(h, 56));
+    put64(h + 40, lx_hash(dir.p, dir.n));
+    put64(h + 56, lx_hash(h, 56));
 
     buf img = {0};
     if (buf_put(&img, h, sizeof h) || buf_put(&img, data.p, data.n) || buf_put(&img, dir.p, dir.n)) {

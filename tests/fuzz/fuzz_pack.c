@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "pack.h"
 
@@ -40,8 +39,8 @@ static void exercise(const uint8_t *data, size_t size)
 static void seal_header(uint8_t *m, size_t size)
 {
     uint64_t dir = le64(m + 24);
-    if (dir <= size) put64(m + 40, XXH3_64bits(m + dir, size - dir));
-    put64(m + 56, XXH3_64bits(m, 56));
+    if (dir <= size) put64(m + 40, lx_hash(m + dir, size - dir));
+    put64(m + 56, lx_hash(m, 56));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -62,14 +61,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const pack_entry *en = pack_entry_at(p, i);
             uint8_t *f = m + dir + i * PACK_ENTRY_SIZE;
             const uint8_t *blk = m + en->block_offset;
-            put64(f + 32, XXH3_64bits(blk, en->block_stored));
+            put64(f + 32, lx_hash(blk, en->block_stored));
             if (en->codec == PACK_RAW) {
-                put64(f + 40, XXH3_64bits(blk + en->offset, en->size));
+                put64(f + 40, lx_hash(blk + en->offset, en->size));
             } else if (en->block_size <= (1u << 22)) {
                 char *out = malloc(en->block_size);
                 if (LZ4_decompress_safe((const char *)blk, out, (int)en->block_stored, (int)en->block_size) ==
                     (int)en->block_size)
-                    put64(f + 40, XXH3_64bits(out + en->offset, en->size));
+                    put64(f + 40, lx_hash(out + en->offset, en->size));
                 free(out);
             }
         }
