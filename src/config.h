@@ -1,0 +1,137 @@
+/* config.h - the reader's configuration: /etc/lectern/lectern.conf (INI,
+ * read with libinih) with every key overridable by a command-line flag.
+ *
+ * Every key, its type, default and help text live in one table in config.c
+ * (like suckless dwm's config.def.h); defaults are written as text and go
+ * through the same parser as the file, and config_help() prints the table.
+ *
+ *   pack = PATH            the essay pack to read
+ *   rotate = 0|90|180|270  how the picture is turned on the panel
+ *   theme = light|dark|sepia
+ *   font_size = auto|PT    body text size in points (6..72; "pt" optional)
+ *   margins = auto|MM      page margins in mm (0..60; "mm" optional)
+ *   idle_timeout = S       seconds without a touch before the reader goes
+ *                          back to the library and default size and theme
+ *                          (0 = never, up to 604800; "s" optional)
+ *   state_dir = PATH       where reading positions are kept
+ *   state = on|off         off for public kiosks: positions kept in memory
+ *   kiosk = yes|no         fullscreen, and nothing a visitor does ends it
+ *   essays = all|LIST      a subset or an order: "3,1,2", "1-3, 5"
+ *   start = library|N      open the library, or essay N at start-up
+ * Booleans take yes/no, on/off, true/false or 1/0, any case; names of keys
+ * and enumerated values are case-insensitive.
+ *
+ * In the file, keys may sit before any section or under [lectern]; lines
+ * may be indented; ';' or '#' start a comment line, and " ;" an inline one.
+ * Multi-line values are not supported (an indented line is its own key).
+ *
+ * On the command line each key is `--key VALUE` or `--key=VALUE` (dashes
+ * and underscores are the same: --font-size, --font_size). A boolean given
+ * as the last argument, or followed by another --flag, means yes. Also:
+ * --config FILE (default /etc/lectern/lectern.conf), --strict, --help/-h.
+ *
+ * Problems: an unknown key, a bad value, a syntax error or an unreadable
+ * file are reported through the caller's callback as "FILE:LINE: ..." (or
+ * "option --KEY: ..." for flags). The key then keeps its previous value
+ * (the default, or the file's for a flag) and the reader goes on, unless
+ * --strict, in which case config_init returns CONFIG_ESTRICT. A missing
+ * default file is normal (a desktop preview): one CONFIG_INFO message.
+ * Nothing here prints except config_help; no global state. */
+#ifndef LECTERN_CONFIG_H
+#define LECTERN_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONFIG_DEFAULT_FILE "/etc/lectern/lectern.conf"
+#ifndef LECTERN_DATADIR
+#define LECTERN_DATADIR "/usr/local/share/lectern"
+#endif
+#define CONFIG_PATH_MAX 1024
+#define CONFIG_MAX_RANGES 64
+#define CONFIG_MAX_ESSAY (1u << 24) /* PACK_MAX_ENTRIES */
+#define CONFIG_FONT_MIN 6.0f
+#define CONFIG_FONT_MAX 72.0f
+#define CONFIG_MARGIN_MAX 60.0f
+#define CONFIG_IDLE_MAX 604800
+
+enum config_theme { CONFIG_LIGHT = 0, CONFIG_DARK = 1, CONFIG_SEPIA = 2 };
+
+/* config_init results */
+enum config_status { CONFIG_OK = 0, CONFIG_HELP = 1, CONFIG_ESTRICT = 2 };
+
+/* Message levels for the report callback. */
+enum config_level { CONFIG_INFO = 0, CONFIG_WARN = 1 };
+
+/* Receives each message, e.g. "lectern.conf:7: bad value 'x' for rotate
+ * (expected 0, 90, 180 or 270)". msg is only valid during the call. */
+typedef void (*config_report)(void *ctx, int level, const char *msg);
+
+typedef struct config_range {
+    uint32_t lo, hi; /* 1-based essay numbers, lo <= hi */
+} config_range;
+
+typedef struct config {
+    char pack[CONFIG_PATH_MAX];
+    int rotate;                  /* 0, 90, 180 or 270 */
+    int theme;                   /* enum config_theme */
+    float font_size;             /* points; 0 = auto */
+    float margins;               /* mm; -1 = auto */
+    int idle_timeout;            /* seconds; 0 = never */
+    char state_dir[CONFIG_PATH_MAX];
+    int state;                   /* 1 on, 0 off */
+    int kiosk;                   /* 1 yes, 0 no */
+    config_range essays[CONFIG_MAX_RANGES]; /* in order; nessays == 0: all */
+    size_t nessays;
+    uint32_t start;              /* 0 = library, else an essay number */
+    /* from the command line only */
+    char file[CONFIG_PATH_MAX];  /* the file read (--config, or the default) */
+    int strict, help;
+} config;
+
+/* Fill c with the defaults (and file = CONFIG_DEFAULT_FILE). */
+void config_defaults(config *c);
+
+/* The whole start-up: defaults, the file (--config FILE or the default),
+ * then the flags over it. Recognised arguments are removed from argv and
+ * *argc reduced; the rest (argv[0], the reader's own flags such as
+ * --replay, stray words) stay in order for the caller. Returns CONFIG_OK,
+ * CONFIG_HELP (--help: the caller prints config_help and exits 0), or
+ * CONFIG_ESTRICT (--strict and at least one problem, each reported). */
+int config_init(config *c, int *argc, char **argv, config_report report, void *ctx);
+
+/* Apply the file at path over c. A missing file is a CONFIG_INFO message
+ * when must_exist is 0, a problem otherwise; any other failure to read it
+ * is a problem. Returns the number of problems (0 = clean). */
+int config_load_file(config *c, const char *path, int must_exist, config_report report, void *ctx);
+
+/* The same for INI text in memory (text[0..len), need not end in NUL);
+ * name is used in messages. */
+int config_load_mem(config *c, const char *name, const char *text, size_t len,
+                    config_report report, void *ctx);
+
+/* Apply the flags in argv[1..*argc) over c, removing the recognised ones
+ * (as config_init). Sets c->strict, c->help and c->file when given.
+ * Returns the number of problems. */
+int config_parse_args(config *c, int *argc, char **argv, config_report report, void *ctx);
+
+/* Set one key from text, as the file and flags do. where prefixes any
+ * message ("FILE:LINE" or "option --KEY"). Returns 0, 1 for a bad value,
+ * or -1 when name is not a key (nothing reported: the caller words it). */
+int config_set(config *c, const char *name, const char *value, const char *where,
+               config_report report, void *ctx);
+
+/* Print usage: every key with its flag, values, default and meaning. */
+void config_help(FILE *f);
+
+/* The keys in table order: for tests and tools. NULL past the end. */
+const char *config_key_name(size_t i);
+
+/* Expand c->essays against a pack of `count` essays into out[0..cap): the
+ * chosen essay numbers in order, without numbers above count and without
+ * repeats; all of them, 1..count, when no list is set. Returns how many
+ * there are (which may exceed cap: only cap are written). */
+size_t config_essay_list(const config *c, uint32_t count, uint32_t *out, size_t cap);
+
+#endif

@@ -1,0 +1,112 @@
+/* state.h - where each essay was left: the resume positions.
+ *
+ * A position is the byte offset of the sentence at the top of the page in
+ * the essay's decoded text, not a page number, so it survives changes of
+ * text size, margins and rotation. An essay is identified by its number
+ * (as `lectern-pack list` prints it) AND the XXH3 of its decoded bytes
+ * (pack_entry.data_xxh3): when a pack is rebuilt with changed or reordered
+ * essays, an old offset is not applied to different text; it is simply not
+ * found, and the essay opens at its start.
+ *
+ * The file, STATE_DIR/state, format version 1: ASCII text,
+ *
+ *     lectern-state 1\n
+ *     <16 lowercase hex digits: XXH3-64 of the body>\n
+ *     body: one line per essay, by increasing essay number, no repeats:
+ *     essay <number> <16 lowercase hex: data_xxh3> <offset>\n
+ *
+ * Numbers are decimal without sign or leading zeros; essay 1..16777216,
+ * offset 0..4294967295. The body is every byte after the checksum line;
+ * nothing else is allowed (no blank lines, no CR, no comments), so the file
+ * is canonical: parsing then formatting gives back the same bytes (the
+ * fuzzer checks this). At most STATE_MAX_FILE bytes.
+ *
+ * It is untrusted: read whole, parsed byte by byte, the checksum checked
+ * before any line is believed. A damaged file, a file from another version
+ * or one that cannot be read is ignored as a whole, with a message; the
+ * next save replaces it.
+ *
+ * Saving is atomic: write STATE_DIR/state.tmp, fsync it, rename it over
+ * state, fsync the directory. A crash leaves either the old or the new
+ * file, never a mix. Each save rewrites the whole file (an SD card does not
+ * like that on every page turn): call state_save when leaving an essay, on
+ * the idle reset and on SIGTERM.
+ *
+ * When positions cannot be kept on disk (state = off, the directory is
+ * missing or read-only, or a save fails) everything works the same in
+ * memory, and the module says so once: state_open or the first failing
+ * state_save returns STATE_MEMORY with the message, later calls stay
+ * quiet. The directory is never created: systemd's StateDirectory= (or the
+ * installer) does that. No global state; nothing is printed. */
+#ifndef LECTERN_STATE_H
+#define LECTERN_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define STATE_FILE "state"
+#define STATE_TMP "state.tmp"
+#define STATE_MAGIC "lectern-state "
+#define STATE_VERSION 1
+#define STATE_MAX_FILE (8u << 20)
+#define STATE_MAX_ESSAY (1u << 24) /* PACK_MAX_ENTRIES */
+
+/* Results. Non-negative values are notes, OR-ed together, each with a
+ * message (in the lerr) that the caller prints once; negative are errors. */
+enum state_status {
+    STATE_OK = 0,
+    STATE_MEMORY = 1,   /* positions are kept in memory only (why: the message) */
+    STATE_IGNORED = 2,  /* the state file was damaged, old or unreadable: ignored */
+    STATE_ENOMEM = -1,
+    STATE_EINVAL = -2,  /* bad argument (essay number 0 or too large) */
+    STATE_EDAMAGED = -3 /* state_parse: the bytes are not a valid state file */
+};
+
+typedef struct state state;
+
+/* Open the positions kept in `dir` (enabled = 0 for state = off: nothing
+ * is read or written). *out always gets a working state unless the result
+ * is STATE_ENOMEM; free it with state_close. Returns STATE_OK, or a mask of
+ * STATE_MEMORY and STATE_IGNORED with e->msg saying what happened (both
+ * when both did), e.g. "state directory /var/lib/lectern is not writable
+ * (Read-only file system): reading positions are kept in memory only". */
+int state_open(state **out, const char *dir, int enabled, lerr *e);
+
+/* Free everything (without saving). NULL is fine. */
+void state_close(state *s);
+
+/* The saved offset of essay `essay` whose text hashes to data_xxh3: 1 and
+ * *offset set when known, 0 when not (never saved, or saved for different
+ * text). */
+int state_get(const state *s, uint32_t essay, uint64_t data_xxh3, uint32_t *offset);
+
+/* Remember an offset for essay `essay` (1..STATE_MAX_ESSAY), replacing
+ * whatever was kept for that number. In memory only until state_save.
+ * Returns STATE_OK, STATE_EINVAL or STATE_ENOMEM. */
+int state_set(state *s, uint32_t essay, uint64_t data_xxh3, uint32_t offset);
+
+/* Write the positions to disk atomically if anything changed since the
+ * last save. Returns STATE_OK (saved, nothing to save, or memory-only and
+ * already said), or STATE_MEMORY with a message the first time a save
+ * fails; later saves still try, quietly. */
+int state_save(state *s, lerr *e);
+
+/* 1 when positions go to disk (the last save, if any, worked), else 0. */
+int state_persistent(const state *s);
+
+/* How many essays have a position. */
+size_t state_count(const state *s);
+
+/* Replace s's positions with those in buf[0..n) (the file format above).
+ * Returns STATE_OK, or STATE_EDAMAGED with a message naming the line and
+ * byte offset (s is then unchanged), or STATE_ENOMEM. For the loader, the
+ * tests and the fuzzer. */
+int state_parse(state *s, const uint8_t *buf, size_t n, lerr *e);
+
+/* The file's bytes for s's positions, in a fresh malloc'd *buf (caller
+ * frees). Returns STATE_OK or STATE_ENOMEM. */
+int state_format(const state *s, uint8_t **buf, size_t *n);
+
+#endif
