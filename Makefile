@@ -39,7 +39,7 @@ endif
 OPT      ?= -O2 -g
 CFLAGS   := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L \
             $(OPT) $(SANFLAGS) $(if $(filter 1,$(WERROR)),-Werror) -MMD -MP \
-            -DLECTERN_VERSION='"$(VERSION)"'
+            -DLECTERN_VERSION='"$(VERSION)"' -DLECTERN_DATADIR='"$(PREFIX)/share/lectern"'
 LDFLAGS  += $(SANFLAGS)
 
 pc = $(shell $(PKG_CONFIG) $(1) $(2))

@@ -1,0 +1,841 @@
+/* test_input.c - essay files in, pack "Essay text" out (tools/input.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#include "essay.h"
+#include "input.h"
+#include "t.h"
+
+#define SHY "\xC2\xAD"
+#define NBSP "\xC2\xA0"
+#define ELL "\xE2\x80\xA6"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+/* Every rule of pack_format.md "Essay text", and a little more: NFC, no C1
+ * controls, no doubled or edge no-break spaces. Returns NULL or what is wrong. */
+static const char *format_problem(const uint8_t *s, size_t n)
+{
+    static char why[128];
+    if (n == 0) return NULL;
+    if (s[n - 1] != '\n') return "no final LF";
+    size_t bad;
+    if (!utf8_valid(s, n, &bad)) { snprintf(why, sizeof why, "invalid UTF-8 at %zu", bad); return why; }
+    utf8proc_uint8_t *norm = NULL;
+    utf8proc_ssize_t r = utf8proc_map(s, (utf8proc_ssize_t)n, &norm, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+    int same = r == (utf8proc_ssize_t)n && memcmp(norm, s, n) == 0;
+    free(norm);
+    if (!same) return "not NFC";
+    size_t a = 0;
+    while (a < n) {
+        size_t b = a;
+        while (s[b] != '\n') b++;
+        size_t p = a;
+        if (b == a) { snprintf(why, sizeof why, "empty line at %zu", a); return why; }
+        if (s[a] == 4) {
+            if (b != a + 1) return "separator with text";
+            a = b + 1;
+            continue;
+        }
+        if (s[a] == 1) {
+            if (b < a + 2 || s[a + 1] < '1' || s[a + 1] > '6') return "bad heading level";
+            p = a + 2;
+        } else if (s[a] == 2) {
+            p = a + 1;
+            while (p < b && s[p] != ' ') p++;
+            if (p == a + 1 || p == b) return "list item without label or text";
+            p++;
+        } else if (s[a] == 3) {
+            p = a + 1;
+        }
+        if (p == b) { snprintf(why, sizeof why, "empty text at %zu", a); return why; }
+        for (size_t i = p; i < b; i++) {
+            if (s[i] < 0x20 || s[i] == 0x7F) { snprintf(why, sizeof why, "control byte at %zu", i); return why; }
+            if (s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F) return "C1 control";
+        }
+        if (s[p] == ' ' || s[b - 1] == ' ') { snprintf(why, sizeof why, "edge space at %zu", a); return why; }
+        if (b - p >= 2 && (memcmp(s + p, NBSP, 2) == 0 || memcmp(s + b - 2, NBSP, 2) == 0))
+            return "edge no-break space";
+        for (size_t i = p; i + 1 < b; i++)
+            if (s[i] == ' ' && s[i + 1] == ' ') { snprintf(why, sizeof why, "double space at %zu", i); return why; }
+        a = b + 1;
+    }
+    essay es;
+    lerr e;
+    if (essay_parse(s, n, &es, &e) != 0) { snprintf(why, sizeof why, "essay_parse: %.100s", e.msg); return why; }
+    essay_free(&es);
+    return NULL;
+}
+
+static hyph *en(void)
+{
+    static hyph *h;
+    lerr e;
+    if (!h && hyph_open(&h, "en-US", &e) != 0) fprintf(stderr, "  %s\n", e.msg);
+    return h;
+}
+
+typedef struct res {
+    int rc;
+    input_essay es;
+    lerr e;
+} res;
+
+static res parse_as(const char *name, const void *bytes, size_t n, int lossy, hyph *h)
+{
+    res r;
+    memset(&r, 0, sizeof r);
+    input_opts o = {NULL, lossy};
+    r.rc = input_parse(bytes, n, name, &o, h, &r.es, &r.e);
+    if (r.rc == 0) {
+        const char *p = format_problem(r.es.text, r.es.size);
+        CHECKF(p == NULL, "%s: output breaks the format: %s", name, p);
+    } else {
+        CHECK(r.es.text == NULL && r.es.title == NULL);
+    }
+    return r;
+}
+
+#define TXT(s) parse_as("t.txt", s, sizeof(s) - 1, 0, NULL)
+#define MD(s) parse_as("t.md", s, sizeof(s) - 1, 0, NULL)
+
+static int text_is(const res *r, const char *want)
+{
+    if (r->rc != 0) {
+        fprintf(stderr, "  failed: %s\n", r->e.msg);
+        return 0;
+    }
+    size_t n = strlen(want);
+    if (r->es.size == n && memcmp(r->es.text, want, n) == 0) return 1;
+    fprintf(stderr, "  got:  \"");
+    for (size_t i = 0; i < r->es.size; i++) {
+        uint8_t c = r->es.text[i];
+        if (c < 0x20) fprintf(stderr, "\\x%02X", c);
+        else fputc(c, stderr);
+    }
+    fprintf(stderr, "\"\n");
+    return 0;
+}
+
+static int msg_has(const res *r, const char *part)
+{
+    if (r->rc == 0) {
+        fprintf(stderr, "  unexpected success\n");
+        return 0;
+    }
+    if (strstr(r->e.msg, part)) return 1;
+    fprintf(stderr, "  message: %s\n", r->e.msg);
+    return 0;
+}
+
+static int has(const uint8_t *s, size_t n, const char *what)
+{
+    size_t m = strlen(what);
+    for (size_t i = 0; i + m <= n; i++)
+        if (memcmp(s + i, what, m) == 0) return 1;
+    return 0;
+}
+
+static void done(res *r) { input_essay_free(&r->es); }
+
+/* ---- text normalisation ------------------------------------------------------ */
+
+TEST(bom_crlf_cr)
+{
+    res r = TXT("\xEF\xBB\xBFThe Title\r\nFirst line.\r\nSecond line.\rThird line.\r\r\nFourth.\n");
+    CHECK(text_is(&r, "First line.\nSecond line.\nThird line.\nFourth.\n"));
+    CHECK(r.rc == 0 && strcmp(r.es.title, "The Title") == 0);
+    done(&r);
+}
+
+TEST(nfc)
+{
+    res r = TXT("Caf" "e\xCC\x81 Society\nThe cafe\xCC\x81 is A\xCC\x8A" "ngstr\xC3\xB6m-ish, \xE1\x84\x80\xE1\x85\xA1.\n");
+    CHECK(text_is(&r, "The caf\xC3\xA9 is \xC3\x85ngstr\xC3\xB6m-ish, \xEA\xB0\x80.\n"));
+    CHECK(r.rc == 0 && strcmp(r.es.title, "Caf\xC3\xA9 Society") == 0);
+    done(&r);
+}
+
+TEST(whitespace)
+{
+    res r = TXT("Title\n \t Tabs\tand\f form  feeds \t \nNo" NBSP "break and a" NBSP " " NBSP "run. Em\xE2\x80\x83space.\n"
+                NBSP " edges " NBSP "\n");
+    CHECK(text_is(&r, "Tabs and form feeds\nNo" NBSP "break and a" NBSP "run. Em space.\nedges\n"));
+    done(&r);
+}
+
+TEST(invalid_utf8_refused_with_line_and_offset)
+{
+    /* offsets count the raw bytes, BOM and CR included */
+    res r = TXT("\xEF\xBB\xBFTitle\r\nok line\r\nbad \xC3\x28 here\n");
+    CHECK(msg_has(&r, "t.txt:3: byte offset 23: invalid UTF-8"));
+    done(&r);
+    const char *bad[] = {"Title\nOverlong \xC0\xAF.\n", "Title\nSurrogate \xED\xA0\x80.\n",
+                         "Title\nTruncated at the end \xE2\x82", "Title\nToo big \xF4\x90\x80\x80.\n",
+                         "Title\nStray continuation \x80.\n"};
+    size_t where[] = {15, 16, 27, 14, 25};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        res q = parse_as("x.txt", bad[i], strlen(bad[i]), 0, NULL);
+        char want[64];
+        snprintf(want, sizeof want, "x.txt:2: byte offset %zu: invalid UTF-8", where[i]);
+        CHECKF(msg_has(&q, want), "case %zu", i);
+        done(&q);
+    }
+}
+
+TEST(control_characters)
+{
+    static const char nul[] = "Title\nabc\0def and a lot more text after it\n";
+    res r = parse_as("n.txt", nul, sizeof nul - 1, 0, NULL);
+    CHECK(msg_has(&r, "n.txt:2: byte offset 9: NUL byte"));
+    done(&r);
+    r = TXT("Title\nbell \x07 here\n");
+    CHECK(msg_has(&r, "t.txt:2: byte offset 11: control character U+0007"));
+    done(&r);
+    r = TXT("Title\n\nthird line \x7F\n");
+    CHECK(msg_has(&r, "t.txt:3: byte offset 18: control character U+007F"));
+    done(&r);
+    r = TXT("Title\nC1 \xC2\x85 next line\n");
+    CHECK(msg_has(&r, "control character U+0085"));
+    done(&r);
+    r = TXT("Title\nvertical \x0B tab\n");
+    CHECK(msg_has(&r, "control character U+000B"));
+    done(&r);
+}
+
+TEST(lossy_replaces_and_counts)
+{
+    static const char in[] = "Title\nabc\0def \xC3\x28 and \x07 bell \xF0\x9F\x98 end\n";
+    res r = parse_as("l.txt", in, sizeof in - 1, 1, NULL);
+    CHECK(text_is(&r, "abc\xEF\xBF\xBD" "def \xEF\xBF\xBD( and \xEF\xBF\xBD bell \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end\n"));
+    CHECKF(r.es.replaced == 6, "replaced %zu", r.es.replaced);
+    done(&r);
+    r = parse_as("l.txt", "Title\nclean text\n", 17, 1, NULL);
+    CHECK(r.rc == 0 && r.es.replaced == 0);
+    done(&r);
+}
+
+TEST(empty_and_binary_files)
+{
+    res r = TXT("");
+    CHECK(msg_has(&r, "t.txt: empty file"));
+    done(&r);
+    r = TXT("\xEF\xBB\xBF");
+    CHECK(msg_has(&r, "t.txt: empty file"));
+    done(&r);
+    r = TXT(" \n\t\n\r\n  \f \n");
+    CHECK(msg_has(&r, "t.txt: empty essay"));
+    done(&r);
+    r = TXT("[...]\n***\n\n");
+    CHECK(msg_has(&r, "t.txt: empty essay"));
+    done(&r);
+    r = MD("---\ntitle: Only a title\n---\n");
+    CHECK(msg_has(&r, "t.md: the essay has a title (\"Only a title\") but no text"));
+    done(&r);
+    r = MD("---\ndate: 2024\nlang: en\n---\n\n");
+    CHECK(msg_has(&r, "t.md: empty essay: no text, only blank lines and front matter"));
+    done(&r);
+    r = MD("# Just a heading\n\n");
+    CHECK(msg_has(&r, "has a title (\"Just a heading\") but no text"));
+    done(&r);
+
+    static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                  0, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0, 0x5C, 0x72, 0xA8, 0x66};
+    for (int lossy = 0; lossy < 2; lossy++) {
+        r = parse_as("pic.txt", png, sizeof png, lossy, NULL);
+        CHECK(msg_has(&r, "pic.txt: looks like a binary file"));
+        done(&r);
+    }
+    uint8_t rnd[4096];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof rnd; i++) x = x * 1103515245u + 12345u, rnd[i] = (uint8_t)(x >> 16);
+    r = parse_as("rnd.md", rnd, sizeof rnd, 1, NULL);
+    CHECK(msg_has(&r, "binary"));
+    done(&r);
+    static const uint8_t u16[] = {0xFF, 0xFE, 'H', 0, 'i', 0, '\n', 0};
+    r = parse_as("u16.txt", u16, sizeof u16, 1, NULL);
+    CHECK(msg_has(&r, "u16.txt: looks like UTF-16"));
+    done(&r);
+}
+
+/* ---- structure -------------------------------------------------------------------- */
+
+TEST(block_kinds_txt)
+{
+    res r = TXT("The Title\n"
+                "A paragraph.\n"
+                "## A heading ##\n"
+                "\xE2\x80\xA2 bullet\n"
+                "  - dash item\n"
+                "* star item\n"
+                "1. first\n"
+                "12. twelfth\n"
+                "> quoted\n"
+                ">> nested quote\n"
+                "#hashtag is text, so is #\n"
+                "####### seven is text\n"
+                "-not a list\n"
+                "2024. A year is a list item\n"
+                "+ plus is text in .txt\n");
+    CHECK(text_is(&r, "A paragraph.\n"
+                      "\x01" "2A heading\n"
+                      "\x02\xE2\x80\xA2 bullet\n"
+                      "\x02- dash item\n"
+                      "\x02* star item\n"
+                      "\x02" "1. first\n"
+                      "\x02" "12. twelfth\n"
+                      "\x03quoted\n"
+                      "\x03nested quote\n"
+                      "#hashtag is text, so is #\n"
+                      "####### seven is text\n"
+                      "-not a list\n"
+                      "\x02" "2024. A year is a list item\n"
+                      "+ plus is text in .txt\n"));
+    done(&r);
+}
+
+TEST(separators)
+{
+    const char *seps[] = {"[...]", "[\xE2\x80\xA6]", "...", ELL, "***", "---", "   ---  ", "* * *", "___", ". . ."};
+    for (size_t i = 0; i < sizeof seps / sizeof *seps; i++) {
+        char in[128];
+        snprintf(in, sizeof in, "Title\nBefore.\n%s\nAfter.\n", seps[i]);
+        res r = parse_as("s.txt", in, strlen(in), 0, NULL);
+        CHECKF(text_is(&r, "Before.\n\x04\nAfter.\n"), "separator \"%s\"", seps[i]);
+        done(&r);
+    }
+    /* not separators */
+    res r = TXT("Title\n...but hey, do what you want.\n[DeepSeek] used $5.5 million.\n--\n");
+    CHECK(text_is(&r, "...but hey, do what you want.\n[DeepSeek] used $5.5 million.\n--\n"));
+    done(&r);
+    /* leading, trailing and repeated separators go */
+    r = TXT("Title\n***\n[...]\nOne.\n[...]\n\n[...]\nTwo.\n...\n");
+    CHECK(text_is(&r, "One.\n\x04\nTwo.\n"));
+    done(&r);
+}
+
+TEST(plain_text_lines_are_paragraphs)
+{
+    res r = TXT("Title\nline one\nline two\n\n\nline three\n");
+    CHECK(text_is(&r, "line one\nline two\nline three\n"));
+    done(&r);
+}
+
+TEST(markdown_joins_lines)
+{
+    res r = MD("# Title\n\n"
+               "line one\nline two\n\n"
+               "- item\n  continued\n- second\n"
+               "> quote a\n> quote b\n>\n> quote c\n\n"
+               "Setext One\n===\n"
+               "Setext\nTwo\n---\n\n"
+               "---\n"
+               "+ plus item\n"
+               "last\n");
+    CHECK(text_is(&r, "line one line two\n"
+                      "\x02- item continued\n"
+                      "\x02- second\n"
+                      "\x03quote a quote b\n"
+                      "\x03quote c\n"
+                      "\x01" "1Setext One\n"
+                      "\x01" "2Setext Two\n"
+                      "\x04\n"
+                      "\x02+ plus item last\n"));
+    CHECK(r.rc == 0 && strcmp(r.es.title, "Title") == 0);
+    done(&r);
+    /* .markdown and upper case extensions are Markdown too */
+    r = parse_as("X.MD", "T\n\na\nb\n", 7, 0, NULL);
+    CHECK(text_is(&r, "a b\n"));
+    done(&r);
+}
+
+/* ---- title and byline -------------------------------------------------------------- */
+
+TEST(title_from_heading)
+{
+    res r = MD("\n# My Title #\n\nBody.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.title, "My Title") == 0);
+    CHECK(text_is(&r, "Body.\n"));
+    done(&r);
+    r = TXT("## Second level first\nBody.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.title, "Second level first") == 0);
+    done(&r);
+}
+
+TEST(title_from_front_matter)
+{
+    res r = MD("---\ntitle: \"Front Matter Title\"\nauthor: Jane Doe\ndate: 2024-01-01\nlang: de\ntags:\n  - x\n---\n"
+               "# Front Matter Title\n\nBody text.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.title, "Front Matter Title") == 0);
+    CHECK(r.rc == 0 && strcmp(r.es.byline, "Jane Doe") == 0);
+    CHECK(r.rc == 0 && strcmp(r.es.lang, "de") == 0);
+    CHECK(text_is(&r, "Body text.\n"));
+    done(&r);
+    /* a different first heading stays */
+    r = MD("---\ntitle: T\nauthors:\n---\n# Part one\nBody.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.title, "T") == 0);
+    CHECK(text_is(&r, "\x01" "1Part one\nBody.\n"));
+    done(&r);
+    /* author list */
+    r = MD("---\nbyline:\n- Ann\n- Bob\n---\nSome Title\n\nText.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.byline, "Ann, Bob") == 0 && strcmp(r.es.title, "Some Title") == 0);
+    done(&r);
+    /* "---" then ordinary text is not front matter */
+    r = TXT("---\nNot: front matter, it has no known key\n---\nMore.\n");
+    CHECK(text_is(&r, "More.\n"));
+    CHECK(r.rc == 0 && strcmp(r.es.title, "Not: front matter, it has no known key") == 0);
+    done(&r);
+    r = MD("---\nlang: en US!\n---\nx\n");
+    CHECK(msg_has(&r, "t.md:2: front matter lang"));
+    done(&r);
+}
+
+TEST(title_from_first_line)
+{
+    res r = TXT("How DeepSeek Cost The US Stock Market $1 Trillion\n\n0\n36\n\nI am not so much into these things.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.title, "How DeepSeek Cost The US Stock Market $1 Trillion") == 0);
+    CHECK(text_is(&r, "0\n36\nI am not so much into these things.\n"));
+    done(&r);
+    r = TXT("Is this a title?\nYes.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.title, "Is this a title?") == 0);
+    done(&r);
+    /* not title-like: ends in '.', ':' or ',', holds two sentences, or is alone */
+    const char *no[] = {"This is a sentence. And another\nMore.\n", "Listen to this:\nMore.\n",
+                        "Dear friends,\nMore.\n", "A short line that ends in a period.\nMore.\n",
+                        "Alone on its own\n"};
+    const char *want[] = {"This is a sentence", "Listen to this:", "Dear friends,",
+                          "A short line that ends in a period", "Alone on its own"};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        res q = parse_as("q.txt", no[i], strlen(no[i]), 0, NULL);
+        CHECKF(q.rc == 0 && strcmp(q.es.title, want[i]) == 0, "case %zu: \"%s\"", i, q.rc ? q.e.msg : q.es.title);
+        CHECKF(q.rc == 0 && q.es.size >= strlen(no[i]) - 6 && memcmp(q.es.text, no[i], 6) == 0,
+               "case %zu: text must keep the first line", i);
+        done(&q);
+    }
+    /* a first line over 100 characters is not a title even without a period */
+    char longl[300];
+    memset(longl, 'a', 120);
+    for (int i = 5; i < 120; i += 6) longl[i] = ' ';
+    strcpy(longl + 120, "\nMore.\n");
+    r = parse_as("l.txt", longl, strlen(longl), 0, NULL);
+    CHECK(r.rc == 0 && strlen(r.es.title) < 120 && strstr(r.es.title, ELL) != NULL);
+    done(&r);
+}
+
+static size_t cps(const char *s)
+{
+    size_t k = 0;
+    for (; *s; s++) k += ((uint8_t)*s & 0xC0) != 0x80;
+    return k;
+}
+
+TEST(title_from_first_sentence)
+{
+    const char *in = "So, a Chinese financial firm (not even a software or computer company) has put out an open "
+                     "source AI model which is 50 times more efficient. Second sentence.\nMore.\n";
+    res r = parse_as("000_636ac73fd51e5ee1.txt", in, strlen(in), 0, NULL);
+    CHECK(r.rc == 0 && strcmp(r.es.title, "So, a Chinese financial firm (not even a software or computer company) has put" ELL) == 0);
+    CHECK(r.rc == 0 && cps(r.es.title) <= 80);
+    CHECK(r.rc == 0 && strstr(r.es.title, "636ac73f") == NULL);
+    CHECK(r.rc == 0 && r.es.size == strlen(in) && memcmp(r.es.text, in, r.es.size) == 0); /* text keeps it all */
+    done(&r);
+    r = TXT("Can we get our $500 billion back, or is that just up in smoke? Rhetorical question.U.S. tech stocks "
+            "are plummeting as China looks to be exposing American companies.\n[...]\nMore.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.title, "Can we get our $500 billion back, or is that just up in smoke?") == 0);
+    done(&r);
+    /* "U.S. tech" does not end a sentence; a word longer than 80 is cut hard */
+    r = TXT("The U.S. tech giants lost a lot of money on the day and nobody saw it coming at all, said many.\n");
+    CHECK(r.rc == 0 && strncmp(r.es.title, "The U.S. tech giants", 20) == 0 && cps(r.es.title) <= 80);
+    done(&r);
+    char w[200];
+    memset(w, 'x', 150);
+    strcpy(w + 150, "\n");
+    r = parse_as("w.txt", w, strlen(w), 0, NULL);
+    CHECK(r.rc == 0 && cps(r.es.title) == 80 && strstr(r.es.title, ELL) != NULL);
+    done(&r);
+    /* the first text block, past leading separators */
+    r = TXT("[...]\nA list follows.\n- one\n");
+    CHECK(r.rc == 0 && strcmp(r.es.title, "A list follows") == 0);
+    done(&r);
+}
+
+TEST(byline)
+{
+    res r = TXT("The Title\nBy Jane Doe\nBody.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.byline, "Jane Doe") == 0);
+    CHECK(text_is(&r, "Body.\n"));
+    done(&r);
+    r = MD("# The Title\n\nby \xC3\x89mile Zola and Ann Other\n\nBody.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.byline, "\xC3\x89mile Zola and Ann Other") == 0);
+    done(&r);
+    const char *no[] = {"The Title\nBy the way, this is text\nBody.\n", "The Title\nBy Jane Doe.\nBody.\n",
+                        "The Title\nBy Jane Doe\n", "The Title\nBody.\nBy Jane Doe\nMore.\n"};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        res q = parse_as("b.txt", no[i], strlen(no[i]), 0, NULL);
+        CHECKF(q.rc == 0 && strcmp(q.es.byline, "") == 0, "case %zu", i);
+        done(&q);
+    }
+    /* no byline after a sentence title */
+    r = TXT("This is the first sentence of it all. It goes on.\nBy Jane Doe\nMore.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.byline, "") == 0);
+    done(&r);
+}
+
+/* ---- words, hyphenation, helpers ------------------------------------------------------ */
+
+TEST(words)
+{
+    res r = TXT("Title words do not count\nDon\xE2\x80\x99t stop-me now, 42 times. caf\xC3\xA9 \xE2\x80\x94 ok\n- item two\n");
+    CHECKF(r.rc == 0 && r.es.words == 10, "words %u", r.es.words);
+    done(&r);
+}
+
+TEST(hyphenated_output)
+{
+    hyph *h = en();
+    if (!h) { CHECK(0); return; }
+    const char *in = "Hyphenation Everywhere\n\nHyphenation of DeepSeek, NVDA and 2024 at https://hyphenation.org/"
+                     "information or information@example.com, compute-efficient.\n# Information\n";
+    res r = parse_as("h.md", in, strlen(in), 0, h);
+    CHECK(text_is(&r, "Hy" SHY "phen" SHY "ation of DeepSeek, NVDA and 2024 at https://hyphenation.org/information "
+                      "or information@example.com, compute-efficient.\n\x01" "1In" SHY "for" SHY "ma" SHY "tion\n"));
+    CHECK(r.rc == 0 && strcmp(r.es.title, "Hyphenation Everywhere") == 0); /* titles are not hyphenated */
+    CHECK(r.rc == 0 && strcmp(r.es.lang, "en-US") == 0);
+    done(&r);
+}
+
+TEST(strip_soft_hyphens)
+{
+    uint8_t s[] = "hy" SHY "phen" SHY "ation " SHY SHY "\xC2\xA0\xC2";
+    size_t n = input_strip_soft_hyphens(s, sizeof s - 1);
+    CHECK(n == 15 && memcmp(s, "hyphenation \xC2\xA0\xC2", n) == 0);
+    CHECK(input_strip_soft_hyphens(s, 0) == 0);
+}
+
+TEST(deterministic)
+{
+    const char *in = "A Title\nSome text with information and hyphenation.\n- list\n";
+    res a = parse_as("d.txt", in, strlen(in), 0, en());
+    res b = parse_as("d.txt", in, strlen(in), 0, en());
+    CHECK(a.rc == 0 && b.rc == 0 && a.es.size == b.es.size && memcmp(a.es.text, b.es.text, a.es.size) == 0);
+    done(&a);
+    done(&b);
+}
+
+TEST(ten_megabyte_paragraph)
+{
+    const char *ws[] = {"information", "the", "DeepSeek", "hyphenation", "caf\xC3\xA9", "2024", "a", "consequence,",
+                        "e\xCC\x81l\xC3\xA9phant"};
+    size_t cap = 10u << 20, n = 0;
+    char *in = malloc(cap + 64), *want = malloc(cap + 64);
+    size_t wn = 0;
+    memcpy(in, "Title\n", 6), n = 6;
+    for (size_t i = 0; n < cap; i++) {
+        const char *w = ws[(i * 5 + i / 7) % (sizeof ws / sizeof *ws)];
+        const char *sep = i % 13 == 12 ? " \t " : " ";
+        size_t l = strlen(w);
+        memcpy(in + n, w, l), n += l;
+        memcpy(in + n, sep, strlen(sep)), n += strlen(sep);
+        if (w[0] == 'e' && w[1] == '\xCC') memcpy(want + wn, "\xC3\xA9l\xC3\xA9phant", 10), wn += 10;
+        else memcpy(want + wn, w, l), wn += l;
+        want[wn++] = ' ';
+    }
+    want[wn - 1] = '\n';
+    res r = parse_as("big.txt", in, n, 0, en());
+    CHECK(r.rc == 0 && r.es.size > wn);
+    if (r.rc == 0) {
+        size_t m = input_strip_soft_hyphens(r.es.text, r.es.size);
+        CHECK(m == wn && memcmp(r.es.text, want, wn) == 0);
+    }
+    CHECK(r.rc == 0 && strlen(r.es.title) > 0);
+    done(&r);
+    free(in);
+    free(want);
+}
+
+/* Long runs of what the parser looks at twice (stops, markers, one
+ * endless word) must still be handled in one pass; a quadratic slip would
+ * make this test hang rather than fail. */
+TEST(long_pathological_lines)
+{
+    const char *units[] = {".", "a.", "?\"", "#", ">", "- ", "\xE2\x80\xA6", "x", "[", "By ", "\xC2\xA0 ", "=", "*"};
+    size_t n = 1u << 20;
+    char *in = malloc(n + 16);
+    for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
+        for (int md = 0; md < 2; md++) {
+            size_t k = 0, l = strlen(units[u]);
+            memcpy(in, "Title\n", 6), k = 6;
+            while (k + l < n) memcpy(in + k, units[u], l), k += l;
+            in[k++] = '\n';
+            res r = parse_as(md ? "p.md" : "p.txt", in, k, 0, en());
+            CHECKF(r.rc == 0 || strstr(r.e.msg, "empty essay") || strstr(r.e.msg, "but no text"), "unit \"%s\": %s",
+                   units[u], r.e.msg);
+            done(&r);
+        }
+    }
+    free(in);
+}
+
+/* ---- input_collect -------------------------------------------------------------------------- */
+
+static char tmp_root[64];
+
+static void put(const char *rel, const char *s)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", tmp_root, rel);
+    FILE *f = fopen(p, "wb");
+    if (!f) { fprintf(stderr, "  cannot write %s\n", p); return; }
+    fputs(s, f);
+    fclose(f);
+}
+
+static char *path_of(const char *rel)
+{
+    static char p[4][512];
+    static int k;
+    k = (k + 1) & 3;
+    snprintf(p[k], sizeof p[k], "%s/%s", tmp_root, rel);
+    return p[k];
+}
+
+static int collect1(const char *rel, input_essay **v, size_t *n, lerr *e)
+{
+    char *args[] = {path_of(rel)};
+    input_opts o = {NULL, 0};
+    return input_collect(args, 1, &o, v, n, e);
+}
+
+static const char *base(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+TEST(collect_folder_and_manifest)
+{
+    mkdir(path_of("m"), 0755);
+    put("m/a.txt", "Essay A\nText of a.\n");
+    put("m/b.md", "# Essay B\n\nText\nof b.\n");
+    put("m/c.txt", "Essay C\nBy Carl\nText of c.\n");
+    put("m/d.TXT", "Essay D\nText of d.\n");
+    put("m/.hidden.txt", "\x89PNG\r\n\x1a\n");
+    put("m/notes.rst", "not an essay");
+    put("m/manifest.ini", "; order and titles\n[defaults]\nlang = en_US\n\n[c.txt]\ntitle = Custom C\nbyline =\n"
+                          "[a.txt]\n  lang: en\n");
+    input_essay *v = NULL;
+    size_t n = 0;
+    lerr e = {{0}};
+    int rc = collect1("m", &v, &n, &e);
+    CHECKF(rc == 0, "%s", e.msg);
+    CHECK(n == 4);
+    if (rc == 0 && n == 4) {
+        CHECK(!strcmp(base(v[0].path), "c.txt") && !strcmp(base(v[1].path), "a.txt"));
+        CHECK(!strcmp(base(v[2].path), "b.md") && !strcmp(base(v[3].path), "d.TXT"));
+        CHECK(!strcmp(v[0].title, "Custom C") && !strcmp(v[0].byline, "") && !strcmp(v[0].lang, "en-US"));
+        CHECK(!strcmp(v[1].title, "Essay A") && !strcmp(v[1].lang, "en"));
+        CHECK(!strcmp(v[2].title, "Essay B") && !strcmp(v[2].lang, "en-US"));
+        CHECK(v[2].size == 11 && !memcmp(v[2].text, "Text of b.\n", 11));
+        for (size_t i = 0; i < n; i++) CHECK(format_problem(v[i].text, v[i].size) == NULL);
+    }
+    input_essays_free(v, n);
+
+    /* without a manifest: by name, byte-wise (upper case first) */
+    unlink(path_of("m/manifest.ini"));
+    rc = collect1("m", &v, &n, &e);
+    CHECK(rc == 0 && n == 4);
+    if (rc == 0 && n == 4) {
+        CHECK(!strcmp(base(v[0].path), "a.txt") && !strcmp(base(v[1].path), "b.md"));
+        CHECK(!strcmp(base(v[2].path), "c.txt") && !strcmp(base(v[3].path), "d.TXT"));
+        CHECK(!strcmp(v[2].byline, "Carl"));
+    }
+    input_essays_free(v, n);
+}
+
+TEST(manifest_errors)
+{
+    mkdir(path_of("e"), 0755);
+    put("e/a.txt", "Essay A\nText.\n");
+    struct {
+        const char *ini, *msg;
+    } cases[] = {
+        {"[a.txt]\n\n[missing.txt]\ntitle = X\n", "manifest.ini:3: [missing.txt]: no such file"},
+        {"[a.txt]\ntitle = A\nauthor = Someone\n", "manifest.ini:3: unknown key \"author\""},
+        {"[defaults]\nbyline = x\n", "manifest.ini:2: unknown key \"byline\" in [defaults]"},
+        {"title = loose\n", "manifest.ini:1: \"title\" is outside a section"},
+        {"[a.txt]\n[a.txt]\n", "manifest.ini:2: [a.txt] given twice (first at line 1)"},
+        {"[a.txt]\ntitle = A\ntitle = B\n", "manifest.ini:3: title given twice"},
+        {"[a.txt]\ntitle =\n", "manifest.ini:2: empty title"},
+        {"[a.txt]\nlang = not a tag\n", "manifest.ini:2: lang \"not a tag\" is not a language tag"},
+        {"[a.txt]\nlang = xx-YY\n", "no hyphenation patterns for 'xx-YY'"},
+        {"[../a.txt]\n", "manifest.ini:1: [../a.txt] is not a file name"},
+        {"[a.txt]\njust words\n", "manifest.ini:2: expected [file name]"},
+        {"[a.txt]\ntitle = \x01\n", "manifest.ini:2: title has a control character"},
+        {"[a.txt]\ntitle = \xC3\n", "manifest.ini:2: title is not valid UTF-8"},
+        {"[a.txt]\ntitle = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+         "manifest.ini:2: line longer than"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        put("e/manifest.ini", cases[i].ini);
+        input_essay *v = NULL;
+        size_t n = 0;
+        lerr e = {{0}};
+        int rc = collect1("e", &v, &n, &e);
+        CHECKF(rc == -1 && strstr(e.msg, cases[i].msg), "case %zu: %s", i, rc ? e.msg : "ok");
+        CHECK(v == NULL && n == 0);
+        input_essays_free(v, n);
+    }
+    /* a long file name and a section with no keys are fine */
+    put("e/a very long file name that is longer than fifty bytes, which libinih would cut.txt", "L\nText.\n");
+    put("e/manifest.ini", "[a very long file name that is longer than fifty bytes, which libinih would cut.txt]\n[a.txt]\n");
+    input_essay *v = NULL;
+    size_t n = 0;
+    lerr e = {{0}};
+    CHECKF(collect1("e", &v, &n, &e) == 0 && n == 2 && !strcmp(v[0].title, "L"), "%s", e.msg);
+    input_essays_free(v, n);
+}
+
+TEST(collect_errors)
+{
+    input_essay *v = NULL;
+    size_t n = 0;
+    lerr e = {{0}};
+    input_opts o = {0};
+    CHECK(input_collect(NULL, 0, &o, &v, &n, &e) == -1 && strstr(e.msg, "no input"));
+
+    mkdir(path_of("empty"), 0755);
+    put("empty/readme.rst", "x");
+    CHECK(collect1("empty", &v, &n, &e) == -1 && strstr(e.msg, "empty: no .txt or .md essays"));
+
+    CHECK(collect1("nonexistent.txt", &v, &n, &e) == -1 && strstr(e.msg, "nonexistent.txt: No such file"));
+
+    mkdir(path_of("dang"), 0755);
+    put("dang/a.txt", "A\nText.\n");
+    CHECK(symlink(path_of("nowhere.txt"), path_of("dang/b.txt")) == 0);
+    CHECK(collect1("dang", &v, &n, &e) == -1 && strstr(e.msg, "dang/b.txt: cannot read"));
+
+    mkdir(path_of("bad"), 0755);
+    put("bad/a.txt", "A\nText.\n");
+    put("bad/b.txt", "B\nbad \xFF byte\n");
+    CHECKF(collect1("bad", &v, &n, &e) == -1 && strstr(e.msg, "bad/b.txt:2: byte offset 6: invalid UTF-8"), "%s", e.msg);
+    put("bad/b.txt", "");
+    CHECK(collect1("bad", &v, &n, &e) == -1 && strstr(e.msg, "bad/b.txt: empty file"));
+    CHECK(v == NULL && n == 0);
+
+    /* files given one by one, any extension, in argument order */
+    put("one.text", "One\nText one.\n");
+    put("two.md", "# Two\n\nText\ntwo.\n");
+    char *args[] = {path_of("two.md"), path_of("one.text")};
+    CHECK(input_collect(args, 2, &o, &v, &n, &e) == 0 && n == 2);
+    if (n == 2) CHECK(!strcmp(v[0].title, "Two") && !strcmp(v[1].title, "One") && v[0].size == 10);
+    input_essays_free(v, n);
+    v = NULL, n = 0;
+
+    o.lang = "xx";
+    CHECK(input_collect(args, 2, &o, &v, &n, &e) == -1 && strstr(e.msg, "no hyphenation patterns for 'xx'"));
+}
+
+TEST(default_essays)
+{
+    char *args[] = {"assets/essays"};
+    input_essay *v = NULL;
+    size_t n = 0;
+    lerr e = {{0}};
+    input_opts o = {0};
+    int rc = input_collect(args, 1, &o, &v, &n, &e);
+    CHECKF(rc == 0 && n == 5, "%s", e.msg);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        CHECK(cps(v[i].title) > 10 && cps(v[i].title) <= 100);
+        CHECK(strchr(v[i].title, '_') == NULL && !strstr(v[i].title, ".txt"));
+        CHECK(v[i].words > 500);
+        CHECK(has(v[i].text, v[i].size, SHY));
+        CHECKF(format_problem(v[i].text, v[i].size) == NULL, "%s: %s", v[i].path, format_problem(v[i].text, v[i].size));
+    }
+    if (rc == 0 && n == 5) {
+        CHECK(!strcmp(v[0].title, "I think we\xE2\x80\x99re about to get a crash in 5 hours folks"));
+        CHECK(!strcmp(v[3].title, "How DeepSeek Cost The US Stock Market $1 Trillion"));
+        /* 004's "  • item" lines are list items */
+        CHECK(has(v[4].text, v[4].size, "\n\x02\xE2\x80\xA2 DeepSeek is a sub"));
+        /* 001's "[...]" lines are separators */
+        CHECK(has(v[1].text, v[1].size, "\n\x04\n"));
+    }
+    input_essays_free(v, n);
+}
+
+TEST(twenty_thousand_files)
+{
+    mkdir(path_of("many"), 0755);
+    char name[64], body[128];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(name, sizeof name, "many/%05d.txt", 19999 - i);
+        snprintf(body, sizeof body, "Essay %d\nA small essay about information, number %d.\n", 19999 - i, i);
+        put(name, body);
+    }
+    input_essay *v = NULL;
+    size_t n = 0;
+    lerr e = {{0}};
+    int rc = collect1("many", &v, &n, &e);
+    CHECKF(rc == 0 && n == 20000, "%s", e.msg);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        snprintf(name, sizeof name, "%05zu.txt", i);
+        snprintf(body, sizeof body, "Essay %zu", i);
+        if (strcmp(base(v[i].path), name) || strcmp(v[i].title, body)) {
+            CHECKF(0, "essay %zu is %s \"%s\"", i, v[i].path, v[i].title);
+            break;
+        }
+    }
+    input_essays_free(v, n);
+}
+
+static void rm_rf(const char *p)
+{
+    char cmd[600];
+    if (strncmp(p, "/tmp/test_input_", 16) != 0) return;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", p);
+    if (system(cmd) != 0) fprintf(stderr, "  could not remove %s\n", p);
+}
+
+int main(void)
+{
+    snprintf(tmp_root, sizeof tmp_root, "/tmp/test_input_XXXXXX");
+    if (!mkdtemp(tmp_root)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    RUN(bom_crlf_cr);
+    RUN(nfc);
+    RUN(whitespace);
+    RUN(invalid_utf8_refused_with_line_and_offset);
+    RUN(control_characters);
+    RUN(lossy_replaces_and_counts);
+    RUN(empty_and_binary_files);
+    RUN(block_kinds_txt);
+    RUN(separators);
+    RUN(plain_text_lines_are_paragraphs);
+    RUN(markdown_joins_lines);
+    RUN(title_from_heading);
+    RUN(title_from_front_matter);
+    RUN(title_from_first_line);
+    RUN(title_from_first_sentence);
+    RUN(byline);
+    RUN(words);
+    RUN(hyphenated_output);
+    RUN(strip_soft_hyphens);
+    RUN(deterministic);
+    RUN(ten_megabyte_paragraph);
+    RUN(long_pathological_lines);
+    RUN(collect_folder_and_manifest);
+    RUN(manifest_errors);
+    RUN(collect_errors);
+    RUN(default_essays);
+    RUN(twenty_thousand_files);
+    rm_rf(tmp_root);
+    hyph_close(en());
+    return T_END();
+}
