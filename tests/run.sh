@@ -31,7 +31,7 @@ if [ -z "$UNIT_ONLY" ]; then
   for t in tests/cli/*.sh; do
     [ -f "$t" ] || continue
     echo "== $t"
-    sh "$t" > "$log"; st=$?
+    bash "$t" > "$log"; st=$?
     cat "$log"
     count "$t" $st
   done
