@@ -1,0 +1,100 @@
+/* font.h - the reader's faces: loaded from the pack, opened at the sizes the
+ * layout roles need, and measured for layout.
+ *
+ * Faces are raw TrueType/OpenType bytes (pack_view gives a zero-copy view
+ * into the pack's mapping). Each face is opened twice over the same bytes:
+ *   - by HarfBuzz, unscaled, for advances and kerning in font units. That is
+ *     where kerning lives in current fonts (GPOS); SDL_ttf's kerning call
+ *     reads only the legacy 'kern' table, which e.g. Noto Serif lacks. Units
+ *     scale to any size by arithmetic, so a size change measures nothing anew.
+ *   - by SDL_ttf (FreeType), per role at its pixel size, to rasterize glyphs
+ *     (light hinting: vertical only, so glyph shapes match the unhinted
+ *     advances layout uses) and to answer "does this face have the glyph".
+ * A code point the role's face lacks is measured and drawn from the fallback
+ * face (the pack font flagged PACK_FONT_FALLBACK), per glyph.
+ *
+ * SDL code: needs TTF_Init() before font_open_* and TTF_Quit() after
+ * font_close. No global state; one font_faces per reader. */
+#ifndef LECTERN_FONT_H
+#define LECTERN_FONT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <SDL2/SDL_ttf.h>
+
+#include "layout.h"
+#include "pack.h"
+#include "util.h"
+
+#define FONT_MAX_FACES 8
+#define FONT_MIN_PX 6
+#define FONT_MAX_PX 400
+
+typedef struct font_faces font_faces;
+
+/* One face given by the caller of font_open_mem: bytes it keeps alive for
+ * the font_faces's lifetime, PACK_FONT_* flags, and a name for messages. */
+typedef struct font_src {
+    const uint8_t *data;
+    size_t size;
+    uint16_t flags;
+    const char *name;
+} font_src;
+
+/* Open every font entry of pack p. The set borrows the pack's mapping: the
+ * pack must outlive it. Roles: regular (flags 0) for body and small text,
+ * italic for quotes, bold for headings, the fallback face for glyphs the
+ * others lack. A missing italic or bold face is synthesized from regular.
+ * Returns 0, or -1 with a message (no regular face; a font entry damaged or
+ * not a font, naming the entry's title). *out is NULL on failure.
+ * The set has no size yet: call font_set_size before measuring. */
+int font_open_pack(font_faces **out, pack *p, lerr *e);
+
+/* The same from faces in memory (tests, previews of system fonts). The
+ * caller keeps each src[i].data alive as long as the set. */
+int font_open_mem(font_faces **out, const font_src *src, size_t n, lerr *e);
+
+/* Read font files into memory that the set owns, then font_open_mem.
+ * paths[i] has flags[i]. Message names the file on failure. */
+int font_open_files(font_faces **out, const char *const *paths, const uint16_t *flags, size_t n,
+                    lerr *e);
+
+/* Close the SDL_ttf fonts and HarfBuzz objects, free what the set owns. NULL is fine. */
+void font_close(font_faces *fs);
+
+/* Open every role at the sizes that follow from body_px (body text in
+ * pixels): italic and bold the same, H1 about 1.45x, H2 1.2x, small 0.78x
+ * (never below 11 px). Re-opening at the same size does nothing. Returns 0,
+ * or -1 with a message (px outside FONT_MIN_PX..FONT_MAX_PX, SDL_ttf failure;
+ * the set then keeps its previous size). */
+int font_set_size(font_faces *fs, int body_px, lerr *e);
+
+/* Current body size in pixels (0 before font_set_size), and the pixel size of a role. */
+int font_body_px(const font_faces *fs);
+int font_role_px(const font_faces *fs, int role);
+
+/* The layout_metrics that measure with this set (26.6 units). Valid while
+ * the set lives; reflects the current size. Line height is the role's size
+ * times a typographic factor (1.42 body, 1.2 headings), not the font's
+ * line gap, which differs wildly between faces (Charis SIL's is 1.6 em);
+ * ascent puts the glyphs in the middle of that line box (CSS half-leading). */
+layout_metrics font_metrics(font_faces *fs);
+
+/* Where code point cp of role `role` is drawn from: returns the SDL_ttf font
+ * (owned by the set, valid until the next font_set_size or font_close) and
+ * a key that identifies (face, style, size) for a glyph cache. Falls back
+ * per glyph; when neither face has cp, returns the main face (which draws
+ * its .notdef box) and sets *missing to 1. NULL only before font_set_size. */
+TTF_Font *font_glyph_face(font_faces *fs, int role, uint32_t cp, uint32_t *key, int *missing);
+
+/* 1 when the role's face or the fallback face has a glyph for cp, using
+ * TTF_GlyphIsProvided32 on the opened SDL_ttf fonts. 0 before font_set_size. */
+int font_has_glyph(font_faces *fs, int role, uint32_t cp);
+
+/* Face names (for --help/--version and messages): the name of the face that
+ * serves role, and of the fallback face ("" when there is none). */
+const char *font_role_name(const font_faces *fs, int role);
+const char *font_fallback_name(const font_faces *fs);
+
+#endif

@@ -1,0 +1,695 @@
+/* render.c - glyph atlas, themes, page furniture and the page cache.
+ * See render.h for the design. */
+#include "render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- themes ---------------------------------------------------------------- */
+
+/* Calm reading colours: no pure black on pure white (glare on a bright
+ * panel), no pure white on black (halation); furniture a step quieter. */
+static const render_theme themes[RENDER_NTHEMES] = {
+    {"light", {0xFB, 0xFA, 0xF6, 255}, {0x22, 0x22, 0x22, 255}, {0x6E, 0x6E, 0x6E, 255},
+     {0xE2, 0xDF, 0xD8, 255}, {0x8C, 0x8A, 0x85, 255}},
+    {"dark", {0x16, 0x18, 0x1B, 255}, {0xD6, 0xD3, 0xCC, 255}, {0x8E, 0x8C, 0x88, 255},
+     {0x2C, 0x2F, 0x33, 255}, {0x8E, 0x8C, 0x88, 255}},
+    {"sepia", {0xF4, 0xEC, 0xD8, 255}, {0x3E, 0x30, 0x20, 255}, {0x85, 0x73, 0x5A, 255},
+     {0xE0, 0xD3, 0xB6, 255}, {0x9E, 0x88, 0x66, 255}},
+};
+
+const render_theme *render_theme_at(int id)
+{
+    return &themes[id >= 0 && id < RENDER_NTHEMES ? id : RENDER_LIGHT];
+}
+
+int render_theme_parse(const char *name)
+{
+    for (int i = 0; name && i < RENDER_NTHEMES; i++)
+        if (strcmp(name, themes[i].name) == 0) return i;
+    return -1;
+}
+
+/* ---- physical size --------------------------------------------------------- */
+
+double render_guess_dpi(int w, int h)
+{
+    static const struct { int w, h; double inches; } panels[] = {
+        {800, 480, 7.0},   /* Raspberry Pi Touch Display */
+        {1024, 600, 7.0},  /* common 7" HDMI/DSI panels */
+        {720, 1280, 7.0},  /* Touch Display 2 */
+        {1280, 800, 10.1}, /* 10" panels */
+        {1920, 1080, 15.6},/* Raspberry Pi Monitor */
+        {1280, 720, 7.0},
+        {1920, 1200, 15.6},
+        {2560, 1440, 27.0},
+        {3840, 2160, 27.0},
+    };
+    int a = w > h ? w : h, b = w > h ? h : w;
+    double diag = sqrt((double)w * w + (double)h * h);
+    for (size_t i = 0; i < sizeof panels / sizeof panels[0]; i++) {
+        int pa = panels[i].w > panels[i].h ? panels[i].w : panels[i].h;
+        int pb = panels[i].w > panels[i].h ? panels[i].h : panels[i].w;
+        if (a == pa && b == pb) return diag / panels[i].inches;
+    }
+    /* Unknown: small panels are about 7", laptops and monitors about
+     * 15", anything bigger a desktop monitor. */
+    if (diag <= 1500) return diag / 7.0;
+    if (diag <= 2400) return diag / 15.6;
+    return diag / 27.0;
+}
+
+int render_px_for_pt(double pt, double dpi)
+{
+    int px = (int)lround(pt * dpi / 72.0);
+    if (px < FONT_MIN_PX) px = FONT_MIN_PX;
+    if (px > FONT_MAX_PX) px = FONT_MAX_PX;
+    return px;
+}
+
+/* ---- geometry --------------------------------------------------------------- */
+
+static int r26(int32_t v) { return (int)floor((v + 32) / 64.0); }
+
+void render_geometry(font_faces *fs, int w, int h, render_geom *g)
+{
+    layout_metrics m = font_metrics(fs);
+    int B = font_body_px(fs);
+    int L = r26(m.line_height(m.ctx, LAYOUT_BODY));
+    int SL = r26(m.line_height(m.ctx, LAYOUT_SMALL));
+    int Sa = r26(m.ascent(m.ctx, LAYOUT_SMALL));
+    memset(g, 0, sizeof *g);
+    g->w = w;
+    g->h = h;
+
+    /* Side margins: 5% of the width but at least 1.5 em, and the column no
+     * wider than 36 em (about 75 characters); centred. */
+    int side = (int)lround(w * 0.05);
+    if (side < B * 3 / 2) side = B * 3 / 2;
+    int tw = w - 2 * side, cap = B * 36;
+    if (tw > cap) tw = cap;
+    if (tw < B * 4) tw = w > B * 4 ? B * 4 : w;
+    g->text_w = tw;
+    g->text_x = (w - tw) / 2;
+
+    int pad = (int)lround(h * 0.02);
+    if (pad < L / 3) pad = L / 3;
+    g->title_base = pad + Sa;
+    g->text_y = pad + SL + (int)lround(L * 0.7);
+
+    g->bar_h = h >= 1000 ? 3 : 2;
+    g->bar_y = h - pad - g->bar_h;
+    g->folio_base = g->bar_y - (int)lround(SL * 0.55) - (SL - Sa);
+    int text_bottom = g->folio_base - Sa - (int)lround(L * 0.8);
+    g->text_h = text_bottom - g->text_y;
+    if (g->text_h < L) g->text_h = L; /* tiny screens: at least one line; layout decides */
+}
+
+layout_params render_layout_params(font_faces *fs, const render_geom *g)
+{
+    layout_metrics m = font_metrics(fs);
+    int32_t L = m.line_height(m.ctx, LAYOUT_BODY);
+    int B = font_body_px(fs);
+    layout_params p;
+    memset(&p, 0, sizeof p);
+    p.width = (int32_t)g->text_w * 64;
+    p.height = (int32_t)g->text_h * 64;
+    p.para_space = (int32_t)lround(L * 0.6 / 64) * 64; /* whole pixels keep baselines crisp */
+    p.indent = (int32_t)lround(B * 1.6) * 64;
+    p.justify = 1;
+    return p;
+}
+
+/* ---- the renderer ------------------------------------------------------------ */
+
+#define MAX_SHELVES 512
+#define PAGE_SLOTS 3
+
+typedef struct shelf {
+    int y, h, x;      /* top, height, next free x */
+    uint64_t stamp;   /* flush epoch of last use */
+} shelf;
+
+typedef struct glyph {
+    uint64_t key;
+    int16_t ox, oy;    /* ink box's top-left relative to pen and baseline */
+    uint16_t x, y, w, h; /* in the atlas; w == 0: nothing to draw */
+    int16_t shelf;     /* -1: no ink (space) or could not be drawn */
+} glyph;
+
+typedef struct page_slot {
+    SDL_Texture *tex;
+    int tw, th;        /* texture size */
+    int valid;
+    uint32_t essay;
+    size_t page;
+    int theme, body_px, w, h;
+    const layout_result *lr;
+    uint64_t used;
+} page_slot;
+
+struct render {
+    SDL_Renderer *r;
+    font_faces *fs;
+    SDL_Texture *atlas;
+    int aw, ah;
+    shelf shelves[MAX_SHELVES];
+    int nshelves, shelf_top;
+    glyph *g;
+    size_t ng, gcap;
+    int32_t *table; /* open addressing: index+1 into g, 0 = empty */
+    size_t tmask;
+    uint64_t epoch;
+    SDL_Vertex *v;
+    int *idx;
+    size_t nq, qcap;
+    page_slot slots[PAGE_SLOTS];
+    uint64_t tick;
+    int tint; /* glyphs stored in their colour (software renderer), else white and tinted when drawn */
+    render_stats st;
+};
+
+static uint64_t hash64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    return k;
+}
+
+static void table_insert(render *rd, size_t gi)
+{
+    size_t i = hash64(rd->g[gi].key) & rd->tmask;
+    while (rd->table[i]) i = (i + 1) & rd->tmask;
+    rd->table[i] = (int32_t)gi + 1;
+}
+
+static glyph *table_find(render *rd, uint64_t key)
+{
+    size_t i = hash64(key) & rd->tmask;
+    for (int32_t t; (t = rd->table[i]); i = (i + 1) & rd->tmask)
+        if (rd->g[t - 1].key == key) return &rd->g[t - 1];
+    return NULL;
+}
+
+/* Drop every glyph on shelf s (all shelves when s < 0) and rebuild the table. */
+static void drop_glyphs(render *rd, int s)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < rd->ng; i++) {
+        int gone = s < 0 || rd->g[i].shelf == s;
+        if (gone && rd->g[i].shelf >= 0) rd->st.evictions++;
+        if (!gone) rd->g[k++] = rd->g[i];
+    }
+    rd->ng = k;
+    memset(rd->table, 0, (rd->tmask + 1) * sizeof *rd->table);
+    for (size_t i = 0; i < rd->ng; i++) table_insert(rd, i);
+}
+
+int render_create(render **out, SDL_Renderer *r, font_faces *fs, int aw, int ah, lerr *e)
+{
+    *out = NULL;
+    if (aw <= 0) aw = RENDER_ATLAS_DEFAULT;
+    if (ah <= 0) ah = RENDER_ATLAS_DEFAULT;
+    if (aw < 64 || ah < 64 || aw > 8192 || ah > 8192) {
+        lerr_set(e, "glyph atlas %dx%d: size must be 64..8192", aw, ah);
+        return -1;
+    }
+    render *rd = calloc(1, sizeof *rd);
+    if (!rd) goto oom;
+    rd->r = r;
+    rd->fs = fs;
+    rd->aw = aw;
+    rd->ah = ah;
+    /* A glyph takes at least ~6x6 pixels with its padding. */
+    size_t cap = (size_t)aw * ah / 36;
+    if (cap < 256) cap = 256;
+    if (cap > 65536) cap = 65536;
+    rd->gcap = cap;
+    size_t t = 1;
+    while (t < cap * 2) t <<= 1;
+    rd->tmask = t - 1;
+    rd->g = malloc(cap * sizeof *rd->g);
+    rd->table = calloc(t, sizeof *rd->table);
+    if (!rd->g || !rd->table) goto oom;
+    rd->atlas = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, aw, ah);
+    if (!rd->atlas) {
+        lerr_set(e, "glyph atlas %dx%d: %s", aw, ah, SDL_GetError());
+        render_destroy(rd);
+        return -1;
+    }
+    SDL_SetTextureBlendMode(rd->atlas, SDL_BLENDMODE_BLEND);
+    /* Quads map texels 1:1; nearest keeps a GPU from blurring them. */
+    SDL_SetTextureScaleMode(rd->atlas, SDL_ScaleModeNearest);
+    /* A GPU tints for free; SDL's software blitter is twice as slow with
+     * colour modulation as without, so there glyphs are kept per colour
+     * (a page uses two: ink and the furniture's). */
+    SDL_RendererInfo info;
+    rd->tint = SDL_GetRendererInfo(r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+    rd->epoch = 1;
+    rd->st.atlas_w = aw;
+    rd->st.atlas_h = ah;
+    rd->st.bytes = (size_t)aw * ah * 4 + cap * sizeof *rd->g + t * sizeof *rd->table;
+    *out = rd;
+    return 0;
+oom:
+    lerr_set(e, "out of memory for the glyph atlas");
+    render_destroy(rd);
+    return -1;
+}
+
+void render_destroy(render *rd)
+{
+    if (!rd) return;
+    for (int i = 0; i < PAGE_SLOTS; i++)
+        if (rd->slots[i].tex) SDL_DestroyTexture(rd->slots[i].tex);
+    if (rd->atlas) SDL_DestroyTexture(rd->atlas);
+    free(rd->g);
+    free(rd->table);
+    free(rd->v);
+    free(rd->idx);
+    free(rd);
+}
+
+void render_get_stats(const render *rd, render_stats *s)
+{
+    *s = rd->st;
+    s->glyphs = rd->ng;
+    s->shelves = (size_t)rd->nshelves;
+    s->used_px = 0;
+    for (size_t i = 0; i < rd->ng; i++) s->used_px += (size_t)rd->g[i].w * rd->g[i].h;
+}
+
+/* Room for a w x h box (padding included): a shelf that fits it snugly, a
+ * new shelf, or the least recently used shelf not used since the last
+ * flush. Returns the shelf index or -1 (everything is in use). */
+static int shelf_for(render *rd, int w, int h)
+{
+    int best = -1;
+    for (int i = 0; i < rd->nshelves; i++) {
+        shelf *s = &rd->shelves[i];
+        if (s->h >= h && s->h <= h + h / 4 + 2 && s->x + w <= rd->aw && (best < 0 || s->h < rd->shelves[best].h))
+            best = i;
+    }
+    if (best >= 0) return best;
+    if (rd->shelf_top + h <= rd->ah && rd->nshelves < MAX_SHELVES) {
+        shelf *s = &rd->shelves[rd->nshelves];
+        *s = (shelf){rd->shelf_top, h, 0, rd->epoch};
+        rd->shelf_top += h;
+        return rd->nshelves++;
+    }
+    int lru = -1;
+    for (int i = 0; i < rd->nshelves; i++) {
+        shelf *s = &rd->shelves[i];
+        if (s->h >= h && s->stamp != rd->epoch && (lru < 0 || s->stamp < rd->shelves[lru].stamp)) lru = i;
+    }
+    if (lru >= 0) {
+        drop_glyphs(rd, lru);
+        rd->shelves[lru].x = 0;
+    }
+    return lru;
+}
+
+static void atlas_reset(render *rd)
+{
+    render_flush(rd); /* quads queued so far point into the atlas as it is */
+    drop_glyphs(rd, -1);
+    rd->nshelves = 0;
+    rd->shelf_top = 0;
+    rd->st.resets++;
+}
+
+/* Rasterize (role, cp) into the atlas. Returns the glyph, or NULL when it
+ * cannot be drawn (no font, a glyph bigger than the atlas). */
+static glyph *rasterize(render *rd, uint64_t key, TTF_Font *ttf, uint32_t cp, SDL_Color fg)
+{
+    if (rd->ng == rd->gcap) {
+        int s = -1;
+        for (int i = 0; i < rd->nshelves; i++)
+            if (rd->shelves[i].stamp != rd->epoch && (s < 0 || rd->shelves[i].stamp < rd->shelves[s].stamp)) s = i;
+        if (s >= 0) {
+            drop_glyphs(rd, s);
+            rd->shelves[s].x = 0;
+        }
+        if (rd->ng == rd->gcap) atlas_reset(rd); /* the table is full of inkless glyphs, or all in use */
+    }
+    glyph gl = {key, 0, 0, 0, 0, 0, 0, -1};
+    fg.a = 255;
+    SDL_Surface *su = cp > ' ' ? TTF_RenderGlyph32_Blended(ttf, cp, fg) : NULL;
+    if (su && su->format->format != SDL_PIXELFORMAT_ARGB8888) {
+        SDL_Surface *c = SDL_ConvertSurfaceFormat(su, SDL_PIXELFORMAT_ARGB8888, 0);
+        SDL_FreeSurface(su);
+        su = c;
+    }
+    int x0 = 0, y0 = 0, x1 = -1, y1 = -1;
+    if (su) {
+        x0 = su->w;
+        y0 = su->h;
+        for (int y = 0; y < su->h; y++) {
+            const uint32_t *row = (const uint32_t *)((const uint8_t *)su->pixels + (size_t)y * su->pitch);
+            for (int x = 0; x < su->w; x++)
+                if (row[x] >> 24) {
+                    if (x < x0) x0 = x;
+                    if (x > x1) x1 = x;
+                    if (y < y0) y0 = y;
+                    if (y > y1) y1 = y;
+                }
+        }
+    }
+    if (su && x1 >= x0) {
+        int w = x1 - x0 + 1, h = y1 - y0 + 1;
+        int minx = 0;
+        TTF_GlyphMetrics32(ttf, cp, &minx, NULL, NULL, NULL, NULL);
+        /* SDL_ttf puts the pen at column max(0, -minx) and the baseline at
+         * row TTF_FontAscent of the glyph's surface. */
+        gl.ox = (int16_t)(x0 - (minx < 0 ? -minx : 0));
+        gl.oy = (int16_t)(y0 - TTF_FontAscent(ttf));
+        if (w + 1 <= rd->aw && h + 1 <= rd->ah) {
+            int s = shelf_for(rd, w + 1, h + 1);
+            if (s < 0) {
+                atlas_reset(rd);
+                s = shelf_for(rd, w + 1, h + 1);
+            }
+            if (s >= 0) {
+                shelf *sh = &rd->shelves[s];
+                SDL_Rect dst = {sh->x, sh->y, w, h};
+                const uint8_t *px = (const uint8_t *)su->pixels + (size_t)y0 * su->pitch + (size_t)x0 * 4;
+                if (SDL_UpdateTexture(rd->atlas, &dst, px, su->pitch) == 0) {
+                    gl.x = (uint16_t)sh->x;
+                    gl.y = (uint16_t)sh->y;
+                    gl.w = (uint16_t)w;
+                    gl.h = (uint16_t)h;
+                    gl.shelf = (int16_t)s;
+                    sh->x += w + 1;
+                    sh->stamp = rd->epoch;
+                }
+            }
+        }
+    }
+    if (su) SDL_FreeSurface(su);
+    rd->g[rd->ng] = gl;
+    table_insert(rd, rd->ng);
+    return &rd->g[rd->ng++];
+}
+
+/* The atlas glyph for (role, cp), white or, when tinting, in colour c. */
+static glyph *get_glyph(render *rd, int role, uint32_t cp, SDL_Color c)
+{
+    static const SDL_Color white = {255, 255, 255, 255};
+    uint32_t fkey;
+    TTF_Font *ttf = font_glyph_face(rd->fs, role, cp, &fkey, NULL);
+    if (!ttf) return NULL;
+    if (!rd->tint) c = white;
+    uint64_t rgb = (uint64_t)c.r << 16 | (uint64_t)c.g << 8 | c.b;
+    uint64_t key = (uint64_t)fkey << 45 | rgb << 21 | (cp & 0x1FFFFF);
+    glyph *g = table_find(rd, key);
+    if (g) {
+        rd->st.hits++;
+        if (g->shelf >= 0) rd->shelves[g->shelf].stamp = rd->epoch;
+        return g;
+    }
+    rd->st.misses++;
+    return rasterize(rd, key, ttf, cp, c);
+}
+
+static int queue_reserve(render *rd)
+{
+    if (rd->nq < rd->qcap) return 0;
+    size_t n = rd->qcap ? rd->qcap * 2 : 1024;
+    SDL_Vertex *v = realloc(rd->v, n * 4 * sizeof *v);
+    if (!v) return -1;
+    rd->v = v;
+    int *ix = realloc(rd->idx, n * 6 * sizeof *ix);
+    if (!ix) return -1;
+    rd->idx = ix;
+    rd->qcap = n;
+    return 0;
+}
+
+static void put_glyph(render *rd, int role, uint32_t cp, int x, int y, SDL_Color c)
+{
+    glyph *g = get_glyph(rd, role, cp, c);
+    if (!g || !g->w || queue_reserve(rd)) return;
+    if (rd->tint) c = (SDL_Color){255, 255, 255, 255};
+    float x0 = (float)(x + g->ox), y0 = (float)(y + g->oy);
+    float x1 = x0 + g->w, y1 = y0 + g->h;
+    float u0 = (float)g->x / rd->aw, v0 = (float)g->y / rd->ah;
+    float u1 = (float)(g->x + g->w) / rd->aw, v1 = (float)(g->y + g->h) / rd->ah;
+    SDL_Vertex *v = &rd->v[rd->nq * 4];
+    v[0] = (SDL_Vertex){{x0, y0}, c, {u0, v0}};
+    v[1] = (SDL_Vertex){{x1, y0}, c, {u1, v0}};
+    v[2] = (SDL_Vertex){{x1, y1}, c, {u1, v1}};
+    v[3] = (SDL_Vertex){{x0, y1}, c, {u0, v1}};
+    int b = (int)rd->nq * 4, *ix = &rd->idx[rd->nq * 6];
+    ix[0] = b; ix[1] = b + 1; ix[2] = b + 2;
+    ix[3] = b; ix[4] = b + 2; ix[5] = b + 3;
+    rd->nq++;
+}
+
+int render_flush(render *rd)
+{
+    int rc = 0;
+    if (rd->nq)
+        rc = SDL_RenderGeometry(rd->r, rd->atlas, rd->v, (int)rd->nq * 4, rd->idx, (int)rd->nq * 6);
+    rd->nq = 0;
+    rd->epoch++;
+    return rc;
+}
+
+void render_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c)
+{
+    layout_metrics m = font_metrics(rd->fs);
+    int32_t pen = (int32_t)x * 64;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_decode(s + i, n - i, &cp);
+        if (!k) { /* skip a bad byte */
+            i++;
+            continue;
+        }
+        i += k;
+        int space = cp == ' ' || cp == 0xA0;
+        if (prev && !space) pen += m.kern(m.ctx, role, prev, cp); /* as layout: never across a space */
+        if (!space) put_glyph(rd, role, cp, r26(pen), y, c);
+        pen += m.advance(m.ctx, role, cp);
+        prev = space ? 0 : cp;
+    }
+}
+
+int32_t render_text_width(render *rd, int role, const uint8_t *s, size_t n)
+{
+    layout_metrics m = font_metrics(rd->fs);
+    int32_t w = 0;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_decode(s + i, n - i, &cp);
+        if (!k) {
+            i++;
+            continue;
+        }
+        i += k;
+        int space = cp == ' ' || cp == 0xA0;
+        if (prev && !space) w += m.kern(m.ctx, role, prev, cp);
+        w += m.advance(m.ctx, role, cp);
+        prev = space ? 0 : cp;
+    }
+    return w;
+}
+
+/* ---- pages ---------------------------------------------------------------------- */
+
+typedef struct line_ctx {
+    render *rd;
+    int x, y;
+    SDL_Color c;
+} line_ctx;
+
+static void line_glyph(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
+{
+    line_ctx *lc = ctx;
+    put_glyph(lc->rd, font, cp, lc->x + r26(x), lc->y + r26(y), lc->c);
+}
+
+static void fill(SDL_Renderer *r, int x, int y, int w, int h, SDL_Color c)
+{
+    if (w <= 0 || h <= 0) return;
+    SDL_Rect rc = {x, y, w, h};
+    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+    SDL_RenderFillRect(r, &rc);
+}
+
+/* The running title, shortened with an ellipsis to fit the text width. */
+static void draw_title(render *rd, const render_page *pg, SDL_Color c)
+{
+    const render_geom *g = pg->geom;
+    if (!pg->title || !pg->title_len) return;
+    static const uint8_t ell[] = "\xE2\x80\xA6";
+    int32_t max = (int32_t)g->text_w * 64;
+    size_t n = pg->title_len;
+    int32_t w = render_text_width(rd, LAYOUT_SMALL, pg->title, n);
+    int cut = 0;
+    if (w > max) {
+        int32_t ew = render_text_width(rd, LAYOUT_SMALL, ell, 3);
+        while (n > 0 && w + ew > max) {
+            do n--; while (n > 0 && (pg->title[n] & 0xC0) == 0x80); /* back to a character start */
+            while (n > 0 && pg->title[n - 1] == ' ') n--;
+            w = render_text_width(rd, LAYOUT_SMALL, pg->title, n);
+        }
+        w += ew;
+        cut = 1;
+    }
+    int x = g->text_x + (g->text_w - r26(w)) / 2;
+    render_text(rd, LAYOUT_SMALL, pg->title, n, x, g->title_base, c);
+    if (cut) render_text(rd, LAYOUT_SMALL, ell, 3, x + r26(w - render_text_width(rd, LAYOUT_SMALL, ell, 3)),
+                         g->title_base, c);
+}
+
+int render_draw_page(render *rd, const render_page *pg, lerr *e)
+{
+    const render_theme *th = render_theme_at(pg->theme);
+    const render_geom *g = pg->geom;
+    const layout_result *lr = pg->lr;
+    SDL_Renderer *r = rd->r;
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    SDL_SetRenderDrawColor(r, th->bg.r, th->bg.g, th->bg.b, 255);
+    SDL_RenderClear(r);
+
+    draw_title(rd, pg, th->muted);
+
+    layout_metrics m = font_metrics(rd->fs);
+    line_ctx lc = {rd, g->text_x, g->text_y, th->ink};
+    if (lr && pg->page < lr->npages) {
+        const layout_page *p = &lr->pages[pg->page];
+        for (size_t i = p->first_line; i < (size_t)p->first_line + p->nlines && i < lr->nlines; i++) {
+            const layout_line *ln = &lr->lines[i];
+            if (pg->es) layout_line_glyphs(pg->es, ln, &m, line_glyph, &lc);
+        }
+    }
+
+    /* Folio and progress bar. */
+    size_t np = lr ? lr->npages : 0, cur = np ? pg->page + 1 : 0;
+    char folio[48];
+    int fn = snprintf(folio, sizeof folio, "%zu / %zu", cur, np);
+    int32_t fw = render_text_width(rd, LAYOUT_SMALL, (const uint8_t *)folio, (size_t)fn);
+    render_text(rd, LAYOUT_SMALL, (const uint8_t *)folio, (size_t)fn, g->text_x + (g->text_w - r26(fw)) / 2,
+                g->folio_base, th->muted);
+    int done = np ? (int)((double)g->text_w * cur / np + 0.5) : 0;
+    fill(r, g->text_x, g->bar_y, done, g->bar_h, th->fill);
+    fill(r, g->text_x + done, g->bar_y, g->text_w - done, g->bar_h, th->track);
+
+    if (render_flush(rd)) {
+        lerr_set(e, "drawing glyphs: %s", SDL_GetError());
+        return -1;
+    }
+    rd->st.pages_drawn++;
+    return 0;
+}
+
+static SDL_Texture *new_target(render *rd, int w, int h, lerr *e)
+{
+    SDL_Texture *t = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+    if (!t) {
+        lerr_set(e, "page texture %dx%d: %s", w, h, SDL_GetError());
+        return NULL;
+    }
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_NONE); /* a page is opaque: a turn is a plain copy */
+    return t;
+}
+
+static int draw_into(render *rd, SDL_Texture *t, const render_page *pg, lerr *e)
+{
+    SDL_Texture *old = SDL_GetRenderTarget(rd->r);
+    if (SDL_SetRenderTarget(rd->r, t)) {
+        lerr_set(e, "page texture as target: %s", SDL_GetError());
+        return -1;
+    }
+    int rc = render_draw_page(rd, pg, e);
+    SDL_SetRenderTarget(rd->r, old);
+    return rc;
+}
+
+SDL_Texture *render_page_to_texture(render *rd, const render_page *pg, lerr *e)
+{
+    SDL_Texture *t = new_target(rd, pg->geom->w, pg->geom->h, e);
+    if (t && draw_into(rd, t, pg, e)) {
+        SDL_DestroyTexture(t);
+        t = NULL;
+    }
+    return t;
+}
+
+static int same_doc(const page_slot *s, const render_page *pg, int body)
+{
+    return s->valid && s->essay == pg->essay_id && s->lr == pg->lr && s->theme == pg->theme &&
+           s->body_px == body && s->w == pg->geom->w && s->h == pg->geom->h;
+}
+
+/* The cached texture of pg (page number `page`), drawn on a miss into the
+ * slot farthest from `center`. */
+static SDL_Texture *cache_get(render *rd, const render_page *pg, size_t center, lerr *e)
+{
+    int body = font_body_px(rd->fs);
+    for (int i = 0; i < PAGE_SLOTS; i++) {
+        page_slot *s = &rd->slots[i];
+        if (same_doc(s, pg, body) && s->page == pg->page) {
+            s->used = ++rd->tick;
+            rd->st.page_hits++;
+            return s->tex;
+        }
+    }
+    int victim = 0;
+    size_t vd = 0;
+    for (int i = 0; i < PAGE_SLOTS; i++) {
+        page_slot *s = &rd->slots[i];
+        size_t d = !same_doc(s, pg, body) ? SIZE_MAX : s->page > center ? s->page - center : center - s->page;
+        if (i == 0 || d > vd || (d == vd && s->used < rd->slots[victim].used)) {
+            victim = i;
+            vd = d;
+        }
+    }
+    page_slot *s = &rd->slots[victim];
+    s->valid = 0;
+    if (s->tex && (s->tw != pg->geom->w || s->th != pg->geom->h)) {
+        SDL_DestroyTexture(s->tex);
+        s->tex = NULL;
+    }
+    if (!s->tex) {
+        if (!(s->tex = new_target(rd, pg->geom->w, pg->geom->h, e))) return NULL;
+        s->tw = pg->geom->w;
+        s->th = pg->geom->h;
+    }
+    if (draw_into(rd, s->tex, pg, e)) return NULL;
+    rd->st.page_misses++;
+    *s = (page_slot){s->tex, s->tw, s->th, 1, pg->essay_id, pg->page, pg->theme, body,
+                     pg->geom->w, pg->geom->h, pg->lr, ++rd->tick};
+    return s->tex;
+}
+
+SDL_Texture *render_cached_page(render *rd, const render_page *pg, lerr *e)
+{
+    return cache_get(rd, pg, pg->page, e);
+}
+
+int render_prefetch(render *rd, const render_page *pg, lerr *e)
+{
+    size_t np = pg->lr ? pg->lr->npages : 0;
+    render_page q = *pg;
+    if (pg->page + 1 < np) {
+        q.page = pg->page + 1;
+        if (!cache_get(rd, &q, pg->page, e)) return -1;
+    }
+    if (pg->page > 0 && pg->page - 1 < np) {
+        q.page = pg->page - 1;
+        if (!cache_get(rd, &q, pg->page, e)) return -1;
+    }
+    return 0;
+}
+
+void render_cache_clear(render *rd)
+{
+    for (int i = 0; i < PAGE_SLOTS; i++) rd->slots[i].valid = 0;
+}

@@ -1,0 +1,163 @@
+/* render.h - draw typeset pages with SDL2: a glyph atlas, themes, page
+ * furniture, and a small cache of pre-rendered pages.
+ *
+ * Glyphs are rasterized once (TTF_RenderGlyph32_Blended, coverage in
+ * alpha) into one atlas texture, keyed by (face, style, size, code point),
+ * and cropped to their ink. A page is then one SDL_RenderGeometry call of
+ * textured quads: no TTF_Render* per frame, no per-line surfaces. On a GPU
+ * renderer glyphs are white and the quads' vertex colour (texture colour
+ * modulation) tints them with the theme's ink. SDL's software blitter is
+ * twice as slow with modulation, so with the software renderer glyphs are
+ * rasterized in their colour instead (the colour joins the key; a page
+ * uses two, ink and furniture) and drawn unmodulated.
+ *
+ * The atlas is a fixed-size texture packed in shelves (rows). When it is
+ * full, the least recently used shelf that is tall enough is emptied and
+ * reused; only if every shelf is in use by the page being drawn is the
+ * queue drawn and the whole atlas reset. Its size never grows.
+ *
+ * Pages drawn through render_cached_page live in a 3-slot cache of target
+ * textures keyed by (essay, page, theme, size, geometry). After showing page
+ * p, render_prefetch draws p-1 and p+1, so a turn is a blit.
+ *
+ * SDL code (src/render*.c). No global state. */
+#ifndef LECTERN_RENDER_H
+#define LECTERN_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <SDL2/SDL.h>
+
+#include "essay.h"
+#include "font.h"
+#include "layout.h"
+#include "util.h"
+
+/* ---- themes ---------------------------------------------------------------- */
+
+enum render_theme_id { RENDER_LIGHT = 0, RENDER_DARK = 1, RENDER_SEPIA = 2, RENDER_NTHEMES = 3 };
+
+typedef struct render_theme {
+    const char *name;
+    SDL_Color bg;    /* paper */
+    SDL_Color ink;   /* text */
+    SDL_Color muted; /* running title, page number */
+    SDL_Color track; /* progress bar, unread part */
+    SDL_Color fill;  /* progress bar, read part */
+} render_theme;
+
+/* Theme by id (out-of-range ids give light), and id by name ("light",
+ * "dark", "sepia"), or -1 for an unknown name. */
+const render_theme *render_theme_at(int id);
+int render_theme_parse(const char *name);
+
+/* ---- physical size --------------------------------------------------------- */
+
+#define RENDER_DEFAULT_PT 9.5
+
+/* Pixels per inch of a panel of w x h pixels when the display does not say:
+ * the diagonal in pixels over the diagonal in inches of the panel that
+ * usually has that resolution (7" for 800x480, 1024x600 and the 720x1280
+ * Touch Display 2; 10.1" for 1280x800; 15.6" for 1920x1080, the Raspberry
+ * Pi monitor), else a guess from the pixel count. */
+double render_guess_dpi(int w, int h);
+
+/* Body text pixel size for pt points at dpi (rounded, at least FONT_MIN_PX). */
+int render_px_for_pt(double pt, double dpi);
+
+/* ---- page geometry ---------------------------------------------------------- */
+
+/* Where things go on a w x h page for the font set's current size. All in
+ * whole pixels. Margins scale with the screen; the text column is capped at
+ * about 36 em so lines stay readable on wide screens. */
+typedef struct render_geom {
+    int w, h;
+    int text_x, text_y, text_w, text_h; /* the layout's text area */
+    int title_base;                     /* baseline of the running title */
+    int folio_base;                     /* baseline of "3 / 12" */
+    int bar_y, bar_h;                   /* progress bar, across the text width */
+} render_geom;
+
+void render_geometry(font_faces *fs, int w, int h, render_geom *g);
+
+/* The layout parameters that go with the geometry: text area, paragraph
+ * space (0.6 line), block indent (1.6 em), justified. */
+layout_params render_layout_params(font_faces *fs, const render_geom *g);
+
+/* ---- renderer ---------------------------------------------------------------- */
+
+typedef struct render render;
+
+#define RENDER_ATLAS_DEFAULT 512
+
+/* Statistics, for tests, --layout-stats -v and benchmarks. */
+typedef struct render_stats {
+    uint64_t hits, misses;  /* glyph lookups in the atlas */
+    uint64_t evictions;     /* glyphs dropped to make room */
+    uint64_t resets;        /* whole-atlas resets (every shelf was in use by one page) */
+    size_t glyphs;          /* glyphs in the atlas now */
+    size_t shelves;         /* shelves now */
+    size_t used_px;         /* atlas pixels holding glyphs now */
+    size_t bytes;           /* atlas texture + tables: fixed at creation */
+    int atlas_w, atlas_h;
+    uint64_t page_hits, page_misses; /* page cache */
+    uint64_t pages_drawn;
+} render_stats;
+
+/* A renderer drawing with r (borrowed) and the faces fs (borrowed, may be
+ * resized between pages: glyphs of other sizes stay cached until evicted).
+ * atlas_w x atlas_h is the atlas size in pixels (0 = RENDER_ATLAS_DEFAULT;
+ * at least 64). Returns 0, or -1 with a message (texture creation failed). */
+int render_create(render **out, SDL_Renderer *r, font_faces *fs, int atlas_w, int atlas_h, lerr *e);
+
+/* Frees the atlas and the page cache textures. NULL is fine. */
+void render_destroy(render *rd);
+
+void render_get_stats(const render *rd, render_stats *s);
+
+/* One page to draw. Everything is borrowed for the duration of the call. */
+typedef struct render_page {
+    const essay *es;
+    const layout_result *lr;
+    size_t page;             /* 0-based, < lr->npages (an essay with no pages draws furniture only) */
+    const uint8_t *title;    /* running title, UTF-8 (may be NULL) */
+    size_t title_len;
+    int theme;               /* enum render_theme_id */
+    const render_geom *geom;
+    uint32_t essay_id;       /* identifies the essay in the page cache key */
+} render_page;
+
+/* Draw the page into the renderer's current target, which must be
+ * geom->w x geom->h. Returns 0, or -1 with a message. */
+int render_draw_page(render *rd, const render_page *pg, lerr *e);
+
+/* Draw the page into a new target texture (caller destroys it). NULL with a
+ * message when the renderer cannot make target textures. */
+SDL_Texture *render_page_to_texture(render *rd, const render_page *pg, lerr *e);
+
+/* The page as a texture from the page cache, drawn on a miss. The texture
+ * belongs to the cache and stays valid while the cache holds it: at least
+ * until a page other than pg->page-1..pg->page+1 of the same essay, theme
+ * and geometry is asked for, or render_cache_clear. The slot replaced on a
+ * miss is the one farthest from the page asked for (another essay, theme or
+ * size counts as farthest), then the least recently used. */
+SDL_Texture *render_cached_page(render *rd, const render_page *pg, lerr *e);
+
+/* Pre-render pg->page-1 and pg->page+1 (where they exist) into the cache,
+ * keeping pg->page. Call after presenting pg. Returns 0 or -1. */
+int render_prefetch(render *rd, const render_page *pg, lerr *e);
+
+/* Drop every cached page (e.g. after the renderer's targets were reset). */
+void render_cache_clear(render *rd);
+
+/* Text outside the page body (furniture now; library cards and the menu
+ * next). render_text queues the UTF-8 string s[0..n) in font role `role`
+ * with its pen starting at x and baseline at y (pixels), tinted c; quads are
+ * drawn at render_flush (render_draw_page flushes itself). Invalid UTF-8
+ * bytes are skipped. render_text_width measures in 26.6 with kerning. */
+void render_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c);
+int32_t render_text_width(render *rd, int role, const uint8_t *s, size_t n);
+int render_flush(render *rd);
+
+#endif

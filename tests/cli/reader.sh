@@ -1,0 +1,74 @@
+#!/bin/sh
+# lectern (the reader) from the outside: usage, headless PNG pages, layout
+# statistics, and bad input (missing or damaged pack) refused with a message
+# that names the file or essay, a non-zero status and no crash.
+. tests/cli/lib.sh
+export SDL_VIDEODRIVER=offscreen
+PACK=$B/default.lpk
+
+# ---- usage ------------------------------------------------------------------
+"$READER" --help > "$T/help"; check help_exit_0 test $? -eq 0
+check help_lists_screenshot grep -q -- '--screenshot DIR' "$T/help"
+check help_documents_font_size_units grep -q '18px' "$T/help"
+"$READER" --version | grep -q '^lectern [0-9]'; check version test $? -eq 0
+for bad in "--frob" "--size 800" "--size 10x10" "--font-size huge" "--font-size 3px" "--theme blue" "--page 0" "--essay -1" "--pack"; do
+  # shellcheck disable=SC2086
+  "$READER" $bad > /dev/null 2> "$T/err"; st=$?
+  check "bad_usage_exit_2_$(echo "$bad" | tr " " _)" bash -c "test $st -eq 2 && test -s '$T/err'"
+done
+
+# ---- headless pages -----------------------------------------------------------
+"$READER" --pack "$PACK" --screenshot "$T/shots" --essay 1 --page 2 > "$T/out" 2> "$T/err"; st=$?
+check shot_exit_0 test $st -eq 0
+check shot_prints_path grep -qx "$T/shots/essay1-page002.png" "$T/out"
+check shot_is_png bash -c "head -c 8 '$T/shots/essay1-page002.png' | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'"
+"$READER" --pack "$PACK" --layout-stats > "$T/stats"; st=$?
+check stats_exit_0 test $st -eq 0
+check stats_five_essays test "$(grep -c '^essay=[0-9]* pages=' "$T/stats")" -eq 5
+check stats_total_line grep -qE '^total essays=5 pages=[0-9]+ lines=[0-9]+ hyphenated=[0-9]+ max_stretch=[0-9.]+ over_1_5=[0-9]+' "$T/stats"
+pages2=$(sed -n 's/^essay=2 pages=\([0-9]*\) .*/\1/p' "$T/stats")
+"$READER" --pack "$PACK" --screenshot "$T/all" --essay 2 --all > /dev/null; st=$?
+check shot_all_one_file_per_page bash -c "test $st -eq 0 && test $(ls "$T/all" 2>/dev/null | wc -l) -eq ${pages2:-0}"
+"$READER" --pack "$PACK" --screenshot "$T/big" --size 720x1280 --theme dark --font-size 18px > /dev/null; st=$?
+check shot_portrait_px_size test $st -eq 0
+"$READER" --pack "$PACK" --screenshot "$T/x" --essay 1 --page 999 > /dev/null 2> "$T/err"; st=$?
+check shot_missing_page_exit_1 bash -c "test $st -eq 1 && grep -q 'no page 999' '$T/err'"
+"$READER" --pack "$PACK" --screenshot "$T/x" --essay 9 > /dev/null 2> "$T/err"; st=$?
+check shot_missing_essay_exit_1 bash -c "test $st -eq 1 && grep -q 'no essay 9' '$T/err'"
+LECTERN_PACK="$PACK" "$READER" --layout-stats > /dev/null; check pack_from_env test $? -eq 0
+
+# ---- bad packs ------------------------------------------------------------------
+"$READER" --pack "$T/nope.lpk" --layout-stats > /dev/null 2> "$T/err"; st=$?
+check missing_pack_exit_1_named bash -c "test $st -eq 1 && grep -q 'nope.lpk' '$T/err'"
+echo "not a pack" > "$T/text.lpk"
+"$READER" --pack "$T/text.lpk" --screenshot "$T/x" > /dev/null 2> "$T/err"; st=$?
+check not_a_pack_exit_1_named bash -c "test $st -eq 1 && grep -q 'text.lpk' '$T/err'"
+
+# Damage one byte in the middle of the first essay's stored block (offsets
+# from the directory, pack_format.md): the essays in that block are refused
+# by name, the reader does not crash, and the exit status says so.
+u() { od -An -t "u$1" -j "$2" -N "$1" "$PACK" | tr -d ' '; }
+dir=$(u 8 24) n=$(u 4 36) i=0 off=
+while [ "$i" -lt "$n" ]; do
+  e=$((dir + 80 * i))
+  if [ "$(u 1 "$e")" -eq 1 ]; then off=$(u 8 $((e + 8))) len=$(u 4 $((e + 16))); break; fi
+  i=$((i + 1))
+done
+cp "$PACK" "$T/damaged.lpk"
+if [ -n "$off" ]; then
+  at=$((off + len / 2))
+  byte=$(od -An -tu1 -j "$at" -N 1 "$PACK" | tr -d ' ')
+  printf "$(printf '\\%03o' $(((byte + 1) % 256)))" | dd of="$T/damaged.lpk" bs=1 seek="$at" conv=notrunc 2>/dev/null
+fi
+"$READER" --pack "$T/damaged.lpk" --layout-stats > "$T/out" 2> "$T/err"; st=$?
+check damaged_stats_exit_1 test $st -eq 1
+check damaged_stats_names_essay grep -qE 'damaged.lpk: essay [0-9]+ .*damaged' "$T/err"
+check damaged_stats_still_totals grep -qE '^total essays=5 .*damaged=[1-5]$' "$T/out"
+bad=$(sed -n 's/^essay=\([0-9]*\) error=damaged$/\1/p' "$T/out" | head -1)
+good=$(sed -n 's/^essay=\([0-9]*\) pages=.*/\1/p' "$T/out" | head -1)
+"$READER" --pack "$T/damaged.lpk" --screenshot "$T/d" --essay "${bad:-1}" > /dev/null 2> "$T/err"; st=$?
+check damaged_shot_exit_1_named bash -c "test $st -eq 1 && grep -q 'damaged.lpk: essay ${bad:-1} ' '$T/err'"
+check damaged_no_crash bash -c "! grep -qiE 'segmentation|sanitizer|abort' '$T/err'"
+# the other essays of the pack still open
+"$READER" --pack "$T/damaged.lpk" --screenshot "$T/d" --essay "${good:-1}" > /dev/null 2>&1
+check damaged_others_still_open test $? -eq 0
