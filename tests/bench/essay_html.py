@@ -5,7 +5,7 @@ width, justified, with the same soft hyphens (as &shy;). With --measure, the
 page also measures its own justified lines and writes the figures into
 <body data-stats=...>, for `chromium --dump-dom`.
 
-usage: html.py TEXT-FILE OUT.html FONT_PX LINE_PX WIDTH_PX [--measure]
+usage: essay_html.py TEXT-FILE OUT.html FONT_PX LINE_PX WIDTH_PX [--measure]
 """
 import html, sys
 
