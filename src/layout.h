@@ -47,11 +47,20 @@ typedef struct layout_params {
 } layout_params;
 
 enum layout_line_flags {
-    LAYOUT_LINE_HYPHEN = 1,   /* broken at a soft hyphen/after hyphen: draw a '-' at the end (soft only) */
-    LAYOUT_LINE_LAST = 2,     /* last line of its block: set ragged */
-    LAYOUT_LINE_CENTER = 4,   /* separators */
-    LAYOUT_LINE_LABEL = 8     /* first line of a list item: draw the label hanging left of x */
+    LAYOUT_LINE_HYPHEN = 1,   /* broken at a soft hyphen: a '-' is drawn at the end (layout_line_glyphs
+                                 emits it). Not set after an explicit '-': that one is in the text. */
+    LAYOUT_LINE_LAST = 2,     /* last line of its block: set ragged (space_extra 0; negative only
+                                 in the rare case that it fits just with its spaces shrunk) */
+    LAYOUT_LINE_CENTER = 4,   /* separators: the line draws "* * *" (no text), centred */
+    LAYOUT_LINE_LABEL = 8,    /* first line of a list item: the label hangs left of x, right-aligned,
+                                 ending one space (advance of U+0020) before x */
+    LAYOUT_LINE_RAGGED = 16   /* a non-last line of a justified block left unjustified: it has no
+                                 inter-word space, or filling it would stretch spaces beyond
+                                 LAYOUT_MAX_STRETCH (counted in layout_result.over_1_5) */
 };
+
+/* Beyond this multiple of the normal space a justified line is set ragged instead. */
+#define LAYOUT_MAX_STRETCH 3.0
 
 /* One typeset line: a byte range of the essay's text, where it goes and how
  * much each space is stretched (or shrunk, if negative). */
@@ -59,10 +68,12 @@ typedef struct layout_line {
     uint32_t block;        /* index into essay.blocks */
     uint32_t start, end;   /* byte range [start, end) in essay.text, spaces at the ends excluded */
     int32_t x, y;          /* left edge and baseline within the page's text area, 26.6 */
-    int32_t width;         /* natural width of the content, 26.6 */
+    int32_t width;         /* natural width of the content (with the end hyphen), 26.6 */
     int32_t space_extra;   /* added to each inter-word space on this line, 26.6 */
     uint8_t font;          /* enum layout_font */
     uint8_t flags;         /* enum layout_line_flags */
+    uint16_t space_rem;    /* the first space_rem spaces get 1 more unit, so that a justified line
+                              fills its width exactly: width + nspaces*space_extra + space_rem */
 } layout_line;
 
 typedef struct layout_page {
@@ -80,10 +91,26 @@ typedef struct layout_result {
     double max_stretch;     /* largest inter-word space / normal space, over justified lines */
     size_t over_1_5;        /* justified lines with spaces stretched beyond 1.5x */
     size_t hyphenated;      /* lines ending at a (soft) hyphen */
+    size_t ragged;          /* non-last lines of justified blocks left ragged (LAYOUT_LINE_RAGGED) */
 } layout_result;
 
 /* Typeset `es` with metrics `m` and params `p` into *out. Returns 0, or -1
- * with a message (out of memory, or a page too small for one line). */
+ * with a message (out of memory, or a page too small for one line); *out is
+ * then empty. *out owns its arrays (free with layout_free); it keeps no
+ * pointer into es, m or p.
+ *
+ * Blocks: paragraphs in BODY, justified (p->justify) with the last line
+ * ragged; headings in H1 (level 1) or H2 (2..6), ragged, kept with the next
+ * block; list items in BODY, text at x = p->indent (more if the label is
+ * wider than the indent less one space); quotes in ITALIC, indented
+ * p->indent on both sides; separators one centred "* * *" line. Indents are
+ * clamped to a quarter of the width. Blocks are p->para_space apart (half
+ * that between list items; a heading gets an extra half body line above).
+ * Pages: lines fit inside p->height (line top + line_height <= height,
+ * baseline y = top + ascent); space before a block is dropped at a page top;
+ * no widow or orphan line and no heading at a page end where avoidable.
+ * An essay with no blocks gives one page with no lines (text_start 0).
+ * Bad input: width or height <= 0, a line height <= 0 or > height: -1. */
 int layout_essay(const essay *es, const layout_metrics *m, const layout_params *p,
                  layout_result *out, lerr *e);
 
@@ -93,13 +120,34 @@ void layout_free(layout_result *r);
  * renderer draws what layout counted: calls fn for every visible code point
  * (soft hyphens skipped, the end hyphen and list label included) with its
  * pen position (x at the glyph's origin, baseline y, both 26.6, relative to
- * the text area). Spaces are not reported. */
+ * the text area). Spaces are not reported (nor U+00A0, U+200B and other
+ * invisible format characters). Order: the list label first (LABEL lines),
+ * then the text left to right, then the end hyphen (HYPHEN lines); a CENTER
+ * line reports the '*' glyphs of "* * *". x never decreases within the text
+ * (for any font whose kerning never undoes a whole advance).
+ * Kerning (m->kern, may be NULL) applies between adjacent visible code
+ * points of one word, across soft hyphens, never across a space. */
 void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_metrics *m,
                         void (*fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y),
                         void *ctx);
 
 /* The page that holds byte offset `pos` of the text (for keeping the reader's
- * sentence on screen after a size change). */
+ * sentence on screen after a size change): the last page whose text_start
+ * is <= pos (page 0 when pos is before every page). 0 for an empty result. */
 size_t layout_page_of(const layout_result *r, uint32_t pos);
+
+/* Byte offset of the first character of the sentence that holds byte `pos`:
+ * the start of pos's block, or the first character after the last ". ", "? ",
+ * "! " or "… " (closing quotes or brackets may follow the mark; the next
+ * sentence must not start with a lower-case ASCII letter) at or before pos.
+ * pos in a block's marker bytes or line feed maps to the next block's text.
+ * 0 for an essay without blocks. */
+uint32_t layout_sentence_start(const essay *es, uint32_t pos);
+
+/* After a re-layout (text or page size change): the page of `now` that holds
+ * the sentence the reader was at, i.e. the sentence of the first character of
+ * page `old_page` of `old`. Both results must be of the same essay `es`. */
+size_t layout_relocate(const essay *es, const layout_result *old, size_t old_page,
+                       const layout_result *now);
 
 #endif

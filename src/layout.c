@@ -1,0 +1,1206 @@
+/* layout.c - see layout.h.
+ *
+ * Per block: decode the text once, walk it once to collect the break
+ * candidates with cumulative widths and space counts (so the natural width
+ * of any line is one subtraction), then a Knuth–Plass dynamic program picks
+ * the breaks of the whole paragraph. Pages are then cut from the stream of
+ * lines. Everything is integer arithmetic, so a layout is the same on the
+ * host and on the Pi. */
+#include "layout.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- costs: TeX's plain values where TeX has one ------------------------ */
+enum {
+    LINE_PEN = 10,        /* \linepenalty: fewer lines, all else equal */
+    SOFT_PEN = 50,        /* \hyphenpenalty */
+    HARD_PEN = 50,        /* \exhyphenpenalty: after an explicit '-' */
+    DASH_PEN = 50,        /* after an unspaced en or em dash */
+    DASH_START_PEN = 100, /* at the space before a spaced dash (the next line would open with it) */
+    URL_PEN = 100,        /* inside a URL too long for any line */
+    SPLIT_PEN = 100,      /* between two letters of a word too long for any line */
+    HEAD_SOFT_PEN = 1000, /* headings are hyphenated only when a word cannot fit */
+};
+#define DEM_DOUBLE_HYPHEN 10000LL        /* \doublehyphendemerits */
+#define DEM_FINAL_HYPHEN 5000LL          /* \finalhyphendemerits */
+#define DEM_ADJ 10000LL                  /* \adjdemerits: a tight line next to a loose one */
+/* A justified line whose spaces would exceed 1.5x costs more than all the
+ * hyphens and uneven lines of any paragraph under ~250,000 lines can (each
+ * costs at most ~40,000): when the text allows a setting within 1.5x,
+ * layout finds it. When it does not, each such line costs DEM_OVER once
+ * per started 0.1x beyond 1.5x: two lines at 1.6x are preferred to one
+ * at 2x, which a reader sees as a hole. */
+#define DEM_OVER 10000000000LL
+#define OVER_UNITS_MAX 1000
+#define DEM_LAST_SHRINK 10000000LL    /* a last line that fits only with its spaces shrunk */
+#define DEM_RESCUE 1000000000000000LL      /* an overfull line, when nothing else reaches a break */
+#define DEM_MAX (INT64_MAX / 4)
+#define BAD_MAX 100000000                /* badness cap, reached at r = 100 */
+#define ACTIVE_MAX 4096                  /* active nodes; only absurdly wide lines get near it */
+
+/* Metrics from the provider are clamped so no sum can overflow. */
+#define ADV_MAX (1 << 24)  /* 262144 px */
+#define KERN_MAX (1 << 20)
+
+#define NONE UINT32_MAX
+
+/* ---- characters ---------------------------------------------------------- */
+
+enum { C_VIS, C_SPACE, C_NBSP, C_SHY, C_ZW, C_INVIS };
+
+static int cls(uint32_t c)
+{
+    if (c == 0x20) return C_SPACE;
+    if (c < 0x80) return C_VIS;
+    switch (c) {
+    case 0xA0: case 0x202F: return C_NBSP;
+    case 0xAD: return C_SHY;
+    case 0x200B: return C_ZW;
+    case 0x200C: case 0x200D: case 0x2060: case 0xFEFF: return C_INVIS;
+    }
+    if (c >= 0xFE00 && c <= 0xFE0F) return C_INVIS;
+    return C_VIS;
+}
+
+/* No line may start with these. */
+static int is_closing(uint32_t c)
+{
+    switch (c) {
+    case ')': case ']': case '}': case '.': case ',': case ';': case ':': case '!': case '?': case '%':
+    case 0x201D: case 0x2019: case 0x2026: case 0xBB: case 0x203A: /* ” ’ … » › */
+    case 0x2030: case 0xB0: case 0x2032: case 0x2033:               /* ‰ ° ′ ″ */
+    case 0x3001: case 0x3002: case 0xFF09: case 0xFF0C: case 0xFF0E:
+        return 1;
+    }
+    return 0;
+}
+
+/* No line may end with these. */
+static int is_opening(uint32_t c)
+{
+    switch (c) {
+    case '(': case '[': case '{':
+    case 0x201C: case 0x2018: case 0xAB: case 0x2039: case 0x201E: case 0x201A: /* “ ‘ « ‹ „ ‚ */
+    case 0xBF: case 0xA1:                                                     /* ¿ ¡ */
+        return 1;
+    }
+    return 0;
+}
+
+/* ASCII quotes open after a space (or at the start, or after an opening
+ * mark) and close anywhere else. */
+static int is_ascii_quote(uint32_t c) { return c == '"' || c == '\''; }
+static int closing_at(const uint32_t *cp, uint32_t k)
+{
+    return is_closing(cp[k]) || (is_ascii_quote(cp[k]) && k > 0 && cls(cp[k - 1]) != C_SPACE &&
+                                 !is_opening(cp[k - 1]));
+}
+static int opening_at(const uint32_t *cp, uint32_t k)
+{
+    return is_opening(cp[k]) ||
+           (is_ascii_quote(cp[k]) && (k == 0 || cls(cp[k - 1]) == C_SPACE || is_opening(cp[k - 1])));
+}
+static int is_dash(uint32_t c) { return c == 0x2013 || c == 0x2014; }
+
+/* Decode one code point; a bad byte (only in a hand-built essay: the parser
+ * rejects them) reads as U+FFFD so layout never stalls. */
+static size_t next_cp(const uint8_t *s, size_t n, uint32_t *cp)
+{
+    size_t k = utf8_decode(s, n, cp);
+    if (!k) { *cp = 0xFFFD; k = 1; }
+    return k;
+}
+
+/* ---- metrics, clamped and cached ----------------------------------------- */
+
+static int32_t clamp_adv(int32_t v) { return v < 0 ? 0 : v > ADV_MAX ? ADV_MAX : v; }
+static int32_t clamp_kern(int32_t v) { return v < -KERN_MAX ? -KERN_MAX : v > KERN_MAX ? KERN_MAX : v; }
+
+/* Fixed-width spaces: NBSP is as wide as a space, U+202F half that. */
+static int32_t fixed_space(uint32_t c, int32_t sw) { return c == 0x202F ? sw / 2 : sw; }
+
+/* Uncached, for layout_line_glyphs (the renderer's callbacks are cheap). */
+static int32_t m_adv(const layout_metrics *m, int f, uint32_t c) { return clamp_adv(m->advance(m->ctx, f, c)); }
+static int32_t m_kern(const layout_metrics *m, int f, uint32_t l, uint32_t r)
+{
+    return m->kern ? clamp_kern(m->kern(m->ctx, f, l, r)) : 0;
+}
+
+#define UNSET INT32_MIN
+#define LO_N 0x300 /* U+0000..U+02FF: Latin, with diacritics */
+
+typedef struct fcache {
+    int32_t lo[LO_N];
+    int32_t gen[0x100]; /* U+2000..U+20FF: quotes, dashes, ellipsis */
+} fcache;
+
+typedef struct hent {
+    uint64_t key; /* 0 = empty */
+    int32_t val;
+} hent;
+
+typedef struct htab {
+    hent *e;
+    size_t cap, n;
+} htab;
+
+typedef struct meas {
+    const layout_metrics *m;
+    fcache *fc[LAYOUT_NFONTS];
+    htab adv, kern;
+} meas;
+
+static uint64_t hmix(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return k;
+}
+
+static int ht_get(const htab *h, uint64_t key, int32_t *v)
+{
+    if (!h->cap) return 0;
+    size_t mask = h->cap - 1, i = (size_t)hmix(key) & mask;
+    for (;;) {
+        if (h->e[i].key == key) { *v = h->e[i].val; return 1; }
+        if (!h->e[i].key) return 0;
+        i = (i + 1) & mask;
+    }
+}
+
+static void ht_put(htab *h, uint64_t key, int32_t v)
+{
+    if ((h->n + 1) * 2 > h->cap) {
+        size_t nc = h->cap ? h->cap * 2 : 1024;
+        hent *ne = calloc(nc, sizeof *ne);
+        if (!ne) return; /* stay uncached: slower, still right */
+        for (size_t i = 0; i < h->cap; i++) {
+            if (!h->e[i].key) continue;
+            size_t j = (size_t)hmix(h->e[i].key) & (nc - 1);
+            while (ne[j].key) j = (j + 1) & (nc - 1);
+            ne[j] = h->e[i];
+        }
+        free(h->e);
+        h->e = ne;
+        h->cap = nc;
+    }
+    size_t mask = h->cap - 1, i = (size_t)hmix(key) & mask;
+    while (h->e[i].key && h->e[i].key != key) i = (i + 1) & mask;
+    if (!h->e[i].key) h->n++;
+    h->e[i].key = key;
+    h->e[i].val = v;
+}
+
+static int32_t adv(meas *ms, int f, uint32_t c)
+{
+    fcache *fc = ms->fc[f];
+    if (!fc) {
+        fc = ms->fc[f] = malloc(sizeof *fc);
+        if (fc) {
+            for (size_t i = 0; i < LO_N; i++) fc->lo[i] = UNSET;
+            for (size_t i = 0; i < 0x100; i++) fc->gen[i] = UNSET;
+        }
+    }
+    int32_t *slot = NULL;
+    if (fc) {
+        if (c < LO_N) slot = &fc->lo[c];
+        else if (c - 0x2000u < 0x100u) slot = &fc->gen[c - 0x2000];
+    }
+    if (slot) {
+        if (*slot == UNSET) *slot = m_adv(ms->m, f, c);
+        return *slot;
+    }
+    uint64_t key = ((uint64_t)f << 32 | c) + 1;
+    int32_t v;
+    if (ht_get(&ms->adv, key, &v)) return v;
+    v = m_adv(ms->m, f, c);
+    ht_put(&ms->adv, key, v);
+    return v;
+}
+
+static int32_t kern(meas *ms, int f, uint32_t l, uint32_t r)
+{
+    if (!ms->m->kern) return 0;
+    uint64_t key = ((uint64_t)f << 42 | (uint64_t)l << 21 | r) + 1;
+    int32_t v;
+    if (ht_get(&ms->kern, key, &v)) return v;
+    v = m_kern(ms->m, f, l, r);
+    ht_put(&ms->kern, key, v);
+    return v;
+}
+
+static void meas_free(meas *ms)
+{
+    for (int f = 0; f < LAYOUT_NFONTS; f++) free(ms->fc[f]);
+    free(ms->adv.e);
+    free(ms->kern.e);
+}
+
+/* Width of a short string set as one piece (labels, the separator), with
+ * the same rules as a line: kerning within words, natural spaces. */
+static int64_t measure_str(meas *ms, int f, const uint8_t *s, size_t n)
+{
+    int64_t w = 0;
+    uint32_t pv = 0;
+    int32_t sw = adv(ms, f, ' ');
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        i += next_cp(s + i, n - i, &c);
+        switch (cls(c)) {
+        case C_SPACE: w += sw; pv = 0; break;
+        case C_NBSP: w += fixed_space(c, sw); pv = 0; break;
+        case C_ZW: pv = 0; break;
+        case C_SHY: case C_INVIS: break;
+        default:
+            if (pv) w += kern(ms, f, pv, c);
+            w += adv(ms, f, c);
+            pv = c;
+        }
+    }
+    return w;
+}
+
+/* ---- break candidates ---------------------------------------------------- */
+
+enum { CK_START, CK_SPACE, CK_SOFT, CK_HARD, CK_DASH, CK_ZW, CK_URL, CK_SPLIT, CK_END };
+
+/* A place where a line may end. A line from candidate i to candidate j has
+ * natural width c[j].w_end - c[i].w_next + c[j].extra and
+ * c[j].s_end - c[i].s_next inter-word spaces. */
+typedef struct cand {
+    int64_t w_end;  /* cumulative width where a line ending here ends (kerning across excluded) */
+    int64_t w_next; /* ... and where the next line's first glyph starts */
+    uint32_t end;   /* byte offset: end of a line that breaks here */
+    uint32_t next;  /* byte offset: start of the next line */
+    uint32_t ke;    /* the same two as code point indices */
+    uint32_t kn;
+    uint32_t s_end, s_next; /* cumulative inter-word space counts */
+    int32_t extra;          /* added to a line ending here: the hyphen at a soft hyphen */
+    int16_t pen;
+    uint8_t kind;
+} cand;
+
+static int flagged(int kind) { return kind == CK_SOFT || kind == CK_HARD; }
+
+typedef struct knode {
+    int64_t dem;
+    uint32_t cand, prev;
+    uint8_t fit; /* 0 very loose, 1 loose, 2 decent, 3 tight */
+} knode;
+
+/* Working state of one layout_essay call; buffers are reused from block to block. */
+typedef struct lay {
+    meas ms;
+    const essay *es;
+    const layout_params *p;
+    lerr *e;
+    uint32_t *cp, *off;
+    size_t cp_cap;
+    cand *c, *c2;
+    size_t nc, c_cap, nc2, c2_cap;
+    knode *nodes;
+    size_t nn, nn_cap;
+    uint32_t *act;
+    size_t na, act_cap;
+    uint32_t *brk;
+    size_t nbrk, brk_cap;
+    layout_line *lines;
+    size_t nl, nl_cap;
+    int32_t lh[LAYOUT_NFONTS], asc[LAYOUT_NFONTS];
+    layout_result *r;
+} lay;
+
+static int grow(lay *L, void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2 / elem) goto oom;
+        nc *= 2;
+    }
+    void *np = realloc(*p, nc * elem);
+    if (!np) goto oom;
+    *p = np;
+    *cap = nc;
+    return 0;
+oom:
+    lerr_set(L->e, "out of memory laying out the essay (%zu items of %zu bytes)", need, elem);
+    return -1;
+}
+
+static cand *push_cand(lay *L, cand **arr, size_t *n, size_t *cap)
+{
+    if (grow(L, (void **)arr, cap, *n + 1, sizeof **arr)) return NULL;
+    cand *c = &(*arr)[(*n)++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+enum { URL_NONE, URL_WHOLE, URL_BREAK };
+
+/* Is the word starting at code point k a URL, and does it fit on a line? */
+static int url_mode(lay *L, int f, uint32_t k, uint32_t n, int32_t width)
+{
+    const uint32_t *cp = L->cp;
+    uint32_t e = k;
+    while (e < n && cls(cp[e]) != C_SPACE) e++;
+    uint32_t j = k;
+    while (j < e && (opening_at(cp, j) || cp[j] == '<')) j++;
+    int url = e - j >= 4 && (cp[j] | 0x20) == 'w' && (cp[j + 1] | 0x20) == 'w' &&
+              (cp[j + 2] | 0x20) == 'w' && cp[j + 3] == '.';
+    for (uint32_t i = j; !url && i + 2 < e; i++)
+        url = cp[i] == ':' && cp[i + 1] == '/' && cp[i + 2] == '/';
+    if (!url) return URL_NONE;
+    const uint8_t *t = L->es->text;
+    int64_t w = measure_str(&L->ms, f, t + L->off[k], L->off[e] - L->off[k]);
+    return w <= width ? URL_WHOLE : URL_BREAK;
+}
+
+/* Walk the decoded block cp[0..n) once, collecting candidates into L->c. */
+static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
+{
+    const uint32_t *cp = L->cp, *off = L->off;
+    meas *ms = &L->ms;
+    int32_t sw = adv(ms, f, ' ');
+    L->nc = 0;
+    cand *c = push_cand(L, &L->c, &L->nc, &L->c_cap);
+    if (!c) return -1;
+    c->end = c->next = off[0];
+    c->kind = CK_START;
+
+    int64_t T = 0;       /* width so far */
+    uint32_t S = 0;      /* inter-word spaces so far */
+    uint32_t pv = 0;     /* previous visible code point in this word (kerning), 0 after a space */
+    uint32_t run = 0;    /* visible glyphs since the last space */
+    size_t pending = SIZE_MAX; /* candidate waiting for w_next: the next glyph's kerned start */
+    int url = URL_NONE;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t ch = cp[k];
+        int cl = cls(ch);
+        if (cl != C_SPACE && (k == 0 || cls(cp[k - 1]) == C_SPACE)) url = url_mode(L, f, k, n, width);
+
+        /* Breaks after a hyphen, a dash, or in a long URL after / . - */
+        if (cl == C_VIS && run >= 2 && pv == cp[k - 1] && url != URL_WHOLE && !closing_at(cp, k)) {
+            uint32_t p1 = cp[k - 1];
+            int kind = -1, pen = 0;
+            if (url == URL_BREAK) {
+                if ((p1 == '/' || p1 == '.' || p1 == '-') && ch != p1) kind = CK_URL, pen = URL_PEN;
+            } else if (p1 == '-' && ch != '-') {
+                kind = CK_HARD, pen = HARD_PEN;
+            } else if (is_dash(p1) && !is_dash(ch)) {
+                kind = CK_DASH, pen = DASH_PEN;
+            }
+            if (kind >= 0) {
+                if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
+                c->end = c->next = off[k];
+                c->ke = c->kn = k;
+                c->w_end = T;
+                c->s_end = S;
+                c->kind = (uint8_t)kind;
+                c->pen = (int16_t)pen;
+                pending = L->nc - 1;
+            }
+        }
+
+        switch (cl) {
+        case C_SPACE:
+            if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
+            if (k > 0 && k + 1 < n && cls(cp[k + 1]) != C_SPACE && !closing_at(cp, k + 1) &&
+                !opening_at(cp, k - 1)) {
+                if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
+                c->end = off[k];
+                c->next = off[k + 1];
+                c->ke = k;
+                c->kn = k + 1;
+                c->w_end = T;
+                c->w_next = T + sw;
+                c->s_end = S;
+                c->s_next = S + 1;
+                c->kind = CK_SPACE;
+                /* A spaced dash had better end a line than start one. */
+                if (is_dash(cp[k + 1]) && (k + 2 == n || cls(cp[k + 2]) == C_SPACE)) c->pen = DASH_START_PEN;
+            }
+            T += sw;
+            S++;
+            pv = 0;
+            run = 0;
+            break;
+        case C_NBSP:
+            if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
+            T += fixed_space(ch, sw);
+            pv = 0;
+            run = 0;
+            break;
+        case C_SHY:
+            if (url == URL_NONE && pv && !is_opening(pv) && pending == SIZE_MAX && k + 1 < n &&
+                cls(cp[k + 1]) == C_VIS && !closing_at(cp, k + 1)) {
+                if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
+                c->end = c->next = off[k + 1]; /* the soft hyphen stays on the line it ends */
+                c->ke = c->kn = k + 1;
+                c->w_end = T;
+                c->s_end = S;
+                c->extra = (int32_t)(kern(ms, f, pv, '-') + adv(ms, f, '-'));
+                c->kind = CK_SOFT;
+                c->pen = (int16_t)soft_pen;
+                pending = L->nc - 1;
+            }
+            break;
+        case C_ZW:
+            if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
+            if (pv && k + 1 < n && cls(cp[k + 1]) == C_VIS && !closing_at(cp, k + 1)) {
+                if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
+                c->end = c->next = off[k + 1]; /* like a soft hyphen, it stays on its line */
+                c->ke = c->kn = k + 1;
+                c->w_end = c->w_next = T;
+                c->s_end = c->s_next = S;
+                c->kind = CK_ZW;
+            }
+            pv = 0;
+            run = 0;
+            break;
+        case C_INVIS:
+            break;
+        default:
+            if (pv) T += kern(ms, f, pv, ch);
+            if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
+            T += adv(ms, f, ch);
+            pv = ch;
+            run++;
+        }
+    }
+    if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; }
+    if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
+    c->end = c->next = off[n];
+    c->ke = c->kn = n;
+    c->w_end = c->w_next = T;
+    c->s_end = c->s_next = S;
+    c->kind = CK_END;
+    return 0;
+}
+
+/* A stretch between two candidates wider than the line (a long word, or a
+ * URL piece) gets extra candidates between its letters, placed greedily so
+ * each piece fills a line: the word is split rather than overflowing. */
+static int split_long(lay *L, int f, int32_t width)
+{
+    size_t i;
+    for (i = 1; i < L->nc; i++)
+        if (L->c[i].w_end + L->c[i].extra - L->c[i - 1].w_next > width) break;
+    if (i == L->nc) return 0;
+
+    meas *ms = &L->ms;
+    const uint32_t *cp = L->cp, *off = L->off;
+    int32_t sw = adv(ms, f, ' ');
+    L->nc2 = 0;
+    cand *o = push_cand(L, &L->c2, &L->nc2, &L->c2_cap);
+    if (!o) return -1;
+    *o = L->c[0];
+    for (i = 1; i < L->nc; i++) {
+        const cand a = L->c[i - 1], z = L->c[i];
+        if (z.w_end + z.extra - a.w_next > width) {
+            int64_t T = a.w_next, line0 = a.w_next;
+            uint32_t S = a.s_next, pv = 0;
+            cand first, last;
+            int has_first = 0, has_last = 0;
+            for (uint32_t k = a.kn; k < z.ke; k++) {
+                uint32_t ch = cp[k];
+                int cl = cls(ch);
+                if (cl == C_VIS || cl == C_SPACE) {
+                    cand s = {0};
+                    int ok = 0;
+                    if (cl == C_VIS && pv && k > a.kn) {
+                        s.end = s.next = off[k];
+                        s.ke = s.kn = k;
+                        s.w_end = T;
+                        s.w_next = T + kern(ms, f, pv, ch);
+                        s.s_end = s.s_next = S;
+                        s.kind = CK_SPLIT;
+                        s.pen = SPLIT_PEN;
+                        ok = 1;
+                    } else if (cl == C_SPACE && k > a.kn && k + 1 < z.ke) {
+                        s.end = off[k];
+                        s.next = off[k + 1];
+                        s.ke = k;
+                        s.kn = k + 1;
+                        s.w_end = T;
+                        s.w_next = T + sw;
+                        s.s_end = S;
+                        s.s_next = S + 1;
+                        s.kind = CK_SPACE;
+                        ok = 1;
+                    }
+                    if (ok) {
+                        if (!has_first) first = s, has_first = 1;
+                        if (s.w_end - line0 <= width) last = s, has_last = 1;
+                    }
+                }
+                switch (cl) {
+                case C_SPACE: T += sw; S++; pv = 0; break;
+                case C_NBSP: T += fixed_space(ch, sw); pv = 0; break;
+                case C_ZW: pv = 0; break;
+                case C_SHY: case C_INVIS: break;
+                default:
+                    if (pv) T += kern(ms, f, pv, ch);
+                    T += adv(ms, f, ch);
+                    pv = ch;
+                }
+                int64_t w = T - line0 + (k + 1 == z.ke ? z.extra : 0);
+                if (w > width && (has_last || has_first)) {
+                    cand *pick = has_last ? &last : &first;
+                    if (!(o = push_cand(L, &L->c2, &L->nc2, &L->c2_cap))) return -1;
+                    *o = *pick;
+                    line0 = pick->w_next;
+                    has_first = has_last = 0;
+                }
+            }
+        }
+        if (!(o = push_cand(L, &L->c2, &L->nc2, &L->c2_cap))) return -1;
+        *o = z;
+    }
+    /* swap the arrays */
+    cand *t = L->c; L->c = L->c2; L->c2 = t;
+    size_t tc = L->c_cap; L->c_cap = L->c2_cap; L->c2_cap = tc;
+    L->nc = L->nc2;
+    return 0;
+}
+
+/* ---- the dynamic program -------------------------------------------------- */
+
+/* TeX's badness, 100 r^3, from the excess t over the available stretch or
+ * shrink s; in integers so that the host and the Pi agree. Unlike TeX's it
+ * keeps growing up to r = 100, so that of two very loose lines the fuller
+ * one still wins. */
+static int64_t badness(int64_t t, int64_t s)
+{
+    if (t <= 0) return 0;
+    if (s <= 0 || t > s * 100) return BAD_MAX;
+    int64_t q = t * 1024 / s; /* r in 1/1024, <= 102400 */
+    int64_t b = (100 * q * q * q) >> 30;
+    return b > BAD_MAX ? BAD_MAX : b;
+}
+
+/* TeX's (linepenalty + badness)^2, continued linearly beyond badness
+ * 10,000 (r ~ 4.6) so that a line's demerits stay below ~2e12. */
+static int64_t line_demerits(int64_t b)
+{
+    if (b <= 10000) return (LINE_PEN + b) * (LINE_PEN + b);
+    return (int64_t)(LINE_PEN + 10000) * (LINE_PEN + 10000) + (b - 10000) * 2 * (LINE_PEN + 10000);
+}
+
+static int64_t sat_add(int64_t a, int64_t b) { return a > DEM_MAX - b ? DEM_MAX : a + b; }
+
+static int push_node(lay *L, int64_t dem, uint32_t cand_i, uint32_t prev, int fit)
+{
+    if (L->nn >= UINT32_MAX - 1) {
+        lerr_set(L->e, "paragraph too large to lay out");
+        return -1;
+    }
+    if (grow(L, (void **)&L->nodes, &L->nn_cap, L->nn + 1, sizeof *L->nodes)) return -1;
+    if (grow(L, (void **)&L->act, &L->act_cap, L->na + 1, sizeof *L->act)) return -1;
+    L->nodes[L->nn] = (knode){dem, cand_i, prev, (uint8_t)fit};
+    L->act[L->na++] = (uint32_t)L->nn++;
+    return 0;
+}
+
+/* Choose the breaks of L->c[0..nc): fills L->brk with candidate indices,
+ * from 0 to nc-1, and returns 1.
+ *
+ * strict: consider only lines within 1.5x (TeX's first pass, with a
+ * tolerance): few nodes, fast, and when it reaches the end its answer is
+ * the full program's, since any setting with a line beyond 1.5x costs more
+ * (DEM_OVER). Returns 0 when no such setting exists. Otherwise every line
+ * that fits is considered, and an overfull one when nothing else reaches
+ * a break, so the end is always reached. -1: out of memory. */
+static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int strict)
+{
+    const cand *c = L->c;
+    size_t nc = L->nc;
+    int64_t st = sw / 2 > 0 ? sw / 2 : 1; /* stretch per space: 1.5x at r = 1 */
+    int64_t sh = ragged ? 0 : sw / 3;     /* shrink per space */
+    int64_t rag = 3 * (int64_t)(sw > 0 ? sw : 64);
+    const int64_t INF = INT64_MAX;
+
+    L->nn = L->na = 0;
+    if (push_node(L, 0, 0, NONE, 2)) return -1;
+    for (size_t j = 1; j < nc; j++) {
+        const cand *cj = &c[j];
+        int last = j + 1 == nc;
+        int64_t best[4] = {INF, INF, INF, INF};
+        uint32_t bprev[4] = {NONE, NONE, NONE, NONE};
+        uint32_t rescue = NONE;
+        size_t keep = 0;
+        for (size_t a = 0; a < L->na; a++) {
+            uint32_t ni = L->act[a];
+            const knode *nd = &L->nodes[ni];
+            const cand *ci = &c[nd->cand];
+            int64_t nat = cj->w_end - ci->w_next;
+            int64_t nsp = (int64_t)cj->s_end - (int64_t)ci->s_next;
+            if (nsp < 0) nsp = 0;
+            if (nat - nsp * sh > width) {
+                /* Overfull now and for every later j: retire the node. */
+                if (rescue == NONE || nd->cand > L->nodes[rescue].cand ||
+                    (nd->cand == L->nodes[rescue].cand && nd->dem < L->nodes[rescue].dem))
+                    rescue = ni;
+                continue;
+            }
+            L->act[keep++] = ni;
+            int64_t w = nat + cj->extra, b;
+            int fit;
+            int64_t over = 0; /* tenths of the normal space beyond 1.5x, started */
+            if (w > width) {
+                int64_t x = w - width;
+                if (x > nsp * sh) continue;
+                b = badness(x, nsp * sh);
+                fit = b > 12 ? 3 : 2;
+            } else if (last) {
+                b = 0;
+                fit = 2;
+            } else {
+                int64_t slack = width - w;
+                if (ragged) {
+                    b = badness(slack, rag);
+                    fit = 2;
+                } else {
+                    /* A line without spaces is costed as if it had one: it
+                     * cannot stretch, and shows its slack at the end. */
+                    int64_t n1 = nsp > 0 ? nsp : 1;
+                    if (slack > n1 * st) {
+                        int64_t u = 1 + (slack - n1 * st) * 10 / (n1 * (sw > 0 ? sw : 1));
+                        over = u > OVER_UNITS_MAX ? OVER_UNITS_MAX : u;
+                    }
+                    if (over && strict) {
+                        /* Nodes further on give shorter lines, all too loose too. */
+                        for (size_t a2 = a + 1; a2 < L->na; a2++) L->act[keep++] = L->act[a2];
+                        break;
+                    }
+                    b = badness(slack, n1 * st);
+                    fit = b > 99 ? 0 : b > 12 ? 1 : 2;
+                }
+            }
+            if (ragged) fit = 2;
+            int64_t d = line_demerits(b) + (int64_t)cj->pen * cj->pen;
+            if (flagged(ci->kind) && flagged(cj->kind)) d += DEM_DOUBLE_HYPHEN;
+            if (last && flagged(ci->kind)) d += DEM_FINAL_HYPHEN;
+            d += over * DEM_OVER;
+            if (last && w > width) d += DEM_LAST_SHRINK;
+            if (fit - nd->fit > 1 || nd->fit - fit > 1) d += DEM_ADJ;
+            int64_t tot = sat_add(nd->dem, d);
+            if (tot < best[fit]) {
+                best[fit] = tot;
+                bprev[fit] = ni;
+            }
+        }
+        L->na = keep;
+        int64_t minb = INF;
+        for (int k = 0; k < 4; k++)
+            if (best[k] < minb) minb = best[k];
+        int made = 0;
+        if (minb < INF) {
+            /* A class worse than the best by more than DEM_ADJ can never win later. */
+            for (int k = 0; k < 4; k++) {
+                if (best[k] == INF || best[k] > sat_add(minb, DEM_ADJ)) continue;
+                if (push_node(L, best[k], (uint32_t)j, bprev[k], k)) return -1;
+                made++;
+            }
+        }
+        if (!made && L->na == 0 && strict) return 0;
+        if (!made && L->na == 0 && rescue != NONE) {
+            if (push_node(L, sat_add(L->nodes[rescue].dem, DEM_RESCUE), (uint32_t)j, rescue, 2)) return -1;
+        }
+        if (L->na > ACTIVE_MAX) {
+            size_t drop = L->na - ACTIVE_MAX;
+            memmove(L->act, L->act + drop, ACTIVE_MAX * sizeof *L->act);
+            L->na = ACTIVE_MAX;
+        }
+    }
+    uint32_t fin = NONE;
+    for (size_t a = 0; a < L->na; a++) {
+        uint32_t ni = L->act[a];
+        if (L->nodes[ni].cand == nc - 1 && (fin == NONE || L->nodes[ni].dem < L->nodes[fin].dem)) fin = ni;
+    }
+    if (fin == NONE && strict) return 0;
+    if (fin == NONE) fin = (uint32_t)(L->nn - 1); /* cannot happen: the rescue always reaches the end */
+    size_t nb = 0;
+    for (uint32_t ni = fin; ni != NONE; ni = L->nodes[ni].prev) nb++;
+    if (grow(L, (void **)&L->brk, &L->brk_cap, nb + 1, sizeof *L->brk)) return -1;
+    L->nbrk = nb;
+    for (uint32_t ni = fin; ni != NONE; ni = L->nodes[ni].prev) L->brk[--nb] = L->nodes[ni].cand;
+    if (L->nodes[fin].cand != nc - 1) L->brk[L->nbrk++] = (uint32_t)(nc - 1);
+    return 1;
+}
+
+/* ---- blocks into lines ---------------------------------------------------- */
+
+static layout_line *push_line(lay *L)
+{
+    if (grow(L, (void **)&L->lines, &L->nl_cap, L->nl + 1, sizeof *L->lines)) return NULL;
+    layout_line *ln = &L->lines[L->nl++];
+    memset(ln, 0, sizeof *ln);
+    return ln;
+}
+
+static int32_t clamp32(int64_t v) { return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v; }
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+static const uint8_t SEP_TEXT[] = "* * *";
+
+static int set_block(lay *L, uint32_t bi)
+{
+    const essay *es = L->es;
+    const essay_block *b = &es->blocks[bi];
+    const layout_params *p = L->p;
+    layout_result *r = L->r;
+    meas *ms = &L->ms;
+    int32_t W = p->width;
+    int32_t ind = p->indent < 0 ? 0 : p->indent > W / 4 ? W / 4 : p->indent;
+
+    if ((uint64_t)b->start + b->len > es->size ||
+        (b->kind == ESSAY_LIST && (uint64_t)b->label + b->label_len > es->size)) {
+        lerr_set(L->e, "essay block %u: byte range out of the text", bi);
+        return -1;
+    }
+    if (b->kind == ESSAY_SEP) {
+        layout_line *ln = push_line(L);
+        if (!ln) return -1;
+        int64_t w = measure_str(ms, LAYOUT_BODY, SEP_TEXT, sizeof SEP_TEXT - 1);
+        ln->block = bi;
+        ln->start = ln->end = b->start;
+        ln->width = clamp32(w);
+        ln->x = w < W ? (int32_t)((W - w) / 2) : 0;
+        ln->font = LAYOUT_BODY;
+        ln->flags = LAYOUT_LINE_CENTER | LAYOUT_LINE_LAST;
+        return 0;
+    }
+    if (b->len == 0) return 0;
+
+    int f = LAYOUT_BODY, ragged = !p->justify, soft_pen = SOFT_PEN;
+    int32_t x = 0, width = W;
+    if (b->kind == ESSAY_HEADING) {
+        f = b->level <= 1 ? LAYOUT_H1 : LAYOUT_H2;
+        ragged = 1;
+        soft_pen = HEAD_SOFT_PEN;
+    } else if (b->kind == ESSAY_QUOTE) {
+        f = LAYOUT_ITALIC;
+        x = ind;
+        width = W - 2 * ind;
+    } else if (b->kind == ESSAY_LIST) {
+        int64_t lw = measure_str(ms, f, es->text + b->label, b->label_len) + adv(ms, f, ' ');
+        int64_t xx = lw > ind ? lw : ind;
+        x = (int32_t)(xx > W / 2 ? W / 2 : xx);
+        width = W - x;
+    }
+    if (width < 1) width = 1;
+
+    /* decode */
+    size_t n = 0;
+    if (grow(L, (void **)&L->cp, &L->cp_cap, (size_t)b->len + 1, sizeof *L->cp)) return -1;
+    {
+        uint32_t *ob = L->off;
+        size_t cap = L->cp_cap;
+        L->off = realloc(ob, cap * sizeof *L->off);
+        if (!L->off) {
+            L->off = ob;
+            lerr_set(L->e, "out of memory laying out essay block %u", bi);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < b->len;) {
+        L->off[n] = b->start + (uint32_t)i;
+        i += next_cp(es->text + b->start + i, b->len - i, &L->cp[n]);
+        n++;
+    }
+    L->off[n] = b->start + b->len;
+
+    if (build_cands(L, f, (uint32_t)n, width, soft_pen)) return -1;
+    if (split_long(L, f, width)) return -1;
+    int32_t sw = adv(ms, f, ' ');
+    int got = ragged ? 0 : choose_breaks(L, width, 0, sw, 1);
+    if (got < 0 || (!got && choose_breaks(L, width, ragged, sw, 0) < 0)) return -1;
+
+    int64_t sh = ragged ? 0 : sw / 3;
+    for (size_t q = 1; q < L->nbrk; q++) {
+        const cand *ci = &L->c[L->brk[q - 1]], *cj = &L->c[L->brk[q]];
+        layout_line *ln = push_line(L);
+        if (!ln) return -1;
+        int64_t w = cj->w_end - ci->w_next + cj->extra;
+        int64_t nsp = (int64_t)cj->s_end - (int64_t)ci->s_next;
+        if (nsp < 0) nsp = 0;
+        int last = q + 1 == L->nbrk;
+        ln->block = bi;
+        ln->start = ci->next;
+        ln->end = cj->end;
+        ln->x = x;
+        ln->width = clamp32(w);
+        ln->font = (uint8_t)f;
+        if (last) ln->flags |= LAYOUT_LINE_LAST;
+        if (cj->kind == CK_SOFT) {
+            ln->flags |= LAYOUT_LINE_HYPHEN;
+            r->hyphenated++;
+        }
+        if (q == 1 && b->kind == ESSAY_LIST) ln->flags |= LAYOUT_LINE_LABEL;
+
+        int64_t slack = width - w;
+        if (ragged || (last && slack >= 0)) continue;
+        if (nsp == 0) {
+            if (!last && slack > 0) {
+                ln->flags |= LAYOUT_LINE_RAGGED;
+                r->ragged++;
+            }
+            continue;
+        }
+        if (!last && slack > nsp * (int64_t)((LAYOUT_MAX_STRETCH - 1.0) * sw)) {
+            ln->flags |= LAYOUT_LINE_RAGGED;
+            r->ragged++;
+            r->over_1_5++;
+            continue;
+        }
+        int64_t ex, rem;
+        if (slack < -nsp * sh) {
+            ex = -sh; /* overfull even fully shrunk: only a rescued line */
+            rem = 0;
+        } else {
+            ex = floor_div(slack, nsp);
+            rem = slack - ex * nsp;
+        }
+        ln->space_extra = (int32_t)ex;
+        ln->space_rem = (uint16_t)(rem > UINT16_MAX ? UINT16_MAX : rem);
+        if (!last && sw > 0) {
+            int64_t largest = ex + (rem > 0);
+            double ratio = (double)(sw + largest) / sw;
+            if (ratio > r->max_stretch) r->max_stretch = ratio;
+            if (2 * (sw + largest) > 3 * (int64_t)sw) r->over_1_5++;
+        }
+    }
+    return 0;
+}
+
+/* ---- pages ---------------------------------------------------------------- */
+
+static int metrics_for(lay *L, int f)
+{
+    if (L->lh[f]) return 0;
+    int32_t lh = L->ms.m->line_height(L->ms.m->ctx, f);
+    int32_t asc = L->ms.m->ascent(L->ms.m->ctx, f);
+    if (lh <= 0) {
+        lerr_set(L->e, "font role %d: line height %d is not positive", f, lh);
+        return -1;
+    }
+    if (lh > L->p->height) {
+        lerr_set(L->e, "page height %.1f px is too small for one line of font role %d (%.1f px)",
+                 L->p->height / 64.0, f, lh / 64.0);
+        return -1;
+    }
+    L->lh[f] = lh;
+    L->asc[f] = asc;
+    return 0;
+}
+
+/* How bad is a page break before line k: 0 fine, 1 leaves a widow or an
+ * orphan, 2 ends a page with a heading, 3 splits a heading. */
+static int break_class(const lay *L, const uint32_t *bfirst, const uint32_t *bcount, size_t k)
+{
+    const layout_line *a = &L->lines[k - 1], *b = &L->lines[k];
+    const essay_block *ba = &L->es->blocks[a->block];
+    if (a->block == b->block) {
+        if (ba->kind == ESSAY_HEADING) return 3;
+        uint32_t i = (uint32_t)k - bfirst[k], n = bcount[k];
+        return (i == 1 || n - i == 1) ? 1 : 0;
+    }
+    return ba->kind == ESSAY_HEADING ? 2 : 0;
+}
+
+static int paginate(lay *L)
+{
+    layout_result *r = L->r;
+    const layout_params *p = L->p;
+    size_t N = L->nl;
+    if (N == 0) {
+        r->pages = calloc(1, sizeof *r->pages);
+        if (!r->pages) {
+            lerr_set(L->e, "out of memory for pages");
+            return -1;
+        }
+        r->npages = 1;
+        return 0;
+    }
+    int32_t *sb = malloc(N * sizeof *sb);
+    uint32_t *bfirst = malloc(N * sizeof *bfirst), *bcount = malloc(N * sizeof *bcount);
+    layout_page *pages = NULL;
+    size_t np = 0, pcap = 0;
+    int rc = -1;
+    if (!sb || !bfirst || !bcount) {
+        lerr_set(L->e, "out of memory paginating %zu lines", N);
+        goto done;
+    }
+    for (size_t k = 0; k < N; k++) {
+        const layout_line *ln = &L->lines[k];
+        if (metrics_for(L, ln->font)) goto done;
+        int newblock = k == 0 || L->lines[k - 1].block != ln->block;
+        bfirst[k] = newblock ? (uint32_t)k : bfirst[k - 1];
+        sb[k] = 0;
+        if (newblock && k > 0) {
+            int kind = L->es->blocks[ln->block].kind;
+            int prev = L->es->blocks[L->lines[k - 1].block].kind;
+            int32_t ps = p->para_space > 0 ? p->para_space : 0;
+            if (kind == ESSAY_HEADING) {
+                if (metrics_for(L, LAYOUT_BODY)) goto done;
+                sb[k] = ps + L->lh[LAYOUT_BODY] / 2;
+            } else if (prev == ESSAY_HEADING || (kind == ESSAY_LIST && prev == ESSAY_LIST)) {
+                sb[k] = ps / 2;
+            } else {
+                sb[k] = ps;
+            }
+        }
+    }
+    for (size_t k = N; k-- > 0;) {
+        int lastline = k + 1 == N || bfirst[k + 1] != bfirst[k];
+        bcount[k] = lastline ? (uint32_t)(k + 1 - bfirst[k]) : bcount[k + 1];
+    }
+
+    size_t first = 0;
+    while (first < N) {
+        int64_t top = 0;
+        size_t fit = first;
+        for (size_t k = first; k < N; k++) {
+            int64_t t = k > first ? top + sb[k] : 0;
+            if (t + L->lh[L->lines[k].font] > p->height) break;
+            top = t + L->lh[L->lines[k].font];
+            fit = k + 1;
+        }
+        size_t end = fit;
+        if (fit < N) {
+            int bestc = 99;
+            for (size_t k = fit; k > first; k--) {
+                int bc = break_class(L, bfirst, bcount, k);
+                if (bc < bestc) {
+                    bestc = bc;
+                    end = k;
+                    if (bc == 0) break;
+                }
+            }
+        }
+        top = 0;
+        for (size_t k = first; k < end; k++) {
+            layout_line *ln = &L->lines[k];
+            if (k > first) top += sb[k];
+            ln->y = (int32_t)(top + L->asc[ln->font]);
+            top += L->lh[ln->font];
+        }
+        if (grow(L, (void **)&pages, &pcap, np + 1, sizeof *pages)) goto done;
+        pages[np].first_line = (uint32_t)first;
+        pages[np].nlines = (uint32_t)(end - first);
+        pages[np].text_start = L->lines[first].start;
+        np++;
+        first = end;
+    }
+    r->pages = pages;
+    r->npages = np;
+    pages = NULL;
+    rc = 0;
+done:
+    free(pages);
+    free(sb);
+    free(bfirst);
+    free(bcount);
+    return rc;
+}
+
+/* ---- public --------------------------------------------------------------- */
+
+int layout_essay(const essay *es, const layout_metrics *m, const layout_params *p, layout_result *out,
+                 lerr *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!m || !m->advance || !m->line_height || !m->ascent) {
+        lerr_set(e, "layout: metrics without advance, line_height or ascent");
+        return -1;
+    }
+    if (p->width <= 0 || p->height <= 0) {
+        lerr_set(e, "layout: page text area %.1f x %.1f px is empty", p->width / 64.0, p->height / 64.0);
+        return -1;
+    }
+    if (es->nblocks >= UINT32_MAX || es->size > UINT32_MAX) {
+        lerr_set(e, "layout: essay too large");
+        return -1;
+    }
+    lay L = {0};
+    L.ms.m = m;
+    L.es = es;
+    L.p = p;
+    L.e = e;
+    L.r = out;
+    int rc = -1;
+    for (size_t bi = 0; bi < es->nblocks; bi++)
+        if (set_block(&L, (uint32_t)bi)) goto done;
+    if (paginate(&L)) goto done;
+    out->lines = L.lines;
+    out->nlines = L.nl;
+    L.lines = NULL;
+    rc = 0;
+done:
+    if (rc) {
+        free(out->pages);
+        memset(out, 0, sizeof *out);
+    }
+    meas_free(&L.ms);
+    free(L.cp);
+    free(L.off);
+    free(L.c);
+    free(L.c2);
+    free(L.nodes);
+    free(L.act);
+    free(L.brk);
+    free(L.lines);
+    return rc;
+}
+
+void layout_free(layout_result *r)
+{
+    if (!r) return;
+    free(r->lines);
+    free(r->pages);
+    memset(r, 0, sizeof *r);
+}
+
+typedef void (*glyph_fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y);
+
+/* Emit s[0..n) from pen x with natural spaces; returns the pen after it. */
+static int64_t walk_plain(const layout_metrics *m, int f, const uint8_t *s, size_t n, int64_t x, int32_t y,
+                          glyph_fn fn, void *ctx)
+{
+    uint32_t pv = 0;
+    int32_t sw = m_adv(m, f, ' ');
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        i += next_cp(s + i, n - i, &c);
+        switch (cls(c)) {
+        case C_SPACE: x += sw; pv = 0; break;
+        case C_NBSP: x += fixed_space(c, sw); pv = 0; break;
+        case C_ZW: pv = 0; break;
+        case C_SHY: case C_INVIS: break;
+        default:
+            if (pv) x += m_kern(m, f, pv, c);
+            fn(ctx, f, c, (int32_t)x, y);
+            x += m_adv(m, f, c);
+            pv = c;
+        }
+    }
+    return x;
+}
+
+static void measure_cb(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
+{
+    (void)ctx; (void)font; (void)cp; (void)x; (void)y;
+}
+
+void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_metrics *m,
+                        void (*fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y), void *ctx)
+{
+    int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
+    int32_t y = ln->y;
+    if (ln->flags & LAYOUT_LINE_CENTER) {
+        walk_plain(m, f, SEP_TEXT, sizeof SEP_TEXT - 1, ln->x, y, fn, ctx);
+        return;
+    }
+    if (ln->end > es->size || ln->start > ln->end) return;
+    if ((ln->flags & LAYOUT_LINE_LABEL) && ln->block < es->nblocks) {
+        const essay_block *b = &es->blocks[ln->block];
+        if ((uint64_t)b->label + b->label_len <= es->size) {
+            const uint8_t *s = es->text + b->label;
+            int64_t lw = walk_plain(m, f, s, b->label_len, 0, y, measure_cb, NULL);
+            walk_plain(m, f, s, b->label_len, (int64_t)ln->x - m_adv(m, f, ' ') - lw, y, fn, ctx);
+        }
+    }
+    int32_t sw = m_adv(m, f, ' ');
+    int64_t x = ln->x;
+    uint32_t pv = 0, nsp = 0;
+    const uint8_t *s = es->text;
+    for (uint32_t i = ln->start; i < ln->end;) {
+        uint32_t c;
+        i += (uint32_t)next_cp(s + i, ln->end - i, &c);
+        switch (cls(c)) {
+        case C_SPACE:
+            x += sw + ln->space_extra + (nsp < ln->space_rem);
+            nsp++;
+            pv = 0;
+            break;
+        case C_NBSP: x += fixed_space(c, sw); pv = 0; break;
+        case C_ZW: pv = 0; break;
+        case C_SHY: case C_INVIS: break;
+        default:
+            if (pv) x += m_kern(m, f, pv, c);
+            fn(ctx, f, c, (int32_t)x, y);
+            x += m_adv(m, f, c);
+            pv = c;
+        }
+    }
+    if (ln->flags & LAYOUT_LINE_HYPHEN) {
+        if (pv) x += m_kern(m, f, pv, '-');
+        fn(ctx, f, '-', (int32_t)x, y);
+    }
+}
+
+size_t layout_page_of(const layout_result *r, uint32_t pos)
+{
+    if (!r || r->npages == 0) return 0;
+    size_t lo = 0, hi = r->npages; /* answer in [lo, hi) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->pages[mid].text_start <= pos) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static int ends_sentence(uint32_t c) { return c == '.' || c == '!' || c == '?' || c == 0x2026; }
+static int closes_sentence(uint32_t c)
+{
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x201D || c == 0x2019 || c == 0xBB;
+}
+
+uint32_t layout_sentence_start(const essay *es, uint32_t pos)
+{
+    if (!es || es->nblocks == 0) return 0;
+    size_t lo = 0, hi = es->nblocks; /* last block with start <= pos */
+    if (es->blocks[0].start > pos) return es->blocks[0].start;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (es->blocks[mid].start <= pos) lo = mid;
+        else hi = mid;
+    }
+    const essay_block *b = &es->blocks[lo];
+    uint32_t s = b->start, e = b->start + b->len;
+    if (e > es->size) return s;
+    if (pos >= e && b->len > 0) {
+        if (lo + 1 < es->nblocks) return es->blocks[lo + 1].start;
+        pos = e - 1;
+    }
+    /* Forward over the block: remember the last sentence start <= pos. */
+    uint32_t best = s;
+    int state = 0; /* 0 in a sentence, 1 after its mark (and closers), 2 after the space that follows */
+    for (uint32_t i = s; i < e && i <= pos;) {
+        uint32_t c;
+        uint32_t at = i;
+        i += (uint32_t)next_cp(es->text + i, e - i, &c);
+        if (state == 2) {
+            if (!(c >= 'a' && c <= 'z')) best = at;
+            state = 0;
+        }
+        if (ends_sentence(c)) state = 1;
+        else if (state == 1 && closes_sentence(c)) state = 1;
+        else if (state == 1 && c == ' ') state = 2;
+        else state = 0;
+    }
+    return best;
+}
+
+size_t layout_relocate(const essay *es, const layout_result *old, size_t old_page, const layout_result *now)
+{
+    if (!old || old->npages == 0) return 0;
+    if (old_page >= old->npages) old_page = old->npages - 1;
+    return layout_page_of(now, layout_sentence_start(es, old->pages[old_page].text_start));
+}
