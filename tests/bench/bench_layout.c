@@ -1,0 +1,85 @@
+/* bench_layout.c - re-laying out all five default essays at a new text
+ * size, as the reader does on A+/A- (font metrics from the pack's faces,
+ * the 800x480 text area). Prints markdown rows; nothing fails.
+ * Usage: bench_layout [PACK] (default $B/default.lpk) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_ttf.h>
+
+#include "essay.h"
+#include "font.h"
+#include "layout.h"
+#include "pack.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv)
+{
+    char def[512];
+    const char *b = getenv("B");
+    snprintf(def, sizeof def, "%s/default.lpk", b && *b ? b : "build/host");
+    const char *path = argc > 1 ? argv[1] : def;
+    lerr e;
+    pack *p;
+    font_faces *fs;
+    if (TTF_Init() || pack_open(&p, path, &e) || font_open_pack(&fs, p, &e)) {
+        fprintf(stderr, "bench_layout: %s\n", e.msg);
+        return 1;
+    }
+    size_t n = pack_essays(p);
+    uint8_t **text = calloc(n, sizeof *text);
+    essay *es = calloc(n, sizeof *es);
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t sz;
+        if (pack_read(p, pack_essay_index(p, i + 1), &text[i], &sz, &e) || essay_parse(text[i], sz, &es[i], &e)) {
+            fprintf(stderr, "bench_layout: essay %zu: %s\n", i + 1, e.msg);
+            return 1;
+        }
+        bytes += sz;
+    }
+    /* the 800x480 text area; sizes alternate so every round is a new size */
+    layout_params lp = {648 * 64, 373 * 64, 0, 0, 1};
+    double best = 1e9;
+    size_t lines = 0;
+    for (int r = 0; r < 60; r++) {
+        int px = r % 2 ? 20 : 18;
+        double t0 = now();
+        if (font_set_size(fs, px, &e)) return 1;
+        layout_metrics m = font_metrics(fs);
+        lp.para_space = px * 64 / 2;
+        lp.indent = px * 64 * 2;
+        lines = 0;
+        for (size_t i = 0; i < n; i++) {
+            layout_result lr;
+            if (layout_essay(&es[i], &m, &lp, &lr, &e)) {
+                fprintf(stderr, "bench_layout: %s\n", e.msg);
+                return 1;
+            }
+            lines += lr.nlines;
+            layout_free(&lr);
+        }
+        double t = now() - t0;
+        if (r >= 2 && t < best) best = t;
+    }
+    printf("| re-lay out all %zu essays (%zu KB, %zu lines) at a new size, 800x480 | %.2f ms (best of 58) |\n", n,
+           bytes / 1024, lines, best * 1e3);
+    for (size_t i = 0; i < n; i++) {
+        essay_free(&es[i]);
+        free(text[i]);
+    }
+    free(es);
+    free(text);
+    font_close(fs);
+    pack_close(p);
+    TTF_Quit();
+    return 0;
+}
