@@ -123,6 +123,8 @@ int fonts_default(font_set *fs, lerr *e)
     return 0;
 }
 
+void fonts_done(void) { FcFini(); }
+
 void fonts_free(font_set *fs)
 {
     for (size_t i = 0; i < fs->n; i++) {

@@ -52,4 +52,7 @@ int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, 
 
 void fonts_free(font_set *fs);
 
+/* Release fontconfig's caches (call once, when done with fonts_*). */
+void fonts_done(void);
+
 #endif

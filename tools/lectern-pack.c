@@ -209,6 +209,7 @@ cleanup:
     for (size_t i = 0; wheres && i < ne * 2; i++) free(wheres[i]);
     free(wheres);
     fonts_free(&fs);
+    if (!no_fonts) fonts_done();
     input_essays_free(es, ne);
 done:
     free(fonts);
