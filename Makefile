@@ -95,16 +95,25 @@ $(READER): $(call obj,src/main.c) $(SDL_A) $(CORE_A)
 $(PACK): $(PACKER) $(wildcard assets/essays/*)
 	$(RUNNER) $(PACKER) build -o $@ assets/essays
 
-$(B)/tests/%: $(call obj,tests/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
+# Tests of SDL code (named like the SDL sources) link SDL; the rest link only
+# the core and the packer, as the code they test does.
+SDL_TEST_SRC := $(wildcard tests/test_render*.c tests/test_font*.c tests/test_screen*.c tests/test_platform*.c tests/test_app*.c)
+SDL_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(SDL_TEST_SRC))
+$(SDL_TESTS): $(B)/tests/%: $(call obj,tests/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
-# Each fuzz target also builds with a plain main that replays its corpus.
-$(B)/tests/replay_%: $(call obj,tests/fuzz/%.c tests/fuzz/replay.c) $(SDL_A) $(TOOL_A) $(CORE_A)
+$(B)/tests/%: $(call obj,tests/%.c) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
+
+# Each fuzz target also builds with a plain main that replays its corpus.
+$(B)/tests/replay_%: $(call obj,tests/fuzz/%.c tests/fuzz/replay.c) $(TOOL_A) $(CORE_A)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 $(B)/bench/%: $(call obj,tests/bench/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
@@ -153,3 +162,33 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- kiosk: Debian package, SD-card image, emulated boot (issue 5) ---------
+# See firmware/README.md. Scratch space (chroots, rootfs, apt cache) is
+# $(KIOSK_TMP), outside the tree; results go to build/deb, build/image and
+# build/kiosk-test. PACK=FILE on the command line puts that pack in the image.
+PROFILE   ?= hdmi-1024x600
+KIOSK_TMP ?= /tmp/lectern-kiosk
+export KIOSK_TMP
+KIOSK_DEB  = build/deb/lectern_$(VERSION)_$(1).deb
+KIOSK_IMG  = build/image/lectern-$(PROFILE).img
+.PHONY: deb deb-test image image-test image-test-ci
+deb:
+	@tools/deps-kiosk.sh deb $(ARCH)
+	@firmware/debian/build-deb.sh $(ARCH) $(VERSION) build/deb
+deb-test:
+	@$(MAKE) --no-print-directory deb ARCH=arm64
+	@tools/deps-kiosk.sh deb-test
+	@firmware/test/deb-test.sh $(call KIOSK_DEB,arm64)
+image:
+	@$(MAKE) --no-print-directory deb ARCH=arm64
+	@tools/deps-kiosk.sh image
+	@firmware/image/build-image.sh --profile $(PROFILE) --deb $(call KIOSK_DEB,arm64) \
+	  $(if $(filter command line,$(origin PACK)),--pack $(PACK)) --out $(KIOSK_IMG)
+image-test: image
+	@tools/deps-kiosk.sh image-test
+	@firmware/image/image-test.sh $(KIOSK_IMG)
+# lighter, for CI: the same boot, stopping once the reader is up on tty1
+image-test-ci: image
+	@tools/deps-kiosk.sh image-test
+	@firmware/image/image-test.sh --quick $(KIOSK_IMG)

@@ -319,6 +319,19 @@ static int check_data(pack *p, size_t i, const uint8_t *data, lerr *e)
     return PACK_EDAMAGED;
 }
 
+/* check_data, with the entry named in the message, as readers report it. */
+static int check_entry(pack *p, size_t i, const uint8_t *data, lerr *e)
+{
+    lerr why;
+    if (check_data(p, i, data, &why) == PACK_OK) return PACK_OK;
+    if (e) {
+        char name[160];
+        entry_name(p, i, name, sizeof name);
+        lerr_set(e, "%s is damaged: %s", name, why.msg);
+    }
+    return PACK_EDAMAGED;
+}
+
 /* Make p->cache hold entry i's decoded block. A damaged block is decoded
  * all the same (LZ4_decompress_safe never writes out of bounds, whatever the
  * input): LZ4 output is sequential, so entries before the damage still come
@@ -386,14 +399,7 @@ int pack_read(pack *p, size_t i, uint8_t **data, size_t *size, lerr *e)
         src = p->cache;
     }
     src += en->offset;
-    if (check_data(p, i, src, &why) != PACK_OK) {
-        if (e) {
-            char name[160];
-            entry_name(p, i, name, sizeof name);
-            lerr_set(e, "%s is damaged: %s", name, why.msg);
-        }
-        return PACK_EDAMAGED;
-    }
+    if (check_entry(p, i, src, e) != PACK_OK) return PACK_EDAMAGED;
     uint8_t *out = malloc(en->size ? en->size : 1);
     if (!out) {
         lerr_set(e, "out of memory for %u bytes", en->size);
@@ -418,16 +424,8 @@ int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e)
         lerr_set(e, "entry %zu is compressed; use pack_read", i);
         return PACK_ERANGE;
     }
-    lerr why;
     const uint8_t *src = p->base + en->block_offset + en->offset;
-    if (check_data(p, i, src, &why) != PACK_OK) {
-        if (e) {
-            char name[160];
-            entry_name(p, i, name, sizeof name);
-            lerr_set(e, "%s is damaged: %s", name, why.msg);
-        }
-        return PACK_EDAMAGED;
-    }
+    if (check_entry(p, i, src, e) != PACK_OK) return PACK_EDAMAGED;
     *data = src;
     *size = en->size;
     return PACK_OK;

@@ -3,6 +3,8 @@
  * (whitespace folded in place, each line classified), blocks (joined as
  * the file type says, title and byline taken off, hyphenated on output). */
 #include "input.h"
+
+#include "buf.h"
 #include "essay.h"
 
 #include <dirent.h>
@@ -17,33 +19,6 @@
 #include <utf8proc.h>
 
 /* ---- growable byte buffer ------------------------------------------------ */
-
-typedef struct buf {
-    uint8_t *p;
-    size_t n, cap;
-} buf;
-
-static int buf_reserve(buf *b, size_t add)
-{
-    if (add > SIZE_MAX / 2 - b->n) return -1;
-    size_t need = b->n + add;
-    if (need <= b->cap) return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < need) cap *= 2;
-    uint8_t *p = realloc(b->p, cap);
-    if (!p) return -1;
-    b->p = p;
-    b->cap = cap;
-    return 0;
-}
-
-static int buf_put(buf *b, const void *s, size_t n)
-{
-    if (buf_reserve(b, n)) return -1;
-    if (n) memcpy(b->p + b->n, s, n);
-    b->n += n;
-    return 0;
-}
 
 static char *buf_cstr(buf *b) /* hand over as a NUL-terminated string */
 {

@@ -2,6 +2,8 @@
  * src/pack_format.md describes; pack.c reads it back. */
 #include "pack_write.h"
 
+#include "buf.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -12,33 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* A growable byte buffer. */
-typedef struct buf {
-    uint8_t *p;
-    size_t n, cap;
-} buf;
-
-static int buf_reserve(buf *b, size_t more)
-{
-    if (more > SIZE_MAX - b->n) return -1;
-    if (b->n + more <= b->cap) return 0;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->n + more) cap = cap > SIZE_MAX / 2 ? b->n + more : cap * 2;
-    uint8_t *np = realloc(b->p, cap);
-    if (!np) return -1;
-    b->p = np;
-    b->cap = cap;
-    return 0;
-}
-
-static int buf_put(buf *b, const void *d, size_t n)
-{
-    if (buf_reserve(b, n)) return -1;
-    if (n) memcpy(b->p + b->n, d, n);
-    b->n += n;
-    return 0;
-}
 
 /* Block placement of one item, filled while the data area is written. */
 typedef struct placed {
