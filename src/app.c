@@ -1,5 +1,6 @@
-/* app.c - the reader's state: pack, fonts, open essay, page; and the three
- * things it does with them (PNG pages, layout statistics, a window). */
+/* app.c - the reader's state: pack, fonts, open essay, page, reading
+ * positions; what it does with them (PNG pages, layout statistics) and the
+ * screens' navigation, drawing and live loop. Input: app_input.c. */
 #include "app.h"
 
 #include <errno.h>
@@ -10,6 +11,9 @@
 #include <unistd.h>
 
 #include <SDL2/SDL_image.h>
+
+#include "platform.h"
+#include "screen.h"
 
 static const double size_factor[APP_SIZE_STEPS] = {0.8, 0.9, 1.0, 1.12, 1.25, 1.4, 1.6};
 
@@ -53,6 +57,7 @@ int app_open(app *a, const app_opts *o, lerr *e)
     a->theme = o->theme;
     a->size_step = APP_SIZE_DEFAULT;
     a->lr = &a->no_layout;
+    a->list_pos = -1;
     if (!(a->layouts = layout_cache_new(0))) {
         lerr_set(e, "out of memory");
         return -1;
@@ -81,6 +86,7 @@ static void close_essay(app *a)
     a->text_len = 0;
     a->essay_no = 0;
     a->title[0] = 0;
+    a->ntoc = 0;
 }
 
 /* Lay out the open essay for the current size and geometry. */
@@ -109,12 +115,21 @@ static int relayout(app *a, lerr *e)
 
 static int apply_size(app *a, lerr *e)
 {
+    if (!a->fonts) return 0; /* the error page without any font: shapes only */
     int px = (int)lround(a->base_px * size_factor[a->size_step]);
     if (px < FONT_MIN_PX) px = FONT_MIN_PX;
     if (px > FONT_MAX_PX) px = FONT_MAX_PX;
     if (font_set_size(a->fonts, px, e)) return -1;
     render_geometry(a->fonts, a->geom.w, a->geom.h, &a->geom);
+    if (a->o.margins_set) {
+        /* margins = MM: the side margins exactly, no column cap (but at least four em of text) */
+        int side = (int)lround(a->o.margins_mm * a->dpi / 25.4), tw = a->geom.w - 2 * side;
+        if (tw < 4 * px) tw = a->geom.w > 4 * px ? 4 * px : a->geom.w;
+        a->geom.text_w = tw;
+        a->geom.text_x = (a->geom.w - tw) / 2;
+    }
     a->lp = render_layout_params(a->fonts, &a->geom);
+    screen_layout(a); /* the screens' text grows with the page's */
     return relayout(a, e);
 }
 
@@ -193,8 +208,8 @@ int app_video(app *a, int headless, lerr *e)
             lerr_set(e, "cannot create a %dx%d software renderer: %s", w, h, SDL_GetError());
             return -1;
         }
-        if (render_create(&a->rd, a->ren, a->fonts, 0, 0, e)) return -1;
-        return app_set_page_size(a, w, h, e);
+        if (a->fonts && render_create(&a->rd, a->ren, a->fonts, 0, 0, e)) return -1;
+        return app_set_panel(a, w, h, e);
     }
     if (SDL_InitSubSystem(SDL_INIT_VIDEO)) {
         const char *want = getenv("SDL_VIDEODRIVER");
@@ -209,8 +224,9 @@ int app_video(app *a, int headless, lerr *e)
         return -1;
     }
     int w = a->o.w, h = a->o.h;
-    Uint32 flags = headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_RESIZABLE;
-    if (!headless && a->o.fullscreen) {
+    Uint32 flags = SDL_WINDOW_RESIZABLE;
+    if (a->o.fullscreen || a->o.kiosk) {
+        /* The display's own mode: no mode switch, no scaling. */
         SDL_DisplayMode dm;
         flags = SDL_WINDOW_FULLSCREEN_DESKTOP;
         if (SDL_GetDesktopDisplayMode(0, &dm) == 0) {
@@ -232,15 +248,43 @@ int app_video(app *a, int headless, lerr *e)
         lerr_set(e, "cannot open a %dx%d window: %s", w, h, SDL_GetError());
         return -1;
     }
-    a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_TARGETTEXTURE | (headless ? SDL_RENDERER_SOFTWARE : 0));
+    if (a->o.kiosk) SDL_ShowCursor(SDL_DISABLE);
+    a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_TARGETTEXTURE | SDL_RENDERER_PRESENTVSYNC);
     if (!a->ren) a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE);
     if (!a->ren) {
         lerr_set(e, "cannot create a renderer: %s", SDL_GetError());
         return -1;
     }
     SDL_GetRendererOutputSize(a->ren, &w, &h);
-    if (render_create(&a->rd, a->ren, a->fonts, 0, 0, e)) return -1;
-    return app_set_page_size(a, w, h, e);
+    if (a->fonts && render_create(&a->rd, a->ren, a->fonts, 0, 0, e)) return -1;
+    return app_set_panel(a, w, h, e);
+}
+
+int app_set_panel(app *a, int pw, int ph, lerr *e)
+{
+    int w, h;
+    platform_page_size(a->o.rotate, pw, ph, &w, &h);
+    a->panel_w = pw;
+    a->panel_h = ph;
+    if (a->frame) SDL_DestroyTexture(a->frame);
+    a->frame = NULL;
+    if (a->o.rotate && a->ren) {
+        /* KMS cannot turn the picture by 90 degrees: draw it upright here
+         * and turn it when presenting. */
+        a->frame = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+        if (!a->frame) {
+            lerr_set(e, "cannot create a %dx%d texture to turn the picture: %s", w, h, SDL_GetError());
+            return -1;
+        }
+        SDL_SetTextureBlendMode(a->frame, SDL_BLENDMODE_NONE);
+    }
+    if (!a->dpi) a->dpi = render_guess_dpi(pw, ph);
+    gesture_init(&a->g, (float)(w / a->dpi * 25.4), (float)(h / a->dpi * 25.4));
+    a->dragging = 0;
+    if (app_set_page_size(a, w, h, e)) return -1;
+    screen_layout(a);
+    a->dirty = 1;
+    return 0;
 }
 
 static render_page page_of(app *a, size_t page)
@@ -335,119 +379,489 @@ int app_layout_stats(app *a, FILE *out)
     return bad ? 1 : 0;
 }
 
-/* ---- the window --------------------------------------------------------------------- */
+/* ---- fonts when the pack cannot be opened ------------------------------------------ */
 
-static void draw_error(app *a)
+void app_open_failed(app *a, const app_opts *o, const char *why)
 {
-    const render_theme *th = render_theme_at(a->theme);
-    SDL_SetRenderDrawColor(a->ren, th->bg.r, th->bg.g, th->bg.b, 255);
-    SDL_RenderClear(a->ren);
-    static const char l1[] = "This essay cannot be shown.", l2[] = "Turn the page for the next one.";
-    int y = a->geom.h / 2;
-    int32_t w1 = render_text_width(a->rd, LAYOUT_H2, (const uint8_t *)l1, sizeof l1 - 1);
-    int32_t w2 = render_text_width(a->rd, LAYOUT_BODY, (const uint8_t *)l2, sizeof l2 - 1);
-    render_text(a->rd, LAYOUT_H2, (const uint8_t *)l1, sizeof l1 - 1, (a->geom.w - w1 / 64) / 2, y, th->ink);
-    render_text(a->rd, LAYOUT_BODY, (const uint8_t *)l2, sizeof l2 - 1, (a->geom.w - w2 / 64) / 2,
-                y + font_role_px(a->fonts, LAYOUT_BODY) * 2, th->muted);
-    render_flush(a->rd);
+    /* Keep a failed app_open's pack path for messages, drop the rest. */
+    char file[sizeof a->pack_file];
+    snprintf(file, sizeof file, "%s", a->pack_file);
+    app_close(a);
+    a->o = *o;
+    snprintf(a->pack_file, sizeof a->pack_file, "%s", file);
+    a->theme = o->theme;
+    a->size_step = APP_SIZE_DEFAULT;
+    a->lr = &a->no_layout;
+    a->list_pos = -1;
+    a->layouts = layout_cache_new(0);
+    a->screen = APP_ERROR;
+    a->error_kind = APP_ERR_NOPACK;
+    snprintf(a->error, sizeof a->error, "%s", why);
+    /* The pack brings the fonts; without it, any common system face will do
+     * for a few plain words. Without any, the page is drawn with shapes. */
+    static const char *const faces[] = {
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
+        "/usr/share/fonts/truetype/charis/CharisSIL-Regular.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+    };
+    for (size_t i = 0; i < sizeof faces / sizeof faces[0] && !a->fonts; i++) {
+        uint16_t flags = 0;
+        lerr e;
+        if (is_file(faces[i])) font_open_files(&a->fonts, &faces[i], &flags, 1, &e);
+    }
 }
 
-static void draw(app *a)
+/* ---- reading positions ------------------------------------------------------------ */
+
+static const pack_entry *entry_of(const app *a, size_t n)
 {
-    lerr e;
-    SDL_SetRenderTarget(a->ren, NULL);
-    if (a->screen == APP_READING && a->lr->npages) {
-        render_page pg = page_of(a, a->page);
-        SDL_Texture *t = render_cached_page(a->rd, &pg, &e);
-        if (t) {
-            SDL_RenderCopy(a->ren, t, NULL, NULL);
-            SDL_RenderPresent(a->ren);
-            if (render_prefetch(a->rd, &pg, &e)) fprintf(stderr, "lectern: %s\n", e.msg);
-            return;
-        }
-        fprintf(stderr, "lectern: %s\n", e.msg);
+    size_t i = a->pk ? pack_essay_index(a->pk, n) : (size_t)-1;
+    return i == (size_t)-1 ? NULL : pack_entry_at(a->pk, i);
+}
+
+static int essay_open(const app *a)
+{
+    return a->essay_no && a->screen != APP_ERROR && a->lr != &a->no_layout && a->lr->npages;
+}
+
+/* Note where the open essay is: the sentence at the top of the page, or
+ * its end once the reader reached the end page. In memory; saved later. */
+static void remember(app *a)
+{
+    if (!a->st || !essay_open(a)) return;
+    const pack_entry *en = entry_of(a, a->essay_no);
+    if (!en) return;
+    size_t p = a->page < a->lr->npages ? a->page : a->lr->npages - 1;
+    /* the first page is the start (0: the library shows it as not begun) */
+    uint32_t off = a->screen == APP_END ? (uint32_t)a->es.size
+                   : p == 0             ? 0
+                                        : layout_sentence_start(&a->es, a->lr->pages[p].text_start);
+    if (state_set(a->st, (uint32_t)a->essay_no, en->data_xxh3, off) == STATE_OK) {
+        a->st_pending = 1;
+        a->st_changed = a->now;
     }
-    draw_error(a);
-    SDL_RenderPresent(a->ren);
+}
+
+static void persist(app *a)
+{
+    if (!a->st) return;
+    lerr e;
+    e.msg[0] = 0;
+    if (state_save(a->st, &e) == STATE_MEMORY && e.msg[0]) fprintf(stderr, "lectern: %s\n", e.msg);
+    a->st_pending = 0;
+}
+
+void app_leave(app *a)
+{
+    remember(a);
+    persist(a);
+}
+
+/* The page to resume on at `off`, a saved sentence start: the first page
+ * whose top lies in that sentence (so the same page at the same size), or
+ * the page where the sentence begins. */
+static size_t resume_page(const app *a, uint32_t off)
+{
+    const layout_result *r = a->lr;
+    if (!r->npages || off >= a->es.size) return 0; /* finished: from the start */
+    size_t p = layout_page_of(r, off);
+    for (size_t q = p; q < r->npages && q <= p + 1; q++)
+        if (layout_sentence_start(&a->es, r->pages[q].text_start) == off) return q;
+    return p;
+}
+
+/* ---- navigation ------------------------------------------------------------------- */
+
+static void still(app *a)
+{
+    a->slide = 0;
+    a->sliding = 0;
+    a->dragging = 0;
+    a->dirty = 1;
 }
 
 void app_show_essay(app *a, size_t n)
 {
     lerr e;
+    still(a);
     a->screen = APP_READING;
+    a->list_pos = -1;
+    for (size_t i = 0; i < a->nlist; i++)
+        if (a->list[i] == n) {
+            a->list_pos = (long)i;
+            break;
+        }
     if (app_open_essay(a, n, &e)) {
         fprintf(stderr, "lectern: %s\n", e.msg);
         snprintf(a->error, sizeof a->error, "%s", e.msg);
         a->screen = APP_ERROR;
-        a->essay_no = n; /* so that the next essay is n + 1 */
+        a->error_kind = APP_ERR_ESSAY;
+        a->essay_no = n; /* so that Next is the one after it */
+        return;
     }
+    uint32_t off;
+    const pack_entry *en = entry_of(a, n);
+    if (a->st && en && state_get(a->st, (uint32_t)n, en->data_xxh3, &off)) a->page = resume_page(a, off);
+    /* the headings, for the contents */
+    size_t nh = 0;
+    for (size_t i = 0; i < a->es.nblocks; i++) nh += a->es.blocks[i].kind == ESSAY_HEADING;
+    uint32_t *t = nh ? realloc(a->toc_blocks, nh * sizeof *t) : a->toc_blocks;
+    if (t) {
+        a->toc_blocks = t;
+        for (size_t i = 0; i < a->es.nblocks; i++)
+            if (a->es.blocks[i].kind == ESSAY_HEADING) t[a->ntoc++] = (uint32_t)i;
+    }
+    a->toc.scroll = 0;
 }
 
-static void turn(app *a, int d)
+void app_go_library(app *a)
 {
-    size_t ne = pack_essays(a->pk), n = a->essay_no;
-    if (a->screen == APP_READING && d > 0 && a->page + 1 < a->lr->npages) a->page++;
-    else if (a->screen == APP_READING && d < 0 && a->page > 0) a->page--;
-    else if (d > 0 && n < ne) app_show_essay(a, n + 1);
-    else if (d < 0 && n > 1) {
-        app_show_essay(a, n - 1);
-        if (a->screen == APP_READING && a->lr->npages) a->page = a->lr->npages - 1;
-    }
+    app_leave(a);
+    close_essay(a);
+    still(a);
+    a->screen = APP_LIBRARY;
+    a->list_pos = -1;
 }
 
-static void key(app *a, SDL_Keycode k)
+void app_open_from_list(app *a, size_t index)
+{
+    if (index >= a->nlist) return;
+    app_leave(a);
+    app_show_essay(a, a->list[index]);
+}
+
+void app_next_essay(app *a)
+{
+    if (!a->nlist) {
+        app_go_library(a);
+        return;
+    }
+    /* after the last, the first: a kiosk has no dead end */
+    size_t next = a->list_pos >= 0 ? ((size_t)a->list_pos + 1) % a->nlist : 0;
+    app_open_from_list(a, next);
+}
+
+void app_turn(app *a, int d)
+{
+    if (!essay_open(a)) return;
+    if (a->screen == APP_END) {
+        if (d < 0) app_back_from_end(a);
+        else app_next_essay(a);
+        return;
+    }
+    if (a->screen != APP_READING) return;
+    if (d > 0 && a->page + 1 < a->lr->npages) a->page++;
+    else if (d > 0) a->screen = APP_END;
+    else if (d < 0 && a->page > 0) a->page--;
+    else return;
+    still(a);
+    remember(a);
+}
+
+void app_goto_page(app *a, size_t page)
+{
+    if (!essay_open(a)) return;
+    a->page = page < a->lr->npages ? page : a->lr->npages - 1;
+    a->screen = APP_READING;
+    still(a);
+    remember(a);
+}
+
+void app_back_from_end(app *a)
+{
+    if (!essay_open(a)) return;
+    app_goto_page(a, a->lr->npages - 1);
+}
+
+void app_open_menu(app *a)
+{
+    if (a->screen != APP_READING || !essay_open(a)) return;
+    still(a);
+    a->screen = APP_MENU;
+}
+
+void app_set_theme(app *a, int theme)
+{
+    if (theme < 0 || theme >= RENDER_NTHEMES) return;
+    a->theme = theme;
+    a->dirty = 1;
+}
+
+void app_change_size(app *a, int d)
 {
     lerr e;
-    switch (k) {
-    case SDLK_ESCAPE: case SDLK_q: a->quit = 1; break;
-    case SDLK_RIGHT: case SDLK_DOWN: case SDLK_PAGEDOWN: case SDLK_SPACE: turn(a, 1); break;
-    case SDLK_LEFT: case SDLK_UP: case SDLK_PAGEUP: case SDLK_BACKSPACE: turn(a, -1); break;
-    case SDLK_HOME: a->page = 0; break;
-    case SDLK_END: if (a->lr->npages) a->page = a->lr->npages - 1; break;
-    case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS:
-    case SDLK_MINUS: case SDLK_KP_MINUS: {
-        int up = k == SDLK_PLUS || k == SDLK_EQUALS || k == SDLK_KP_PLUS;
-        if (app_set_size_step(a, a->size_step + (up ? 1 : -1), &e)) fprintf(stderr, "lectern: %s\n", e.msg);
-        break;
+    int step = a->size_step + d;
+    if (step < 0 || step >= APP_SIZE_STEPS) return;
+    if (app_set_size_step(a, step, &e)) fprintf(stderr, "lectern: %s\n", e.msg);
+    a->dirty = 1;
+}
+
+void app_request_quit(app *a, int force)
+{
+    if (a->o.kiosk && !force) return;
+    a->quit = 1;
+}
+
+/* ---- start-up ------------------------------------------------------------------------ */
+
+void app_start(app *a)
+{
+    a->last_input = a->now;
+    a->dirty = 1;
+    if (!a->pk) return; /* the error page about the pack is all there is */
+    lerr e;
+    e.msg[0] = 0;
+    int r = state_open(&a->st, a->o.state_dir, a->o.state_on && a->o.state_dir, &e);
+    if (r < 0) fprintf(stderr, "lectern: out of memory for reading positions\n");
+    else if (r > 0 && a->o.state_dir && e.msg[0]) fprintf(stderr, "lectern: %s\n", e.msg);
+
+    uint32_t count = (uint32_t)pack_essays(a->pk);
+    size_t n = a->o.cfg ? config_essay_list(a->o.cfg, count, NULL, 0) : count;
+    if (n == 0) {
+        fprintf(stderr, "lectern: essays: none of the essays chosen is in %s (it has %u); showing them all\n",
+                a->pack_file, count);
+        n = count;
     }
-    case SDLK_t: a->theme = (a->theme + 1) % RENDER_NTHEMES; break;
-    default: break;
+    free(a->list);
+    a->list = malloc((n ? n : 1) * sizeof *a->list);
+    if (!a->list) {
+        fprintf(stderr, "lectern: out of memory for the library\n");
+        return;
+    }
+    if (a->o.cfg && config_essay_list(a->o.cfg, count, a->list, n) == n) a->nlist = n;
+    else
+        for (a->nlist = 0; a->nlist < n; a->nlist++) a->list[a->nlist] = (uint32_t)a->nlist + 1;
+
+    a->screen = APP_LIBRARY;
+    if (a->o.start && a->o.start > count)
+        fprintf(stderr, "lectern: start = %u: %s has %u essay%s; showing the library\n", a->o.start, a->pack_file,
+                count, count == 1 ? "" : "s");
+    else if (a->o.start)
+        app_show_essay(a, a->o.start);
+}
+
+/* ---- time ---------------------------------------------------------------------------- */
+
+float app_slide_now(const app *a)
+{
+    if (!a->sliding) return a->slide;
+    double u = (double)(a->now - a->slide_t0) / APP_SLIDE_MS;
+    if (u >= 1) return 0;
+    double k = 1 - u;
+    return (float)(a->slide_from * k * k * k); /* ease out: fast at first, settling gently */
+}
+
+void app_slide_to_rest(app *a, float from)
+{
+    a->dragging = 0;
+    a->slide = 0;
+    a->slide_from = from;
+    a->slide_t0 = a->now;
+    a->sliding = from != 0;
+    a->dirty = 1;
+}
+
+static void idle_reset(app *a)
+{
+    lerr e;
+    app_go_library(a);
+    a->lib.scroll = 0;
+    gesture_inertia_stop(&a->lib.in);
+    gesture_inertia_stop(&a->toc.in);
+    gesture_reset(&a->g);
+    a->admin_step = 0;
+    if (a->size_step != APP_SIZE_DEFAULT && app_set_size_step(a, APP_SIZE_DEFAULT, &e))
+        fprintf(stderr, "lectern: %s\n", e.msg);
+    a->theme = a->o.theme;
+    a->idle_done = 1;
+    a->dirty = 1;
+}
+
+static void coast(app *a, app_list *l, double max)
+{
+    if (!gesture_inertia_active(&l->in)) return;
+    l->in.hi = max; /* the list may have been resized */
+    l->scroll = gesture_inertia_step(&l->in, (double)(a->now - l->t));
+    l->t = a->now;
+    a->dirty = 1;
+}
+
+void app_tick(app *a, uint64_t now)
+{
+    if (now > a->now) a->now = now;
+    if (gesture_busy(&a->g)) {
+        gesture_event ev[GESTURE_MAX_EVENTS];
+        int n = gesture_tick(&a->g, a->now, ev);
+        if (n) app_gesture_events(a, ev, n);
+    }
+    if (a->sliding) {
+        if (a->now - a->slide_t0 >= APP_SLIDE_MS) {
+            a->sliding = 0;
+            a->slide = 0;
+        }
+        a->dirty = 1;
+    }
+    if (a->screen == APP_LIBRARY) coast(a, &a->lib, screen_library_max(a));
+    if (a->screen == APP_CONTENTS) coast(a, &a->toc, screen_contents_max(a));
+    if (a->o.idle_s && !a->idle_done && a->pk && a->now - a->last_input >= (uint64_t)a->o.idle_s * 1000)
+        idle_reset(a);
+    if (a->st_pending && a->now - a->st_changed >= APP_SAVE_AFTER_MS) persist(a);
+}
+
+int app_busy(const app *a)
+{
+    return gesture_busy(&a->g) || a->sliding || gesture_inertia_active(&a->lib.in) ||
+           gesture_inertia_active(&a->toc.in);
+}
+
+/* ---- drawing -------------------------------------------------------------------------- */
+
+static void draw_reading(app *a, float slide)
+{
+    lerr e;
+    render_page pg = page_of(a, a->page);
+    SDL_Texture *t = a->rd ? render_cached_page(a->rd, &pg, &e) : NULL;
+    if (!t) {
+        fprintf(stderr, "lectern: %s\n", a->rd ? e.msg : "no fonts");
+        screen_error_draw(a);
+        return;
+    }
+    int w = a->geom.w, h = a->geom.h, off = (int)lroundf(slide);
+    if (off > w) off = w;
+    if (off < -w) off = -w;
+    SDL_Rect cur = {off, 0, w, h};
+    SDL_RenderCopy(a->ren, t, NULL, &cur);
+    if (!off) return;
+    /* The page beside it, where the finger is taking the reader. */
+    size_t np = a->lr->npages;
+    int has = off < 0 ? a->page + 1 < np : a->page > 0;
+    SDL_Rect nb = {off < 0 ? off + w : off - w, 0, w, h};
+    SDL_Texture *n = NULL;
+    if (has) {
+        pg.page = off < 0 ? a->page + 1 : a->page - 1;
+        n = render_cached_page(a->rd, &pg, &e);
+    }
+    const render_theme *th = render_theme_at(a->theme);
+    if (n) SDL_RenderCopy(a->ren, n, NULL, &nb);
+    else render_fill(a->rd, nb.x, nb.y, nb.w, nb.h, th->bg);
+    /* a hairline where the two sheets meet */
+    render_fill(a->rd, off < 0 ? off + w - 1 : off, 0, 1, h, th->track);
+}
+
+int app_draw(app *a)
+{
+    if (!a->ren) return -1;
+    SDL_SetRenderTarget(a->ren, a->frame);
+    switch (a->screen) {
+    case APP_READING: draw_reading(a, app_slide_now(a)); break;
+    case APP_MENU:
+        draw_reading(a, 0);
+        screen_menu_draw(a);
+        break;
+    case APP_LIBRARY: screen_library_draw(a); break;
+    case APP_CONTENTS: screen_contents_draw(a); break;
+    case APP_END: screen_end_draw(a); break;
+    default: screen_error_draw(a); break;
+    }
+    if (a->rd) render_flush(a->rd);
+    if (a->frame) {
+        int x, y, w, h;
+        platform_present_rect(a->o.rotate, a->panel_w, a->panel_h, &x, &y, &w, &h);
+        SDL_Rect dst = {x, y, w, h};
+        SDL_SetRenderTarget(a->ren, NULL);
+        SDL_SetRenderDrawColor(a->ren, 0, 0, 0, 255);
+        SDL_RenderClear(a->ren);
+        SDL_RenderCopyEx(a->ren, a->frame, NULL, &dst, a->o.rotate, NULL, SDL_FLIP_NONE);
+    }
+    SDL_RenderPresent(a->ren);
+    a->presented_pc = SDL_GetPerformanceCounter();
+    a->dirty = 0;
+    a->frames++;
+    /* After the turn is on screen: its neighbours, so the next turn is a copy. */
+    if (a->screen == APP_READING && !a->sliding && !a->dragging && a->rd && essay_open(a)) {
+        lerr e;
+        render_page pg = page_of(a, a->page);
+        if (render_prefetch(a->rd, &pg, &e)) fprintf(stderr, "lectern: %s\n", e.msg);
+    }
+    return 0;
+}
+
+SDL_Surface *app_panel_surface(app *a, lerr *e)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->panel_w, a->panel_h, 24, SDL_PIXELFORMAT_RGB24);
+    if (!s) {
+        lerr_set(e, "out of memory for a %dx%d picture", a->panel_w, a->panel_h);
+        return NULL;
+    }
+    SDL_SetRenderTarget(a->ren, NULL);
+    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch)) {
+        lerr_set(e, "reading the screen back: %s", SDL_GetError());
+        SDL_FreeSurface(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* ---- the live loop ---------------------------------------------------------------------- */
+
+int app_run(app *a, volatile sig_atomic_t *stop)
+{
+    a->now = SDL_GetTicks64();
+    a->last_input = a->now;
+    app_draw(a);
+    while (!a->quit) {
+        if (stop && *stop) break;
+        /* Sleep until an event, the next frame of an animation, or at most
+         * a quarter second (SIGTERM, the idle timeout, the debounced save). */
+        int wait = app_busy(a) ? 8 : 250;
+        SDL_Event ev;
+        if (SDL_WaitEventTimeout(&ev, wait)) {
+            do {
+                a->now = SDL_GetTicks64();
+                app_event(a, &ev);
+            } while (!a->quit && SDL_PollEvent(&ev));
+        }
+        app_tick(a, SDL_GetTicks64());
+        if (a->dirty && !a->quit) app_draw(a);
+    }
+    app_leave(a);
+    return 0;
+}
+
+/* ---- for replays and tests ---------------------------------------------------------------- */
+
+int app_screen_id(const app *a)
+{
+    switch (a->screen) {
+    case APP_READING: return REPLAY_SCREEN_READING;
+    case APP_LIBRARY: return REPLAY_SCREEN_LIBRARY;
+    case APP_MENU: return REPLAY_SCREEN_MENU;
+    case APP_CONTENTS: return REPLAY_SCREEN_CONTENTS;
+    case APP_END: return REPLAY_SCREEN_END;
+    default: return REPLAY_SCREEN_ERROR;
     }
 }
 
-int app_run(app *a)
+int app_size_delta(const app *a) { return a->size_step - APP_SIZE_DEFAULT; }
+
+uint32_t app_first_card(const app *a)
 {
-    draw(a);
-    SDL_Event ev;
-    while (!a->quit && SDL_WaitEvent(&ev)) {
-        int redraw = 0;
-        switch (ev.type) {
-        case SDL_QUIT: a->quit = 1; break;
-        case SDL_KEYDOWN: key(a, ev.key.keysym.sym); redraw = 1; break;
-        case SDL_WINDOWEVENT:
-            if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-                int w, h;
-                lerr e;
-                SDL_GetRendererOutputSize(a->ren, &w, &h);
-                if (app_set_page_size(a, w, h, &e)) fprintf(stderr, "lectern: %s\n", e.msg);
-            }
-            redraw = 1;
-            break;
-        case SDL_RENDER_TARGETS_RESET: case SDL_RENDER_DEVICE_RESET:
-            render_cache_clear(a->rd);
-            redraw = 1;
-            break;
-        default: break;
-        }
-        if (redraw && !a->quit) draw(a);
-    }
-    return 0;
+    if (a->screen != APP_LIBRARY || !a->nlist) return 0;
+    size_t i = screen_library_first(a);
+    return i < a->nlist ? a->list[i] : 0;
 }
 
 void app_close(app *a)
 {
     close_essay(a);
+    free(a->toc_blocks);
+    free(a->list);
+    state_close(a->st);
     render_destroy(a->rd);
+    if (a->frame) SDL_DestroyTexture(a->frame);
     if (a->ren) SDL_DestroyRenderer(a->ren);
     if (a->win) SDL_DestroyWindow(a->win);
     if (a->surface) SDL_FreeSurface(a->surface);

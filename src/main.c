@@ -1,6 +1,13 @@
-/* main.c - lectern, the reader: parse the command line, then hand over to app.c. */
+/* main.c - lectern, the reader: the command line and the configuration,
+ * signals and the display, then hand over to app.c.
+ *
+ * Flags are of two kinds: the reader's own modes and page options, read
+ * here, and the configuration keys (config.c), which may also come from
+ * /etc/lectern/lectern.conf. A bad flag is a usage error (exit 2); a bad
+ * line in the file is reported and the default used, unless --strict. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,35 +17,54 @@
 #include <SDL2/SDL_ttf.h>
 
 #include "app.h"
+#include "config.h"
+#include "platform.h"
+#include "replay.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: lectern [options]                 open a window on essay 1\n"
+        "usage: lectern [options]                  the reader: the library, then essays by touch\n"
+        "       lectern --replay SCRIPT [options]  headless, with the touches and keys of SCRIPT\n"
         "       lectern --screenshot DIR [options] write pages as DIR/essayN-pagePPP.png\n"
         "       lectern --layout-stats [options]   print layout quality per essay\n"
         "\n"
-        "options:\n"
-        "  --pack FILE        the essay pack. Default: $LECTERN_PACK, else the first that\n"
-        "                     exists of default.lpk beside the lectern binary,\n"
-        "                     " LECTERN_DATADIR "/default.lpk, /usr/share/lectern/default.lpk,\n"
-        "                     build/host/default.lpk\n"
-        "  --essay N          essay number, as `lectern-pack list` prints it (default 1;\n"
-        "                     with --screenshot --all and no --essay: every essay)\n"
+        "the reader's own options:\n"
+        "  --replay SCRIPT    run SCRIPT headless (no display needed) and exit 1 at its first failed\n"
+        "                     `expect`, naming the line. Commands, one a line (# comments):\n"
+        "                       tap X Y | swipe left|right|up|down | drag X1 Y1 X2 Y2 MS |\n"
+        "                       longpress X Y | click X Y | key NAME | wait MS |\n"
+        "                       expect screen library|reading|menu|contents|end|error |\n"
+        "                       expect page N | expect essay N | expect theme T | expect size +S |\n"
+        "                       expect first N | expect marked | expect quit |\n"
+        "                       mark | shot NAME | print | random N SEED\n"
+        "                     X, Y are the panel's own 0..1, before rotation; times are the\n"
+        "                     script's clock (wait 600000 costs nothing). With --screenshot DIR,\n"
+        "                     shot NAME writes DIR/NAME.png. The configuration file is read only\n"
+        "                     when given with --config, and positions are kept on disk only with\n"
+        "                     --state-dir.\n"
+        "  --screenshot DIR   headless PNG pages (or, with --replay, where shots go)\n"
+        "  --layout-stats     one line of layout statistics per essay\n"
+        "  --essay N          essay number, as `lectern-pack list` prints it (pages: default 1;\n"
+        "                     with --screenshot --all and no --essay: every essay; the reader:\n"
+        "                     open it at start-up, as --start N)\n"
         "  --page P           page to write (1-based, default 1)\n"
         "  --all              write every page\n"
-        "  --size WxH         page size in pixels (default 800x480; a window's own size)\n"
-        "  --theme T          light, dark or sepia (default light)\n"
-        "  --font-size S      body text size: points at the panel's density (\"10\", \"9.5pt\"),\n"
-        "                     or pixels (\"18px\"). Default %.1f pt. The density comes from\n"
-        "                     the display when fullscreen and SDL knows its size in mm,\n"
-        "                     else from the pixel size (800x480 is a 7\" panel: 133 dpi)\n"
-        "  --fullscreen       fill the display\n"
-        "  --help, --version\n"
+        "  --size WxH         the panel in pixels (default 800x480; a window's own size)\n"
+        "  --font-size S      as the key font_size, or in pixels: \"18px\"\n"
+        "  --fullscreen       fill the display (the key kiosk implies it)\n"
+        "  --version\n"
         "\n"
-        "keys in the window: Right/Down/PgDn/Space next page, Left/Up/PgUp previous,\n"
-        "Home/End first/last page, +/- text size, t theme, Escape or q quit.\n",
-        RENDER_DEFAULT_PT);
+        "touch: tap the right two-thirds of a page for the next, the left third for the previous;\n"
+        "swipe; tap the top band or hold a finger down for the menu (library, text size, theme,\n"
+        "contents). Kiosk mode ends only with long presses in three corners in turn: top left,\n"
+        "top right, bottom right, within 10 seconds. SIGTERM ends the reader cleanly, and in\n"
+        "kiosk mode SIGINT is ignored.\n"
+        "keys in a window: Right/Down/PgDn/Space next page, Left/Up/PgUp previous, Home the\n"
+        "library, End the last page, m the menu, +/- text size, t theme, Escape or q quit.\n"
+        "\n"
+        "configuration keys (each also an option):\n\n");
+    config_help(f);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -63,20 +89,15 @@ static int parse_size(const char *s, int *w, int *h)
     return 0;
 }
 
-static int parse_font_size(const char *s, double *pt, int *px)
+/* "18px": the reader's own unit; anything else is the key font_size's. */
+static int parse_px(const char *s, int *px)
 {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || errno || !isfinite(v)) return -1;
-    if (strcmp(end, "px") == 0) {
-        if (v < FONT_MIN_PX || v > FONT_MAX_PX) return -1;
-        *px = (int)lround(v);
-        return 0;
-    }
-    if (*end && strcmp(end, "pt") != 0) return -1;
-    if (v < 4 || v > 72) return -1;
-    *pt = v;
+    if (end == s || errno || !isfinite(v) || strcmp(end, "px") != 0) return -1;
+    if (v < FONT_MIN_PX || v > FONT_MAX_PX) return -2;
+    *px = (int)lround(v);
     return 0;
 }
 
@@ -90,17 +111,79 @@ static int parse_count(const char *s, size_t *out)
     return 0;
 }
 
+typedef struct reported {
+    int problems;
+    int quiet_info;
+} reported;
+
+static void report(void *ctx, int level, const char *msg)
+{
+    reported *r = ctx;
+    if (level == CONFIG_WARN) r->problems++;
+    if (level == CONFIG_WARN || !r->quiet_info) fprintf(stderr, "lectern: %s\n", msg);
+}
+
+/* SIGTERM (systemd stopping the service) ends the loop at its next turn,
+ * which saves the reading positions. The flag is the one piece of global
+ * state: a signal handler has nowhere else to put it. */
+static volatile sig_atomic_t stop_flag;
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static void signals(int kiosk)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    /* On the console a stray Ctrl-C must not end a kiosk. */
+    if (kiosk) sa.sa_handler = SIG_IGN;
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* On a Pi console: the DRM card that drives a display (on a Pi 5 card 0 is
+ * the 3D engine and the DSI panel a card of its own). */
+static void find_display(void)
+{
+    const char *drv = getenv("SDL_VIDEODRIVER");
+    /* asked for kmsdrm, or a console where SDL will come to it */
+    int kms = drv ? strcmp(drv, "kmsdrm") == 0 : !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY");
+    if (!kms || getenv("SDL_KMSDRM_DEVICE_INDEX")) return;
+    char conn[64], idx[16];
+    lerr e;
+    int card = platform_find_drm_card("/sys", conn, sizeof conn, &e);
+    if (card < 0) {
+        if (drv) fprintf(stderr, "lectern: %s; trying card 0\n", e.msg);
+        return;
+    }
+    snprintf(idx, sizeof idx, "%d", card);
+    setenv("SDL_KMSDRM_DEVICE_INDEX", idx, 1);
+    fprintf(stderr, "lectern: display: /dev/dri/card%d, %s\n", card, conn);
+}
+
 int main(int argc, char **argv)
 {
     app_opts o = {0};
-    const char *shot_dir = NULL;
+    const char *shot_dir = NULL, *replay_path = NULL;
     int stats = 0, all = 0;
     size_t page = 1;
+
+    /* ---- the reader's own flags; the rest goes to the configuration ---- */
+    /* static: still reachable when an early return ends the program (no leak report) */
+    static char **cargv, **scratch;
+    cargv = calloc((size_t)argc + 1, sizeof *cargv);
+    scratch = calloc((size_t)argc + 1, sizeof *scratch);
+    if (!cargv || !scratch) return 1;
+    int cargc = 0;
+    cargv[cargc++] = argv[0];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = !strcmp(a, "--screenshot") || !strcmp(a, "--size") || !strcmp(a, "--essay") ||
-                    !strcmp(a, "--page") || !strcmp(a, "--theme") || !strcmp(a, "--font-size") ||
-                    !strcmp(a, "--pack");
+                    !strcmp(a, "--page") || !strcmp(a, "--replay");
         if (takes && !v) return bad_usage("%s needs a value", a);
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
@@ -109,30 +192,101 @@ int main(int argc, char **argv)
             printf("lectern %s\n", LECTERN_VERSION);
             return 0;
         } else if (!strcmp(a, "--screenshot")) shot_dir = v;
+        else if (!strcmp(a, "--replay")) replay_path = v;
         else if (!strcmp(a, "--layout-stats")) stats = 1;
         else if (!strcmp(a, "--all")) all = 1;
         else if (!strcmp(a, "--fullscreen")) o.fullscreen = 1;
-        else if (!strcmp(a, "--pack")) o.pack_path = v;
         else if (!strcmp(a, "--size")) {
             if (parse_size(v, &o.w, &o.h)) return bad_usage("--size %s: want WxH, 64..16384 each, e.g. 800x480", v);
         } else if (!strcmp(a, "--essay")) {
             if (parse_count(v, &o.essay)) return bad_usage("--essay %s: want an essay number from 1", v);
         } else if (!strcmp(a, "--page")) {
             if (parse_count(v, &page)) return bad_usage("--page %s: want a page number from 1", v);
-        } else if (!strcmp(a, "--theme")) {
-            if ((o.theme = render_theme_parse(v)) < 0) return bad_usage("--theme %s: want light, dark or sepia", v);
-        } else if (!strcmp(a, "--font-size")) {
-            if (parse_font_size(v, &o.font_pt, &o.font_px))
-                return bad_usage("--font-size %s: want points 4..72 (\"9.5\", \"10pt\") or pixels (\"18px\")", v);
+        } else if (!strncmp(a, "--font-size", 11) || !strncmp(a, "--font_size", 11)) {
+            /* pixels here, points for the configuration */
+            const char *val = a[11] == '=' ? a + 12 : a[11] ? NULL : v;
+            int r = val ? parse_px(val, &o.font_px) : -1;
+            if (r == -2) return bad_usage("--font-size %s: want pixels from 6 to 400, or points (see --help)", val);
+            if (r == 0) {
+                if (!a[11]) i++;
+                continue;
+            }
+            cargv[cargc++] = argv[i];
+            continue;
         } else {
-            return bad_usage("unknown option %s", a);
+            cargv[cargc++] = argv[i];
+            continue;
         }
         if (takes) i++;
     }
     if (shot_dir && stats) return bad_usage("%s", "--screenshot and --layout-stats do not go together");
+    if (replay_path && stats) return bad_usage("%s", "--replay and --layout-stats do not go together");
+
+    /* ---- the configuration: defaults, the file, the flags over it ---- */
+    config probe, c;
+    config_defaults(&probe);
+    int n2 = cargc;
+    memcpy(scratch, cargv, (size_t)cargc * sizeof *scratch);
+    config_parse_args(&probe, &n2, scratch, NULL, NULL); /* where is the file, and --strict? */
+    int explicit_file = strcmp(probe.file, CONFIG_DEFAULT_FILE) != 0;
+    for (int i = 1; i < cargc && !explicit_file; i++)
+        explicit_file = !strcmp(cargv[i], "--config") || !strncmp(cargv[i], "--config=", 9);
+    config_defaults(&c);
+    reported file_rep = {0, shot_dir || stats || replay_path}, flag_rep = {0, 1};
+    /* A replay means the same on every machine: /etc is read only when asked. */
+    if (!replay_path || explicit_file) config_load_file(&c, probe.file, explicit_file, report, &file_rep);
+    config_parse_args(&c, &cargc, cargv, report, &flag_rep);
+    if (cargc > 1) return bad_usage("unknown option %s", cargv[1]);
+    if (flag_rep.problems) {
+        fprintf(stderr, "(see lectern --help)\n");
+        return 2;
+    }
+    if (file_rep.problems && c.strict) {
+        fprintf(stderr, "lectern: --strict: not starting with %d problem%s in %s\n", file_rep.problems,
+                file_rep.problems == 1 ? "" : "s", c.file);
+        return 1;
+    }
+    free(cargv);
+    free(scratch);
+    cargv = scratch = NULL;
+
+    config def;
+    config_defaults(&def);
+    o.pack_path = strcmp(c.pack, def.pack) != 0 ? c.pack : NULL;
+    o.rotate = c.rotate;
+    o.theme = c.theme;
+    if (c.font_size > 0) o.font_pt = c.font_size;
+    o.margins_set = c.margins >= 0;
+    o.margins_mm = c.margins;
+    o.idle_s = (unsigned)c.idle_timeout;
+    o.kiosk = c.kiosk;
+    o.start = c.start ? c.start : (uint32_t)o.essay;
+    o.cfg = &c;
+    o.state_on = c.state;
+    o.state_dir = replay_path && !strcmp(c.state_dir, def.state_dir) ? NULL : c.state_dir;
+
+    replay_script script = {0};
+    if (replay_path) {
+        lerr e;
+        if (replay_load(replay_path, &script, &e)) {
+            fprintf(stderr, "lectern: %s\n", e.msg);
+            return 2;
+        }
+    }
 
     /* Headless output never needs a display. */
-    if ((shot_dir || stats) && !getenv("SDL_VIDEODRIVER")) setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    int headless = shot_dir || stats || replay_path;
+    if (headless && !getenv("SDL_VIDEODRIVER")) setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    /* A tap must not arrive twice (as a finger and as the mouse); the
+     * reader handles SIGTERM and SIGINT itself. */
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    if (!headless) {
+        signals(o.kiosk);
+        find_display();
+    }
     if (SDL_Init(0) || TTF_Init()) {
         fprintf(stderr, "lectern: cannot start SDL: %s\n", SDL_GetError());
         return 1;
@@ -142,21 +296,27 @@ int main(int argc, char **argv)
     int rc = 1;
     if (app_open(&a, &o, &e)) {
         fprintf(stderr, "lectern: %s\n", e.msg);
-        goto out;
+        if (stats || (shot_dir && !replay_path)) goto out;
+        /* The reader shows an error page instead, and keeps running: a
+         * kiosk must not restart in a loop in front of its visitors. */
+        app_open_failed(&a, &o, e.msg);
     }
     if (stats) {
-        if (app_set_page_size(&a, o.w ? o.w : 800, o.h ? o.h : 480, &e)) {
+        int w, h;
+        platform_page_size(o.rotate, o.w ? o.w : 800, o.h ? o.h : 480, &w, &h);
+        if (app_set_page_size(&a, w, h, &e)) {
             fprintf(stderr, "lectern: %s\n", e.msg);
             goto out;
         }
         rc = app_layout_stats(&a, stdout);
         goto out;
     }
-    if (shot_dir) {
+    if (shot_dir && !replay_path) {
         if (!o.w) {
             a.o.w = 800;
             a.o.h = 480;
         }
+        a.o.rotate = 0; /* pages are written upright */
         if (app_video(&a, 1, &e)) {
             fprintf(stderr, "lectern: %s\n", e.msg);
             goto out;
@@ -171,13 +331,15 @@ int main(int argc, char **argv)
         }
         goto out;
     }
-    if (app_video(&a, 0, &e)) {
+    if (app_video(&a, replay_path != NULL, &e)) {
         fprintf(stderr, "lectern: %s\n", e.msg);
         goto out;
     }
-    app_show_essay(&a, o.essay ? o.essay : 1);
-    rc = app_run(&a);
+    app_start(&a);
+    if (replay_path) rc = app_replay(&a, &script, replay_path, shot_dir);
+    else rc = app_run(&a, &stop_flag);
 out:
+    replay_free(&script);
     app_close(&a);
     TTF_Quit();
     IMG_Quit();

@@ -693,3 +693,130 @@ void render_cache_clear(render *rd)
 {
     for (int i = 0; i < PAGE_SLOTS; i++) rd->slots[i].valid = 0;
 }
+
+/* ---- screens other than pages ------------------------------------------------------ */
+
+void render_fill(render *rd, int x, int y, int w, int h, SDL_Color c)
+{
+    if (w <= 0 || h <= 0) return;
+    render_flush(rd);
+    SDL_SetRenderDrawBlendMode(rd->r, c.a < 255 ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
+    SDL_Rect rc = {x, y, w, h};
+    SDL_SetRenderDrawColor(rd->r, c.r, c.g, c.b, c.a);
+    SDL_RenderFillRect(rd->r, &rc);
+    SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_NONE);
+}
+
+void render_round_rect(render *rd, int x, int y, int w, int h, int radius, SDL_Color c)
+{
+    if (w <= 0 || h <= 0) return;
+    if (radius > w / 2) radius = w / 2;
+    if (radius > h / 2) radius = h / 2;
+    if (radius <= 0) {
+        render_fill(rd, x, y, w, h, c);
+        return;
+    }
+    render_fill(rd, x, y + radius, w, h - 2 * radius, c);
+    /* Each corner row: solid from where the arc is fully inside, one
+     * blended pixel for the part the arc covers. */
+    for (int i = 0; i < radius; i++) {
+        double dy = radius - i - 0.5; /* from the arc's centre to the row's middle */
+        double inset = radius - sqrt((double)radius * radius - dy * dy);
+        int solid = (int)ceil(inset);
+        double cover = solid - inset; /* of the pixel just outside the solid part */
+        for (int half = 0; half < 2; half++) {
+            int yy = half ? y + h - 1 - i : y + i;
+            render_fill(rd, x + solid, yy, w - 2 * solid, 1, c);
+            if (solid > 0 && cover > 0.02) {
+                SDL_Color a = c;
+                a.a = (uint8_t)lround(c.a * cover);
+                render_fill(rd, x + solid - 1, yy, 1, 1, a);
+                render_fill(rd, x + w - solid, yy, 1, 1, a);
+            }
+        }
+    }
+}
+
+/* The UI text: code points with soft hyphens dropped and controls as spaces,
+ * the pen position after each, and where to cut for an ellipsis. */
+typedef struct ui_run {
+    uint8_t *s;       /* filtered UTF-8 */
+    size_t n;         /* bytes kept */
+    size_t cut;       /* bytes drawn when it does not fit */
+    int32_t w, cut_w; /* full width, and width up to cut (26.6) */
+    int fits;
+} ui_run;
+
+static void ui_measure(render *rd, int role, const uint8_t *s, size_t n, int max_px, ui_run *u, uint8_t *buf)
+{
+    static const uint8_t ell[] = "\xE2\x80\xA6";
+    layout_metrics m = font_metrics(rd->fs);
+    int32_t max = (int32_t)max_px * 64, ew = render_text_width(rd, role, ell, 3);
+    int32_t pen = 0;
+    uint32_t prev = 0;
+    memset(u, 0, sizeof *u);
+    u->s = buf;
+    u->fits = 1;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_decode(s + i, n - i, &cp);
+        if (!k) {
+            i++;
+            continue;
+        }
+        i += k;
+        if (cp == 0xAD) continue;
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029) cp = ' ';
+        int space = cp == ' ' || cp == 0xA0;
+        if (space && prev == 0 && u->n && buf[u->n - 1] == ' ') continue; /* no double spaces */
+        int32_t adv = (prev && !space ? m.kern(m.ctx, role, prev, cp) : 0) + m.advance(m.ctx, role, cp);
+        if (pen + adv > max && u->fits) u->fits = 0;
+        pen += adv;
+        u->n += utf8_encode(cp, buf + u->n);
+        prev = space ? 0 : cp;
+        /* the text up to this character, with an ellipsis after it, still fits */
+        if (!space && pen + ew <= max) {
+            u->cut = u->n;
+            u->cut_w = pen;
+        }
+        if (!u->fits && pen > max + ew + 64 * 64) break; /* far enough: the rest is never drawn */
+    }
+    if (u->fits) {
+        u->w = pen;
+        u->cut = u->n;
+        u->cut_w = pen;
+    } else if (ew > max) { /* not even the ellipsis fits: nothing */
+        u->cut = 0;
+        u->cut_w = u->w = 0;
+    } else {
+        u->w = u->cut_w + ew;
+    }
+}
+
+static int ui_line(render *rd, int role, const uint8_t *s, size_t n, int x, int y, int max_px, int align,
+                   SDL_Color c, int draw)
+{
+    uint8_t stack[1024], *buf = stack;
+    if (n + 4 > sizeof stack && !(buf = malloc(n + 4))) return 0;
+    ui_run u;
+    ui_measure(rd, role, s, n, max_px < 0 ? 0 : max_px, &u, buf);
+    int w = r26(u.w);
+    if (draw) {
+        int x0 = align == 1 ? x + (max_px - w) / 2 : align == 2 ? x + max_px - w : x;
+        render_text(rd, role, u.s, u.cut, x0, y, c);
+        if (!u.fits && u.w) render_text(rd, role, (const uint8_t *)"\xE2\x80\xA6", 3, x0 + r26(u.cut_w), y, c);
+    }
+    if (buf != stack) free(buf);
+    return w;
+}
+
+int render_text_line(render *rd, int role, const uint8_t *s, size_t n, int x, int y, int max_px, int align,
+                     SDL_Color c)
+{
+    return ui_line(rd, role, s, n, x, y, max_px, align, c, 1);
+}
+
+int render_text_line_width(render *rd, int role, const uint8_t *s, size_t n, int max_px)
+{
+    return ui_line(rd, role, s, n, 0, 0, max_px, 0, (SDL_Color){0, 0, 0, 255}, 0);
+}

@@ -160,4 +160,26 @@ void render_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y,
 int32_t render_text_width(render *rd, int role, const uint8_t *s, size_t n);
 int render_flush(render *rd);
 
+/* ---- screens other than pages: library cards, menu, end and error pages ----
+ * These draw into the renderer's current target, in order with the text
+ * queued by render_text (they flush it first, so text drawn before a
+ * rectangle stays under it). */
+
+/* Fill a rectangle; c.a < 255 blends it over what is there (a scrim). */
+void render_fill(render *rd, int x, int y, int w, int h, SDL_Color c);
+
+/* Fill a rectangle with corners rounded to `radius` pixels (clamped to half
+ * the shorter side), with anti-aliased corner edges. */
+void render_round_rect(render *rd, int x, int y, int w, int h, int radius, SDL_Color c);
+
+/* One line of UI text: s[0..n) in role `role`, with soft hyphens dropped
+ * and control characters shown as spaces, shortened with an ellipsis when
+ * wider than max_px. It lies in [x, x + max_px), at its left (align 0),
+ * centre (1) or right (2), baseline y. Measures in one pass, so a very long
+ * title costs no more than its length. Returns the width drawn in pixels.
+ * render_text_line_width measures the same without drawing. */
+int render_text_line(render *rd, int role, const uint8_t *s, size_t n, int x, int y, int max_px, int align,
+                     SDL_Color c);
+int render_text_line_width(render *rd, int role, const uint8_t *s, size_t n, int max_px);
+
 #endif

@@ -72,3 +72,26 @@ check damaged_no_crash bash -c "! grep -qiE 'segmentation|sanitizer|abort' '$T/e
 # the other essays of the pack still open
 "$READER" --pack "$T/damaged.lpk" --screenshot "$T/d" --essay "${good:-1}" > /dev/null 2>&1
 check damaged_others_still_open test $? -eq 0
+
+# ---- configuration: every key in --help, the file's problems by line, --strict ------------
+for k in pack rotate theme font_size margins idle_timeout state_dir state kiosk essays start; do
+  check "help_lists_key_$k" grep -q -- "--$k VALUE" "$T/help"
+done
+check help_lists_replay grep -q -- '--replay SCRIPT' "$T/help"
+printf '# a profile\ntheme = dark\nrotat = 90\nfont_size = huge\n[lectern]\nrotate = 90\n' > "$T/bad.conf"
+"$READER" --config "$T/bad.conf" --pack "$PACK" --layout-stats > "$T/out" 2> "$T/err"; st=$?
+check conf_problems_go_on test $st -eq 0
+check conf_unknown_key_line grep -q "bad.conf:3:.*rotat" "$T/err"
+check conf_bad_value_line grep -q "bad.conf:4:.*huge" "$T/err"
+check conf_good_keys_kept grep -q '^# .*size=480x800' "$T/out"
+"$READER" --config "$T/bad.conf" --strict --pack "$PACK" --layout-stats > /dev/null 2> "$T/err"; st=$?
+check conf_strict_refuses bash -c "test $st -eq 1 && grep -q 'bad.conf' '$T/err'"
+"$READER" --config "$T/missing.conf" --pack "$PACK" --layout-stats > /dev/null 2> "$T/err"; st=$?
+check conf_given_missing_is_a_problem bash -c "test $st -eq 0 && grep -q 'missing.conf' '$T/err'"
+"$READER" --pack "$PACK" --layout-stats --rotate=270 --font-size 12 > "$T/out" 2> /dev/null
+check conf_flags_equals_form grep -q '^# .*size=480x800' "$T/out"
+for bad in "--rotate 45" "--idle-timeout -1" "--essays 0" "--start x" "--kiosk maybe"; do
+  # shellcheck disable=SC2086
+  "$READER" --pack "$PACK" --layout-stats $bad > /dev/null 2> "$T/err"; st=$?
+  check "bad_flag_exit_2_$(echo "$bad" | tr " " _)" bash -c "test $st -eq 2 && test -s '$T/err'"
+done

@@ -1,0 +1,328 @@
+/* app_input.c - the one event handler, live or replayed: fingers, the mouse
+ * as a finger, keys, window events. Touches are turned from the panel's
+ * coordinates into the page's here, and only here (to_page); the gesture
+ * machine and the screens work upright on the page. */
+#include "app.h"
+
+#include <math.h>
+
+#include "platform.h"
+#include "screen.h"
+
+#define MOUSE_FINGER (-1000) /* the gesture machine's finger id for the mouse */
+
+static void input_seen(app *a)
+{
+    a->last_input = a->now;
+    a->idle_done = 0;
+}
+
+static app_list *list_of(app *a)
+{
+    return a->screen == APP_LIBRARY ? &a->lib : a->screen == APP_CONTENTS ? &a->toc : NULL;
+}
+
+static double list_max(app *a)
+{
+    return a->screen == APP_LIBRARY ? screen_library_max(a) : a->screen == APP_CONTENTS ? screen_contents_max(a) : 0;
+}
+
+/* ---- the admin gesture: long-presses in three corners in order ---------------------- */
+
+static int admin(app *a, float x, float y)
+{
+    if (!a->o.kiosk) return 0;
+    int corner = x < 0.2f && y < 0.2f ? 0 : x > 0.8f && y < 0.2f ? 1 : x > 0.8f && y > 0.8f ? 2 : -1;
+    if (a->admin_step && a->now - a->admin_t0 > APP_ADMIN_MS) a->admin_step = 0;
+    if (corner != a->admin_step) {
+        a->admin_step = 0;
+        if (corner != 0) return 0;
+    }
+    if (a->admin_step == 0) a->admin_t0 = a->now;
+    if (++a->admin_step < 3) return 0;
+    a->admin_step = 0;
+    fprintf(stderr, "lectern: admin gesture: leaving the kiosk\n");
+    app_request_quit(a, 1);
+    return 1;
+}
+
+/* ---- gestures, per screen ----------------------------------------------------------- */
+
+static void reading_gesture(app *a, const gesture_event *ev)
+{
+    float w = (float)a->geom.w;
+    size_t np = a->lr->npages;
+    switch (ev->type) {
+    case GESTURE_TAP:
+        switch (gesture_tap_zone(ev->x, ev->y, (float)a->ui.top_band / (float)a->geom.h)) {
+        case GESTURE_ZONE_MENU: app_open_menu(a); break;
+        case GESTURE_ZONE_BACK: app_turn(a, -1); break;
+        default: app_turn(a, 1); break;
+        }
+        break;
+    case GESTURE_LONG_PRESS: app_open_menu(a); break;
+    case GESTURE_DRAG_START:
+        a->slide_base = app_slide_now(a);
+        a->sliding = 0;
+        a->dragging = 1;
+        a->slide = a->slide_base;
+        break;
+    case GESTURE_DRAG_MOVE: {
+        if (!a->dragging) break;
+        /* The page follows the finger; past the first page there is
+         * nothing to show, so it only gives a little. (Past the last page
+         * lies the end of the essay.) */
+        float d = ev->tx * w;
+        if (d > 0 && a->page == 0) d *= 0.3f;
+        a->slide = a->slide_base + d;
+        a->dirty = 1;
+        break;
+    }
+    case GESTURE_DRAG_END:
+        if (a->dragging && !ev->complete) app_slide_to_rest(a, a->slide);
+        break;
+    case GESTURE_SWIPE_LEFT:
+    case GESTURE_SWIPE_RIGHT: {
+        if (!a->dragging) break;
+        float from = a->slide;
+        int fwd = ev->type == GESTURE_SWIPE_LEFT;
+        if (fwd ? a->page + 1 < np : a->page > 0) {
+            /* The turn happens now; the new page slides in from where the finger left it. */
+            app_turn(a, fwd ? 1 : -1);
+            app_slide_to_rest(a, fwd ? from + w : from - w);
+        } else if (fwd) {
+            app_turn(a, 1); /* the end of the essay */
+        } else {
+            app_slide_to_rest(a, from);
+        }
+        break;
+    }
+    case GESTURE_SWIPE_UP:
+    case GESTURE_SWIPE_DOWN:
+        if (a->dragging) app_slide_to_rest(a, a->slide);
+        break;
+    case GESTURE_CANCEL:
+        if (a->dragging) app_slide_to_rest(a, a->slide);
+        break;
+    default: break;
+    }
+}
+
+static void list_gesture(app *a, const gesture_event *ev)
+{
+    app_list *l = list_of(a);
+    float h = (float)a->geom.h;
+    double max = list_max(a);
+    switch (ev->type) {
+    case GESTURE_TAP:
+        if (a->touch_stopped_list) break; /* that touch stopped the list; it opens nothing */
+        if (a->screen == APP_LIBRARY) screen_library_tap(a, ev->x * a->geom.w, ev->y * h);
+        else screen_contents_tap(a, ev->x * a->geom.w, ev->y * h);
+        break;
+    case GESTURE_DRAG_START:
+        gesture_inertia_stop(&l->in);
+        l->dragging = 1;
+        l->base = l->scroll;
+        break;
+    case GESTURE_DRAG_MOVE:
+        if (!l->dragging) break;
+        l->scroll = l->base - (double)ev->ty * h;
+        if (l->scroll > max) l->scroll = max;
+        if (l->scroll < 0) l->scroll = 0;
+        a->dirty = 1;
+        break;
+    case GESTURE_DRAG_END:
+        if (!l->dragging) break;
+        l->dragging = 0;
+        /* the finger going up moves the list's content up: scroll grows */
+        gesture_inertia_start(&l->in, l->scroll, -(double)ev->vy * h, 0, max);
+        l->t = a->now;
+        a->dirty = 1;
+        break;
+    case GESTURE_CANCEL: l->dragging = 0; break;
+    default: break;
+    }
+}
+
+void app_gesture_events(app *a, const gesture_event *ev, int n)
+{
+    for (int i = 0; i < n && !a->quit; i++) {
+        const gesture_event *e = &ev[i];
+        float px = e->x * a->geom.w, py = e->y * a->geom.h;
+        if (e->type == GESTURE_LONG_PRESS && admin(a, e->x, e->y)) return;
+        switch (a->screen) {
+        case APP_READING: reading_gesture(a, e); break;
+        case APP_LIBRARY:
+        case APP_CONTENTS: list_gesture(a, e); break;
+        case APP_MENU:
+            if (e->type == GESTURE_TAP) screen_menu_tap(a, px, py);
+            break;
+        case APP_END:
+            if (e->type == GESTURE_TAP) screen_end_tap(a, px, py);
+            else if (e->type == GESTURE_SWIPE_RIGHT) app_back_from_end(a);
+            else if (e->type == GESTURE_SWIPE_LEFT) app_next_essay(a);
+            break;
+        default:
+            if (e->type == GESTURE_TAP) screen_error_tap(a, px, py);
+            else if (e->type == GESTURE_SWIPE_LEFT && a->error_kind == APP_ERR_ESSAY) app_next_essay(a);
+            break;
+        }
+    }
+}
+
+/* A finger event in the panel's coordinates. */
+static void finger(app *a, Uint32 type, int64_t id, float px, float py)
+{
+    float x, y;
+    platform_to_page(a->o.rotate, px, py, &x, &y); /* the one place touches are turned */
+    gesture_event ev[GESTURE_MAX_EVENTS];
+    int n = 0;
+    input_seen(a);
+    if (type == SDL_FINGERDOWN) {
+        /* a touch on a coasting list stops it, and only that */
+        app_list *l = list_of(a);
+        if (!gesture_busy(&a->g)) a->touch_stopped_list = 0;
+        if (l && gesture_inertia_active(&l->in)) {
+            gesture_inertia_stop(&l->in);
+            a->touch_stopped_list = 1;
+        }
+        n = gesture_down(&a->g, id, x, y, a->now, ev);
+    } else if (type == SDL_FINGERMOTION) {
+        n = gesture_motion(&a->g, id, x, y, a->now, ev);
+    } else {
+        n = gesture_up(&a->g, id, x, y, a->now, ev);
+    }
+    if (n) app_gesture_events(a, ev, n);
+}
+
+/* ---- keys ----------------------------------------------------------------------------- */
+
+static void list_key(app *a, app_list *l, double step, int d)
+{
+    double max = list_max(a);
+    gesture_inertia_stop(&l->in);
+    l->scroll += d * step;
+    if (l->scroll > max) l->scroll = max;
+    if (l->scroll < 0) l->scroll = 0;
+    a->dirty = 1;
+}
+
+static void key(app *a, SDL_Keycode k)
+{
+    int fwd = k == SDLK_RIGHT || k == SDLK_DOWN || k == SDLK_PAGEDOWN || k == SDLK_SPACE;
+    int back = k == SDLK_LEFT || k == SDLK_UP || k == SDLK_PAGEUP || k == SDLK_BACKSPACE;
+    switch (k) {
+    case SDLK_ESCAPE: case SDLK_q: app_request_quit(a, 0); return;
+    case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS: app_change_size(a, 1); return;
+    case SDLK_MINUS: case SDLK_KP_MINUS: app_change_size(a, -1); return;
+    case SDLK_t: app_set_theme(a, (a->theme + 1) % RENDER_NTHEMES); return;
+    default: break;
+    }
+    switch (a->screen) {
+    case APP_READING:
+        if (fwd) app_turn(a, 1);
+        else if (back) app_turn(a, -1);
+        else if (k == SDLK_HOME) app_go_library(a);
+        else if (k == SDLK_END) app_goto_page(a, a->lr->npages ? a->lr->npages - 1 : 0);
+        else if (k == SDLK_m || k == SDLK_RETURN) app_open_menu(a);
+        break;
+    case APP_MENU:
+        if (k == SDLK_m || k == SDLK_RETURN || k == SDLK_BACKSPACE) {
+            a->screen = APP_READING;
+            a->dirty = 1;
+        } else if (k == SDLK_HOME) app_go_library(a);
+        break;
+    case APP_LIBRARY:
+    case APP_CONTENTS: {
+        app_list *l = list_of(a);
+        double row = a->screen == APP_LIBRARY ? a->ui.card_pitch : a->ui.row_h;
+        if (k == SDLK_DOWN || k == SDLK_RIGHT) list_key(a, l, row, 1);
+        else if (k == SDLK_UP || k == SDLK_LEFT) list_key(a, l, row, -1);
+        else if (k == SDLK_PAGEDOWN || k == SDLK_SPACE) list_key(a, l, a->geom.h - a->ui.head_h, 1);
+        else if (k == SDLK_PAGEUP) list_key(a, l, a->geom.h - a->ui.head_h, -1);
+        else if (k == SDLK_HOME && a->screen == APP_LIBRARY) list_key(a, l, l->scroll, -1);
+        else if (k == SDLK_END) list_key(a, l, list_max(a), 1);
+        else if (k == SDLK_RETURN && a->screen == APP_LIBRARY) app_open_from_list(a, screen_library_first(a));
+        else if (k == SDLK_BACKSPACE || k == SDLK_HOME || k == SDLK_m) {
+            if (a->screen == APP_CONTENTS) {
+                a->screen = APP_READING;
+                a->dirty = 1;
+            }
+        }
+        break;
+    }
+    case APP_END:
+        if (fwd || k == SDLK_RETURN) app_next_essay(a);
+        else if (back) app_back_from_end(a);
+        else if (k == SDLK_HOME) app_go_library(a);
+        break;
+    default:
+        if ((fwd || k == SDLK_RETURN) && a->error_kind == APP_ERR_ESSAY) app_next_essay(a);
+        else if (k == SDLK_HOME && a->error_kind == APP_ERR_ESSAY) app_go_library(a);
+        break;
+    }
+}
+
+/* ---- the handler ------------------------------------------------------------------------ */
+
+static void mouse_norm(const app *a, int x, int y, float *px, float *py)
+{
+    int w = a->panel_w, h = a->panel_h;
+    if (a->win) SDL_GetWindowSize(a->win, &w, &h);
+    *px = w > 0 ? (x + 0.5f) / (float)w : 0;
+    *py = h > 0 ? (y + 0.5f) / (float)h : 0;
+}
+
+void app_event(app *a, const SDL_Event *ev)
+{
+    float px, py;
+    switch (ev->type) {
+    case SDL_QUIT: app_request_quit(a, 0); break;
+    case SDL_FINGERDOWN:
+    case SDL_FINGERMOTION:
+    case SDL_FINGERUP:
+        finger(a, ev->type, (int64_t)ev->tfinger.fingerId, ev->tfinger.x, ev->tfinger.y);
+        break;
+    /* On a desktop the mouse is a finger. (Touches come as fingers only:
+     * main sets SDL_HINT_TOUCH_MOUSE_EVENTS=0, and synthesized ones are
+     * skipped here anyway.) */
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT) break;
+        mouse_norm(a, ev->button.x, ev->button.y, &px, &py);
+        finger(a, ev->type == SDL_MOUSEBUTTONDOWN ? SDL_FINGERDOWN : SDL_FINGERUP, MOUSE_FINGER, px, py);
+        break;
+    case SDL_MOUSEMOTION:
+        if (ev->motion.which == SDL_TOUCH_MOUSEID || !(ev->motion.state & SDL_BUTTON_LMASK)) break;
+        mouse_norm(a, ev->motion.x, ev->motion.y, &px, &py);
+        finger(a, SDL_FINGERMOTION, MOUSE_FINGER, px, py);
+        break;
+    case SDL_MOUSEWHEEL: {
+        app_list *l = list_of(a);
+        input_seen(a);
+        if (l) list_key(a, l, a->screen == APP_LIBRARY ? a->ui.card_pitch / 2.0 : a->ui.row_h, -ev->wheel.y);
+        else if (a->screen == APP_READING && ev->wheel.y) app_turn(a, ev->wheel.y < 0 ? 1 : -1);
+        break;
+    }
+    case SDL_KEYDOWN:
+        input_seen(a);
+        key(a, ev->key.keysym.sym);
+        break;
+    case SDL_WINDOWEVENT:
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && a->ren) {
+            int w, h;
+            lerr e;
+            SDL_GetRendererOutputSize(a->ren, &w, &h);
+            if ((w != a->panel_w || h != a->panel_h) && app_set_panel(a, w, h, &e))
+                fprintf(stderr, "lectern: %s\n", e.msg);
+        }
+        a->dirty = 1;
+        break;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        if (a->rd) render_cache_clear(a->rd);
+        a->dirty = 1;
+        break;
+    default: break;
+    }
+}

@@ -1,0 +1,107 @@
+/* platform.c - DRM card discovery and the rotation transform. See platform.h. */
+#include "platform.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "card<N>-<connector>" -> N and the connector; -1 for anything else
+ * (card0 itself, renderD128, version, ...). */
+static int card_of(const char *name, const char **conn)
+{
+    if (strncmp(name, "card", 4) != 0) return -1;
+    const char *p = name + 4;
+    if (!(*p >= '0' && *p <= '9')) return -1;
+    long v = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        v = v * 10 + (*p - '0');
+        if (v > 4096) return -1;
+    }
+    if (*p != '-' || !p[1]) return -1;
+    *conn = p + 1;
+    return (int)v;
+}
+
+static int is_connected(const char *dir, const char *entry)
+{
+    char path[4400];
+    if (snprintf(path, sizeof path, "%s/%s/status", dir, entry) >= (int)sizeof path) return 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char buf[32] = "";
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return strncmp(buf, "connected", 9) == 0 && (buf[9] == '\n' || buf[9] == 0);
+}
+
+int platform_find_drm_card(const char *sysfs_root, char *connector, size_t n, lerr *e)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/class/drm", sysfs_root && *sysfs_root ? sysfs_root : "/sys");
+    DIR *d = opendir(dir);
+    if (!d) {
+        lerr_set(e, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    int best = -1, best_dsi = 0;
+    char best_conn[256] = "";
+    for (struct dirent *de; (de = readdir(d));) {
+        const char *conn;
+        int card = card_of(de->d_name, &conn);
+        if (card < 0 || strncmp(conn, "Writeback", 9) == 0) continue;
+        if (!is_connected(dir, de->d_name)) continue;
+        int dsi = strncmp(conn, "DSI", 3) == 0;
+        /* readdir order is arbitrary: compare, do not take the first */
+        if (best < 0 || dsi > best_dsi || (dsi == best_dsi && (card < best || (card == best && strcmp(conn, best_conn) < 0)))) {
+            best = card;
+            best_dsi = dsi;
+            snprintf(best_conn, sizeof best_conn, "%s", conn);
+        }
+    }
+    closedir(d);
+    if (best < 0) {
+        lerr_set(e, "%s: no connected display (no card*-*/status says \"connected\")", dir);
+        return -1;
+    }
+    if (connector && n) snprintf(connector, n, "%s", best_conn);
+    return best;
+}
+
+void platform_page_size(int rotate, int pw, int ph, int *w, int *h)
+{
+    int swap = rotate == 90 || rotate == 270;
+    *w = swap ? ph : pw;
+    *h = swap ? pw : ph;
+}
+
+void platform_present_rect(int rotate, int pw, int ph, int *x, int *y, int *w, int *h)
+{
+    platform_page_size(rotate, pw, ph, w, h);
+    *x = (pw - *w) / 2;
+    *y = (ph - *h) / 2;
+}
+
+/* Turning the page clockwise by 90 puts its top-left corner at the panel's
+ * top-right: page (x, y) shows at panel (1 - y, x). */
+void platform_to_panel(int rotate, float x, float y, float *px, float *py)
+{
+    switch (rotate) {
+    case 90: *px = 1 - y; *py = x; break;
+    case 180: *px = 1 - x; *py = 1 - y; break;
+    case 270: *px = y; *py = 1 - x; break;
+    default: *px = x; *py = y; break;
+    }
+}
+
+void platform_to_page(int rotate, float px, float py, float *x, float *y)
+{
+    switch (rotate) {
+    case 90: *x = py; *y = 1 - px; break;
+    case 180: *x = 1 - px; *y = 1 - py; break;
+    case 270: *x = 1 - py; *y = px; break;
+    default: *x = px; *y = py; break;
+    }
+}

@@ -1,0 +1,56 @@
+/* platform.h - what the reader needs to know about the machine it runs on:
+ * which DRM card drives the panel (for SDL's kmsdrm driver), and how the
+ * picture and the touch coordinates are turned for `rotate`.
+ *
+ * Plain C (no SDL calls): the functions take everything as arguments, so
+ * the tests run them on a fake sysfs tree and on numbers. Classified with
+ * the SDL code by its name (src/platform*.c) because only the reader uses
+ * it. No global state. */
+#ifndef LECTERN_PLATFORM_H
+#define LECTERN_PLATFORM_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* ---- DRM card discovery ------------------------------------------------------
+ *
+ * SDL's kmsdrm driver opens /dev/dri/card<SDL_KMSDRM_DEVICE_INDEX>, card 0
+ * by default. On a Pi 5 card 0 is the 3D engine (v3d), which has no
+ * display at all; HDMI is one card and a DSI panel another. The kernel lists
+ * every connector as <sysfs>/class/drm/card<N>-<connector>/status, holding
+ * "connected", "disconnected" or "unknown".
+ *
+ * platform_find_drm_card scans <sysfs_root>/class/drm (sysfs_root is "/sys"
+ * on a real machine, a fake tree in tests) and picks the card of a
+ * connected connector: a DSI panel first (a kiosk's touch panel), then any
+ * other, lowest card number first; writeback connectors never count.
+ * Returns the card number (>= 0) with the connector's name (e.g. "DSI-1")
+ * in connector[0..n), or -1 with a message when nothing is connected or the
+ * directory cannot be read. */
+int platform_find_drm_card(const char *sysfs_root, char *connector, size_t n, lerr *e);
+
+/* ---- rotation ------------------------------------------------------------------
+ *
+ * rotate is 0, 90, 180 or 270 degrees clockwise: how the picture is turned
+ * on the panel. The reader draws an upright page of the page size and turns
+ * it when presenting (SDL_RenderCopyEx, clockwise angles); touches arrive in
+ * the panel's own coordinates and are turned back with platform_to_page, the
+ * one place where that mapping lives. Any other rotate value counts as 0. */
+
+/* The page size for a panel of pw x ph: swapped for 90 and 270. */
+void platform_page_size(int rotate, int pw, int ph, int *w, int *h);
+
+/* Where the w x h page goes for SDL_RenderCopyEx(..., angle = rotate, center
+ * NULL) on a pw x ph panel: the rectangle centred on the panel, so that
+ * turning it about its centre fills the panel exactly. */
+void platform_present_rect(int rotate, int pw, int ph, int *x, int *y, int *w, int *h);
+
+/* Panel coordinates (0..1 from the panel's top-left) to page coordinates
+ * (0..1 from the upright page's top-left). */
+void platform_to_page(int rotate, float px, float py, float *x, float *y);
+
+/* The inverse: where on the panel a point of the page appears. */
+void platform_to_panel(int rotate, float x, float y, float *px, float *py);
+
+#endif

@@ -1,0 +1,79 @@
+/* screen.h - the screens other than the page: the library (home), the menu
+ * overlay and its contents list, the end of an essay, the error page.
+ *
+ * Each screen lays itself out from a->ui (screen_layout, sized from the
+ * page and the panel's density so that every target is at least 10 mm),
+ * draws into the renderer's current target (upright page pixels; app_draw
+ * turns the result for `rotate`), and answers taps at page pixels. The
+ * same function lists a screen's buttons for drawing and for hit tests, so
+ * what is drawn is what is touched. Scrolling lists keep their state in
+ * app_list (a->lib, a->toc); app_input.c drives them.
+ *
+ * SDL code (src/screen*.c). Not an API for anything but app*.c. */
+#ifndef LECTERN_SCREEN_H
+#define LECTERN_SCREEN_H
+
+#include "app.h"
+
+/* Sizes for the current page size and density into a->ui. */
+void screen_layout(app *a);
+
+/* Colours of the screens, from the theme's. */
+typedef struct screen_colors {
+    SDL_Color bg, ink, muted, track, fill; /* the theme's */
+    SDL_Color card, line, button, scrim, sheet;
+} screen_colors;
+screen_colors screen_colors_for(int theme);
+
+/* Draw a button (rounded, label centred, optional second line) and find
+ * the button under (x, y): its index, or -1. */
+void screen_draw_button(app *a, const screen_colors *c, const app_button *b);
+int screen_hit(const app_button *b, int n, float x, float y);
+
+/* Text helpers: the baseline that centres a line of `role` in a box, a
+ * role's line height, and centred word-wrapped lines (returns the baseline
+ * after the last). */
+int screen_baseline(app *a, int role, int y, int h);
+int screen_line_h(app *a, int role);
+int screen_wrap(app *a, int role, const char *s, size_t n, int x, int y, int max_px, int max_lines, SDL_Color c);
+
+/* The library. Cards are laid out only for the rows on screen. */
+void screen_library_draw(app *a);
+void screen_library_tap(app *a, float x, float y);
+double screen_library_max(const app *a);      /* the largest scroll */
+size_t screen_library_first(const app *a);    /* index in a->list of the first card on screen */
+void screen_library_show(app *a, size_t index); /* scroll so that card `index` is on screen */
+
+/* The menu, drawn over the page. */
+void screen_menu_draw(app *a);
+void screen_menu_tap(app *a, float x, float y);
+int screen_menu_buttons(app *a, app_button *b); /* how many; also the sheet in b[0] (id MENU_SHEET) */
+
+/* The contents (headings of the open essay). */
+void screen_contents_draw(app *a);
+void screen_contents_tap(app *a, float x, float y);
+double screen_contents_max(const app *a);
+
+/* The contents' Back button. */
+app_button screen_contents_back(app *a);
+
+/* End of essay, and the error page; their buttons (how many). */
+int screen_end_buttons(app *a, app_button *b);
+int screen_error_buttons(app *a, app_button *b);
+void screen_end_draw(app *a);
+void screen_end_tap(app *a, float x, float y);
+void screen_error_draw(app *a);
+void screen_error_tap(app *a, float x, float y);
+
+/* Every touch target of the current screen into b[0..APP_MAX_BUTTONS), for
+ * tests: the menu's (without its sheet), End's, the error page's, the
+ * contents' Back; none on the page and the library (whose cards span the
+ * column). Returns how many. */
+int screen_buttons(app *a, app_button *b);
+
+enum screen_button_id {
+    MENU_SHEET = 1, MENU_LIBRARY, MENU_SMALLER, MENU_LARGER, MENU_LIGHT, MENU_DARK, MENU_SEPIA, MENU_CONTENTS,
+    MENU_CLOSE, END_NEXT, END_LIBRARY, END_BACK, ERR_NEXT, ERR_LIBRARY, TOC_BACK
+};
+
+#endif

@@ -1,0 +1,207 @@
+#!/bin/bash
+# The reader's touch behaviour, screens and kiosk rules, proven by replays
+# (lectern --replay, headless): every script in tests/replay/, then the
+# ones that need two runs or a look at stderr (resume, reading positions on
+# a read-only, missing or damaged state), a library of 10,000 essays, and
+# bad scripts. REPLAY_SHOTS=DIR keeps the screenshots.
+. tests/cli/lib.sh
+export SDL_VIDEODRIVER=offscreen
+PACK=$B/default.lpk
+SHOTS=${REPLAY_SHOTS:-$T/shots}
+mkdir -p "$SHOTS"
+
+# ---- fixtures ----------------------------------------------------------------------
+FIXTURE=$T/fixture.lpk
+"$PACKER" build --cluster-size 0 -o "$FIXTURE" tests/replay/essays assets/essays > /dev/null 2> "$T/err"
+check fixture_pack test $? -eq 0
+
+# damage_essay PACK N OUT: OUT is PACK with one byte changed in the middle of
+# essay N's stored block (offsets from the directory: src/pack_format.md)
+damage_essay() {
+  local p=$1 want=$2 out=$3 dir n i=0 k=0 e off= len= at byte
+  u() { od -An -t "u$1" -j "$2" -N "$1" "$p" | tr -d ' '; }
+  dir=$(u 8 24) n=$(u 4 36)
+  while [ "$i" -lt "$n" ]; do
+    e=$((dir + 80 * i))
+    if [ "$(u 1 "$e")" -eq 1 ]; then
+      k=$((k + 1))
+      if [ "$k" -eq "$want" ]; then off=$(u 8 $((e + 8))) len=$(u 4 $((e + 16))); break; fi
+    fi
+    i=$((i + 1))
+  done
+  cp "$p" "$out"
+  [ -n "$off" ] || return 1
+  at=$((off + len / 2))
+  byte=$(od -An -tu1 -j "$at" -N 1 "$p" | tr -d ' ')
+  printf "$(printf '\\%03o' $(((byte + 1) % 256)))" | dd of="$out" bs=1 seek="$at" conv=notrunc 2> /dev/null
+}
+DAMAGED=$T/damaged.lpk
+damage_essay "$FIXTURE" 3 "$DAMAGED"
+"$PACKER" verify "$DAMAGED" > /dev/null 2>&1
+check damaged_fixture_is_damaged test $? -ne 0
+
+# replay NAME SCRIPT ARGS...: run, keep stdout in $T/NAME.out and stderr in $T/NAME.err
+replay() {
+  local name=$1 script=$2; shift 2
+  "$READER" --replay "$script" --screenshot "$SHOTS/$name" "$@" > "$T/$name.out" 2> "$T/$name.err"
+}
+
+# ---- every script ----------------------------------------------------------------------
+for s in tests/replay/*.txt; do
+  name=$(basename "$s" .txt)
+  mkdir -p "$T/state-$name"
+  args=$(sed -n 's/^# args: //p' "$s" | sed -e "s|@FIXTURE|$FIXTURE|g" -e "s|@DEFAULT|$PACK|g" \
+         -e "s|@DAMAGED|$DAMAGED|g" -e "s|@STATE|$T/state-$name|g")
+  # shellcheck disable=SC2086
+  replay "$name" "$s" $args; st=$?
+  if [ $st -eq 0 ] && ! grep -qiE 'sanitizer|runtime error' "$T/$name.err"; then ok "replay_$name"
+  else fail "replay_$name" "exit $st: $(cat "$T/$name.err")"; fi
+done
+
+# the soak script's memory: no growth after warm-up. The heap in use
+# (glibc's count of what malloc handed out) is the measure: RSS also holds
+# pages malloc keeps. Under ASan, whose allocator quarantines freed memory,
+# neither means much: there LeakSanitizer checks every allocation at exit.
+line=$(grep '^random:' "$T/soak.out")
+echo "  $line" >&2
+num() { echo "$line" | sed -n "s/.*$1.*/\\1/p"; }
+warm=$(num 'rss \([0-9]*\) KB after warm-up') end=$(num ', \([0-9]*\) KB at the end')
+hwarm=$(num 'heap in use \([0-9-]*\), ') hend=$(num 'heap in use [0-9-]*, [0-9-]*, \([0-9-]*\) KB')
+check soak_reported_memory test -n "$warm" -a -n "$end"
+if grep -q __asan_init "$READER" 2> /dev/null; then
+  echo "  (ASan build: memory growth is checked by the plain build and LeakSanitizer)" >&2
+elif [ "${hwarm:--1}" -ge 0 ] 2> /dev/null && [ "${hend:--1}" -ge 0 ]; then
+  check soak_no_heap_growth test "$hend" -le $((hwarm + 1024))
+  check soak_rss_bounded test "${end:-0}" -le $((${warm:-0} + 4096))
+else
+  check soak_no_memory_growth test "${end:-0}" -le $((${warm:-0} + 2048))
+fi
+check soak_saw_every_screen_but_error bash -c "echo '$line' | awk -F': ' '{ print \$NF }' | awk '{ exit !(\$1 > 0 && \$2 > 0 && \$3 > 0 && \$4 > 0 && \$5 > 0) }'"
+
+# ---- restart resumes at the saved sentence ------------------------------------------------
+S=$T/state-resume
+mkdir -p "$S"
+printf 'tap 0.5 0.8\nexpect essay 3\ntap 0.9 0.5\ntap 0.9 0.5\nswipe left\ntap 0.9 0.5\nexpect page 5\nprint\nkey escape\n' > "$T/r1.txt"
+replay resume1 "$T/r1.txt" --pack "$FIXTURE" --state-dir "$S"
+check resume_first_run test $? -eq 0
+check resume_state_file_written grep -q '^essay 3 [0-9a-f]\{16\} [0-9]*$' "$S/state"
+sent=$(sed -n 's/.* sentence \([0-9]*\) .*/\1/p' "$T/resume1.out")
+printf 'expect screen library\nshot library-progress\ntap 0.5 0.8\nexpect essay 3\nexpect page 5\nprint\n' > "$T/r2.txt"
+replay resume2 "$T/r2.txt" --pack "$FIXTURE" --state-dir "$S"
+check resume_second_run_same_page test $? -eq 0
+check resume_same_sentence test "$(sed -n 's/.* sentence \([0-9]*\) .*/\1/p' "$T/resume2.out")" = "${sent:-x}"
+# at another text size the sentence is still on the page (its start, or the page's top inside it)
+printf 'tap 0.5 0.8\nprint\n' > "$T/r3.txt"
+replay resume3 "$T/r3.txt" --pack "$FIXTURE" --state-dir "$S" --font-size 24px
+check resume_other_size_same_sentence test "$(sed -n 's/.* sentence \([0-9]*\) .*/\1/p' "$T/resume3.out")" -le "${sent:-0}"
+check resume_other_size_not_at_start test "$(sed -n 's/.* page \([0-9]*\)\/.*/\1/p' "$T/resume3.out")" -gt 1
+# the position is written when the reader is stopped by SIGTERM too: see kiosk_sigterm below
+
+# ---- reading positions that cannot be kept -----------------------------------------------------
+nav='tap 0.5 0.55\ntap 0.9 0.5\nkey home\ntap 0.5 0.8\ntap 0.9 0.5\nkey home\nexpect screen library\n'
+printf "$nav" > "$T/nav.txt"
+for case in "readonly:/proc/self" "missing:$T/no/such/dir" "under_a_file:$PACK/state" "off:$T/state-off"; do
+  n=${case%%:*} d=${case#*:}
+  mkdir -p "$T/state-off"
+  extra=; [ "$n" = off ] && extra="--state off"
+  # shellcheck disable=SC2086
+  replay "state_$n" "$T/nav.txt" --pack "$FIXTURE" --state-dir "$d" $extra
+  check "state_${n}_works_the_same" test $? -eq 0
+  check "state_${n}_says_so_once" test "$(grep -c 'in memory only' "$T/state_$n.err")" -eq 1
+done
+check state_off_writes_nothing test ! -e "$T/state-off/state"
+# a damaged state file is ignored with a message, and replaced by the next save
+mkdir -p "$T/state-bad"
+printf 'lectern-state 1\n0000000000000000\nessay 3 0000000000000000 99999\n' > "$T/state-bad/state"
+replay state_damaged "$T/nav.txt" --pack "$FIXTURE" --state-dir "$T/state-bad"
+check state_damaged_works test $? -eq 0
+check state_damaged_said grep -q 'ignored' "$T/state_damaged.err"
+check state_damaged_replaced grep -q '^essay 3 ' "$T/state-bad/state"
+printf 'lectern-state 0\n' > "$T/state-bad/state"
+replay state_old "$T/nav.txt" --pack "$FIXTURE" --state-dir "$T/state-bad"
+check state_old_version_ignored bash -c "test $? -eq 0 && grep -q 'ignored' '$T/state_old.err'"
+
+# ---- a missing pack: the error page, and the reader keeps running ---------------------------------
+printf 'expect screen error\nshot nopack\ntap 0.5 0.5\nswipe left\nkey right\nwait 600000\nexpect screen error\n' > "$T/np.txt"
+replay nopack "$T/np.txt" --pack "$T/nope.lpk" --idle-timeout 60
+check nopack_error_page test $? -eq 0
+check nopack_named_on_stderr grep -q 'nope.lpk' "$T/nopack.err"
+
+# ---- 10,000 essays: only the cards on screen are drawn ------------------------------------------------
+mkdir -p "$T/k10"
+awk 'BEGIN { for (i = 1; i <= 10000; i++) { f = sprintf("'"$T"'/k10/%05d.txt", i);
+  printf "Essay number %d\nA short text, number %d, for the library test.\n", i, i > f; close(f) } }'
+"$PACKER" build -o "$T/k10.lpk" "$T/k10" > /dev/null 2>&1
+check k10_pack_built test $? -eq 0
+cat > "$T/k10.txt" <<'EOS'
+print
+drag 0.5 0.9 0.5 0.2 100
+print
+wait 3000
+print
+shot flung
+key end
+print
+shot end
+tap 0.5 0.8
+print
+key home
+key home
+print
+drag 0.5 0.9 0.5 0.2 100
+wait 50
+tap 0.5 0.5
+expect screen library
+print
+wait 3000
+print
+EOS
+replay k10 "$T/k10.txt" --pack "$T/k10.lpk"
+check k10_replay test $? -eq 0
+at() { sed -n "s/^line $1: .* $2 \([0-9]*\) .*/\1/p" "$T/k10.out"; } # at SCRIPT-LINE FIELD
+check k10_starts_at_1 test "$(at 1 first)" = 1
+check k10_only_visible_cards_drawn test "$(at 1 cards)" -le 6 -a "$(at 8 cards)" -le 6
+check k10_drag_scrolls test "$(at 3 first)" -gt 1
+check k10_inertia_carries_on test "$(at 5 first)" -gt "$(at 3 first)"
+check k10_end_reaches_the_last test "$(at 8 first)" -ge 9996
+check k10_tap_opens_a_card_near_the_end grep -qE '^line 11: screen reading essay (999[6-9]|10000) ' "$T/k10.out"
+check k10_home_back_to_top test "$(at 14 first)" = 1
+check k10_touch_stops_a_coasting_list test "$(at 21 first)" = "$(at 19 first)"
+check k10_touch_that_stops_opens_nothing grep -q "^line 19: screen library " "$T/k10.out"
+
+# ---- bad scripts -------------------------------------------------------------------------------
+printf 'tap 0.5 0.5\nexpect screen library\ntap 0.9 0.5\n' > "$T/bad1.txt"
+replay bad1 "$T/bad1.txt" --pack "$FIXTURE"
+check failed_expect_exit_1 test $? -eq 1
+check failed_expect_names_line grep -q "bad1.txt:2: expected screen library, but the screen is reading" "$T/bad1.err"
+printf 'wait 10\ntapp 0.5 0.5\n' > "$T/bad2.txt"
+replay bad2 "$T/bad2.txt" --pack "$FIXTURE"
+check bad_script_exit_2 test $? -eq 2
+check bad_script_names_line grep -q "bad2.txt:2: unknown command 'tapp'" "$T/bad2.err"
+replay bad3 "$T/nonexistent.txt" --pack "$FIXTURE"
+check missing_script_exit_2 bash -c "test $? -eq 2 && grep -q nonexistent.txt '$T/bad3.err'"
+printf 'key escape\nexpect screen library\n' > "$T/bad4.txt"
+replay bad4 "$T/bad4.txt" --pack "$FIXTURE"
+check expect_after_quit_fails bash -c "test $? -eq 1 && grep -q 'ended at line 1' '$T/bad4.err'"
+
+# ---- the live loop: SIGTERM saves and ends it, SIGINT is ignored in kiosk mode ------------------------
+if command -v xvfb-run > /dev/null 2>&1; then
+  mkdir -p "$T/state-live"
+  # (no leak report here: SDL's X11 and D-Bus libraries keep a little at exit)
+  xvfb-run -a -s "-screen 0 800x480x24" env -u SDL_VIDEODRIVER ASAN_OPTIONS=detect_leaks=0 \
+    sh -c '"$0" "$@" & echo $! > "'"$T/live.pid"'"; wait $!' \
+    "$READER" --pack "$FIXTURE" --kiosk --start 2 --state-dir "$T/state-live" > /dev/null 2> "$T/live.err" &
+  pid=$!
+  for _ in $(seq 50); do [ -s "$T/live.pid" ] && break; sleep 0.1; done
+  rpid=$(cat "$T/live.pid" 2> /dev/null)
+  sleep 1
+  [ -n "$rpid" ] && kill -INT "$rpid" 2> /dev/null
+  sleep 0.5
+  check kiosk_ignores_sigint bash -c "[ -n '$rpid' ] && kill -0 '$rpid' 2> /dev/null"
+  [ -n "$rpid" ] && kill -TERM "$rpid" 2> /dev/null
+  wait "$pid"; st=$?
+  check kiosk_sigterm_exit_0 test $st -eq 0
+  check kiosk_sigterm_saved_position grep -q '^essay 2 ' "$T/state-live/state"
+else
+  echo "  xvfb-run not installed: the live loop's signals are not tested" >&2
+fi

@@ -1,0 +1,192 @@
+/* test_platform.c - DRM card discovery on fake sysfs trees, and the rotation
+ * transform: the touch mapping agrees with where SDL_RenderCopyEx actually
+ * draws the turned page. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <SDL2/SDL.h>
+
+#include "platform.h"
+#include "t.h"
+
+static char root[256];
+
+static void put(const char *rel, const char *content)
+{
+    char path[512], dir[512];
+    snprintf(path, sizeof path, "%s/class/drm/%s", root, rel);
+    snprintf(dir, sizeof dir, "%s", path);
+    for (char *p = dir + strlen(root) + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            mkdir(dir, 0755);
+            *p = '/';
+        }
+    if (!content) {
+        mkdir(path, 0755);
+        return;
+    }
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(content, f);
+        fclose(f);
+    }
+}
+
+static void fresh_tree(void)
+{
+    if (root[0]) {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+        if (system(cmd)) {}
+    }
+    snprintf(root, sizeof root, "/tmp/lectern-sysfs-XXXXXX");
+    if (!mkdtemp(root)) root[0] = 0;
+    put("card0", NULL);
+    put("renderD128", NULL);
+    put("version", "drm 1.1.0 20060810\n");
+}
+
+TEST(pi5_dsi_panel_is_its_own_card)
+{
+    /* Pi 5: card0 = v3d (no connectors), card1 = HDMI (vc4), card2 = DSI */
+    fresh_tree();
+    put("card1-HDMI-A-1/status", "disconnected\n");
+    put("card1-HDMI-A-2/status", "disconnected\n");
+    put("card1-Writeback-1/status", "unknown\n");
+    put("card2-DSI-1/status", "connected\n");
+    char conn[64] = "";
+    lerr e;
+    CHECK(platform_find_drm_card(root, conn, sizeof conn, &e) == 2);
+    CHECKF(strcmp(conn, "DSI-1") == 0, "%s", conn);
+    /* a monitor plugged in as well: the panel still wins */
+    put("card1-HDMI-A-1/status", "connected\n");
+    CHECK(platform_find_drm_card(root, conn, sizeof conn, &e) == 2);
+    /* panel unplugged: HDMI */
+    put("card2-DSI-1/status", "disconnected\n");
+    CHECK(platform_find_drm_card(root, conn, sizeof conn, &e) == 1);
+    CHECKF(strcmp(conn, "HDMI-A-1") == 0, "%s", conn);
+}
+
+TEST(pi4_one_card_and_lowest_number)
+{
+    fresh_tree();
+    put("card0-HDMI-A-1/status", "disconnected\n");
+    put("card0-HDMI-A-2/status", "connected\n");
+    put("card3-HDMI-A-1/status", "connected\n");
+    char conn[64];
+    lerr e;
+    CHECK(platform_find_drm_card(root, conn, sizeof conn, &e) == 0);
+    CHECK(strcmp(conn, "HDMI-A-2") == 0);
+    CHECK(platform_find_drm_card(root, NULL, 0, &e) == 0); /* connector not wanted */
+}
+
+TEST(nothing_connected_says_so)
+{
+    fresh_tree();
+    put("card1-HDMI-A-1/status", "disconnected\n");
+    put("card1-Writeback-1/status", "connected\n"); /* never a display */
+    put("card1-DSI-1/status", "connectedness\n");  /* not the word */
+    put("card1-DPI-1", NULL);                       /* no status file */
+    put("cardX-HDMI-A-1/status", "connected\n");    /* not a card number */
+    put("card2-/status", "connected\n");            /* no connector */
+    char conn[64];
+    lerr e = {{0}};
+    CHECK(platform_find_drm_card(root, conn, sizeof conn, &e) == -1);
+    CHECKF(strstr(e.msg, "no connected display") && strstr(e.msg, root), "%s", e.msg);
+    CHECK(platform_find_drm_card("/nonexistent-sysfs", conn, sizeof conn, &e) == -1);
+    CHECKF(strstr(e.msg, "/nonexistent-sysfs/class/drm") != NULL, "%s", e.msg);
+}
+
+TEST(rotation_round_trip)
+{
+    static const int rots[] = {0, 90, 180, 270};
+    for (int r = 0; r < 4; r++)
+        for (float x = 0; x <= 1.0f; x += 0.125f)
+            for (float y = 0; y <= 1.0f; y += 0.25f) {
+                float px, py, bx, by;
+                platform_to_panel(rots[r], x, y, &px, &py);
+                platform_to_page(rots[r], px, py, &bx, &by);
+                CHECKF(fabsf(bx - x) < 1e-6f && fabsf(by - y) < 1e-6f, "rotate %d (%g,%g)", rots[r], x, y);
+            }
+    /* 90 clockwise: the page's top-left is at the panel's top-right, and a
+     * tap on the panel's bottom edge is on the page's right side (forward) */
+    float x, y;
+    platform_to_page(90, 1, 0, &x, &y);
+    CHECK(x == 0 && y == 0);
+    platform_to_page(90, 0.5f, 0.95f, &x, &y);
+    CHECK(x > 2.0f / 3 && fabsf(y - 0.5f) < 1e-6f);
+    platform_to_page(270, 0.5f, 0.95f, &x, &y);
+    CHECK(x < 1.0f / 3);
+    platform_to_page(45, 0.25f, 0.75f, &x, &y); /* not a rotation: as 0 */
+    CHECK(x == 0.25f && y == 0.75f);
+    int w, h;
+    platform_page_size(90, 800, 480, &w, &h);
+    CHECK(w == 480 && h == 800);
+    platform_page_size(180, 720, 1280, &w, &h);
+    CHECK(w == 720 && h == 1280);
+    platform_page_size(270, 720, 1280, &w, &h);
+    CHECK(w == 1280 && h == 720);
+}
+
+/* Draw an upright page with a mark near its top-left, present it turned as
+ * the reader does, and look for the mark where platform_to_panel says. */
+TEST(touch_mapping_matches_the_drawing)
+{
+    static const int rots[] = {0, 90, 180, 270};
+    const int PW = 64, PH = 40;
+    for (int r = 0; r < 4; r++) {
+        int rot = rots[r];
+        SDL_Surface *panel = SDL_CreateRGBSurfaceWithFormat(0, PW, PH, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *ren = panel ? SDL_CreateSoftwareRenderer(panel) : NULL;
+        CHECK(ren != NULL);
+        if (!ren) return;
+        int w, h, dx, dy, dw, dh;
+        platform_page_size(rot, PW, PH, &w, &h);
+        platform_present_rect(rot, PW, PH, &dx, &dy, &dw, &dh);
+        CHECK(dw == w && dh == h);
+        SDL_Texture *page = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+        SDL_SetRenderTarget(ren, page);
+        SDL_SetRenderDrawColor(ren, 255, 255, 255, 255);
+        SDL_RenderClear(ren);
+        SDL_Rect mark = {w / 8, h / 8, 4, 4}; /* centred on page point (w/8+2, h/8+2) */
+        SDL_SetRenderDrawColor(ren, 255, 0, 0, 255);
+        SDL_RenderFillRect(ren, &mark);
+        SDL_SetRenderTarget(ren, NULL);
+        SDL_SetRenderDrawColor(ren, 0, 0, 0, 255);
+        SDL_RenderClear(ren);
+        SDL_Rect dst = {dx, dy, dw, dh};
+        SDL_RenderCopyEx(ren, page, NULL, &dst, rot, NULL, SDL_FLIP_NONE);
+        SDL_RenderPresent(ren);
+        float px, py;
+        platform_to_panel(rot, (w / 8 + 2.0f) / w, (h / 8 + 2.0f) / h, &px, &py);
+        int ix = (int)(px * PW), iy = (int)(py * PH);
+        uint32_t c = ((uint32_t *)((uint8_t *)panel->pixels + iy * panel->pitch))[ix];
+        CHECKF((c & 0xFFFFFF) == 0xFF0000, "rotate %d: pixel at (%d,%d) is %06x", rot, ix, iy, c & 0xFFFFFF);
+        /* and the whole panel is covered (no black border from a bad rect) */
+        uint32_t corner = ((uint32_t *)((uint8_t *)panel->pixels + (PH - 1) * panel->pitch))[PW - 1];
+        CHECKF((corner & 0xFFFFFF) == 0xFFFFFF, "rotate %d: corner %06x", rot, corner & 0xFFFFFF);
+        SDL_DestroyTexture(page);
+        SDL_DestroyRenderer(ren);
+        SDL_FreeSurface(panel);
+    }
+}
+
+int main(void)
+{
+    RUN(pi5_dsi_panel_is_its_own_card);
+    RUN(pi4_one_card_and_lowest_number);
+    RUN(nothing_connected_says_so);
+    RUN(rotation_round_trip);
+    RUN(touch_mapping_matches_the_drawing);
+    if (root[0]) {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+        if (system(cmd)) {}
+    }
+    return T_END();
+}

@@ -1,0 +1,227 @@
+/* test_screens.c - the screens' touch targets and UI drawing: every button
+ * of the menu, the end of an essay, the error page and the contents is at
+ * least 9 mm on the panel, inside the page and clear of the others, at every
+ * text size and on panels turned either way; UI text lines fit and are
+ * shortened with an ellipsis; rounded rectangles fill what they should. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_ttf.h>
+
+#include "app.h"
+#include "screen.h"
+#include "t.h"
+
+static int open_app(app *a, int w, int h, int rotate)
+{
+    app_opts o;
+    memset(&o, 0, sizeof o);
+    o.pack_path = t_build("default.lpk");
+    o.w = w;
+    o.h = h;
+    o.rotate = rotate;
+    lerr e;
+    if (app_open(a, &o, &e) || app_video(a, 1, &e)) {
+        fprintf(stderr, "  %s\n", e.msg);
+        return -1;
+    }
+    app_start(a);
+    return 0;
+}
+
+static int overlap(const SDL_Rect *p, const SDL_Rect *q)
+{
+    return p->x < q->x + q->w && q->x < p->x + p->w && p->y < q->y + q->h && q->y < p->y + p->h;
+}
+
+static void check_targets(app *a, const char *what, int w, int h, int rot, int step)
+{
+    app_button b[APP_MAX_BUTTONS];
+    int n = screen_buttons(a, b);
+    double min = 9.0 * a->dpi / 25.4;
+    CHECKF(n > 0, "%s %dx%d rotate %d step %d: no buttons", what, w, h, rot, step);
+    for (int i = 0; i < n; i++) {
+        const SDL_Rect *r = &b[i].r;
+        CHECKF(r->w >= min && r->h >= min, "%s %dx%d rotate %d step %d: '%s' is %dx%d px, under 9 mm (%.0f px)",
+               what, w, h, rot, step, b[i].label, r->w, r->h, min);
+        CHECKF(r->x >= 0 && r->y >= 0 && r->x + r->w <= a->geom.w && r->y + r->h <= a->geom.h,
+               "%s %dx%d rotate %d step %d: '%s' at %d,%d %dx%d leaves the %dx%d page", what, w, h, rot, step,
+               b[i].label, r->x, r->y, r->w, r->h, a->geom.w, a->geom.h);
+        for (int j = 0; j < i; j++)
+            CHECKF(!overlap(r, &b[j].r), "%s %dx%d rotate %d step %d: '%s' overlaps '%s'", what, w, h, rot, step,
+                   b[i].label, b[j].label);
+        /* what is drawn is what is touched */
+        CHECK(screen_hit(b, n, r->x + r->w / 2.0f, r->y + r->h / 2.0f) == i);
+    }
+}
+
+TEST(targets_at_least_9mm_everywhere)
+{
+    static const struct { int w, h, rot; } panels[] = {
+        {800, 480, 0}, {800, 480, 90}, {720, 1280, 0}, {720, 1280, 270}, {1024, 600, 0}, {1280, 800, 180},
+    };
+    for (size_t p = 0; p < sizeof panels / sizeof panels[0]; p++) {
+        app a;
+        if (open_app(&a, panels[p].w, panels[p].h, panels[p].rot)) {
+            CHECK(0);
+            app_close(&a);
+            return;
+        }
+        for (int step = 0; step < APP_SIZE_STEPS; step++) {
+            lerr e;
+            CHECK(app_set_size_step(&a, step, &e) == 0);
+            app_show_essay(&a, 1);
+            CHECK(a.screen == APP_READING);
+            app_open_menu(&a);
+            CHECK(a.screen == APP_MENU);
+            check_targets(&a, "menu", panels[p].w, panels[p].h, panels[p].rot, step);
+            a.screen = APP_END;
+            check_targets(&a, "end", panels[p].w, panels[p].h, panels[p].rot, step);
+            a.screen = APP_ERROR;
+            a.error_kind = APP_ERR_ESSAY;
+            check_targets(&a, "error", panels[p].w, panels[p].h, panels[p].rot, step);
+            a.screen = APP_CONTENTS;
+            check_targets(&a, "contents", panels[p].w, panels[p].h, panels[p].rot, step);
+            CHECKF(a.ui.card_h >= 9.0 * a.dpi / 25.4 && a.ui.row_h >= 9.0 * a.dpi / 25.4, "cards %d rows %d",
+                   a.ui.card_h, a.ui.row_h);
+            CHECKF(a.ui.top_band >= 9.0 * a.dpi / 25.4 * 0.99, "top band %d", a.ui.top_band);
+            app_go_library(&a);
+            CHECK(app_draw(&a) == 0);
+        }
+        app_close(&a);
+    }
+}
+
+TEST(the_800x480_target_is_48px)
+{
+    app a;
+    if (open_app(&a, 800, 480, 0)) {
+        CHECK(0);
+        app_close(&a);
+        return;
+    }
+    CHECKF(a.ui.target >= 48, "%d", a.ui.target);
+    app_close(&a);
+}
+
+TEST(text_lines_fit_and_shorten)
+{
+    app a;
+    if (open_app(&a, 800, 480, 0)) {
+        CHECK(0);
+        app_close(&a);
+        return;
+    }
+    const uint8_t s[] = "A reasonably long title for an essay about walking in the hills";
+    size_t n = sizeof s - 1;
+    int full = render_text_line_width(a.rd, LAYOUT_BODY, s, n, 1 << 20);
+    CHECKF(abs(full - (int)lround(render_text_width(a.rd, LAYOUT_BODY, s, n) / 64.0)) <= 1, "%d", full);
+    for (int max = 10; max < full; max += 37) {
+        int w = render_text_line_width(a.rd, LAYOUT_BODY, s, n, max);
+        CHECKF(w <= max + 1 && (w > 0 || max < 20), "max %d: %d", max, w);
+    }
+    /* soft hyphens are not drawn; control characters are spaces */
+    const uint8_t shy[] = "walk\xC2\xADing", plain[] = "walking", tab[] = "a\tb", sp[] = "a b";
+    CHECK(render_text_line_width(a.rd, LAYOUT_BODY, shy, sizeof shy - 1, 1000) ==
+          render_text_line_width(a.rd, LAYOUT_BODY, plain, sizeof plain - 1, 1000));
+    CHECK(render_text_line_width(a.rd, LAYOUT_BODY, tab, sizeof tab - 1, 1000) ==
+          render_text_line_width(a.rd, LAYOUT_BODY, sp, sizeof sp - 1, 1000));
+    /* a title as long as the format allows, and bad UTF-8 in it */
+    size_t big = 65535;
+    uint8_t *t = malloc(big);
+    if (t) {
+        for (size_t i = 0; i < big; i++) t[i] = i % 7 == 6 ? ' ' : i % 97 == 5 ? 0xFF : 'm';
+        int w = render_text_line(a.rd, LAYOUT_H2, t, big, 10, 50, 300, 1, (SDL_Color){0, 0, 0, 255});
+        CHECKF(w > 0 && w <= 301, "%d", w);
+        render_flush(a.rd);
+        free(t);
+    }
+    CHECK(render_text_line_width(a.rd, LAYOUT_BODY, s, 0, 100) == 0);
+    app_close(&a);
+}
+
+TEST(round_rect_fills_inside_the_corners)
+{
+    app a;
+    if (open_app(&a, 800, 480, 0)) {
+        CHECK(0);
+        app_close(&a);
+        return;
+    }
+    SDL_SetRenderTarget(a.ren, NULL);
+    render_fill(a.rd, 0, 0, 800, 480, (SDL_Color){255, 255, 255, 255});
+    render_round_rect(a.rd, 100, 100, 200, 80, 16, (SDL_Color){255, 0, 0, 255});
+    render_flush(a.rd);
+    SDL_RenderPresent(a.ren);
+    const uint32_t *px = a.surface->pixels;
+    int pitch = a.surface->pitch / 4;
+    uint32_t centre = px[140 * pitch + 200] & 0xFFFFFF, corner = px[100 * pitch + 100] & 0xFFFFFF;
+    uint32_t edge = px[100 * pitch + 200] & 0xFFFFFF, outside = px[99 * pitch + 200] & 0xFFFFFF;
+    uint32_t side = px[140 * pitch + 100] & 0xFFFFFF, beyond = px[140 * pitch + 300] & 0xFFFFFF;
+    CHECKF(centre == 0xFF0000 && edge == 0xFF0000 && side == 0xFF0000, "%06x %06x %06x", centre, edge, side);
+    CHECKF(corner == 0xFFFFFF && outside == 0xFFFFFF && beyond == 0xFFFFFF, "%06x %06x %06x", corner, outside,
+           beyond);
+    app_close(&a);
+}
+
+/* No pack and no font at all: the error page in shapes, and every input
+ * still safe. */
+TEST(no_pack_no_font)
+{
+    app a;
+    app_opts o;
+    memset(&o, 0, sizeof o);
+    o.pack_path = "/nonexistent/lectern.lpk";
+    o.idle_s = 1;
+    lerr e;
+    CHECK(app_open(&a, &o, &e) != 0);
+    app_open_failed(&a, &o, e.msg);
+    font_close(a.fonts);
+    a.fonts = NULL;
+    CHECK(app_video(&a, 1, &e) == 0);
+    app_start(&a);
+    CHECK(a.rd == NULL && a.screen == APP_ERROR && a.error_kind == APP_ERR_NOPACK);
+    CHECK(app_draw(&a) == 0);
+    const uint32_t *px = a.surface->pixels;
+    int pitch = a.surface->pitch / 4, ink = 0;
+    for (int y = 0; y < 480; y += 4)
+        for (int x = 0; x < 800; x += 4) ink += (px[y * pitch + x] & 0xFFFFFF) != (px[0] & 0xFFFFFF);
+    CHECKF(ink > 100, "%d pixels of shapes", ink);
+    static const SDL_Keycode keys[] = {SDLK_RIGHT, SDLK_PLUS, SDLK_t, SDLK_HOME, SDLK_m, SDLK_RETURN};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        SDL_Event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = SDL_KEYDOWN;
+        ev.key.keysym.sym = keys[i];
+        app_event(&a, &ev);
+        ev.type = SDL_FINGERDOWN;
+        ev.tfinger.x = 0.5f;
+        ev.tfinger.y = 0.5f;
+        app_event(&a, &ev);
+        a.now += 700;
+        app_tick(&a, a.now);
+        ev.type = SDL_FINGERUP;
+        app_event(&a, &ev);
+        a.now += 5000;
+        app_tick(&a, a.now);
+        CHECK(app_draw(&a) == 0);
+    }
+    CHECK(a.screen == APP_ERROR && !a.quit);
+    app_close(&a);
+}
+
+int main(void)
+{
+    setenv("SDL_VIDEODRIVER", "offscreen", 0);
+    if (SDL_Init(0) || TTF_Init()) return 1;
+    RUN(targets_at_least_9mm_everywhere);
+    RUN(the_800x480_target_is_48px);
+    RUN(text_lines_fit_and_shorten);
+    RUN(round_rect_fills_inside_the_corners);
+    RUN(no_pack_no_font);
+    TTF_Quit();
+    SDL_Quit();
+    return T_END();
+}
