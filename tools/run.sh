@@ -21,7 +21,7 @@ out=build/preview
 mkdir -p "$out"
 echo "run: no display found (no DISPLAY, WAYLAND_DISPLAY or connected DRM output)."
 echo "run: writing a preview of the first pages instead:"
-SDL_VIDEODRIVER=offscreen "$reader" --pack "$pack" --screenshot "$out" --essay 1 --page 1 --size 800x480 &&
-SDL_VIDEODRIVER=offscreen "$reader" --pack "$pack" --screenshot "$out" --essay 1 --page 2 --size 800x480 &&
-SDL_VIDEODRIVER=offscreen "$reader" --pack "$pack" --screenshot "$out" --essay 2 --page 1 --size 800x480 || exit 1
+SDL_VIDEODRIVER=offscreen "$reader" --pack "$pack" --screenshot "$out" --essay 1 --page 1 --size 800x480 > /dev/null &&
+SDL_VIDEODRIVER=offscreen "$reader" --pack "$pack" --screenshot "$out" --essay 1 --page 2 --size 800x480 > /dev/null &&
+SDL_VIDEODRIVER=offscreen "$reader" --pack "$pack" --screenshot "$out" --essay 2 --page 1 --size 800x480 > /dev/null || exit 1
 for f in "$out"/*.png; do echo "  $(pwd)/$f"; done

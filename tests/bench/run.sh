@@ -114,7 +114,8 @@ echo "| 10,000 essays of ~200 B | $small_text | $small_sz | $t_small ms |"
 echo "| \`lectern-pack list\` process, 5 KB essays (best of 5, incl. exec and printing) | | | $(awk -v t="$t_cli" 'BEGIN { printf "%.1f", t * 1e3 }') ms |"
 echo
 
-# ---- 4. the reader (added by tests/bench/reader.sh when the reader is built)
-if [ -x "$B/lectern" ] && [ -f tests/bench/reader.sh ]; then
-  B=$B W=$W bash tests/bench/reader.sh
+# ---- 4. the reader: typesetting and drawing (reader.sh), touch (reader_touch.sh)
+if [ -x "$B/lectern" ]; then
+  B=$B W=$W/reader bash tests/bench/reader.sh
+  B=$B bash tests/bench/reader_touch.sh
 fi
