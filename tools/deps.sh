@@ -6,13 +6,14 @@ set -eu
 
 HOST_PKGS="build-essential pkg-config clang libclang-rt-14-dev libfuzzer-14-dev
  liblz4-dev libxxhash-dev libinih-dev libhyphen-dev hyphen-en-us libutf8proc-dev
- libfreetype-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
+ libfreetype-dev libharfbuzz-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
  fonts-sil-charis fonts-noto-core fonts-dejavu-core
- libfontconfig-dev lz4 xxhash time file xvfb xauth bc python3"
+ libfontconfig-dev lz4 xxhash time file xvfb xauth bc python3
+ strace systemd groff-base man-db"
 BENCH_PKGS="mupdf-tools chromium"
 CROSS_PKGS="crossbuild-essential-arm64 qemu-user-static"
 CROSS_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev
- libfreetype-dev libfontconfig-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev"
+ libfreetype-dev libfontconfig-dev libharfbuzz-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev"
 
 cross=1 bench=1
 for a in "$@"; do
