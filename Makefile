@@ -172,7 +172,7 @@ KIOSK_TMP ?= /tmp/lectern-kiosk
 export KIOSK_TMP
 KIOSK_DEB  = build/deb/lectern_$(VERSION)_$(1).deb
 KIOSK_IMG  = build/image/lectern-$(PROFILE).img
-.PHONY: deb deb-test image image-test image-test-ci
+.PHONY: deb deb-test image image-test
 deb:
 	@tools/deps-kiosk.sh deb $(ARCH)
 	@firmware/debian/build-deb.sh $(ARCH) $(VERSION) build/deb
@@ -185,10 +185,6 @@ image:
 	@tools/deps-kiosk.sh image
 	@firmware/image/build-image.sh --profile $(PROFILE) --deb $(call KIOSK_DEB,arm64) \
 	  $(if $(filter command line,$(origin PACK)),--pack $(PACK)) --out $(KIOSK_IMG)
-image-test: image
+image-test: image $(READER)
 	@tools/deps-kiosk.sh image-test
-	@firmware/image/image-test.sh $(KIOSK_IMG)
-# lighter, for CI: the same boot, stopping once the reader is up on tty1
-image-test-ci: image
-	@tools/deps-kiosk.sh image-test
-	@firmware/image/image-test.sh --quick $(KIOSK_IMG)
+	@READER=$(READER) firmware/image/image-test.sh $(KIOSK_IMG)

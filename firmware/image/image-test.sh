@@ -1,0 +1,100 @@
+#!/bin/sh
+# make image-test: boot the SD image's kernel and root file system under
+# qemu-system-aarch64 -M virt (TCG: no KVM for arm64 on an x86 host), with
+# virtio-gpu-pci for DRM/KMS and virtio-tablet-pci for input, and drive it
+# through QMP (firmware/image/qmp-drive.py): the library must appear, a tap
+# on a card must open a page of text, a tap on the right must turn it.
+#
+#   firmware/image/image-test.sh [--quick] build/image/lectern-PROFILE.img
+#
+# --quick: stop once the library is on the screen (for debugging a boot).
+# The Pi's own boot path (GPU firmware, config.txt, the Pi's device tree) is
+# not emulated: the same kernel, initrd and root file system boot on QEMU's
+# generic board instead. Screenshots and the serial log go to
+# build/kiosk-test/image/. Last line: N passed, N failed.
+set -u
+quick=
+[ "${1:-}" = --quick ] && { quick=--quick; shift; }
+IMG=$(readlink -f "${1:?usage: image-test.sh [--quick] IMAGE.img}")
+cd "$(dirname "$0")/../.."
+base=${IMG%.img}
+ART=build/kiosk-test/image
+TMP=${KIOSK_TMP:-/tmp/lectern-kiosk}
+TIMEOUT=${IMAGE_TEST_TIMEOUT:-1500}
+mkdir -p "$ART" "$TMP"
+rm -f "$ART"/*.png "$ART"/serial.log
+pass=0 failn=0
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+fail() { echo "FAIL $1"; [ $# -gt 1 ] && echo "  $2" >&2; failn=$((failn + 1)); }
+
+for f in "$IMG" "$base.vmlinuz" "$base.initrd" "$base.cmdline"; do
+  [ -s "$f" ] || { fail image_files "missing $f (make image)"; echo "$pass passed, $failn failed"; exit 1; }
+done
+# The display the profile expects, so that the screen matches the panel.
+profile=$(basename "$base"); profile=${profile#lectern-}
+case "$profile" in
+  pi-dsi-7in) W=800 H=480 ;;
+  touch-display-2) W=720 H=1280 ;;
+  *) W=1024 H=600 ;;
+esac
+
+# What the screens should look like: the host's own reader replays the same
+# visit (library, tap the card, tap the right) headless at the panel's size,
+# with the image's pack and lectern.conf. That also proves the card's
+# coordinates. Without a reader that has --replay, only the heuristics of
+# qmp-drive.py judge the screens.
+READER=${READER:-build/host/lectern}
+CARD=${CARD:-0.5,0.3}
+refs=
+pack=$base.lpk conf=$base.conf
+[ -s "$pack" ] || pack=build/deb-arm64/default.lpk
+[ -s "$conf" ] || conf=board/$profile/lectern.conf
+if [ -x "$READER" ] && "$READER" --help 2>&1 | grep -q -- '--replay'; then
+  mkdir -p "$TMP/ref"; rm -f "$TMP/ref"/*.png
+  printf 'expect screen library\nshot library\ntap %s %s\nexpect screen reading\nwait 1000\nshot page\ntap 0.85 0.55\nexpect screen reading\nwait 1000\nshot next\n' \
+    "${CARD%,*}" "${CARD#*,}" > "$TMP/ref/visit.replay"
+  if SDL_VIDEODRIVER=offscreen "$READER" --replay "$TMP/ref/visit.replay" --screenshot "$TMP/ref" \
+       --config "$conf" --pack "$pack" --size "${W}x$H" > "$TMP/ref/replay.out" 2>&1; then
+    ok image_reference_replay
+    for n in library page next; do cp "$TMP/ref/$n.png" "$ART/ref-$n.png"; done
+    refs="--ref-library $ART/ref-library.png --ref-page $ART/ref-page.png --ref-next $ART/ref-next.png"
+  else
+    fail image_reference_replay "the host reader's replay of the visit failed: $(tail -3 "$TMP/ref/replay.out")"
+  fi
+else
+  echo "  note: no host reader with --replay at $READER: screens judged by heuristics only" >&2
+fi
+
+# The same command line the Pi gets (root by label, quiet, no cursor ...),
+# with the console on the virt board's UART for the log.
+cmdline="$(sed 's/console=[^ ]*//g' "$base.cmdline") console=tty1 console=ttyAMA0,115200 systemd.show_status=1 systemd.journald.forward_to_console=1"
+# A copy-on-write view of the image: the test never changes it.
+sock=$TMP/qmp-$$.sock
+rm -f "$sock"
+start=$(date +%s)
+qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 1024 -nodefaults -no-user-config \
+  -kernel "$base.vmlinuz" -initrd "$base.initrd" -append "$cmdline" \
+  -drive if=none,id=sd,file="$IMG",format=raw,snapshot=on -device virtio-blk-pci,drive=sd \
+  -device virtio-gpu-pci,xres=$W,yres=$H -device virtio-tablet-pci \
+  -nic none -display none -serial file:"$ART/serial.log" \
+  -qmp unix:"$sock",server=on,wait=off > "$TMP/qemu.log" 2>&1 &
+qpid=$!
+trap 'kill $qpid 2>/dev/null; rm -f "$sock"' EXIT INT TERM
+
+/usr/bin/python3 firmware/image/qmp-drive.py --qmp "$sock" --out "$ART" --start "$start" \
+  --timeout "$TIMEOUT" --card "$CARD" --size "${W}x$H" $refs $quick > "$TMP/drive.out"
+st=$?
+cat "$TMP/drive.out"
+pass=$((pass + $(grep -c '^ok ' "$TMP/drive.out")))
+failn=$((failn + $(grep -c '^FAIL ' "$TMP/drive.out")))
+[ $st -ne 0 ] && [ "$(grep -c '^FAIL ' "$TMP/drive.out")" -eq 0 ] && fail image_drive "qmp-drive.py exited $st"
+
+# What the serial console says about the boot.
+if grep -qiE 'login:' "$ART/serial.log"; then fail image_no_login_prompt "a login prompt on the serial console"
+else ok image_no_login_prompt; fi
+if grep -qE 'Kernel panic|end Kernel panic' "$ART/serial.log"; then fail image_no_kernel_panic "see $ART/serial.log"
+else ok image_no_kernel_panic; fi
+echo "boot log: $ART/serial.log; screens: $ART/"
+kill $qpid 2>/dev/null; wait $qpid 2>/dev/null
+echo "$pass passed, $failn failed"
+[ "$failn" -eq 0 ]

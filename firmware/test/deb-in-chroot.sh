@@ -1,0 +1,58 @@
+#!/bin/sh
+# Run inside an arm64 Debian chroot (under qemu-user) by deb-test.sh, as
+# root: install the package the way a person would, then check what it did.
+# Prints ok/FAIL lines.
+cd /root || exit 1
+ok() { echo "ok $1"; }
+fail() { echo "FAIL $1"; }
+check() { n=$1; shift; if "$@" >/dev/null 2>&1; then ok "$n"; else fail "$n"; fi; }
+export DEBIAN_FRONTEND=noninteractive
+
+apt install -y ./lectern_*.deb > /root/apt.log 2>&1; check deb_apt_install test $? -eq 0
+check deb_installed sh -c "dpkg-query -W -f='\${Status}' lectern | grep -q 'install ok installed'"
+check deb_bin_lectern test -x /usr/bin/lectern
+check deb_bin_pack test -x /usr/bin/lectern-pack
+check deb_default_pack test -s /usr/share/lectern/default.lpk
+check deb_conffile sh -c "dpkg-query -W -f='\${Conffiles}' lectern | grep -q /etc/lectern/lectern.conf"
+check deb_unit test -f /lib/systemd/system/lectern.service
+check deb_udev_rule test -f /lib/udev/rules.d/70-lectern-backlight.rules
+for m in man1/lectern.1 man1/lectern-pack.1 man5/lectern.conf.5 man8/lectern-install-kiosk.8; do
+  check "deb_man_$(basename $m)" test -f /usr/share/man/$m.gz
+done
+check deb_user getent passwd lectern
+check deb_user_nologin sh -c "getent passwd lectern | grep -q ':/usr/sbin/nologin$'"
+for g in video input render; do
+  check "deb_user_in_$g" sh -c "id -nG lectern | tr ' ' '\n' | grep -qx $g"
+done
+check deb_state_dir sh -c "test \"\$(stat -c %U /var/lib/lectern)\" = lectern"
+check deb_pack_verify lectern-pack verify /usr/share/lectern/default.lpk
+
+# The installed reader renders a page, as the service user, headless; the
+# pack comes from the built-in default (/usr/share/lectern/default.lpk).
+rm -rf /tmp/shots
+runuser -u lectern -- env SDL_VIDEODRIVER=offscreen HOME=/var/lib/lectern \
+  lectern --screenshot /tmp/shots --essay 1 --page 1 > /root/shot.log 2>&1
+check deb_screenshot_runs test $? -eq 0
+check deb_screenshot_png test -s /tmp/shots/essay1-page001.png
+
+# lectern-install-kiosk from the package, on a scratch boot partition
+mkdir -p /tmp/boot && echo "console=tty1 root=/dev/mmcblk0p2 rootwait" > /tmp/boot/cmdline.txt
+lectern-install-kiosk --profile pi-dsi-7in --boot /tmp/boot --no-apt > /root/kiosk.log 2>&1
+check deb_install_kiosk_runs test $? -eq 0
+check deb_install_kiosk_config grep -qx 'dtoverlay=vc4-kms-dsi-7inch' /tmp/boot/config.txt
+check deb_install_kiosk_enabled test -L /etc/systemd/system/multi-user.target.wants/lectern.service
+lectern-install-kiosk --profile pi-dsi-7in --boot /tmp/boot --no-apt 2>&1 | grep -q 'nothing to do'
+check deb_install_kiosk_idempotent test $? -eq 0
+
+# postinst again (reinstall): idempotent, keeps the edited conffile
+echo "theme = dark" >> /etc/lectern/lectern.conf
+apt install -y --reinstall -o Dpkg::Options::=--force-confold ./lectern_*.deb > /root/apt2.log 2>&1
+check deb_reinstall test $? -eq 0
+check deb_conffile_kept grep -qx 'theme = dark' /etc/lectern/lectern.conf
+
+apt purge -y lectern > /root/apt3.log 2>&1; check deb_purge test $? -eq 0
+check deb_purge_user_gone sh -c "! getent passwd lectern"
+check deb_purge_state_gone test ! -e /var/lib/lectern
+check deb_purge_conf_gone test ! -e /etc/lectern/lectern.conf
+# put it back for whoever looks at the chroot next
+apt install -y ./lectern_*.deb > /root/apt4.log 2>&1; check deb_install_after_purge test $? -eq 0

@@ -1,0 +1,91 @@
+#!/bin/sh
+# make deb-test: install the arm64 package in a fresh arm64 Debian 12 chroot
+# (mmdebstrap, run under qemu-user through binfmt_misc) with
+# `apt install ./lectern_*.deb`, check the user, files and maintainer scripts
+# (tests/../deb-in-chroot.sh), and check the page the installed reader
+# renders there. Also: lintian, reproducibility of the .deb, and the
+# installed unit's systemd-analyze security score.
+#
+# usage: firmware/test/deb-test.sh DEB   (an arm64 .deb; made by make deb)
+# Scratch files (apt cache, logs) go in $KIOSK_TMP (default /tmp/lectern-kiosk);
+# the screenshot is kept in build/kiosk-test/deb/. Last line: N passed, N failed.
+set -u
+DEB=$(readlink -f "${1:?usage: deb-test.sh lectern_VERSION_arm64.deb}")
+cd "$(dirname "$0")/../.."
+TMP=${KIOSK_TMP:-/tmp/lectern-kiosk}
+ART=build/kiosk-test/deb
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+PY=/usr/bin/python3
+mkdir -p "$TMP/apt-arm64" "$ART"
+rm -f "$ART"/*.png
+log=$TMP/deb-test.log
+: > "$log"
+pass=0 failn=0
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+fail() { echo "FAIL $1"; [ $# -gt 1 ] && echo "  $2" >&2; failn=$((failn + 1)); }
+
+# ---- host side: lintian, reproducible, service score ------------------------
+if lintian --pedantic --display-info --display-experimental "$DEB" > "$TMP/lintian.txt" 2>&1 &&
+   ! grep -q '^[EWIPX]:' "$TMP/lintian.txt"; then ok deb_lintian_clean
+else fail deb_lintian_clean "$(grep '^[EWIPX]:' "$TMP/lintian.txt" | head -5)"; fi
+unit=$(mktemp -d)
+dpkg-deb -x "$DEB" "$unit"
+score=$(systemd-analyze security --offline=true --root="$unit" lectern.service 2>/dev/null | sed -n 's/.*Overall exposure level for lectern.service: \([0-9.]*\).*/\1/p')
+rm -rf "$unit"
+if [ -n "$score" ] && awk "BEGIN { exit !($score <= 1.5) }"; then ok "deb_unit_security_$score"
+else fail deb_unit_security "score '$score' (want 1.5 or better)"; fi
+
+# Reproducible: the same source built again in a fresh directory gives the
+# same bytes (dates come from SOURCE_DATE_EPOCH, paths are mapped).
+arch=$(dpkg-deb -f "$DEB" Architecture) ver=$(dpkg-deb -f "$DEB" Version)
+rm -rf "build/deb-repro-$arch" "$TMP/repro"
+if DEB_BUILD_DIR="build/deb-repro-$arch" firmware/debian/build-deb.sh "$arch" "$ver" "$TMP/repro" > /dev/null 2>> "$log" &&
+   cmp -s "$DEB" "$TMP/repro/lectern_${ver}_$arch.deb"; then ok deb_reproducible
+else fail deb_reproducible "a second build differs from $DEB (was it built from the current source?)"; fi
+rm -rf "build/deb-repro-$arch"
+
+# ---- the arm64 chroot ----------------------------------------------------------
+if ! [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+  fail deb_chroot "binfmt_misc has no qemu-aarch64 (mount binfmt_misc; tools/deps-kiosk.sh registers it)"
+  echo "$pass passed, $failn failed"; exit 1
+fi
+out=$(mktemp -d)
+echo "deb-test: mmdebstrap bookworm arm64 + apt install (a few minutes under qemu; log $log)" >&2
+start=$(date +%s)
+mmdebstrap --variant=apt --architectures=arm64 --skip=download/empty --skip=essential/unlink \
+  --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
+  --setup-hook="sync-in $TMP/apt-arm64 /var/cache/apt/archives/" \
+  --customize-hook="copy-in $DEB /root" \
+  --customize-hook='copy-in firmware/test/deb-in-chroot.sh /root' \
+  --customize-hook='chroot "$1" sh /root/deb-in-chroot.sh > "$1/root/results.txt" 2>&1 || true' \
+  --customize-hook="copy-out /root/results.txt /root/shot.log /root/apt.log $out" \
+  --customize-hook="sync-out /var/cache/apt/archives $TMP/apt-arm64" \
+  --customize-hook="copy-out /tmp/shots $out" \
+  bookworm /dev/null "$MIRROR" > "$log" 2>&1
+st=$?
+echo "deb-test: chroot done in $(($(date +%s) - start)) s" >&2
+if [ $st -ne 0 ]; then fail deb_chroot "mmdebstrap failed ($st), see $log"; fi
+if [ -f "$out/results.txt" ]; then
+  cat "$out/results.txt" | grep -E '^(ok|FAIL) ' | while read -r r n; do echo "$r $n"; done
+  pass=$((pass + $(grep -c '^ok ' "$out/results.txt")))
+  failn=$((failn + $(grep -c '^FAIL ' "$out/results.txt")))
+  grep -q '^FAIL deb_apt_install' "$out/results.txt" && sed 's/^/  apt: /' "$out/apt.log" | tail -20 >&2
+  grep -q '^FAIL deb_screenshot' "$out/results.txt" && sed 's/^/  lectern: /' "$out/shot.log" >&2
+else
+  fail deb_chroot_results "no results from the chroot, see $log"
+fi
+
+# ---- the page the arm64 reader rendered -------------------------------------------
+png=$out/shots/essay1-page001.png
+if [ -s "$png" ]; then
+  cp "$png" "$ART/arm64-chroot-essay1-page001.png"
+  set -- $($PY firmware/test/imgstat.py "$png")
+  if [ "${1:-}" = 800 ] && [ "${2:-}" = 480 ]; then ok deb_chroot_png_800x480; else fail deb_chroot_png_800x480 "size $*"; fi
+  if awk "BEGIN { exit !(${3:-0} > 0.01 && ${3:-0} < 0.5) }"; then ok "deb_chroot_png_has_text_ink_${3}"
+  else fail deb_chroot_png_has_text "ink ${3:-?}"; fi
+else
+  fail deb_chroot_png "no screenshot came out of the chroot"
+fi
+rm -rf "$out"
+echo "$pass passed, $failn failed"
+[ "$failn" -eq 0 ]

@@ -1,0 +1,70 @@
+#!/bin/sh
+# Install the Debian packages the kiosk targets need (make deb, deb-test,
+# image, image-test), on top of tools/deps.sh. Idempotent: quiet and fast
+# when everything is present. Also makes sure binfmt_misc runs arm64 (and
+# armhf) binaries through qemu-user, which the arm64 chroot and image need.
+# Usage: tools/deps-kiosk.sh deb|deb-test|image|image-test [ARCH]
+set -eu
+what=${1:-deb}
+arch=${2:-arm64}
+
+case "$what" in
+  deb) want="dpkg-dev lintian" ;;
+  deb-test) want="dpkg-dev lintian mmdebstrap qemu-user-static systemd" ;;
+  image) want="mmdebstrap qemu-user-static dosfstools mtools fdisk e2fsprogs" ;;
+  image-test) want="qemu-system-arm python3 e2fsprogs mtools" ;;
+  *) echo "deps-kiosk.sh: usage: deps-kiosk.sh deb|deb-test|image|image-test [ARCH]" >&2; exit 2 ;;
+esac
+host=$(dpkg --print-architecture)
+foreign=
+if [ "$what" = deb ] && [ "$arch" != "$host" ]; then
+  # the cross compiler and the target's -dev libraries (deps.sh does arm64)
+  case "$arch" in
+    arm64) want="$want crossbuild-essential-arm64" ;;
+    armhf) want="$want crossbuild-essential-armhf qemu-user-static" ;;
+  esac
+  foreign=$arch
+  for p in liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libfreetype-dev \
+           libfontconfig-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libharfbuzz-dev; do
+    want="$want $p:$arch"
+  done
+fi
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+if [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
+  $SUDO dpkg --add-architecture "$foreign"
+fi
+missing=
+for p in $want; do
+  st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+done
+if [ -n "$missing" ]; then
+  echo "deps-kiosk.sh: installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  # A mirror in mid-sync fails one index now and then: go on with the rest.
+  $SUDO apt-get update -qq || echo "deps-kiosk.sh: apt-get update had errors; trying anyway" >&2
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -qq --no-install-recommends $missing > /dev/null
+fi
+
+# binfmt_misc: containers often have it unmounted, and without systemd nobody
+# registers qemu's formats. The F flag (from Debian's qemu-user-static
+# files) keeps the interpreter open, so it works inside a chroot too.
+case "$what" in
+  deb-test|image)
+    bf=/proc/sys/fs/binfmt_misc
+    [ -e "$bf/register" ] || $SUDO mount -t binfmt_misc binfmt_misc "$bf" 2>/dev/null || true
+    for q in aarch64 arm; do
+      if [ -e "$bf/register" ] && [ ! -e "$bf/qemu-$q" ] && [ -f "/usr/lib/binfmt.d/qemu-$q.conf" ]; then
+        $SUDO sh -c "cat /usr/lib/binfmt.d/qemu-$q.conf > $bf/register" || true
+      fi
+    done
+    if [ ! -e "$bf/qemu-aarch64" ]; then
+      echo "deps-kiosk.sh: binfmt_misc cannot run arm64 binaries here (no binfmt_misc?);" \
+           "the arm64 chroot and image need it" >&2
+      exit 1
+    fi ;;
+esac
+exit 0
