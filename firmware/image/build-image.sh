@@ -73,8 +73,8 @@ mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-f
   --setup-hook="sync-in $TMP/apt-arm64 /var/cache/apt/archives/" \
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"' \
   --essential-hook='echo "COMPRESS=zstd" > "$1/etc/initramfs-tools/conf.d/lectern"' \
-  --customize-hook="copy-in $deb /tmp" \
-  --customize-hook='chroot "$1" sh -c "apt-get install -y -q /tmp/lectern_*.deb && rm /tmp/lectern_*.deb"' \
+  --customize-hook="upload $deb /tmp/lectern.deb" \
+  --customize-hook='chroot "$1" sh -c "apt-get install -y -q /tmp/lectern.deb && rm /tmp/lectern.deb"' \
   --customize-hook="sync-out /var/cache/apt/archives $TMP/apt-arm64" \
   --customize-hook='printf "\n# lectern image\nROOTPART=LABEL=RASPIROOT\nCONSOLES=tty1\n# no cma= on the command line: what the hook does on a Pi 4 itself\nCMA=0\n" >> "$1/etc/default/raspi-firmware"' \
   --customize-hook='chroot "$1" sh -c "DEB_MAINT_PARAMS=configure /etc/kernel/postinst.d/z50-raspi-firmware \$(ls /boot/vmlinuz-* | head -1 | sed s,/boot/vmlinuz-,,)"' \
@@ -119,7 +119,9 @@ sed -i 's/^root:[^:]*:/root:*:/' "$ROOT/etc/shadow"
 # The machine gets its identity at first boot, not from the build.
 : > "$ROOT/etc/machine-id"
 rm -f "$ROOT/var/lib/dbus/machine-id" "$ROOT/var/cache/ldconfig/aux-cache"
-rm -rf "$ROOT/var/lib/apt/lists"/* "$ROOT/var/log"/*.log "$ROOT/var/cache/debconf"/*-old "$ROOT/tmp"/*
+# and nothing that records when it was built
+rm -rf "$ROOT/var/lib/apt/lists"/* "$ROOT/var/log"/*.log "$ROOT/var/log/apt"/* "$ROOT/var/cache/debconf"/*-old \
+  "$ROOT/var/lib/dpkg"/*-old "$ROOT/tmp"/*
 
 # The firmware partition's files, then an empty mount point in the root.
 [ -s "$ROOT/boot/firmware/config.txt" ] && ls "$ROOT"/boot/firmware/vmlinuz-* > /dev/null ||
