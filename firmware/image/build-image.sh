@@ -121,7 +121,7 @@ sed -i 's/^root:[^:]*:/root:*:/' "$ROOT/etc/shadow"
 rm -f "$ROOT/var/lib/dbus/machine-id" "$ROOT/var/cache/ldconfig/aux-cache"
 # and nothing that records when it was built
 rm -rf "$ROOT/var/lib/apt/lists"/* "$ROOT/var/log"/*.log "$ROOT/var/log/apt"/* "$ROOT/var/cache/debconf"/*-old \
-  "$ROOT/var/lib/dpkg"/*-old "$ROOT/tmp"/*
+  "$ROOT/var/lib/dpkg"/*-old "$ROOT/var/cache/apt/archives/lock" "$ROOT/var/cache/apt/archives/partial" "$ROOT/tmp"/*
 
 # The firmware partition's files, then an empty mount point in the root.
 [ -s "$ROOT/boot/firmware/config.txt" ] && ls "$ROOT"/boot/firmware/vmlinuz-* > /dev/null ||
@@ -149,6 +149,12 @@ uuid=6c656374-6572-4e00-8000-000000000001
 rm -f "$W/root.ext4"
 LC_ALL=C E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext4 -q -F -L RASPIROOT -U "$uuid" -m 1 \
   -E "hash_seed=$uuid,root_owner=0:0,nodiscard" -d "$ROOT" "$W/root.ext4" "${root_mb}M"
+# mke2fs -d copies each file's ctime and atime from the build machine, where
+# they are whenever the file was unpacked or last read: set them all to
+# SOURCE_DATE_EPOCH (debugfs, one process, about a second).
+(cd "$ROOT" && find . | LC_ALL=C sort | sed 's|^\.||; s|^$|/|' |
+   awk -v t="$SOURCE_DATE_EPOCH" '{ printf "sif \"%s\" ctime @%s\nsif \"%s\" atime @%s\n", $0, t, $0, t }') > "$W/times.debugfs"
+E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH debugfs -w -f "$W/times.debugfs" "$W/root.ext4" > "$W/debugfs.log" 2>&1
 E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH e2fsck -fn "$W/root.ext4" > /dev/null
 
 # MBR: the firmware wants partition 1 FAT (type c); 4 MiB aligned.
