@@ -161,7 +161,7 @@ install: all
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -type f -name '*.d' 2>/dev/null)
 
 # ---- kiosk: Debian package, SD-card image, emulated boot (issue 5) ---------
 # See firmware/README.md. Scratch space (chroots, rootfs, apt cache) is
