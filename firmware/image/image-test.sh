@@ -3,7 +3,10 @@
 # qemu-system-aarch64 -M virt (TCG: no KVM for arm64 on an x86 host), with
 # virtio-gpu-pci for DRM/KMS and virtio-tablet-pci for input, and drive it
 # through QMP (firmware/image/qmp-drive.py): the library must appear, a tap
-# on a card must open a page of text, a tap on the right must turn it.
+# on a card must open a page of text, a tap on the right must turn it. Then
+# the power is pulled (QEMU killed, 45 s after the turn, once the reader has
+# saved its position) and the same disk boots again: the library must come
+# back and the card must open on the page that was on the screen.
 #
 #   firmware/image/image-test.sh [--quick] build/image/lectern-PROFILE.img
 #
@@ -22,7 +25,7 @@ ART=build/kiosk-test/image
 TMP=${KIOSK_TMP:-/tmp/lectern-kiosk}
 TIMEOUT=${IMAGE_TEST_TIMEOUT:-1500}
 mkdir -p "$ART" "$TMP"
-rm -f "$ART"/*.png "$ART"/serial.log
+rm -f "$ART"/*.png "$ART"/serial*.log
 pass=0 failn=0
 ok() { echo "ok $1"; pass=$((pass + 1)); }
 fail() { echo "FAIL $1"; [ $# -gt 1 ] && echo "  $2" >&2; failn=$((failn + 1)); }
@@ -50,14 +53,27 @@ pack=$base.lpk conf=$base.conf
 [ -s "$pack" ] || pack=build/deb-arm64/default.lpk
 [ -s "$conf" ] || conf=board/$profile/lectern.conf
 if [ -x "$READER" ] && "$READER" --help 2>&1 | grep -q -- '--replay'; then
-  mkdir -p "$TMP/ref"; rm -f "$TMP/ref"/*.png
+  mkdir -p "$TMP/ref"; rm -rf "$TMP/ref"/*.png "$TMP/ref/state"; mkdir "$TMP/ref/state"
+  x=${CARD%,*} y=${CARD#*,}
   printf 'expect screen library\nshot library\ntap %s %s\nexpect screen reading\nwait 1000\nshot page\ntap 0.85 0.55\nexpect screen reading\nwait 1000\nshot next\n' \
-    "${CARD%,*}" "${CARD#*,}" > "$TMP/ref/visit.replay"
-  if SDL_VIDEODRIVER=offscreen "$READER" --replay "$TMP/ref/visit.replay" --screenshot "$TMP/ref" \
-       --config "$conf" --pack "$pack" --size "${W}x$H" > "$TMP/ref/replay.out" 2>&1; then
+    "$x" "$y" > "$TMP/ref/visit.replay"
+  # the second visit, after the power cut: the reader starts again with the
+  # saved position (the first replay saved it when it ended)
+  printf 'expect screen library\nshot library2\ntap %s %s\nexpect screen reading\nwait 1000\nshot resumed\n' \
+    "$x" "$y" > "$TMP/ref/resume.replay"
+  r() { SDL_VIDEODRIVER=offscreen "$READER" --replay "$1" --screenshot "$TMP/ref" --state-dir "$TMP/ref/state" \
+          --config "$conf" --pack "$pack" --size "${W}x$H" >> "$TMP/ref/replay.out" 2>&1; }
+  : > "$TMP/ref/replay.out"
+  if r "$TMP/ref/visit.replay" && r "$TMP/ref/resume.replay"; then
     ok image_reference_replay
-    for n in library page next; do cp "$TMP/ref/$n.png" "$ART/ref-$n.png"; done
+    for n in library page next library2 resumed; do cp "$TMP/ref/$n.png" "$ART/ref-$n.png"; done
     refs="--ref-library $ART/ref-library.png --ref-page $ART/ref-page.png --ref-next $ART/ref-next.png"
+    # the host reader itself resumes on the page it left
+    if [ "$(python3 firmware/test/imgstat.py --diff "$ART/ref-next.png" "$ART/ref-resumed.png")" = 0.0000 ]; then
+      ok image_reference_resumes
+    else
+      fail image_reference_resumes "the host reader did not resume on the page it left ($ART/ref-resumed.png)"
+    fi
   else
     fail image_reference_replay "the host reader's replay of the visit failed: $(tail -3 "$TMP/ref/replay.out")"
   fi
@@ -68,33 +84,52 @@ fi
 # The same command line the Pi gets (root by label, quiet, no cursor ...),
 # with the console on the virt board's UART for the log.
 cmdline="$(sed 's/console=[^ ]*//g' "$base.cmdline") console=tty1 console=ttyAMA0,115200 systemd.show_status=1 systemd.journald.forward_to_console=1"
-# A copy-on-write view of the image: the test never changes it.
+# The test boots a copy of the image (sparse, so quick): the image itself is
+# never changed, and the copy keeps what the first boot wrote for the second.
+DISK=$TMP/sd-$$.img
 sock=$TMP/qmp-$$.sock
-rm -f "$sock"
-start=$(date +%s)
-qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 1024 -nodefaults -no-user-config \
-  -kernel "$base.vmlinuz" -initrd "$base.initrd" -append "$cmdline" \
-  -drive if=none,id=sd,file="$IMG",format=raw,snapshot=on -device virtio-blk-pci,drive=sd \
-  -device virtio-gpu-pci,xres=$W,yres=$H -device virtio-tablet-pci \
-  -nic none -display none -serial file:"$ART/serial.log" \
-  -qmp unix:"$sock",server=on,wait=off > "$TMP/qemu.log" 2>&1 &
-qpid=$!
-trap 'kill $qpid 2>/dev/null; rm -f "$sock"' EXIT INT TERM
+qpid=
+trap 'kill -9 $qpid 2>/dev/null; rm -f "$sock" "$DISK"' EXIT INT TERM
+cp --sparse=always "$IMG" "$DISK"
 
-/usr/bin/python3 firmware/image/qmp-drive.py --qmp "$sock" --out "$ART" --start "$start" \
-  --timeout "$TIMEOUT" --card "$CARD" --size "${W}x$H" $refs $quick > "$TMP/drive.out"
-st=$?
-cat "$TMP/drive.out"
-pass=$((pass + $(grep -c '^ok ' "$TMP/drive.out")))
-failn=$((failn + $(grep -c '^FAIL ' "$TMP/drive.out")))
-[ $st -ne 0 ] && [ "$(grep -c '^FAIL ' "$TMP/drive.out")" -eq 0 ] && fail image_drive "qmp-drive.py exited $st"
+# boot SERIAL_LOG DRIVE_ARGS...: start QEMU on $DISK and drive it through QMP.
+boot() {
+  log=$1; shift
+  rm -f "$sock"
+  start=$(date +%s)
+  qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 1024 -nodefaults -no-user-config \
+    -kernel "$base.vmlinuz" -initrd "$base.initrd" -append "$cmdline" \
+    -drive if=none,id=sd,file="$DISK",format=raw,cache=writeback -device virtio-blk-pci,drive=sd \
+    -device virtio-gpu-pci,xres=$W,yres=$H -device virtio-tablet-pci \
+    -nic none -display none -serial file:"$ART/$log" \
+    -qmp unix:"$sock",server=on,wait=off > "$TMP/qemu.log" 2>&1 &
+  qpid=$!
+  /usr/bin/python3 firmware/image/qmp-drive.py --qmp "$sock" --out "$ART" --start "$start" \
+    --timeout "$TIMEOUT" --card "$CARD" --size "${W}x$H" $refs "$@" > "$TMP/drive.out"
+  st=$?
+  cat "$TMP/drive.out"
+  pass=$((pass + $(grep -c '^ok ' "$TMP/drive.out")))
+  failn=$((failn + $(grep -c '^FAIL ' "$TMP/drive.out")))
+  [ $st -ne 0 ] && [ "$(grep -c '^FAIL ' "$TMP/drive.out")" -eq 0 ] && fail image_drive "qmp-drive.py exited $st"
+  # pulling the power: no shutdown, no sync; what the guest had not written
+  # out is lost, as on the Pi
+  kill -9 $qpid 2>/dev/null; wait $qpid 2>/dev/null
+  return $st
+}
+
+if [ -n "$quick" ]; then
+  boot serial.log --quick
+else
+  # the reader saves the position once reading pauses 30 s (APP_SAVE_AFTER_MS)
+  boot serial.log --hold 45 &&
+    [ -n "$refs" ] && boot serial-2.log --resume --ref-library2 "$ART/ref-library2.png"
+fi
 
 # What the serial console says about the boot.
-if grep -qiE 'login:' "$ART/serial.log"; then fail image_no_login_prompt "a login prompt on the serial console"
+if grep -qiE 'login:' "$ART"/serial*.log; then fail image_no_login_prompt "a login prompt on the serial console"
 else ok image_no_login_prompt; fi
-if grep -qE 'Kernel panic|end Kernel panic' "$ART/serial.log"; then fail image_no_kernel_panic "see $ART/serial.log"
+if grep -qE 'Kernel panic|end Kernel panic' "$ART"/serial*.log; then fail image_no_kernel_panic "see $ART/serial*.log"
 else ok image_no_kernel_panic; fi
-echo "boot log: $ART/serial.log; screens: $ART/"
-kill $qpid 2>/dev/null; wait $qpid 2>/dev/null
+echo "boot logs: $ART/serial.log, serial-2.log; screens: $ART/"
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]

@@ -5,6 +5,14 @@ page of text appears, tap the right side, check that the page changed.
 
   qmp-drive.py --qmp SOCK --out DIR [--ref-library PNG --ref-page PNG
                --ref-next PNG] [--card X,Y] [--timeout S] [--quick] [--start EPOCH]
+               [--hold S] [--resume --ref-library2 PNG]
+
+--hold S: after the page turn, keep still for S seconds (the reader saves the
+reading position once reading pauses), then exit; image-test.sh then pulls
+the power (kills QEMU) and boots the same disk again with --resume: the
+library (now showing the essay as begun, --ref-library2) must appear, and a
+tap on the same card must open the page that was on the screen when the
+power went: the "next" reference.
 
 Screens are taken with QMP `screendump` (PNG) into DIR as artefacts. Taps are
 QMP `input-send-event`: an absolute position then a button press and release,
@@ -119,6 +127,9 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--size", default="1024x600")
     ap.add_argument("--abs", choices=("pixels", "scaled"), default="pixels")
+    ap.add_argument("--hold", type=float, default=0)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--ref-library2")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     failed = 0
@@ -132,7 +143,13 @@ def main():
         print("FAIL " + name, flush=True)
         print("  " + why, file=sys.stderr, flush=True)
 
-    refs = {k: v for k, v in (("library", a.ref_library), ("page", a.ref_page), ("next", a.ref_next)) if v}
+    refs = {k: v for k, v in (("library", a.ref_library), ("page", a.ref_page), ("next", a.ref_next),
+                              ("library2", a.ref_library2)) if v}
+    # After the power cut the library shows the essay as begun.
+    want_lib = "library2" if a.resume else "library"
+    if a.resume and "library2" in refs:
+        refs.pop("library", None)  # the library before: not what is expected now
+    pre = "resume-" if a.resume else ""
 
     def closest(path):
         """(name, share) of the reference the screen is closest to."""
@@ -163,7 +180,7 @@ def main():
             continue
         if refs:
             k, d = closest(cur)
-            looks = k == "library" and d < MATCH
+            looks = k == want_lib and d < MATCH
         else:
             looks = bright > 150 and 0.003 < ink < 0.6
         if looks and prev and diff(cur, prev) < 0.01:
@@ -180,18 +197,41 @@ def main():
         if os.path.exists(p) and p != lib:
             os.unlink(p)
     if not lib:
-        fail("image_library_shown", "no library on the screen after %.0f s (see %s)" % (a.timeout, a.out))
+        fail(pre + "image_library_shown", "no library on the screen after %.0f s (see %s)" % (a.timeout, a.out))
         return 1
-    os.replace(lib, os.path.join(a.out, "1-library.png"))
-    lib = os.path.join(a.out, "1-library.png")
+    os.replace(lib, os.path.join(a.out, pre + "1-library.png"))
+    lib = os.path.join(a.out, pre + "1-library.png")
     report("library", lib)
-    ok("image_library_shown")
-    print("boot-to-library: %.0f s (QEMU TCG, cortex-a72)" % t_lib, flush=True)
+    ok(pre + "image_library_shown")
+    print("%sboot-to-library: %.0f s (QEMU TCG, cortex-a72)" % ("after the power cut, " if a.resume else "", t_lib),
+          flush=True)
     if a.quick:
+        return 1 if failed else 0
+    cx, cy = (float(v) for v in a.card.split(","))
+
+    if a.resume:
+        # ---- the same card: the page that was read when the power went --------
+        q.tap(cx, cy)
+        got = None
+        for i in range(40):
+            time.sleep(1.5)
+            cur = q.shot(os.path.join(a.out, "resume-2-page.png"))
+            k, d = closest(cur)
+            if k == "next" and d < MATCH:
+                time.sleep(1.5)
+                got = q.shot(os.path.join(a.out, "resume-2-page.png"))
+                break
+        if got:
+            report("resumed page", got)
+            ok("image_power_cut_keeps_position")
+        else:
+            k, d = closest(cur)
+            fail("image_power_cut_keeps_position",
+                 "after the power cut the card opened a screen closest to %s (%.1f %% differ), not the page "
+                 "read before it (see %s)" % (k, 100 * d, cur))
         return 1 if failed else 0
 
     # ---- tap a card: a page of text --------------------------------------------
-    cx, cy = (float(v) for v in a.card.split(","))
     q.tap(cx, cy)
     page1 = None
     for i in range(40):
@@ -235,6 +275,11 @@ def main():
         ok("image_tap_right_turns_page")
     else:
         fail("image_tap_right_turns_page", "the page did not change after a tap on the right")
+    if a.hold:
+        time.sleep(a.hold)
+        still = q.shot(os.path.join(a.out, "4-before-power-cut.png"))
+        if page2 and diff(still, page2) > 0.01:
+            fail("image_page_holds_still", "the screen changed while nobody touched it (see %s)" % still)
     return 1 if failed else 0
 
 
