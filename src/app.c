@@ -195,6 +195,146 @@ int app_open_essay(app *a, size_t n, lerr *e)
 
 /* ---- video --------------------------------------------------------------------- */
 
+static const char *renderer_name(SDL_Renderer *r)
+{
+    SDL_RendererInfo info;
+    return r && SDL_GetRendererInfo(r, &info) == 0 && info.name ? info.name : "SDL";
+}
+
+/* The window's renderer: the first accelerated one SDL offers (the unit
+ * file's SDL_RENDER_DRIVER picks it), with or without render targets, as
+ * the reader copes without (enum app_path). If none can be made (no GL or
+ * GLES at all), SDL's software renderer: slow on a big panel, but a page. */
+static SDL_Renderer *window_renderer(SDL_Window *win, lerr *e)
+{
+    SDL_Renderer *r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (r) return r;
+    char why[256];
+    snprintf(why, sizeof why, "%s", SDL_GetError());
+    int sw = -1;
+    for (int i = 0; i < SDL_GetNumRenderDrivers(); i++) {
+        SDL_RendererInfo info;
+        if (SDL_GetRenderDriverInfo(i, &info) == 0 && info.name && !strcmp(info.name, "software")) sw = i;
+    }
+    /* by index: a SDL_RENDER_DRIVER hint would be tried first again otherwise */
+    r = sw >= 0 ? SDL_CreateRenderer(win, sw, 0) : NULL;
+    if (!r) {
+        lerr_set(e, "cannot create a renderer: no accelerated one (%s), and not SDL's software renderer: %s", why,
+                 sw >= 0 ? SDL_GetError() : "not built in");
+        return NULL;
+    }
+    fprintf(stderr, "lectern: no accelerated renderer (%s); drawing with SDL's software renderer\n", why);
+    return r;
+}
+
+/* Compose the w x h upright picture in memory: SDL's software renderer draws
+ * it into a->canvas (its render targets are plain memory, so the page cache
+ * works there) and app_draw copies it into a streaming texture of the output
+ * renderer, which turns it. For rotate != 0 when the output renderer has no
+ * render targets to draw the upright picture into. a->rd is replaced by one
+ * drawing on the canvas; called again, the canvas is made anew (a resize).
+ * Returns 0, or -1 with a message and nothing changed. */
+static int canvas_open(app *a, int w, int h, lerr *e)
+{
+    SDL_Renderer *out = a->out ? a->out : a->ren;
+    SDL_Surface *cv = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sw = cv ? SDL_CreateSoftwareRenderer(cv) : NULL;
+    SDL_Texture *tex = sw ? SDL_CreateTexture(out, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h) : NULL;
+    render *rd = NULL;
+    if (!tex) lerr_set(e, "cannot draw a %dx%d picture in memory to turn it: %s", w, h, SDL_GetError());
+    if (!tex || (a->fonts && render_create(&rd, sw, a->fonts, 0, 0, e))) {
+        if (tex) SDL_DestroyTexture(tex);
+        if (sw) SDL_DestroyRenderer(sw);
+        if (cv) SDL_FreeSurface(cv);
+        return -1;
+    }
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
+    render_destroy(a->rd);
+    if (a->frame) SDL_DestroyTexture(a->frame);
+    if (a->out) {
+        SDL_DestroyTexture(a->out_tex);
+        SDL_DestroyRenderer(a->ren);
+        SDL_FreeSurface(a->canvas);
+    }
+    a->frame = NULL;
+    a->rd = rd;
+    a->ren = sw;
+    a->canvas = cv;
+    a->out = out;
+    a->out_tex = tex;
+    return 0;
+}
+
+/* rotate != 0: KMS cannot turn the picture by 90 degrees, so it is drawn
+ * upright and turned when presented: into a target texture, or without
+ * render targets in memory (canvas_open). */
+static int turn_setup(app *a, int w, int h, lerr *e)
+{
+    if (!a->out && !a->no_targets[0]) {
+        a->frame = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+        if (a->frame) {
+            SDL_SetTextureBlendMode(a->frame, SDL_BLENDMODE_NONE);
+            return 0;
+        }
+        snprintf(a->no_targets, sizeof a->no_targets, "no %dx%d target texture to turn the picture: %s", w, h,
+                 SDL_GetError());
+    }
+    return canvas_open(a, w, h, e);
+}
+
+int app_draw_path(const app *a, const char **why)
+{
+    const char *r = NULL;
+    int path = APP_PATH_CACHE;
+    if (!a->ren) {
+        path = APP_PATH_UNTOLD;
+    } else if (a->out) {
+        path = APP_PATH_CANVAS;
+        r = a->no_targets;
+    } else if (a->no_targets[0]) {
+        path = APP_PATH_DIRECT;
+        r = a->no_targets;
+    } else if (a->rd && !render_targets(a->rd, &r)) {
+        path = APP_PATH_DIRECT; /* a page texture failed; the render knows why */
+    }
+    if (why) *why = r;
+    return path;
+}
+
+/* Say on stderr how pages reach the panel: once at start-up (headless only
+ * when it is not the page cache: nothing to say about drawing in memory),
+ * and again when a render target failed and it changed. */
+static void tell_path(app *a)
+{
+    const char *why;
+    int path = app_draw_path(a, &why), first = a->path == APP_PATH_UNTOLD;
+    if (path == a->path || path == APP_PATH_UNTOLD) return;
+    a->path = path;
+    const char *name = renderer_name(a->out ? a->out : a->ren), *now = first ? "" : "from now on ";
+    if (path == APP_PATH_CACHE && a->win && a->rd)
+        fprintf(stderr, "lectern: renderer %s: pages are cached in render targets\n", name);
+    else if (path == APP_PATH_DIRECT)
+        fprintf(stderr, "lectern: renderer %s: %s; %spages are drawn straight to the screen each frame, without a page cache\n",
+                name, why, now);
+    else if (path == APP_PATH_CANVAS)
+        fprintf(stderr, "lectern: renderer %s: %s; %sthe picture is drawn in memory (SDL's software renderer) "
+                "and turned when shown\n", name, why, now);
+}
+
+/* The renderer is there (a->ren): fonts, the page and its way to the panel. */
+static int video_ready(app *a, int pw, int ph, lerr *e)
+{
+    if (!SDL_RenderTargetSupported(a->ren))
+        snprintf(a->no_targets, sizeof a->no_targets, "the %s renderer has no render targets", renderer_name(a->ren));
+    else if (a->o.no_targets)
+        snprintf(a->no_targets, sizeof a->no_targets, "render targets are turned off (LECTERN_NO_RENDER_TARGETS)");
+    if (a->fonts && render_create(&a->rd, a->ren, a->fonts, 0, 0, e)) return -1;
+    if (a->rd && a->no_targets[0]) render_no_targets(a->rd, a->no_targets);
+    if (app_set_panel(a, pw, ph, e)) return -1;
+    tell_path(a);
+    return 0;
+}
+
 int app_video(app *a, int headless, lerr *e)
 {
     if (headless) {
@@ -208,8 +348,7 @@ int app_video(app *a, int headless, lerr *e)
             lerr_set(e, "cannot create a %dx%d software renderer: %s", w, h, SDL_GetError());
             return -1;
         }
-        if (a->fonts && render_create(&a->rd, a->ren, a->fonts, 0, 0, e)) return -1;
-        return app_set_panel(a, w, h, e);
+        return video_ready(a, w, h, e);
     }
     if (SDL_InitSubSystem(SDL_INIT_VIDEO)) {
         const char *want = getenv("SDL_VIDEODRIVER");
@@ -249,15 +388,9 @@ int app_video(app *a, int headless, lerr *e)
         return -1;
     }
     if (a->o.kiosk) SDL_ShowCursor(SDL_DISABLE);
-    a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_TARGETTEXTURE | SDL_RENDERER_PRESENTVSYNC);
-    if (!a->ren) a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE);
-    if (!a->ren) {
-        lerr_set(e, "cannot create a renderer: %s", SDL_GetError());
-        return -1;
-    }
+    if (!(a->ren = window_renderer(a->win, e))) return -1;
     SDL_GetRendererOutputSize(a->ren, &w, &h);
-    if (a->fonts && render_create(&a->rd, a->ren, a->fonts, 0, 0, e)) return -1;
-    return app_set_panel(a, w, h, e);
+    return video_ready(a, w, h, e);
 }
 
 int app_set_panel(app *a, int pw, int ph, lerr *e)
@@ -268,16 +401,7 @@ int app_set_panel(app *a, int pw, int ph, lerr *e)
     a->panel_h = ph;
     if (a->frame) SDL_DestroyTexture(a->frame);
     a->frame = NULL;
-    if (a->o.rotate && a->ren) {
-        /* KMS cannot turn the picture by 90 degrees: draw it upright here
-         * and turn it when presenting. */
-        a->frame = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
-        if (!a->frame) {
-            lerr_set(e, "cannot create a %dx%d texture to turn the picture: %s", w, h, SDL_GetError());
-            return -1;
-        }
-        SDL_SetTextureBlendMode(a->frame, SDL_BLENDMODE_NONE);
-    }
+    if (a->o.rotate && a->ren && turn_setup(a, w, h, e)) return -1;
     if (!a->dpi) a->dpi = render_guess_dpi(pw, ph);
     gesture_init(&a->g, (float)(w / a->dpi * 25.4), (float)(h / a->dpi * 25.4));
     a->dragging = 0;
@@ -297,20 +421,39 @@ static render_page page_of(app *a, size_t page)
 
 SDL_Surface *app_page_surface(app *a, size_t page, lerr *e)
 {
+    if (!a->rd) {
+        lerr_set(e, "no fonts to draw a page with");
+        return NULL;
+    }
     render_page pg = page_of(a, page);
-    SDL_Texture *t = render_page_to_texture(a->rd, &pg, e);
-    if (!t) return NULL;
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->geom.w, a->geom.h, 24, SDL_PIXELFORMAT_RGB24);
     if (!s) {
         lerr_set(e, "out of memory for a %dx%d picture", a->geom.w, a->geom.h);
-    } else if (SDL_SetRenderTarget(a->ren, t) ||
-               SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch)) {
+        return NULL;
+    }
+    SDL_Texture *t = render_targets(a->rd, NULL) ? render_page_to_texture(a->rd, &pg, e) : NULL;
+    int rc;
+    if (t) {
+        rc = SDL_SetRenderTarget(a->ren, t) || SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch);
+        SDL_SetRenderTarget(a->ren, NULL);
+        SDL_DestroyTexture(t);
+    } else {
+        /* No texture to draw it in: the screen itself (upright and at least
+         * the page's size whenever there are no targets: rotate != 0 draws
+         * on the canvas), read back before anything else is drawn there. */
+        SDL_Rect r = {0, 0, a->geom.w, a->geom.h};
+        if (render_show_page(a->rd, &pg, 0, 0, e)) {
+            SDL_FreeSurface(s);
+            return NULL;
+        }
+        rc = SDL_RenderReadPixels(a->ren, &r, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch);
+        a->dirty = 1;
+    }
+    if (rc) {
         lerr_set(e, "reading the page back: %s", SDL_GetError());
         SDL_FreeSurface(s);
         s = NULL;
     }
-    SDL_SetRenderTarget(a->ren, NULL);
-    SDL_DestroyTexture(t);
     return s;
 }
 
@@ -723,38 +866,69 @@ static void draw_reading(app *a, float slide)
 {
     lerr e;
     render_page pg = page_of(a, a->page);
-    SDL_Texture *t = a->rd ? render_cached_page(a->rd, &pg, &e) : NULL;
-    if (!t) {
+    int w = a->geom.w, h = a->geom.h, off = (int)lroundf(slide);
+    if (off > w) off = w;
+    if (off < -w) off = -w;
+    /* a copy from the page cache, or without render targets the page drawn */
+    if (!a->rd || render_show_page(a->rd, &pg, off, 0, &e)) {
         fprintf(stderr, "lectern: %s\n", a->rd ? e.msg : "no fonts");
         screen_error_draw(a);
         return;
     }
-    int w = a->geom.w, h = a->geom.h, off = (int)lroundf(slide);
-    if (off > w) off = w;
-    if (off < -w) off = -w;
-    SDL_Rect cur = {off, 0, w, h};
-    SDL_RenderCopy(a->ren, t, NULL, &cur);
     if (!off) return;
     /* The page beside it, where the finger is taking the reader. */
     size_t np = a->lr->npages;
     int has = off < 0 ? a->page + 1 < np : a->page > 0;
     SDL_Rect nb = {off < 0 ? off + w : off - w, 0, w, h};
-    SDL_Texture *n = NULL;
-    if (has) {
-        pg.page = off < 0 ? a->page + 1 : a->page - 1;
-        n = render_cached_page(a->rd, &pg, &e);
-    }
     const render_theme *th = render_theme_at(a->theme);
-    if (n) SDL_RenderCopy(a->ren, n, NULL, &nb);
-    else render_fill(a->rd, nb.x, nb.y, nb.w, nb.h, th->bg);
+    pg.page = off < 0 ? a->page + 1 : a->page - 1;
+    if (!has || render_show_page(a->rd, &pg, nb.x, nb.y, &e)) render_fill(a->rd, nb.x, nb.y, nb.w, nb.h, th->bg);
     /* a hairline where the two sheets meet */
     render_fill(a->rd, off < 0 ? off + w - 1 : off, 0, 1, h, th->track);
+}
+
+/* Show what was drawn: turned from the frame texture or from the canvas,
+ * else as it is. */
+static void present(app *a)
+{
+    SDL_Renderer *out = a->out ? a->out : a->ren;
+    SDL_Texture *turned = a->frame;
+    if (a->out) {
+        SDL_RenderFlush(a->ren); /* every queued draw is in the canvas's pixels */
+        SDL_UpdateTexture(a->out_tex, NULL, a->canvas->pixels, a->canvas->pitch);
+        turned = a->out_tex;
+        a->uploads++;
+    }
+    if (turned) {
+        int x, y, w, h;
+        platform_present_rect(a->o.rotate, a->panel_w, a->panel_h, &x, &y, &w, &h);
+        SDL_Rect dst = {x, y, w, h};
+        if (a->frame) SDL_SetRenderTarget(out, NULL);
+        SDL_SetRenderDrawColor(out, 0, 0, 0, 255);
+        SDL_RenderClear(out);
+        SDL_RenderCopyEx(out, turned, NULL, &dst, a->o.rotate, NULL, SDL_FLIP_NONE);
+    }
+    SDL_RenderPresent(out);
 }
 
 int app_draw(app *a)
 {
     if (!a->ren) return -1;
-    SDL_SetRenderTarget(a->ren, a->frame);
+    if (a->frame && SDL_SetRenderTarget(a->ren, a->frame)) {
+        /* The texture that turns the picture cannot be drawn into any more
+         * (a lost device, a driver's limit): turn it in memory instead. */
+        lerr e;
+        snprintf(a->no_targets, sizeof a->no_targets, "the texture that turns the picture: %s", SDL_GetError());
+        if (canvas_open(a, a->geom.w, a->geom.h, &e)) {
+            /* not even that: an unturned picture is still better than none */
+            fprintf(stderr, "lectern: %s; the picture is not turned\n", e.msg);
+            SDL_DestroyTexture(a->frame);
+            a->frame = NULL;
+            if (a->rd) render_no_targets(a->rd, a->no_targets);
+        }
+    } else if (!a->frame && !a->no_targets[0]) {
+        SDL_SetRenderTarget(a->ren, NULL);
+    }
     switch (a->screen) {
     case APP_READING: draw_reading(a, app_slide_now(a)); break;
     case APP_MENU:
@@ -767,16 +941,7 @@ int app_draw(app *a)
     default: screen_error_draw(a); break;
     }
     if (a->rd) render_flush(a->rd);
-    if (a->frame) {
-        int x, y, w, h;
-        platform_present_rect(a->o.rotate, a->panel_w, a->panel_h, &x, &y, &w, &h);
-        SDL_Rect dst = {x, y, w, h};
-        SDL_SetRenderTarget(a->ren, NULL);
-        SDL_SetRenderDrawColor(a->ren, 0, 0, 0, 255);
-        SDL_RenderClear(a->ren);
-        SDL_RenderCopyEx(a->ren, a->frame, NULL, &dst, a->o.rotate, NULL, SDL_FLIP_NONE);
-    }
-    SDL_RenderPresent(a->ren);
+    present(a);
     a->presented_pc = SDL_GetPerformanceCounter();
     a->dirty = 0;
     a->frames++;
@@ -786,6 +951,7 @@ int app_draw(app *a)
         render_page pg = page_of(a, a->page);
         if (render_prefetch(a->rd, &pg, &e)) fprintf(stderr, "lectern: %s\n", e.msg);
     }
+    tell_path(a); /* a render target may have failed in this frame */
     return 0;
 }
 
@@ -796,8 +962,10 @@ SDL_Surface *app_panel_surface(app *a, lerr *e)
         lerr_set(e, "out of memory for a %dx%d picture", a->panel_w, a->panel_h);
         return NULL;
     }
-    SDL_SetRenderTarget(a->ren, NULL);
-    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch)) {
+    SDL_Renderer *out = a->out ? a->out : a->ren;
+    SDL_Rect panel = {0, 0, a->panel_w, a->panel_h}; /* not NULL: a bigger output would overrun s */
+    if (!a->no_targets[0]) SDL_SetRenderTarget(out, NULL);
+    if (SDL_RenderReadPixels(out, &panel, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch)) {
         lerr_set(e, "reading the screen back: %s", SDL_GetError());
         SDL_FreeSurface(s);
         return NULL;
@@ -862,7 +1030,10 @@ void app_close(app *a)
     state_close(a->st);
     render_destroy(a->rd);
     if (a->frame) SDL_DestroyTexture(a->frame);
+    if (a->out_tex) SDL_DestroyTexture(a->out_tex);
     if (a->ren) SDL_DestroyRenderer(a->ren);
+    if (a->canvas) SDL_FreeSurface(a->canvas);
+    if (a->out) SDL_DestroyRenderer(a->out);
     if (a->win) SDL_DestroyWindow(a->win);
     if (a->surface) SDL_FreeSurface(a->surface);
     font_close(a->fonts);

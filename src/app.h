@@ -53,6 +53,17 @@
 enum app_screen { APP_READING = 0, APP_ERROR = 1, APP_LIBRARY, APP_MENU, APP_CONTENTS, APP_END };
 /* What the error page is about. */
 enum app_error_kind { APP_ERR_ESSAY = 0, APP_ERR_NOPACK = 1 };
+/* How pages reach the panel (app_video chooses; a render target that fails
+ * later moves it down the list, never back up):
+ *   CACHE   pages drawn once into render-target textures, a turn a copy;
+ *           with rotate, the picture drawn into a target texture and turned;
+ *   DIRECT  no render targets: each page drawn straight onto the screen
+ *           every frame it shows (render_show_page), same pixels;
+ *   CANVAS  no render targets and rotate != 0: the picture is drawn in
+ *           memory by SDL's software renderer, copied into a streaming
+ *           texture and turned by the output renderer.
+ * UNTOLD is 0: before app_video, or headless without video yet. */
+enum app_path { APP_PATH_UNTOLD = 0, APP_PATH_CACHE, APP_PATH_DIRECT, APP_PATH_CANVAS };
 
 /* Text size steps for A-/A+ and +/-, as factors of the size chosen for the panel. */
 #define APP_SIZE_STEPS 7
@@ -86,6 +97,8 @@ typedef struct app_opts {
     const config *cfg;     /* for the `essays` key (subset and order); NULL: every essay in pack order */
     const char *state_dir; /* where positions are kept */
     int state_on;          /* 0: positions in memory only (state = off, and tests) */
+    int no_targets;        /* use no render targets, as if the renderer had none
+                            * ($LECTERN_NO_RENDER_TARGETS, tests) */
 } app_opts;
 
 /* A touch target on a screen: where it is (page pixels) and what it does. */
@@ -151,10 +164,20 @@ typedef struct app {
     /* video (window or offscreen) */
     SDL_Window *win;        /* NULL when headless */
     SDL_Surface *surface;   /* headless: what the software renderer draws into */
-    SDL_Renderer *ren;
+    SDL_Renderer *ren;      /* what everything is drawn with */
     render *rd;             /* NULL only when there are no fonts at all (no pack, no system font) */
     int panel_w, panel_h;   /* the output, before rotation */
     SDL_Texture *frame;     /* rotate != 0: the upright page drawn here, then turned */
+    /* APP_PATH_CANVAS: ren is SDL's software renderer drawing the upright
+     * picture into `canvas`; `out`, the window's renderer (headless: the
+     * panel surface's), shows it through the streaming texture out_tex,
+     * turned. All NULL otherwise (ren is the output renderer). */
+    SDL_Surface *canvas;
+    SDL_Renderer *out;
+    SDL_Texture *out_tex;
+    unsigned long uploads;  /* frames copied from the canvas to out_tex */
+    char no_targets[256];   /* why the output renderer's render targets are not used; "" while they are */
+    int path;               /* enum app_path, as last told on stderr */
 
     int screen;             /* enum app_screen */
     int error_kind;         /* enum app_error_kind */
@@ -234,7 +257,12 @@ int app_open_essay(app *a, size_t n, lerr *e);
 void app_show_essay(app *a, size_t n);
 
 /* Create the window and renderer; headless, a software renderer on a
- * surface instead (no window, no video driver needed). Then size the page. */
+ * surface instead (no window, no video driver needed). With a window the
+ * first accelerated renderer SDL offers (SDL_RENDER_DRIVER chooses), else
+ * SDL's software renderer, saying so on stderr. Then size the page and
+ * choose how pages reach the panel (enum app_path), which is said once on
+ * stderr (headless: only when it is not the page cache). Returns 0, or -1
+ * with a message. */
 int app_video(app *a, int headless, lerr *e);
 
 /* The reader proper, after app_video: reading positions (o.state_dir,
@@ -243,8 +271,9 @@ int app_video(app *a, int headless, lerr *e);
 void app_start(app *a);
 
 /* Page `page` (0-based) of the open essay drawn into a new RGB24 surface
- * (caller frees), through render_page_to_texture as on screen. NULL with a
- * message on failure. */
+ * (caller frees), through render_page_to_texture as on screen; without
+ * render targets drawn on the screen itself and read back from there (the
+ * next app_draw draws the screen again). NULL with a message on failure. */
 SDL_Surface *app_page_surface(app *a, size_t page, lerr *e);
 
 /* Write page `page` (1-based; 0 = every page) of the open essay as
@@ -296,6 +325,10 @@ int app_replay(app *a, const replay_script *s, const char *name, const char *sho
 int app_screen_id(const app *a);
 int app_size_delta(const app *a);
 uint32_t app_first_card(const app *a);
+
+/* How pages reach the panel now (enum app_path); *why (may be NULL) gets
+ * the reason for DIRECT or CANVAS, NULL for the others. */
+int app_draw_path(const app *a, const char **why);
 
 /* Free everything (safe on a partly opened app). */
 void app_close(app *a);

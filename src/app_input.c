@@ -312,7 +312,7 @@ void app_event(app *a, const SDL_Event *ev)
         if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && a->ren) {
             int w, h;
             lerr e;
-            SDL_GetRendererOutputSize(a->ren, &w, &h);
+            SDL_GetRendererOutputSize(a->out ? a->out : a->ren, &w, &h); /* a->ren may draw in memory */
             if ((w != a->panel_w || h != a->panel_h) && app_set_panel(a, w, h, &e))
                 fprintf(stderr, "lectern: %s\n", e.msg);
         }

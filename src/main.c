@@ -63,6 +63,14 @@ static void usage(FILE *f)
         "keys in a window: Right/Down/PgDn/Space next page, Left/Up/PgUp previous, Home the\n"
         "library, End the last page, m the menu, +/- text size, t theme, Escape or q quit.\n"
         "\n"
+        "environment:\n"
+        "  LECTERN_PACK=FILE            the pack when neither the option nor the file names one\n"
+        "  LECTERN_NO_RENDER_TARGETS=1  use no render targets, as on a renderer that has none:\n"
+        "                               pages drawn straight to the screen each frame (turned\n"
+        "                               in memory when rotate is set). For a driver whose\n"
+        "                               targets show nothing, and for tests. stderr says which\n"
+        "                               way the pages are drawn, and why.\n"
+        "\n"
         "configuration keys (each also an option):\n\n");
     config_help(f);
 }
@@ -264,6 +272,9 @@ int main(int argc, char **argv)
     o.cfg = &c;
     o.state_on = c.state;
     o.state_dir = replay_path && !strcmp(c.state_dir, def.state_dir) ? NULL : c.state_dir;
+    /* Not a configuration key: a driver's trouble, not a reading setting. */
+    const char *nt = getenv("LECTERN_NO_RENDER_TARGETS");
+    o.no_targets = nt && *nt && strcmp(nt, "0") != 0;
 
     replay_script script = {0};
     if (replay_path) {

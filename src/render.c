@@ -168,6 +168,8 @@ struct render {
     page_slot slots[PAGE_SLOTS];
     uint64_t tick;
     int tint; /* glyphs stored in their colour (software renderer), else white and tinted when drawn */
+    int targets;        /* pages go through the cache of target textures; 0: drawn directly */
+    char why[256];      /* why not, when targets == 0 */
     render_stats st;
 };
 
@@ -247,7 +249,14 @@ int render_create(render **out, SDL_Renderer *r, font_faces *fs, int aw, int ah,
      * colour modulation as without, so there glyphs are kept per colour
      * (a page uses two: ink and the furniture's). */
     SDL_RendererInfo info;
-    rd->tint = SDL_GetRendererInfo(r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+    int known = SDL_GetRendererInfo(r, &info) == 0;
+    rd->tint = known && (info.flags & SDL_RENDERER_SOFTWARE);
+    rd->targets = 1;
+    if (!SDL_RenderTargetSupported(r)) {
+        char why[sizeof rd->why];
+        snprintf(why, sizeof why, "the %s renderer has no render targets", known ? info.name : "SDL");
+        render_no_targets(rd, why);
+    }
     rd->epoch = 1;
     rd->st.atlas_w = aw;
     rd->st.atlas_h = ah;
@@ -548,7 +557,10 @@ static void draw_title(render *rd, const render_page *pg, SDL_Color c)
                          g->title_base, c);
 }
 
-int render_draw_page(render *rd, const render_page *pg, lerr *e)
+/* The page at the origin of the current target (or viewport). clear: the
+ * paper by SDL_RenderClear, which covers the whole target; else by a fill
+ * of the page's rectangle only (SDL_RenderClear ignores the viewport). */
+static int draw_page(render *rd, const render_page *pg, int clear, lerr *e)
 {
     const render_theme *th = render_theme_at(pg->theme);
     const render_geom *g = pg->geom;
@@ -556,7 +568,12 @@ int render_draw_page(render *rd, const render_page *pg, lerr *e)
     SDL_Renderer *r = rd->r;
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(r, th->bg.r, th->bg.g, th->bg.b, 255);
-    SDL_RenderClear(r);
+    if (clear) {
+        SDL_RenderClear(r);
+    } else {
+        SDL_Rect paper = {0, 0, g->w, g->h};
+        SDL_RenderFillRect(r, &paper);
+    }
 
     draw_title(rd, pg, th->muted);
 
@@ -589,6 +606,28 @@ int render_draw_page(render *rd, const render_page *pg, lerr *e)
     return 0;
 }
 
+int render_draw_page(render *rd, const render_page *pg, lerr *e)
+{
+    return draw_page(rd, pg, 1, e);
+}
+
+/* The page drawn at (x, y) of the current target: the viewport moves the
+ * origin there and clips to the page, as copying a page texture would. */
+static int draw_direct(render *rd, const render_page *pg, int x, int y, lerr *e)
+{
+    SDL_Rect old, page = {x, y, pg->geom->w, pg->geom->h};
+    if (rd->nq) render_flush(rd); /* text queued before belongs where it was put */
+    SDL_RenderGetViewport(rd->r, &old);
+    if (SDL_RenderSetViewport(rd->r, &page)) {
+        lerr_set(e, "page viewport: %s", SDL_GetError());
+        return -1;
+    }
+    int rc = draw_page(rd, pg, 0, e);
+    SDL_RenderSetViewport(rd->r, &old);
+    if (rc == 0) rd->st.pages_direct++;
+    return rc;
+}
+
 static SDL_Texture *new_target(render *rd, int w, int h, lerr *e)
 {
     SDL_Texture *t = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
@@ -600,6 +639,7 @@ static SDL_Texture *new_target(render *rd, int w, int h, lerr *e)
     return t;
 }
 
+/* Returns 0, -1 when t cannot be made the target, -2 when drawing failed. */
 static int draw_into(render *rd, SDL_Texture *t, const render_page *pg, lerr *e)
 {
     SDL_Texture *old = SDL_GetRenderTarget(rd->r);
@@ -609,11 +649,15 @@ static int draw_into(render *rd, SDL_Texture *t, const render_page *pg, lerr *e)
     }
     int rc = render_draw_page(rd, pg, e);
     SDL_SetRenderTarget(rd->r, old);
-    return rc;
+    return rc ? -2 : 0;
 }
 
 SDL_Texture *render_page_to_texture(render *rd, const render_page *pg, lerr *e)
 {
+    if (!rd->targets) {
+        lerr_set(e, "no page texture: %s", rd->why);
+        return NULL;
+    }
     SDL_Texture *t = new_target(rd, pg->geom->w, pg->geom->h, e);
     if (t && draw_into(rd, t, pg, e)) {
         SDL_DestroyTexture(t);
@@ -629,7 +673,8 @@ static int same_doc(const page_slot *s, const render_page *pg, int body)
 }
 
 /* The cached texture of pg (page number `page`), drawn on a miss into the
- * slot farthest from `center`. */
+ * slot farthest from `center`. A target that cannot be created or drawn
+ * into turns targets off (rd->targets = 0); NULL then, and on any error. */
 static SDL_Texture *cache_get(render *rd, const render_page *pg, size_t center, lerr *e)
 {
     int body = font_body_px(rd->fs);
@@ -658,11 +703,16 @@ static SDL_Texture *cache_get(render *rd, const render_page *pg, size_t center, 
         s->tex = NULL;
     }
     if (!s->tex) {
-        if (!(s->tex = new_target(rd, pg->geom->w, pg->geom->h, e))) return NULL;
+        if (!(s->tex = new_target(rd, pg->geom->w, pg->geom->h, e))) {
+            render_no_targets(rd, e->msg);
+            return NULL;
+        }
         s->tw = pg->geom->w;
         s->th = pg->geom->h;
     }
-    if (draw_into(rd, s->tex, pg, e)) return NULL;
+    int rc = draw_into(rd, s->tex, pg, e);
+    if (rc == -1) render_no_targets(rd, e->msg);
+    if (rc) return NULL;
     rd->st.page_misses++;
     *s = (page_slot){s->tex, s->tw, s->th, 1, pg->essay_id, pg->page, pg->theme, body,
                      pg->geom->w, pg->geom->h, pg->lr, ++rd->tick};
@@ -671,6 +721,10 @@ static SDL_Texture *cache_get(render *rd, const render_page *pg, size_t center, 
 
 SDL_Texture *render_cached_page(render *rd, const render_page *pg, lerr *e)
 {
+    if (!rd->targets) {
+        lerr_set(e, "no page cache: %s", rd->why);
+        return NULL;
+    }
     return cache_get(rd, pg, pg->page, e);
 }
 
@@ -678,13 +732,12 @@ int render_prefetch(render *rd, const render_page *pg, lerr *e)
 {
     size_t np = pg->lr ? pg->lr->npages : 0;
     render_page q = *pg;
-    if (pg->page + 1 < np) {
-        q.page = pg->page + 1;
-        if (!cache_get(rd, &q, pg->page, e)) return -1;
-    }
-    if (pg->page > 0 && pg->page - 1 < np) {
-        q.page = pg->page - 1;
-        if (!cache_get(rd, &q, pg->page, e)) return -1;
+    size_t want[2] = {pg->page + 1, pg->page - 1}; /* page 0's previous wraps to SIZE_MAX: none */
+    for (int k = 0; k < 2 && rd->targets; k++) {
+        if (want[k] >= np) continue;
+        q.page = want[k];
+        /* a target that failed turned the cache off: nothing left to do */
+        if (!cache_get(rd, &q, pg->page, e) && rd->targets) return -1;
     }
     return 0;
 }
@@ -692,6 +745,35 @@ int render_prefetch(render *rd, const render_page *pg, lerr *e)
 void render_cache_clear(render *rd)
 {
     for (int i = 0; i < PAGE_SLOTS; i++) rd->slots[i].valid = 0;
+}
+
+int render_targets(const render *rd, const char **why)
+{
+    if (why) *why = rd->targets ? NULL : rd->why;
+    return rd->targets;
+}
+
+void render_no_targets(render *rd, const char *why)
+{
+    if (!rd->targets) return; /* the first reason is the one worth telling */
+    rd->targets = 0;
+    snprintf(rd->why, sizeof rd->why, "%s", why && *why ? why : "render targets turned off");
+    for (int i = 0; i < PAGE_SLOTS; i++)
+        if (rd->slots[i].tex) SDL_DestroyTexture(rd->slots[i].tex);
+    memset(rd->slots, 0, sizeof rd->slots);
+}
+
+int render_show_page(render *rd, const render_page *pg, int x, int y, lerr *e)
+{
+    SDL_Texture *t = rd->targets ? cache_get(rd, pg, pg->page, e) : NULL;
+    if (t) {
+        SDL_Rect dst = {x, y, pg->geom->w, pg->geom->h};
+        if (SDL_RenderCopy(rd->r, t, NULL, &dst) == 0) return 0;
+        /* a texture that will not copy: this frame draws the page instead */
+    } else if (rd->targets) {
+        return -1; /* drawing failed, not the target: drawing directly would fail too */
+    }
+    return draw_direct(rd, pg, x, y, e);
 }
 
 /* ---- screens other than pages ------------------------------------------------------ */

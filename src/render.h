@@ -20,6 +20,14 @@
  * textures keyed by (essay, page, theme, size, geometry). After showing page
  * p, render_prefetch draws p-1 and p+1, so a turn is a blit.
  *
+ * Not every renderer has render targets (SDL_TEXTUREACCESS_TARGET): SDL's
+ * desktop-GL renderer on a driver without framebuffer objects has none, and
+ * creating or drawing into one can fail later on any renderer. Without
+ * them render_show_page draws the page straight onto the screen each time
+ * it is shown: the same draw calls at the same pixels (offset and clipped
+ * to the page's rectangle), so the same picture, for the cost of drawing
+ * the page each frame instead of copying it (two while a turn animates).
+ *
  * SDL code (src/render*.c). No global state. */
 #ifndef LECTERN_RENDER_H
 #define LECTERN_RENDER_H
@@ -103,12 +111,15 @@ typedef struct render_stats {
     int atlas_w, atlas_h;
     uint64_t page_hits, page_misses; /* page cache */
     uint64_t pages_drawn;
+    uint64_t pages_direct;  /* of those, drawn straight onto the screen (no render targets) */
 } render_stats;
 
 /* A renderer drawing with r (borrowed) and the faces fs (borrowed, may be
  * resized between pages: glyphs of other sizes stay cached until evicted).
  * atlas_w x atlas_h is the atlas size in pixels (0 = RENDER_ATLAS_DEFAULT;
- * at least 64). Returns 0, or -1 with a message (texture creation failed). */
+ * at least 64). It uses render targets when r has them
+ * (SDL_RenderTargetSupported). Returns 0, or -1 with a message (texture
+ * creation failed). */
 int render_create(render **out, SDL_Renderer *r, font_faces *fs, int atlas_w, int atlas_h, lerr *e);
 
 /* Frees the atlas and the page cache textures. NULL is fine. */
@@ -133,10 +144,13 @@ typedef struct render_page {
 int render_draw_page(render *rd, const render_page *pg, lerr *e);
 
 /* Draw the page into a new target texture (caller destroys it). NULL with a
- * message when the renderer cannot make target textures. */
+ * message when the renderer cannot make target textures or rd uses none
+ * (render_targets); this leaves rd's choice as it is. */
 SDL_Texture *render_page_to_texture(render *rd, const render_page *pg, lerr *e);
 
-/* The page as a texture from the page cache, drawn on a miss. The texture
+/* The page as a texture from the page cache, drawn on a miss (NULL with a
+ * message without render targets, or when one fails, which turns them off
+ * as in render_show_page). The texture
  * belongs to the cache and stays valid while the cache holds it: at least
  * until a page other than pg->page-1..pg->page+1 of the same essay, theme
  * and geometry is asked for, or render_cache_clear. The slot replaced on a
@@ -145,11 +159,35 @@ SDL_Texture *render_page_to_texture(render *rd, const render_page *pg, lerr *e);
 SDL_Texture *render_cached_page(render *rd, const render_page *pg, lerr *e);
 
 /* Pre-render pg->page-1 and pg->page+1 (where they exist) into the cache,
- * keeping pg->page. Call after presenting pg. Returns 0 or -1. */
+ * keeping pg->page. Call after presenting pg. Without render targets there
+ * is nothing to do; a target that fails here turns them off as in
+ * render_show_page. Returns 0, or -1 with a message (drawing failed). */
 int render_prefetch(render *rd, const render_page *pg, lerr *e);
 
 /* Drop every cached page (e.g. after the renderer's targets were reset). */
 void render_cache_clear(render *rd);
+
+/* ---- without render targets ------------------------------------------------------ */
+
+/* 1 while pages go through the cache of target textures, 0 once they are
+ * drawn straight onto the screen. *why (when why is not NULL) is set to the
+ * reason for 0 (NULL for 1): the renderer has none, render_no_targets was
+ * called, or the SDL error of the first target that could not be created or
+ * drawn into. The string belongs to rd. */
+int render_targets(const render *rd, const char **why);
+
+/* Use no render targets from now on (a test, or LECTERN_NO_RENDER_TARGETS):
+ * frees the cached pages. `why` is copied, for render_targets. */
+void render_no_targets(render *rd, const char *why);
+
+/* Show page pg on the renderer's current target with its top-left corner at
+ * (x, y), clipped to the target: a copy from the page cache (drawn on a
+ * miss), or without render targets the page drawn right there, clipped to
+ * its own rectangle as the copy is. When the cache fails (a target texture
+ * cannot be created or drawn into) rd stops using targets for good (see
+ * render_targets) and the page is drawn directly: the caller sees a page,
+ * not an error. Returns 0, or -1 with a message (drawing failed). */
+int render_show_page(render *rd, const render_page *pg, int x, int y, lerr *e);
 
 /* Text outside the page body (furniture now; library cards and the menu
  * next). render_text queues the UTF-8 string s[0..n) in font role `role`

@@ -36,6 +36,11 @@ check shot_missing_page_exit_1 bash -c "test $st -eq 1 && grep -q 'no page 999' 
 "$READER" --pack "$PACK" --screenshot "$T/x" --essay 9 > /dev/null 2> "$T/err"; st=$?
 check shot_missing_essay_exit_1 bash -c "test $st -eq 1 && grep -q 'no essay 9' '$T/err'"
 LECTERN_PACK="$PACK" "$READER" --layout-stats > /dev/null; check pack_from_env test $? -eq 0
+# without render targets the pages are drawn on the screen and read back: the same PNG files
+LECTERN_NO_RENDER_TARGETS=1 "$READER" --pack "$PACK" --screenshot "$T/all-nt" --essay 2 --all > /dev/null 2> "$T/err"; st=$?
+check shot_no_targets_exit_0 test $st -eq 0
+check shot_no_targets_same_pngs diff -r "$T/all" "$T/all-nt"
+check shot_no_targets_says_so_once test "$(grep -c 'LECTERN_NO_RENDER_TARGETS.*drawn straight to the screen' "$T/err")" -eq 1
 
 # ---- bad packs ------------------------------------------------------------------
 "$READER" --pack "$T/nope.lpk" --layout-stats > /dev/null 2> "$T/err"; st=$?

@@ -58,6 +58,38 @@ for s in tests/replay/*.txt; do
   else fail "replay_$name" "exit $st: $(cat "$T/$name.err")"; fi
 done
 
+# ---- the same scripts without render targets: the same screens, pixel for pixel ------------
+# (LECTERN_NO_RENDER_TARGETS: pages drawn straight to the screen; with
+# rotate, the picture drawn in memory and turned). Every script but the
+# soaks, which take the longest and have no shots: shorter ones follow.
+for s in tests/replay/*.txt; do
+  name=$(basename "$s" .txt)
+  case $name in soak*) continue ;; esac
+  mkdir -p "$T/state-nt-$name"
+  args=$(sed -n 's/^# args: //p' "$s" | sed -e "s|@FIXTURE|$FIXTURE|g" -e "s|@DEFAULT|$PACK|g" \
+         -e "s|@DAMAGED|$DAMAGED|g" -e "s|@STATE|$T/state-nt-$name|g")
+  # shellcheck disable=SC2086
+  LECTERN_NO_RENDER_TARGETS=1 replay "nt-$name" "$s" $args; st=$?
+  if [ $st -eq 0 ] && ! grep -qiE 'sanitizer|runtime error' "$T/nt-$name.err"; then ok "replay_no_targets_$name"
+  else fail "replay_no_targets_$name" "exit $st: $(cat "$T/nt-$name.err")"; fi
+  if [ -d "$SHOTS/$name" ]; then
+    if diff -r "$SHOTS/$name" "$SHOTS/nt-$name" > /dev/null 2>&1; then ok "replay_no_targets_${name}_same_shots"
+    else fail "replay_no_targets_${name}_same_shots" "$(diff -r "$SHOTS/$name" "$SHOTS/nt-$name" 2>&1 | head -3)"; fi
+  fi
+  # said once, with the reason; the turned scripts draw in memory
+  want='drawn straight to the screen'
+  grep -q -- '--rotate [1-9]' "$s" && want='drawn in memory'
+  check "replay_no_targets_${name}_says_so_once" test "$(grep -c "LECTERN_NO_RENDER_TARGETS.*$want" "$T/nt-$name.err")" -eq 1
+done
+# random touches without targets, upright and turned (the two ways it draws)
+printf 'random 1500 7\n' > "$T/nt-soak.txt"
+for c in "upright:--size 400x240" "turned:--size 240x400 --rotate 90 --idle-timeout 30"; do
+  n=${c%%:*}
+  # shellcheck disable=SC2086
+  LECTERN_NO_RENDER_TARGETS=1 replay "nt-soak-$n" "$T/nt-soak.txt" --pack "$DAMAGED" ${c#*:}; st=$?
+  check "replay_no_targets_soak_$n" bash -c "test $st -eq 0 && ! grep -qiE 'sanitizer|runtime error' '$T/nt-soak-$n.err'"
+done
+
 # the soak script's memory: no growth after warm-up. The heap in use
 # (glibc's count of what malloc handed out) is the measure: RSS also holds
 # pages malloc keeps. Under ASan, whose allocator quarantines freed memory,
