@@ -230,6 +230,11 @@ int pack_open(pack **out, const char *path, lerr *e)
         close(fd);
         return PACK_EIO;
     }
+    if ((uint64_t)sb.st_size > SIZE_MAX) { /* a 32-bit reader cannot map it */
+        lerr_set(e, "%s: %llu bytes: too large to map on this system", path, (unsigned long long)sb.st_size);
+        close(fd);
+        return PACK_EIO;
+    }
     size_t size = (size_t)sb.st_size;
     void *map = NULL;
     if (size > 0) {

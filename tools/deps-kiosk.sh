@@ -4,30 +4,46 @@
 # when everything is present. Also makes sure binfmt_misc runs arm64 (and
 # armhf) binaries through qemu-user, which the arm64 chroot and image need.
 # Usage: tools/deps-kiosk.sh deb|deb-test|image|image-test [ARCH]
+#        tools/deps-kiosk.sh chroot-packages ARCH   (prints, installs nothing)
+# DEB_CHROOT=1 (the default for armhf, see build-deb.sh) builds the package
+# in a chroot: the host then needs only mmdebstrap, not ARCH's libraries.
 set -eu
 what=${1:-deb}
 arch=${2:-arm64}
+: "${DEB_CHROOT:=$([ "$arch" = armhf ] && echo 1 || echo 0)}"
+
+# The target's -dev libraries for a cross build (deps.sh does arm64's).
+DEV_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libfreetype-dev
+ libfontconfig-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libharfbuzz-dev"
+cross_pkgs() { # $1 = arch: the cross compiler and $1's -dev libraries
+  echo "crossbuild-essential-$1"
+  for p in $DEV_LIBS; do echo "$p:$1"; done
+}
 
 case "$what" in
   deb) want="dpkg-dev lintian" ;;
   deb-test) want="dpkg-dev lintian mmdebstrap qemu-user-static systemd" ;;
   image) want="mmdebstrap qemu-user-static dosfstools mtools fdisk e2fsprogs" ;;
   image-test) want="qemu-system-arm python3 e2fsprogs mtools" ;;
-  *) echo "deps-kiosk.sh: usage: deps-kiosk.sh deb|deb-test|image|image-test [ARCH]" >&2; exit 2 ;;
+  chroot-packages)
+    # firmware/debian/build-deb-chroot.sh: an amd64 chroot with $arch as a
+    # foreign architecture; besides the cross build, make deb runs the
+    # target's lectern-pack under qemu-user for the default pack (fonts,
+    # hyphenation patterns) and build-deb.sh reads the fonts' copyright.
+    echo make pkg-config dpkg-dev mawk qemu-user-static fonts-sil-charis hyphen-en-us
+    cross_pkgs "$arch"
+    exit 0 ;;
+  *) echo "deps-kiosk.sh: usage: deps-kiosk.sh deb|deb-test|image|image-test|chroot-packages [ARCH]" >&2; exit 2 ;;
 esac
 host=$(dpkg --print-architecture)
 foreign=
-if [ "$what" = deb ] && [ "$arch" != "$host" ]; then
-  # the cross compiler and the target's -dev libraries (deps.sh does arm64)
-  case "$arch" in
-    arm64) want="$want crossbuild-essential-arm64" ;;
-    armhf) want="$want crossbuild-essential-armhf qemu-user-static" ;;
-  esac
+if [ "$what" = deb ] && [ "$DEB_CHROOT" = 1 ]; then
+  # nothing of $arch on the host: the chroot has it all
+  want="$want mmdebstrap"
+elif [ "$what" = deb ] && [ "$arch" != "$host" ]; then
+  case "$arch" in armhf) want="$want qemu-user-static" ;; esac
   foreign=$arch
-  for p in liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libfreetype-dev \
-           libfontconfig-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libharfbuzz-dev; do
-    want="$want $p:$arch"
-  done
+  want="$want $(cross_pkgs "$arch" | tr '\n' ' ')"
 fi
 
 SUDO=
@@ -52,8 +68,11 @@ fi
 # binfmt_misc: containers often have it unmounted, and without systemd nobody
 # registers qemu's formats. The F flag (from Debian's qemu-user-static
 # files) keeps the interpreter open, so it works inside a chroot too.
+# deb-test ARCH needs ARCH's; the image is arm64.
 case "$what" in
   deb-test|image)
+    [ "$what" = image ] && arch=arm64
+    case "$arch" in arm64) need=aarch64 ;; armhf) need=arm ;; *) need= ;; esac
     bf=/proc/sys/fs/binfmt_misc
     [ -e "$bf/register" ] || $SUDO mount -t binfmt_misc binfmt_misc "$bf" 2>/dev/null || true
     for q in aarch64 arm; do
@@ -61,9 +80,9 @@ case "$what" in
         $SUDO sh -c "cat /usr/lib/binfmt.d/qemu-$q.conf > $bf/register" || true
       fi
     done
-    if [ ! -e "$bf/qemu-aarch64" ]; then
-      echo "deps-kiosk.sh: binfmt_misc cannot run arm64 binaries here (no binfmt_misc?);" \
-           "the arm64 chroot and image need it" >&2
+    if [ -n "$need" ] && [ ! -e "$bf/qemu-$need" ]; then
+      echo "deps-kiosk.sh: binfmt_misc cannot run $arch binaries here (no binfmt_misc?);" \
+           "the $arch chroot needs it" >&2
       exit 1
     fi ;;
 esac

@@ -128,7 +128,8 @@ int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8
         if (o->progress) o->progress(o->progress_ctx, done, total);
         i = j - 1;
     }
-    if (data.n > UINT64_MAX - PACK_HEADER_SIZE) goto done;
+    /* header + blocks must fit in memory (size_t: 32 bits on armhf) */
+    if (data.n > SIZE_MAX - PACK_HEADER_SIZE) { lerr_set(e, "the pack would be too large"); goto done; }
 
     /* Directory: entries, then the strings they point to. */
     if (buf_reserve(&dir, n * PACK_ENTRY_SIZE)) { lerr_set(e, "out of memory"); goto done; }

@@ -4,7 +4,8 @@
 # out by hand, dependencies from dpkg-shlibdeps, dpkg-deb to pack.
 #
 # usage: firmware/debian/build-deb.sh ARCH VERSION OUTDIR
-#   ARCH: arm64, armhf or amd64 (cross-built with Debian multiarch)
+#   ARCH: arm64, armhf or amd64 (cross-built with Debian multiarch; on the
+#   host, or with DEB_CHROOT=1, the default for armhf, in a clean chroot)
 # Prints the path of the .deb. Reproducible: file times are clamped to
 # SOURCE_DATE_EPOCH (default: the last commit's time).
 set -eu
@@ -23,6 +24,10 @@ case "$ARCH" in
   amd64) GNU=x86_64-linux-gnu ;;
   *) echo "build-deb.sh: ARCH must be arm64, armhf or amd64, not $ARCH" >&2; exit 2 ;;
 esac
+# armhf is built in a clean chroot by default: the host's multiarch set
+# cannot always be kept in step for it (see build-deb-chroot.sh).
+: "${DEB_CHROOT:=$([ "$ARCH" = armhf ] && echo 1 || echo 0)}"
+if [ "$DEB_CHROOT" = 1 ]; then exec firmware/debian/build-deb-chroot.sh "$ARCH" "$VERSION" "$OUT"; fi
 if [ "$ARCH" = "$(dpkg --print-architecture)" ]; then STRIP=strip; else STRIP=$GNU-strip; fi
 
 # ---- build: Debian's hardening flags, paths as installed -------------------

@@ -55,7 +55,19 @@ say() { echo "build-image: [$(($(date +%s) - t0))s] $*" >&2; }
 
 # ---- 1. the root file system ---------------------------------------------------
 extra=
-[ "$overlay" = 1 ] && extra=,overlayroot
+# busybox: overlayroot's initramfs script needs its grep
+[ "$overlay" = 1 ] && extra=,overlayroot,busybox
+# overlayroot's initramfs hook stores 4 KB from /dev/random in the initrd
+# (a seed for its encrypted-overlay mode, which the kiosk's tmpfs overlay
+# does not use): that would make every build differ. This hook runs after it
+# and takes the seed out again.
+cat > "$W/zz-lectern-reproducible" <<'EOF'
+#!/bin/sh
+# lectern image: no random bytes in the initrd (see build-image.sh)
+PREREQS="overlayroot"
+case $1 in prereqs) echo "$PREREQS"; exit 0 ;; esac
+rm -f "${DESTDIR}/.random-seed"
+EOF
 if [ -n "${IMAGE_ROOTFS_FROM:-}" ]; then
   # development aid: start from a copy of an earlier root file system
   say "copying $IMAGE_ROOTFS_FROM"
@@ -73,6 +85,9 @@ mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-f
   --setup-hook="sync-in $TMP/apt-arm64 /var/cache/apt/archives/" \
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"' \
   --essential-hook='echo "COMPRESS=zstd" > "$1/etc/initramfs-tools/conf.d/lectern"' \
+  --essential-hook='mkdir -p "$1/etc/initramfs-tools/hooks"' \
+  --essential-hook="copy-in $W/zz-lectern-reproducible /etc/initramfs-tools/hooks/" \
+  --essential-hook='chmod 755 "$1/etc/initramfs-tools/hooks/zz-lectern-reproducible"' \
   --customize-hook="upload $deb /tmp/lectern.deb" \
   --customize-hook='chroot "$1" sh -c "apt-get install -y -q /tmp/lectern.deb && rm /tmp/lectern.deb"' \
   --customize-hook="sync-out /var/cache/apt/archives $TMP/apt-arm64" \
@@ -90,10 +105,13 @@ fi
 say "kiosk: profile $profile"
 echo lectern > "$ROOT/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tlectern\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$ROOT/etc/hosts"
-cat > "$ROOT/etc/fstab" <<'EOF'
+# With the read-only root the firmware partition is read-only too: nothing
+# on the card is written while the kiosk runs (image-test checks every byte).
+bootmode=rw; [ "$overlay" = 1 ] && bootmode=ro
+cat > "$ROOT/etc/fstab" <<EOF
 # the SD card: labels set by firmware/image/build-image.sh
 LABEL=RASPIROOT  /               ext4  rw,noatime,commit=60,errors=remount-ro  0 1
-LABEL=RASPIFIRM  /boot/firmware  vfat  rw,noatime,umask=0022,fmask=0022,dmask=0022  0 2
+LABEL=RASPIFIRM  /boot/firmware  vfat  $bootmode,noatime,umask=0022,fmask=0022,dmask=0022  0 2
 tmpfs            /tmp            tmpfs nosuid,nodev,size=64M  0 0
 EOF
 ik="--root $ROOT --boot $ROOT/boot/firmware --profile $profile --no-apt"
@@ -181,6 +199,8 @@ cp "$W/bootfs"/vmlinuz-* "${out%.img}.vmlinuz"
 cp "$W/bootfs"/initrd.img-* "${out%.img}.initrd"
 cat "$W/bootfs/cmdline.txt" > "${out%.img}.cmdline"
 cp "$ROOT/etc/lectern/lectern.conf" "${out%.img}.conf"
+# what image-test should expect after a power cut
+if [ "$overlay" = 1 ]; then echo overlayroot; else echo writable; fi > "${out%.img}.root"
 p=$(sed -n 's/^pack *= *//p' "$ROOT/etc/lectern/lectern.conf" | tail -1)
 cp "$ROOT${p:-/usr/share/lectern/default.lpk}" "${out%.img}.lpk"
 say "done: $out"

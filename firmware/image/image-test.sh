@@ -6,7 +6,9 @@
 # on a card must open a page of text, a tap on the right must turn it. Then
 # the power is pulled (QEMU killed, 45 s after the turn, once the reader has
 # saved its position) and the same disk boots again: the library must come
-# back and the card must open on the page that was on the screen.
+# back and the card must open on the page that was on the screen. An image
+# built with --overlayroot (build/image/*.root says so) must instead leave
+# every byte of the card as it was, and start clean after the cut.
 #
 #   firmware/image/image-test.sh [--quick] build/image/lectern-PROFILE.img
 #
@@ -117,8 +119,17 @@ boot() {
   return $st
 }
 
+root=$(cat "$base.root" 2>/dev/null || echo writable)
 if [ -n "$quick" ]; then
   boot serial.log --quick
+elif [ "$root" = overlayroot ]; then
+  # read-only root: after running and a power cut, not one byte of the card
+  # has changed; the next boot starts clean (positions lived in RAM)
+  if boot serial.log --hold 45; then
+    if cmp -s "$IMG" "$DISK"; then ok image_ro_card_never_written
+    else fail image_ro_card_never_written "the card changed while running: $(cmp "$IMG" "$DISK" | head -1)"; fi
+    [ -n "$refs" ] && boot serial-2.log --resume --ref-library2 "$ART/ref-library.png" --resume-to page
+  fi
 else
   # the reader saves the position once reading pauses 30 s (APP_SAVE_AFTER_MS)
   boot serial.log --hold 45 &&

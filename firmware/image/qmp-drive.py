@@ -5,14 +5,16 @@ page of text appears, tap the right side, check that the page changed.
 
   qmp-drive.py --qmp SOCK --out DIR [--ref-library PNG --ref-page PNG
                --ref-next PNG] [--card X,Y] [--timeout S] [--quick] [--start EPOCH]
-               [--hold S] [--resume --ref-library2 PNG]
+               [--hold S] [--resume --ref-library2 PNG [--resume-to next|page]]
 
 --hold S: after the page turn, keep still for S seconds (the reader saves the
 reading position once reading pauses), then exit; image-test.sh then pulls
 the power (kills QEMU) and boots the same disk again with --resume: the
 library (now showing the essay as begun, --ref-library2) must appear, and a
 tap on the same card must open the page that was on the screen when the
-power went: the "next" reference.
+power went: the "next" reference. With a read-only root (overlayroot) the
+position lives in RAM and is gone after the cut: image-test.sh passes the
+first library as --ref-library2 and --resume-to page (the essay's start).
 
 Screens are taken with QMP `screendump` (PNG) into DIR as artefacts. Taps are
 QMP `input-send-event`: an absolute position then a button press and release,
@@ -130,6 +132,7 @@ def main():
     ap.add_argument("--hold", type=float, default=0)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--ref-library2")
+    ap.add_argument("--resume-to", choices=("next", "page"), default="next")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     failed = 0
@@ -209,44 +212,43 @@ def main():
         return 1 if failed else 0
     cx, cy = (float(v) for v in a.card.split(","))
 
-    if a.resume:
-        # ---- the same card: the page that was read when the power went --------
-        q.tap(cx, cy)
-        got = None
+    def tap_until(x, y, name, want, before):
+        """Tap at X,Y, then take screens into NAME until one is the reference
+        WANT (or, without references, a page of text that differs from the
+        screen BEFORE); after a short wait for an animation, the final screen
+        or None."""
+        q.tap(x, y)
+        path = os.path.join(a.out, name)
         for i in range(40):
             time.sleep(1.5)
-            cur = q.shot(os.path.join(a.out, "resume-2-page.png"))
-            k, d = closest(cur)
-            if k == "next" and d < MATCH:
-                time.sleep(1.5)
-                got = q.shot(os.path.join(a.out, "resume-2-page.png"))
-                break
+            cur = q.shot(path)
+            if refs.get(want):
+                k, d = closest(cur)
+                hit = k == want and d < MATCH
+            else:
+                _, _, ink = stat(cur)
+                hit = diff(cur, before) > 0.02 and 0.02 < ink < 0.4
+            if hit:
+                time.sleep(1.5)  # let an opening or turning animation end
+                return q.shot(path)
+        return None
+
+    if a.resume:
+        # ---- the same card: the page that was read when the power went --------
+        check = "image_power_cut_keeps_position" if a.resume_to == "next" else "image_ro_power_cut_starts_clean"
+        got = tap_until(cx, cy, "resume-2-page.png", a.resume_to, lib)
         if got:
             report("resumed page", got)
-            ok("image_power_cut_keeps_position")
+            ok(check)
         else:
+            cur = os.path.join(a.out, "resume-2-page.png")
             k, d = closest(cur)
-            fail("image_power_cut_keeps_position",
-                 "after the power cut the card opened a screen closest to %s (%.1f %% differ), not the page "
-                 "read before it (see %s)" % (k, 100 * d, cur))
+            fail(check, "after the power cut the card opened a screen closest to %s (%.1f %% differ), not the "
+                 "%s reference (see %s)" % (k, 100 * d, a.resume_to, cur))
         return 1 if failed else 0
 
     # ---- tap a card: a page of text --------------------------------------------
-    q.tap(cx, cy)
-    page1 = None
-    for i in range(40):
-        time.sleep(1.5)
-        cur = q.shot(os.path.join(a.out, "2-page.png"))
-        if refs.get("page"):
-            k, d = closest(cur)
-            hit = k == "page" and d < MATCH
-        else:
-            _, _, ink = stat(cur)
-            hit = diff(cur, lib) > 0.02 and 0.02 < ink < 0.4
-        if hit:
-            time.sleep(1.5)  # let an opening animation end
-            page1 = q.shot(os.path.join(a.out, "2-page.png"))
-            break
+    page1 = tap_until(cx, cy, "2-page.png", "page", lib)
     if page1:
         report("page", page1)
         ok("image_tap_card_opens_page")
@@ -255,21 +257,7 @@ def main():
         return 1
 
     # ---- tap on the right: the next page -----------------------------------------
-    q.tap(0.85, 0.55)
-    page2 = None
-    for i in range(40):
-        time.sleep(1.5)
-        cur = q.shot(os.path.join(a.out, "3-next-page.png"))
-        if refs.get("next"):
-            k, d = closest(cur)
-            hit = k == "next" and d < MATCH
-        else:
-            _, _, ink = stat(cur)
-            hit = diff(cur, page1) > 0.02 and 0.02 < ink < 0.4
-        if hit:
-            time.sleep(1.5)
-            page2 = q.shot(os.path.join(a.out, "3-next-page.png"))
-            break
+    page2 = tap_until(0.85, 0.55, "3-next-page.png", "next", page1)
     if page2:
         report("next page", page2)
         ok("image_tap_right_turns_page")

@@ -1,7 +1,7 @@
 #!/bin/sh
-# Run inside an arm64 Debian chroot (under qemu-user) by deb-test.sh, as
-# root: install the package the way a person would, then check what it did.
-# Prints ok/FAIL lines.
+# Run inside an arm64 or armhf Debian chroot (under qemu-user) by
+# deb-test.sh, as root: install the package the way a person would, then
+# check what it did. Prints ok/FAIL lines.
 cd /root || exit 1
 ok() { echo "ok $1"; }
 fail() { echo "FAIL $1"; }
@@ -10,6 +10,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 apt install -y ./lectern_*.deb > /root/apt.log 2>&1; check deb_apt_install test $? -eq 0
 check deb_installed sh -c "dpkg-query -W -f='\${Status}' lectern | grep -q 'install ok installed'"
+# the package of the chroot's own architecture, not a foreign one
+check deb_native_arch sh -c "test \"\$(dpkg-query -W -f='\${Architecture}' lectern)\" = \"\$(dpkg --print-architecture)\""
 check deb_bin_lectern test -x /usr/bin/lectern
 check deb_bin_pack test -x /usr/bin/lectern-pack
 check deb_default_pack test -s /usr/share/lectern/default.lpk

@@ -147,10 +147,18 @@ check ik_old_conf_kept grep -qx 'font_size = 10' "$R/etc/lectern/lectern.conf.ol
 sh "$IK" --root "$R" --profile pi-dsi-7in --no-apt --overlayroot > /dev/null 2> "$T/err"; st=$?
 check ik_overlayroot_needs_apt sh -c "test $st -eq 1 && grep -q overlayroot '$T/err'"
 mkdir -p "$R/etc" && echo 'overlayroot=""' > "$R/etc/overlayroot.conf"
+sh "$IK" --root "$R" --profile pi-dsi-7in --no-apt --overlayroot > /dev/null 2> "$T/err"; st=$?
+check ik_overlayroot_needs_busybox sh -c "test $st -eq 1 && grep -q busybox '$T/err'"
+mkdir -p "$R/bin" && printf '#!/bin/sh\n' > "$R/bin/busybox" && chmod 755 "$R/bin/busybox"
 sh "$IK" --root "$R" --profile pi-dsi-7in --no-apt --overlayroot > /dev/null 2>&1
 check ik_overlayroot_on grep -q '^overlayroot="tmpfs' "$R/etc/overlayroot.local.conf"
+# mounted read-only from the start: "ro" after any "rw", once
+check ik_overlayroot_cmdline_ro sh -c "tr ' ' '\n' < '$R/boot/firmware/cmdline.txt' | grep -xE 'rw|ro' | tail -1 | grep -qx ro"
+sh "$IK" --root "$R" --profile pi-dsi-7in --no-apt > /dev/null 2>&1
+check ik_overlayroot_ro_kept sh -c "test \$(tr ' ' '\n' < '$R/boot/firmware/cmdline.txt' | grep -cx ro) -eq 1"
 sh "$IK" --root "$R" --profile pi-dsi-7in --no-apt --no-overlayroot > /dev/null 2>&1
 check ik_overlayroot_off test ! -e "$R/etc/overlayroot.local.conf"
+check ik_overlayroot_off_cmdline_rw sh -c "! tr ' ' '\n' < '$R/boot/firmware/cmdline.txt' | grep -qx ro"
 # Debian's raspi-firmware rewrites config.txt and cmdline.txt from
 # /etc/default on each kernel update: the kiosk lines must be there too.
 mkdir -p "$R/etc/default" && echo '#CMA=64M' > "$R/etc/default/raspi-firmware"
@@ -197,7 +205,7 @@ undocumented "$T/help" firmware/man/lectern-install-kiosk.8 > "$T/missing"
 check man_install_kiosk_has_every_option test ! -s "$T/missing"
 
 # ---- scripts parse -------------------------------------------------------------------
-for s in "$IK" firmware/debian/build-deb.sh firmware/debian/postinst firmware/debian/prerm \
+for s in "$IK" firmware/debian/build-deb*.sh firmware/debian/postinst firmware/debian/prerm \
          firmware/debian/postrm firmware/test/*.sh firmware/image/*.sh tools/deps-kiosk.sh; do
   [ -f "$s" ] || continue
   check "sh_syntax_$(basename "$s")" sh -n "$s"
