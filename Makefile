@@ -6,6 +6,59 @@
 #   make asan       the same tests under ASan + UBSan
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each
 #   make cross ARCH=arm64 / make test-arm64 / make bench / make install / make clean
+#   make deps [SETS="run test ..."]   install Debian packages (all sets by default)
+#   make fresh-test the two README commands in a clean Debian 12 chroot
+
+# ---- set-up: every goal first installs the packages it needs ----------------
+# make reads the whole Makefile, and runs each $(shell pkg-config ...), before
+# it builds anything: on a fresh machine the -dev packages are not there yet
+# and the flags come out empty. So a goal runs in two steps: tools/deps.sh
+# installs that goal's package sets, then this Makefile runs again with
+# LECTERN_INNER=1 and finds the libraries. (LECTERN_INNER=1 on the command
+# line skips the installing, as the package build in a chroot does.)
+ifndef LECTERN_INNER
+
+# The package sets (tools/deps.sh) of each goal; a goal not named here
+# (a file, say) gets the run set.
+DEPS_SETS_all        := run
+DEPS_SETS_run        := run
+DEPS_SETS_install    := run
+DEPS_SETS_test       := run test
+DEPS_SETS_asan       := run test
+DEPS_SETS_fuzz       := run fuzz
+DEPS_SETS_bench      := run bench
+DEPS_SETS_cross      := run cross
+DEPS_SETS_test-arm64 := run test cross
+DEPS_SETS_image-test := run
+# deb, deb-test and image install their own (tools/deps-kiosk.sh)
+DEPS_SETS_deb        :=
+DEPS_SETS_deb-test   :=
+DEPS_SETS_image      :=
+ARCH ?=
+GOALS := all run install test asan fuzz bench cross test-arm64 deb deb-test image image-test
+
+# One goal at a time (their inner makes share build/); each inner make still
+# builds in parallel with -j.
+.NOTPARALLEL:
+.PHONY: $(GOALS) deps fresh-test clean
+.DEFAULT_GOAL := all
+
+$(GOALS):
+	@$(if $(DEPS_SETS_$@),CROSS_ARCH=$(if $(filter test-arm64,$@),arm64,$(ARCH)) tools/deps.sh $(DEPS_SETS_$@))
+	@$(MAKE) --no-print-directory LECTERN_INNER=1 $@
+
+.DEFAULT:
+	@tools/deps.sh run
+	@$(MAKE) --no-print-directory LECTERN_INNER=1 $@
+
+deps:
+	@CROSS_ARCH=$(ARCH) tools/deps.sh $(SETS)
+
+fresh-test:
+	@tools/deps.sh fresh
+	@tools/fresh-test.sh
+
+else # ---- LECTERN_INNER: the build itself ------------------------------------
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
@@ -73,7 +126,7 @@ TESTS  := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC)) \
           $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(FUZZ_SRC))
 
 .SECONDARY:
-.PHONY: all run deps test asan fuzz cross test-arm64 bench install clean
+.PHONY: all run test asan fuzz cross test-arm64 bench install
 all: $(PACKER) $(if $(wildcard src/main.c),$(READER)) $(PACK)
 
 # V=1 shows whole command lines
@@ -126,13 +179,10 @@ $(B)/bench/%: $(call obj,tests/bench/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
-deps:
-	@tools/deps.sh
-
-run: deps all
+run: all
 	@tools/run.sh $(READER) $(PACK)
 
-test: deps all $(TESTS)
+test: all $(TESTS)
 	@B=$(B) RUNNER="$(RUNNER)" tests/run.sh
 
 asan:
@@ -144,7 +194,7 @@ FUZZ_FLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,addres
 $(FUZZ_B)/%: tests/fuzz/%.c $(CORE_SRC) $(TOOL_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
-fuzz: deps $(PACK) $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
+fuzz: $(PACK) $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
 	@B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
 
 cross:
@@ -155,7 +205,7 @@ test-arm64:
 	@B=build/arm64 RUNNER=qemu-aarch64-static UNIT_ONLY=1 tests/run.sh
 
 BENCHES := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/*.c))
-bench: deps all $(BENCHES)
+bench: all $(BENCHES)
 	@B=$(B) tests/bench/run.sh
 
 install: all
@@ -163,9 +213,6 @@ install: all
 	install -m 755 $(PACKER) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(wildcard $(READER)),install -m 755 $(READER) $(DESTDIR)$(PREFIX)/bin/)
 	install -m 644 $(PACK) $(DESTDIR)$(PREFIX)/share/lectern/default.lpk
-
-clean:
-	rm -rf build
 
 -include $(shell find build -type f -name '*.d' 2>/dev/null)
 
@@ -199,3 +246,5 @@ image:
 image-test: image $(READER)
 	@tools/deps-kiosk.sh image-test
 	@READER=$(READER) firmware/image/image-test.sh $(KIOSK_IMG)
+
+endif # LECTERN_INNER

@@ -7,6 +7,8 @@
 #        tools/deps-kiosk.sh chroot-packages ARCH   (prints, installs nothing)
 # DEB_CHROOT=1 (the default for armhf, see build-deb.sh) builds the package
 # in a chroot: the host then needs only mmdebstrap, not ARCH's libraries.
+# mmdebstrap comes without its Recommends (apt-get --no-install-recommends),
+# so arch-test, which it needs for a foreign architecture, is named here.
 set -eu
 what=${1:-deb}
 arch=${2:-arm64}
@@ -22,8 +24,8 @@ cross_pkgs() { # $1 = arch: the cross compiler and $1's -dev libraries
 
 case "$what" in
   deb) want="dpkg-dev lintian" ;;
-  deb-test) want="dpkg-dev lintian mmdebstrap qemu-user-static systemd" ;;
-  image) want="mmdebstrap qemu-user-static dosfstools mtools fdisk e2fsprogs" ;;
+  deb-test) want="dpkg-dev lintian mmdebstrap arch-test qemu-user-static systemd" ;;
+  image) want="mmdebstrap arch-test qemu-user-static dosfstools mtools fdisk e2fsprogs" ;;
   image-test) want="qemu-system-arm python3 e2fsprogs mtools" ;;
   chroot-packages)
     # firmware/debian/build-deb-chroot.sh: an amd64 chroot with $arch as a
@@ -39,7 +41,7 @@ host=$(dpkg --print-architecture)
 foreign=
 if [ "$what" = deb ] && [ "$DEB_CHROOT" = 1 ]; then
   # nothing of $arch on the host: the chroot has it all
-  want="$want mmdebstrap"
+  want="$want mmdebstrap arch-test"
 elif [ "$what" = deb ] && [ "$arch" != "$host" ]; then
   case "$arch" in armhf) want="$want qemu-user-static" ;; esac
   foreign=$arch

@@ -40,7 +40,7 @@ stamp="$ARCH|$cflags|$ldflags"
 if [ "$(cat "$B/.flags" 2>/dev/null)" != "$stamp" ]; then rm -rf "$B"; fi
 mkdir -p "$B"
 echo "$stamp" > "$B/.flags"
-env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES make --no-print-directory WERROR="${WERROR:-0}" ARCH="$ARCH" B="$B" PREFIX=/usr OPT="$cflags" LDFLAGS="$ldflags" \
+env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES make --no-print-directory LECTERN_INNER=1 WERROR="${WERROR:-0}" ARCH="$ARCH" B="$B" PREFIX=/usr OPT="$cflags" LDFLAGS="$ldflags" \
   "$B/lectern-pack" "$B/lectern" "$B/default.lpk" >&2
 grep -qa '/usr/share/lectern/default.lpk' "$B/lectern" || {
   echo "build-deb.sh: $B/lectern was not built with LECTERN_DATADIR=/usr/share/lectern" >&2; exit 1; }
