@@ -40,16 +40,20 @@ GOALS := all run install test asan fuzz bench cross test-arm64 deb deb-test imag
 # One goal at a time (their inner makes share build/); each inner make still
 # builds in parallel with -j.
 .NOTPARALLEL:
-.PHONY: $(GOALS) deps fresh-test clean
+.PHONY: $(GOALS) deps fresh-test clean FORCE
 .DEFAULT_GOAL := all
 
 $(GOALS):
 	@$(if $(DEPS_SETS_$@),CROSS_ARCH=$(if $(filter test-arm64,$@),arm64,$(ARCH)) tools/deps.sh $(DEPS_SETS_$@))
 	@$(MAKE) --no-print-directory LECTERN_INNER=1 $@
 
-.DEFAULT:
+# Any other goal (a file such as build/host/lectern): the run set, then the
+# inner make decides whether it is up to date.
+Makefile: ;
+%:: FORCE
 	@tools/deps.sh run
 	@$(MAKE) --no-print-directory LECTERN_INNER=1 $@
+FORCE:
 
 deps:
 	@CROSS_ARCH=$(ARCH) tools/deps.sh $(SETS)

@@ -35,7 +35,7 @@ mkdir -p "$cache"
 if [ ! -s "$base" ]; then
   say "making the base chroot (once): bookworm minbase + make git ca-certificates sudo"
   t0=$SECONDS
-  mmdebstrap --quiet --variant=minbase --include=make,git,ca-certificates,sudo \
+  mmdebstrap --quiet --format=tar --variant=minbase --include=make,git,ca-certificates,sudo \
     bookworm "$base.part" \
     "deb $mirror bookworm main" "deb $mirror bookworm-updates main" \
     "deb $security bookworm-security main"
