@@ -217,6 +217,10 @@ install: all
 	install -m 755 $(PACKER) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(wildcard $(READER)),install -m 755 $(READER) $(DESTDIR)$(PREFIX)/bin/)
 	install -m 644 $(PACK) $(DESTDIR)$(PREFIX)/share/lectern/default.lpk
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 644 firmware/man/lectern-pack.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(if $(wildcard $(READER)),install -m 644 firmware/man/lectern.1 $(DESTDIR)$(PREFIX)/share/man/man1/)
+	$(if $(wildcard $(READER)),install -m 644 firmware/man/lectern.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/)
 
 -include $(shell find build -type f -name '*.d' 2>/dev/null)
 

@@ -69,7 +69,7 @@ in_chroot() {
     mount -t proc proc "$r/proc" && mount --rbind /sys "$r/sys" &&
     mount --rbind /dev "$r/dev" && mount -t tmpfs shm "$r/dev/shm" &&
     mount -t tmpfs tmp "$r/tmp" && chmod 1777 "$r/tmp" || exit 97
-    exec chroot "$r" /usr/sbin/runuser -u "$u" -- env -i HOME="$(getent passwd "$u" | cut -d: -f6)" \
+    exec chroot "$r" /usr/sbin/runuser -u "$u" -- env -i HOME="$([ "$u" = root ] && echo /root || echo "/home/$u")" \
       USER="$u" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
       CI="${CI:-}" WERROR="${WERROR:-0}" /bin/bash -c "$*"' sh "$root" "$user" "$@"
 }
