@@ -98,7 +98,7 @@ OPT      ?= -O2 -g
 # EOVERFLOW on 64-bit inode numbers and directory offsets (ext4 under
 # qemu-user, NFS, XFS) and on files over 2 GiB; a no-op on 64-bit targets.
 CFLAGS   := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 \
-            $(OPT) $(SANFLAGS) $(if $(filter 1,$(WERROR)),-Werror) -MMD -MP \
+            $(OPT) $(SANFLAGS) $(if $(filter 1,$(WERROR)),-Werror) \
             -DLECTERN_VERSION='"$(VERSION)"' -DLECTERN_DATADIR='"$(PREFIX)/share/lectern"'
 LDFLAGS  += $(SANFLAGS)
 
@@ -109,7 +109,13 @@ pc = $(shell $(PKG_CONFIG) $(1) $(2) $(if $(KIOSK_ONLY),2>/dev/null))
 CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih) -lhyphen
 SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
-INCS      := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash freetype2 fontconfig sdl2 SDL2_ttf SDL2_image inih harfbuzz)
+# Each part is compiled with only its own libraries' flags: the core sees no
+# SDL, FreeType or fontconfig (and a core file that includes SDL, directly or
+# through a header, stops the build: see NO_SDL below).
+CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih)
+TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc freetype2 fontconfig)
+SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz)
+INCS      := $(SDL_INCS)
 ALL_LIBS  := $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 # ---- sources: the core is every src/*.c that is not SDL code ---------------
@@ -138,7 +144,18 @@ Q := $(if $(filter 1,$(V)),,@)
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS) $(INCS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) $(INCS) -c $< -o $@
+	$(Q)$(NO_SDL)
+
+# The flags of each part (tests, benches and fuzz targets get INCS, all of them).
+$(call obj,$(CORE_SRC)): INCS := $(CORE_INCS)
+$(call obj,$(TOOL_SRC) tools/lectern-pack.c): INCS := $(TOOL_INCS)
+# The compiler's own list of what a core object included (its .d file, with
+# system headers: -MD) must name no SDL header.
+DEPFLAGS := -MMD -MP
+$(call obj,$(CORE_SRC)): DEPFLAGS := -MD -MP
+$(call obj,$(CORE_SRC)): NO_SDL = if grep -q 'SDL2/' $(@:.o=.d); then rm -f $@; \
+  echo "$<: the core is plain C and must not include SDL, even through a header (SDL code belongs in the platform, render and screen files)" >&2; exit 1; fi
 
 $(CORE_A): $(call obj,$(CORE_SRC))
 $(TOOL_A): $(call obj,$(TOOL_SRC))
