@@ -106,7 +106,7 @@ LDFLAGS  += $(SANFLAGS)
 # not have ARCH's .pc files, and these flags are not used, so no complaints.
 KIOSK_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out deb deb-test image image-test,$(MAKECMDGOALS)),,1))
 pc = $(shell $(PKG_CONFIG) $(1) $(2) $(if $(KIOSK_ONLY),2>/dev/null))
-CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih)
+CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih libutf8proc)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih) -lhyphen
 SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 # Each part is compiled with only its own libraries' flags: the core sees no

@@ -2,9 +2,8 @@
  * line, one pass over the bytes, so the first violation found is the first
  * in the text and its offset is exact.
  *
- * Not checked: that the text is in NFC. That needs Unicode tables
- * (utf8proc), which the reader does not link; the packer normalizes, and
- * nothing here or in layout depends on it. */
+ * Not checked: that the text is in NFC. The packer normalizes (utf8proc),
+ * and nothing here or in layout depends on it. */
 #include "essay.h"
 
 #include <stdlib.h>

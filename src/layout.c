@@ -8,6 +8,8 @@
  * host and on the Pi. */
 #include "layout.h"
 
+#include "text.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,73 +47,6 @@ enum {
 #define KERN_MAX (1 << 20)
 
 #define NONE UINT32_MAX
-
-/* ---- characters ---------------------------------------------------------- */
-
-enum { C_VIS, C_SPACE, C_NBSP, C_SHY, C_ZW, C_INVIS };
-
-static int cls(uint32_t c)
-{
-    if (c == 0x20) return C_SPACE;
-    if (c < 0x80) return C_VIS;
-    switch (c) {
-    case 0xA0: case 0x202F: return C_NBSP;
-    case 0xAD: return C_SHY;
-    case 0x200B: return C_ZW;
-    case 0x200C: case 0x200D: case 0x2060: case 0xFEFF: return C_INVIS;
-    }
-    if (c >= 0xFE00 && c <= 0xFE0F) return C_INVIS;
-    return C_VIS;
-}
-
-/* No line may start with these. */
-static int is_closing(uint32_t c)
-{
-    switch (c) {
-    case ')': case ']': case '}': case '.': case ',': case ';': case ':': case '!': case '?': case '%':
-    case 0x201D: case 0x2019: case 0x2026: case 0xBB: case 0x203A: /* ” ’ … » › */
-    case 0x2030: case 0xB0: case 0x2032: case 0x2033:               /* ‰ ° ′ ″ */
-    case 0x3001: case 0x3002: case 0xFF09: case 0xFF0C: case 0xFF0E:
-        return 1;
-    }
-    return 0;
-}
-
-/* No line may end with these. */
-static int is_opening(uint32_t c)
-{
-    switch (c) {
-    case '(': case '[': case '{':
-    case 0x201C: case 0x2018: case 0xAB: case 0x2039: case 0x201E: case 0x201A: /* “ ‘ « ‹ „ ‚ */
-    case 0xBF: case 0xA1:                                                     /* ¿ ¡ */
-        return 1;
-    }
-    return 0;
-}
-
-/* ASCII quotes open after a space (or at the start, or after an opening
- * mark) and close anywhere else. */
-static int is_ascii_quote(uint32_t c) { return c == '"' || c == '\''; }
-static int closing_at(const uint32_t *cp, uint32_t k)
-{
-    return is_closing(cp[k]) || (is_ascii_quote(cp[k]) && k > 0 && cls(cp[k - 1]) != C_SPACE &&
-                                 !is_opening(cp[k - 1]));
-}
-static int opening_at(const uint32_t *cp, uint32_t k)
-{
-    return is_opening(cp[k]) ||
-           (is_ascii_quote(cp[k]) && (k == 0 || cls(cp[k - 1]) == C_SPACE || is_opening(cp[k - 1])));
-}
-static int is_dash(uint32_t c) { return c == 0x2013 || c == 0x2014; }
-
-/* Decode one code point; a bad byte (only in a hand-built essay: the parser
- * rejects them) reads as U+FFFD so layout never stalls. */
-static size_t next_cp(const uint8_t *s, size_t n, uint32_t *cp)
-{
-    size_t k = utf8_decode(s, n, cp);
-    if (!k) { *cp = 0xFFFD; k = 1; }
-    return k;
-}
 
 /* ---- metrics, clamped and cached ----------------------------------------- */
 
@@ -248,12 +183,12 @@ static int64_t measure_str(meas *ms, int f, const uint8_t *s, size_t n)
     int32_t sw = adv(ms, f, ' ');
     for (size_t i = 0; i < n;) {
         uint32_t c;
-        i += next_cp(s + i, n - i, &c);
-        switch (cls(c)) {
-        case C_SPACE: w += sw; pv = 0; break;
-        case C_NBSP: w += fixed_space(c, sw); pv = 0; break;
-        case C_ZW: pv = 0; break;
-        case C_SHY: case C_INVIS: break;
+        i += text_next(s + i, n - i, &c);
+        switch (text_class(c)) {
+        case TEXT_SPACE: w += sw; pv = 0; break;
+        case TEXT_NBSP: w += fixed_space(c, sw); pv = 0; break;
+        case TEXT_ZWSP: pv = 0; break;
+        case TEXT_SHY: case TEXT_INVISIBLE: break;
         default:
             if (pv) w += kern(ms, f, pv, c);
             w += adv(ms, f, c);
@@ -346,9 +281,9 @@ static int url_mode(lay *L, int f, uint32_t k, uint32_t n, int32_t width)
 {
     const uint32_t *cp = L->cp;
     uint32_t e = k;
-    while (e < n && cls(cp[e]) != C_SPACE) e++;
+    while (e < n && text_class(cp[e]) != TEXT_SPACE) e++;
     uint32_t j = k;
-    while (j < e && (opening_at(cp, j) || cp[j] == '<')) j++;
+    while (j < e && (text_opening_at(cp, j) || cp[j] == '<')) j++;
     int url = e - j >= 4 && (cp[j] | 0x20) == 'w' && (cp[j + 1] | 0x20) == 'w' &&
               (cp[j + 2] | 0x20) == 'w' && cp[j + 3] == '.';
     for (uint32_t i = j; !url && i + 2 < e; i++)
@@ -379,18 +314,18 @@ static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
     int url = URL_NONE;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t ch = cp[k];
-        int cl = cls(ch);
-        if (cl != C_SPACE && (k == 0 || cls(cp[k - 1]) == C_SPACE)) url = url_mode(L, f, k, n, width);
+        int cl = text_class(ch);
+        if (cl != TEXT_SPACE && (k == 0 || text_class(cp[k - 1]) == TEXT_SPACE)) url = url_mode(L, f, k, n, width);
 
         /* Breaks after a hyphen, a dash, or in a long URL after / . - */
-        if (cl == C_VIS && run >= 2 && pv == cp[k - 1] && url != URL_WHOLE && !closing_at(cp, k)) {
+        if (cl == TEXT_VISIBLE && run >= 2 && pv == cp[k - 1] && url != URL_WHOLE && !text_closing_at(cp, k)) {
             uint32_t p1 = cp[k - 1];
             int kind = -1, pen = 0;
             if (url == URL_BREAK) {
                 if ((p1 == '/' || p1 == '.' || p1 == '-') && ch != p1) kind = CK_URL, pen = URL_PEN;
             } else if (p1 == '-' && ch != '-') {
                 kind = CK_HARD, pen = HARD_PEN;
-            } else if (is_dash(p1) && !is_dash(ch)) {
+            } else if (text_is_dash(p1) && !text_is_dash(ch)) {
                 kind = CK_DASH, pen = DASH_PEN;
             }
             if (kind >= 0) {
@@ -406,10 +341,10 @@ static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
         }
 
         switch (cl) {
-        case C_SPACE:
+        case TEXT_SPACE:
             if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
-            if (k > 0 && k + 1 < n && cls(cp[k + 1]) != C_SPACE && !closing_at(cp, k + 1) &&
-                !opening_at(cp, k - 1)) {
+            if (k > 0 && k + 1 < n && text_class(cp[k + 1]) != TEXT_SPACE && !text_closing_at(cp, k + 1) &&
+                !text_opening_at(cp, k - 1)) {
                 if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
                 c->end = off[k];
                 c->next = off[k + 1];
@@ -421,22 +356,22 @@ static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
                 c->s_next = S + 1;
                 c->kind = CK_SPACE;
                 /* A spaced dash had better end a line than start one. */
-                if (is_dash(cp[k + 1]) && (k + 2 == n || cls(cp[k + 2]) == C_SPACE)) c->pen = DASH_START_PEN;
+                if (text_is_dash(cp[k + 1]) && (k + 2 == n || text_class(cp[k + 2]) == TEXT_SPACE)) c->pen = DASH_START_PEN;
             }
             T += sw;
             S++;
             pv = 0;
             run = 0;
             break;
-        case C_NBSP:
+        case TEXT_NBSP:
             if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
             T += fixed_space(ch, sw);
             pv = 0;
             run = 0;
             break;
-        case C_SHY:
-            if (url == URL_NONE && pv && !is_opening(pv) && pending == SIZE_MAX && k + 1 < n &&
-                cls(cp[k + 1]) == C_VIS && !closing_at(cp, k + 1)) {
+        case TEXT_SHY:
+            if (url == URL_NONE && pv && !text_no_line_end(pv) && pending == SIZE_MAX && k + 1 < n &&
+                text_class(cp[k + 1]) == TEXT_VISIBLE && !text_closing_at(cp, k + 1)) {
                 if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
                 c->end = c->next = off[k + 1]; /* the soft hyphen stays on the line it ends */
                 c->ke = c->kn = k + 1;
@@ -448,9 +383,9 @@ static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
                 pending = L->nc - 1;
             }
             break;
-        case C_ZW:
+        case TEXT_ZWSP:
             if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
-            if (pv && k + 1 < n && cls(cp[k + 1]) == C_VIS && !closing_at(cp, k + 1)) {
+            if (pv && k + 1 < n && text_class(cp[k + 1]) == TEXT_VISIBLE && !text_closing_at(cp, k + 1)) {
                 if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
                 c->end = c->next = off[k + 1]; /* like a soft hyphen, it stays on its line */
                 c->ke = c->kn = k + 1;
@@ -461,7 +396,7 @@ static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
             pv = 0;
             run = 0;
             break;
-        case C_INVIS:
+        case TEXT_INVISIBLE:
             break;
         default:
             if (pv) T += kern(ms, f, pv, ch);
@@ -507,11 +442,11 @@ static int split_long(lay *L, int f, int32_t width)
             int has_first = 0, has_last = 0;
             for (uint32_t k = a.kn; k < z.ke; k++) {
                 uint32_t ch = cp[k];
-                int cl = cls(ch);
-                if (cl == C_VIS || cl == C_SPACE) {
+                int cl = text_class(ch);
+                if (cl == TEXT_VISIBLE || cl == TEXT_SPACE) {
                     cand s = {0};
                     int ok = 0;
-                    if (cl == C_VIS && pv && k > a.kn) {
+                    if (cl == TEXT_VISIBLE && pv && k > a.kn) {
                         s.end = s.next = off[k];
                         s.ke = s.kn = k;
                         s.w_end = T;
@@ -520,7 +455,7 @@ static int split_long(lay *L, int f, int32_t width)
                         s.kind = CK_SPLIT;
                         s.pen = SPLIT_PEN;
                         ok = 1;
-                    } else if (cl == C_SPACE && k > a.kn && k + 1 < z.ke) {
+                    } else if (cl == TEXT_SPACE && k > a.kn && k + 1 < z.ke) {
                         s.end = off[k];
                         s.next = off[k + 1];
                         s.ke = k;
@@ -538,10 +473,10 @@ static int split_long(lay *L, int f, int32_t width)
                     }
                 }
                 switch (cl) {
-                case C_SPACE: T += sw; S++; pv = 0; break;
-                case C_NBSP: T += fixed_space(ch, sw); pv = 0; break;
-                case C_ZW: pv = 0; break;
-                case C_SHY: case C_INVIS: break;
+                case TEXT_SPACE: T += sw; S++; pv = 0; break;
+                case TEXT_NBSP: T += fixed_space(ch, sw); pv = 0; break;
+                case TEXT_ZWSP: pv = 0; break;
+                case TEXT_SHY: case TEXT_INVISIBLE: break;
                 default:
                     if (pv) T += kern(ms, f, pv, ch);
                     T += adv(ms, f, ch);
@@ -810,7 +745,7 @@ static int set_block(lay *L, uint32_t bi)
     }
     for (size_t i = 0; i < b->len;) {
         L->off[n] = b->start + (uint32_t)i;
-        i += next_cp(es->text + b->start + i, b->len - i, &L->cp[n]);
+        i += text_next(es->text + b->start + i, b->len - i, &L->cp[n]);
         n++;
     }
     L->off[n] = b->start + b->len;
@@ -1076,12 +1011,12 @@ static int64_t walk_plain(const layout_metrics *m, int f, const uint8_t *s, size
     int32_t sw = m_adv(m, f, ' ');
     for (size_t i = 0; i < n;) {
         uint32_t c;
-        i += next_cp(s + i, n - i, &c);
-        switch (cls(c)) {
-        case C_SPACE: x += sw; pv = 0; break;
-        case C_NBSP: x += fixed_space(c, sw); pv = 0; break;
-        case C_ZW: pv = 0; break;
-        case C_SHY: case C_INVIS: break;
+        i += text_next(s + i, n - i, &c);
+        switch (text_class(c)) {
+        case TEXT_SPACE: x += sw; pv = 0; break;
+        case TEXT_NBSP: x += fixed_space(c, sw); pv = 0; break;
+        case TEXT_ZWSP: pv = 0; break;
+        case TEXT_SHY: case TEXT_INVISIBLE: break;
         default:
             if (pv) x += m_kern(m, f, pv, c);
             fn(ctx, f, c, (int32_t)x, y);
@@ -1121,16 +1056,16 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
     const uint8_t *s = es->text;
     for (uint32_t i = ln->start; i < ln->end;) {
         uint32_t c;
-        i += (uint32_t)next_cp(s + i, ln->end - i, &c);
-        switch (cls(c)) {
-        case C_SPACE:
+        i += (uint32_t)text_next(s + i, ln->end - i, &c);
+        switch (text_class(c)) {
+        case TEXT_SPACE:
             x += sw + ln->space_extra + (nsp < ln->space_rem);
             nsp++;
             pv = 0;
             break;
-        case C_NBSP: x += fixed_space(c, sw); pv = 0; break;
-        case C_ZW: pv = 0; break;
-        case C_SHY: case C_INVIS: break;
+        case TEXT_NBSP: x += fixed_space(c, sw); pv = 0; break;
+        case TEXT_ZWSP: pv = 0; break;
+        case TEXT_SHY: case TEXT_INVISIBLE: break;
         default:
             if (pv) x += m_kern(m, f, pv, c);
             fn(ctx, f, c, (int32_t)x, y);
@@ -1156,12 +1091,6 @@ size_t layout_page_of(const layout_result *r, uint32_t pos)
     return lo;
 }
 
-static int ends_sentence(uint32_t c) { return c == '.' || c == '!' || c == '?' || c == 0x2026; }
-static int closes_sentence(uint32_t c)
-{
-    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x201D || c == 0x2019 || c == 0xBB;
-}
-
 uint32_t layout_sentence_start(const essay *es, uint32_t pos)
 {
     if (!es || es->nblocks == 0) return 0;
@@ -1179,23 +1108,7 @@ uint32_t layout_sentence_start(const essay *es, uint32_t pos)
         if (lo + 1 < es->nblocks) return es->blocks[lo + 1].start;
         pos = e - 1;
     }
-    /* Forward over the block: remember the last sentence start <= pos. */
-    uint32_t best = s;
-    int state = 0; /* 0 in a sentence, 1 after its mark (and closers), 2 after the space that follows */
-    for (uint32_t i = s; i < e && i <= pos;) {
-        uint32_t c;
-        uint32_t at = i;
-        i += (uint32_t)next_cp(es->text + i, e - i, &c);
-        if (state == 2) {
-            if (!(c >= 'a' && c <= 'z')) best = at;
-            state = 0;
-        }
-        if (ends_sentence(c)) state = 1;
-        else if (state == 1 && closes_sentence(c)) state = 1;
-        else if (state == 1 && c == ' ') state = 2;
-        else state = 0;
-    }
-    return best;
+    return s + (uint32_t)text_sentence_start(es->text + s, e - s, pos - s, TEXT_SENTENCE_READER);
 }
 
 size_t layout_relocate(const essay *es, const layout_result *old, size_t old_page, const layout_result *now)

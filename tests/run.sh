@@ -1,5 +1,6 @@
 #!/bin/sh
-# Run every test: the C test binaries in $B/tests (optionally under $RUNNER,
+# Run every test: the C test binaries of tests/*.c and tests/fuzz/*.c, from
+# $B/tests (optionally under $RUNNER,
 # e.g. qemu-aarch64-static), then the shell tests in tests/cli/. Each prints
 # "ok NAME" or "FAIL NAME"; a binary that dies without saying counts as one
 # failure. Last line: "N passed, N failed". Exit 1 on any failure.
@@ -17,10 +18,25 @@ count() { # $1 = label, output in $log, $2 = exit status
   pass=$((pass + p)); fail=$((fail + f))
 }
 
-for t in "$B"/tests/*; do
-  [ -x "$t" ] || continue
+# The binaries of the current sources only, named as the Makefile names
+# them: a binary left in $B by a removed or renamed test is not run, and a
+# test whose binary is missing fails.
+bins=
+for src in tests/test_*.c; do
+  [ -f "$src" ] && bins="$bins $B/tests/$(basename "$src" .c)"
+done
+for src in tests/fuzz/fuzz_*.c; do
+  [ -f "$src" ] && bins="$bins $B/tests/replay_$(basename "$src" .c)"
+done
+
+for t in $bins; do
   name=$(basename "$t")
   echo "== $name"
+  if [ ! -x "$t" ]; then
+    echo "FAIL $name (not built: $t is missing)"
+    fail=$((fail + 1))
+    continue
+  fi
   # shellcheck disable=SC2086
   $RUNNER "$t" > "$log"; st=$?
   cat "$log"

@@ -4,7 +4,9 @@
  *   int main(void) { RUN(name); return T_END(); }
  *
  * Each RUN prints "ok NAME" or "FAIL NAME" (with the failed checks on
- * stderr); tests/run.sh counts those lines. */
+ * stderr); tests/run.sh counts those lines. A test that made no check at
+ * all (it returned early, or its checks were skipped) fails: a test that
+ * cannot fail is no test. */
 #ifndef LECTERN_T_H
 #define LECTERN_T_H
 
@@ -12,11 +14,13 @@
 #include <stdlib.h>
 
 static int t_pass, t_fail, t_bad;
+static long t_checks;
 
 #define TEST(name) static void name(void)
 #define CHECK(c) CHECKF(c, "%s", "")
 #define CHECKF(c, ...)                                                          \
     do {                                                                        \
+        t_checks++;                                                             \
         if (!(c)) {                                                             \
             t_bad++;                                                            \
             fprintf(stderr, "  %s:%d: CHECK(%s) failed ", __FILE__, __LINE__, #c); \
@@ -27,7 +31,12 @@ static int t_pass, t_fail, t_bad;
 #define RUN(fn)                                                                 \
     do {                                                                        \
         t_bad = 0;                                                              \
+        t_checks = 0;                                                           \
         fn();                                                                   \
+        if (t_checks == 0) {                                                    \
+            fprintf(stderr, "  %s: made no check\n", #fn);                      \
+            t_bad++;                                                            \
+        }                                                                       \
         fflush(stderr);                                                         \
         if (t_bad) { printf("FAIL %s\n", #fn); t_fail++; }                      \
         else { printf("ok %s\n", #fn); t_pass++; }                              \

@@ -1,0 +1,179 @@
+/* text.c - see text.h. */
+#include "text.h"
+
+#include "util.h"
+
+#include <utf8proc.h>
+
+/* ---- 1. bytes to code points ----------------------------------------------- */
+
+size_t text_next(const uint8_t *s, size_t n, uint32_t *cp)
+{
+    size_t k = utf8_decode(s, n, cp);
+    if (!k) {
+        *cp = TEXT_REPLACEMENT;
+        k = 1;
+    }
+    return k;
+}
+
+size_t text_scan(const uint8_t *s, size_t n, uint32_t *cp, int *bad)
+{
+    uint8_t c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        if (c == 0) *bad = TEXT_BAD_NUL;
+        else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F) *bad = TEXT_BAD_CTRL;
+        else *bad = TEXT_OK;
+        return 1;
+    }
+    size_t l = utf8_decode(s, n, cp);
+    if (!l) {
+        *cp = c;
+        *bad = TEXT_BAD_UTF8;
+        return 1;
+    }
+    *bad = *cp <= 0x9F ? TEXT_BAD_CTRL : TEXT_OK;
+    return l;
+}
+
+/* ---- 2. character classes -------------------------------------------------- */
+
+int text_class(uint32_t c)
+{
+    if (c == 0x20) return TEXT_SPACE;
+    if (c < 0x80) return TEXT_VISIBLE;
+    switch (c) {
+    case 0xA0: case 0x202F: return TEXT_NBSP;
+    case 0xAD: return TEXT_SHY;
+    case 0x200B: return TEXT_ZWSP;
+    case 0x200C: case 0x200D: case 0x2060: case 0xFEFF: return TEXT_INVISIBLE;
+    }
+    if (c >= 0xFE00 && c <= 0xFE0F) return TEXT_INVISIBLE;
+    return TEXT_VISIBLE;
+}
+
+static int cat_of(uint32_t c) { return utf8proc_category((utf8proc_int32_t)c); }
+
+int text_is_letter(uint32_t c)
+{
+    if (c < 0x80) return (c | 32) >= 'a' && (c | 32) <= 'z';
+    int k = cat_of(c);
+    return k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO;
+}
+
+int text_is_lower(uint32_t c) { return c < 0x80 ? c >= 'a' && c <= 'z' : cat_of(c) == UTF8PROC_CATEGORY_LL; }
+
+int text_is_upperish(uint32_t c) { return text_is_letter(c) && !text_is_lower(c); }
+
+int text_is_word_char(uint32_t c)
+{
+    if (c < 0x80) return ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9');
+    int k = cat_of(c);
+    return k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_NO;
+}
+
+int text_is_mark(uint32_t c)
+{
+    if (c < 0x80) return 0;
+    int k = cat_of(c);
+    return k >= UTF8PROC_CATEGORY_MN && k <= UTF8PROC_CATEGORY_ME;
+}
+
+int text_is_white(uint32_t c) { return c == ' ' || (c >= 0x80 && cat_of(c) == UTF8PROC_CATEGORY_ZS); }
+
+int text_is_nbsp(uint32_t c) { return c == 0xA0 || c == 0x2007 || c == 0x202F; }
+
+int text_is_dash(uint32_t c) { return c == 0x2013 || c == 0x2014; }
+
+int text_no_line_start(uint32_t c)
+{
+    switch (c) {
+    case ')': case ']': case '}': case '.': case ',': case ';': case ':': case '!': case '?': case '%':
+    case 0x201D: case 0x2019: case 0x2026: case 0xBB: case 0x203A: /* ” ’ … » › */
+    case 0x2030: case 0xB0: case 0x2032: case 0x2033:               /* ‰ ° ′ ″ */
+    case 0x3001: case 0x3002: case 0xFF09: case 0xFF0C: case 0xFF0E:
+        return 1;
+    }
+    return 0;
+}
+
+int text_no_line_end(uint32_t c)
+{
+    switch (c) {
+    case '(': case '[': case '{':
+    case 0x201C: case 0x2018: case 0xAB: case 0x2039: case 0x201E: case 0x201A: /* “ ‘ « ‹ „ ‚ */
+    case 0xBF: case 0xA1:                                                     /* ¿ ¡ */
+        return 1;
+    }
+    return 0;
+}
+
+static int is_ascii_quote(uint32_t c) { return c == '"' || c == '\''; }
+
+int text_closing_at(const uint32_t *cp, size_t k)
+{
+    return text_no_line_start(cp[k]) ||
+           (is_ascii_quote(cp[k]) && k > 0 && text_class(cp[k - 1]) != TEXT_SPACE && !text_no_line_end(cp[k - 1]));
+}
+
+int text_opening_at(const uint32_t *cp, size_t k)
+{
+    return text_no_line_end(cp[k]) ||
+           (is_ascii_quote(cp[k]) && (k == 0 || text_class(cp[k - 1]) == TEXT_SPACE || text_no_line_end(cp[k - 1])));
+}
+
+/* ---- 3. sentences ------------------------------------------------------------ */
+
+int text_is_stop(uint32_t c) { return c == '.' || c == '!' || c == '?' || c == 0x2026; }
+
+int text_is_closer(uint32_t c)
+{
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x201D || c == 0x2019 || c == 0xBB;
+}
+
+int text_is_opener(uint32_t c)
+{
+    return c == '"' || c == '\'' || c == '(' || c == '[' || c == 0x201C || c == 0x2018 || c == 0xAB;
+}
+
+static int starts_sentence(uint32_t c, int rule)
+{
+    if (rule == TEXT_SENTENCE_TITLE) return text_is_upperish(c) || (c >= '0' && c <= '9') || text_is_opener(c);
+    return !(c >= 'a' && c <= 'z');
+}
+
+size_t text_sentence_end(const uint8_t *s, size_t n, size_t i, int rule, size_t *past)
+{
+    uint32_t c;
+    if (i >= n) {
+        if (past) *past = n;
+        return 0;
+    }
+    size_t e = i + text_next(s + i, n - i, &c);
+    if (!text_is_stop(c)) {
+        if (past) *past = e;
+        return 0;
+    }
+    while (e < n) {
+        size_t l = text_next(s + e, n - e, &c);
+        if (text_is_stop(c) || text_is_closer(c)) e += l;
+        else break;
+    }
+    if (past) *past = e;
+    if (e == n) return n;
+    if (s[e] != ' ' || e + 1 >= n) return 0;
+    text_next(s + e + 1, n - e - 1, &c);
+    return starts_sentence(c, rule) ? e : 0;
+}
+
+size_t text_sentence_start(const uint8_t *s, size_t n, size_t pos, int rule)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < n && i <= pos;) {
+        size_t past, e = text_sentence_end(s, n, i, rule, &past);
+        if (e && e < n && e + 1 <= pos) best = e + 1;
+        i = past;
+    }
+    return best;
+}

@@ -1,0 +1,141 @@
+/* text.h - the text rules, in one place, for the packer (tools/input*) and
+ * the reader's core (layout) alike: character classes, sentence
+ * boundaries and what a decoder does with bytes that are not UTF-8.
+ * Plain C11, no SDL, no allocation, no state. Unicode general categories
+ * come from utf8proc.
+ *
+ * Layers, in the order text flows through them (each later issue fills in
+ * one; the names below are where it goes, so that layout and the packer
+ * keep asking this module and nobody grows a third copy of a rule):
+ *
+ *   1. Bytes -> code points: text_scan (at the boundary: classify, refuse
+ *      or replace) and text_next (past the boundary: never stalls).
+ *   2. Character classes: text_class, text_is_* below.
+ *   3. Sentences: text_sentence_end, text_sentence_start.
+ *   4. Line-break opportunities (UAX #14). Today layout finds them itself
+ *      (spaces, soft hyphens, after dashes and zero-width spaces) and asks
+ *      text_no_line_start / text_no_line_end / text_closing_at /
+ *      text_opening_at which characters may not begin or end a line. The
+ *      international-text issue replaces those four with libunibreak,
+ *      behind one call of the same shape as text_sentence_end: a pass over
+ *      a block that fills one break class per byte,
+ *          int text_line_breaks(const uint8_t *s, size_t n, const char *lang,
+ *                               uint8_t *brk, lerr *e);
+ *      (LINEBREAK_MUSTBREAK / ALLOWBREAK / NOBREAK / INSIDEACHAR, as
+ *      libunibreak's set_linebreaks_utf8 gives them), which layout walks
+ *      instead of calling the predicates.
+ *   5. Direction (UAX #9). Today every paragraph is left to right. The same
+ *      issue adds FriBidi here: the paragraph's base direction and the
+ *      visual order of a line's runs,
+ *          int text_para_dir(const uint8_t *s, size_t n);  (TEXT_LTR/RTL)
+ *          int text_visual_runs(const uint8_t *s, size_t n, int base,
+ *                               text_run *runs, size_t *nruns, lerr *e);
+ *      with text_run { uint32_t start, end; uint8_t level; } in logical
+ *      byte offsets, so that layout keeps measuring in logical order and
+ *      only the renderer (and --dump-layout) reorders.
+ * Layers 4 and 5 are not declared yet: nothing calls them today.
+ *
+ * The bad-UTF-8 policy, for the whole program:
+ *   - At the boundary (a file the packer reads, a manifest value, a pack's
+ *     strings and essay text when the reader opens it) bad bytes are
+ *     found with text_scan / utf8_valid and refused with the byte offset,
+ *     or, under the packer's --lossy, replaced by one U+FFFD per bad byte.
+ *   - Past the boundary text is valid UTF-8. A decoder that still meets a
+ *     bad byte (a hand-built essay in a test, a fuzzer) uses text_next:
+ *     one bad byte reads as U+FFFD and is skipped, so no loop stalls and
+ *     nothing is read out of bounds. Nobody skips bad bytes silently or
+ *     reads them as Latin-1. */
+#ifndef LECTERN_TEXT_H
+#define LECTERN_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TEXT_REPLACEMENT 0xFFFDu /* U+FFFD REPLACEMENT CHARACTER */
+
+/* ---- 1. bytes to code points ----------------------------------------------- */
+
+/* Decode one code point of s[0..n), n >= 1. Returns the bytes consumed
+ * (1..4); a bad, overlong, surrogate or truncated sequence gives
+ * *cp = TEXT_REPLACEMENT and consumes 1 byte. Never reads past s+n. */
+size_t text_next(const uint8_t *s, size_t n, uint32_t *cp);
+
+/* What text_scan found. */
+enum text_bad {
+    TEXT_OK = 0,    /* a character of text (tab, LF, CR and form feed included) */
+    TEXT_BAD_UTF8,  /* not UTF-8: *cp is the byte, 1 consumed */
+    TEXT_BAD_NUL,   /* U+0000 */
+    TEXT_BAD_CTRL   /* another C0 control, DEL, or a C1 control (U+0080..U+009F:
+                       mojibake, not text) */
+};
+
+/* Decode one code point of s[0..n), n >= 1, for a file at the boundary:
+ * returns the bytes consumed and sets *cp and *bad (enum text_bad). */
+size_t text_scan(const uint8_t *s, size_t n, uint32_t *cp, int *bad);
+
+/* ---- 2. character classes -------------------------------------------------- */
+
+/* How layout treats a code point. */
+enum text_class {
+    TEXT_VISIBLE = 0, /* drawn, measured */
+    TEXT_SPACE,       /* U+0020: stretches and shrinks, a break */
+    TEXT_NBSP,        /* U+00A0, U+202F: fixed width, no break */
+    TEXT_SHY,         /* U+00AD: invisible, a break that draws a hyphen */
+    TEXT_ZWSP,        /* U+200B: invisible, a break */
+    TEXT_INVISIBLE    /* U+200C/D, U+2060, U+FEFF, U+FE00..U+FE0F: no width, no break */
+};
+int text_class(uint32_t c);
+
+int text_is_letter(uint32_t c);    /* general category L* */
+int text_is_lower(uint32_t c);     /* Ll */
+int text_is_upperish(uint32_t c);  /* a letter that is not lowercase: can start a name or a sentence */
+int text_is_word_char(uint32_t c); /* L*, M*, N*: part of a word when words are counted */
+int text_is_mark(uint32_t c);      /* M*: a combining mark, never split from its letter */
+int text_is_white(uint32_t c);     /* U+0020 or any Zs: folded to one space by the packer */
+int text_is_nbsp(uint32_t c);      /* U+00A0, U+2007, U+202F: whitespace that must not break */
+int text_is_dash(uint32_t c);      /* U+2013 en dash, U+2014 em dash */
+
+/* No line may start with these: ) ] } . , ; : ! ? % ” ’ … » › ‰ ° ′ ″ and
+ * the CJK full stop, comma and closing bracket. */
+int text_no_line_start(uint32_t c);
+/* No line may end with these: ( [ { “ ‘ « ‹ „ ‚ ¿ ¡ */
+int text_no_line_end(uint32_t c);
+/* The same in context, for ASCII quotes, which open after a space (or at
+ * the start, or after an opening mark) and close anywhere else: is
+ * cp[k] closing / opening? cp is the block's code points. */
+int text_closing_at(const uint32_t *cp, size_t k);
+int text_opening_at(const uint32_t *cp, size_t k);
+
+/* ---- 3. sentences ------------------------------------------------------------ */
+
+int text_is_stop(uint32_t c);   /* . ! ? … end a sentence */
+int text_is_closer(uint32_t c); /* " ' ) ] ” ’ » may follow the stop inside the sentence */
+int text_is_opener(uint32_t c); /* " ' ( [ “ ‘ « may open the next one */
+
+/* When does the text after a stop start a new sentence? One rule, two
+ * strictnesses, because a wrong answer costs different things:
+ *   TEXT_SENTENCE_TITLE: the packer cutting a title from the first
+ *     sentence, or deciding that a line is not a title: the next word must
+ *     start with an uppercase (or caseless) letter, a digit or an opener,
+ *     so "e.g. this" and "3 p.m. and" do not end a sentence.
+ *   TEXT_SENTENCE_READER: the reader keeping its sentence on screen after
+ *     a re-layout: anything but an ASCII lowercase letter starts one
+ *     (a wrong start costs at most a page turn back). */
+enum text_sentence_rule { TEXT_SENTENCE_READER = 0, TEXT_SENTENCE_TITLE = 1 };
+
+/* Does a sentence end at s[i] (a stop)? A sentence ends after a stop, any
+ * further stops and closers, and then either the end of s[0..n), or one
+ * U+0020 followed by a character that starts a sentence under `rule`.
+ * Returns the end (the offset just past the last stop or closer; n at the
+ * end of the text), or 0 if no sentence ends here (s[i] not a stop
+ * included). *past, if given, always gets the offset past the stops and
+ * closers, so a caller scanning "......" does not rescan the run. */
+size_t text_sentence_end(const uint8_t *s, size_t n, size_t i, int rule, size_t *past);
+
+/* Byte offset of the start of the sentence that holds s[pos] within one
+ * block s[0..n) (pos < n): 0, or the offset just after the space of the
+ * last sentence end (text_sentence_end) whose next sentence starts at or
+ * before pos. */
+size_t text_sentence_start(const uint8_t *s, size_t n, size_t pos, int rule);
+
+#endif

@@ -1,0 +1,155 @@
+/* input_int.h - how the parts of the packer's input side fit together.
+ * Only tools/input*.c include this; everyone else uses input.h.
+ *
+ *   input.c          the pipeline for one file (input_parse_core) and the
+ *                    public frees; small string helpers
+ *   input_decode.c   stage 1-3: bytes -> UTF-8 text (the bad-UTF-8 policy
+ *                    of text.h at the boundary), NFC, whitespace folding
+ *   input_blocks.c   stage 4: folded lines -> a doc of blocks (the .txt and
+ *                    .md block rules)
+ *   input_title.c    front matter, title, byline, word count
+ *   input_manifest.c manifest.ini (libinih)
+ *   input_walk.c     files and folders: reading, listing, symlink and
+ *                    file-type checks, the manifest order, input_collect
+ *
+ * Dependencies: input_walk -> input_manifest, input (parse_core);
+ * input -> input_decode, input_blocks, input_title; everything -> text.h
+ * (character classes, sentences, decoding). None of them calls back up.
+ *
+ * Memory: every function that returns a pointer hands it over (free it);
+ * docs, fronts and manifests own their contents (free with the matching
+ * _free / free of their bufs, as input_parse_core does). */
+#ifndef LECTERN_INPUT_INT_H
+#define LECTERN_INPUT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "hyph.h"
+#include "input.h"
+#include "text.h"
+#include "util.h"
+
+/* Decode at s[i] of valid text (text.h's policy: a stray bad byte reads
+ * as U+FFFD). i < n. */
+static inline size_t dec(const uint8_t *s, size_t n, size_t i, uint32_t *c) { return text_next(s + i, n - i, c); }
+
+/* ---- input.c: helpers ---------------------------------------------------- */
+
+char *input_buf_cstr(buf *b); /* hand over b's bytes as a NUL-terminated string; b is emptied */
+char *input_strdup(const char *s);
+char *input_memdup(const uint8_t *s, size_t n); /* s[0..n) + NUL */
+int input_has_suffix_ci(const char *s, const char *suf); /* suf in lowercase ASCII */
+int input_is_markdown(const char *name);                 /* .md or .markdown */
+
+/* Patterns for a language spec (tag or .dic path): a fixed one (input_parse)
+ * or one kept per language (input_collect). */
+typedef int (*hyph_get_fn)(void *ctx, const char *spec, hyph **h, lerr *e);
+
+/* One file's bytes -> *out, as input_parse documents (lang_force: the
+ * manifest's lang, wins; lang_default: used when the file sets none). */
+int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy, const char *lang_force,
+                     const char *lang_default, hyph_get_fn get, void *gctx, input_essay *out, lerr *e);
+
+/* ---- input_decode.c: stages 1-3 ------------------------------------------- */
+
+/* Check and decode s[0..n) into out: BOM dropped, CR/CRLF/U+2028/U+2029 ->
+ * LF, tab and form feed -> space; UTF-16 and binary files refused; bad
+ * bytes refused with line and byte offset, or under lossy replaced by
+ * U+FFFD and counted in *replaced. */
+int input_decode(const uint8_t *s, size_t n, const char *name, int lossy, buf *out, size_t *replaced, lerr *e);
+/* NFC in place (utf8proc). */
+int input_nfc(buf *t, const char *name, lerr *e);
+/* Fold whitespace in place: trim, and make each run one space, or the
+ * run's first no-break space if it has one. Returns the new length. */
+size_t input_collapse(uint8_t *s, size_t n);
+
+/* ---- input_blocks.c: stage 4, the block parser ------------------------------
+ * This is the seam where the rich-text issue plugs in md4c: a block parser
+ * turns the folded lines of a file into a doc (a list of blocks, each with
+ * its kind, heading level, list label and its text in one arena), and
+ * nothing after it (title, byline, output, hyphenation, word count) looks
+ * at the source again. A Markdown parser produces the same doc from the
+ * source; inline spans will be a second array beside the blocks. */
+
+typedef struct span {
+    size_t off, len; /* a line: t[off, off+len), folded, no LF */
+} span;
+
+enum { B_PARA, B_HEAD, B_LIST, B_QUOTE, B_SEP };
+
+typedef struct blk {
+    uint8_t kind, level, label_len, skip; /* skip: taken off as title or byline */
+    uint8_t label[12];                    /* list label ("•", "-", "12.") */
+    size_t start, len;                    /* text in the arena */
+} blk;
+
+typedef struct doc {
+    blk *b;
+    size_t n, cap;
+    buf arena;
+} doc; /* owns b and arena.p: free both */
+
+/* Lines ls[from..nl) of t -> blocks appended to d, by the rules of .md
+ * (md) or .txt. Returns 0, or -1 out of memory. */
+int input_blocks(const uint8_t *t, const span *ls, size_t from, size_t nl, int md, doc *d);
+
+/* ---- input_title.c --------------------------------------------------------- */
+
+typedef struct front {
+    buf title, byline, lang; /* owned */
+    size_t lang_line;
+    size_t end; /* first line after it, 0 if none */
+} front;
+
+/* Front matter at the start of lines ls[0..nl) of t, into *f (zeroed by
+ * the caller). Returns 0 (f->end 0 when there is none), -1 out of memory. */
+int input_front_matter(const uint8_t *t, const span *ls, size_t nl, front *f);
+/* Title text: s whole if at most max characters, else cut at a word
+ * boundary and ended with "…". Soft hyphens are dropped. NULL: no memory. */
+char *input_make_title(const uint8_t *s, size_t n, size_t max);
+/* The title from the first sentence of s (rule 4 of input.h). */
+char *input_sentence_title(const uint8_t *s, size_t n);
+/* Rule 3 of input.h: does the paragraph s read like a title? */
+int input_looks_like_title(const uint8_t *s, size_t n);
+/* "By Jane Doe" -> offset of "Jane Doe" in s, or 0. */
+size_t input_byline_at(const uint8_t *s, size_t n);
+/* words + the words of s (saturating). */
+uint32_t input_count_words(const uint8_t *s, size_t n, uint32_t words);
+
+/* ---- input_manifest.c ---------------------------------------------------- */
+
+typedef struct mf_ent {
+    char *name, *title, *byline, *lang; /* NULL when not given */
+    size_t line;
+} mf_ent;
+
+typedef struct manifest {
+    const char *path;
+    const uint8_t *src;
+    size_t len, pos, line;
+    int sect; /* 0 none yet, 1 [defaults], 2 a file */
+    int defaults_seen;
+    char *def_lang;
+    mf_ent *v;
+    size_t n, cap;
+    int failed;
+    lerr *e;
+} manifest;
+
+/* Read and check the manifest at path into *m (free with
+ * input_manifest_free, also after a failure). m->path points at path
+ * while loading; the caller clears or keeps it. */
+int input_manifest_load(const char *path, manifest *m, lerr *e);
+void input_manifest_free(manifest *m);
+
+/* ---- input_walk.c ------------------------------------------------------------ */
+
+/* Read a regular file whole, up to INPUT_MAX_FILE: opened non-blocking and
+ * checked with fstat first, so a FIFO or a device never hangs or is read. */
+int input_read_file(const char *path, uint8_t **out, size_t *n, lerr *e);
+/* dir + "/" + name, allocated; NULL out of memory. */
+char *input_join_path(const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,351 @@
+/* input_walk.c - files and folders: reading a file defensively, listing a
+ * folder's essays, the manifest order, one hyph per language, and
+ * input_collect. */
+#include "input_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- files ------------------------------------------------------------------------ */
+
+int input_read_file(const char *path, uint8_t **out, size_t *n, lerr *e)
+{
+    *out = NULL;
+    *n = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        lerr_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        lerr_set(e, "%s: not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    if ((unsigned long long)st.st_size > INPUT_MAX_FILE) {
+        lerr_set(e, "%s: too large (%lld bytes; the limit is %u MiB)", path, (long long)st.st_size,
+                 INPUT_MAX_FILE >> 20);
+        close(fd);
+        return -1;
+    }
+    buf b = {0};
+    if (buf_reserve(&b, (size_t)st.st_size + 1)) goto oom;
+    for (;;) {
+        if (b.n == b.cap && buf_reserve(&b, 4096)) goto oom;
+        ssize_t r = read(fd, b.p + b.n, b.cap - b.n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            lerr_set(e, "%s: cannot read: %s", path, strerror(errno));
+            goto fail;
+        }
+        if (r == 0) break;
+        b.n += (size_t)r;
+        if (b.n > INPUT_MAX_FILE) {
+            lerr_set(e, "%s: too large (the limit is %u MiB)", path, INPUT_MAX_FILE >> 20);
+            goto fail;
+        }
+    }
+    close(fd);
+    *out = b.p;
+    *n = b.n;
+    return 0;
+oom:
+    lerr_set(e, "%s: out of memory", path);
+fail:
+    close(fd);
+    free(b.p);
+    return -1;
+}
+
+char *input_join_path(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    int slash = a > 0 && dir[a - 1] != '/';
+    char *p = malloc(a + slash + b + 1);
+    if (!p) return NULL;
+    memcpy(p, dir, a);
+    if (slash) p[a] = '/';
+    memcpy(p + a + slash, name, b + 1);
+    return p;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+typedef struct strv {
+    char **v;
+    size_t n, cap;
+} strv;
+
+static int strv_push(strv *s, char *p) /* takes p */
+{
+    if (!p) return -1;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        char **v = realloc(s->v, cap * sizeof *v);
+        if (!v) { free(p); return -1; }
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = p;
+    return 0;
+}
+
+static void strv_free(strv *s)
+{
+    for (size_t i = 0; i < s->n; i++) free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+/* The folder's *.txt and *.md regular files (not hidden), sorted by name. */
+static int list_dir(const char *dir, strv *names, lerr *e)
+{
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        lerr_set(e, "%s: cannot open folder: %s", dir, strerror(errno));
+        return -1;
+    }
+    for (;;) {
+        errno = 0;
+        struct dirent *de = readdir(dp);
+        if (!de) break;
+        const char *nm = de->d_name;
+        if (nm[0] == '.' || !(input_has_suffix_ci(nm, ".txt") || input_has_suffix_ci(nm, ".md"))) continue;
+        char *p = input_join_path(dir, nm);
+        struct stat st;
+        if (!p) goto oom;
+        if (stat(p, &st) != 0) { /* a dangling link is an essay we cannot read */
+            lerr_set(e, "%s: cannot read: %s", p, strerror(errno));
+            free(p);
+            closedir(dp);
+            return -1;
+        }
+        free(p);
+        if (S_ISREG(st.st_mode) && strv_push(names, input_strdup(nm))) goto oom;
+    }
+    if (errno) {
+        lerr_set(e, "%s: cannot read folder: %s", dir, strerror(errno));
+        closedir(dp);
+        return -1;
+    }
+    closedir(dp);
+    if (names->n) qsort(names->v, names->n, sizeof *names->v, cmp_str);
+    return 0;
+oom:
+    closedir(dp);
+    lerr_set(e, "%s: out of memory", dir);
+    return -1;
+}
+
+/* ---- collect ----------------------------------------------------------------------- */
+
+typedef struct item {
+    char *path;
+    const mf_ent *mf;          /* manifest entry or NULL */
+    const char *lang_default;  /* manifest [defaults] lang or NULL */
+} item;
+
+typedef struct hcache {
+    char **spec;
+    hyph **h;
+    size_t n;
+} hcache;
+
+static int get_cached(void *ctx, const char *spec, hyph **out, lerr *e)
+{
+    hcache *c = ctx;
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->spec[i], spec) == 0) { *out = c->h[i]; return 0; }
+    char **s = realloc(c->spec, (c->n + 1) * sizeof *s);
+    if (s) c->spec = s;
+    hyph **hv = realloc(c->h, (c->n + 1) * sizeof *hv);
+    if (hv) c->h = hv;
+    char *d = input_strdup(spec);
+    if (!s || !hv || !d) {
+        free(d);
+        lerr_set(e, "out of memory");
+        return -1;
+    }
+    if (hyph_open(out, spec, e)) {
+        free(d);
+        return -1;
+    }
+    c->spec[c->n] = d;
+    c->h[c->n++] = *out;
+    return 0;
+}
+
+static void hcache_free(hcache *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->spec[i]);
+        hyph_close(c->h[i]);
+    }
+    free(c->spec);
+    free(c->h);
+}
+
+typedef struct items {
+    item *v;
+    size_t n, cap;
+} items;
+
+static int items_push(items *it, char *path, const mf_ent *mf, const char *lang_default)
+{
+    if (!path) return -1;
+    if (it->n == it->cap) {
+        size_t cap = it->cap ? it->cap * 2 : 64;
+        item *v = realloc(it->v, cap * sizeof *v);
+        if (!v) { free(path); return -1; }
+        it->v = v;
+        it->cap = cap;
+    }
+    it->v[it->n++] = (item){path, mf, lang_default};
+    return 0;
+}
+
+static int add_dir(const char *dir, items *it, manifest **mfs, size_t *nmf, lerr *e)
+{
+    strv names = {0};
+    int rc = -1;
+    size_t before = it->n;
+    if (list_dir(dir, &names, e)) goto done;
+
+    char *mpath = input_join_path(dir, "manifest.ini");
+    if (!mpath) goto oom;
+    struct stat st;
+    const manifest *m = NULL;
+    if (stat(mpath, &st) == 0) {
+        manifest *v = realloc(*mfs, (*nmf + 1) * sizeof *v);
+        if (!v) { free(mpath); goto oom; }
+        *mfs = v;
+        /* The manifest's path must outlive it: it is kept in messages. */
+        if (input_manifest_load(mpath, &v[*nmf], e)) {
+            input_manifest_free(&v[*nmf]);
+            free(mpath);
+            goto done;
+        }
+        v[*nmf].path = NULL;
+        m = &v[(*nmf)++];
+    }
+    /* Listed files first, in manifest order. */
+    char *used = NULL;
+    if (m) {
+        used = calloc(names.n + 1, 1);
+        if (!used) { free(mpath); goto oom; }
+        for (size_t i = 0; i < m->n; i++) {
+            const mf_ent *en = &m->v[i];
+            char *p = input_join_path(dir, en->name);
+            if (!p || stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+                if (p) lerr_set(e, "%s:%zu: [%s]: no such file in %s", mpath, en->line, en->name, dir);
+                else lerr_set(e, "out of memory");
+                free(p);
+                free(used);
+                free(mpath);
+                goto done;
+            }
+            if (items_push(it, p, en, m->def_lang)) { free(used); free(mpath); goto oom; }
+            char *key = en->name;
+            char **hit = names.n ? bsearch(&key, names.v, names.n, sizeof *names.v, cmp_str) : NULL;
+            if (hit) used[hit - names.v] = 1;
+        }
+    }
+    free(mpath);
+    for (size_t i = 0; i < names.n; i++)
+        if (!used || !used[i])
+            if (items_push(it, input_join_path(dir, names.v[i]), NULL, m ? m->def_lang : NULL)) { free(used); goto oom; }
+    free(used);
+    if (it->n == before) {
+        lerr_set(e, "%s: no .txt or .md essays in this folder", dir);
+        goto done;
+    }
+    rc = 0;
+    goto done;
+oom:
+    lerr_set(e, "%s: out of memory", dir);
+done:
+    strv_free(&names);
+    return rc;
+}
+
+int input_collect(char *const *args, size_t nargs, const input_opts *o, input_essay **out, size_t *n, lerr *e)
+{
+    items it = {0};
+    manifest *mfs = NULL;
+    size_t nmf = 0;
+    hcache hc = {0};
+    input_essay *v = NULL;
+    size_t nv = 0;
+    int rc = -1;
+    *out = NULL;
+    *n = 0;
+
+    if (nargs == 0) {
+        lerr_set(e, "no input: give essay files or folders");
+        return -1;
+    }
+    for (size_t i = 0; i < nargs; i++) {
+        struct stat st;
+        if (stat(args[i], &st) != 0) {
+            lerr_set(e, "%s: %s", args[i], strerror(errno));
+            goto done;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (add_dir(args[i], &it, &mfs, &nmf, e)) goto done;
+        } else if (S_ISREG(st.st_mode)) {
+            if (items_push(&it, input_strdup(args[i]), NULL, NULL)) goto oom;
+        } else {
+            lerr_set(e, "%s: not a file or folder", args[i]);
+            goto done;
+        }
+    }
+
+    v = calloc(it.n, sizeof *v);
+    if (!v) goto oom;
+    for (size_t i = 0; i < it.n; i++) {
+        const item *x = &it.v[i];
+        uint8_t *bytes;
+        size_t len;
+        if (input_read_file(x->path, &bytes, &len, e)) goto done;
+        const char *def = x->lang_default ? x->lang_default : o ? o->lang : NULL;
+        int r = input_parse_core(bytes, len, x->path, o ? o->lossy : 0, x->mf ? x->mf->lang : NULL, def, get_cached,
+                           &hc, &v[nv], e);
+        free(bytes);
+        if (r) goto done;
+        nv++;
+        if (x->mf && x->mf->title) {
+            char *t = input_strdup(x->mf->title);
+            if (!t) goto oom;
+            free(v[nv - 1].title);
+            v[nv - 1].title = t;
+        }
+        if (x->mf && x->mf->byline) {
+            char *b = input_strdup(x->mf->byline);
+            if (!b) goto oom;
+            free(v[nv - 1].byline);
+            v[nv - 1].byline = b;
+        }
+    }
+    *out = v;
+    *n = nv;
+    v = NULL;
+    rc = 0;
+    goto done;
+oom:
+    lerr_set(e, "out of memory");
+done:
+    input_essays_free(v, nv);
+    for (size_t i = 0; i < it.n; i++) free(it.v[i].path);
+    free(it.v);
+    for (size_t i = 0; i < nmf; i++) input_manifest_free(&mfs[i]);
+    free(mfs);
+    hcache_free(&hc);
+    return rc;
+}
