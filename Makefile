@@ -54,6 +54,10 @@ TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih) -lhyphen
 SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 INCS      := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash freetype2 fontconfig sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 ALL_LIBS  := $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
+# src/watchdog.c: sd_notify(3) for lectern.service (Type=notify, WatchdogSec=);
+# linked into the reader and its test only, not into lectern-pack.
+SYSTEMD_LIBS := $(call pc,--libs,libsystemd)
+$(B)/lectern $(B)/tests/test_watchdog: CORE_LIBS += $(SYSTEMD_LIBS)
 
 # ---- sources: the core is every src/*.c that is not SDL code ---------------
 SDL_SRC   := $(wildcard src/render*.c src/font*.c src/screen*.c src/platform*.c src/app*.c)
