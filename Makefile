@@ -53,11 +53,13 @@ CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih) -lhyphen
 SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 INCS      := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash freetype2 fontconfig sdl2 SDL2_ttf SDL2_image inih harfbuzz)
-ALL_LIBS  := $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 # src/watchdog.c: sd_notify(3) for lectern.service (Type=notify, WatchdogSec=);
-# linked into the reader and its test only, not into lectern-pack.
+# linked with the reader's SDL code (its main loop calls it) and the
+# watchdog's test, not into lectern-pack.
 SYSTEMD_LIBS := $(call pc,--libs,libsystemd)
-$(B)/lectern $(B)/tests/test_watchdog: CORE_LIBS += $(SYSTEMD_LIBS)
+SDL_LIBS  += $(SYSTEMD_LIBS)
+$(B)/tests/test_watchdog: CORE_LIBS += $(SYSTEMD_LIBS)
+ALL_LIBS  := $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 # ---- sources: the core is every src/*.c that is not SDL code ---------------
 SDL_SRC   := $(wildcard src/render*.c src/font*.c src/screen*.c src/platform*.c src/app*.c)

@@ -22,8 +22,8 @@ cross_pkgs() { # $1 = arch: the cross compiler and $1's -dev libraries
 
 case "$what" in
   deb) want="dpkg-dev lintian" ;;
-  deb-test) want="dpkg-dev lintian mmdebstrap qemu-user-static systemd" ;;
-  image) want="mmdebstrap qemu-user-static dosfstools mtools fdisk e2fsprogs" ;;
+  deb-test) want="dpkg-dev lintian mmdebstrap arch-test qemu-user-static systemd" ;;
+  image) want="mmdebstrap arch-test qemu-user-static dosfstools mtools fdisk e2fsprogs" ;;
   image-test) want="qemu-system-arm python3 e2fsprogs mtools" ;;
   chroot-packages)
     # firmware/debian/build-deb-chroot.sh: an amd64 chroot with $arch as a
