@@ -112,10 +112,16 @@ SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 # Each part is compiled with only its own libraries' flags: the core sees no
 # SDL, FreeType or fontconfig (and a core file that includes SDL, directly or
 # through a header, stops the build: see NO_SDL below).
-CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih)
+CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsystemd)
 TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc freetype2 fontconfig)
 SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz)
 INCS      := $(SDL_INCS)
+# src/watchdog.c: sd_notify(3) for lectern.service (Type=notify, WatchdogSec=);
+# linked with the reader's SDL code (its main loop calls it) and the
+# watchdog's test, not into lectern-pack.
+SYSTEMD_LIBS := $(call pc,--libs,libsystemd)
+SDL_LIBS  += $(SYSTEMD_LIBS)
+$(B)/tests/test_watchdog: CORE_LIBS += $(SYSTEMD_LIBS)
 ALL_LIBS  := $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 # ---- sources: the core is every src/*.c that is not SDL code ---------------
