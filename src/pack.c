@@ -7,22 +7,30 @@
  * reads only have to check content checksums. */
 #include "pack.h"
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <lz4.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 enum { CHECK_UNKNOWN = 0, CHECK_GOOD = 1, CHECK_BAD = 2 };
 
 struct pack {
-    const uint8_t *base;  /* the whole file */
-    size_t size;
-    int mapped;           /* 1: base is our mmap, unmap at close */
+    /* Where the bytes come from: a file read with pread (fd >= 0), never
+     * mapped, so that a file truncated or overwritten under us gives a
+     * short read or a checksum error, not SIGBUS; or a caller's buffer. */
+    int fd;
+    const uint8_t *mem;   /* pack_open_mem: the borrowed bytes */
+    uint64_t size;        /* the file's size when opened */
+    char *path;           /* pack_open: the name it was opened by */
+    struct stat st;       /* pack_open: the file as it was when opened */
+    uint8_t *dir;         /* owned copy of the directory (entries + strings) */
+    uint8_t **views;      /* pack_view: per entry, an owned copy, or NULL */
     pack_entry *entries;
     size_t count;
     size_t *essay_index;  /* essay number - 1 -> entry index */
@@ -33,7 +41,7 @@ struct pack {
     uint64_t cache_offset;
     uint32_t cache_size;
     int cache_valid;
-    int cache_result;     /* what LZ4_decompress_safe returned for it */
+    int cache_block_ok;   /* its stored bytes matched block_xxh3 */
 };
 
 static const char *kind_name(uint8_t kind) { return kind == PACK_ESSAY ? "essay" : "font"; }
@@ -60,13 +68,34 @@ static int load_string(const uint8_t *f, const uint8_t *strings, uint32_t string
     return 0;
 }
 
-static int parse_header(pack *p, lerr *e, uint64_t *dir_off, uint32_t *dir_size, uint32_t *count)
+/* Read n bytes at off from the pack's file (or buffer) into dst. The
+ * offsets were checked against the size at open; the file may have
+ * changed since, and that is an error here, never a signal. */
+static int read_at(pack *p, uint64_t off, size_t n, void *dst, lerr *e)
 {
-    const uint8_t *h = p->base;
-    if (p->size < PACK_HEADER_SIZE) {
-        lerr_set(e, "too short for a pack: %zu bytes, the header alone is %d", p->size, PACK_HEADER_SIZE);
-        return PACK_EDAMAGED;
+    if (p->fd < 0) {
+        if (off > p->size || n > p->size - off) {
+            lerr_set(e, "bytes %llu-%llu lie outside the %llu-byte pack", (unsigned long long)off,
+                     (unsigned long long)(off + n - 1), (unsigned long long)p->size);
+            return PACK_EDAMAGED;
+        }
+        if (n) memcpy(dst, p->mem + off, n);
+        return PACK_OK;
     }
+    int r = fio_pread_all(p->fd, dst, n, off);
+    if (r == 0) return PACK_OK;
+    if (r > 0)
+        lerr_set(e, "the file was cut short while in use: bytes %llu-%llu are gone (it had %llu bytes when opened)",
+                 (unsigned long long)off, (unsigned long long)(off + n - 1), (unsigned long long)p->size);
+    else
+        lerr_set(e, "cannot read bytes %llu-%llu: %s", (unsigned long long)off,
+                 (unsigned long long)(off + n - 1), strerror(errno));
+    return PACK_EIO;
+}
+
+static int parse_header(pack *p, const uint8_t *h, lerr *e, uint64_t *dir_off, uint32_t *dir_size,
+                        uint32_t *count)
+{
     if (memcmp(h, PACK_MAGIC, 8) != 0) {
         lerr_set(e, "not a lectern pack (bad magic at byte 0)");
         return PACK_EDAMAGED;
@@ -86,7 +115,7 @@ static int parse_header(pack *p, lerr *e, uint64_t *dir_off, uint32_t *dir_size,
     }
     uint64_t fsize = le64(h + 16);
     if (fsize != p->size) {
-        lerr_set(e, "file is %zu bytes but its header says %llu: %s [byte 16]", p->size,
+        lerr_set(e, "file is %llu bytes but its header says %llu: %s [byte 16]", (unsigned long long)p->size,
                  (unsigned long long)fsize, fsize > p->size ? "truncated" : "junk appended");
         return PACK_EDAMAGED;
     }
@@ -94,8 +123,8 @@ static int parse_header(pack *p, lerr *e, uint64_t *dir_off, uint32_t *dir_size,
     *dir_size = le32(h + 32);
     *count = le32(h + 36);
     if (*dir_off < PACK_HEADER_SIZE || *dir_off > p->size || p->size - *dir_off != *dir_size) {
-        lerr_set(e, "header: directory (offset %llu, %u bytes) does not end the %zu-byte file [byte 24]",
-                 (unsigned long long)*dir_off, *dir_size, p->size);
+        lerr_set(e, "header: directory (offset %llu, %u bytes) does not end the %llu-byte file [byte 24]",
+                 (unsigned long long)*dir_off, *dir_size, (unsigned long long)p->size);
         return PACK_EDAMAGED;
     }
     if (*count > PACK_MAX_ENTRIES || (uint64_t)*count * PACK_ENTRY_SIZE > *dir_size) {
@@ -106,11 +135,6 @@ static int parse_header(pack *p, lerr *e, uint64_t *dir_off, uint32_t *dir_size,
         lerr_set(e, "header: reserved field is not zero [byte 48]");
         return PACK_EDAMAGED;
     }
-    if (lx_hash(h + *dir_off, *dir_size) != le64(h + 40)) {
-        lerr_set(e, "directory is damaged (checksum mismatch over bytes %llu-%zu)",
-                 (unsigned long long)*dir_off, p->size - 1);
-        return PACK_EDAMAGED;
-    }
     return PACK_OK;
 }
 
@@ -118,10 +142,9 @@ static int parse_entry(pack *p, size_t i, uint64_t dir_off, uint32_t dir_size, u
                        pack_entry *en, lerr *e)
 {
     uint64_t at = dir_off + (uint64_t)i * PACK_ENTRY_SIZE;
-    const uint8_t *f = p->base + at;
-    const uint8_t *strings = p->base + dir_off + (uint64_t)count * PACK_ENTRY_SIZE;
+    const uint8_t *f = p->dir + (size_t)i * PACK_ENTRY_SIZE;
+    const uint8_t *strings = p->dir + (size_t)count * PACK_ENTRY_SIZE;
     uint32_t strings_size = dir_size - count * PACK_ENTRY_SIZE;
-
     memset(en, 0, sizeof *en);
     en->kind = f[0];
     en->codec = f[1];
@@ -177,10 +200,32 @@ static int parse_entry(pack *p, size_t i, uint64_t dir_off, uint32_t dir_size, u
 
 static int open_checked(pack *p, lerr *e)
 {
+    uint8_t h[PACK_HEADER_SIZE];
+    if (p->size < PACK_HEADER_SIZE) {
+        lerr_set(e, "too short for a pack: %llu bytes, the header alone is %d", (unsigned long long)p->size,
+                 PACK_HEADER_SIZE);
+        return PACK_EDAMAGED;
+    }
+    int st = read_at(p, 0, sizeof h, h, e);
+    if (st) return st;
     uint64_t dir_off;
     uint32_t dir_size, count;
-    int st = parse_header(p, e, &dir_off, &dir_size, &count);
+    st = parse_header(p, h, e, &dir_off, &dir_size, &count);
     if (st) return st;
+    /* Only the header and the directory are read at open, whatever the
+     * size of the content. */
+    p->dir = malloc(dir_size ? dir_size : 1);
+    if (!p->dir) {
+        lerr_set(e, "out of memory for a %u-byte directory", dir_size);
+        return PACK_ENOMEM;
+    }
+    st = read_at(p, dir_off, dir_size, p->dir, e);
+    if (st) return st;
+    if (lx_hash(p->dir, dir_size) != le64(h + 40)) {
+        lerr_set(e, "directory is damaged (checksum mismatch over bytes %llu-%llu)",
+                 (unsigned long long)dir_off, (unsigned long long)p->size - 1);
+        return PACK_EDAMAGED;
+    }
     p->count = count;
     p->entries = calloc(count ? count : 1, sizeof *p->entries);
     p->essay_index = calloc(count ? count : 1, sizeof *p->essay_index);
@@ -197,15 +242,22 @@ static int open_checked(pack *p, lerr *e)
     return PACK_OK;
 }
 
+static pack *pack_new(void)
+{
+    pack *p = calloc(1, sizeof *p);
+    if (p) p->fd = -1;
+    return p;
+}
+
 int pack_open_mem(pack **out, const void *buf, size_t size, lerr *e)
 {
     *out = NULL;
-    pack *p = calloc(1, sizeof *p);
+    pack *p = pack_new();
     if (!p) {
         lerr_set(e, "out of memory");
         return PACK_ENOMEM;
     }
-    p->base = buf;
+    p->mem = buf;
     p->size = size;
     int st = open_checked(p, e);
     if (st) {
@@ -219,41 +271,29 @@ int pack_open_mem(pack **out, const void *buf, size_t size, lerr *e)
 int pack_open(pack **out, const char *path, lerr *e)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        lerr_set(e, "%s: cannot open: %s", path, strerror(errno));
-        return PACK_EIO;
+    pack *p = pack_new();
+    size_t plen = strlen(path);
+    char *name = malloc(plen + 1);
+    if (!p || !name) {
+        free(p);
+        free(name);
+        lerr_set(e, "%s: out of memory", path);
+        return PACK_ENOMEM;
     }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        lerr_set(e, "%s: not a regular file", path);
-        close(fd);
-        return PACK_EIO;
+    memcpy(name, path, plen + 1);
+    p->path = name;
+    int err = fio_open_read(path, &p->fd, &p->st, e); /* names the path */
+    if (err) {
+        pack_close(p);
+        return err == ENOMEM ? PACK_ENOMEM : PACK_EIO;
     }
-    if ((uint64_t)sb.st_size > SIZE_MAX) { /* a 32-bit reader cannot map it */
-        lerr_set(e, "%s: %llu bytes: too large to map on this system", path, (unsigned long long)sb.st_size);
-        close(fd);
-        return PACK_EIO;
-    }
-    size_t size = (size_t)sb.st_size;
-    void *map = NULL;
-    if (size > 0) {
-        map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (map == MAP_FAILED) {
-            lerr_set(e, "%s: cannot map: %s", path, strerror(errno));
-            close(fd);
-            return PACK_EIO;
-        }
-    }
-    close(fd);
-    pack *p;
-    int st = pack_open_mem(&p, size ? map : "", size, e);
+    p->size = (uint64_t)p->st.st_size;
+    int st = open_checked(p, e);
     if (st) {
-        if (map) munmap(map, size);
+        pack_close(p);
         lerr_prefix(e, path);
         return st;
     }
-    p->mapped = map != NULL;
     *out = p;
     return PACK_OK;
 }
@@ -261,7 +301,12 @@ int pack_open(pack **out, const char *path, lerr *e)
 void pack_close(pack *p)
 {
     if (!p) return;
-    if (p->mapped) munmap((void *)p->base, p->size);
+    if (p->fd >= 0) close(p->fd);
+    if (p->views)
+        for (size_t i = 0; i < p->count; i++) free(p->views[i]);
+    free(p->views);
+    free(p->path);
+    free(p->dir);
     free(p->entries);
     free(p->essay_index);
     free(p->checked);
@@ -280,6 +325,21 @@ size_t pack_essay_index(const pack *p, size_t n)
     return n >= 1 && n <= p->essays ? p->essay_index[n - 1] : (size_t)-1;
 }
 
+static int same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+int pack_changed(const pack *p)
+{
+    if (p->fd < 0 || !p->path) return PACK_SAME;
+    struct stat now;
+    if (stat(p->path, &now) != 0) return PACK_GONE;
+    if (now.st_dev != p->st.st_dev || now.st_ino != p->st.st_ino) return PACK_REPLACED;
+    if (now.st_size != p->st.st_size || !same_time(&now.st_mtim, &p->st.st_mtim)) return PACK_MODIFIED;
+    return PACK_SAME;
+}
+
 /* Name an entry for messages: "essay 3 'Title'" or "font 'Charis SIL'". */
 static void entry_name(const pack *p, size_t i, char *buf, size_t n)
 {
@@ -294,13 +354,49 @@ static void entry_name(const pack *p, size_t i, char *buf, size_t n)
     }
 }
 
-/* Check the stored checksum of entry i's block, once. */
+/* Read entry i's stored block into a fresh buffer (caller frees) and note
+ * whether its stored checksum matches. */
+static int load_stored(pack *p, size_t i, uint8_t **out, lerr *e)
+{
+    const pack_entry *en = &p->entries[i];
+    *out = NULL;
+    uint8_t *b = malloc(en->block_stored);
+    if (!b) {
+        lerr_set(e, "out of memory reading %u bytes", en->block_stored);
+        return PACK_ENOMEM;
+    }
+    int st = read_at(p, en->block_offset, en->block_stored, b, e);
+    if (st) {
+        free(b);
+        return st;
+    }
+    p->checked[i] = lx_hash(b, en->block_stored) == en->block_xxh3 ? CHECK_GOOD : CHECK_BAD;
+    *out = b;
+    return PACK_OK;
+}
+
+static int cache_holds(const pack *p, const pack_entry *en)
+{
+    return p->cache_valid && p->cache_offset == en->block_offset && p->cache_size == en->block_size;
+}
+
+/* Check the stored checksum of entry i's block, once (reading it again
+ * if need be). */
 static int check_block(pack *p, size_t i, lerr *e)
 {
     const pack_entry *en = &p->entries[i];
-    if (p->checked[i] == CHECK_UNKNOWN)
-        p->checked[i] = lx_hash(p->base + en->block_offset, en->block_stored) == en->block_xxh3 ? CHECK_GOOD
-                                                                                                    : CHECK_BAD;
+    if (p->checked[i] == CHECK_UNKNOWN && cache_holds(p, en))
+        p->checked[i] = p->cache_block_ok ? CHECK_GOOD : CHECK_BAD;
+    if (p->checked[i] == CHECK_UNKNOWN) {
+        uint8_t *b;
+        lerr why;
+        int st = load_stored(p, i, &b, &why);
+        free(b);
+        if (st) {
+            lerr_set(e, "%s", why.msg);
+            return st;
+        }
+    }
     if (p->checked[i] == CHECK_BAD) {
         lerr_set(e, "stored bytes %llu-%llu fail their checksum", (unsigned long long)en->block_offset,
                  (unsigned long long)(en->block_offset + en->block_stored - 1));
@@ -324,57 +420,119 @@ static int check_data(pack *p, size_t i, const uint8_t *data, lerr *e)
     return PACK_EDAMAGED;
 }
 
-/* check_data, with the entry named in the message, as readers report it. */
-static int check_entry(pack *p, size_t i, const uint8_t *data, lerr *e)
+/* Name entry i in a failure message, and say so when the file has changed
+ * since it was opened (the likely cause of damage seen late). */
+static int name_failure(pack *p, size_t i, int st, const lerr *why, lerr *e)
 {
-    lerr why;
-    if (check_data(p, i, data, &why) == PACK_OK) return PACK_OK;
     if (e) {
         char name[160];
         entry_name(p, i, name, sizeof name);
-        lerr_set(e, "%s is damaged: %s", name, why.msg);
+        int ch = pack_changed(p);
+        lerr_set(e, "%s %s: %s%s", name, st == PACK_ENOMEM ? "cannot be read" : "is damaged", why->msg,
+                 ch == PACK_SAME ? ""
+                 : ch == PACK_GONE ? " (the pack file has been removed since it was opened)"
+                                   : " (the pack file has changed since it was opened)");
     }
-    return PACK_EDAMAGED;
+    return st;
 }
 
-/* Make p->cache hold entry i's decoded block. A damaged block is decoded
- * all the same (LZ4_decompress_safe never writes out of bounds, whatever the
- * input): LZ4 output is sequential, so entries before the damage still come
- * out right, and each entry's own checksum says whether it did. The status
- * of the decode is kept with the cache. */
+/* Decode stored[0..block_stored) into dst[0..block_size). Returns what
+ * LZ4_decompress_safe returned. A damaged block is decoded all the same
+ * (LZ4_decompress_safe never writes out of bounds, whatever the input):
+ * LZ4 output is sequential, so entries before the damage still come out
+ * right, and each entry's own checksum says whether it did. A failed
+ * decode is redone into zeroed memory, and a short one has its tail
+ * zeroed, so that every byte later hashed is defined. */
+static int decode(const pack_entry *en, const uint8_t *stored, uint8_t *dst)
+{
+    int r = LZ4_decompress_safe((const char *)stored, (char *)dst, (int)en->block_stored, (int)en->block_size);
+    if (r < 0) {
+        memset(dst, 0, en->block_size);
+        r = LZ4_decompress_safe((const char *)stored, (char *)dst, (int)en->block_stored, (int)en->block_size);
+    } else if ((uint32_t)r < en->block_size) {
+        memset(dst + r, 0, en->block_size - (uint32_t)r);
+    }
+    return r;
+}
+
+/* Make p->cache hold entry i's decoded block (a cluster), and whether
+ * its stored bytes matched their checksum. */
 static int decode_block(pack *p, size_t i, lerr *e)
 {
     const pack_entry *en = &p->entries[i];
-    if (!p->cache_valid || p->cache_offset != en->block_offset || p->cache_size != en->block_size) {
+    if (!cache_holds(p, en)) {
         p->cache_valid = 0;
         free(p->cache);
+        p->cache = NULL;
+        uint8_t *stored;
+        int st = load_stored(p, i, &stored, e);
+        if (st) return st;
         p->cache = malloc(en->block_size);
         if (!p->cache) {
+            free(stored);
             lerr_set(e, "out of memory decoding %u bytes", en->block_size);
             return PACK_ENOMEM;
         }
-        const char *src = (const char *)(p->base + en->block_offset);
-        p->cache_result = LZ4_decompress_safe(src, (char *)p->cache, (int)en->block_stored, (int)en->block_size);
-        if (p->cache_result < 0) {
-            /* Damage. Decode again into zeroed memory, so that the part a
-             * failed decode did not write is defined when entries are
-             * checked for salvage. Only the damaged path pays for this. */
-            memset(p->cache, 0, en->block_size);
-            p->cache_result = LZ4_decompress_safe(src, (char *)p->cache, (int)en->block_stored, (int)en->block_size);
-        }
+        (void)decode(en, stored, p->cache);
+        p->cache_block_ok = p->checked[i] == CHECK_GOOD;
+        free(stored);
         p->cache_offset = en->block_offset;
         p->cache_size = en->block_size;
         p->cache_valid = 1;
     }
-    if (p->cache_result != (int)en->block_size) {
-        if (p->cache_result < 0)
-            lerr_set(e, "LZ4 data in bytes %llu-%llu is corrupt", (unsigned long long)en->block_offset,
-                     (unsigned long long)(en->block_offset + en->block_stored - 1));
-        else
-            lerr_set(e, "block at byte %llu decodes to %d bytes, directory says %u",
-                     (unsigned long long)en->block_offset, p->cache_result, en->block_size);
-        return PACK_EDAMAGED;
+    return PACK_OK;
+}
+
+/* Entry i into a fresh buffer of en->size bytes (at least 1), checked. An
+ * entry that is its whole block is decoded (or read) straight into the
+ * result, with no cache: a large essay costs its stored size plus its text,
+ * only while it is read. Entries of a cluster go through the cache. */
+static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
+{
+    const pack_entry *en = &p->entries[i];
+    lerr why;
+    int st;
+    *data = NULL;
+    uint8_t *out = malloc(en->size ? en->size : 1);
+    if (!out) {
+        lerr_set(&why, "out of memory for %u bytes", en->size);
+        return name_failure(p, i, PACK_ENOMEM, &why, e);
     }
+    int whole = en->offset == 0 && en->size == en->block_size;
+    if (en->codec == PACK_RAW) {
+        /* stored as is: block_stored == block_size */
+        if (whole) {
+            st = read_at(p, en->block_offset, en->size, out, &why);
+            if (st == PACK_OK) p->checked[i] = lx_hash(out, en->size) == en->block_xxh3 ? CHECK_GOOD : CHECK_BAD;
+        } else {
+            uint8_t *stored;
+            st = load_stored(p, i, &stored, &why);
+            if (st == PACK_OK) {
+                memcpy(out, stored + en->offset, en->size);
+                free(stored);
+            }
+        }
+    } else if (whole && !cache_holds(p, en)) {
+        uint8_t *stored;
+        st = load_stored(p, i, &stored, &why);
+        if (st == PACK_OK) {
+            (void)decode(en, stored, out); /* the data checksum says if it worked */
+            free(stored);
+        }
+    } else {
+        /* LZ4_decompress_safe is safe on any bytes, so the block is decoded
+         * without first trusting its stored checksum: the entry's own
+         * checksum below has the last word, and a cluster damaged
+         * elsewhere still yields this entry intact. */
+        st = decode_block(p, i, &why);
+        if (st == PACK_OK) memcpy(out, p->cache + en->offset, en->size);
+    }
+    if (st == PACK_OK) st = check_data(p, i, out, &why);
+    if (st != PACK_OK) {
+        free(out);
+        return name_failure(p, i, st, &why, e);
+    }
+    *data = out;
     return PACK_OK;
 }
 
@@ -386,34 +544,9 @@ int pack_read(pack *p, size_t i, uint8_t **data, size_t *size, lerr *e)
         lerr_set(e, "no entry %zu (the pack has %zu)", i, p->count);
         return PACK_ERANGE;
     }
-    const pack_entry *en = &p->entries[i];
-    lerr why;
-    const uint8_t *src;
-    if (en->codec == PACK_RAW) {
-        src = p->base + en->block_offset;
-    } else {
-        /* LZ4_decompress_safe is safe on any bytes, so the block is decoded
-         * without first hashing its stored bytes: the entry's own checksum
-         * below has the last word, and a cluster damaged elsewhere still
-         * yields this entry intact. */
-        int st = decode_block(p, i, &why);
-        if (st == PACK_ENOMEM) {
-            lerr_set(e, "out of memory decoding %u bytes", en->block_size);
-            return st;
-        }
-        src = p->cache;
-    }
-    src += en->offset;
-    if (check_entry(p, i, src, e) != PACK_OK) return PACK_EDAMAGED;
-    uint8_t *out = malloc(en->size ? en->size : 1);
-    if (!out) {
-        lerr_set(e, "out of memory for %u bytes", en->size);
-        return PACK_ENOMEM;
-    }
-    memcpy(out, src, en->size);
-    *data = out;
-    *size = en->size;
-    return PACK_OK;
+    int st = load_entry(p, i, data, e);
+    if (st == PACK_OK) *size = p->entries[i].size;
+    return st;
 }
 
 int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e)
@@ -429,9 +562,15 @@ int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e)
         lerr_set(e, "entry %zu is compressed; use pack_read", i);
         return PACK_ERANGE;
     }
-    const uint8_t *src = p->base + en->block_offset + en->offset;
-    if (check_entry(p, i, src, e) != PACK_OK) return PACK_EDAMAGED;
-    *data = src;
+    if (!p->views && !(p->views = calloc(p->count, sizeof *p->views))) {
+        lerr_set(e, "out of memory");
+        return PACK_ENOMEM;
+    }
+    if (!p->views[i]) {
+        int st = load_entry(p, i, &p->views[i], e);
+        if (st) return st;
+    }
+    *data = p->views[i];
     *size = en->size;
     return PACK_OK;
 }
@@ -445,15 +584,23 @@ size_t pack_verify(pack *p, void (*report)(void *ctx, size_t i, const char *msg)
         size_t n;
         int st = pack_read(p, i, &d, &n, &e);
         free(d);
-        if (st == PACK_OK && check_block(p, i, NULL) != PACK_OK) {
-            /* recovered intact from a damaged cluster: still damage */
-            char name[160];
-            entry_name(p, i, name, sizeof name);
-            const pack_entry *en = &p->entries[i];
-            snprintf(e.msg, sizeof e.msg, "%s: its cluster (bytes %llu-%llu) is damaged; its own text is intact",
-                     name, (unsigned long long)en->block_offset,
-                     (unsigned long long)(en->block_offset + en->block_stored - 1));
-            st = PACK_EDAMAGED;
+        if (st == PACK_OK) {
+            lerr why;
+            int bst = check_block(p, i, &why);
+            if (bst == PACK_EDAMAGED) {
+                /* recovered intact from a damaged cluster: still damage */
+                char name[160];
+                entry_name(p, i, name, sizeof name);
+                const pack_entry *en = &p->entries[i];
+                snprintf(e.msg, sizeof e.msg,
+                         "%s: its cluster (bytes %llu-%llu) is damaged; its own text is intact", name,
+                         (unsigned long long)en->block_offset,
+                         (unsigned long long)(en->block_offset + en->block_stored - 1));
+                st = bst;
+            } else if (bst != PACK_OK) {
+                name_failure(p, i, bst, &why, &e);
+                st = bst;
+            }
         }
         if (st != PACK_OK) {
             bad++;

@@ -3,8 +3,20 @@
  * Shared by lectern-pack and the reader. A pack is untrusted bytes: every
  * field is checked before use, every offset and size against the file, and
  * entries are decoded only with LZ4_decompress_safe into buffers of the size
- * the directory promises. No function here reads outside the mapping,
- * whatever the bytes. Plain C11 + liblz4 + libxxhash; no SDL. */
+ * the directory promises. No function here reads outside the file or
+ * buffer, whatever the bytes. Plain C11 + liblz4 + libxxhash; no SDL.
+ *
+ * A pack file is never mapped: the file may be truncated or overwritten in
+ * place while the reader runs (`cp other.lpk pack.lpk`), and a mapped page
+ * that is gone kills the process with SIGBUS. pack_open reads the header
+ * and the directory (only those: open and list cost the same whatever the
+ * size of the content) into memory the pack owns, and keeps the file open;
+ * every entry is then read with pread into owned buffers when asked for.
+ * Damage that appears later (the file cut short or its bytes replaced) is
+ * an error for the entries read after it (PACK_EIO or PACK_EDAMAGED, the
+ * message naming the essay and saying the file changed), never a signal;
+ * what was already read stays good. pack_changed tells whether the file at
+ * the pack's path was replaced or changed, so that the reader can reopen. */
 #ifndef LECTERN_PACK_H
 #define LECTERN_PACK_H
 
@@ -31,7 +43,8 @@ enum pack_font_flags { PACK_FONT_ITALIC = 1, PACK_FONT_BOLD = 2, PACK_FONT_FALLB
 enum pack_status { PACK_OK = 0, PACK_EIO = 1, PACK_EDAMAGED = 2, PACK_ENOMEM = 3, PACK_ERANGE = 4 };
 
 /* One directory entry, decoded and checked. Strings point into the pack's
- * mapping (not NUL-terminated) and live as long as the pack. */
+ * own copy of the directory (not NUL-terminated) and live as long as the
+ * pack, whatever happens to the file. */
 typedef struct pack_entry {
     uint8_t kind, codec;
     uint16_t flags;
@@ -45,20 +58,25 @@ typedef struct pack_entry {
 
 typedef struct pack pack;
 
-/* Open and map the file at `path`, then check its header and directory.
- * On success *out owns the mapping; free it with pack_close. On failure
- * returns PACK_EIO (cannot read) or PACK_EDAMAGED (bad header/directory,
- * message names the field and byte offset), *out is NULL. */
+/* Open the file at `path` (defensively: fio_open_read, so a FIFO, device
+ * or directory is refused at once, never waited on), read its header and
+ * directory and check them. On success *out owns an open descriptor of the
+ * file and a copy of its directory; free it with pack_close. On failure
+ * returns PACK_EIO (cannot read, or not a regular file), PACK_EDAMAGED (bad
+ * header/directory, message names the field and byte offset) or
+ * PACK_ENOMEM; *out is NULL. */
 int pack_open(pack **out, const char *path, lerr *e);
 
 /* The same checks on bytes already in memory. The pack borrows buf, which
- * must outlive it. Used by tests and the fuzzer. */
+ * must outlive it (the directory is copied). Used by tests and the
+ * fuzzer. */
 int pack_open_mem(pack **out, const void *buf, size_t size, lerr *e);
 
-/* Unmap and free. NULL is fine. */
+/* Close the file and free everything, pack_view buffers included. NULL is
+ * fine. */
 void pack_close(pack *p);
 
-/* Entry count, essay count, and the whole file's size. */
+/* Entry count, essay count, and the whole file's size (when opened). */
 size_t pack_count(const pack *p);
 size_t pack_essays(const pack *p);
 uint64_t pack_file_size(const pack *p);
@@ -79,10 +97,27 @@ size_t pack_essay_index(const pack *p, size_t n);
  * so reading every essay in order decodes each block once. */
 int pack_read(pack *p, size_t i, uint8_t **data, size_t *size, lerr *e);
 
-/* For entries stored raw (codec 0, fonts): a view into the mapping, with no
- * copy, after the same data checksum check. Lives as long as the pack. PACK_ERANGE when
- * the entry is compressed. */
+/* For entries stored raw (codec 0, fonts): the entry's bytes in a buffer
+ * the pack owns, read and checked (data checksum) on the first call and
+ * kept until pack_close, whatever happens to the file (HarfBuzz and
+ * FreeType read font bytes for as long as the face lives: destroy faces
+ * made from these bytes before pack_close). PACK_ERANGE when the entry is
+ * compressed; other failures as pack_read. */
 int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e);
+
+/* Was the file at the pack's path replaced or changed since pack_open?
+ * Compares stat(path) with the file as opened: device and inode (replaced,
+ * e.g. by rename or by delete and copy), size and modification time
+ * (changed in place: truncated, overwritten, appended to). Cheap (one
+ * stat); call it now and then (the reader: when it is idle, and when a read
+ * fails) and reopen the pack on PACK_REPLACED or PACK_MODIFIED. A reopen
+ * can fail while the new file is still being written: keep the old pack
+ * (what it already read stays good) and try again later. PACK_GONE: nothing
+ * is at the path now; the open pack still reads the old file if it was
+ * renamed or deleted, not truncated. A pack from pack_open_mem always gives
+ * PACK_SAME. */
+enum pack_change { PACK_SAME = 0, PACK_REPLACED = 1, PACK_MODIFIED = 2, PACK_GONE = 3 };
+int pack_changed(const pack *p);
 
 /* Check every entry, its stored bytes and its decoded bytes (pack_verify is
  * what `lectern-pack verify` runs).

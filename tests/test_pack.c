@@ -480,6 +480,188 @@ TEST(default_pack_bit_flips)
     free(img);
 }
 
+
+/* ---- a pack file that changes under the reader ------------------------------ */
+
+static char tmpdir[256];
+
+static const char *tmp_path(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) & 3;
+    if (!tmpdir[0]) {
+        snprintf(tmpdir, sizeof tmpdir, "/tmp/lectern-test-pack-XXXXXX");
+        if (!mkdtemp(tmpdir)) { perror("mkdtemp"); exit(1); }
+    }
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+    return buf[k];
+}
+
+static int write_file(const char *path, const uint8_t *d, size_t n)
+{
+    FILE *f = fopen(path, "wb"); /* in place: same inode, as cp does */
+    if (!f) return -1;
+    int ok = fwrite(d, 1, n, f) == n;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* Every essay read after the file is cut short fails with a message, no
+ * signal; what was read before stays good, titles stay readable, fonts
+ * read before stay readable; pack_changed says MODIFIED. */
+TEST(truncated_under_reader)
+{
+    fixture f;
+    fixture_init(&f);
+    size_t size;
+    uint8_t *img = build(&f, 0, &size); /* a block per essay */
+    const char *path = tmp_path("trunc.lpk");
+    CHECK(img && write_file(path, img, size) == 0);
+    pack *p;
+    lerr e;
+    CHECK(pack_open(&p, path, &e) == PACK_OK);
+    if (!p) { free(img); fixture_free(&f); return; }
+    CHECK(pack_changed(p) == PACK_SAME);
+    uint8_t *d;
+    size_t n;
+    const uint8_t *font;
+    size_t font_n;
+    CHECK(pack_read(p, pack_essay_index(p, 1), &d, &n, &e) == PACK_OK && n == 3000);
+    free(d);
+    CHECK(pack_view(p, 4, &font, &font_n, &e) == PACK_OK && font_n == 20000);
+    CHECK(truncate(path, 1000) == 0);
+    CHECK(pack_changed(p) == PACK_MODIFIED);
+    for (size_t k = 2; k <= 4; k++) {
+        int st = pack_read(p, pack_essay_index(p, k), &d, &n, &e);
+        CHECKF(st == PACK_EIO && d == NULL, "essay %zu: %d", k, st);
+        CHECKF(strstr(e.msg, "cut short") && strstr(e.msg, "changed since it was opened"), "%s", e.msg);
+    }
+    /* the other font was never read: an error, not a crash */
+    CHECK(pack_view(p, 5, &font, &font_n, &e) == PACK_EIO);
+    CHECK(pack_view(p, 4, &font, &font_n, &e) == PACK_OK && memcmp(font, f.texts[4], 20000) == 0);
+    const pack_entry *en = pack_entry_at(p, pack_essay_index(p, 3));
+    CHECK(en->title_len == 13 && memcmp(en->title, "Third, longer", 13) == 0);
+    CHECK(pack_verify(p, NULL, NULL) >= 5); /* verify reads again: essays 2-4 and both fonts fail */
+    pack_close(p);
+    /* a fresh open of the truncated file is refused */
+    CHECK(pack_open(&p, path, &e) == PACK_EDAMAGED && strstr(e.msg, "truncated"));
+    free(img);
+    fixture_free(&f);
+}
+
+/* `cp other.lpk pack.lpk`: overwritten in place by another pack, larger
+ * or smaller. Reads give errors (or, where the bytes happen to be the
+ * same, the right text), never a crash or wrong text. */
+TEST(overwritten_under_reader)
+{
+    fixture f, g;
+    fixture_init(&f);
+    fixture_init(&g);
+    for (size_t i = 0; i < 4; i++) {
+        free(g.texts[i]);
+        g.items[i].data = g.texts[i] = make_text(g.items[i].size + 7000, (unsigned)i + 40);
+        g.items[i].size += 7000;
+    }
+    size_t na, nb;
+    uint8_t *a = build(&f, 8192, &na), *b = build(&g, 0, &nb);
+    const char *path = tmp_path("over.lpk");
+    CHECK(a && b && write_file(path, a, na) == 0);
+    for (int round = 0; round < 2; round++) {
+        pack *p;
+        lerr e;
+        CHECK(write_file(path, a, na) == 0);
+        CHECK(pack_open(&p, path, &e) == PACK_OK);
+        if (!p) break;
+        /* round 0: the other pack over it; round 1: cut to its first half */
+        CHECK(round == 0 ? write_file(path, b, nb) == 0 : truncate(path, (off_t)(na / 2)) == 0);
+        CHECK(pack_changed(p) == PACK_MODIFIED);
+        for (size_t k = 1; k <= 4; k++) {
+            uint8_t *d;
+            size_t n;
+            int st = pack_read(p, pack_essay_index(p, k), &d, &n, &e);
+            if (st == PACK_OK) /* the right text or nothing */
+                CHECKF(n == f.items[k - 1].size && memcmp(d, f.texts[k - 1], n) == 0, "essay %zu", k);
+            else
+                CHECKF((st == PACK_EIO || st == PACK_EDAMAGED) && strstr(e.msg, "essay"), "%d %s", st, e.msg);
+            free(d);
+        }
+        pack_close(p);
+    }
+    free(a);
+    free(b);
+    fixture_free(&f);
+    fixture_free(&g);
+}
+
+/* Replaced by rename: the open pack still reads the old file, intact;
+ * pack_changed says REPLACED; removed: GONE. */
+TEST(replaced_and_removed)
+{
+    fixture f;
+    fixture_init(&f);
+    size_t size;
+    uint8_t *img = build(&f, 0, &size);
+    const char *path = tmp_path("repl.lpk"), *next = tmp_path("repl.next");
+    CHECK(img && write_file(path, img, size) == 0 && write_file(next, img, size) == 0);
+    pack *p;
+    lerr e;
+    CHECK(pack_open(&p, path, &e) == PACK_OK);
+    if (p) {
+        CHECK(rename(next, path) == 0);
+        CHECK(pack_changed(p) == PACK_REPLACED);
+        uint8_t *d;
+        size_t n;
+        CHECK(pack_read(p, pack_essay_index(p, 3), &d, &n, &e) == PACK_OK && n == 40000 &&
+              memcmp(d, f.texts[2], n) == 0);
+        free(d);
+        CHECK(unlink(path) == 0);
+        CHECK(pack_changed(p) == PACK_GONE);
+        CHECK(pack_read(p, pack_essay_index(p, 4), &d, &n, &e) == PACK_OK && n == 1200);
+        free(d);
+        pack_close(p);
+    }
+    /* a pack in memory never changes */
+    CHECK(pack_open_mem(&p, img, size, &e) == PACK_OK && pack_changed(p) == PACK_SAME);
+    pack_close(p);
+    free(img);
+    fixture_free(&f);
+}
+
+/* Not a regular file: refused at once with a message that says what it
+ * is; a FIFO must not hang the open (alarm turns a hang into a failure). */
+TEST(not_regular_files_refused)
+{
+    pack *p;
+    lerr e;
+    const char *fifo = tmp_path("fifo.lpk");
+    CHECK(mkfifo(fifo, 0600) == 0);
+    alarm(20);
+    CHECK(pack_open(&p, fifo, &e) == PACK_EIO && p == NULL);
+    CHECKF(strstr(e.msg, "FIFO") && strstr(e.msg, "fifo.lpk"), "%s", e.msg);
+    CHECK(pack_open(&p, tmpdir, &e) == PACK_EIO && strstr(e.msg, "directory"));
+    alarm(0);
+    /* a symlink to a good pack is fine for reading */
+    const char *link = tmp_path("link.lpk");
+    char target[1024];
+    snprintf(target, sizeof target, "%s", t_build("default.lpk"));
+    if (target[0] != '/') {
+        char cwd[512];
+        CHECK(getcwd(cwd, sizeof cwd) != NULL);
+        snprintf(target, sizeof target, "%s/%s", cwd, t_build("default.lpk"));
+    }
+    CHECK(symlink(target, link) == 0);
+    CHECK(pack_open(&p, link, &e) == PACK_OK && pack_essays(p) == 5);
+    pack_close(p);
+}
+
+static void rm_tmpdir(void)
+{
+    if (!tmpdir[0]) return;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "  could not remove %s\n", tmpdir);
+}
+
 int main(void)
 {
     RUN(round_trip);
@@ -493,5 +675,10 @@ int main(void)
     RUN(header_fields_checked);
     RUN(default_pack_truncations);
     RUN(default_pack_bit_flips);
+    RUN(truncated_under_reader);
+    RUN(overwritten_under_reader);
+    RUN(replaced_and_removed);
+    RUN(not_regular_files_refused);
+    rm_tmpdir();
     return T_END();
 }
