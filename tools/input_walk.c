@@ -347,10 +347,12 @@ static int add_dir(const char *dir, int follow, items *it, manifest **mfs, size_
             const mf_ent *en = &m->v[i];
             char *p = input_join_path(dir, en->name), *r = NULL;
             if (!p) goto oom;
-            int v = lstat(p, &st) == 0 ? vet(&f, en->name, &p, &r, e) : VET_SKIP;
+            int there = lstat(p, &st) == 0;
+            free(p);
+            p = NULL;
+            int v = there ? vet(&f, en->name, &p, &r, e) : VET_SKIP;
             if (v != VET_TAKE) {
                 if (v == VET_SKIP) lerr_set(e, "%s:%zu: [%s]: no such file in %s", mpath, en->line, en->name, dir);
-                free(p);
                 goto done;
             }
             if (items_push(it, p, r, en, m->def_lang)) goto oom;
