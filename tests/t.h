@@ -47,12 +47,12 @@ static long t_checks;
 /* Path of a build output ("default.lpk", "lectern-pack") under $B. */
 static inline const char *t_build(const char *name)
 {
-    static char buf[4][512];
+    static char t_path[4][512];
     static int k;
     const char *b = getenv("B");
     k = (k + 1) & 3;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", b && *b ? b : "build/host", name);
-    return buf[k];
+    snprintf(t_path[k], sizeof t_path[k], "%s/%s", b && *b ? b : "build/host", name);
+    return t_path[k];
 }
 
 #endif

@@ -1,4 +1,4 @@
-/* test_input.c - essay files in, pack "Essay text" out (tools/input.c). */
+/* test_input.c - essay files in, pack "Essay text" out (tools/input*.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include "essay.h"
 #include "input.h"
+#include "input_int.h" /* input_read_file */
 #include "t.h"
 
 #define SHY "\xC2\xAD"
@@ -90,7 +91,7 @@ static res parse_as(const char *name, const void *bytes, size_t n, int lossy, hy
 {
     res r;
     memset(&r, 0, sizeof r);
-    input_opts o = {NULL, lossy};
+    input_opts o = {NULL, lossy, 0};
     r.rc = input_parse(bytes, n, name, &o, h, &r.es, &r.e);
     if (r.rc == 0) {
         const char *p = format_problem(r.es.text, r.es.size);
@@ -607,7 +608,7 @@ static char *path_of(const char *rel)
 static int collect1(const char *rel, input_essay **v, size_t *n, lerr *e)
 {
     char *args[] = {path_of(rel)};
-    input_opts o = {NULL, 0};
+    input_opts o = {NULL, 0, 0};
     return input_collect(args, 1, &o, v, n, e);
 }
 
@@ -741,6 +742,80 @@ TEST(collect_errors)
     CHECK(input_collect(args, 2, &o, &v, &n, &e) == -1 && strstr(e.msg, "no hyphenation patterns for 'xx'"));
 }
 
+/* Issue 15: a folder's symbolic links may not lead out of it, and a FIFO
+ * or device among the essays is named and refused, never opened (opening
+ * a FIFO for reading blocks until a writer comes: the alarm turns such a
+ * hang into a failure). */
+TEST(symlinks_and_special_files)
+{
+    input_essay *v = NULL;
+    size_t n = 0;
+    lerr e = {{0}};
+    unsigned left = alarm(60);
+    mkdir(path_of("sl"), 0755);
+    put("sl/a.txt", "A\nText a.\n");
+    put("outside.txt", "Outside\nSecret text.\n");
+
+    /* a link out of the folder: refused by name, unless --follow-symlinks */
+    CHECK(symlink("../outside.txt", path_of("sl/b.txt")) == 0);
+    CHECKF(collect1("sl", &v, &n, &e) == -1 && strstr(e.msg, "sl/b.txt: a symbolic link to ") &&
+               strstr(e.msg, "outside.txt, which is outside the folder") && strstr(e.msg, "--follow-symlinks"),
+           "%s", e.msg);
+    CHECK(v == NULL && n == 0);
+    char sl[512];
+    snprintf(sl, sizeof sl, "%s", path_of("sl"));
+    char *args[] = {sl};
+    input_opts fo = {NULL, 0, 1};
+    CHECKF(input_collect(args, 1, &fo, &v, &n, &e) == 0 && n == 2, "%s", e.msg);
+    if (n == 2) CHECK(!strcmp(v[1].title, "Outside") && has(v[1].text, v[1].size, "text."));
+    input_essays_free(v, n);
+    v = NULL, n = 0;
+    /* listed in a manifest: the same */
+    put("sl/manifest.ini", "[b.txt]\n");
+    CHECKF(collect1("sl", &v, &n, &e) == -1 && strstr(e.msg, "sl/b.txt: a symbolic link to "), "%s", e.msg);
+    unlink(path_of("sl/manifest.ini"));
+    unlink(path_of("sl/b.txt"));
+
+    /* a link that stays inside is followed, also through a linked folder */
+    CHECK(symlink("a.txt", path_of("sl/c.txt")) == 0);
+    CHECK(symlink("sl", path_of("sl-link")) == 0);
+    CHECKF(collect1("sl-link", &v, &n, &e) == 0 && n == 2, "%s", e.msg);
+    if (n == 2) CHECK(!strcmp(v[0].title, "A") && !strcmp(v[1].title, "A"));
+    input_essays_free(v, n);
+    v = NULL, n = 0;
+    unlink(path_of("sl/c.txt"));
+
+    /* a FIFO named like an essay, as the manifest, or behind a link */
+    CHECK(mkfifo(path_of("sl/f.txt"), 0644) == 0);
+    CHECKF(collect1("sl", &v, &n, &e) == -1 && strstr(e.msg, "sl/f.txt: a named pipe (FIFO), not a text file"),
+           "%s", e.msg);
+    /* read directly (as after a swap between listing and reading): refused
+     * at once by fstat, not blocked in open */
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    CHECKF(input_read_file(path_of("sl/f.txt"), &bytes, &len, &e) == -1 && bytes == NULL &&
+               strstr(e.msg, "f.txt: not a regular file (a named pipe (FIFO))"),
+           "%s", e.msg);
+    CHECK(rename(path_of("sl/f.txt"), path_of("sl/manifest.ini")) == 0);
+    CHECKF(collect1("sl", &v, &n, &e) == -1 && strstr(e.msg, "sl/manifest.ini: a named pipe (FIFO)"), "%s", e.msg);
+    CHECK(rename(path_of("sl/manifest.ini"), path_of("fifo.txt")) == 0);
+    CHECK(symlink("../fifo.txt", path_of("sl/g.txt")) == 0);
+    CHECKF(input_collect(args, 1, &fo, &v, &n, &e) == -1 && strstr(e.msg, "sl/g.txt: a named pipe (FIFO)"), "%s",
+           e.msg);
+    unlink(path_of("sl/g.txt"));
+    /* a device (a link to one, never opened: not a real device node made here) */
+    CHECK(symlink("/dev/null", path_of("sl/d.txt")) == 0);
+    CHECKF(collect1("sl", &v, &n, &e) == -1 && strstr(e.msg, "sl/d.txt: a symbolic link to /dev/null"), "%s",
+           e.msg);
+    CHECKF(input_collect(args, 1, &fo, &v, &n, &e) == -1 && strstr(e.msg, "sl/d.txt: a device, not a text file"),
+           "%s", e.msg);
+    unlink(path_of("sl/d.txt"));
+    CHECK(v == NULL && n == 0);
+    CHECKF(collect1("sl", &v, &n, &e) == 0 && n == 1, "%s", e.msg);
+    input_essays_free(v, n);
+    alarm(left);
+}
+
 TEST(default_essays)
 {
     char *args[] = {"assets/essays"};
@@ -833,6 +908,7 @@ int main(void)
     RUN(collect_folder_and_manifest);
     RUN(manifest_errors);
     RUN(collect_errors);
+    RUN(symlinks_and_special_files);
     RUN(default_essays);
     RUN(twenty_thousand_files);
     rm_rf(tmp_root);

@@ -3,6 +3,8 @@
  * and maps its break vector back onto the original bytes. */
 #include "hyph.h"
 
+#include "text.h"
+
 #include <hyphen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,25 +266,9 @@ size_t hyph_word(hyph *h, const uint8_t *w, size_t n, uint8_t *out)
     return o;
 }
 
-/* Length of the code point at s[i] (1 for a bad byte), and whether it is a
- * space separator (U+0020, U+00A0, U+2003 ...). */
-static size_t cp_at(const uint8_t *s, size_t n, size_t i, uint32_t *c)
-{
-    size_t l = utf8_decode(s + i, n - i, c);
-    if (!l) { *c = 0xFFFD; l = 1; }
-    return l;
-}
-
-static int is_space_cp(uint32_t c)
-{
-    return c == ' ' || utf8proc_category((utf8proc_int32_t)c) == UTF8PROC_CATEGORY_ZS;
-}
-
-static int is_word_cp(uint32_t c)
-{
-    int cat = utf8proc_category((utf8proc_int32_t)c);
-    return is_letter_cat(cat) || is_mark_cat(cat) || is_number_cat(cat);
-}
+/* Code points, spaces and word characters are text.h's (a bad byte reads
+ * as U+FFFD, one byte long). */
+static size_t cp_at(const uint8_t *s, size_t n, size_t i, uint32_t *c) { return text_next(s + i, n - i, c); }
 
 static int ascii_word(uint8_t c) { return is_alpha(c) || is_digit(c) || c >= 0x80; }
 
@@ -307,7 +293,7 @@ size_t hyph_text(hyph *h, const uint8_t *s, size_t n, uint8_t *out)
     while (i < n) {
         uint32_t c;
         size_t l = cp_at(s, n, i, &c);
-        if (is_space_cp(c)) {
+        if (text_is_white(c)) {
             memcpy(out + o, s + i, l);
             o += l;
             i += l;
@@ -316,7 +302,7 @@ size_t hyph_text(hyph *h, const uint8_t *s, size_t n, uint8_t *out)
         size_t j = i;
         while (j < n) {
             l = cp_at(s, n, j, &c);
-            if (is_space_cp(c)) break;
+            if (text_is_white(c)) break;
             j += l;
         }
         if (!h || is_link(s + i, j - i)) {
@@ -329,7 +315,7 @@ size_t hyph_text(hyph *h, const uint8_t *s, size_t n, uint8_t *out)
          * apostrophe or hyphen that has a word character on both sides. */
         while (i < j) {
             l = cp_at(s, j, i, &c);
-            if (!is_word_cp(c)) {
+            if (!text_is_word_char(c)) {
                 memcpy(out + o, s + i, l);
                 o += l;
                 i += l;
@@ -339,10 +325,10 @@ size_t hyph_text(hyph *h, const uint8_t *s, size_t n, uint8_t *out)
             while (e < j) {
                 uint32_t d, f;
                 size_t m = cp_at(s, j, e, &d);
-                if (is_word_cp(d)) { e += m; continue; }
+                if (text_is_word_char(d)) { e += m; continue; }
                 if ((is_apostrophe(d) || is_hyphen_cp(d)) && e + m < j) {
                     size_t m2 = cp_at(s, j, e + m, &f);
-                    if (is_word_cp(f)) { e += m + m2; continue; }
+                    if (text_is_word_char(f)) { e += m + m2; continue; }
                 }
                 break;
             }

@@ -72,6 +72,7 @@
 typedef struct input_opts {
     const char *lang; /* default language or .dic path; NULL = "en-US" */
     int lossy;        /* replace invalid UTF-8 / NUL / control chars by U+FFFD and count them, instead of refusing */
+    int follow_symlinks; /* take symbolic links in a folder that point out of it (refused by default) */
 } input_opts;
 
 typedef struct input_essay {
@@ -96,6 +97,14 @@ int input_parse(const uint8_t *bytes, size_t n, const char *name, const input_op
  * and folders (their *.txt and *.md files, hidden files skipped, in
  * manifest order then by name byte-wise). Opens one hyph per language and
  * keeps it for every essay in that language.
+ * Files are hostile: every file is opened non-blocking and read only if
+ * fstat says it is a regular file, so a FIFO or device never hangs the
+ * packer. In a folder, an essay name (or manifest.ini) that is a named
+ * pipe, a device or a socket is refused by name without being opened; a
+ * symbolic link whose target lies outside the folder is refused by name
+ * unless o->follow_symlinks (a link inside the folder is followed, and the
+ * resolved file is opened with O_NOFOLLOW); a folder named like an essay
+ * is skipped.
  * Returns 0 with *out, an array of *n essays in pack order (free with
  * input_essays_free), or -1 with a message naming the file: no arguments,
  * a folder without essays, a missing or unreadable file, a bad manifest,

@@ -138,10 +138,11 @@ typedef struct manifest {
     lerr *e;
 } manifest;
 
-/* Read and check the manifest at path into *m (free with
- * input_manifest_free, also after a failure). m->path points at path
+/* Read and check the manifest `path` into *m (free with
+ * input_manifest_free, also after a failure); open_path, if not NULL, is
+ * the resolved file to open (input_read_file_as). m->path points at path
  * while loading; the caller clears or keeps it. */
-int input_manifest_load(const char *path, manifest *m, lerr *e);
+int input_manifest_load(const char *path, const char *open_path, manifest *m, lerr *e);
 void input_manifest_free(manifest *m);
 
 /* ---- input_walk.c ------------------------------------------------------------ */
@@ -149,6 +150,9 @@ void input_manifest_free(manifest *m);
 /* Read a regular file whole, up to INPUT_MAX_FILE: opened non-blocking and
  * checked with fstat first, so a FIFO or a device never hangs or is read. */
 int input_read_file(const char *path, uint8_t **out, size_t *n, lerr *e);
+/* The same, opening open_path (nofollow: with O_NOFOLLOW) and naming path
+ * in messages. */
+int input_read_file_as(const char *open_path, const char *path, int nofollow, uint8_t **out, size_t *n, lerr *e);
 /* dir + "/" + name, allocated; NULL out of memory. */
 char *input_join_path(const char *dir, const char *name);
 

@@ -1,6 +1,7 @@
 /* input_walk.c - files and folders: reading a file defensively, listing a
  * folder's essays, the manifest order, one hyph per language, and
  * input_collect. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "input_int.h"
 
 #include <dirent.h>
@@ -14,18 +15,37 @@
 
 /* ---- files ------------------------------------------------------------------------ */
 
-int input_read_file(const char *path, uint8_t **out, size_t *n, lerr *e)
+/* What a file that is not a regular file is, in words. */
+static const char *kind_of(mode_t m)
+{
+    if (S_ISDIR(m)) return "a folder";
+    if (S_ISFIFO(m)) return "a named pipe (FIFO)";
+    if (S_ISCHR(m) || S_ISBLK(m)) return "a device";
+    if (S_ISSOCK(m)) return "a socket";
+    if (S_ISLNK(m)) return "a symbolic link";
+    return "not an ordinary file";
+}
+
+/* Open `open_path` (named `path` in messages) without blocking, so a FIFO
+ * or a device cannot hang the packer, and read it only if fstat says it is
+ * a regular file. nofollow: refuse a final symbolic link. */
+int input_read_file_as(const char *open_path, const char *path, int nofollow, uint8_t **out, size_t *n, lerr *e)
 {
     *out = NULL;
     *n = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(open_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
     if (fd < 0) {
         lerr_set(e, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        lerr_set(e, "%s: not a regular file", path);
+    if (fstat(fd, &st) != 0) {
+        lerr_set(e, "%s: cannot read: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        lerr_set(e, "%s: not a regular file (%s); only text files can be packed", path, kind_of(st.st_mode));
         close(fd);
         return -1;
     }
@@ -62,6 +82,11 @@ fail:
     close(fd);
     free(b.p);
     return -1;
+}
+
+int input_read_file(const char *path, uint8_t **out, size_t *n, lerr *e)
+{
+    return input_read_file_as(path, path, 0, out, n, e);
 }
 
 char *input_join_path(const char *dir, const char *name)
@@ -104,9 +129,77 @@ static void strv_free(strv *s)
     memset(s, 0, sizeof *s);
 }
 
-/* The folder's *.txt and *.md regular files (not hidden), sorted by name. */
-static int list_dir(const char *dir, strv *names, lerr *e)
+/* A folder being read: its path as given, its real path (for telling
+ * whether a symbolic link inside it points out of it), the option. */
+typedef struct folder {
+    const char *dir;
+    char *real; /* realpath(dir), owned */
+    int follow; /* --follow-symlinks */
+} folder;
+
+enum { VET_TAKE = 0, VET_SKIP = 1, VET_ERR = -1 };
+
+/* Check folder entry `name` before anything opens it: a symbolic link
+ * that leads out of the folder is refused by name (unless f->follow); a
+ * named pipe, device or socket is refused by name, never opened (a FIFO
+ * would hang the packer); a folder is skipped as before. VET_TAKE sets
+ * *path (allocated: dir/name, for messages) and *real (allocated: the
+ * resolved file to open, with no symbolic link in it, or NULL when the
+ * entry is not a link). */
+static int vet(const folder *f, const char *name, char **path, char **real, lerr *e)
 {
+    *path = *real = NULL;
+    char *p = input_join_path(f->dir, name);
+    if (!p) {
+        lerr_set(e, "%s: out of memory", f->dir);
+        return VET_ERR;
+    }
+    struct stat st;
+    if (lstat(p, &st) != 0) {
+        lerr_set(e, "%s: cannot read: %s", p, strerror(errno));
+        free(p);
+        return VET_ERR;
+    }
+    char *r = NULL;
+    if (S_ISLNK(st.st_mode)) {
+        r = realpath(p, NULL);
+        if (!r || stat(r, &st) != 0) { /* a dangling link is an essay we cannot read */
+            lerr_set(e, "%s: cannot read: %s", p, strerror(errno));
+            free(r);
+            free(p);
+            return VET_ERR;
+        }
+        size_t dl = strlen(f->real);
+        int inside = strncmp(r, f->real, dl) == 0 && (r[dl] == '/' || (dl == 1 && f->real[0] == '/'));
+        if (!inside && !f->follow) {
+            lerr_set(e, "%s: a symbolic link to %s, which is outside the folder %s; it is not packed "
+                     "(copy the file into the folder, or build with --follow-symlinks)", p, r, f->dir);
+            free(r);
+            free(p);
+            return VET_ERR;
+        }
+    }
+    if (S_ISDIR(st.st_mode)) {
+        free(r);
+        free(p);
+        return VET_SKIP;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        lerr_set(e, "%s: %s, not a text file; remove it from the folder", p, kind_of(st.st_mode));
+        free(r);
+        free(p);
+        return VET_ERR;
+    }
+    *path = p;
+    *real = r;
+    return VET_TAKE;
+}
+
+/* The folder's *.txt and *.md files (not hidden), sorted by name, each
+ * vetted (vet). Only names are kept: they are vetted again when taken. */
+static int list_dir(const folder *f, strv *names, lerr *e)
+{
+    const char *dir = f->dir;
     DIR *dp = opendir(dir);
     if (!dp) {
         lerr_set(e, "%s: cannot open folder: %s", dir, strerror(errno));
@@ -118,17 +211,15 @@ static int list_dir(const char *dir, strv *names, lerr *e)
         if (!de) break;
         const char *nm = de->d_name;
         if (nm[0] == '.' || !(input_has_suffix_ci(nm, ".txt") || input_has_suffix_ci(nm, ".md"))) continue;
-        char *p = input_join_path(dir, nm);
-        struct stat st;
-        if (!p) goto oom;
-        if (stat(p, &st) != 0) { /* a dangling link is an essay we cannot read */
-            lerr_set(e, "%s: cannot read: %s", p, strerror(errno));
-            free(p);
+        char *p, *r;
+        int v = vet(f, nm, &p, &r, e);
+        free(p);
+        free(r);
+        if (v == VET_ERR) {
             closedir(dp);
             return -1;
         }
-        free(p);
-        if (S_ISREG(st.st_mode) && strv_push(names, input_strdup(nm))) goto oom;
+        if (v == VET_TAKE && strv_push(names, input_strdup(nm))) goto oom;
     }
     if (errno) {
         lerr_set(e, "%s: cannot read folder: %s", dir, strerror(errno));
@@ -147,7 +238,8 @@ oom:
 /* ---- collect ----------------------------------------------------------------------- */
 
 typedef struct item {
-    char *path;
+    char *path;                /* as named in messages */
+    char *real;                /* the resolved file to open (no link in it), or NULL: open path */
     const mf_ent *mf;          /* manifest entry or NULL */
     const char *lang_default;  /* manifest [defaults] lang or NULL */
 } item;
@@ -197,71 +289,85 @@ typedef struct items {
     size_t n, cap;
 } items;
 
-static int items_push(items *it, char *path, const mf_ent *mf, const char *lang_default)
+static int items_push(items *it, char *path, char *real, const mf_ent *mf, const char *lang_default) /* takes path, real */
 {
-    if (!path) return -1;
+    if (!path) { free(real); return -1; }
     if (it->n == it->cap) {
         size_t cap = it->cap ? it->cap * 2 : 64;
         item *v = realloc(it->v, cap * sizeof *v);
-        if (!v) { free(path); return -1; }
+        if (!v) { free(path); free(real); return -1; }
         it->v = v;
         it->cap = cap;
     }
-    it->v[it->n++] = (item){path, mf, lang_default};
+    it->v[it->n++] = (item){path, real, mf, lang_default};
     return 0;
 }
 
-static int add_dir(const char *dir, items *it, manifest **mfs, size_t *nmf, lerr *e)
+static int add_dir(const char *dir, int follow, items *it, manifest **mfs, size_t *nmf, lerr *e)
 {
     strv names = {0};
     int rc = -1;
     size_t before = it->n;
-    if (list_dir(dir, &names, e)) goto done;
+    char *mpath = NULL, *mreal = NULL, *used = NULL;
+    folder f = {dir, realpath(dir, NULL), follow};
+    if (!f.real) {
+        lerr_set(e, "%s: cannot open folder: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (list_dir(&f, &names, e)) goto done;
 
-    char *mpath = input_join_path(dir, "manifest.ini");
-    if (!mpath) goto oom;
-    struct stat st;
+    /* The manifest, if there is one: vetted like an essay, then read. */
     const manifest *m = NULL;
-    if (stat(mpath, &st) == 0) {
-        manifest *v = realloc(*mfs, (*nmf + 1) * sizeof *v);
-        if (!v) { free(mpath); goto oom; }
-        *mfs = v;
-        /* The manifest's path must outlive it: it is kept in messages. */
-        if (input_manifest_load(mpath, &v[*nmf], e)) {
-            input_manifest_free(&v[*nmf]);
-            free(mpath);
+    struct stat st;
+    if (!(mpath = input_join_path(dir, "manifest.ini"))) goto oom;
+    if (lstat(mpath, &st) == 0) {
+        free(mpath);
+        mpath = NULL;
+        int v = vet(&f, "manifest.ini", &mpath, &mreal, e);
+        if (v == VET_ERR) goto done;
+        if (v == VET_SKIP) {
+            lerr_set(e, "%s/manifest.ini: %s, not a manifest file", dir, kind_of(S_IFDIR));
             goto done;
         }
-        v[*nmf].path = NULL;
-        m = &v[(*nmf)++];
+        manifest *mv = realloc(*mfs, (*nmf + 1) * sizeof *mv);
+        if (!mv) goto oom;
+        *mfs = mv;
+        /* The manifest's path must outlive it: it is kept in messages. */
+        if (input_manifest_load(mpath, mreal, &mv[*nmf], e)) {
+            input_manifest_free(&mv[*nmf]);
+            goto done;
+        }
+        mv[*nmf].path = NULL;
+        m = &mv[(*nmf)++];
     }
     /* Listed files first, in manifest order. */
-    char *used = NULL;
     if (m) {
-        used = calloc(names.n + 1, 1);
-        if (!used) { free(mpath); goto oom; }
+        if (!(used = calloc(names.n + 1, 1))) goto oom;
         for (size_t i = 0; i < m->n; i++) {
             const mf_ent *en = &m->v[i];
-            char *p = input_join_path(dir, en->name);
-            if (!p || stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
-                if (p) lerr_set(e, "%s:%zu: [%s]: no such file in %s", mpath, en->line, en->name, dir);
-                else lerr_set(e, "out of memory");
-                free(p);
-                free(used);
-                free(mpath);
+            char *p = input_join_path(dir, en->name), *r = NULL;
+            if (!p) goto oom;
+            int there = lstat(p, &st) == 0;
+            free(p);
+            p = NULL;
+            int v = there ? vet(&f, en->name, &p, &r, e) : VET_SKIP;
+            if (v != VET_TAKE) {
+                if (v == VET_SKIP) lerr_set(e, "%s:%zu: [%s]: no such file in %s", mpath, en->line, en->name, dir);
                 goto done;
             }
-            if (items_push(it, p, en, m->def_lang)) { free(used); free(mpath); goto oom; }
+            if (items_push(it, p, r, en, m->def_lang)) goto oom;
             char *key = en->name;
             char **hit = names.n ? bsearch(&key, names.v, names.n, sizeof *names.v, cmp_str) : NULL;
             if (hit) used[hit - names.v] = 1;
         }
     }
-    free(mpath);
-    for (size_t i = 0; i < names.n; i++)
-        if (!used || !used[i])
-            if (items_push(it, input_join_path(dir, names.v[i]), NULL, m ? m->def_lang : NULL)) { free(used); goto oom; }
-    free(used);
+    for (size_t i = 0; i < names.n; i++) {
+        if (used && used[i]) continue;
+        char *p, *r;
+        int v = vet(&f, names.v[i], &p, &r, e); /* again: it may have changed since the listing */
+        if (v == VET_ERR) goto done;
+        if (v == VET_TAKE && items_push(it, p, r, NULL, m ? m->def_lang : NULL)) goto oom;
+    }
     if (it->n == before) {
         lerr_set(e, "%s: no .txt or .md essays in this folder", dir);
         goto done;
@@ -271,6 +377,10 @@ static int add_dir(const char *dir, items *it, manifest **mfs, size_t *nmf, lerr
 oom:
     lerr_set(e, "%s: out of memory", dir);
 done:
+    free(used);
+    free(mpath);
+    free(mreal);
+    free(f.real);
     strv_free(&names);
     return rc;
 }
@@ -298,9 +408,9 @@ int input_collect(char *const *args, size_t nargs, const input_opts *o, input_es
             goto done;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (add_dir(args[i], &it, &mfs, &nmf, e)) goto done;
+            if (add_dir(args[i], o ? o->follow_symlinks : 0, &it, &mfs, &nmf, e)) goto done;
         } else if (S_ISREG(st.st_mode)) {
-            if (items_push(&it, input_strdup(args[i]), NULL, NULL)) goto oom;
+            if (items_push(&it, input_strdup(args[i]), NULL, NULL, NULL)) goto oom;
         } else {
             lerr_set(e, "%s: not a file or folder", args[i]);
             goto done;
@@ -313,7 +423,7 @@ int input_collect(char *const *args, size_t nargs, const input_opts *o, input_es
         const item *x = &it.v[i];
         uint8_t *bytes;
         size_t len;
-        if (input_read_file(x->path, &bytes, &len, e)) goto done;
+        if (input_read_file_as(x->real ? x->real : x->path, x->path, x->real != NULL, &bytes, &len, e)) goto done;
         const char *def = x->lang_default ? x->lang_default : o ? o->lang : NULL;
         int r = input_parse_core(bytes, len, x->path, o ? o->lossy : 0, x->mf ? x->mf->lang : NULL, def, get_cached,
                            &hc, &v[nv], e);
@@ -342,7 +452,10 @@ oom:
     lerr_set(e, "out of memory");
 done:
     input_essays_free(v, nv);
-    for (size_t i = 0; i < it.n; i++) free(it.v[i].path);
+    for (size_t i = 0; i < it.n; i++) {
+        free(it.v[i].path);
+        free(it.v[i].real);
+    }
     free(it.v);
     for (size_t i = 0; i < nmf; i++) input_manifest_free(&mfs[i]);
     free(mfs);

@@ -21,7 +21,8 @@
 
 static const char usage[] =
     "usage: lectern-pack build -o FILE [--lang L] [--font FILE]... [--lossy]\n"
-    "                          [--cluster-size BYTES] [--no-fonts] INPUT...\n"
+    "                          [--cluster-size BYTES] [--no-fonts] [--follow-symlinks]\n"
+    "                          INPUT...\n"
     "       lectern-pack list FILE\n"
     "       lectern-pack cat FILE N [--show-hyphens]\n"
     "       lectern-pack verify FILE\n"
@@ -44,6 +45,8 @@ static const char help[] =
     "                              most N bytes of text (default 65536; 0 = one\n"
     "                              block per essay)\n"
     "          --no-fonts          embed no fonts (for tests; the reader needs them)\n"
+    "          --follow-symlinks   pack files that symbolic links in a folder point\n"
+    "                              to outside it (refused by default)\n"
     "list    One line per essay: number, words, reading time, title.\n"
     "cat     Print essay N (numbered from 1, as list prints) as plain text.\n"
     "        --show-hyphens marks the hyphenation points with '\u2027'.\n"
@@ -79,7 +82,7 @@ static void progress_cb(void *ctx, uint64_t done, uint64_t total)
 static int cmd_build(int argc, char **argv)
 {
     const char *out = NULL;
-    input_opts io = {"en-US", 0};
+    input_opts io = {"en-US", 0, 0};
     pack_write_opts wo = {PACK_CLUSTER_DEFAULT, progress_cb, NULL};
     int no_fonts = 0;
     char **fonts = calloc((size_t)argc, sizeof *fonts);
@@ -97,6 +100,7 @@ static int cmd_build(int argc, char **argv)
         else if (!strcmp(a, "--lang") && more) io.lang = argv[++i];
         else if (!strcmp(a, "--font") && more) fonts[nfonts++] = argv[++i];
         else if (!strcmp(a, "--lossy")) io.lossy = 1;
+        else if (!strcmp(a, "--follow-symlinks")) io.follow_symlinks = 1;
         else if (!strcmp(a, "--no-fonts")) no_fonts = 1;
         else if (!strcmp(a, "--cluster-size") && more) {
             char *end;

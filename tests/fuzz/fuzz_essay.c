@@ -11,7 +11,8 @@
  *    lines cover each block's text once and in order, pages tile the lines
  *    and hold them, glyphs go left to right and end where layout says,
  *    justified lines fill their width, nothing is wider than its line when
- *    every glyph is narrow, and a re-layout keeps the reader's sentence. */
+ *    every glyph is narrow, and a re-layout keeps the reader's sentence.
+ * 3. text.h's decoder and sentence rules on the raw bytes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #include "essay.h"
 #include "layout.h"
+#include "text.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "fuzz_essay: %s:%d: %s\n", __FILE__, __LINE__, #c); abort(); } } while (0)
 
@@ -216,6 +218,29 @@ static void check_layout(const essay *es, const layout_params *p, const layout_m
     CHECK(r->over_1_5 <= r->nlines && r->hyphenated <= r->nlines);
 }
 
+/* text.h on the raw bytes: decoding always moves forward inside the input
+ * and yields a code point; sentence starts lie at or before the position
+ * asked for, just after a space; sentence ends lie after the stop. */
+static void check_text_rules(const uint8_t *d, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        int bad;
+        size_t l = text_next(d + i, n - i, &c);
+        CHECK(l >= 1 && l <= n - i && l <= 4 && c <= 0x10FFFF);
+        CHECK(text_scan(d + i, n - i, &c, &bad) == l || bad == TEXT_BAD_UTF8);
+        i += l;
+    }
+    if (n == 0) return;
+    size_t pos = ((size_t)d[0] << 8 | d[n - 1]) % n;
+    for (int rule = 0; rule < 2; rule++) {
+        size_t s = text_sentence_start(d, n, pos, rule);
+        CHECK(s <= pos && (s == 0 || (s >= 2 && d[s - 1] == ' ')));
+        size_t past, e = text_sentence_end(d, n, pos, rule, &past);
+        CHECK(past > pos && past <= n && (e == 0 || (e > pos && e <= past)));
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     essay es;
@@ -224,6 +249,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = essay_parse(data, size, &es, &e);
     check_parse_result(data, size, rc, &es, &e);
     essay_free(&es);
+    check_text_rules(data, size);
 
     if (size < 4 || size > (1u << 16)) return 0;
     /* page and font from the first four bytes */
