@@ -27,7 +27,10 @@
  * next save replaces it.
  *
  * Saving is atomic: write STATE_DIR/state.tmp, fsync it, rename it over
- * state, fsync the directory. A crash leaves either the old or the new
+ * state, fsync the directory. state.tmp is created with O_EXCL|O_NOFOLLOW
+ * (whatever is at that name, a symlink included, is unlinked first and
+ * never written through), and state is read only when it is a regular file
+ * (fio_read_all: a FIFO or device there is ignored at once, not waited on). A crash leaves either the old or the new
  * file, never a mix. Each save rewrites the whole file (an SD card does not
  * like that on every page turn): call state_save when leaving an essay, on
  * the idle reset and on SIGTERM.
