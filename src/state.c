@@ -282,7 +282,10 @@ int state_open(state **out, const char *dir, int enabled, lerr *e)
     int notes = 0;
     *out = NULL;
     state *s = calloc(1, sizeof *s);
-    if (!s) return STATE_ENOMEM;
+    if (!s) {
+        lerr_set(e, "out of memory opening the reading positions");
+        return STATE_ENOMEM;
+    }
     if (e) e->msg[0] = '\0';
     *out = s;
     if (!enabled) {
@@ -343,6 +346,7 @@ int state_open(state **out, const char *dir, int enabled, lerr *e)
 nomem:
     state_close(s);
     *out = NULL;
+    lerr_set(e, "out of memory opening the reading positions");
     return STATE_ENOMEM;
 }
 
@@ -390,7 +394,10 @@ int state_save(state *s, lerr *e)
     if (!s->dirty) return STATE_OK;
     uint8_t *buf;
     size_t n;
-    if (state_format(s, &buf, &n)) return STATE_ENOMEM;
+    if (state_format(s, &buf, &n)) {
+        lerr_set(e, "%s: out of memory saving the reading positions (kept in memory, saved next time)", s->path);
+        return STATE_ENOMEM;
+    }
     const char *step = NULL;
     int r = write_atomic(s, buf, n, &step);
     int err = errno;
