@@ -195,6 +195,10 @@ $(B)/tests/%: $(call obj,tests/%.c) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
 
+# The allocation-failure sweep: every allocation of the core and the packer
+# goes through the test's wrappers (tests/test_alloc.c).
+$(B)/tests/test_alloc: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=free
+
 # Each fuzz target also builds with a plain main that replays its corpus.
 $(B)/tests/replay_%: $(call obj,tests/fuzz/%.c tests/fuzz/replay.c) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)

@@ -1,12 +1,15 @@
 /* config.c - see config.h. */
 #include "config.h"
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 enum ktype { K_PATH, K_ROTATE, K_THEME, K_FONT, K_MARGINS, K_SECONDS, K_BOOL, K_ESSAYS, K_START };
 
@@ -407,14 +410,16 @@ int config_load_mem(config *c, const char *name, const char *text, size_t len,
 
 int config_load_file(config *c, const char *path, int must_exist, config_report report, void *ctx)
 {
-    FILE *f = fopen(path, "r");
+    int fd, err = fio_open_read(path, &fd, NULL, NULL); /* a FIFO or device: refused, not waited on */
+    FILE *f = err ? NULL : fdopen(fd, "r");
     if (!f) {
-        int err = errno;
+        if (!err) { err = errno; close(fd); }
         if (err == ENOENT && !must_exist) {
             say(report, ctx, CONFIG_INFO, "%s: not found; using the defaults", path);
             return 0;
         }
-        say(report, ctx, CONFIG_WARN, "%s: cannot open: %s; using the defaults", path, strerror(err));
+        say(report, ctx, CONFIG_WARN, "%s: cannot open: %s; using the defaults", path,
+            err == EINVAL ? "not a regular file" : strerror(err));
         return 1;
     }
     source s = {.f = f, .c = c, .name = path, .report = report, .ctx = ctx};

@@ -1,6 +1,8 @@
 /* state.c - see state.h for the file format and the rules. */
 #include "state.h"
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -238,35 +240,20 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
-/* Read the whole file, at most STATE_MAX_FILE bytes (not trusting its
- * size in stat). Returns 0, or an errno value (EFBIG when too large). */
-static int read_all(const char *path, uint8_t **out, size_t *n)
+/* Create s->tmp afresh for writing: O_EXCL and O_NOFOLLOW, so that
+ * whatever is at that name (a symlink to another file, a file left by a
+ * crash, a FIFO) is never opened, truncated or written through. What is
+ * there is unlinked (which removes a link, not what it points to) and the
+ * create tried once more. Returns the descriptor, or -1 with errno set. */
+static int create_tmp(const state *s)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return errno;
-    size_t cap = 4096, len = 0;
-    uint8_t *b = malloc(cap);
-    int err = b ? 0 : ENOMEM;
-    while (!err) {
-        if (len == cap) {
-            if (cap > STATE_MAX_FILE) { err = EFBIG; break; }
-            uint8_t *nb = realloc(b, cap * 2);
-            if (!nb) { err = ENOMEM; break; }
-            b = nb;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, b + len, cap - len);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) err = errno;
-        if (r <= 0) break;
-        len += (size_t)r;
+    for (int tries = 0; tries < 2; tries++) {
+        int fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd >= 0 || errno != EEXIST) return fd;
+        if (unlink(s->tmp) != 0 && errno != ENOENT) return -1;
     }
-    close(fd);
-    if (!err && len > STATE_MAX_FILE) err = EFBIG;
-    if (err) { free(b); return err; }
-    *out = b;
-    *n = len;
-    return 0;
+    errno = EEXIST;
+    return -1;
 }
 
 /* Add one note to the status and its sentence to the message. */
@@ -295,7 +282,10 @@ int state_open(state **out, const char *dir, int enabled, lerr *e)
     int notes = 0;
     *out = NULL;
     state *s = calloc(1, sizeof *s);
-    if (!s) return STATE_ENOMEM;
+    if (!s) {
+        lerr_set(e, "out of memory opening the reading positions");
+        return STATE_ENOMEM;
+    }
     if (e) e->msg[0] = '\0';
     *out = s;
     if (!enabled) {
@@ -324,10 +314,12 @@ int state_open(state **out, const char *dir, int enabled, lerr *e)
     /* Read what is there even if we cannot write: resuming still works. */
     uint8_t *buf = NULL;
     size_t n = 0;
-    int err = read_all(s->path, &buf, &n);
+    lerr re;
+    /* defensive: a FIFO or a device there is refused, never waited on */
+    int err = fio_read_all(s->path, STATE_MAX_FILE, &buf, &n, &re);
     if (err == ENOMEM) goto nomem;
     if (err && err != ENOENT) {
-        snprintf(msg, sizeof msg, "%s: %s; ignored", s->path, err == EFBIG ? "too large" : strerror(err));
+        snprintf(msg, sizeof msg, "%s; ignored", re.msg);
         note(e, &notes, STATE_IGNORED, msg);
     } else if (!err) {
         lerr pe;
@@ -341,7 +333,7 @@ int state_open(state **out, const char *dir, int enabled, lerr *e)
     }
 
     /* Can we write here? Try the very file a save would create. */
-    int fd = open(s->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = create_tmp(s);
     if (fd < 0) {
         s->mode = M_READONLY;
         snprintf(msg, sizeof msg, "state directory %s is not writable (%s): " IN_MEMORY, dir, strerror(errno));
@@ -354,6 +346,7 @@ int state_open(state **out, const char *dir, int enabled, lerr *e)
 nomem:
     state_close(s);
     *out = NULL;
+    lerr_set(e, "out of memory opening the reading positions");
     return STATE_ENOMEM;
 }
 
@@ -367,26 +360,13 @@ void state_close(state *s)
     free(s);
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w == 0) errno = EIO;
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* temp file, fsync, rename, fsync the directory. Returns 0, or -1 with
  * *step naming what failed and errno set. */
 static int write_atomic(const state *s, const uint8_t *buf, size_t n, const char **step)
 {
-    int fd = open(s->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = create_tmp(s);
     if (fd < 0) { *step = "create"; return -1; }
-    if (write_all(fd, buf, n) != 0) *step = "write";
+    if (fio_write_all(fd, buf, n) != 0) *step = "write";
     else if (fsync(fd) != 0) *step = "fsync";
     else *step = NULL;
     int err = errno;
@@ -414,7 +394,10 @@ int state_save(state *s, lerr *e)
     if (!s->dirty) return STATE_OK;
     uint8_t *buf;
     size_t n;
-    if (state_format(s, &buf, &n)) return STATE_ENOMEM;
+    if (state_format(s, &buf, &n)) {
+        lerr_set(e, "%s: out of memory saving the reading positions (kept in memory, saved next time)", s->path);
+        return STATE_ENOMEM;
+    }
     const char *step = NULL;
     int r = write_atomic(s, buf, n, &step);
     int err = errno;

@@ -27,7 +27,10 @@
  * next save replaces it.
  *
  * Saving is atomic: write STATE_DIR/state.tmp, fsync it, rename it over
- * state, fsync the directory. A crash leaves either the old or the new
+ * state, fsync the directory. state.tmp is created with O_EXCL|O_NOFOLLOW
+ * (whatever is at that name, a symlink included, is unlinked first and
+ * never written through), and state is read only when it is a regular file
+ * (fio_read_all: a FIFO or device there is ignored at once, not waited on). A crash leaves either the old or the new
  * file, never a mix. Each save rewrites the whole file (an SD card does not
  * like that on every page turn): call state_save when leaving an essay, on
  * the idle reset and on SIGTERM.
@@ -68,7 +71,8 @@ typedef struct state state;
 
 /* Open the positions kept in `dir` (enabled = 0 for state = off: nothing
  * is read or written). *out always gets a working state unless the result
- * is STATE_ENOMEM; free it with state_close. Returns STATE_OK, or a mask of
+ * is STATE_ENOMEM (then *out is NULL and e says so); free it with
+ * state_close. Returns STATE_OK, or a mask of
  * STATE_MEMORY and STATE_IGNORED with e->msg saying what happened (both
  * when both did), e.g. "state directory /var/lib/lectern is not writable
  * (Read-only file system): reading positions are kept in memory only". */
@@ -90,7 +94,9 @@ int state_set(state *s, uint32_t essay, uint64_t data_xxh3, uint32_t offset);
 /* Write the positions to disk atomically if anything changed since the
  * last save. Returns STATE_OK (saved, nothing to save, or memory-only and
  * already said), or STATE_MEMORY with a message the first time a save
- * fails; later saves still try, quietly. */
+ * fails; later saves still try, quietly. STATE_ENOMEM (with a message)
+ * when out of memory: nothing was written, the positions are kept and the
+ * next save tries again. */
 int state_save(state *s, lerr *e);
 
 /* 1 when positions go to disk (the last save, if any, worked), else 0. */

@@ -480,6 +480,68 @@ TEST(format_is_canonical)
     state_close(s);
 }
 
+
+/* A symlink at state.tmp (placed by someone who can write the state
+ * directory) is never followed: the file it points to keeps its bytes and
+ * the save still works. A symlink at state is replaced, not written
+ * through. */
+TEST(symlinks_not_followed)
+{
+    const char *d = mkdir_named("links");
+    const char *victim = dir_named("victim"), *victim2 = dir_named("victim2");
+    CHECK(write_bytes(victim, "precious", 8) == 0 && write_bytes(victim2, "precious too", 12) == 0);
+    CHECK(symlink(victim, file_in(d, STATE_TMP)) == 0);
+    state *s;
+    lerr e;
+    int r = state_open(&s, d, 1, &e);
+    CHECKF(r == STATE_OK && state_persistent(s), "r=%d %s", r, e.msg);
+    size_t n;
+    const uint8_t *b = read_bytes(victim, &n);
+    CHECK(b && n == 8 && !memcmp(b, "precious", 8)); /* the open's write probe did not follow it */
+    CHECK(symlink(victim, file_in(d, STATE_TMP)) == 0 || errno == EEXIST);
+    state_set(s, 1, 7, 70);
+    r = state_save(s, &e);
+    CHECKF(r == STATE_OK, "r=%d %s", r, e.msg);
+    b = read_bytes(victim, &n);
+    CHECK(b && n == 8 && !memcmp(b, "precious", 8));
+    CHECKF(!strcmp(listing(d), STATE_FILE), "dir holds: %s", listing(d));
+    /* state itself a link to another file: the save replaces the link */
+    unlink(file_in(d, STATE_FILE));
+    CHECK(symlink(victim2, file_in(d, STATE_FILE)) == 0);
+    state_set(s, 2, 8, 80);
+    CHECK(state_save(s, &e) == STATE_OK);
+    b = read_bytes(victim2, &n);
+    CHECK(b && n == 12 && !memcmp(b, "precious too", 12));
+    struct stat st;
+    CHECK(lstat(file_in(d, STATE_FILE), &st) == 0 && S_ISREG(st.st_mode));
+    state_close(s);
+    r = state_open(&s, d, 1, &e);
+    uint32_t off = 0;
+    CHECK(r == STATE_OK && state_get(s, 2, 8, &off) && off == 80);
+    state_close(s);
+}
+
+/* A FIFO (or a directory) as the state file is ignored with a message that
+ * says what it is, at once: the reader must not hang on it. */
+TEST(fifo_state_file_ignored)
+{
+    const char *d = mkdir_named("fifo");
+    CHECK(mkfifo(file_in(d, STATE_FILE), 0600) == 0);
+    alarm(20); /* a hang is a failure, not a stuck test run */
+    state *s;
+    lerr e;
+    int r = state_open(&s, d, 1, &e);
+    alarm(0);
+    CHECKF(r == STATE_IGNORED && strstr(e.msg, "FIFO") && strstr(e.msg, "ignored"), "r=%d %s", r, e.msg);
+    CHECK(s && state_count(s) == 0);
+    /* the next save replaces it with a real file */
+    state_set(s, 1, 1, 1);
+    CHECK(state_save(s, &e) == STATE_OK);
+    struct stat st;
+    CHECK(lstat(file_in(d, STATE_FILE), &st) == 0 && S_ISREG(st.st_mode));
+    state_close(s);
+}
+
 int main(void)
 {
     snprintf(root, sizeof root, "/tmp/lectern-test-state.XXXXXX");
@@ -494,6 +556,8 @@ int main(void)
     RUN(state_off);
     RUN(failing_save_is_said_once);
     RUN(format_is_canonical);
+    RUN(symlinks_not_followed);
+    RUN(fifo_state_file_ignored);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", root, root);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "essay.h"
+#include "fileio.h"
 #include "fonts.h"
 #include "input.h"
 #include "pack.h"
@@ -119,6 +120,16 @@ static int cmd_build(int argc, char **argv)
     if (!out || ninputs == 0) {
         fprintf(stderr, "lectern-pack build: %s\n%s", out ? "no input given" : "-o FILE is required", usage);
         goto done;
+    }
+    {
+        /* Refuse a symlink, FIFO, device or directory as the output before
+         * any work (pack_write checks again before it renames). */
+        lerr oe;
+        if (fio_check_replace(out, &oe)) {
+            fprintf(stderr, "lectern-pack: %s\n", oe.msg);
+            rc = EXIT_BAD;
+            goto done;
+        }
     }
 
     rc = EXIT_BAD;

@@ -3,10 +3,10 @@
 #include "pack_write.h"
 
 #include "buf.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <lz4.h>
 #include <lz4hc.h>
 #include <stdio.h>
@@ -97,6 +97,14 @@ int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8
                          PACK_MAX_BLOCK);
                 goto done;
             }
+        }
+        if (it->kind == PACK_ESSAY && it->size > PACK_ESSAY_MAX_TEXT) {
+            lerr_set(e, "essay '%s' is too long: %.1f MB of text (%zu bytes, with its hyphenation points); "
+                     "a kiosk reader (a Raspberry Pi Zero 2 W has 512 MB) can show at most %.1f MB (%u bytes) "
+                     "as one essay: split it into several essays, for example one per chapter or part",
+                     it->title ? it->title : "", it->size / 1e6, it->size, PACK_ESSAY_MAX_TEXT / 1e6,
+                     PACK_ESSAY_MAX_TEXT);
+            goto done;
         }
         if (it->kind == PACK_FONT) {
             if (put_block(&data, it->data, it->size, 0, &pl[i], e)) goto done;
@@ -189,64 +197,53 @@ done:
     return rc;
 }
 
-/* Write all of d[0..n) to fd. */
-static int write_all(int fd, const uint8_t *d, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, d, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        d += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 int pack_write(const char *path, const pack_item *items, size_t n, const pack_write_opts *o, lerr *e)
 {
+    /* Never replace a device node, a FIFO, a directory or a symlink (even
+     * one to a regular file) with the pack: only a regular file or
+     * nothing. */
+    if (fio_check_replace(path, e)) return -1;
     uint8_t *img;
     size_t size;
     if (pack_build(items, n, o, &img, &size, e)) return -1;
 
-    /* The temporary file sits beside the target so that rename is atomic. */
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    char *dirbuf = strdup(path);
-    if (!tmp || !dirbuf) {
-        free(tmp); free(dirbuf); free(img);
-        lerr_set(e, "out of memory");
+    /* Temporary files of this output left by a build that was killed. */
+    fio_remove_stale_temps(path);
+    /* The temporary file sits beside the target so that rename is atomic;
+     * it is created with O_EXCL, so nothing already at its name is used. */
+    char *tmp;
+    int fd, rc = -1;
+    if (fio_create_temp(path, &tmp, &fd, e)) {
+        free(img);
         return -1;
     }
-    snprintf(tmp, plen + 16, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    int rc = -1;
-    if (fd < 0) {
-        lerr_set(e, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
-        goto out;
-    }
-    if (fchmod(fd, 0644) != 0 || write_all(fd, img, size) != 0 || fsync(fd) != 0) {
+    if (fio_write_all(fd, img, size) != 0 || fsync(fd) != 0) {
         lerr_set(e, "%s: cannot write: %s", tmp, strerror(errno));
         close(fd);
         unlink(tmp);
         goto out;
     }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
+    if (close(fd) != 0) {
+        lerr_set(e, "%s: cannot write: %s", tmp, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    /* Checked again just before the rename: the output may have been
+     * replaced by something else while the pack was compressed. */
+    if (fio_check_replace(path, e)) {
+        unlink(tmp);
+        goto out;
+    }
+    if (rename(tmp, path) != 0) {
         lerr_set(e, "%s: cannot write: %s", path, strerror(errno));
         unlink(tmp);
         goto out;
     }
     /* Make the rename itself durable. */
-    int dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    (void)fio_sync_dir_of(path);
     rc = 0;
 out:
     free(tmp);
-    free(dirbuf);
     free(img);
     return rc;
 }

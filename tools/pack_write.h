@@ -31,16 +31,34 @@ typedef struct pack_write_opts {
 
 #define PACK_CLUSTER_DEFAULT (64u << 10)
 
+/* The memory budget: the largest essay the packer accepts, in bytes of
+ * decoded text with its soft hyphens (5 MiB; the whole King James Bible as
+ * one essay is 4.5 MB of it). The reader keeps an essay's text, its parsed
+ * blocks and its page layouts (one per text size used) in memory, about
+ * six times the text; with this limit it stays under 64 MB peak RSS on a
+ * Raspberry Pi Zero 2 W (512 MB) on any pack the packer accepts (measured
+ * through every text size at 1024x600: the KJV 51 MB, a 6.6 MB essay
+ * 64 MB). A larger essay is refused, with a message that says to split
+ * it. */
+#define PACK_ESSAY_MAX_TEXT (5u << 20)
+
 /* Write items (essays first, in their order, then fonts) to `path`.
- * The pack is written to a temporary file beside `path`, fsync'd and
- * renamed over it, so on any failure no file (new or partial) is left at
- * `path` and an existing one is untouched. Output is a function of the
+ * `path` must be a regular file or not exist: a symlink (even to a regular
+ * file), FIFO, device node or directory there is refused with a message,
+ * and never written or replaced. Temporary files of the same output left by
+ * a killed build (PATH.tmp-XXXXXX, regular files of this user) are removed.
+ * The pack is written to a new temporary file beside `path` (created with
+ * O_EXCL), fsync'd and renamed over it, so on any failure no file (new or
+ * partial) is left at `path` and an existing one is untouched. Output is a function of the
  * items and options only: byte-identical across runs.
  * Returns 0, or non-zero with a message naming the file or item. */
 int pack_write(const char *path, const pack_item *items, size_t n, const pack_write_opts *o, lerr *e);
 
 /* Build the pack image in memory instead: *out is malloc'd (caller frees).
- * Same bytes as pack_write would write. */
+ * Same bytes as pack_write would write. Refuses an essay over
+ * PACK_ESSAY_MAX_TEXT bytes ("... split it into several essays"). On
+ * failure (out of memory included) nothing is allocated and the message
+ * says what failed. */
 int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8_t **out, size_t *size, lerr *e);
 
 #endif

@@ -75,10 +75,18 @@ mkdir -p "$T/huge"
 python3 -c "
 import sys
 w = 'paragraph words of considerable length continue '
-sys.stdout.write('A very long paragraph\n' + (w * (10*1024*1024 // len(w) + 1))[:10*1024*1024] + '\n')" > "$T/huge/big.txt"
+sys.stdout.write('A very long paragraph\n' + (w * (4*1024*1024 // len(w) + 1))[:4*1024*1024] + '\n')" > "$T/huge/big.txt"
 "$PACKER" build --no-fonts -o "$T/huge.lpk" "$T/huge" 2> "$T/err"; st=$?
-check ten_mb_paragraph_packs bash -c "test $st -eq 0 && '$PACKER' verify '$T/huge.lpk' > /dev/null"
-check ten_mb_paragraph_round_trips bash -c "test \$('$PACKER' cat '$T/huge.lpk' 1 | wc -c) -ge 10000000"
+check four_mb_paragraph_packs bash -c "test $st -eq 0 && '$PACKER' verify '$T/huge.lpk' > /dev/null"
+check four_mb_paragraph_round_trips bash -c "test \$('$PACKER' cat '$T/huge.lpk' 1 | wc -c) -ge 4000000"
+# over the memory budget (pack_write.h: PACK_ESSAY_MAX_TEXT): refused, with advice
+python3 -c "
+import sys
+w = 'paragraph words of considerable length continue '
+sys.stdout.write('A very long paragraph\n' + (w * (10*1024*1024 // len(w) + 1))[:10*1024*1024] + '\n')" > "$T/huge/big.txt"
+rm -f "$T/huge.lpk"
+"$PACKER" build --no-fonts -o "$T/huge.lpk" "$T/huge" 2> "$T/err"; st=$?
+check ten_mb_paragraph_refused_split_it bash -c "test $st -eq 1 && test ! -e '$T/huge.lpk' && grep -q 'split it into several essays' '$T/err'"
 
 mkdir -p "$T/many"
 python3 -c "
