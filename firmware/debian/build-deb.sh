@@ -64,11 +64,15 @@ f 0644 "$B/default.lpk" usr/share/lectern/default.lpk
 f 0644 firmware/lectern.conf etc/lectern/lectern.conf
 f 0644 firmware/systemd/lectern.service lib/systemd/system/lectern.service
 f 0644 firmware/udev/70-lectern-backlight.rules lib/udev/rules.d/70-lectern-backlight.rules
+f 0644 firmware/udev/70-lectern-drm.rules lib/udev/rules.d/70-lectern-drm.rules
 # what lectern-install-kiosk needs, as in the source tree
 f 0644 firmware/config.txt usr/share/lectern/firmware/config.txt
 f 0644 firmware/cmdline.txt usr/share/lectern/firmware/cmdline.txt
 f 0644 firmware/systemd/lectern-watchdog.conf usr/share/lectern/firmware/systemd/lectern-watchdog.conf
 f 0644 firmware/systemd/logind-kiosk.conf usr/share/lectern/firmware/systemd/logind-kiosk.conf
+for x in lectern-kiosk-system.conf journald-kiosk.conf sysctl-kiosk.conf; do
+  f 0644 firmware/systemd/$x usr/share/lectern/firmware/systemd/$x
+done
 for p in board/*/; do
   p=$(basename "$p")
   d usr/share/lectern/board/$p

@@ -27,11 +27,18 @@ for want in 'Conflicts=getty@tty1.service' 'TTYPath=/dev/tty1' 'Restart=always' 
     'PrivateNetwork=yes' 'IPAddressDeny=any' 'RestrictAddressFamilies=AF_UNIX AF_NETLINK' \
     'ProtectSystem=strict' 'ProtectHome=yes' 'NoNewPrivileges=yes' 'DevicePolicy=closed' \
     'DeviceAllow=char-drm rw' 'DeviceAllow=char-input r' 'DeviceAllow=/dev/tty1 rw' \
-    'CapabilityBoundingSet=' 'SystemCallFilter=@system-service' 'StateDirectory=lectern'; do
+    'CapabilityBoundingSet=' 'SystemCallFilter=@system-service' 'StateDirectory=lectern' \
+    'Type=notify' 'NotifyAccess=main' 'WatchdogSec=20s' 'LimitCORE=0' 'DefaultDependencies=no' \
+    'Wants=dev-dri-card0.device'; do
   check "unit_has_$(echo "$want" | tr -c 'A-Za-z0-9@=\n' _)" grep -qxF -- "$want" "$UNIT"
 done
 check unit_no_private_devices sh -c "! grep -q '^PrivateDevices=yes' '$UNIT'"
 check unit_runs_kiosk_mode grep -q '^ExecStart=/usr/bin/lectern .*--kiosk' "$UNIT"
+# off the slow part of the boot: not after basic.target, local-fs.target or
+# the firmware partition (DefaultDependencies=no), but after the display
+check unit_not_after_local_fs sh -c "! grep -E '^(After|Requires|Wants)=.*(basic|local-fs|sysinit)\.target' '$UNIT'"
+check unit_after_display grep -qE '^After=.*dev-dri-card0\.device' "$UNIT"
+check udev_drm_card_is_systemd_device grep -qE 'SUBSYSTEM=="drm", KERNEL=="card\[0-9\]\*", TAG\+="systemd"' firmware/udev/70-lectern-drm.rules
 check watchdog_15s grep -qx 'RuntimeWatchdogSec=15s' firmware/systemd/lectern-watchdog.conf
 check udev_backlight_group_video sh -c "grep -q 'SUBSYSTEM==\"backlight\"' firmware/udev/*.rules && grep -q 'chgrp video' firmware/udev/*.rules"
 
@@ -63,7 +70,7 @@ for l in disable_splash=1 boot_delay=0 dtparam=watchdog=on dtoverlay=vc4-kms-v3d
   check "config_txt_$l" grep -qx "$l" firmware/config.txt
 done
 check cmdline_one_line test "$(wc -l < firmware/cmdline.txt)" -eq 1
-for w in quiet consoleblank=0 vt.global_cursor_default=0 logo.nologo; do
+for w in quiet consoleblank=0 vt.global_cursor_default=0 logo.nologo panic=10 sysctl.kernel.sysrq=0; do
   check "cmdline_has_$w" grep -qw -- "$w" firmware/cmdline.txt
 done
 # the keys the reader knows, from its one table
@@ -79,6 +86,8 @@ for p in $profiles; do
   # an overlay applied twice: the same dtoverlay in the profile and the common lines
   cat firmware/config.txt "$d/config.txt" | grep '^dtoverlay=' | sort | uniq -d > "$T/dup"
   check "profile_${p}_no_overlay_twice" test ! -s "$T/dup"
+  # an offline kiosk with USB or DSI touch: no radio powered
+  check "profile_${p}_radio_off" sh -c "grep -qx dtoverlay=disable-wifi '$d/config.txt' && grep -qx dtoverlay=disable-bt '$d/config.txt'"
   # touch turned twice: firmware inversion together with the reader's rotation
   rot=$(sed -n 's/^rotate *= *//p' "$d/lectern.conf")
   check "profile_${p}_touch_not_turned_twice" sh -c "test '$rot' = 0 || ! grep -qE '^[^#]*(invx|invy|swapxy|touchscreen-inverted|touchscreen-swapped)' '$d/config.txt'"
@@ -104,8 +113,12 @@ echo 'console=serial0,115200 console=tty1 root=PARTUUID=0b0d2da0-02 rootfstype=e
 printf '#!/bin/sh\n' > "$R/usr/bin/lectern"; chmod +x "$R/usr/bin/lectern"
 cp "$UNIT" "$R/lib/systemd/system/"
 ln -s /lib/systemd/system/getty@.service "$R/etc/systemd/system/getty.target.wants/getty@tty1.service"
+mkdir -p "$R/etc"
+printf 'proc            /proc           proc    defaults          0       0\nPARTUUID=0b0d2da0-01  /boot/firmware  vfat    defaults          0       2\nPARTUUID=0b0d2da0-02  /               ext4    defaults,noatime  0       1\n' > "$R/etc/fstab"
 cp "$R/boot/firmware/config.txt" "$T/config.orig"
-echo "my essays" > "$T/museum.lpk"
+# install-kiosk verifies packs with lectern-pack: this build's
+PATH=$(cd "$(dirname "$PACKER")" && pwd):$PATH; export PATH
+cp "$PACK" "$T/museum.lpk"
 
 sh "$IK" --list > "$T/out"; check ik_list_profiles test "$(sort "$T/out" | tr '\n' ' ')" = "$(echo $profiles | tr ' ' '\n' | sort | tr '\n' ' ')"
 sh "$IK" --root "$R" --no-apt > /dev/null 2> "$T/err"; check ik_needs_profile test $? -eq 2
@@ -130,6 +143,19 @@ check ik_getty_masked test "$(readlink "$R/etc/systemd/system/getty@tty1.service
 check ik_getty_static_masked test "$(readlink "$R/etc/systemd/system/getty-static.service")" = /dev/null
 check ik_watchdog_dropin grep -qx 'RuntimeWatchdogSec=15s' "$R/etc/systemd/system.conf.d/lectern-watchdog.conf"
 check ik_no_autovt grep -qx 'NAutoVTs=0' "$R/etc/systemd/logind.conf.d/lectern-kiosk.conf"
+# no keyboard route out: SysRq, Ctrl+Alt+Del, the initramfs shell
+check ik_sysrq_off grep -qx 'kernel.sysrq = 0' "$R/etc/sysctl.d/90-lectern-kiosk.conf"
+check ik_cmdline_sysrq_off_and_panic sh -c "grep -qw 'sysctl.kernel.sysrq=0' '$L' && grep -qw 'panic=10' '$L'"
+check ik_ctrl_alt_del_masked test "$(readlink "$R/etc/systemd/system/ctrl-alt-del.target")" = /dev/null
+check ik_ctrl_alt_del_burst_none grep -qx 'CtrlAltDelBurstAction=none' "$R/etc/systemd/system.conf.d/lectern-kiosk.conf"
+# the firmware partition: nofail, short device timeout; the rest untouched
+check ik_fstab_firmware_nofail sh -c "grep -qE '^PARTUUID=0b0d2da0-01 +/boot/firmware +vfat +defaults,nofail,x-systemd.device-timeout=5s +0 +2\$' '$R/etc/fstab'"
+check ik_fstab_root_untouched grep -qx 'PARTUUID=0b0d2da0-02  /               ext4    defaults,noatime  0       1' "$R/etc/fstab"
+# the card: journal in RAM, the timers that write to it off
+check ik_journal_volatile grep -qx 'Storage=volatile' "$R/etc/systemd/journald.conf.d/lectern-kiosk.conf"
+for u in fstrim.timer e2scrub_all.timer dpkg-db-backup.timer apt-daily.timer apt-daily-upgrade.timer man-db.timer; do
+  check "ik_masked_$u" test "$(readlink "$R/etc/systemd/system/$u")" = /dev/null
+done
 
 find "$R" -type f -exec cksum {} + | sort > "$T/sum1"
 sh "$IK" --root "$R" --profile hdmi-1024x600 --no-apt > "$T/out2" 2>&1; st=$?
@@ -149,6 +175,31 @@ check ik_cmdline_words_once test "$(tr ' ' '\n' < "$L" | grep -cx quiet)" -eq 1
 check ik_pack_copied cmp -s "$T/museum.lpk" "$R/usr/local/share/lectern/museum.lpk"
 check ik_pack_in_conf grep -qx 'pack = /usr/local/share/lectern/museum.lpk' "$R/etc/lectern/lectern.conf"
 check ik_old_conf_kept grep -qx 'font_size = 10' "$R/etc/lectern/lectern.conf.old"
+check ik_pack_line_once test "$(grep -c '^pack *=' "$R/etc/lectern/lectern.conf")" -eq 1
+# a damaged pack is refused before anything is installed
+head -c 3000 "$PACK" > "$T/short.lpk"
+cp "$R/etc/lectern/lectern.conf" "$T/conf.before"
+sh "$IK" --root "$R" --profile pi-dsi-7in --no-apt --pack "$T/short.lpk" > /dev/null 2> "$T/err"; st=$?
+check ik_damaged_pack_refused sh -c "test $st -eq 1 && grep -q 'short.lpk' '$T/err' && grep -q 'verify' '$T/err'"
+check ik_damaged_pack_not_installed sh -c "test ! -e '$R/usr/local/share/lectern/short.lpk' && ! ls '$R/usr/local/share/lectern/' | grep -q tmp && cmp -s '$T/conf.before' '$R/etc/lectern/lectern.conf'"
+# paths with & and | (sed's special characters) and a space: the pack gets
+# a plain name, and lectern.conf names it exactly, once
+mkdir -p "$T/a&b|c"
+cp "$PACK" "$T/a&b|c/museum & co|2.lpk"
+sh "$IK" --root "$R" --profile pi-dsi-7in --no-apt --pack "$T/a&b|c/museum & co|2.lpk" > /dev/null 2> "$T/err"; st=$?
+check ik_pack_path_amp_pipe_ok test $st -eq 0
+check ik_pack_path_amp_pipe_copied cmp -s "$PACK" "$R/usr/local/share/lectern/museum___co_2.lpk"
+check ik_pack_path_amp_pipe_conf sh -c "grep -qx 'pack = /usr/local/share/lectern/museum___co_2.lpk' '$R/etc/lectern/lectern.conf' && test \$(grep -c '^pack *=' '$R/etc/lectern/lectern.conf') -eq 1" 
+# every file it writes is flushed (fsync) before it is renamed into place
+if need ik_fsync_traced strace strace; then
+  strace -f -y -qq -e trace=fsync,rename,renameat,renameat2 -o "$T/ik.strace" \
+    sh "$IK" --root "$R" --profile hdmi-1024x600 --no-apt --offline > /dev/null 2>&1
+  grep -oE 'rename(at2?)?\([^"]*"[^"]*\.tmp\.[0-9]+"' "$T/ik.strace" | sed 's/.*"\(.*\)"/\1/' > "$T/renamed"
+  check ik_fsync_renames_seen test "$(wc -l < "$T/renamed")" -ge 3
+  check ik_fsync_before_every_rename sh -c "while read -r f; do b=\$(basename \"\$f\"); grep -q \"^[0-9]* *fsync([0-9]*<[^>]*/\$b>)\" '$T/ik.strace' || { echo \"not flushed: \$f\"; exit 1; }; done < '$T/renamed'"
+  # --offline beside a profile that turns the radio off already: once
+  check ik_offline_radio_once test "$(grep -cx 'dtoverlay=disable-wifi' "$C")" -eq 1
+fi
 sh "$IK" --root "$R" --profile pi-dsi-7in --no-apt --overlayroot > /dev/null 2> "$T/err"; st=$?
 check ik_overlayroot_needs_apt sh -c "test $st -eq 1 && grep -q overlayroot '$T/err'"
 mkdir -p "$R/etc" && echo 'overlayroot=""' > "$R/etc/overlayroot.conf"
