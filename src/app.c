@@ -131,6 +131,9 @@ static int apply_size(app *a, lerr *e)
     }
     a->lp = render_layout_params(a->fonts, &a->geom);
     screen_layout(a); /* the screens' text grows with the page's */
+    /* the running title, centred on the text, keeps clear of the menu mark */
+    int half = screen_page_control(a).r.x - a->ui.gap - (a->geom.text_x + a->geom.text_w / 2);
+    if (2 * half < a->geom.title_w) a->geom.title_w = half > 0 ? 2 * half : 1;
     return relayout(a, e);
 }
 
