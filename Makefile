@@ -174,9 +174,9 @@ $(PACKER): $(call obj,tools/lectern-pack.c) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
 
-$(READER): $(call obj,src/main.c) $(SDL_A) $(CORE_A)
+$(READER): $(call obj,src/main.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(CORE_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 $(PACK): $(PACKER) $(wildcard assets/essays/*)
 	$(RUNNER) $(PACKER) build -o $@ assets/essays

@@ -12,6 +12,7 @@
 
 #include <SDL2/SDL_image.h>
 
+#include "app_pack.h"
 #include "platform.h"
 #include "screen.h"
 
@@ -63,7 +64,7 @@ int app_open(app *a, const app_opts *o, lerr *e)
         return -1;
     }
     app_find_pack(o->pack_path, a->pack_file, sizeof a->pack_file);
-    if (pack_open(&a->pk, a->pack_file, e)) return -1;
+    if (app_pack_open(&a->pk, &a->pack_mem, a->pack_file, e)) return -1;
     if (pack_essays(a->pk) == 0) {
         lerr_set(e, "%s: the pack has no essays", a->pack_file);
         return -1;
@@ -130,6 +131,9 @@ static int apply_size(app *a, lerr *e)
     }
     a->lp = render_layout_params(a->fonts, &a->geom);
     screen_layout(a); /* the screens' text grows with the page's */
+    /* the running title, centred on the text, keeps clear of the menu mark */
+    int half = screen_page_control(a).r.x - a->ui.gap - (a->geom.text_x + a->geom.text_w / 2);
+    if (2 * half < a->geom.title_w) a->geom.title_w = half > 0 ? 2 * half : 1;
     return relayout(a, e);
 }
 
@@ -492,6 +496,35 @@ int app_screenshot(app *a, const char *dir, size_t page, lerr *e)
     return 0;
 }
 
+int app_screenshot_library(app *a, const char *dir, lerr *e)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        lerr_set(e, "%s: cannot create directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (!a->list) {
+        lerr_set(e, "no library to draw");
+        return -1;
+    }
+    if (app_draw(a)) {
+        lerr_set(e, "cannot draw the library");
+        return -1;
+    }
+    SDL_Surface *s = app_panel_surface(a, e);
+    if (!s) return -1;
+    char path[4200];
+    int rc = 0;
+    snprintf(path, sizeof path, "%s/library.png", dir);
+    if (IMG_SavePNG(s, path)) {
+        lerr_set(e, "%s: cannot write: %s", path, IMG_GetError());
+        rc = -1;
+    } else {
+        printf("%s\n", path);
+    }
+    SDL_FreeSurface(s);
+    return rc;
+}
+
 /* ---- headless: layout statistics -------------------------------------------------- */
 
 int app_layout_stats(app *a, FILE *out)
@@ -648,6 +681,7 @@ void app_show_essay(app *a, size_t n)
     uint32_t off;
     const pack_entry *en = entry_of(a, n);
     if (a->st && en && state_get(a->st, (uint32_t)n, en->data_xxh3, &off)) a->page = resume_page(a, off);
+    if (!a->hint_done) a->hint = APP_HINT_SHOW; /* the first page this visitor sees */
     /* the headings, for the contents */
     size_t nh = 0;
     for (size_t i = 0; i < a->es.nblocks; i++) nh += a->es.blocks[i].kind == ESSAY_HEADING;
@@ -667,6 +701,7 @@ void app_go_library(app *a)
     still(a);
     a->screen = APP_LIBRARY;
     a->list_pos = -1;
+    a->hint = APP_HINT_NONE;
 }
 
 void app_open_from_list(app *a, size_t index)
@@ -702,6 +737,11 @@ void app_turn(app *a, int d)
     else return;
     still(a);
     remember(a);
+    if (a->hint == APP_HINT_SHOW) { /* the first turn: the visitor knows how */
+        a->hint = APP_HINT_FADING;
+        a->hint_t0 = a->now;
+        a->hint_done = 1;
+    }
 }
 
 void app_goto_page(app *a, size_t page)
@@ -746,6 +786,35 @@ void app_request_quit(app *a, int force)
 {
     if (a->o.kiosk && !force) return;
     a->quit = 1;
+}
+
+void app_back(app *a)
+{
+    if (a->o.kiosk) return; /* a visitor's keyboard changes nothing */
+    switch (a->screen) {
+    case APP_MENU:
+    case APP_CONTENTS:
+        a->screen = APP_READING;
+        a->dirty = 1;
+        break;
+    case APP_READING:
+    case APP_END: app_go_library(a); break;
+    case APP_ERROR:
+        if (a->error_kind == APP_ERR_ESSAY && a->nlist) app_go_library(a);
+        else app_request_quit(a, 0);
+        break;
+    default: app_request_quit(a, 0); break; /* the library: the way out */
+    }
+}
+
+int app_hint_shown(const app *a) { return app_hint_alpha(a) > 0; }
+
+float app_hint_alpha(const app *a)
+{
+    if (a->screen != APP_READING || a->hint == APP_HINT_NONE) return 0;
+    if (a->hint == APP_HINT_SHOW) return 1;
+    uint64_t t = a->now - a->hint_t0;
+    return t >= APP_HINT_FADE_MS ? 0 : 1 - (float)t / APP_HINT_FADE_MS;
 }
 
 /* ---- start-up ------------------------------------------------------------------------ */
@@ -819,6 +888,8 @@ static void idle_reset(app *a)
     if (a->size_step != APP_SIZE_DEFAULT && app_set_size_step(a, APP_SIZE_DEFAULT, &e))
         fprintf(stderr, "lectern: %s\n", e.msg);
     a->theme = a->o.theme;
+    a->hint = APP_HINT_NONE;
+    a->hint_done = 0; /* the next visitor gets the hint again */
     a->idle_done = 1;
     a->dirty = 1;
 }
@@ -847,6 +918,10 @@ void app_tick(app *a, uint64_t now)
         }
         a->dirty = 1;
     }
+    if (a->hint == APP_HINT_FADING) {
+        if (a->now - a->hint_t0 >= APP_HINT_FADE_MS) a->hint = APP_HINT_NONE;
+        a->dirty = 1;
+    }
     if (a->screen == APP_LIBRARY) coast(a, &a->lib, screen_library_max(a));
     if (a->screen == APP_CONTENTS) coast(a, &a->toc, screen_contents_max(a));
     if (a->o.idle_s && !a->idle_done && a->pk && a->now - a->last_input >= (uint64_t)a->o.idle_s * 1000)
@@ -856,7 +931,7 @@ void app_tick(app *a, uint64_t now)
 
 int app_busy(const app *a)
 {
-    return gesture_busy(&a->g) || a->sliding || gesture_inertia_active(&a->lib.in) ||
+    return gesture_busy(&a->g) || a->sliding || a->hint == APP_HINT_FADING || gesture_inertia_active(&a->lib.in) ||
            gesture_inertia_active(&a->toc.in);
 }
 
@@ -930,9 +1005,13 @@ int app_draw(app *a)
         SDL_SetRenderTarget(a->ren, NULL);
     }
     switch (a->screen) {
-    case APP_READING: draw_reading(a, app_slide_now(a)); break;
+    case APP_READING:
+        draw_reading(a, app_slide_now(a));
+        screen_page_overlay_draw(a);
+        break;
     case APP_MENU:
         draw_reading(a, 0);
+        screen_page_overlay_draw(a);
         screen_menu_draw(a);
         break;
     case APP_LIBRARY: screen_library_draw(a); break;
@@ -980,6 +1059,8 @@ int app_run(app *a, volatile sig_atomic_t *stop)
     a->now = SDL_GetTicks64();
     a->last_input = a->now;
     app_draw(a);
+    /* for scripts and tests: the first frame is up and input is taken */
+    fprintf(stderr, "lectern: ready\n");
     while (!a->quit) {
         if (stop && *stop) break;
         /* Sleep until an event, the next frame of an animation, or at most
@@ -1039,5 +1120,6 @@ void app_close(app *a)
     font_close(a->fonts);
     layout_cache_free(a->layouts);
     pack_close(a->pk);
+    free(a->pack_mem); /* after the pack that borrows it */
     memset(a, 0, sizeof *a);
 }

@@ -75,6 +75,12 @@ enum app_path { APP_PATH_UNTOLD = 0, APP_PATH_CACHE, APP_PATH_DIRECT, APP_PATH_C
 #define APP_ADMIN_MS 10000        /* the admin gesture's three long-presses within this */
 #define APP_TAP_MS 60             /* replay: a tap's finger is down this long */
 #define APP_LONGPRESS_MS 700      /* replay: a long-press is held this long */
+#define APP_HINT_FADE_MS 400      /* the first page's hint fades out this long after the first turn */
+
+/* The hint on the first page a visitor sees ("tap the right side ..."):
+ * shown until the first turn, then fading, then gone until the next
+ * visitor (the idle reset). */
+enum app_hint { APP_HINT_NONE = 0, APP_HINT_SHOW, APP_HINT_FADING };
 
 /* What the command line and the configuration asked for. Zero means
  * "choose" or "the default" in every field, so a zeroed app_opts is a
@@ -138,6 +144,7 @@ typedef struct app {
     char pack_file[4096];
 
     pack *pk;
+    uint8_t *pack_mem;      /* a folder packed in memory (owned; pk borrows it), else NULL */
     font_faces *fonts;
     double dpi;             /* panel density used for sizes */
     int base_px;            /* body size for the panel before A-/A+ */
@@ -205,6 +212,9 @@ typedef struct app {
     int sliding;            /* animating slide_from -> 0 since slide_t0 */
     int dragging;
     int admin_step;         /* long-presses of the admin gesture so far */
+    int hint;               /* enum app_hint */
+    uint64_t hint_t0;       /* when it began to fade */
+    int hint_done;          /* this visitor turned a page: no hint again until the idle reset */
     uint64_t admin_t0;
     app_ui ui;
     int dirty;              /* something changed: draw */
@@ -280,6 +290,10 @@ SDL_Surface *app_page_surface(app *a, size_t page, lerr *e);
  * DIR/essayN-pagePPP.png. Prints each file written on stdout. */
 int app_screenshot(app *a, const char *dir, size_t page, lerr *e);
 
+/* Write the library screen, as the panel shows it after app_start, as
+ * DIR/library.png and print its path on stdout. */
+int app_screenshot_library(app *a, const char *dir, lerr *e);
+
 /* Print one line of layout statistics per essay and a total line. Returns
  * the exit status: 0, or 1 when an essay could not be laid out. */
 int app_layout_stats(app *a, FILE *out);
@@ -323,6 +337,10 @@ int app_replay(app *a, const replay_script *s, const char *name, const char *sho
  * relative to the default, and the essay of the library's first visible
  * card (0 when not in the library or empty). */
 int app_screen_id(const app *a);
+/* 1 while the first page's hint is on screen (fading included). */
+int app_hint_shown(const app *a);
+/* How opaque the hint is now, 0..1 (0: not drawn). */
+float app_hint_alpha(const app *a);
 int app_size_delta(const app *a);
 uint32_t app_first_card(const app *a);
 
@@ -344,6 +362,7 @@ void app_goto_page(app *a, size_t page);
 void app_back_from_end(app *a);
 void app_open_menu(app *a);
 void app_request_quit(app *a, int force); /* force: SIGTERM, admin gesture; else not in kiosk mode */
+void app_back(app *a); /* Escape: one step back (menu or contents -> page -> library -> quit) */
 void app_gesture_events(app *a, const gesture_event *ev, int n); /* app_input.c */
 float app_slide_now(const app *a); /* the page's offset now, animation included */
 void app_slide_to_rest(app *a, float from); /* animate the page from `from` back to 0 */

@@ -212,7 +212,8 @@ static void key(app *a, SDL_Keycode k)
     int fwd = k == SDLK_RIGHT || k == SDLK_DOWN || k == SDLK_PAGEDOWN || k == SDLK_SPACE;
     int back = k == SDLK_LEFT || k == SDLK_UP || k == SDLK_PAGEUP || k == SDLK_BACKSPACE;
     switch (k) {
-    case SDLK_ESCAPE: case SDLK_q: app_request_quit(a, 0); return;
+    case SDLK_ESCAPE: app_back(a); return;
+    case SDLK_q: app_request_quit(a, 0); return;
     case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS: app_change_size(a, 1); return;
     case SDLK_MINUS: case SDLK_KP_MINUS: app_change_size(a, -1); return;
     case SDLK_t: app_set_theme(a, (a->theme + 1) % RENDER_NTHEMES); return;

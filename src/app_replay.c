@@ -304,6 +304,9 @@ static int expect(run *r, const replay_cmd *c)
     case REPLAY_EXPECT_FIRST:
         if (a->screen == APP_LIBRARY) snprintf(got, sizeof got, "the first card is essay %u", app_first_card(a));
         return a->screen == APP_LIBRARY && app_first_card(a) == c->n ? 0 : fail(r, want, got);
+    case REPLAY_EXPECT_HINT:
+        snprintf(got + strlen(got), sizeof got - strlen(got), " and the hint is %s", app_hint_shown(a) ? "shown" : "hidden");
+        return app_hint_shown(a) == c->arg ? 0 : fail(r, want, got);
     case REPLAY_EXPECT_MARKED: {
         if (!reading_like(a) || a->screen == APP_END) return fail(r, want, got);
         const layout_page *p = &a->lr->pages[a->page];

@@ -27,6 +27,8 @@ static void usage(FILE *f)
         "usage: lectern [options]                  the reader: the library, then essays by touch\n"
         "       lectern --replay SCRIPT [options]  headless, with the touches and keys of SCRIPT\n"
         "       lectern --screenshot DIR [options] write pages as DIR/essayN-pagePPP.png\n"
+        "       lectern FOLDER [options]           read a folder of .txt/.md essays (or one such\n"
+        "                                          file), packed in memory as lectern-pack would\n"
         "       lectern --layout-stats [options]   print layout quality per essay\n"
         "\n"
         "the reader's own options:\n"
@@ -37,6 +39,7 @@ static void usage(FILE *f)
         "                       expect screen library|reading|menu|contents|end|error |\n"
         "                       expect page N | expect essay N | expect theme T | expect size +S |\n"
         "                       expect first N | expect marked | expect quit |\n"
+        "                       expect hint shown|hidden |\n"
         "                       mark | shot NAME | print | random N SEED\n"
         "                     X, Y are the panel's own 0..1, before rotation; times are the\n"
         "                     script's clock (wait 600000 costs nothing). With --screenshot DIR,\n"
@@ -44,6 +47,8 @@ static void usage(FILE *f)
         "                     when given with --config, and positions are kept on disk only with\n"
         "                     --state-dir.\n"
         "  --screenshot DIR   headless PNG pages (or, with --replay, where shots go)\n"
+        "  --screen library   with --screenshot: write the library screen as DIR/library.png\n"
+        "                     instead of pages (--screen page, the default: pages)\n"
         "  --layout-stats     one line of layout statistics per essay\n"
         "  --essay N          essay number, as `lectern-pack list` prints it (pages: default 1;\n"
         "                     with --screenshot --all and no --essay: every essay; the reader:\n"
@@ -56,12 +61,22 @@ static void usage(FILE *f)
         "  --version\n"
         "\n"
         "touch: tap the right two-thirds of a page for the next, the left third for the previous;\n"
-        "swipe; tap the top band or hold a finger down for the menu (library, text size, theme,\n"
-        "contents). Kiosk mode ends only with long presses in three corners in turn: top left,\n"
-        "top right, bottom right, within 10 seconds. SIGTERM ends the reader cleanly, and in\n"
-        "kiosk mode SIGINT is ignored.\n"
+        "swipe; tap the top band (its mark at the top right) or hold a finger down for the menu\n"
+        "(library, text size, theme, contents). Kiosk mode ends only with long presses in three\n"
+        "corners in turn: top left, top right, bottom right, within 10 seconds. SIGTERM ends the\n"
+        "reader cleanly, and in kiosk mode SIGINT is ignored.\n"
         "keys in a window: Right/Down/PgDn/Space next page, Left/Up/PgUp previous, Home the\n"
-        "library, End the last page, m the menu, +/- text size, t theme, Escape or q quit.\n"
+        "library, End the last page, m the menu, +/- text size, t theme, Escape back (the menu\n"
+        "or contents closes, a page goes to the library, the library ends the reader), q quit.\n"
+        "\n"
+        "files (as this build has them):\n"
+        "  the pack     FOLDER or --pack, the file's `pack`, $LECTERN_PACK; else the first of\n"
+        "               default.lpk beside the lectern program, " LECTERN_DATADIR "/default.lpk,\n"
+        "               /usr/share/lectern/default.lpk, build/host/default.lpk\n"
+        "  settings     " CONFIG_DEFAULT_FILE " (--config FILE for another)\n"
+        "  positions    the key state_dir, default /var/lib/lectern; when that is not a folder\n"
+        "               the reader can write (a desktop), $XDG_STATE_HOME/lectern, by default\n"
+        "               ~/.local/state/lectern\n"
         "\n"
         "environment:\n"
         "  LECTERN_PACK=FILE            the pack when neither the option nor the file names one\n"
@@ -177,7 +192,7 @@ int main(int argc, char **argv)
 {
     app_opts o = {0};
     const char *shot_dir = NULL, *replay_path = NULL;
-    int stats = 0, all = 0;
+    int stats = 0, all = 0, shot_library = 0;
     size_t page = 1;
 
     /* ---- the reader's own flags; the rest goes to the configuration ---- */
@@ -191,7 +206,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = !strcmp(a, "--screenshot") || !strcmp(a, "--size") || !strcmp(a, "--essay") ||
-                    !strcmp(a, "--page") || !strcmp(a, "--replay");
+                    !strcmp(a, "--page") || !strcmp(a, "--replay") || !strcmp(a, "--screen");
         if (takes && !v) return bad_usage("%s needs a value", a);
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
@@ -202,6 +217,10 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--screenshot")) shot_dir = v;
         else if (!strcmp(a, "--replay")) replay_path = v;
         else if (!strcmp(a, "--layout-stats")) stats = 1;
+        else if (!strcmp(a, "--screen")) {
+            if (strcmp(v, "library") && strcmp(v, "page")) return bad_usage("--screen %s: want library or page", v);
+            shot_library = !strcmp(v, "library");
+        }
         else if (!strcmp(a, "--all")) all = 1;
         else if (!strcmp(a, "--fullscreen")) o.fullscreen = 1;
         else if (!strcmp(a, "--size")) {
@@ -227,6 +246,8 @@ int main(int argc, char **argv)
         }
         if (takes) i++;
     }
+    if (shot_library && (!shot_dir || replay_path))
+        return bad_usage("%s", "--screen library goes with --screenshot DIR (and not with --replay)");
     if (shot_dir && stats) return bad_usage("%s", "--screenshot and --layout-stats do not go together");
     if (replay_path && stats) return bad_usage("%s", "--replay and --layout-stats do not go together");
 
@@ -244,7 +265,16 @@ int main(int argc, char **argv)
     /* A replay means the same on every machine: /etc is read only when asked. */
     if (!replay_path || explicit_file) config_load_file(&c, probe.file, explicit_file, report, &file_rep);
     config_parse_args(&c, &cargc, cargv, report, &flag_rep);
-    if (cargc > 1) return bad_usage("unknown option %s", cargv[1]);
+    /* lectern DIR (or FILE): a word that is not an option is what to read */
+    const char *positional = NULL;
+    if (cargc > 1 && cargv[1][0] != '-') {
+        positional = cargv[1];
+        memmove(cargv + 1, cargv + 2, (size_t)(cargc - 2) * sizeof *cargv);
+        cargc--;
+    }
+    if (cargc > 1)
+        return bad_usage(cargv[1][0] == '-' ? "unknown option %s" : "%s: give one pack, folder or essay file to read",
+                         cargv[1]);
     if (flag_rep.problems) {
         fprintf(stderr, "(see lectern --help)\n");
         return 2;
@@ -261,6 +291,7 @@ int main(int argc, char **argv)
     config def;
     config_defaults(&def);
     o.pack_path = strcmp(c.pack, def.pack) != 0 ? c.pack : NULL;
+    if (positional) o.pack_path = positional; /* over the file's `pack`, as a flag would be */
     o.rotate = c.rotate;
     o.theme = c.theme;
     if (c.font_size > 0) o.font_pt = c.font_size;
@@ -272,6 +303,20 @@ int main(int argc, char **argv)
     o.cfg = &c;
     o.state_on = c.state;
     o.state_dir = replay_path && !strcmp(c.state_dir, def.state_dir) ? NULL : c.state_dir;
+    /* A desktop: no state_dir configured and the system's not writable
+     * (not installed): the user's own, said once. Not for headless modes. */
+    static char user_state[CONFIG_PATH_MAX];
+    if (!shot_dir && !stats && !replay_path && c.state && !strcmp(c.state_dir, def.state_dir)) {
+        lerr e;
+        int r = platform_state_dir(c.state_dir, user_state, sizeof user_state, &e);
+        if (r > 0) {
+            o.state_dir = user_state;
+            fprintf(stderr, "lectern: %s is not a folder it can write (as on a desktop); reading positions are "
+                    "kept in %s\n", c.state_dir, user_state);
+        } else if (r < 0) {
+            fprintf(stderr, "lectern: %s\n", e.msg); /* state.c then says: in memory only */
+        }
+    }
     /* Not a configuration key: a driver's trouble, not a reading setting. */
     const char *nt = getenv("LECTERN_NO_RENDER_TARGETS");
     o.no_targets = nt && *nt && strcmp(nt, "0") != 0;
@@ -330,6 +375,14 @@ int main(int argc, char **argv)
         a.o.rotate = 0; /* pages are written upright */
         if (app_video(&a, 1, &e)) {
             fprintf(stderr, "lectern: %s\n", e.msg);
+            goto out;
+        }
+        if (shot_library) {
+            a.o.state_on = 0; /* a picture of the library as a first visitor sees it */
+            a.o.state_dir = NULL;
+            app_start(&a);
+            rc = app_screenshot_library(&a, shot_dir, &e) ? 1 : 0;
+            if (rc) fprintf(stderr, "lectern: %s\n", e.msg);
             goto out;
         }
         size_t first = o.essay ? o.essay : 1, last = o.essay ? o.essay : (all ? pack_essays(a.pk) : 1);

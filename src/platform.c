@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* "card<N>-<connector>" -> N and the connector; -1 for anything else
  * (card0 itself, renderD128, version, ...). */
@@ -104,4 +106,47 @@ void platform_to_page(int rotate, float px, float py, float *x, float *y)
     case 270: *x = 1 - py; *y = px; break;
     default: *x = px; *y = py; break;
     }
+}
+
+/* mkdir -p, mode 0700 for what it makes. */
+static int make_dirs(char *path, lerr *e)
+{
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p) continue;
+        char c = *p;
+        *p = 0;
+        struct stat st;
+        int ok = (mkdir(path, 0700) == 0 || errno == EEXIST) && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+        if (!ok) {
+            lerr_set(e, "%s: cannot make the folder: %s", path, errno == EEXIST ? "a file is in the way" : strerror(errno));
+            *p = c;
+            return -1;
+        }
+        *p = c;
+        if (!c) return 0;
+    }
+}
+
+int platform_state_dir(const char *sys_dir, char *buf, size_t n, lerr *e)
+{
+    struct stat st;
+    snprintf(buf, n, "%s", sys_dir);
+    if (stat(sys_dir, &st) == 0 && S_ISDIR(st.st_mode) && access(sys_dir, W_OK | X_OK) == 0) return 0;
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    char path[4096];
+    if (xdg && xdg[0] == '/') {
+        snprintf(path, sizeof path, "%s/lectern", xdg);
+    } else if (home && home[0] == '/') {
+        snprintf(path, sizeof path, "%s/.local/state/lectern", home);
+    } else {
+        lerr_set(e, "%s is not writable, and neither XDG_STATE_HOME nor HOME names a folder", sys_dir);
+        return -1;
+    }
+    if (strlen(path) >= n) {
+        lerr_set(e, "%s: the path is too long", path);
+        return -1;
+    }
+    if (make_dirs(path, e)) return -1;
+    snprintf(buf, n, "%s", path);
+    return 1;
 }

@@ -53,4 +53,17 @@ void platform_to_page(int rotate, float px, float py, float *x, float *y);
 /* The inverse: where on the panel a point of the page appears. */
 void platform_to_panel(int rotate, float x, float y, float *px, float *py);
 
+/* ---- where reading positions go on a desktop ------------------------------------
+ *
+ * When the configuration names no state_dir, positions go to sys_dir (the
+ * default, /var/lib/lectern, made by the Debian package's systemd unit)
+ * if it is a directory this process can write; else, as on a desktop where
+ * it does not exist, to $XDG_STATE_HOME/lectern, $XDG_STATE_HOME being
+ * ~/.local/state when unset or not absolute (the XDG Base Directory
+ * specification). That folder and any missing parents are made, mode 0700.
+ * Writes the chosen folder into buf[0..n). Returns 0 for sys_dir, 1 for the
+ * user's folder, or -1 with a message when neither can be used ($HOME
+ * unset, a folder cannot be made); buf then holds sys_dir. */
+int platform_state_dir(const char *sys_dir, char *buf, size_t n, lerr *e);
+
 #endif

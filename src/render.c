@@ -93,6 +93,7 @@ void render_geometry(font_faces *fs, int w, int h, render_geom *g)
     if (tw < B * 4) tw = w > B * 4 ? B * 4 : w;
     g->text_w = tw;
     g->text_x = (w - tw) / 2;
+    g->title_w = tw;
 
     int pad = (int)lround(h * 0.02);
     if (pad < L / 3) pad = L / 3;
@@ -537,7 +538,7 @@ static void draw_title(render *rd, const render_page *pg, SDL_Color c)
     const render_geom *g = pg->geom;
     if (!pg->title || !pg->title_len) return;
     static const uint8_t ell[] = "\xE2\x80\xA6";
-    int32_t max = (int32_t)g->text_w * 64;
+    int32_t max = (int32_t)(g->title_w > 0 && g->title_w < g->text_w ? g->title_w : g->text_w) * 64;
     size_t n = pg->title_len;
     int32_t w = render_text_width(rd, LAYOUT_SMALL, pg->title, n);
     int cut = 0;

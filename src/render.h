@@ -83,6 +83,8 @@ typedef struct render_geom {
     int w, h;
     int text_x, text_y, text_w, text_h; /* the layout's text area */
     int title_base;                     /* baseline of the running title */
+    int title_w;                        /* its widest, centred on the text (text_w; the reader
+                                         * narrows it to keep clear of its menu mark) */
     int folio_base;                     /* baseline of "3 / 12" */
     int bar_y, bar_h;                   /* progress bar, across the text width */
 } render_geom;

@@ -201,7 +201,7 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
         c->seed = (uint32_t)u;
     } else if (!strcmp(op, "expect")) {
         if (nw < 2) {
-            snprintf(why, wn, "'expect' wants screen, page, essay, theme, size, first, marked or quit");
+            snprintf(why, wn, "'expect' wants screen, page, essay, theme, size, first, hint, marked or quit");
             return -1;
         }
         const char *what = w[1];
@@ -217,7 +217,14 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
             snprintf(why, wn, "'expect %s' wants one value", shown(what, b1));
             return -1;
         }
-        if (!strcmp(what, "screen")) {
+        if (!strcmp(what, "hint")) {
+            if (strcmp(w[2], "shown") && strcmp(w[2], "hidden")) {
+                snprintf(why, wn, "expect hint '%s': want shown or hidden", shown(w[2], b1));
+                return -1;
+            }
+            c->op = REPLAY_EXPECT_HINT;
+            c->arg = w[2][0] == 's';
+        } else if (!strcmp(what, "screen")) {
             int s = lookup(screen_names, REPLAY_NSCREENS, w[2]);
             if (s < 0) {
                 snprintf(why, wn, "unknown screen '%s' (library, reading, menu, contents, end, error)", shown(w[2], b1));
@@ -250,7 +257,7 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
             c->op = what[0] == 'p' ? REPLAY_EXPECT_PAGE : what[0] == 'e' ? REPLAY_EXPECT_ESSAY : REPLAY_EXPECT_FIRST;
             c->n = (int64_t)u;
         } else {
-            snprintf(why, wn, "expect '%s': want screen, page, essay, theme, size, first, marked or quit",
+            snprintf(why, wn, "expect '%s': want screen, page, essay, theme, size, first, hint, marked or quit",
                      shown(what, b1));
             return -1;
         }
@@ -411,6 +418,7 @@ size_t replay_format(const replay_cmd *c, char *buf, size_t n)
     case REPLAY_EXPECT_THEME: k = snprintf(buf, n, "expect theme %s", c->arg < 3 ? theme_names[c->arg] : "?"); break;
     case REPLAY_EXPECT_MARKED: k = snprintf(buf, n, "expect marked"); break;
     case REPLAY_EXPECT_QUIT: k = snprintf(buf, n, "expect quit"); break;
+    case REPLAY_EXPECT_HINT: k = snprintf(buf, n, "expect hint %s", c->arg ? "shown" : "hidden"); break;
     case REPLAY_MARK: k = snprintf(buf, n, "mark"); break;
     case REPLAY_PRINT: k = snprintf(buf, n, "print"); break;
     case REPLAY_SHOT: k = snprintf(buf, n, "shot %s", c->name); break;

@@ -28,6 +28,8 @@
  *   expect first N             the library's first visible card is essay N
  *   expect marked              the character marked by `mark` is on screen
  *   expect quit                the reader has ended
+ *   expect hint shown|hidden   the first page's hint on turning pages is on
+ *                              screen (fading out counts as shown), or not
  *   mark                       remember the first character on the page
  *   shot NAME                  write the panel as DIR/NAME.png (--screenshot)
  *   print                      one line of status on stdout
@@ -72,6 +74,7 @@ enum replay_op {
     REPLAY_SHOT,
     REPLAY_PRINT,
     REPLAY_RANDOM,
+    REPLAY_EXPECT_HINT,
     REPLAY_NOPS
 };
 
@@ -97,7 +100,8 @@ enum replay_key {
 /* One command. Which fields mean something depends on op:
  *   TAP, LONGPRESS, CLICK: x1, y1.  DRAG: x1, y1, x2, y2, ms.  WAIT: ms.
  *   SWIPE: arg = enum replay_dir.  KEY: arg = enum replay_key.
- *   EXPECT_SCREEN: arg = enum replay_screen.  EXPECT_THEME: arg = 0 light,
+ *   EXPECT_SCREEN: arg = enum replay_screen.  EXPECT_HINT: arg = 1 shown,
+ *   0 hidden.  EXPECT_THEME: arg = 0 light,
  *   1 dark, 2 sepia.  EXPECT_PAGE, EXPECT_ESSAY, EXPECT_FIRST, EXPECT_SIZE:
  *   n.  RANDOM: n events, seed.  SHOT: name (NUL-terminated).
  * line is the 1-based line of the script it came from. */

@@ -67,13 +67,20 @@ void screen_error_tap(app *a, float x, float y);
 
 /* Every touch target of the current screen into b[0..APP_MAX_BUTTONS), for
  * tests: the menu's (without its sheet), End's, the error page's, the
- * contents' Back; none on the page and the library (whose cards span the
- * column). Returns how many. */
+ * contents' Back, the page's menu control; none on the library (whose
+ * cards span the column). Returns how many. */
 int screen_buttons(app *a, app_button *b);
 
 enum screen_button_id {
     MENU_SHEET = 1, MENU_LIBRARY, MENU_SMALLER, MENU_LARGER, MENU_LIGHT, MENU_DARK, MENU_SEPIA, MENU_CONTENTS,
-    MENU_CLOSE, END_NEXT, END_LIBRARY, END_BACK, ERR_NEXT, ERR_LIBRARY, TOC_BACK
+    MENU_CLOSE, END_NEXT, END_LIBRARY, END_BACK, ERR_NEXT, ERR_LIBRARY, TOC_BACK, PAGE_MENU
 };
+
+/* Over a reading page: the menu control, a quiet mark at the top right of
+ * the top band (a->ui.target square, 10 mm, or the band's height when that
+ * is less; a tap anywhere in the band opens the menu), and while
+ * app_hint_alpha() > 0 the hint on how to turn pages. */
+app_button screen_page_control(app *a);
+void screen_page_overlay_draw(app *a);
 
 #endif

@@ -144,6 +144,7 @@ int screen_buttons(app *a, app_button *b)
     case APP_END: return screen_end_buttons(a, b);
     case APP_ERROR: return screen_error_buttons(a, b);
     case APP_CONTENTS: b[0] = screen_contents_back(a); return 1;
+    case APP_READING: b[0] = screen_page_control(a); return 1;
     default: return 0;
     }
 }

@@ -1,6 +1,6 @@
 /* test_platform.c - DRM card discovery on fake sysfs trees, and the rotation
  * transform: the touch mapping agrees with where SDL_RenderCopyEx actually
- * draws the turned page. */
+ * draws the turned page; where reading positions go on a desktop. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +176,71 @@ TEST(touch_mapping_matches_the_drawing)
     }
 }
 
+/* ---- where positions go on a desktop -------------------------------------------- */
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+TEST(state_dir_falls_back_to_the_users)
+{
+    char tmp[] = "/tmp/lectern-state-XXXXXX", sys[300], home[300], want[400], buf[512], file[300];
+    CHECK(mkdtemp(tmp) != NULL);
+    snprintf(sys, sizeof sys, "%s/var-lib-lectern", tmp);
+    snprintf(home, sizeof home, "%s/home", tmp);
+    mkdir(home, 0755);
+    const char *h0 = getenv("HOME"), *x0 = getenv("XDG_STATE_HOME");
+    char *old_home = h0 ? strdup(h0) : NULL, *old_xdg = x0 ? strdup(x0) : NULL;
+    lerr e;
+    /* the system's folder missing: ~/.local/state/lectern, made */
+    setenv("HOME", home, 1);
+    unsetenv("XDG_STATE_HOME");
+    snprintf(want, sizeof want, "%s/.local/state/lectern", home);
+    CHECK(platform_state_dir(sys, buf, sizeof buf, &e) == 1);
+    CHECKF(!strcmp(buf, want), "%s, want %s", buf, want);
+    CHECK(is_dir(want));
+    /* again: the same, nothing to make */
+    CHECK(platform_state_dir(sys, buf, sizeof buf, &e) == 1 && !strcmp(buf, want));
+    /* XDG_STATE_HOME wins when absolute; a relative one is ignored */
+    snprintf(want, sizeof want, "%s/xdg/lectern", tmp);
+    char xdg[320];
+    snprintf(xdg, sizeof xdg, "%s/xdg", tmp);
+    setenv("XDG_STATE_HOME", xdg, 1);
+    CHECK(platform_state_dir(sys, buf, sizeof buf, &e) == 1);
+    CHECKF(!strcmp(buf, want), "%s, want %s", buf, want);
+    setenv("XDG_STATE_HOME", "relative/state", 1);
+    snprintf(want, sizeof want, "%s/.local/state/lectern", home);
+    CHECK(platform_state_dir(sys, buf, sizeof buf, &e) == 1 && !strcmp(buf, want));
+    /* the system's folder there and writable: that one */
+    mkdir(sys, 0755);
+    CHECK(platform_state_dir(sys, buf, sizeof buf, &e) == 0);
+    CHECK(!strcmp(buf, sys));
+    /* a file where the system's folder should be, and no HOME: neither, said */
+    rmdir(sys);
+    snprintf(file, sizeof file, "%s", sys);
+    FILE *f = fopen(file, "w");
+    if (f) fclose(f);
+    unsetenv("HOME");
+    unsetenv("XDG_STATE_HOME");
+    CHECK(platform_state_dir(sys, buf, sizeof buf, &e) == -1);
+    CHECKF(strstr(e.msg, "HOME") != NULL, "%s", e.msg);
+    CHECK(!strcmp(buf, sys));
+    /* a file in the way of the user's folder */
+    setenv("HOME", file, 1);
+    CHECK(platform_state_dir(sys, buf, sizeof buf, &e) == -1);
+    CHECKF(strstr(e.msg, "cannot make the folder") != NULL, "%s", e.msg);
+    if (old_home) setenv("HOME", old_home, 1);
+    else unsetenv("HOME");
+    if (old_xdg) setenv("XDG_STATE_HOME", old_xdg, 1);
+    free(old_home);
+    free(old_xdg);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd)) {}
+}
+
 int main(void)
 {
     RUN(pi5_dsi_panel_is_its_own_card);
@@ -183,6 +248,7 @@ int main(void)
     RUN(nothing_connected_says_so);
     RUN(rotation_round_trip);
     RUN(touch_mapping_matches_the_drawing);
+    RUN(state_dir_falls_back_to_the_users);
     if (root[0]) {
         char cmd[300];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);

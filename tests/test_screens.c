@@ -74,6 +74,15 @@ TEST(targets_at_least_9mm_everywhere)
             CHECK(app_set_size_step(&a, step, &e) == 0);
             app_show_essay(&a, 1);
             CHECK(a.screen == APP_READING);
+            /* the page's menu control: 9 mm, inside the top band, whose taps open the menu */
+            check_targets(&a, "page", panels[p].w, panels[p].h, panels[p].rot, step);
+            app_button mc = screen_page_control(&a);
+            CHECKF(mc.r.y + mc.r.h <= a.ui.top_band, "menu control %d+%d below the top band %d", mc.r.y, mc.r.h,
+                   a.ui.top_band);
+            /* the running title, centred on the text, stops short of it */
+            int title_right = a.geom.text_x + a.geom.text_w / 2 + a.geom.title_w / 2;
+            CHECKF(a.geom.title_w > 0 && title_right <= mc.r.x, "title up to x %d, the menu mark from %d", title_right,
+                   mc.r.x);
             app_open_menu(&a);
             CHECK(a.screen == APP_MENU);
             check_targets(&a, "menu", panels[p].w, panels[p].h, panels[p].rot, step);

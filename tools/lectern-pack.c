@@ -15,6 +15,7 @@
 #include "input.h"
 #include "pack.h"
 #include "pack_write.h"
+#include "packer.h"
 
 #define EXIT_BAD 1
 #define EXIT_USAGE 2
@@ -78,6 +79,12 @@ static void progress_cb(void *ctx, uint64_t done, uint64_t total)
     if (done >= total) fputc('\n', stderr);
 }
 
+static void note_cb(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "lectern-pack: %s\n", msg);
+}
+
 /* ---- build ---------------------------------------------------------------- */
 
 static int cmd_build(int argc, char **argv)
@@ -134,98 +141,11 @@ static int cmd_build(int argc, char **argv)
 
     rc = EXIT_BAD;
     lerr e = {{0}};
-    input_essay *es = NULL;
-    size_t ne = 0;
-    font_set fs = {0};
-    pack_item *items = NULL;
-    fonts_text *texts = NULL;
-    char **wheres = NULL;
-    if (input_collect(inputs, ninputs, &io, &es, &ne, &e)) {
-        fprintf(stderr, "lectern-pack: %s\n", e.msg);
-        goto done;
-    }
-    size_t replaced = 0;
-    uint64_t total = 0;
-    for (size_t i = 0; i < ne; i++) {
-        replaced += es[i].replaced;
-        total += es[i].size;
-    }
-    if (!no_fonts) {
-        int frc = 0;
-        if (nfonts == 0) frc = fonts_default(&fs, &e);
-        for (size_t i = 0; i < nfonts && !frc; i++) frc = fonts_add_file(&fs, fonts[i], &e);
-        texts = calloc(ne * 3 + 1, sizeof *texts);
-        wheres = calloc(ne * 2 + 1, sizeof *wheres);
-        size_t nt = 0, added = 0;
-        if (!frc && (!texts || !wheres)) {
-            lerr_set(&e, "out of memory");
-            frc = -1;
-        }
-        for (size_t i = 0; i < ne && !frc; i++) {
-            size_t len = strlen(es[i].path) + 16;
-            wheres[2 * i] = malloc(len);
-            wheres[2 * i + 1] = malloc(len);
-            if (!wheres[2 * i] || !wheres[2 * i + 1]) {
-                lerr_set(&e, "out of memory");
-                frc = -1;
-                break;
-            }
-            snprintf(wheres[2 * i], len, "%s (title)", es[i].path);
-            snprintf(wheres[2 * i + 1], len, "%s (byline)", es[i].path);
-            texts[nt++] = (fonts_text){es[i].text, es[i].size, es[i].path, 1};
-            texts[nt++] = (fonts_text){(const uint8_t *)es[i].title, strlen(es[i].title), wheres[2 * i], 0};
-            texts[nt++] = (fonts_text){(const uint8_t *)es[i].byline, strlen(es[i].byline), wheres[2 * i + 1], 0};
-        }
-        if (!frc) frc = fonts_cover(&fs, texts, nt, &added, &e);
-        if (frc) {
-            fprintf(stderr, "lectern-pack: %s\n", e.msg);
-            goto cleanup;
-        }
-        for (size_t i = 0; i < fs.n; i++)
-            if (fs.v[i].flags & PACK_FONT_FALLBACK)
-                fprintf(stderr, "lectern-pack: added fallback font %s (%s)\n", fs.v[i].name, fs.v[i].path);
-    }
-    items = calloc(ne + fs.n + 1, sizeof *items);
-    if (!items) {
-        fprintf(stderr, "lectern-pack: out of memory\n");
-        goto cleanup;
-    }
-    for (size_t i = 0; i < ne; i++)
-        items[i] = (pack_item){PACK_ESSAY, 0, es[i].words, es[i].text, es[i].size,
-                               es[i].title, es[i].byline, es[i].lang};
-    for (size_t i = 0; i < fs.n; i++) {
-        const char *base = strrchr(fs.v[i].path, '/');
-        items[ne + i] = (pack_item){PACK_FONT, fs.v[i].flags, 0, fs.v[i].data, fs.v[i].size,
-                                    fs.v[i].name, base ? base + 1 : fs.v[i].path, ""};
-    }
-    progress pg = {isatty(2) && total > (4u << 20), -1};
-    wo.progress_ctx = &pg;
-    /* Ctrl-C during the write would leave the temporary file behind: hold
-     * the usual signals until the pack is renamed into place or removed. */
-    sigset_t hold, old;
-    sigemptyset(&hold);
-    sigaddset(&hold, SIGINT);
-    sigaddset(&hold, SIGTERM);
-    sigaddset(&hold, SIGHUP);
-    sigprocmask(SIG_BLOCK, &hold, &old);
-    int wrc = pack_write(out, items, ne + fs.n, &wo, &e);
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (wrc) {
-        fprintf(stderr, "lectern-pack: %s\n", e.msg);
-        goto cleanup;
-    }
-    if (replaced)
-        fprintf(stderr, "lectern-pack: --lossy replaced %zu invalid byte sequence%s with U+FFFD\n", replaced,
-                replaced == 1 ? "" : "s");
-    rc = 0;
-cleanup:
-    free(items);
-    free(texts);
-    for (size_t i = 0; wheres && i < ne * 2; i++) free(wheres[i]);
-    free(wheres);
-    fonts_free(&fs);
-    if (!no_fonts) fonts_done();
-    input_essays_free(es, ne);
+    progress pg = {isatty(2), -1};
+    packer_opts po = {io.lang, io.lossy, no_fonts, fonts, nfonts, wo.cluster_max, progress_cb, &pg, 4u << 20,
+                      note_cb, NULL};
+    if (packer_build(inputs, ninputs, &po, out, NULL, NULL, &e)) fprintf(stderr, "lectern-pack: %s\n", e.msg);
+    else rc = 0;
 done:
     free(fonts);
     free(inputs);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # `make run`: open the reader on the default pack. With no display at all
-# (no X, no Wayland, no DRM device), say so and write a PNG preview of the
-# first pages instead.
+# (no X, no Wayland, no DRM device), say so and write a PNG preview instead:
+# the library (the first screen) and the first pages, and print their paths.
 reader=$1 pack=$2
 if [ ! -x "$reader" ]; then
   echo "run: $reader is not built" >&2; exit 1
@@ -14,14 +14,17 @@ has_display() {
   done
   return 1
 }
-if has_display; then
+# PREVIEW=1 writes the preview even with a display (tests).
+if [ "${PREVIEW:-0}" != 1 ] && has_display; then
   exec "$reader" --pack "$pack"
 fi
 out=build/preview
 mkdir -p "$out"
 echo "run: no display found (no DISPLAY, WAYLAND_DISPLAY or connected DRM output)."
-echo "run: writing a preview of the first pages instead:"
-SDL_VIDEODRIVER=offscreen "$reader" --pack "$pack" --screenshot "$out" --essay 1 --page 1 --size 800x480 > /dev/null &&
-SDL_VIDEODRIVER=offscreen "$reader" --pack "$pack" --screenshot "$out" --essay 1 --page 2 --size 800x480 > /dev/null &&
-SDL_VIDEODRIVER=offscreen "$reader" --pack "$pack" --screenshot "$out" --essay 2 --page 1 --size 800x480 > /dev/null || exit 1
-for f in "$out"/*.png; do echo "  $(pwd)/$f"; done
+echo "run: writing a preview of the library and the first pages instead:"
+shot() { SDL_VIDEODRIVER=offscreen "$reader" --pack "$pack" --screenshot "$out" --size 800x480 "$@"; }
+rm -f "$out"/*.png
+files=$(shot --screen library && shot --essay 1 --page 1 && shot --essay 1 --page 2 && shot --essay 2 --page 1) || exit 1
+printf '%s\n' "$files" | while IFS= read -r f; do
+  case $f in /*) echo "  $f" ;; *) echo "  $(pwd)/$f" ;; esac
+done

@@ -1,0 +1,123 @@
+/* packer.c - input, fonts and pack writing in one call (see packer.h). */
+#include "packer.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fonts.h"
+#include "input.h"
+#include "pack.h"
+#include "pack_write.h"
+
+static void note(const packer_opts *o, const char *msg)
+{
+    if (o->note) o->note(o->note_ctx, msg);
+}
+
+/* The fonts to embed, checked against every essay's text, title and byline. */
+static int choose_fonts(const packer_opts *o, const input_essay *es, size_t ne, font_set *fs, lerr *e)
+{
+    int rc = 0;
+    if (o->nfonts == 0) rc = fonts_default(fs, e);
+    for (size_t i = 0; i < o->nfonts && !rc; i++) rc = fonts_add_file(fs, o->fonts[i], e);
+    if (rc) return -1;
+    fonts_text *texts = calloc(ne * 3 + 1, sizeof *texts);
+    char **wheres = calloc(ne * 2 + 1, sizeof *wheres);
+    size_t nt = 0, added = 0;
+    if (!texts || !wheres) {
+        lerr_set(e, "out of memory");
+        rc = -1;
+    }
+    for (size_t i = 0; i < ne && !rc; i++) {
+        size_t len = strlen(es[i].path) + 16;
+        wheres[2 * i] = malloc(len);
+        wheres[2 * i + 1] = malloc(len);
+        if (!wheres[2 * i] || !wheres[2 * i + 1]) {
+            lerr_set(e, "out of memory");
+            rc = -1;
+            break;
+        }
+        snprintf(wheres[2 * i], len, "%s (title)", es[i].path);
+        snprintf(wheres[2 * i + 1], len, "%s (byline)", es[i].path);
+        texts[nt++] = (fonts_text){es[i].text, es[i].size, es[i].path, 1};
+        texts[nt++] = (fonts_text){(const uint8_t *)es[i].title, strlen(es[i].title), wheres[2 * i], 0};
+        texts[nt++] = (fonts_text){(const uint8_t *)es[i].byline, strlen(es[i].byline), wheres[2 * i + 1], 0};
+    }
+    if (!rc) rc = fonts_cover(fs, texts, nt, &added, e);
+    free(texts);
+    for (size_t i = 0; wheres && i < ne * 2; i++) free(wheres[i]);
+    free(wheres);
+    if (rc) return -1;
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->v[i].flags & PACK_FONT_FALLBACK) {
+            char msg[1024];
+            snprintf(msg, sizeof msg, "added fallback font %s (%s)", fs->v[i].name, fs->v[i].path);
+            note(o, msg);
+        }
+    return 0;
+}
+
+int packer_build(char *const *inputs, size_t n, const packer_opts *o, const char *out_path, uint8_t **mem,
+                 size_t *mem_size, lerr *e)
+{
+    if (mem) *mem = NULL;
+    if (mem_size) *mem_size = 0;
+    input_opts io = {o->lang ? o->lang : "en-US", o->lossy};
+    input_essay *es = NULL;
+    size_t ne = 0;
+    font_set fs = {0};
+    pack_item *items = NULL;
+    int rc = -1;
+    if (input_collect(inputs, n, &io, &es, &ne, e)) return -1;
+    size_t replaced = 0;
+    uint64_t total = 0;
+    for (size_t i = 0; i < ne; i++) {
+        replaced += es[i].replaced;
+        total += es[i].size;
+    }
+    if (!o->no_fonts && choose_fonts(o, es, ne, &fs, e)) goto done;
+    items = calloc(ne + fs.n + 1, sizeof *items);
+    if (!items) {
+        lerr_set(e, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < ne; i++)
+        items[i] = (pack_item){PACK_ESSAY, 0, es[i].words, es[i].text, es[i].size,
+                               es[i].title, es[i].byline, es[i].lang};
+    for (size_t i = 0; i < fs.n; i++) {
+        const char *base = strrchr(fs.v[i].path, '/');
+        items[ne + i] = (pack_item){PACK_FONT, fs.v[i].flags, 0, fs.v[i].data, fs.v[i].size,
+                                    fs.v[i].name, base ? base + 1 : fs.v[i].path, ""};
+    }
+    pack_write_opts wo = {o->cluster_max, total > o->progress_min ? o->progress : NULL, o->progress_ctx};
+    if (out_path) {
+        /* Ctrl-C during the write would leave the temporary file behind:
+         * hold the usual signals until the pack is renamed into place or
+         * removed. */
+        sigset_t hold, old;
+        sigemptyset(&hold);
+        sigaddset(&hold, SIGINT);
+        sigaddset(&hold, SIGTERM);
+        sigaddset(&hold, SIGHUP);
+        sigprocmask(SIG_BLOCK, &hold, &old);
+        rc = pack_write(out_path, items, ne + fs.n, &wo, e) ? -1 : 0;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    } else {
+        rc = pack_build(items, ne + fs.n, &wo, mem, mem_size, e) ? -1 : 0;
+        if (rc && mem) *mem = NULL;
+    }
+    if (!rc && replaced) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "--lossy replaced %zu invalid byte sequence%s with U+FFFD", replaced,
+                 replaced == 1 ? "" : "s");
+        note(o, msg);
+    }
+done:
+    free(items);
+    fonts_free(&fs);
+    if (!o->no_fonts) fonts_done();
+    input_essays_free(es, ne);
+    return rc;
+}

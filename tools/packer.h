@@ -1,0 +1,47 @@
+/* packer.h - the whole of `lectern-pack build` as one call: collect the
+ * input files and folders (tools/input.c: decode, structure, titles,
+ * hyphenate), choose and check the fonts (tools/fonts.c: the default
+ * family or the given files, plus fallbacks for what they lack), and write
+ * the pack (tools/pack_write.c), to a file or into memory.
+ *
+ * Used by lectern-pack and by the reader (`lectern DIR` packs a folder in
+ * memory), so a folder previews exactly as it will be packed.
+ * Host-only code (FreeType, fontconfig, libhyphen); no SDL, no global
+ * state besides fontconfig's own, which packer_build releases. */
+#ifndef LECTERN_PACKER_H
+#define LECTERN_PACKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+typedef struct packer_opts {
+    const char *lang;          /* hyphenation language or .dic path; NULL: "en-US" */
+    int lossy;                 /* replace invalid UTF-8 by U+FFFD instead of refusing */
+    int no_fonts;              /* embed no fonts (tests; the reader needs them) */
+    char *const *fonts;        /* faces to embed instead of the default family */
+    size_t nfonts;
+    uint32_t cluster_max;      /* pack_write_opts.cluster_max (PACK_CLUSTER_DEFAULT) */
+    /* While the pack is compressed: bytes done and total. Called only when
+     * the essays' text is over progress_min bytes. May be NULL. */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+    uint64_t progress_min;
+    /* Things worth saying that are not errors (a fallback font added, how
+     * many bytes --lossy replaced), one sentence each. May be NULL. */
+    void (*note)(void *ctx, const char *msg);
+    void *note_ctx;
+} packer_opts;
+
+/* Pack inputs[0..n) (files and folders, as input_collect takes them).
+ * With out_path, the pack is written there atomically (pack_write; SIGINT,
+ * SIGTERM and SIGHUP are held meanwhile, so no temporary file is left);
+ * else *mem gets the pack's bytes (malloc'd, caller frees) and *mem_size
+ * their length (pack_build). Returns 0, or -1 with the message the step
+ * that failed gave (naming the file, line and byte offset where it can),
+ * nothing written and *mem NULL. */
+int packer_build(char *const *inputs, size_t n, const packer_opts *o, const char *out_path, uint8_t **mem,
+                 size_t *mem_size, lerr *e);
+
+#endif
