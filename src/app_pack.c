@@ -2,7 +2,6 @@
 #include "app_pack.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 
 #include "pack_write.h"
 #include "packer.h"
+#include "fileio.h"
 
 static const char WHAT[] = "give the reader a pack made by lectern-pack, a folder of .txt or .md essays, "
                            "or one such file";
@@ -24,19 +24,16 @@ static int is_essay_name(const char *p)
 }
 
 /* 1 when the regular file at path starts with the pack magic, 0 when not,
- * -1 when it cannot be read (message in e). O_NONBLOCK: never wait on a
- * file that turned into a pipe since the stat. */
+ * -1 when it cannot be read (message in e). Opened as every file is
+ * (fileio.h): never waits on a file that turned into a pipe since the stat. */
 static int has_magic(const char *path, lerr *e)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        lerr_set(e, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
+    int fd;
+    if (fio_open_read(path, &fd, NULL, e)) return -1;
     char m[8] = {0};
-    ssize_t k = read(fd, m, sizeof m);
+    int r = fio_pread_all(fd, m, sizeof m, 0);
     close(fd);
-    return k == (ssize_t)sizeof m && !memcmp(m, PACK_MAGIC, sizeof m);
+    return r == 0 && !memcmp(m, PACK_MAGIC, sizeof m);
 }
 
 static void note(void *ctx, const char *msg)
@@ -70,7 +67,7 @@ int app_pack_open(pack **out, uint8_t **mem, const char *path, lerr *e)
         pack_it = 1;
     }
     if (!pack_it) {
-        lerr_set(e, "%s is neither a file nor a folder (a pipe or a device?); %s", path, WHAT);
+        lerr_set(e, "%s is %s, neither a file nor a folder; %s", path, fio_kind(st.st_mode), WHAT);
         return -1;
     }
     char *inputs[1] = {(char *)path};
