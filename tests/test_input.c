@@ -803,6 +803,13 @@ TEST(symlinks_and_special_files)
     CHECKF(input_collect(args, 1, &fo, &v, &n, &e) == -1 && strstr(e.msg, "sl/g.txt: a named pipe (FIFO)"), "%s",
            e.msg);
     unlink(path_of("sl/g.txt"));
+    /* a manifest naming a FIFO as its hyphenation patterns */
+    char man[600];
+    snprintf(man, sizeof man, "[a.txt]\nlang = %s\n", path_of("fifo.txt"));
+    put("sl/manifest.ini", man);
+    CHECKF(collect1("sl", &v, &n, &e) == -1 && strstr(e.msg, "fifo.txt: not a regular file, so not hyphenation patterns"),
+           "%s", e.msg);
+    unlink(path_of("sl/manifest.ini"));
     /* a device (a link to one, never opened: not a real device node made here) */
     CHECK(symlink("/dev/null", path_of("sl/d.txt")) == 0);
     CHECKF(collect1("sl", &v, &n, &e) == -1 && strstr(e.msg, "sl/d.txt: a symbolic link to /dev/null"), "%s",
