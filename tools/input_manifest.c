@@ -195,18 +195,14 @@ static int cmp_ent(const void *a, const void *b)
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-int input_manifest_load(const char *path, const char *open_path, manifest *m, lerr *e)
+int input_manifest_parse(const uint8_t *src, size_t n, const char *path, manifest *m, lerr *e)
 {
-    uint8_t *src;
-    size_t n;
     memset(m, 0, sizeof *m);
-    if (input_read_file_as(open_path ? open_path : path, path, open_path != NULL, &src, &n, e)) return -1;
     m->path = path;
     m->src = src;
     m->len = n;
     m->e = e;
     int r = ini_parse_stream(mf_read, m, mf_handle, m);
-    free(src);
     m->src = NULL;
     if (m->failed) return -1;
     if (r > 0) {

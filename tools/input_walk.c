@@ -332,8 +332,13 @@ static int add_dir(const char *dir, int follow, items *it, manifest **mfs, size_
         manifest *mv = realloc(*mfs, (*nmf + 1) * sizeof *mv);
         if (!mv) goto oom;
         *mfs = mv;
+        uint8_t *src;
+        size_t n;
+        if (input_read_file_as(mreal ? mreal : mpath, mpath, mreal != NULL, &src, &n, e)) goto done;
         /* The manifest's path must outlive it: it is kept in messages. */
-        if (input_manifest_load(mpath, mreal, &mv[*nmf], e)) {
+        int bad = input_manifest_parse(src, n, mpath, &mv[*nmf], e);
+        free(src);
+        if (bad) {
             input_manifest_free(&mv[*nmf]);
             goto done;
         }
