@@ -677,6 +677,7 @@ TEST(manifest_errors)
         {"[../a.txt]\n", "manifest.ini:1: [../a.txt] is not a file name"},
         {"[a.txt]\njust words\n", "manifest.ini:2: expected [file name]"},
         {"[a.txt]\ntitle = \x01\n", "manifest.ini:2: title has a control character"},
+        {"[a.txt]\nbyline = A\xC2\x85" "B\n", "manifest.ini:2: byline has a control character (U+0085)"},
         {"[a.txt]\ntitle = \xC3\n", "manifest.ini:2: title is not valid UTF-8"},
         {"[a.txt]\ntitle = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",

@@ -38,6 +38,15 @@ static char *mf_text(manifest *m, const char *what, const char *v)
         lerr_set(m->e, "%s:%zu: %s is not valid UTF-8 (byte %zu of the value)", m->path, m->line, what, bad);
         return NULL;
     }
+    for (size_t i = 0; i < n;) { /* C1 controls (U+0080..U+009F): text.h's boundary rule, as in essays */
+        uint32_t c;
+        int b;
+        i += text_scan((const uint8_t *)v + i, n - i, &c, &b);
+        if (b == TEXT_BAD_CTRL) {
+            lerr_set(m->e, "%s:%zu: %s has a control character (U+%04X)", m->path, m->line, what, (unsigned)c);
+            return NULL;
+        }
+    }
     utf8proc_uint8_t *d = NULL;
     utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)v, (utf8proc_ssize_t)n, &d,
                                       UTF8PROC_COMPOSE | UTF8PROC_STABLE);
