@@ -417,7 +417,7 @@ int input_collect(char *const *args, size_t nargs, const input_opts *o, input_es
         } else if (S_ISREG(st.st_mode)) {
             if (items_push(&it, input_strdup(args[i]), NULL, NULL, NULL)) goto oom;
         } else {
-            lerr_set(e, "%s: not a file or folder", args[i]);
+            lerr_set(e, "%s: not a file or folder (%s)", args[i], kind_of(st.st_mode));
             goto done;
         }
     }

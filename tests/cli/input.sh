@@ -54,5 +54,11 @@ build "$T/out.lpk" --follow-symlinks "$T/in"
 refused device_link_followed_refused "in/z.txt: a device, not a text file"
 rm "$T/in/z.txt"
 
+# a FIFO given by name on the command line
+mkfifo "$T/pipe.txt"
+build "$T/out.lpk" "$T/pipe.txt"
+refused fifo_argument_refused "pipe.txt: not a file or folder (a named pipe (FIFO))"
+rm "$T/pipe.txt"
+
 build "$T/out.lpk" "$T/in"
 check clean_folder_packs test "$st" -eq 0
