@@ -677,6 +677,7 @@ TEST(manifest_errors)
         {"[../a.txt]\n", "manifest.ini:1: [../a.txt] is not a file name"},
         {"[a.txt]\njust words\n", "manifest.ini:2: expected [file name]"},
         {"[a.txt]\ntitle = \x01\n", "manifest.ini:2: title has a control character"},
+        {"[a.txt]\nbyline = A\xC2\x85" "B\n", "manifest.ini:2: byline has a control character (U+0085)"},
         {"[a.txt]\ntitle = \xC3\n", "manifest.ini:2: title is not valid UTF-8"},
         {"[a.txt]\ntitle = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
@@ -803,6 +804,13 @@ TEST(symlinks_and_special_files)
     CHECKF(input_collect(args, 1, &fo, &v, &n, &e) == -1 && strstr(e.msg, "sl/g.txt: a named pipe (FIFO)"), "%s",
            e.msg);
     unlink(path_of("sl/g.txt"));
+    /* a manifest naming a FIFO as its hyphenation patterns */
+    char man[600];
+    snprintf(man, sizeof man, "[a.txt]\nlang = %s\n", path_of("fifo.txt"));
+    put("sl/manifest.ini", man);
+    CHECKF(collect1("sl", &v, &n, &e) == -1 && strstr(e.msg, "fifo.txt: not a regular file, so not hyphenation patterns"),
+           "%s", e.msg);
+    unlink(path_of("sl/manifest.ini"));
     /* a device (a link to one, never opened: not a real device node made here) */
     CHECK(symlink("/dev/null", path_of("sl/d.txt")) == 0);
     CHECKF(collect1("sl", &v, &n, &e) == -1 && strstr(e.msg, "sl/d.txt: a symbolic link to /dev/null"), "%s",

@@ -5,9 +5,13 @@
 
 #include "text.h"
 
+#include <fcntl.h>
 #include <hyphen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 /* Longer "words" are junk (hashes, base64) or chemistry: leave them alone,
@@ -89,9 +93,28 @@ int hyph_lang_tag(const char *lang, char *out, size_t cap)
     return -1;
 }
 
+/* Load patterns from path: opened non-blocking and read only if fstat
+ * says it is a regular file (a manifest's "lang = some.dic" could name a
+ * FIFO, which would hang the packer in open). -1 if it cannot be opened
+ * (*fatal 0: try the next candidate) or is no pattern file (*fatal 1). */
 static int try_load(hyph *h, const char *path, lerr *e, int *fatal)
 {
-    HyphenDict *d = hnj_hyphen_load(path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        lerr_set(e, "%s: not a regular file, so not hyphenation patterns", path);
+        close(fd);
+        *fatal = 1;
+        return -1;
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return -1;
+    }
+    HyphenDict *d = hnj_hyphen_load_file(f);
+    fclose(f);
     if (!d) return -1;
     int utf8 = d->utf8 != 0;
     if (!utf8 && strcmp(d->cset, "ISO8859-1") != 0) {

@@ -12,9 +12,12 @@
  *   input_walk.c     files and folders: reading, listing, symlink and
  *                    file-type checks, the manifest order, input_collect
  *
- * Dependencies: input_walk -> input_manifest, input (parse_core);
- * input -> input_decode, input_blocks, input_title; everything -> text.h
- * (character classes, sentences, decoding). None of them calls back up.
+ * Dependencies (calls), with no cycle: input_walk -> input_manifest and
+ * input (parse_core); input -> input_decode, input_blocks, input_title;
+ * input_title and input_manifest -> input_decode (whitespace folding);
+ * all -> input.c's string helpers and text.h (character classes,
+ * sentences, decoding). Only input_walk does file I/O; only input_walk
+ * and input_manifest's caller know about folders.
  *
  * Memory: every function that returns a pointer hands it over (free it);
  * docs, fronts and manifests own their contents (free with the matching
@@ -138,11 +141,11 @@ typedef struct manifest {
     lerr *e;
 } manifest;
 
-/* Read and check the manifest `path` into *m (free with
- * input_manifest_free, also after a failure); open_path, if not NULL, is
- * the resolved file to open (input_read_file_as). m->path points at path
- * while loading; the caller clears or keeps it. */
-int input_manifest_load(const char *path, const char *open_path, manifest *m, lerr *e);
+/* Check the manifest src[0..n), read from `path` (named in messages), into
+ * *m (free with input_manifest_free, also after a failure). No file I/O:
+ * input_walk reads the file. src is not kept; m->path points at path
+ * while parsing, and the caller clears or keeps it. */
+int input_manifest_parse(const uint8_t *src, size_t n, const char *path, manifest *m, lerr *e);
 void input_manifest_free(manifest *m);
 
 /* ---- input_walk.c ------------------------------------------------------------ */

@@ -38,6 +38,15 @@ static char *mf_text(manifest *m, const char *what, const char *v)
         lerr_set(m->e, "%s:%zu: %s is not valid UTF-8 (byte %zu of the value)", m->path, m->line, what, bad);
         return NULL;
     }
+    for (size_t i = 0; i < n;) { /* C1 controls (U+0080..U+009F): text.h's boundary rule, as in essays */
+        uint32_t c;
+        int b;
+        i += text_scan((const uint8_t *)v + i, n - i, &c, &b);
+        if (b == TEXT_BAD_CTRL) {
+            lerr_set(m->e, "%s:%zu: %s has a control character (U+%04X)", m->path, m->line, what, (unsigned)c);
+            return NULL;
+        }
+    }
     utf8proc_uint8_t *d = NULL;
     utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)v, (utf8proc_ssize_t)n, &d,
                                       UTF8PROC_COMPOSE | UTF8PROC_STABLE);
@@ -195,18 +204,14 @@ static int cmp_ent(const void *a, const void *b)
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-int input_manifest_load(const char *path, const char *open_path, manifest *m, lerr *e)
+int input_manifest_parse(const uint8_t *src, size_t n, const char *path, manifest *m, lerr *e)
 {
-    uint8_t *src;
-    size_t n;
     memset(m, 0, sizeof *m);
-    if (input_read_file_as(open_path ? open_path : path, path, open_path != NULL, &src, &n, e)) return -1;
     m->path = path;
     m->src = src;
     m->len = n;
     m->e = e;
     int r = ini_parse_stream(mf_read, m, mf_handle, m);
-    free(src);
     m->src = NULL;
     if (m->failed) return -1;
     if (r > 0) {

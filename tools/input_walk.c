@@ -332,8 +332,13 @@ static int add_dir(const char *dir, int follow, items *it, manifest **mfs, size_
         manifest *mv = realloc(*mfs, (*nmf + 1) * sizeof *mv);
         if (!mv) goto oom;
         *mfs = mv;
+        uint8_t *src;
+        size_t n;
+        if (input_read_file_as(mreal ? mreal : mpath, mpath, mreal != NULL, &src, &n, e)) goto done;
         /* The manifest's path must outlive it: it is kept in messages. */
-        if (input_manifest_load(mpath, mreal, &mv[*nmf], e)) {
+        int bad = input_manifest_parse(src, n, mpath, &mv[*nmf], e);
+        free(src);
+        if (bad) {
             input_manifest_free(&mv[*nmf]);
             goto done;
         }
@@ -412,7 +417,7 @@ int input_collect(char *const *args, size_t nargs, const input_opts *o, input_es
         } else if (S_ISREG(st.st_mode)) {
             if (items_push(&it, input_strdup(args[i]), NULL, NULL, NULL)) goto oom;
         } else {
-            lerr_set(e, "%s: not a file or folder", args[i]);
+            lerr_set(e, "%s: not a file or folder (%s)", args[i], kind_of(st.st_mode));
             goto done;
         }
     }

@@ -2,6 +2,7 @@
  * .md, with or without --lossy and hyphenation, must be refused with a
  * message or give text that keeps every rule of pack_format.md "Essay
  * text". The first input byte picks the options; the rest is the file.
+ * The same bytes are also parsed as a manifest.ini.
  * A broken rule aborts, so libFuzzer and the replay both report it. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "essay.h"
 #include "input.h"
+#include "input_int.h" /* input_manifest_parse */
 
 static void fail(const char *what, const uint8_t *s, size_t n)
 {
@@ -104,5 +106,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (es.text || es.title || es.size) fail("refusal left output behind", data, size);
     }
     input_essay_free(&es);
+
+    /* The same bytes as a manifest.ini: parsed or refused with its name,
+     * and every value it keeps is clean text. */
+    manifest m;
+    e.msg[0] = 0;
+    if (input_manifest_parse(data, size, "manifest.ini", &m, &e) == 0) {
+        if (m.def_lang && !clean_string(m.def_lang)) fail("manifest lang not clean", data, size);
+        for (size_t i = 0; i < m.n; i++) {
+            const mf_ent *en2 = &m.v[i];
+            if (!en2->name[0] || strchr(en2->name, '/')) fail("manifest section is not a file name", data, size);
+            if ((en2->title && !clean_string(en2->title)) || (en2->lang && !clean_string(en2->lang)))
+                fail("manifest value not clean", data, size);
+        }
+    } else if (strncmp(e.msg, "manifest.ini", 12) != 0) {
+        fail("manifest refusal without the file's name", data, size);
+    }
+    input_manifest_free(&m);
     return 0;
 }
