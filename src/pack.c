@@ -411,7 +411,7 @@ static int check_data(pack *p, size_t i, const uint8_t *data, lerr *e)
 {
     const pack_entry *en = &p->entries[i];
     if (lx_hash(data, en->size) == en->data_xxh3) return PACK_OK;
-    if (check_block(p, i, e) != PACK_OK)
+    if (check_block(p, i, e) == PACK_EDAMAGED)
         lerr_set(e, "stored bytes %llu-%llu fail their checksum, and its text cannot be recovered",
                  (unsigned long long)en->block_offset,
                  (unsigned long long)(en->block_offset + en->block_stored - 1));

@@ -82,6 +82,12 @@ int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8
     placed *pl = calloc(n ? n : 1, sizeof *pl);
     if (!pl) { lerr_set(e, "out of memory"); return -1; }
     if (n > PACK_MAX_ENTRIES) { lerr_set(e, "%zu entries; the format allows %u", n, PACK_MAX_ENTRIES); goto done; }
+    if (o->cluster_max > PACK_CLUSTER_MAX) {
+        /* the reader decodes a whole cluster to read one essay of it */
+        lerr_set(e, "clusters of %u bytes: at most %u (1 MiB), so that a kiosk reader has the memory to open them",
+                 o->cluster_max, PACK_CLUSTER_MAX);
+        goto done;
+    }
 
     uint64_t total = 0, done = 0;
     for (size_t i = 0; i < n; i++) total += items[i].size;

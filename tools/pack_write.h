@@ -21,8 +21,8 @@ typedef struct pack_item {
 typedef struct pack_write_opts {
     /* Consecutive essays are grouped into one LZ4 block while their text
      * adds up to at most this many bytes; 0 puts every essay in a block of
-     * its own. Fonts always get a block each, stored raw so that the
-     * reader can use them straight from the mapping. */
+     * its own; at most PACK_CLUSTER_MAX. Fonts always get a block each,
+     * stored raw. */
     uint32_t cluster_max;
     /* Called now and then with bytes done and total, for a progress bar. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
@@ -30,6 +30,9 @@ typedef struct pack_write_opts {
 } pack_write_opts;
 
 #define PACK_CLUSTER_DEFAULT (64u << 10)
+/* The largest cluster_max pack_build accepts: the reader decodes a whole
+ * cluster to read one essay of it (memory budget, below). */
+#define PACK_CLUSTER_MAX (1u << 20)
 
 /* The memory budget: the largest essay the packer accepts, in bytes of
  * decoded text with its soft hyphens (5 MiB; the whole King James Bible as

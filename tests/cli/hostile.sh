@@ -64,6 +64,12 @@ EOF
 $TO "$PACKER" build --no-fonts -o "$T/huge.lpk" "$T/huge" > /dev/null 2> "$T/err"; st=$?
 check essay_under_budget_accepted test $st -eq 0
 
+# clusters are capped too: the reader decodes a whole cluster to read one essay
+$TO "$PACKER" build --no-fonts --cluster-size 2000000 -o "$T/clus.lpk" assets/essays > /dev/null 2> "$T/err"; st=$?
+check cluster_over_budget_refused bash -c "test $st -eq 1 && test ! -e '$T/clus.lpk' && grep -q 'at most 1048576' '$T/err'"
+$TO "$PACKER" build --no-fonts --cluster-size 1048576 -o "$T/clus.lpk" assets/essays > /dev/null 2> "$T/err"; st=$?
+check cluster_at_budget_accepted test $st -eq 0
+
 # ---- reading: FIFOs and devices are refused at once, never waited on -----------
 for cmd in list verify info; do
   $TO "$PACKER" $cmd "$T/fifo.lpk" > /dev/null 2> "$T/err"; st=$?
