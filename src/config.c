@@ -222,10 +222,12 @@ int config_set(config *c, const char *name, const char *value, const char *where
         }
         break;
     case K_THEME: {
-        static const char *themes[] = {"light", "dark", "sepia"}; /* enum config_theme */
-        for (iv = 0; iv < 3; iv++)
+#define THEME_NAME(id, name, ...) name,
+        static const char *themes[THEME_COUNT] = {TUN_THEMES(THEME_NAME)}; /* enum theme_id */
+#undef THEME_NAME
+        for (iv = 0; iv < THEME_COUNT; iv++)
             if (!strcasecmp(value, themes[iv])) break;
-        if (iv < 3) { *(int *)(void *)field = iv; ok = 1; }
+        if (iv < THEME_COUNT) { *(int *)(void *)field = iv; ok = 1; }
         break;
     }
     case K_FONT:

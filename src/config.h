@@ -44,10 +44,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tunables.h" /* LECTERN_DATADIR, enum theme_id */
+
 #define CONFIG_DEFAULT_FILE "/etc/lectern/lectern.conf"
-#ifndef LECTERN_DATADIR
-#define LECTERN_DATADIR "/usr/local/share/lectern"
-#endif
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_MAX_RANGES 64
 #define CONFIG_MAX_ESSAY (1u << 24) /* PACK_MAX_ENTRIES */
@@ -56,7 +55,6 @@
 #define CONFIG_MARGIN_MAX 60.0f
 #define CONFIG_IDLE_MAX 604800
 
-enum config_theme { CONFIG_LIGHT = 0, CONFIG_DARK = 1, CONFIG_SEPIA = 2 };
 
 /* config_init results */
 enum config_status { CONFIG_OK = 0, CONFIG_HELP = 1, CONFIG_ESTRICT = 2 };
@@ -75,7 +73,7 @@ typedef struct config_range {
 typedef struct config {
     char pack[CONFIG_PATH_MAX];
     int rotate;                  /* 0, 90, 180 or 270 */
-    int theme;                   /* enum config_theme */
+    int theme;                   /* enum theme_id (tunables.h) */
     float font_size;             /* points; 0 = auto */
     float margins;               /* mm; -1 = auto */
     int idle_timeout;            /* seconds; 0 = never */

@@ -55,7 +55,7 @@ static void usage(FILE *f)
         "                     open it at start-up, as --start N)\n"
         "  --page P           page to write (1-based, default 1)\n"
         "  --all              write every page\n"
-        "  --size WxH         the panel in pixels (default 800x480; a window's own size)\n"
+        "  --size WxH         the panel in pixels (default " TUN_PANEL_STR "; a window's own size)\n"
         "  --font-size S      as the key font_size, or in pixels: \"18px\"\n"
         "  --fullscreen       fill the display (the key kiosk implies it)\n"
         "  --version\n"
@@ -359,7 +359,7 @@ int main(int argc, char **argv)
     }
     if (stats) {
         int w, h;
-        platform_page_size(o.rotate, o.w ? o.w : 800, o.h ? o.h : 480, &w, &h);
+        platform_page_size(o.rotate, o.w ? o.w : TUN_PANEL_W, o.h ? o.h : TUN_PANEL_H, &w, &h);
         if (app_set_page_size(&a, w, h, &e)) {
             fprintf(stderr, "lectern: %s\n", e.msg);
             goto out;
@@ -369,8 +369,8 @@ int main(int argc, char **argv)
     }
     if (shot_dir && !replay_path) {
         if (!o.w) {
-            a.o.w = 800;
-            a.o.h = 480;
+            a.o.w = TUN_PANEL_W;
+            a.o.h = TUN_PANEL_H;
         }
         a.o.rotate = 0; /* pages are written upright */
         if (app_video(&a, 1, &e)) {

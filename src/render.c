@@ -9,25 +9,22 @@
 
 /* ---- themes ---------------------------------------------------------------- */
 
-/* Calm reading colours: no pure black on pure white (glare on a bright
- * panel), no pure white on black (halation); furniture a step quieter. */
-static const render_theme themes[RENDER_NTHEMES] = {
-    {"light", {0xFB, 0xFA, 0xF6, 255}, {0x22, 0x22, 0x22, 255}, {0x6E, 0x6E, 0x6E, 255},
-     {0xE2, 0xDF, 0xD8, 255}, {0x8C, 0x8A, 0x85, 255}},
-    {"dark", {0x16, 0x18, 0x1B, 255}, {0xD6, 0xD3, 0xCC, 255}, {0x8E, 0x8C, 0x88, 255},
-     {0x2C, 0x2F, 0x33, 255}, {0x8E, 0x8C, 0x88, 255}},
-    {"sepia", {0xF4, 0xEC, 0xD8, 255}, {0x3E, 0x30, 0x20, 255}, {0x85, 0x73, 0x5A, 255},
-     {0xE0, 0xD3, 0xB6, 255}, {0x9E, 0x88, 0x66, 255}},
-};
+/* From the one theme table (tunables.h). */
+#define RGB(x) {(uint8_t)((x) >> 16 & 255), (uint8_t)((x) >> 8 & 255), (uint8_t)((x) & 255), 255}
+#define THEME_ROW(id, name, bg, ink, muted, track, fill, card, line, button, sheet, scrim) \
+    {name, RGB(bg), RGB(ink), RGB(muted), RGB(track), RGB(fill), card, line, button, sheet, scrim},
+static const render_theme themes[THEME_COUNT] = {TUN_THEMES(THEME_ROW)};
+#undef THEME_ROW
+#undef RGB
 
 const render_theme *render_theme_at(int id)
 {
-    return &themes[id >= 0 && id < RENDER_NTHEMES ? id : RENDER_LIGHT];
+    return &themes[id >= 0 && id < THEME_COUNT ? id : THEME_LIGHT];
 }
 
 int render_theme_parse(const char *name)
 {
-    for (int i = 0; name && i < RENDER_NTHEMES; i++)
+    for (int i = 0; name && i < THEME_COUNT; i++)
         if (strcmp(name, themes[i].name) == 0) return i;
     return -1;
 }
