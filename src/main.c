@@ -134,16 +134,12 @@ static int parse_count(const char *s, size_t *out)
     return 0;
 }
 
-typedef struct reported {
-    int problems;
-    int quiet_info;
-} reported;
-
+/* Problems always go to stderr; notes (the default file is missing) only
+ * when the reader runs, and never about a flag. */
 static void report(void *ctx, int level, const char *msg)
 {
-    reported *r = ctx;
-    if (level == CONFIG_WARN) r->problems++;
-    if (level == CONFIG_WARN || !r->quiet_info) fprintf(stderr, "lectern: %s\n", msg);
+    int headless = *(const int *)ctx, flag = !strncmp(msg, "option --", 9);
+    if (level == CONFIG_WARN || (!headless && !flag)) fprintf(stderr, "lectern: %s\n", msg);
 }
 
 /* SIGTERM (systemd stopping the service) ends the loop at its next turn,
@@ -197,10 +193,9 @@ int main(int argc, char **argv)
 
     /* ---- the reader's own flags; the rest goes to the configuration ---- */
     /* static: still reachable when an early return ends the program (no leak report) */
-    static char **cargv, **scratch;
+    static char **cargv;
     cargv = calloc((size_t)argc + 1, sizeof *cargv);
-    scratch = calloc((size_t)argc + 1, sizeof *scratch);
-    if (!cargv || !scratch) return 1;
+    if (!cargv) return 1;
     int cargc = 0;
     cargv[cargc++] = argv[0];
     for (int i = 1; i < argc; i++) {
@@ -252,19 +247,9 @@ int main(int argc, char **argv)
     if (replay_path && stats) return bad_usage("%s", "--replay and --layout-stats do not go together");
 
     /* ---- the configuration: defaults, the file, the flags over it ---- */
-    config probe, c;
-    config_defaults(&probe);
-    int n2 = cargc;
-    memcpy(scratch, cargv, (size_t)cargc * sizeof *scratch);
-    config_parse_args(&probe, &n2, scratch, NULL, NULL); /* where is the file, and --strict? */
-    int explicit_file = strcmp(probe.file, CONFIG_DEFAULT_FILE) != 0;
-    for (int i = 1; i < cargc && !explicit_file; i++)
-        explicit_file = !strcmp(cargv[i], "--config") || !strncmp(cargv[i], "--config=", 9);
-    config_defaults(&c);
-    reported file_rep = {0, shot_dir || stats || replay_path}, flag_rep = {0, 1};
-    /* A replay means the same on every machine: /etc is read only when asked. */
-    if (!replay_path || explicit_file) config_load_file(&c, probe.file, explicit_file, report, &file_rep);
-    config_parse_args(&c, &cargc, cargv, report, &flag_rep);
+    config c;
+    int quiet = shot_dir || stats || replay_path;
+    int cr = config_init(&c, &cargc, cargv, replay_path ? CONFIG_ONLY_GIVEN_FILE : 0, report, &quiet);
     /* lectern DIR (or FILE): a word that is not an option is what to read */
     const char *positional = NULL;
     if (cargc > 1 && cargv[1][0] != '-') {
@@ -275,18 +260,13 @@ int main(int argc, char **argv)
     if (cargc > 1)
         return bad_usage(cargv[1][0] == '-' ? "unknown option %s" : "%s: give one pack, folder or essay file to read",
                          cargv[1]);
-    if (flag_rep.problems) {
+    if (c.flag_problems) {
         fprintf(stderr, "(see lectern --help)\n");
         return 2;
     }
-    if (file_rep.problems && c.strict) {
-        fprintf(stderr, "lectern: --strict: not starting with %d problem%s in %s\n", file_rep.problems,
-                file_rep.problems == 1 ? "" : "s", c.file);
-        return 1;
-    }
+    if (cr == CONFIG_ESTRICT) return 1;
     free(cargv);
-    free(scratch);
-    cargv = scratch = NULL;
+    cargv = NULL;
 
     config def;
     config_defaults(&def);

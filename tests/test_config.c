@@ -264,7 +264,7 @@ static int run_init(config *c, msgs *M, char **argv)
     int argc = 0;
     while (argv[argc]) argc++;
     memset(M, 0, sizeof *M);
-    return config_init(c, &argc, argv, collect, M); /* keeps argv NULL-terminated */
+    return config_init(c, &argc, argv, 0, collect, M); /* keeps argv NULL-terminated */
 }
 
 static int argv_count(char **argv)
