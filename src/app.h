@@ -113,6 +113,16 @@ int app_screenshot(app *a, const char *dir, size_t page, lerr *e);
  * DIR/library.png and print its path on stdout. */
 int app_screenshot_library(app *a, const char *dir, lerr *e);
 
+/* The headless modes as main runs them, after app_open (or app_open_failed),
+ * each returning the exit status (messages on stderr): PNG pages of essay
+ * o.essay (0: the first, or with `all` every essay), page `page` (1-based)
+ * or with `all` every page; the library as DIR/library.png; the layout
+ * statistics at the panel of o.w x o.h (default 800x480, turned for
+ * o.rotate). */
+int app_run_screenshots(app *a, const char *dir, size_t page, int all);
+int app_run_library_shot(app *a, const char *dir);
+int app_run_layout_stats(app *a, FILE *out);
+
 /* Print one line of layout statistics per essay and a total line. Returns
  * the exit status: 0, or 1 when an essay could not be laid out. */
 int app_layout_stats(app *a, FILE *out);

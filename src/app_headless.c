@@ -11,6 +11,7 @@
 
 #include "font.h"
 #include "pack.h"
+#include "platform.h"
 
 /* ---- headless: PNG pages ---------------------------------------------------------- */
 
@@ -114,6 +115,65 @@ int app_screenshot_library(app *a, const char *dir, lerr *e)
     }
     SDL_FreeSurface(s);
     return rc;
+}
+
+/* ---- the modes, as main runs them ---------------------------------------------------- */
+
+/* Headless pictures are the panel of --size (else the default panel), upright. */
+static int shot_video(app *a)
+{
+    lerr e;
+    if (!a->o.w) {
+        a->o.w = TUN_PANEL_W;
+        a->o.h = TUN_PANEL_H;
+    }
+    a->o.rotate = 0; /* pages are written upright */
+    if (app_video(a, 1, &e)) {
+        fprintf(stderr, "lectern: %s\n", e.msg);
+        return -1;
+    }
+    return 0;
+}
+
+int app_run_screenshots(app *a, const char *dir, size_t page, int all)
+{
+    lerr e;
+    if (shot_video(a)) return 1;
+    size_t first = a->o.essay ? a->o.essay : 1, last = a->o.essay ? a->o.essay : (all ? pack_essays(a->pk) : 1);
+    int rc = 0;
+    for (size_t n = first; n <= last; n++) {
+        if (app_open_essay(a, n, &e) || app_screenshot(a, dir, all ? 0 : page, &e)) {
+            fprintf(stderr, "lectern: %s\n", e.msg);
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+int app_run_library_shot(app *a, const char *dir)
+{
+    lerr e;
+    if (shot_video(a)) return 1;
+    a->o.state_on = 0; /* a picture of the library as a first visitor sees it */
+    a->o.state_dir = NULL;
+    app_start(a);
+    if (app_screenshot_library(a, dir, &e)) {
+        fprintf(stderr, "lectern: %s\n", e.msg);
+        return 1;
+    }
+    return 0;
+}
+
+int app_run_layout_stats(app *a, FILE *out)
+{
+    int w, h;
+    lerr e;
+    platform_page_size(a->o.rotate, a->o.w ? a->o.w : TUN_PANEL_W, a->o.h ? a->o.h : TUN_PANEL_H, &w, &h);
+    if (app_set_page_size(a, w, h, &e)) {
+        fprintf(stderr, "lectern: %s\n", e.msg);
+        return 1;
+    }
+    return app_layout_stats(a, out);
 }
 
 /* ---- headless: layout statistics -------------------------------------------------- */

@@ -184,6 +184,45 @@ static void find_display(void)
     fprintf(stderr, "lectern: display: /dev/dri/card%d, %s\n", card, conn);
 }
 
+/* The reader's options from the configuration (c must outlive o), the
+ * folder or pack given as a word, and the run mode. */
+static void options(const config *c, const char *positional, int headless, int replay, app_opts *o)
+{
+    static char user_state[CONFIG_PATH_MAX]; /* o->state_dir may point here */
+    config def;
+    config_defaults(&def);
+    o->pack_path = strcmp(c->pack, def.pack) != 0 ? c->pack : NULL;
+    if (positional) o->pack_path = positional; /* over the file's `pack`, as a flag would be */
+    o->rotate = c->rotate;
+    o->theme = c->theme;
+    if (c->font_size > 0) o->font_pt = c->font_size;
+    o->margins_set = c->margins >= 0;
+    o->margins_mm = c->margins;
+    o->idle_s = (unsigned)c->idle_timeout;
+    o->kiosk = c->kiosk;
+    o->start = c->start ? c->start : (uint32_t)o->essay;
+    o->cfg = c;
+    o->state_on = c->state;
+    /* A replay keeps positions on disk only with --state-dir. */
+    o->state_dir = replay && !strcmp(c->state_dir, def.state_dir) ? NULL : c->state_dir;
+    /* A desktop: no state_dir configured and the system's not writable
+     * (not installed): the user's own, said once. Not for headless modes. */
+    if (!headless && !replay && c->state && !strcmp(c->state_dir, def.state_dir)) {
+        lerr e;
+        int r = platform_state_dir(c->state_dir, user_state, sizeof user_state, &e);
+        if (r > 0) {
+            o->state_dir = user_state;
+            fprintf(stderr, "lectern: %s is not a folder it can write (as on a desktop); reading positions are "
+                    "kept in %s\n", c->state_dir, user_state);
+        } else if (r < 0) {
+            fprintf(stderr, "lectern: %s\n", e.msg); /* state.c then says: in memory only */
+        }
+    }
+    /* Not a configuration key: a driver's trouble, not a reading setting. */
+    const char *nt = getenv("LECTERN_NO_RENDER_TARGETS");
+    o->no_targets = nt && *nt && strcmp(nt, "0") != 0;
+}
+
 int main(int argc, char **argv)
 {
     app_opts o = {0};
@@ -268,38 +307,7 @@ int main(int argc, char **argv)
     free(cargv);
     cargv = NULL;
 
-    config def;
-    config_defaults(&def);
-    o.pack_path = strcmp(c.pack, def.pack) != 0 ? c.pack : NULL;
-    if (positional) o.pack_path = positional; /* over the file's `pack`, as a flag would be */
-    o.rotate = c.rotate;
-    o.theme = c.theme;
-    if (c.font_size > 0) o.font_pt = c.font_size;
-    o.margins_set = c.margins >= 0;
-    o.margins_mm = c.margins;
-    o.idle_s = (unsigned)c.idle_timeout;
-    o.kiosk = c.kiosk;
-    o.start = c.start ? c.start : (uint32_t)o.essay;
-    o.cfg = &c;
-    o.state_on = c.state;
-    o.state_dir = replay_path && !strcmp(c.state_dir, def.state_dir) ? NULL : c.state_dir;
-    /* A desktop: no state_dir configured and the system's not writable
-     * (not installed): the user's own, said once. Not for headless modes. */
-    static char user_state[CONFIG_PATH_MAX];
-    if (!shot_dir && !stats && !replay_path && c.state && !strcmp(c.state_dir, def.state_dir)) {
-        lerr e;
-        int r = platform_state_dir(c.state_dir, user_state, sizeof user_state, &e);
-        if (r > 0) {
-            o.state_dir = user_state;
-            fprintf(stderr, "lectern: %s is not a folder it can write (as on a desktop); reading positions are "
-                    "kept in %s\n", c.state_dir, user_state);
-        } else if (r < 0) {
-            fprintf(stderr, "lectern: %s\n", e.msg); /* state.c then says: in memory only */
-        }
-    }
-    /* Not a configuration key: a driver's trouble, not a reading setting. */
-    const char *nt = getenv("LECTERN_NO_RENDER_TARGETS");
-    o.no_targets = nt && *nt && strcmp(nt, "0") != 0;
+    options(&c, positional, shot_dir || stats, replay_path != NULL, &o);
 
     replay_script script = {0};
     if (replay_path) {
@@ -338,41 +346,11 @@ int main(int argc, char **argv)
         app_open_failed(&a, &o, e.msg);
     }
     if (stats) {
-        int w, h;
-        platform_page_size(o.rotate, o.w ? o.w : TUN_PANEL_W, o.h ? o.h : TUN_PANEL_H, &w, &h);
-        if (app_set_page_size(&a, w, h, &e)) {
-            fprintf(stderr, "lectern: %s\n", e.msg);
-            goto out;
-        }
-        rc = app_layout_stats(&a, stdout);
+        rc = app_run_layout_stats(&a, stdout);
         goto out;
     }
     if (shot_dir && !replay_path) {
-        if (!o.w) {
-            a.o.w = TUN_PANEL_W;
-            a.o.h = TUN_PANEL_H;
-        }
-        a.o.rotate = 0; /* pages are written upright */
-        if (app_video(&a, 1, &e)) {
-            fprintf(stderr, "lectern: %s\n", e.msg);
-            goto out;
-        }
-        if (shot_library) {
-            a.o.state_on = 0; /* a picture of the library as a first visitor sees it */
-            a.o.state_dir = NULL;
-            app_start(&a);
-            rc = app_screenshot_library(&a, shot_dir, &e) ? 1 : 0;
-            if (rc) fprintf(stderr, "lectern: %s\n", e.msg);
-            goto out;
-        }
-        size_t first = o.essay ? o.essay : 1, last = o.essay ? o.essay : (all ? pack_essays(a.pk) : 1);
-        rc = 0;
-        for (size_t n = first; n <= last; n++) {
-            if (app_open_essay(&a, n, &e) || app_screenshot(&a, shot_dir, all ? 0 : page, &e)) {
-                fprintf(stderr, "lectern: %s\n", e.msg);
-                rc = 1;
-            }
-        }
+        rc = shot_library ? app_run_library_shot(&a, shot_dir) : app_run_screenshots(&a, shot_dir, page, all);
         goto out;
     }
     if (app_video(&a, replay_path != NULL, &e)) {
