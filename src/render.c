@@ -83,16 +83,16 @@ void render_geometry(font_faces *fs, int w, int h, render_geom *g)
 
     /* Side margins: 5% of the width but at least 1.5 em, and the column no
      * wider than 36 em (about 75 characters); centred. */
-    int side = (int)lround(w * 0.05);
-    if (side < B * 3 / 2) side = B * 3 / 2;
-    int tw = w - 2 * side, cap = B * 36;
+    int side = (int)lround(w * TUN_SIDE_MARGIN), side_min = (int)(B * TUN_SIDE_MIN_EM);
+    if (side < side_min) side = side_min;
+    int tw = w - 2 * side, cap = B * TUN_COLUMN_MAX_EM, least = B * TUN_COLUMN_MIN_EM;
     if (tw > cap) tw = cap;
-    if (tw < B * 4) tw = w > B * 4 ? B * 4 : w;
+    if (tw < least) tw = w > least ? least : w;
     g->text_w = tw;
     g->text_x = (w - tw) / 2;
     g->title_w = tw;
 
-    int pad = (int)lround(h * 0.02);
+    int pad = (int)lround(h * TUN_EDGE_PAD);
     if (pad < L / 3) pad = L / 3;
     g->title_base = pad + Sa;
     g->text_y = pad + SL + (int)lround(L * 0.7);
@@ -114,8 +114,8 @@ layout_params render_layout_params(font_faces *fs, const render_geom *g)
     memset(&p, 0, sizeof p);
     p.width = (int32_t)g->text_w * 64;
     p.height = (int32_t)g->text_h * 64;
-    p.para_space = (int32_t)lround(L * 0.6 / 64) * 64; /* whole pixels keep baselines crisp */
-    p.indent = (int32_t)lround(B * 1.6) * 64;
+    p.para_space = (int32_t)lround(L * TUN_PARA_SPACE_LINES / 64) * 64; /* whole pixels keep baselines crisp */
+    p.indent = (int32_t)lround(B * TUN_INDENT_EM) * 64;
     p.justify = 1;
     return p;
 }

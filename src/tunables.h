@@ -30,6 +30,21 @@
  * the 7" Touch Display (800x480 over a 7" diagonal, render_guess_dpi). */
 #define TUN_DPI_FALLBACK 133.0
 
+/* ---- the page (render_geometry, render_layout_params) ------------------------------------ */
+
+/* Side margins: this part of the width, but at least 1.5 em; the column
+ * no wider than 36 em (about 75 characters, the long end of the 45-75 a
+ * comfortable line holds, Bringhurst) and no narrower than 4 em. */
+#define TUN_SIDE_MARGIN 0.05
+#define TUN_SIDE_MIN_EM 1.5
+#define TUN_COLUMN_MAX_EM 36
+#define TUN_COLUMN_MIN_EM 4
+/* Top and bottom padding: 2 % of the height, at least a third of a line. */
+#define TUN_EDGE_PAD 0.02
+/* Paragraph space 0.6 line, block indent (lists, quotes) 1.6 em. */
+#define TUN_PARA_SPACE_LINES 0.6
+#define TUN_INDENT_EM 1.6
+
 /* ---- text size -------------------------------------------------------------------------- */
 
 /* A- / A+ steps, as factors of the size chosen for the panel: about 10 %
