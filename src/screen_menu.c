@@ -32,7 +32,7 @@ int screen_menu_buttons(app *a, app_button *b)
     const app_ui *u = &a->ui;
     int T = u->target, g = u->gap, P = u->pad * 3 / 2;
     int sw = a->geom.w - 2 * u->pad;
-    if (sw > T * 10) sw = T * 10;
+    if (sw > T * TUN_MENU_MAX_TARGETS) sw = T * TUN_MENU_MAX_TARGETS;
     int inner = sw - 2 * P, n = 1;
     int sx = (a->geom.w - sw) / 2, ix = sx + P;
 

@@ -27,11 +27,13 @@ void screen_layout(app *a)
     int h1 = a->fonts ? font_role_px(a->fonts, LAYOUT_H1) : TUN_NOFONT_H1_PX;
     int h2 = a->fonts ? font_role_px(a->fonts, LAYOUT_H2) : TUN_NOFONT_H2_PX;
     int sm = a->fonts ? font_role_px(a->fonts, LAYOUT_SMALL) : TUN_NOFONT_SMALL_PX;
-    u->head_h = maxi(u->target + u->pad, (int)lround(h1 * 1.3) + 2 * u->pad);
+    u->head_h = maxi(u->target + u->pad, (int)lround(h1 * TUN_HEAD_LINES) + 2 * u->pad);
     /* a card: title, byline, reading time and progress, each on a line */
-    u->card_h = maxi((int)(u->target * 1.6), (int)lround(h2 * 1.3 + body * 1.4 + sm * 1.45) + 2 * u->pad + 4);
+    u->card_h = maxi((int)(u->target * TUN_CARD_MIN_TARGETS),
+                     (int)lround(h2 * TUN_CARD_TITLE_LINES + body * TUN_CARD_BYLINE_LINES + sm * TUN_CARD_META_LINES) +
+                         2 * u->pad + 4);
     u->card_pitch = u->card_h + u->gap;
-    u->row_h = maxi(u->target, (int)lround(body * 2.2));
+    u->row_h = maxi(u->target, (int)lround(body * TUN_ROW_BODY_SIZES));
     u->top_band = maxi(a->geom.text_y, u->target);
     if (u->top_band > (int)(h * TUN_TOP_BAND_MAX_FRACTION)) u->top_band = (int)(h * TUN_TOP_BAND_MAX_FRACTION);
     /* lists keep their place, within their new length */

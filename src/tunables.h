@@ -71,6 +71,18 @@
 /* The top band of a page, whose taps open the menu, is at most this part of
  * the page's height (the rest turns pages). */
 #define TUN_TOP_BAND_MAX_FRACTION 0.25
+/* Rows of the screens, in lines of their text (line height about 1.3 of
+ * the font size for headings, 1.4-1.45 for body and small text): the
+ * header band, a library card (title, byline, reading time; at least 1.6
+ * targets high), a contents line (2.2 body sizes). */
+#define TUN_HEAD_LINES 1.3
+#define TUN_CARD_MIN_TARGETS 1.6
+#define TUN_CARD_TITLE_LINES 1.3
+#define TUN_CARD_BYLINE_LINES 1.4
+#define TUN_CARD_META_LINES 1.45
+#define TUN_ROW_BODY_SIZES 2.2
+/* The menu's sheet is at most this many targets wide. */
+#define TUN_MENU_MAX_TARGETS 10
 /* Text sizes for the screens when there are no fonts at all (the error page
  * drawn with shapes): body, h1, h2, small, in px, as at 800x480. */
 #define TUN_NOFONT_BODY_PX 18
