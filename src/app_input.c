@@ -1,12 +1,15 @@
 /* app_input.c - the one event handler, live or replayed: fingers, the mouse
  * as a finger, keys, window events. Touches are turned from the panel's
  * coordinates into the page's here, and only here (to_page); the gesture
- * machine and the screens work upright on the page. */
+ * machine and the screens work upright on the page. Taps, gestures and
+ * keys become actions (action.h), applied by app_do; only the page that
+ * follows a finger and a list being dragged are moved here directly. */
 #include "app.h"
 
 #include <math.h>
 
 #include "platform.h"
+#include "render.h"
 #include "screen.h"
 
 #define MOUSE_FINGER (-1000) /* the gesture machine's finger id for the mouse */
@@ -32,8 +35,9 @@ static double list_max(app *a)
 static int admin(app *a, float x, float y)
 {
     if (!a->o.kiosk) return 0;
-    int corner = x < 0.2f && y < 0.2f ? 0 : x > 0.8f && y < 0.2f ? 1 : x > 0.8f && y > 0.8f ? 2 : -1;
-    if (a->admin_step && a->now - a->admin_t0 > APP_ADMIN_MS) a->admin_step = 0;
+    const float c = TUN_ADMIN_CORNER;
+    int corner = x < c && y < c ? 0 : x > 1 - c && y < c ? 1 : x > 1 - c && y > 1 - c ? 2 : -1;
+    if (a->admin_step && a->now - a->admin_t0 > TUN_ADMIN_MS) a->admin_step = 0;
     if (corner != a->admin_step) {
         a->admin_step = 0;
         if (corner != 0) return 0;
@@ -42,7 +46,7 @@ static int admin(app *a, float x, float y)
     if (++a->admin_step < 3) return 0;
     a->admin_step = 0;
     fprintf(stderr, "lectern: admin gesture: leaving the kiosk\n");
-    app_request_quit(a, 1);
+    app_do(a, action_make(ACT_QUIT_FORCE, 0));
     return 1;
 }
 
@@ -55,12 +59,12 @@ static void reading_gesture(app *a, const gesture_event *ev)
     switch (ev->type) {
     case GESTURE_TAP:
         switch (gesture_tap_zone(ev->x, ev->y, (float)a->ui.top_band / (float)a->geom.h)) {
-        case GESTURE_ZONE_MENU: app_open_menu(a); break;
-        case GESTURE_ZONE_BACK: app_turn(a, -1); break;
-        default: app_turn(a, 1); break;
+        case GESTURE_ZONE_MENU: app_do(a, action_make(ACT_MENU, 0)); break;
+        case GESTURE_ZONE_BACK: app_do(a, action_make(ACT_TURN, -1)); break;
+        default: app_do(a, action_make(ACT_TURN, 1)); break;
         }
         break;
-    case GESTURE_LONG_PRESS: app_open_menu(a); break;
+    case GESTURE_LONG_PRESS: app_do(a, action_make(ACT_MENU, 0)); break;
     case GESTURE_DRAG_START:
         a->slide_base = app_slide_now(a);
         a->sliding = 0;
@@ -88,10 +92,10 @@ static void reading_gesture(app *a, const gesture_event *ev)
         int fwd = ev->type == GESTURE_SWIPE_LEFT;
         if (fwd ? a->page + 1 < np : a->page > 0) {
             /* The turn happens now; the new page slides in from where the finger left it. */
-            app_turn(a, fwd ? 1 : -1);
+            app_do(a, action_make(ACT_TURN, fwd ? 1 : -1));
             app_slide_to_rest(a, fwd ? from + w : from - w);
         } else if (fwd) {
-            app_turn(a, 1); /* the end of the essay */
+            app_do(a, action_make(ACT_TURN, 1)); /* the end of the essay */
         } else {
             app_slide_to_rest(a, from);
         }
@@ -116,8 +120,8 @@ static void list_gesture(app *a, const gesture_event *ev)
     switch (ev->type) {
     case GESTURE_TAP:
         if (a->touch_stopped_list) break; /* that touch stopped the list; it opens nothing */
-        if (a->screen == APP_LIBRARY) screen_library_tap(a, ev->x * a->geom.w, ev->y * h);
-        else screen_contents_tap(a, ev->x * a->geom.w, ev->y * h);
+        if (a->screen == APP_LIBRARY) app_do(a, screen_library_tap(a, ev->x * a->geom.w, ev->y * h));
+        else app_do(a, screen_contents_tap(a, ev->x * a->geom.w, ev->y * h));
         break;
     case GESTURE_DRAG_START:
         gesture_inertia_stop(&l->in);
@@ -155,16 +159,17 @@ void app_gesture_events(app *a, const gesture_event *ev, int n)
         case APP_LIBRARY:
         case APP_CONTENTS: list_gesture(a, e); break;
         case APP_MENU:
-            if (e->type == GESTURE_TAP) screen_menu_tap(a, px, py);
+            if (e->type == GESTURE_TAP) app_do(a, screen_menu_tap(a, px, py));
             break;
         case APP_END:
-            if (e->type == GESTURE_TAP) screen_end_tap(a, px, py);
-            else if (e->type == GESTURE_SWIPE_RIGHT) app_back_from_end(a);
-            else if (e->type == GESTURE_SWIPE_LEFT) app_next_essay(a);
+            if (e->type == GESTURE_TAP) app_do(a, screen_end_tap(a, px, py));
+            else if (e->type == GESTURE_SWIPE_RIGHT) app_do(a, action_make(ACT_LAST_PAGE, 0));
+            else if (e->type == GESTURE_SWIPE_LEFT) app_do(a, action_make(ACT_NEXT_ESSAY, 0));
             break;
         default:
-            if (e->type == GESTURE_TAP) screen_error_tap(a, px, py);
-            else if (e->type == GESTURE_SWIPE_LEFT && a->error_kind == APP_ERR_ESSAY) app_next_essay(a);
+            if (e->type == GESTURE_TAP) app_do(a, screen_error_tap(a, px, py));
+            else if (e->type == GESTURE_SWIPE_LEFT && a->error_kind == APP_ERR_ESSAY)
+                app_do(a, action_make(ACT_NEXT_ESSAY, 0));
             break;
         }
     }
@@ -197,71 +202,57 @@ static void finger(app *a, Uint32 type, int64_t id, float px, float py)
 
 /* ---- keys ----------------------------------------------------------------------------- */
 
-static void list_key(app *a, app_list *l, double step, int d)
-{
-    double max = list_max(a);
-    gesture_inertia_stop(&l->in);
-    l->scroll += d * step;
-    if (l->scroll > max) l->scroll = max;
-    if (l->scroll < 0) l->scroll = 0;
-    a->dirty = 1;
-}
-
-static void key(app *a, SDL_Keycode k)
+/* A key on the current screen as an action: the same actions as touches. */
+static action key_action(const app *a, SDL_Keycode k)
 {
     int fwd = k == SDLK_RIGHT || k == SDLK_DOWN || k == SDLK_PAGEDOWN || k == SDLK_SPACE;
     int back = k == SDLK_LEFT || k == SDLK_UP || k == SDLK_PAGEUP || k == SDLK_BACKSPACE;
     switch (k) {
-    case SDLK_ESCAPE: app_back(a); return;
-    case SDLK_q: app_request_quit(a, 0); return;
-    case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS: app_change_size(a, 1); return;
-    case SDLK_MINUS: case SDLK_KP_MINUS: app_change_size(a, -1); return;
-    case SDLK_t: app_set_theme(a, (a->theme + 1) % RENDER_NTHEMES); return;
+    case SDLK_ESCAPE: return action_make(ACT_BACK, 0);
+    case SDLK_q: return action_make(ACT_QUIT, 0);
+    case SDLK_PLUS: case SDLK_EQUALS: case SDLK_KP_PLUS: return action_make(ACT_SIZE, 1);
+    case SDLK_MINUS: case SDLK_KP_MINUS: return action_make(ACT_SIZE, -1);
+    case SDLK_t: return action_make(ACT_THEME_NEXT, 0);
     default: break;
     }
     switch (a->screen) {
     case APP_READING:
-        if (fwd) app_turn(a, 1);
-        else if (back) app_turn(a, -1);
-        else if (k == SDLK_HOME) app_go_library(a);
-        else if (k == SDLK_END) app_goto_page(a, a->lr->npages ? a->lr->npages - 1 : 0);
-        else if (k == SDLK_m || k == SDLK_RETURN) app_open_menu(a);
+        if (fwd) return action_make(ACT_TURN, 1);
+        if (back) return action_make(ACT_TURN, -1);
+        if (k == SDLK_HOME) return action_make(ACT_LIBRARY, 0);
+        if (k == SDLK_END) return action_make(ACT_LAST_PAGE, 0);
+        if (k == SDLK_m || k == SDLK_RETURN) return action_make(ACT_MENU, 0);
         break;
     case APP_MENU:
-        if (k == SDLK_m || k == SDLK_RETURN || k == SDLK_BACKSPACE) {
-            a->screen = APP_READING;
-            a->dirty = 1;
-        } else if (k == SDLK_HOME) app_go_library(a);
+        if (k == SDLK_m || k == SDLK_RETURN || k == SDLK_BACKSPACE) return action_make(ACT_CLOSE, 0);
+        if (k == SDLK_HOME) return action_make(ACT_LIBRARY, 0);
         break;
     case APP_LIBRARY:
     case APP_CONTENTS: {
-        app_list *l = list_of(a);
-        double row = a->screen == APP_LIBRARY ? a->ui.card_pitch : a->ui.row_h;
-        if (k == SDLK_DOWN || k == SDLK_RIGHT) list_key(a, l, row, 1);
-        else if (k == SDLK_UP || k == SDLK_LEFT) list_key(a, l, row, -1);
-        else if (k == SDLK_PAGEDOWN || k == SDLK_SPACE) list_key(a, l, a->geom.h - a->ui.head_h, 1);
-        else if (k == SDLK_PAGEUP) list_key(a, l, a->geom.h - a->ui.head_h, -1);
-        else if (k == SDLK_HOME && a->screen == APP_LIBRARY) list_key(a, l, l->scroll, -1);
-        else if (k == SDLK_END) list_key(a, l, list_max(a), 1);
-        else if (k == SDLK_RETURN && a->screen == APP_LIBRARY) app_open_from_list(a, screen_library_first(a));
-        else if (k == SDLK_BACKSPACE || k == SDLK_HOME || k == SDLK_m) {
-            if (a->screen == APP_CONTENTS) {
-                a->screen = APP_READING;
-                a->dirty = 1;
-            }
-        }
+        int lib = a->screen == APP_LIBRARY;
+        long row = lib ? a->ui.card_pitch : a->ui.row_h, view = a->geom.h - a->ui.head_h;
+        const app_list *l = lib ? &a->lib : &a->toc;
+        if (k == SDLK_DOWN || k == SDLK_RIGHT) return action_make(ACT_SCROLL, row);
+        if (k == SDLK_UP || k == SDLK_LEFT) return action_make(ACT_SCROLL, -row);
+        if (k == SDLK_PAGEDOWN || k == SDLK_SPACE) return action_make(ACT_SCROLL, view);
+        if (k == SDLK_PAGEUP) return action_make(ACT_SCROLL, -view);
+        if (k == SDLK_HOME && lib) return action_make(ACT_SCROLL, -(long)ceil(l->scroll));
+        if (k == SDLK_END) return action_make(ACT_SCROLL, (long)ceil(lib ? screen_library_max(a) : screen_contents_max(a)));
+        if (k == SDLK_RETURN && lib) return action_make(ACT_OPEN, (long)screen_library_first(a));
+        if (k == SDLK_BACKSPACE || k == SDLK_HOME || k == SDLK_m) return action_make(ACT_CLOSE, 0);
         break;
     }
     case APP_END:
-        if (fwd || k == SDLK_RETURN) app_next_essay(a);
-        else if (back) app_back_from_end(a);
-        else if (k == SDLK_HOME) app_go_library(a);
+        if (fwd || k == SDLK_RETURN) return action_make(ACT_NEXT_ESSAY, 0);
+        if (back) return action_make(ACT_LAST_PAGE, 0);
+        if (k == SDLK_HOME) return action_make(ACT_LIBRARY, 0);
         break;
     default:
-        if ((fwd || k == SDLK_RETURN) && a->error_kind == APP_ERR_ESSAY) app_next_essay(a);
-        else if (k == SDLK_HOME && a->error_kind == APP_ERR_ESSAY) app_go_library(a);
+        if ((fwd || k == SDLK_RETURN) && a->error_kind == APP_ERR_ESSAY) return action_make(ACT_NEXT_ESSAY, 0);
+        if (k == SDLK_HOME && a->error_kind == APP_ERR_ESSAY) return action_make(ACT_LIBRARY, 0);
         break;
     }
+    return ACTION_NONE;
 }
 
 /* ---- the handler ------------------------------------------------------------------------ */
@@ -278,7 +269,7 @@ void app_event(app *a, const SDL_Event *ev)
 {
     float px, py;
     switch (ev->type) {
-    case SDL_QUIT: app_request_quit(a, 0); break;
+    case SDL_QUIT: app_do(a, action_make(ACT_QUIT, 0)); break;
     case SDL_FINGERDOWN:
     case SDL_FINGERMOTION:
     case SDL_FINGERUP:
@@ -301,13 +292,14 @@ void app_event(app *a, const SDL_Event *ev)
     case SDL_MOUSEWHEEL: {
         app_list *l = list_of(a);
         input_seen(a);
-        if (l) list_key(a, l, a->screen == APP_LIBRARY ? a->ui.card_pitch / 2.0 : a->ui.row_h, -ev->wheel.y);
-        else if (a->screen == APP_READING && ev->wheel.y) app_turn(a, ev->wheel.y < 0 ? 1 : -1);
+        long notch = a->screen == APP_LIBRARY ? a->ui.card_pitch / 2 : a->ui.row_h;
+        if (l) app_do(a, action_make(ACT_SCROLL, -(long)ev->wheel.y * notch));
+        else if (a->screen == APP_READING && ev->wheel.y) app_do(a, action_make(ACT_TURN, ev->wheel.y < 0 ? 1 : -1));
         break;
     }
     case SDL_KEYDOWN:
         input_seen(a);
-        key(a, ev->key.keysym.sym);
+        app_do(a, key_action(a, ev->key.keysym.sym));
         break;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && a->ren) {

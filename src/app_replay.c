@@ -16,6 +16,9 @@
 
 #include <SDL2/SDL_image.h>
 
+#include "layout.h"
+#include "replay.h"
+
 #define FRAME_MS 16
 
 typedef struct run {
@@ -333,17 +336,17 @@ int app_replay(app *a, const replay_script *s, const char *name, const char *sho
         switch (c->op) {
         case REPLAY_TAP:
             touch(&r, SDL_FINGERDOWN, 1, c->x1, c->y1);
-            advance(&r, APP_TAP_MS);
+            advance(&r, TUN_TAP_MS);
             touch(&r, SDL_FINGERUP, 1, c->x1, c->y1);
             break;
         case REPLAY_LONGPRESS:
             touch(&r, SDL_FINGERDOWN, 1, c->x1, c->y1);
-            advance(&r, APP_LONGPRESS_MS);
+            advance(&r, TUN_LONGPRESS_MS);
             touch(&r, SDL_FINGERUP, 1, c->x1, c->y1);
             break;
         case REPLAY_CLICK:
             mouse(&r, SDL_MOUSEBUTTONDOWN, c->x1, c->y1);
-            advance(&r, APP_TAP_MS);
+            advance(&r, TUN_TAP_MS);
             mouse(&r, SDL_MOUSEBUTTONUP, c->x1, c->y1);
             break;
         case REPLAY_SWIPE: {

@@ -225,10 +225,12 @@ int config_set(config *c, const char *name, const char *value, const char *where
         }
         break;
     case K_THEME: {
-        static const char *themes[] = {"light", "dark", "sepia"}; /* enum config_theme */
-        for (iv = 0; iv < 3; iv++)
+#define THEME_NAME(id, name, ...) name,
+        static const char *themes[THEME_COUNT] = {TUN_THEMES(THEME_NAME)}; /* enum theme_id */
+#undef THEME_NAME
+        for (iv = 0; iv < THEME_COUNT; iv++)
             if (!strcasecmp(value, themes[iv])) break;
-        if (iv < 3) { *(int *)(void *)field = iv; ok = 1; }
+        if (iv < THEME_COUNT) { *(int *)(void *)field = iv; ok = 1; }
         break;
     }
     case K_FONT:
@@ -467,7 +469,10 @@ static int parse_args(config *c, int *argc, char **argv, int meta_only, config_r
             problems++;
             say(report, ctx, CONFIG_WARN, "%s: needs a value (%s)", where, k ? k->values : "a file path");
         } else if (is_config) {
-            if (*value && strlen(value) < sizeof c->file) memcpy(c->file, value, strlen(value) + 1);
+            if (*value && strlen(value) < sizeof c->file) {
+                memcpy(c->file, value, strlen(value) + 1);
+                c->file_given = 1;
+            }
             else {
                 problems++;
                 say(report, ctx, CONFIG_WARN, "%s: bad file name", where);
@@ -489,17 +494,20 @@ int config_parse_args(config *c, int *argc, char **argv, config_report report, v
     return parse_args(c, argc, argv, 0, report, ctx);
 }
 
-int config_init(config *c, int *argc, char **argv, config_report report, void *ctx)
+int config_init(config *c, int *argc, char **argv, int flags, config_report report, void *ctx)
 {
     config_defaults(c);
     parse_args(c, argc, argv, 1, NULL, NULL);
     if (c->help) return CONFIG_HELP;
-    int explicit_file = strcmp(c->file, CONFIG_DEFAULT_FILE) != 0;
-    int problems = config_load_file(c, c->file, explicit_file, report, ctx);
-    problems += parse_args(c, argc, argv, 0, report, ctx);
+    int explicit_file = c->file_given || strcmp(c->file, CONFIG_DEFAULT_FILE) != 0;
+    if (explicit_file || !(flags & CONFIG_ONLY_GIVEN_FILE))
+        c->file_problems = config_load_file(c, c->file, explicit_file, report, ctx);
+    c->flag_problems = parse_args(c, argc, argv, 0, report, ctx);
+    int problems = c->file_problems + c->flag_problems;
     if (problems && c->strict) {
-        say(report, ctx, CONFIG_WARN, "%d problem%s in the configuration; stopping (--strict)", problems,
-            problems == 1 ? "" : "s");
+        say(report, ctx, CONFIG_WARN, "--strict: not starting with %d problem%s in %s%s", problems,
+            problems == 1 ? "" : "s", c->file_problems ? c->file : "the options",
+            c->file_problems && c->flag_problems ? " and the options" : "");
         return CONFIG_ESTRICT;
     }
     return CONFIG_OK;

@@ -44,10 +44,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tunables.h" /* LECTERN_DATADIR, enum theme_id */
+
 #define CONFIG_DEFAULT_FILE "/etc/lectern/lectern.conf"
-#ifndef LECTERN_DATADIR
-#define LECTERN_DATADIR "/usr/local/share/lectern"
-#endif
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_MAX_RANGES 64
 #define CONFIG_MAX_ESSAY (1u << 24) /* PACK_MAX_ENTRIES */
@@ -56,10 +55,12 @@
 #define CONFIG_MARGIN_MAX 60.0f
 #define CONFIG_IDLE_MAX 604800
 
-enum config_theme { CONFIG_LIGHT = 0, CONFIG_DARK = 1, CONFIG_SEPIA = 2 };
 
 /* config_init results */
 enum config_status { CONFIG_OK = 0, CONFIG_HELP = 1, CONFIG_ESTRICT = 2 };
+/* config_init flags: read the file only when --config names one (a replay
+ * must mean the same on every machine, whatever /etc holds). */
+enum config_flags { CONFIG_ONLY_GIVEN_FILE = 1 };
 
 /* Message levels for the report callback. */
 enum config_level { CONFIG_INFO = 0, CONFIG_WARN = 1 };
@@ -75,7 +76,7 @@ typedef struct config_range {
 typedef struct config {
     char pack[CONFIG_PATH_MAX];
     int rotate;                  /* 0, 90, 180 or 270 */
-    int theme;                   /* enum config_theme */
+    int theme;                   /* enum theme_id (tunables.h) */
     float font_size;             /* points; 0 = auto */
     float margins;               /* mm; -1 = auto */
     int idle_timeout;            /* seconds; 0 = never */
@@ -87,19 +88,26 @@ typedef struct config {
     uint32_t start;              /* 0 = library, else an essay number */
     /* from the command line only */
     char file[CONFIG_PATH_MAX];  /* the file read (--config, or the default) */
+    int file_given;              /* --config was given (even naming the default) */
     int strict, help;
+    /* what config_init found: problems in the file, and in the flags */
+    int file_problems, flag_problems;
 } config;
 
 /* Fill c with the defaults (and file = CONFIG_DEFAULT_FILE). */
 void config_defaults(config *c);
 
-/* The whole start-up: defaults, the file (--config FILE or the default),
- * then the flags over it. Recognised arguments are removed from argv and
- * *argc reduced; the rest (argv[0], the reader's own flags such as
- * --replay, stray words) stay in order for the caller. Returns CONFIG_OK,
+/* The whole start-up: defaults, the file (--config FILE or the default;
+ * with CONFIG_ONLY_GIVEN_FILE in flags only a --config FILE), then the
+ * flags over it. A file named by --config must exist; the default may be
+ * missing (one CONFIG_INFO message). Recognised arguments are removed from
+ * argv and *argc reduced; the rest (argv[0], the reader's own flags such
+ * as --replay, stray words) stay in order for the caller. c->file_problems
+ * and c->flag_problems count what was reported. Returns CONFIG_OK,
  * CONFIG_HELP (--help: the caller prints config_help and exits 0), or
- * CONFIG_ESTRICT (--strict and at least one problem, each reported). */
-int config_init(config *c, int *argc, char **argv, config_report report, void *ctx);
+ * CONFIG_ESTRICT (--strict and at least one problem, each reported, then
+ * "--strict: not starting with N problems in FILE"). */
+int config_init(config *c, int *argc, char **argv, int flags, config_report report, void *ctx);
 
 /* Apply the file at path over c. A missing file is a CONFIG_INFO message
  * when must_exist is 0, a problem otherwise; any other failure to read it

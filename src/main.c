@@ -55,7 +55,7 @@ static void usage(FILE *f)
         "                     open it at start-up, as --start N)\n"
         "  --page P           page to write (1-based, default 1)\n"
         "  --all              write every page\n"
-        "  --size WxH         the panel in pixels (default 800x480; a window's own size)\n"
+        "  --size WxH         the panel in pixels (default " TUN_PANEL_STR "; a window's own size)\n"
         "  --font-size S      as the key font_size, or in pixels: \"18px\"\n"
         "  --fullscreen       fill the display (the key kiosk implies it)\n"
         "  --version\n"
@@ -134,16 +134,12 @@ static int parse_count(const char *s, size_t *out)
     return 0;
 }
 
-typedef struct reported {
-    int problems;
-    int quiet_info;
-} reported;
-
+/* Problems always go to stderr; notes (the default file is missing) only
+ * when the reader runs, and never about a flag. */
 static void report(void *ctx, int level, const char *msg)
 {
-    reported *r = ctx;
-    if (level == CONFIG_WARN) r->problems++;
-    if (level == CONFIG_WARN || !r->quiet_info) fprintf(stderr, "lectern: %s\n", msg);
+    int headless = *(const int *)ctx, flag = !strncmp(msg, "option --", 9);
+    if (level == CONFIG_WARN || (!headless && !flag)) fprintf(stderr, "lectern: %s\n", msg);
 }
 
 /* SIGTERM (systemd stopping the service) ends the loop at its next turn,
@@ -188,6 +184,45 @@ static void find_display(void)
     fprintf(stderr, "lectern: display: /dev/dri/card%d, %s\n", card, conn);
 }
 
+/* The reader's options from the configuration (c must outlive o), the
+ * folder or pack given as a word, and the run mode. */
+static void options(const config *c, const char *positional, int headless, int replay, app_opts *o)
+{
+    static char user_state[CONFIG_PATH_MAX]; /* o->state_dir may point here */
+    config def;
+    config_defaults(&def);
+    o->pack_path = strcmp(c->pack, def.pack) != 0 ? c->pack : NULL;
+    if (positional) o->pack_path = positional; /* over the file's `pack`, as a flag would be */
+    o->rotate = c->rotate;
+    o->theme = c->theme;
+    if (c->font_size > 0) o->font_pt = c->font_size;
+    o->margins_set = c->margins >= 0;
+    o->margins_mm = c->margins;
+    o->idle_s = (unsigned)c->idle_timeout;
+    o->kiosk = c->kiosk;
+    o->start = c->start ? c->start : (uint32_t)o->essay;
+    o->cfg = c;
+    o->state_on = c->state;
+    /* A replay keeps positions on disk only with --state-dir. */
+    o->state_dir = replay && !strcmp(c->state_dir, def.state_dir) ? NULL : c->state_dir;
+    /* A desktop: no state_dir configured and the system's not writable
+     * (not installed): the user's own, said once. Not for headless modes. */
+    if (!headless && !replay && c->state && !strcmp(c->state_dir, def.state_dir)) {
+        lerr e;
+        int r = platform_state_dir(c->state_dir, user_state, sizeof user_state, &e);
+        if (r > 0) {
+            o->state_dir = user_state;
+            fprintf(stderr, "lectern: %s is not a folder it can write (as on a desktop); reading positions are "
+                    "kept in %s\n", c->state_dir, user_state);
+        } else if (r < 0) {
+            fprintf(stderr, "lectern: %s\n", e.msg); /* state.c then says: in memory only */
+        }
+    }
+    /* Not a configuration key: a driver's trouble, not a reading setting. */
+    const char *nt = getenv("LECTERN_NO_RENDER_TARGETS");
+    o->no_targets = nt && *nt && strcmp(nt, "0") != 0;
+}
+
 int main(int argc, char **argv)
 {
     app_opts o = {0};
@@ -197,10 +232,9 @@ int main(int argc, char **argv)
 
     /* ---- the reader's own flags; the rest goes to the configuration ---- */
     /* static: still reachable when an early return ends the program (no leak report) */
-    static char **cargv, **scratch;
+    static char **cargv;
     cargv = calloc((size_t)argc + 1, sizeof *cargv);
-    scratch = calloc((size_t)argc + 1, sizeof *scratch);
-    if (!cargv || !scratch) return 1;
+    if (!cargv) return 1;
     int cargc = 0;
     cargv[cargc++] = argv[0];
     for (int i = 1; i < argc; i++) {
@@ -252,19 +286,9 @@ int main(int argc, char **argv)
     if (replay_path && stats) return bad_usage("%s", "--replay and --layout-stats do not go together");
 
     /* ---- the configuration: defaults, the file, the flags over it ---- */
-    config probe, c;
-    config_defaults(&probe);
-    int n2 = cargc;
-    memcpy(scratch, cargv, (size_t)cargc * sizeof *scratch);
-    config_parse_args(&probe, &n2, scratch, NULL, NULL); /* where is the file, and --strict? */
-    int explicit_file = strcmp(probe.file, CONFIG_DEFAULT_FILE) != 0;
-    for (int i = 1; i < cargc && !explicit_file; i++)
-        explicit_file = !strcmp(cargv[i], "--config") || !strncmp(cargv[i], "--config=", 9);
-    config_defaults(&c);
-    reported file_rep = {0, shot_dir || stats || replay_path}, flag_rep = {0, 1};
-    /* A replay means the same on every machine: /etc is read only when asked. */
-    if (!replay_path || explicit_file) config_load_file(&c, probe.file, explicit_file, report, &file_rep);
-    config_parse_args(&c, &cargc, cargv, report, &flag_rep);
+    config c;
+    int quiet = shot_dir || stats || replay_path;
+    int cr = config_init(&c, &cargc, cargv, replay_path ? CONFIG_ONLY_GIVEN_FILE : 0, report, &quiet);
     /* lectern DIR (or FILE): a word that is not an option is what to read */
     const char *positional = NULL;
     if (cargc > 1 && cargv[1][0] != '-') {
@@ -275,51 +299,15 @@ int main(int argc, char **argv)
     if (cargc > 1)
         return bad_usage(cargv[1][0] == '-' ? "unknown option %s" : "%s: give one pack, folder or essay file to read",
                          cargv[1]);
-    if (flag_rep.problems) {
+    if (c.flag_problems) {
         fprintf(stderr, "(see lectern --help)\n");
         return 2;
     }
-    if (file_rep.problems && c.strict) {
-        fprintf(stderr, "lectern: --strict: not starting with %d problem%s in %s\n", file_rep.problems,
-                file_rep.problems == 1 ? "" : "s", c.file);
-        return 1;
-    }
+    if (cr == CONFIG_ESTRICT) return 1;
     free(cargv);
-    free(scratch);
-    cargv = scratch = NULL;
+    cargv = NULL;
 
-    config def;
-    config_defaults(&def);
-    o.pack_path = strcmp(c.pack, def.pack) != 0 ? c.pack : NULL;
-    if (positional) o.pack_path = positional; /* over the file's `pack`, as a flag would be */
-    o.rotate = c.rotate;
-    o.theme = c.theme;
-    if (c.font_size > 0) o.font_pt = c.font_size;
-    o.margins_set = c.margins >= 0;
-    o.margins_mm = c.margins;
-    o.idle_s = (unsigned)c.idle_timeout;
-    o.kiosk = c.kiosk;
-    o.start = c.start ? c.start : (uint32_t)o.essay;
-    o.cfg = &c;
-    o.state_on = c.state;
-    o.state_dir = replay_path && !strcmp(c.state_dir, def.state_dir) ? NULL : c.state_dir;
-    /* A desktop: no state_dir configured and the system's not writable
-     * (not installed): the user's own, said once. Not for headless modes. */
-    static char user_state[CONFIG_PATH_MAX];
-    if (!shot_dir && !stats && !replay_path && c.state && !strcmp(c.state_dir, def.state_dir)) {
-        lerr e;
-        int r = platform_state_dir(c.state_dir, user_state, sizeof user_state, &e);
-        if (r > 0) {
-            o.state_dir = user_state;
-            fprintf(stderr, "lectern: %s is not a folder it can write (as on a desktop); reading positions are "
-                    "kept in %s\n", c.state_dir, user_state);
-        } else if (r < 0) {
-            fprintf(stderr, "lectern: %s\n", e.msg); /* state.c then says: in memory only */
-        }
-    }
-    /* Not a configuration key: a driver's trouble, not a reading setting. */
-    const char *nt = getenv("LECTERN_NO_RENDER_TARGETS");
-    o.no_targets = nt && *nt && strcmp(nt, "0") != 0;
+    options(&c, positional, shot_dir || stats, replay_path != NULL, &o);
 
     replay_script script = {0};
     if (replay_path) {
@@ -358,41 +346,11 @@ int main(int argc, char **argv)
         app_open_failed(&a, &o, e.msg);
     }
     if (stats) {
-        int w, h;
-        platform_page_size(o.rotate, o.w ? o.w : 800, o.h ? o.h : 480, &w, &h);
-        if (app_set_page_size(&a, w, h, &e)) {
-            fprintf(stderr, "lectern: %s\n", e.msg);
-            goto out;
-        }
-        rc = app_layout_stats(&a, stdout);
+        rc = app_run_layout_stats(&a, stdout);
         goto out;
     }
     if (shot_dir && !replay_path) {
-        if (!o.w) {
-            a.o.w = 800;
-            a.o.h = 480;
-        }
-        a.o.rotate = 0; /* pages are written upright */
-        if (app_video(&a, 1, &e)) {
-            fprintf(stderr, "lectern: %s\n", e.msg);
-            goto out;
-        }
-        if (shot_library) {
-            a.o.state_on = 0; /* a picture of the library as a first visitor sees it */
-            a.o.state_dir = NULL;
-            app_start(&a);
-            rc = app_screenshot_library(&a, shot_dir, &e) ? 1 : 0;
-            if (rc) fprintf(stderr, "lectern: %s\n", e.msg);
-            goto out;
-        }
-        size_t first = o.essay ? o.essay : 1, last = o.essay ? o.essay : (all ? pack_essays(a.pk) : 1);
-        rc = 0;
-        for (size_t n = first; n <= last; n++) {
-            if (app_open_essay(&a, n, &e) || app_screenshot(&a, shot_dir, all ? 0 : page, &e)) {
-                fprintf(stderr, "lectern: %s\n", e.msg);
-                rc = 1;
-            }
-        }
+        rc = shot_library ? app_run_library_shot(&a, shot_dir) : app_run_screenshots(&a, shot_dir, page, all);
         goto out;
     }
     if (app_video(&a, replay_path != NULL, &e)) {

@@ -9,25 +9,22 @@
 
 /* ---- themes ---------------------------------------------------------------- */
 
-/* Calm reading colours: no pure black on pure white (glare on a bright
- * panel), no pure white on black (halation); furniture a step quieter. */
-static const render_theme themes[RENDER_NTHEMES] = {
-    {"light", {0xFB, 0xFA, 0xF6, 255}, {0x22, 0x22, 0x22, 255}, {0x6E, 0x6E, 0x6E, 255},
-     {0xE2, 0xDF, 0xD8, 255}, {0x8C, 0x8A, 0x85, 255}},
-    {"dark", {0x16, 0x18, 0x1B, 255}, {0xD6, 0xD3, 0xCC, 255}, {0x8E, 0x8C, 0x88, 255},
-     {0x2C, 0x2F, 0x33, 255}, {0x8E, 0x8C, 0x88, 255}},
-    {"sepia", {0xF4, 0xEC, 0xD8, 255}, {0x3E, 0x30, 0x20, 255}, {0x85, 0x73, 0x5A, 255},
-     {0xE0, 0xD3, 0xB6, 255}, {0x9E, 0x88, 0x66, 255}},
-};
+/* From the one theme table (tunables.h). */
+#define RGB(x) {(uint8_t)((x) >> 16 & 255), (uint8_t)((x) >> 8 & 255), (uint8_t)((x) & 255), 255}
+#define THEME_ROW(id, name, bg, ink, muted, track, fill, card, line, button, sheet, scrim) \
+    {name, RGB(bg), RGB(ink), RGB(muted), RGB(track), RGB(fill), card, line, button, sheet, scrim},
+static const render_theme themes[THEME_COUNT] = {TUN_THEMES(THEME_ROW)};
+#undef THEME_ROW
+#undef RGB
 
 const render_theme *render_theme_at(int id)
 {
-    return &themes[id >= 0 && id < RENDER_NTHEMES ? id : RENDER_LIGHT];
+    return &themes[id >= 0 && id < THEME_COUNT ? id : THEME_LIGHT];
 }
 
 int render_theme_parse(const char *name)
 {
-    for (int i = 0; name && i < RENDER_NTHEMES; i++)
+    for (int i = 0; name && i < THEME_COUNT; i++)
         if (strcmp(name, themes[i].name) == 0) return i;
     return -1;
 }
@@ -86,16 +83,16 @@ void render_geometry(font_faces *fs, int w, int h, render_geom *g)
 
     /* Side margins: 5% of the width but at least 1.5 em, and the column no
      * wider than 36 em (about 75 characters); centred. */
-    int side = (int)lround(w * 0.05);
-    if (side < B * 3 / 2) side = B * 3 / 2;
-    int tw = w - 2 * side, cap = B * 36;
+    int side = (int)lround(w * TUN_SIDE_MARGIN), side_min = (int)(B * TUN_SIDE_MIN_EM);
+    if (side < side_min) side = side_min;
+    int tw = w - 2 * side, cap = B * TUN_COLUMN_MAX_EM, least = B * TUN_COLUMN_MIN_EM;
     if (tw > cap) tw = cap;
-    if (tw < B * 4) tw = w > B * 4 ? B * 4 : w;
+    if (tw < least) tw = w > least ? least : w;
     g->text_w = tw;
     g->text_x = (w - tw) / 2;
     g->title_w = tw;
 
-    int pad = (int)lround(h * 0.02);
+    int pad = (int)lround(h * TUN_EDGE_PAD);
     if (pad < L / 3) pad = L / 3;
     g->title_base = pad + Sa;
     g->text_y = pad + SL + (int)lround(L * 0.7);
@@ -117,8 +114,8 @@ layout_params render_layout_params(font_faces *fs, const render_geom *g)
     memset(&p, 0, sizeof p);
     p.width = (int32_t)g->text_w * 64;
     p.height = (int32_t)g->text_h * 64;
-    p.para_space = (int32_t)lround(L * 0.6 / 64) * 64; /* whole pixels keep baselines crisp */
-    p.indent = (int32_t)lround(B * 1.6) * 64;
+    p.para_space = (int32_t)lround(L * TUN_PARA_SPACE_LINES / 64) * 64; /* whole pixels keep baselines crisp */
+    p.indent = (int32_t)lround(B * TUN_INDENT_EM) * 64;
     p.justify = 1;
     return p;
 }

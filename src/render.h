@@ -40,11 +40,12 @@
 #include "essay.h"
 #include "font.h"
 #include "layout.h"
+#include "tunables.h"
 #include "util.h"
 
 /* ---- themes ---------------------------------------------------------------- */
 
-enum render_theme_id { RENDER_LIGHT = 0, RENDER_DARK = 1, RENDER_SEPIA = 2, RENDER_NTHEMES = 3 };
+/* Ids: enum theme_id, from the one theme table in tunables.h. */
 
 typedef struct render_theme {
     const char *name;
@@ -53,6 +54,8 @@ typedef struct render_theme {
     SDL_Color muted; /* running title, page number */
     SDL_Color track; /* progress bar, unread part */
     SDL_Color fill;  /* progress bar, read part */
+    float card, line, button, sheet; /* the screens' mixes of text into paper (0..1) */
+    uint8_t scrim;   /* the scrim's alpha over a page under the menu */
 } render_theme;
 
 /* Theme by id (out-of-range ids give light), and id by name ("light",
@@ -136,7 +139,7 @@ typedef struct render_page {
     size_t page;             /* 0-based, < lr->npages (an essay with no pages draws furniture only) */
     const uint8_t *title;    /* running title, UTF-8 (may be NULL) */
     size_t title_len;
-    int theme;               /* enum render_theme_id */
+    int theme;               /* enum theme_id */
     const render_geom *geom;
     uint32_t essay_id;       /* identifies the essay in the page cache key */
 } render_page;

@@ -1,6 +1,8 @@
 /* replay.c - the replay script parser. See replay.h for the language. */
 #include "replay.h"
 
+#include "tunables.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +14,14 @@ static const char *const key_names[REPLAY_NKEYS] = {"left", "right", "up", "down
                                                     "space", "home", "end", "plus", "minus", "escape",
                                                     "return", "backspace", "q", "t", "m"};
 static const char *const dir_names[4] = {"left", "right", "up", "down"};
-static const char *const theme_names[3] = {"light", "dark", "sepia"};
+#define THEME_NAME(id, name, ...) name,
+static const char *const theme_names[THEME_COUNT] = {TUN_THEMES(THEME_NAME)}; /* the one theme table */
+#undef THEME_NAME
 
 const char *replay_screen_name(int s) { return s >= 0 && s < REPLAY_NSCREENS ? screen_names[s] : NULL; }
 const char *replay_key_name(int k) { return k >= 0 && k < REPLAY_NKEYS ? key_names[k] : NULL; }
 const char *replay_dir_name(int d) { return d >= 0 && d < 4 ? dir_names[d] : NULL; }
-const char *replay_theme_name(int t) { return t >= 0 && t < 3 ? theme_names[t] : NULL; }
+const char *replay_theme_name(int t) { return t >= 0 && t < THEME_COUNT ? theme_names[t] : NULL; }
 
 static int lookup(const char *const *names, int n, const char *w)
 {
@@ -233,7 +237,7 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
             c->op = REPLAY_EXPECT_SCREEN;
             c->arg = (uint8_t)s;
         } else if (!strcmp(what, "theme")) {
-            int t = lookup(theme_names, 3, w[2]);
+            int t = lookup(theme_names, THEME_COUNT, w[2]);
             if (t < 0) {
                 snprintf(why, wn, "unknown theme '%s' (light, dark, sepia)", shown(w[2], b1));
                 return -1;
@@ -415,7 +419,7 @@ size_t replay_format(const replay_cmd *c, char *buf, size_t n)
     case REPLAY_EXPECT_ESSAY: k = snprintf(buf, n, "expect essay %lld", (long long)c->n); break;
     case REPLAY_EXPECT_FIRST: k = snprintf(buf, n, "expect first %lld", (long long)c->n); break;
     case REPLAY_EXPECT_SIZE: k = snprintf(buf, n, "expect size %+lld", (long long)c->n); break;
-    case REPLAY_EXPECT_THEME: k = snprintf(buf, n, "expect theme %s", c->arg < 3 ? theme_names[c->arg] : "?"); break;
+    case REPLAY_EXPECT_THEME: k = snprintf(buf, n, "expect theme %s", c->arg < THEME_COUNT ? theme_names[c->arg] : "?"); break;
     case REPLAY_EXPECT_MARKED: k = snprintf(buf, n, "expect marked"); break;
     case REPLAY_EXPECT_QUIT: k = snprintf(buf, n, "expect quit"); break;
     case REPLAY_EXPECT_HINT: k = snprintf(buf, n, "expect hint %s", c->arg ? "shown" : "hidden"); break;

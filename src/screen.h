@@ -9,11 +9,16 @@
  * what is drawn is what is touched. Scrolling lists keep their state in
  * app_list (a->lib, a->toc); app_input.c drives them.
  *
+ * A tap gives back an action (action.h) for app_do to apply: no screen
+ * changes the current screen itself or calls into app*.c; they see the
+ * reader's state (app_state.h), not its functions (app.h).
+ *
  * SDL code (src/screen*.c). Not an API for anything but app*.c. */
 #ifndef LECTERN_SCREEN_H
 #define LECTERN_SCREEN_H
 
-#include "app.h"
+#include "action.h"
+#include "app_state.h"
 
 /* Sizes for the current page size and density into a->ui. */
 void screen_layout(app *a);
@@ -39,19 +44,19 @@ int screen_wrap(app *a, int role, const char *s, size_t n, int x, int y, int max
 
 /* The library. Cards are laid out only for the rows on screen. */
 void screen_library_draw(app *a);
-void screen_library_tap(app *a, float x, float y);
+action screen_library_tap(app *a, float x, float y);
 double screen_library_max(const app *a);      /* the largest scroll */
 size_t screen_library_first(const app *a);    /* index in a->list of the first card on screen */
 void screen_library_show(app *a, size_t index); /* scroll so that card `index` is on screen */
 
 /* The menu, drawn over the page. */
 void screen_menu_draw(app *a);
-void screen_menu_tap(app *a, float x, float y);
+action screen_menu_tap(app *a, float x, float y);
 int screen_menu_buttons(app *a, app_button *b); /* how many; also the sheet in b[0] (id MENU_SHEET) */
 
 /* The contents (headings of the open essay). */
 void screen_contents_draw(app *a);
-void screen_contents_tap(app *a, float x, float y);
+action screen_contents_tap(app *a, float x, float y);
 double screen_contents_max(const app *a);
 
 /* The contents' Back button. */
@@ -61,9 +66,9 @@ app_button screen_contents_back(app *a);
 int screen_end_buttons(app *a, app_button *b);
 int screen_error_buttons(app *a, app_button *b);
 void screen_end_draw(app *a);
-void screen_end_tap(app *a, float x, float y);
+action screen_end_tap(app *a, float x, float y);
 void screen_error_draw(app *a);
-void screen_error_tap(app *a, float x, float y);
+action screen_error_tap(app *a, float x, float y);
 
 /* Every touch target of the current screen into b[0..APP_MAX_BUTTONS), for
  * tests: the menu's (without its sheet), End's, the error page's, the
@@ -82,5 +87,7 @@ enum screen_button_id {
  * app_hint_alpha() > 0 the hint on how to turn pages. */
 app_button screen_page_control(app *a);
 void screen_page_overlay_draw(app *a);
+/* How opaque the hint is at a->now, 0..1 (0: not shown). */
+float screen_hint_alpha(const app *a);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pack.h"
+
 static const pack_entry *next_entry(const app *a)
 {
     if (!a->nlist || !a->pk) return NULL;
@@ -83,13 +85,14 @@ void screen_end_draw(app *a)
     render_flush(a->rd);
 }
 
-void screen_end_tap(app *a, float x, float y)
+action screen_end_tap(app *a, float x, float y)
 {
     app_button b[3];
     int n = screen_end_buttons(a, b), i = screen_hit(b, n, x, y);
-    if (i >= 0 && b[i].id == END_NEXT) app_next_essay(a);
-    else if (i >= 0 && b[i].id == END_LIBRARY) app_go_library(a);
-    else if ((i >= 0 && b[i].id == END_BACK) || (i < 0 && x < a->geom.w / 3.0f)) app_back_from_end(a);
+    if (i >= 0 && b[i].id == END_NEXT) return action_make(ACT_NEXT_ESSAY, 0);
+    if (i >= 0 && b[i].id == END_LIBRARY) return action_make(ACT_LIBRARY, 0);
+    if ((i >= 0 && b[i].id == END_BACK) || (i < 0 && x < a->geom.w / 3.0f)) return action_make(ACT_LAST_PAGE, 0);
+    return ACTION_NONE;
 }
 
 /* ---- the error page ------------------------------------------------------------------------- */
@@ -158,10 +161,11 @@ void screen_error_draw(app *a)
     render_flush(a->rd);
 }
 
-void screen_error_tap(app *a, float x, float y)
+action screen_error_tap(app *a, float x, float y)
 {
     app_button b[2];
     int n = screen_error_buttons(a, b), i = screen_hit(b, n, x, y);
-    if (i >= 0 && b[i].id == ERR_NEXT) app_next_essay(a);
-    else if (i >= 0 && b[i].id == ERR_LIBRARY) app_go_library(a);
+    if (i >= 0 && b[i].id == ERR_NEXT) return action_make(ACT_NEXT_ESSAY, 0);
+    if (i >= 0 && b[i].id == ERR_LIBRARY) return action_make(ACT_LIBRARY, 0);
+    return ACTION_NONE;
 }

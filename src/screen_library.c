@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define WORDS_PER_MINUTE 230 /* as lectern-pack list */
+#include "pack.h"
+#include "state.h"
+
 
 /* Card i occupies [top(i), top(i) + card_h) in list coordinates; the list
  * shows [scroll, scroll + view) below the header. */
@@ -74,7 +76,7 @@ static void draw_card(app *a, const screen_colors *c, size_t i, int y)
     top += l2;
 
     int p = progress(a, n, en);
-    unsigned minutes = (en->words + WORDS_PER_MINUTE - 1) / WORDS_PER_MINUTE;
+    unsigned minutes = (en->words + TUN_WORDS_PER_MINUTE - 1) / TUN_WORDS_PER_MINUTE;
     char meta[96];
     int k = snprintf(meta, sizeof meta, "%u min", minutes ? minutes : 1);
     if (p == 100) k += snprintf(meta + k, sizeof meta - (size_t)k, "  \xC2\xB7  read to the end");
@@ -125,15 +127,15 @@ void screen_library_draw(app *a)
     render_flush(a->rd);
 }
 
-void screen_library_tap(app *a, float x, float y)
+action screen_library_tap(app *a, float x, float y)
 {
     (void)x; /* the whole width: a card is easy to hit */
-    if (y < a->ui.head_h || !a->nlist || a->ui.card_pitch <= 0) return;
+    if (y < a->ui.head_h || !a->nlist || a->ui.card_pitch <= 0) return ACTION_NONE;
     double ly = y - a->ui.head_h + a->lib.scroll - a->ui.pad;
-    if (ly < 0) return;
+    if (ly < 0) return ACTION_NONE;
     size_t i = (size_t)(ly / a->ui.card_pitch);
     /* in the gap between two cards: the nearer one */
     double in = ly - (double)i * a->ui.card_pitch;
     if (in >= a->ui.card_h && in - a->ui.card_h > a->ui.gap / 2.0) i++;
-    if (i < a->nlist) app_open_from_list(a, i);
+    return i < a->nlist ? action_make(ACT_OPEN, (long)i) : ACTION_NONE;
 }

@@ -32,7 +32,7 @@ int screen_menu_buttons(app *a, app_button *b)
     const app_ui *u = &a->ui;
     int T = u->target, g = u->gap, P = u->pad * 3 / 2;
     int sw = a->geom.w - 2 * u->pad;
-    if (sw > T * 10) sw = T * 10;
+    if (sw > T * TUN_MENU_MAX_TARGETS) sw = T * TUN_MENU_MAX_TARGETS;
     int inner = sw - 2 * P, n = 1;
     int sx = (a->geom.w - sw) / 2, ix = sx + P;
 
@@ -70,7 +70,7 @@ int screen_menu_buttons(app *a, app_button *b)
     b[n] = button(MENU_SMALLER, "A\xE2\x88\x92", LAYOUT_SMALL, ix + inner - 2 * aw - g, y, aw, T);
     b[n++].disabled = a->size_step == 0;
     b[n] = button(MENU_LARGER, "A+", LAYOUT_H1, ix + inner - aw, y, aw, T);
-    b[n++].disabled = a->size_step == APP_SIZE_STEPS - 1;
+    b[n++].disabled = a->size_step == TUN_SIZE_STEPS - 1;
     y += T + g * 2; /* room for the size dots */
 
     if (!theme_beside) y += lh;
@@ -111,38 +111,29 @@ void screen_menu_draw(app *a)
     /* the size steps as a row of dots under A- A+ */
     for (int i = 1; i < n; i++) {
         if (b[i].id != MENU_SMALLER) continue;
-        int d = u->gap / 2 > 3 ? u->gap / 2 : 3, span = APP_SIZE_STEPS * d * 2;
+        int d = u->gap / 2 > 3 ? u->gap / 2 : 3, span = TUN_SIZE_STEPS * d * 2;
         int x0 = b[i].r.x + (2 * b[i].r.w + u->gap - span) / 2, y0 = b[i].r.y + b[i].r.h + u->gap - d / 2;
-        for (int k = 0; k < APP_SIZE_STEPS; k++)
+        for (int k = 0; k < TUN_SIZE_STEPS; k++)
             render_round_rect(a->rd, x0 + k * d * 2 + d / 2, y0, d, d, d / 2, k == a->size_step ? c.ink : c.line);
     }
     render_flush(a->rd);
 }
 
-void screen_menu_tap(app *a, float x, float y)
+action screen_menu_tap(app *a, float x, float y)
 {
     app_button b[APP_MAX_BUTTONS];
     int n = screen_menu_buttons(a, b), i = screen_hit(b, n, x, y);
-    if (i < 0) { /* outside the sheet: close */
-        a->screen = APP_READING;
-        a->dirty = 1;
-        return;
-    }
-    if (b[i].disabled) return;
+    if (i < 0) return action_make(ACT_CLOSE, 0); /* outside the sheet: close */
+    if (b[i].disabled) return ACTION_NONE;
     switch (b[i].id) {
-    case MENU_LIBRARY: app_go_library(a); break;
-    case MENU_CLOSE: a->screen = APP_READING; break;
-    case MENU_SMALLER: app_change_size(a, -1); break;
-    case MENU_LARGER: app_change_size(a, 1); break;
-    case MENU_LIGHT: case MENU_DARK: case MENU_SEPIA: app_set_theme(a, b[i].id - MENU_LIGHT); break;
-    case MENU_CONTENTS:
-        a->screen = APP_CONTENTS;
-        a->toc.scroll = 0;
-        gesture_inertia_stop(&a->toc.in);
-        break;
-    default: break;
+    case MENU_LIBRARY: return action_make(ACT_LIBRARY, 0);
+    case MENU_CLOSE: return action_make(ACT_CLOSE, 0);
+    case MENU_SMALLER: return action_make(ACT_SIZE, -1);
+    case MENU_LARGER: return action_make(ACT_SIZE, 1);
+    case MENU_LIGHT: case MENU_DARK: case MENU_SEPIA: return action_make(ACT_THEME, b[i].id - MENU_LIGHT);
+    case MENU_CONTENTS: return action_make(ACT_CONTENTS, 0);
+    default: return ACTION_NONE;
     }
-    a->dirty = 1;
 }
 
 /* ---- contents --------------------------------------------------------------------------- */
@@ -200,19 +191,14 @@ void screen_contents_draw(app *a)
     render_flush(a->rd);
 }
 
-void screen_contents_tap(app *a, float x, float y)
+action screen_contents_tap(app *a, float x, float y)
 {
     app_button back = screen_contents_back(a);
-    if (screen_hit(&back, 1, x, y) == 0 || y < a->ui.head_h) {
-        if (screen_hit(&back, 1, x, y) == 0) {
-            a->screen = APP_READING;
-            a->dirty = 1;
-        }
-        return;
-    }
+    if (screen_hit(&back, 1, x, y) == 0) return action_make(ACT_CLOSE, 0);
+    if (y < a->ui.head_h) return ACTION_NONE;
     double ly = y - a->ui.head_h + a->toc.scroll - a->ui.pad;
-    if (ly < 0 || a->ui.row_h <= 0) return;
+    if (ly < 0 || a->ui.row_h <= 0) return ACTION_NONE;
     size_t i = (size_t)(ly / a->ui.row_h);
-    if (i >= a->ntoc) return;
-    app_goto_page(a, layout_page_of(a->lr, a->es.blocks[a->toc_blocks[i]].start));
+    if (i >= a->ntoc) return ACTION_NONE;
+    return action_make(ACT_GOTO_PAGE, (long)layout_page_of(a->lr, a->es.blocks[a->toc_blocks[i]].start));
 }

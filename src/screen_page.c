@@ -20,6 +20,14 @@ app_button screen_page_control(app *a)
     return b;
 }
 
+float screen_hint_alpha(const app *a)
+{
+    if (a->screen != APP_READING || a->hint == APP_HINT_NONE) return 0;
+    if (a->hint == APP_HINT_SHOW) return 1;
+    uint64_t t = a->now - a->hint_t0;
+    return t >= TUN_HINT_FADE_MS ? 0 : 1 - (float)t / TUN_HINT_FADE_MS;
+}
+
 static const char HINT[] = "Tap the right side for the next page, the left side to go back";
 
 static SDL_Color fade(SDL_Color c, float alpha)
@@ -39,7 +47,7 @@ void screen_page_overlay_draw(app *a)
     int bx = m.r.x + (m.r.w - bw) / 2, by = m.r.y + (m.r.h - 3 * bh - 2 * (step - bh)) / 2;
     for (int i = 0; i < 3; i++) render_fill(a->rd, bx, by + i * step, bw, bh, c.muted);
 
-    float alpha = app_hint_alpha(a);
+    float alpha = screen_hint_alpha(a);
     if (alpha <= 0) return;
     /* the hint: a card over the foot of the text, one or two lines */
     int lh = screen_line_h(a, LAYOUT_SMALL), n = (int)strlen(HINT);

@@ -9,13 +9,13 @@ static int maxi(int a, int b) { return a > b ? a : b; }
 void screen_layout(app *a)
 {
     app_ui *u = &a->ui;
-    double mm = (a->dpi > 0 ? a->dpi : 133) / 25.4;
+    double mm = (a->dpi > 0 ? a->dpi : TUN_DPI_FALLBACK) / 25.4;
     int w = a->geom.w, h = a->geom.h;
-    /* 10 mm: comfortably over the 9 mm a fingertip needs (48 px at 133 dpi) */
-    u->target = maxi(48, (int)lround(10 * mm));
-    u->pad = maxi(8, (int)lround(3 * mm));
-    u->gap = maxi(6, (int)lround(2 * mm));
-    u->radius = maxi(5, (int)lround(1.6 * mm));
+    /* sizes in mm at the panel's density, with a floor in pixels (tunables.h) */
+    u->target = maxi(TUN_TARGET_MIN_PX, (int)lround(TUN_TARGET_MM * mm));
+    u->pad = maxi(TUN_PAD_MIN_PX, (int)lround(TUN_PAD_MM * mm));
+    u->gap = maxi(TUN_GAP_MIN_PX, (int)lround(TUN_GAP_MM * mm));
+    u->radius = maxi(TUN_RADIUS_MIN_PX, (int)lround(TUN_RADIUS_MM * mm));
     if (a->fonts && a->geom.text_w > 0) {
         u->col_x = a->geom.text_x;
         u->col_w = a->geom.text_w;
@@ -23,17 +23,19 @@ void screen_layout(app *a)
         u->col_x = w / 20;
         u->col_w = w - 2 * u->col_x;
     }
-    int body = a->fonts ? font_role_px(a->fonts, LAYOUT_BODY) : 18;
-    int h1 = a->fonts ? font_role_px(a->fonts, LAYOUT_H1) : 26;
-    int h2 = a->fonts ? font_role_px(a->fonts, LAYOUT_H2) : 22;
-    int sm = a->fonts ? font_role_px(a->fonts, LAYOUT_SMALL) : 14;
-    u->head_h = maxi(u->target + u->pad, (int)lround(h1 * 1.3) + 2 * u->pad);
+    int body = a->fonts ? font_role_px(a->fonts, LAYOUT_BODY) : TUN_NOFONT_BODY_PX;
+    int h1 = a->fonts ? font_role_px(a->fonts, LAYOUT_H1) : TUN_NOFONT_H1_PX;
+    int h2 = a->fonts ? font_role_px(a->fonts, LAYOUT_H2) : TUN_NOFONT_H2_PX;
+    int sm = a->fonts ? font_role_px(a->fonts, LAYOUT_SMALL) : TUN_NOFONT_SMALL_PX;
+    u->head_h = maxi(u->target + u->pad, (int)lround(h1 * TUN_HEAD_LINES) + 2 * u->pad);
     /* a card: title, byline, reading time and progress, each on a line */
-    u->card_h = maxi((int)(u->target * 1.6), (int)lround(h2 * 1.3 + body * 1.4 + sm * 1.45) + 2 * u->pad + 4);
+    u->card_h = maxi((int)(u->target * TUN_CARD_MIN_TARGETS),
+                     (int)lround(h2 * TUN_CARD_TITLE_LINES + body * TUN_CARD_BYLINE_LINES + sm * TUN_CARD_META_LINES) +
+                         2 * u->pad + 4);
     u->card_pitch = u->card_h + u->gap;
-    u->row_h = maxi(u->target, (int)lround(body * 2.2));
+    u->row_h = maxi(u->target, (int)lround(body * TUN_ROW_BODY_SIZES));
     u->top_band = maxi(a->geom.text_y, u->target);
-    if (u->top_band > h / 4) u->top_band = h / 4;
+    if (u->top_band > (int)(h * TUN_TOP_BAND_MAX_FRACTION)) u->top_band = (int)(h * TUN_TOP_BAND_MAX_FRACTION);
     /* lists keep their place, within their new length */
     double lmax = screen_library_max(a), tmax = screen_contents_max(a);
     if (a->lib.scroll > lmax) a->lib.scroll = lmax;
@@ -55,12 +57,11 @@ screen_colors screen_colors_for(int theme)
     c.muted = th->muted;
     c.track = th->track;
     c.fill = th->fill;
-    int dark = theme == RENDER_DARK;
-    c.card = mix(th->bg, th->ink, dark ? 0.07f : 0.04f);
-    c.line = mix(th->bg, th->ink, dark ? 0.18f : 0.13f);
-    c.button = mix(th->bg, th->ink, dark ? 0.13f : 0.08f);
-    c.sheet = dark ? mix(th->bg, th->ink, 0.05f) : th->bg;
-    c.scrim = (SDL_Color){0, 0, 0, (uint8_t)(dark ? 150 : 100)};
+    c.card = mix(th->bg, th->ink, th->card);
+    c.line = mix(th->bg, th->ink, th->line);
+    c.button = mix(th->bg, th->ink, th->button);
+    c.sheet = mix(th->bg, th->ink, th->sheet);
+    c.scrim = (SDL_Color){0, 0, 0, th->scrim};
     return c;
 }
 

@@ -58,7 +58,7 @@ TEST(defaults)
     config c;
     config_defaults(&c);
     CHECK(strstr(c.pack, "default.lpk") != NULL);
-    CHECK(c.rotate == 0 && c.theme == CONFIG_LIGHT);
+    CHECK(c.rotate == 0 && c.theme == THEME_LIGHT);
     CHECK(c.font_size == 0.0f && c.margins == -1.0f); /* auto, auto */
     CHECK(c.idle_timeout == 300);
     CHECK(!strcmp(c.state_dir, "/var/lib/lectern"));
@@ -91,7 +91,7 @@ TEST(every_key_parsed)
     CHECKF(p == 0 && M.n == 0, "problems %d", p);
     if (M.n) dump(&M);
     CHECK(!strcmp(c.pack, "/srv/essays.lpk"));
-    CHECK(c.rotate == 270 && c.theme == CONFIG_SEPIA);
+    CHECK(c.rotate == 270 && c.theme == THEME_SEPIA);
     CHECK(c.font_size == 14.5f && c.margins == 12.0f && c.idle_timeout == 90);
     CHECK(!strcmp(c.state_dir, "/tmp/lectern state"));
     CHECK(c.state == 0 && c.kiosk == 1 && c.start == 4);
@@ -102,7 +102,7 @@ TEST(every_key_parsed)
     p = load(&c, &M, "font_size=auto\nmargins=AUTO\nstart=library\nessays=all\nstate=yes\nkiosk=0\n"
                      "theme=dark\nrotate=90\nidle_timeout=0\nfont_size=6\nmargins=0\n");
     CHECK(p == 0 && M.n == 0);
-    CHECK(c.start == 0 && c.nessays == 0 && c.state == 1 && c.kiosk == 0 && c.theme == CONFIG_DARK);
+    CHECK(c.start == 0 && c.nessays == 0 && c.state == 1 && c.kiosk == 0 && c.theme == THEME_DARK);
     CHECK(c.rotate == 90 && c.idle_timeout == 0 && c.font_size == 6.0f && c.margins == 0.0f);
     /* no trailing newline on the last line */
     p = load(&c, &M, "rotate = 180");
@@ -264,7 +264,7 @@ static int run_init(config *c, msgs *M, char **argv)
     int argc = 0;
     while (argv[argc]) argc++;
     memset(M, 0, sizeof *M);
-    return config_init(c, &argc, argv, collect, M); /* keeps argv NULL-terminated */
+    return config_init(c, &argc, argv, 0, collect, M); /* keeps argv NULL-terminated */
 }
 
 static int argv_count(char **argv)
@@ -288,7 +288,7 @@ TEST(flags_override_the_file)
     int r = run_init(&c, &M, argv);
     CHECKF(r == CONFIG_OK && M.n == 0, "r=%d", r);
     if (M.n) dump(&M);
-    CHECK(c.rotate == 180 && c.theme == CONFIG_SEPIA && c.font_size == 20.0f && c.idle_timeout == 15);
+    CHECK(c.rotate == 180 && c.theme == THEME_SEPIA && c.font_size == 20.0f && c.idle_timeout == 15);
     CHECK(c.kiosk == 0 && c.state == 1 && !strcmp(c.pack, "/a.lpk") && c.nessays == 2);
     CHECK(!strcmp(c.file, p));
     /* what is not ours stays, in order */
@@ -329,7 +329,7 @@ TEST(strict_and_not)
     msgs M;
     char *argv[] = {"lectern", "--config", p, NULL};
     int r = run_init(&c, &M, argv);
-    CHECK(r == CONFIG_OK && c.rotate == 0 && c.theme == CONFIG_DARK && M.n == 2);
+    CHECK(r == CONFIG_OK && c.rotate == 0 && c.theme == THEME_DARK && M.n == 2);
     CHECK(has(&M, ":1: bad value '45' for rotate") && has(&M, ":2: unknown key 'frobnicate'"));
     char *argv2[] = {"lectern", "--config", p, "--strict", NULL};
     r = run_init(&c, &M, argv2);

@@ -20,6 +20,9 @@
 #include <SDL2/SDL_ttf.h>
 
 #include "app.h"
+#include "font.h"
+#include "layout_cache.h"
+#include "pack.h"
 #include "t.h"
 
 /* A pixel differs when its grey level moves by this many of 15 steps; a
@@ -37,9 +40,9 @@ typedef struct golden_case {
 } golden_case;
 
 static const golden_case goldens[] = {
-    {"page-800x480-light", 800, 480, RENDER_LIGHT, 1, 1},
-    {"page-720x1280-dark", 720, 1280, RENDER_DARK, 3, 2},
-    {"page-1920x1080-sepia", 1920, 1080, RENDER_SEPIA, 2, 1},
+    {"page-800x480-light", 800, 480, THEME_LIGHT, 1, 1},
+    {"page-720x1280-dark", 720, 1280, THEME_DARK, 3, 2},
+    {"page-1920x1080-sepia", 1920, 1080, THEME_SEPIA, 2, 1},
 };
 
 static const int sizes[][2] = {{800, 480}, {1024, 600}, {1280, 800}, {720, 1280}, {1920, 1080}};
@@ -168,7 +171,7 @@ static int role_of(const essay_block *b)
 TEST(no_tofu_in_default_essays)
 {
     app a;
-    if (open_app(&a, 800, 480, RENDER_LIGHT, 0)) {
+    if (open_app(&a, 800, 480, THEME_LIGHT, 0)) {
         CHECK(0);
         return;
     }
@@ -223,7 +226,7 @@ TEST(no_tofu_in_default_essays)
 TEST(glyphs_sit_on_their_metrics)
 {
     app a;
-    if (open_app(&a, 800, 480, RENDER_LIGHT, 1)) {
+    if (open_app(&a, 800, 480, THEME_LIGHT, 1)) {
         CHECK(0);
         return;
     }
@@ -282,7 +285,7 @@ static int same_rgb(const uint8_t *p, SDL_Color c) { return p[0] == c.r && p[1] 
 TEST(margins_clean_at_every_size)
 {
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-        int w = sizes[s][0], h = sizes[s][1], theme = (int)(s % RENDER_NTHEMES);
+        int w = sizes[s][0], h = sizes[s][1], theme = (int)(s % THEME_COUNT);
         app a;
         if (open_app(&a, w, h, theme, 0)) {
             CHECK(0);
@@ -356,7 +359,7 @@ static render_page page_at(app *a, size_t page, int theme)
 TEST(atlas_bounded_evicts_and_draws_the_same)
 {
     app a;
-    if (open_app(&a, 1280, 800, RENDER_LIGHT, 3)) {
+    if (open_app(&a, 1280, 800, THEME_LIGHT, 3)) {
         CHECK(0);
         return;
     }
@@ -370,10 +373,10 @@ TEST(atlas_bounded_evicts_and_draws_the_same)
     size_t pages = a.lr->npages < 6 ? a.lr->npages : 6, same = 0;
     for (size_t p = 0; tiny && p1 && p2 && p < pages; p++) {
         /* sizes change between pages, as A+/A- would: more glyphs to hold */
-        int step = APP_SIZE_DEFAULT + (int)(p % 3) - 1;
+        int step = TUN_SIZE_DEFAULT + (int)(p % 3) - 1;
         CHECK(app_set_size_step(&a, step, &e) == 0);
         if (p >= a.lr->npages) break;
-        render_page pg = page_at(&a, p, RENDER_LIGHT);
+        render_page pg = page_at(&a, p, THEME_LIGHT);
         SDL_Texture *big = render_page_to_texture(a.rd, &pg, &e);
         SDL_Texture *small = render_page_to_texture(tiny, &pg, &e);
         CHECK(big && small);
@@ -410,12 +413,12 @@ TEST(atlas_bounded_evicts_and_draws_the_same)
 TEST(atlas_warm_page_rasterizes_nothing)
 {
     app a;
-    if (open_app(&a, 800, 480, RENDER_SEPIA, 1)) {
+    if (open_app(&a, 800, 480, THEME_SEPIA, 1)) {
         CHECK(0);
         return;
     }
     lerr e;
-    render_page pg = page_at(&a, 0, RENDER_SEPIA);
+    render_page pg = page_at(&a, 0, THEME_SEPIA);
     SDL_Texture *t1 = render_page_to_texture(a.rd, &pg, &e);
     render_stats s1, s2;
     render_get_stats(a.rd, &s1);
@@ -434,7 +437,7 @@ TEST(atlas_warm_page_rasterizes_nothing)
 TEST(page_cache_turns_are_blits)
 {
     app a;
-    if (open_app(&a, 800, 480, RENDER_DARK, 3)) {
+    if (open_app(&a, 800, 480, THEME_DARK, 3)) {
         CHECK(0);
         return;
     }
@@ -447,7 +450,7 @@ TEST(page_cache_turns_are_blits)
     render_stats s;
     size_t n = (size_t)a.geom.w * a.geom.h;
     uint32_t *p1 = malloc(n * 4), *p2 = malloc(n * 4);
-#define PG(k) page_at(&a, (k), RENDER_DARK)
+#define PG(k) page_at(&a, (k), THEME_DARK)
 #define STATS() render_get_stats(a.rd, &s)
     render_page pg = PG(4);
     SDL_Texture *t4 = render_cached_page(a.rd, &pg, &e);
@@ -483,7 +486,7 @@ TEST(page_cache_turns_are_blits)
         !read_tex(a.ren, cached, a.geom.w, p2))
         CHECK(memcmp(p1, p2, n * 4) == 0);
     /* another theme is another page */
-    render_page other = page_at(&a, 3, RENDER_LIGHT);
+    render_page other = page_at(&a, 3, THEME_LIGHT);
     STATS();
     uint64_t before = s.page_misses;
     CHECK(render_cached_page(a.rd, &other, &e) != NULL);
@@ -505,7 +508,7 @@ TEST(page_cache_turns_are_blits)
 TEST(size_change_keeps_the_sentence)
 {
     app a;
-    if (open_app(&a, 800, 480, RENDER_LIGHT, 3)) {
+    if (open_app(&a, 800, 480, THEME_LIGHT, 3)) {
         CHECK(0);
         return;
     }
@@ -514,7 +517,7 @@ TEST(size_change_keeps_the_sentence)
     a.page = 10;
     const layout_result *before = a.lr;
     uint32_t sent = a.lr->pages[10].text_start;
-    for (int step = APP_SIZE_DEFAULT + 1; step < APP_SIZE_STEPS; step++) {
+    for (int step = TUN_SIZE_DEFAULT + 1; step < TUN_SIZE_STEPS; step++) {
         CHECK(app_set_size_step(&a, step, &e) == 0);
         size_t p = a.page;
         uint32_t from = a.lr->pages[p].text_start;
@@ -523,7 +526,7 @@ TEST(size_change_keeps_the_sentence)
                from, to);
     }
     size_t made = layout_cache_layouts(a.layouts);
-    CHECK(app_set_size_step(&a, APP_SIZE_DEFAULT, &e) == 0);
+    CHECK(app_set_size_step(&a, TUN_SIZE_DEFAULT, &e) == 0);
     CHECKF(a.lr == before && a.page == 10, "back at the default size: page %zu", a.page + 1);
     CHECKF(layout_cache_layouts(a.layouts) == made, "the default size was laid out again");
     app_close(&a);
@@ -569,7 +572,7 @@ TEST(bad_fonts_are_refused)
     CHECK(font_open_files(&fs, &path, &fl, 1, &e) == -1 && strstr(e.msg, "/nonexistent/font.ttf"));
     /* only an italic face: no regular one to set body text */
     app a;
-    if (open_app(&a, 800, 480, RENDER_LIGHT, 0) == 0) {
+    if (open_app(&a, 800, 480, THEME_LIGHT, 0) == 0) {
         size_t reg = (size_t)-1;
         for (size_t i = 0; i < pack_count(a.pk); i++)
             if (pack_entry_at(a.pk, i)->kind == PACK_FONT && pack_entry_at(a.pk, i)->flags == 0) reg = i;
@@ -595,8 +598,8 @@ TEST(sizes_follow_the_panel)
     }
     CHECK(fabs(render_guess_dpi(800, 480) - 133) < 2); /* the 7" Touch Display */
     CHECK(render_guess_dpi(480, 800) == render_guess_dpi(800, 480));
-    CHECK(render_theme_parse("sepia") == RENDER_SEPIA && render_theme_parse("blue") == -1);
-    CHECK(render_theme_at(99) == render_theme_at(RENDER_LIGHT));
+    CHECK(render_theme_parse("sepia") == THEME_SEPIA && render_theme_parse("blue") == -1);
+    CHECK(render_theme_at(99) == render_theme_at(THEME_LIGHT));
 }
 
 int main(int argc, char **argv)

@@ -169,7 +169,7 @@ static void drag_to(app *a, float x0, float x1)
 static void let_go(app *a, float x)
 {
     finger(a, SDL_FINGERUP, x, 0.5f);
-    app_tick(a, a->now + APP_SLIDE_MS);
+    app_tick(a, a->now + TUN_SLIDE_MS);
 }
 
 static void both_open(app *p, app *q, size_t essay_no, size_t page, int theme)
@@ -204,7 +204,7 @@ TEST(without_targets_pages_are_the_same_pixels)
     spy_on(without.ren, 0);
 
     static const struct { size_t essay, page; int theme; } pages[] = {
-        {1, 0, RENDER_LIGHT}, {2, 1, RENDER_DARK}, {3, 4, RENDER_SEPIA}, {3, 5, RENDER_SEPIA}};
+        {1, 0, THEME_LIGHT}, {2, 1, THEME_DARK}, {3, 4, THEME_SEPIA}, {3, 5, THEME_SEPIA}};
     char what[96];
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         both_open(&with, &without, pages[i].essay, pages[i].page, pages[i].theme);
@@ -214,7 +214,7 @@ TEST(without_targets_pages_are_the_same_pixels)
     }
 
     /* the page followed by the finger: two pages side by side, each way */
-    both_open(&with, &without, 2, 2, RENDER_LIGHT);
+    both_open(&with, &without, 2, 2, THEME_LIGHT);
     drag_to(&with, 0.8f, 0.45f);
     drag_to(&without, 0.8f, 0.45f);
     CHECKF(without.dragging && without.slide < -100 && without.slide > -700, "drag forward: slide %.0f",
@@ -223,7 +223,7 @@ TEST(without_targets_pages_are_the_same_pixels)
     same_panels(&with, &without, "dragged forward half-way");
     let_go(&with, 0.45f);
     let_go(&without, 0.45f);
-    both_open(&with, &without, 2, 2, RENDER_LIGHT);
+    both_open(&with, &without, 2, 2, THEME_LIGHT);
     drag_to(&with, 0.3f, 0.6f);
     drag_to(&without, 0.3f, 0.6f);
     CHECKF(without.dragging && without.slide > 100, "drag back: slide %.0f", (double)without.slide);
@@ -232,18 +232,18 @@ TEST(without_targets_pages_are_the_same_pixels)
     let_go(&without, 0.6f);
 
     /* a swipe turns the page, which then slides home beside the old one */
-    both_open(&with, &without, 2, 2, RENDER_DARK);
+    both_open(&with, &without, 2, 2, THEME_DARK);
     drag_to(&with, 0.9f, 0.3f);
     drag_to(&without, 0.9f, 0.3f);
     finger(&with, SDL_FINGERUP, 0.3f, 0.5f);
     finger(&without, SDL_FINGERUP, 0.3f, 0.5f);
-    app_tick(&with, with.now + APP_SLIDE_MS / 3);
-    app_tick(&without, without.now + APP_SLIDE_MS / 3);
+    app_tick(&with, with.now + TUN_SLIDE_MS / 3);
+    app_tick(&without, without.now + TUN_SLIDE_MS / 3);
     CHECKF(without.page == 3 && without.sliding && app_slide_now(&without) != 0, "swipe: page %zu, sliding %d",
            without.page + 1, without.sliding);
     same_panels(&with, &without, "sliding home after a swipe");
-    app_tick(&with, with.now + APP_SLIDE_MS);
-    app_tick(&without, without.now + APP_SLIDE_MS);
+    app_tick(&with, with.now + TUN_SLIDE_MS);
+    app_tick(&without, without.now + TUN_SLIDE_MS);
 
     /* the menu over a page, and the library */
     app_open_menu(&with);
@@ -301,7 +301,7 @@ TEST(without_targets_a_turned_picture_is_drawn_in_memory)
         char what[64];
         snprintf(what, sizeof what, "rotate %d: the library", rot);
         same_panels(&with, &without, what);
-        both_open(&with, &without, 3, 2, RENDER_SEPIA);
+        both_open(&with, &without, 3, 2, THEME_SEPIA);
         snprintf(what, sizeof what, "rotate %d: a page", rot);
         same_panels(&with, &without, what);
         drag_to(&with, 0.85f, 0.5f);
@@ -345,7 +345,7 @@ TEST(targets_that_fail_later_fall_back_to_drawing_directly)
             app_close(&ref);
             return;
         }
-        both_open(&ref, &a, 3, 1, RENDER_LIGHT);
+        both_open(&ref, &a, 3, 1, THEME_LIGHT);
         /* No target texture can be made from the start (the driver claims
          * targets but has none, or no memory for them); or the first pages
          * are cached, and then their textures cannot be drawn into. */
@@ -398,7 +398,7 @@ TEST(a_turned_picture_survives_failing_targets)
             app_close(&ref);
             return;
         }
-        both_open(&ref, &a, 2, 0, RENDER_DARK);
+        both_open(&ref, &a, 2, 0, THEME_DARK);
         same_panels(&ref, &a, "rotate 90 before the failure"); /* pages 1 and 2 cached; one slot free */
         spy_on(a.ren, refusals[k]);
         app_turn(&ref, 1);

@@ -69,7 +69,7 @@ TEST(targets_at_least_9mm_everywhere)
             app_close(&a);
             return;
         }
-        for (int step = 0; step < APP_SIZE_STEPS; step++) {
+        for (int step = 0; step < TUN_SIZE_STEPS; step++) {
             lerr e;
             CHECK(app_set_size_step(&a, step, &e) == 0);
             app_show_essay(&a, 1);

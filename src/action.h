@@ -1,0 +1,44 @@
+/* action.h - what a tap, a key or a gesture asks the reader to do.
+ *
+ * The screens (screen_*.c) answer a tap with an action, and the input code
+ * (app_input.c) maps keys and gestures to the same actions; app_do
+ * (app_nav.c), the one dispatcher, applies them, and is the only code that
+ * changes the current screen. An action is a plain value: a kind and, for
+ * some kinds, a number. Plain C, no SDL. */
+#ifndef LECTERN_ACTION_H
+#define LECTERN_ACTION_H
+
+enum action_kind {
+    ACT_NONE = 0,
+    ACT_OPEN,        /* n: index in the library's list (the order shown) */
+    ACT_NEXT_ESSAY,  /* the essay after the open one; after the last, the first */
+    ACT_TURN,        /* n: +1 the next page (past the last: the end), -1 the previous */
+    ACT_GOTO_PAGE,   /* n: page of the open essay, 0-based */
+    ACT_LAST_PAGE,   /* the open essay's last page (from its end: "Back") */
+    ACT_SIZE,        /* n: text size steps, +1 larger, -1 smaller */
+    ACT_THEME,       /* n: enum theme_id */
+    ACT_THEME_NEXT,  /* the next theme, round */
+    ACT_LIBRARY,     /* the library (the position is kept) */
+    ACT_MENU,        /* the menu over the page */
+    ACT_CONTENTS,    /* the contents of the open essay */
+    ACT_CLOSE,       /* close the menu or the contents: the page */
+    ACT_BACK,        /* Escape: one step back, and on the library the end (not in kiosk mode) */
+    ACT_SCROLL,      /* n: pixels to scroll the current list by (+ down) */
+    ACT_QUIT,        /* end the reader (not in kiosk mode) */
+    ACT_QUIT_FORCE   /* end it even in kiosk mode (the admin gesture, SIGTERM) */
+};
+
+typedef struct action {
+    int kind;  /* enum action_kind */
+    long n;
+} action;
+
+static inline action action_make(int kind, long n)
+{
+    action a = {kind, n};
+    return a;
+}
+
+#define ACTION_NONE action_make(ACT_NONE, 0)
+
+#endif

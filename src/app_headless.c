@@ -1,0 +1,208 @@
+/* app_headless.c - the headless modes besides --replay (app_replay.c):
+ * PNG pages and the library picture (--screenshot), layout statistics. */
+#include "app.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <SDL2/SDL_image.h>
+
+#include "font.h"
+#include "pack.h"
+#include "platform.h"
+
+/* ---- headless: PNG pages ---------------------------------------------------------- */
+
+SDL_Surface *app_page_surface(app *a, size_t page, lerr *e)
+{
+    if (!a->rd) {
+        lerr_set(e, "no fonts to draw a page with");
+        return NULL;
+    }
+    render_page pg = app_page_of(a, page);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->geom.w, a->geom.h, 24, SDL_PIXELFORMAT_RGB24);
+    if (!s) {
+        lerr_set(e, "out of memory for a %dx%d picture", a->geom.w, a->geom.h);
+        return NULL;
+    }
+    SDL_Texture *t = render_targets(a->rd, NULL) ? render_page_to_texture(a->rd, &pg, e) : NULL;
+    int rc;
+    if (t) {
+        rc = SDL_SetRenderTarget(a->ren, t) || SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch);
+        SDL_SetRenderTarget(a->ren, NULL);
+        SDL_DestroyTexture(t);
+    } else {
+        /* No texture to draw it in: the screen itself (upright and at least
+         * the page's size whenever there are no targets: rotate != 0 draws
+         * on the canvas), read back before anything else is drawn there. */
+        SDL_Rect r = {0, 0, a->geom.w, a->geom.h};
+        if (render_show_page(a->rd, &pg, 0, 0, e)) {
+            SDL_FreeSurface(s);
+            return NULL;
+        }
+        rc = SDL_RenderReadPixels(a->ren, &r, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch);
+        a->dirty = 1;
+    }
+    if (rc) {
+        lerr_set(e, "reading the page back: %s", SDL_GetError());
+        SDL_FreeSurface(s);
+        s = NULL;
+    }
+    return s;
+}
+
+static int save_page(app *a, const char *dir, size_t page, lerr *e)
+{
+    SDL_Surface *s = app_page_surface(a, page, e);
+    if (!s) return -1;
+    char path[4200];
+    int rc = 0;
+    snprintf(path, sizeof path, "%s/essay%zu-page%03zu.png", dir, a->essay_no, page + 1);
+    if (IMG_SavePNG(s, path)) {
+        lerr_set(e, "%s: cannot write: %s", path, IMG_GetError());
+        rc = -1;
+    } else {
+        printf("%s\n", path);
+    }
+    SDL_FreeSurface(s);
+    return rc;
+}
+
+int app_screenshot(app *a, const char *dir, size_t page, lerr *e)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        lerr_set(e, "%s: cannot create directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    size_t np = a->lr->npages;
+    if (page > np) {
+        lerr_set(e, "essay %zu \xE2\x80\x9C%s\xE2\x80\x9D has %zu page%s at %dx%d; there is no page %zu", a->essay_no,
+                 a->title, np, np == 1 ? "" : "s", a->geom.w, a->geom.h, page);
+        return -1;
+    }
+    size_t from = page ? page - 1 : 0, to = page ? page : np;
+    for (size_t p = from; p < to; p++)
+        if (save_page(a, dir, p, e)) return -1;
+    return 0;
+}
+
+int app_screenshot_library(app *a, const char *dir, lerr *e)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        lerr_set(e, "%s: cannot create directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (!a->list) {
+        lerr_set(e, "no library to draw");
+        return -1;
+    }
+    if (app_draw(a)) {
+        lerr_set(e, "cannot draw the library");
+        return -1;
+    }
+    SDL_Surface *s = app_panel_surface(a, e);
+    if (!s) return -1;
+    char path[4200];
+    int rc = 0;
+    snprintf(path, sizeof path, "%s/library.png", dir);
+    if (IMG_SavePNG(s, path)) {
+        lerr_set(e, "%s: cannot write: %s", path, IMG_GetError());
+        rc = -1;
+    } else {
+        printf("%s\n", path);
+    }
+    SDL_FreeSurface(s);
+    return rc;
+}
+
+/* ---- the modes, as main runs them ---------------------------------------------------- */
+
+/* Headless pictures are the panel of --size (else the default panel), upright. */
+static int shot_video(app *a)
+{
+    lerr e;
+    if (!a->o.w) {
+        a->o.w = TUN_PANEL_W;
+        a->o.h = TUN_PANEL_H;
+    }
+    a->o.rotate = 0; /* pages are written upright */
+    if (app_video(a, 1, &e)) {
+        fprintf(stderr, "lectern: %s\n", e.msg);
+        return -1;
+    }
+    return 0;
+}
+
+int app_run_screenshots(app *a, const char *dir, size_t page, int all)
+{
+    lerr e;
+    if (shot_video(a)) return 1;
+    size_t first = a->o.essay ? a->o.essay : 1, last = a->o.essay ? a->o.essay : (all ? pack_essays(a->pk) : 1);
+    int rc = 0;
+    for (size_t n = first; n <= last; n++) {
+        if (app_open_essay(a, n, &e) || app_screenshot(a, dir, all ? 0 : page, &e)) {
+            fprintf(stderr, "lectern: %s\n", e.msg);
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+int app_run_library_shot(app *a, const char *dir)
+{
+    lerr e;
+    if (shot_video(a)) return 1;
+    a->o.state_on = 0; /* a picture of the library as a first visitor sees it */
+    a->o.state_dir = NULL;
+    app_start(a);
+    if (app_screenshot_library(a, dir, &e)) {
+        fprintf(stderr, "lectern: %s\n", e.msg);
+        return 1;
+    }
+    return 0;
+}
+
+int app_run_layout_stats(app *a, FILE *out)
+{
+    int w, h;
+    lerr e;
+    platform_page_size(a->o.rotate, a->o.w ? a->o.w : TUN_PANEL_W, a->o.h ? a->o.h : TUN_PANEL_H, &w, &h);
+    if (app_set_page_size(a, w, h, &e)) {
+        fprintf(stderr, "lectern: %s\n", e.msg);
+        return 1;
+    }
+    return app_layout_stats(a, out);
+}
+
+/* ---- headless: layout statistics -------------------------------------------------- */
+
+int app_layout_stats(app *a, FILE *out)
+{
+    size_t n = pack_essays(a->pk), pages = 0, lines = 0, hyph = 0, over = 0, bad = 0;
+    double maxs = 0;
+    fprintf(out, "# pack=%s size=%dx%d body=%dpx dpi=%.0f font=\"%s\"\n", a->pack_file, a->geom.w, a->geom.h,
+            font_body_px(a->fonts), a->dpi, font_role_name(a->fonts, LAYOUT_BODY));
+    for (size_t i = 1; i <= n; i++) {
+        lerr e;
+        if (app_open_essay(a, i, &e)) {
+            fprintf(stderr, "lectern: %s\n", e.msg);
+            fprintf(out, "essay=%zu error=damaged\n", i);
+            bad++;
+            continue;
+        }
+        const layout_result *r = a->lr;
+        fprintf(out, "essay=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu title=\"%s\"\n", i,
+                r->npages, r->nlines, r->hyphenated, r->max_stretch, r->over_1_5, a->title);
+        pages += r->npages;
+        lines += r->nlines;
+        hyph += r->hyphenated;
+        over += r->over_1_5;
+        if (r->max_stretch > maxs) maxs = r->max_stretch;
+    }
+    fprintf(out, "total essays=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu damaged=%zu\n", n,
+            pages, lines, hyph, maxs, over, bad);
+    return bad ? 1 : 0;
+}
+

@@ -1,0 +1,350 @@
+/* app_nav.c - navigation: app_do, the one dispatcher of actions (the only
+ * code that changes the current screen), what each action does, the first
+ * screen at start-up, and time (slides, the hint's fade, the idle reset,
+ * the debounced save). */
+#include "app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "pack.h"
+#include "screen.h"
+#include "state.h"
+
+/* ---- navigation ------------------------------------------------------------------- */
+
+static void still(app *a)
+{
+    a->slide = 0;
+    a->sliding = 0;
+    a->dragging = 0;
+    a->dirty = 1;
+}
+
+void app_show_essay(app *a, size_t n)
+{
+    lerr e;
+    still(a);
+    a->screen = APP_READING;
+    a->list_pos = -1;
+    for (size_t i = 0; i < a->nlist; i++)
+        if (a->list[i] == n) {
+            a->list_pos = (long)i;
+            break;
+        }
+    if (app_open_essay(a, n, &e)) {
+        fprintf(stderr, "lectern: %s\n", e.msg);
+        snprintf(a->error, sizeof a->error, "%s", e.msg);
+        a->screen = APP_ERROR;
+        a->error_kind = APP_ERR_ESSAY;
+        a->essay_no = n; /* so that Next is the one after it */
+        return;
+    }
+    uint32_t off;
+    const pack_entry *en = app_entry(a, n);
+    if (a->st && en && state_get(a->st, (uint32_t)n, en->data_xxh3, &off)) a->page = app_resume_page(a, off);
+    if (!a->hint_done) a->hint = APP_HINT_SHOW; /* the first page this visitor sees */
+    /* the headings, for the contents */
+    size_t nh = 0;
+    for (size_t i = 0; i < a->es.nblocks; i++) nh += a->es.blocks[i].kind == ESSAY_HEADING;
+    uint32_t *t = nh ? realloc(a->toc_blocks, nh * sizeof *t) : a->toc_blocks;
+    if (t) {
+        a->toc_blocks = t;
+        for (size_t i = 0; i < a->es.nblocks; i++)
+            if (a->es.blocks[i].kind == ESSAY_HEADING) t[a->ntoc++] = (uint32_t)i;
+    }
+    a->toc.scroll = 0;
+}
+
+void app_go_library(app *a)
+{
+    app_leave(a);
+    app_close_essay(a);
+    still(a);
+    a->screen = APP_LIBRARY;
+    a->list_pos = -1;
+    a->hint = APP_HINT_NONE;
+}
+
+void app_open_from_list(app *a, size_t index)
+{
+    if (index >= a->nlist) return;
+    app_leave(a);
+    app_show_essay(a, a->list[index]);
+}
+
+void app_next_essay(app *a)
+{
+    if (!a->nlist) {
+        app_go_library(a);
+        return;
+    }
+    /* after the last, the first: a kiosk has no dead end */
+    size_t next = a->list_pos >= 0 ? ((size_t)a->list_pos + 1) % a->nlist : 0;
+    app_open_from_list(a, next);
+}
+
+static void back_from_end(app *a)
+{
+    if (!app_essay_is_open(a)) return;
+    app_goto_page(a, a->lr->npages - 1);
+}
+
+void app_turn(app *a, int d)
+{
+    if (!app_essay_is_open(a)) return;
+    if (a->screen == APP_END) {
+        if (d < 0) back_from_end(a);
+        else app_next_essay(a);
+        return;
+    }
+    if (a->screen != APP_READING) return;
+    if (d > 0 && a->page + 1 < a->lr->npages) a->page++;
+    else if (d > 0) a->screen = APP_END;
+    else if (d < 0 && a->page > 0) a->page--;
+    else return;
+    still(a);
+    app_remember(a);
+    if (a->hint == APP_HINT_SHOW) { /* the first turn: the visitor knows how */
+        a->hint = APP_HINT_FADING;
+        a->hint_t0 = a->now;
+        a->hint_done = 1;
+    }
+}
+
+void app_goto_page(app *a, size_t page)
+{
+    if (!app_essay_is_open(a)) return;
+    a->page = page < a->lr->npages ? page : a->lr->npages - 1;
+    a->screen = APP_READING;
+    still(a);
+    app_remember(a);
+}
+
+
+void app_open_menu(app *a)
+{
+    if (a->screen != APP_READING || !app_essay_is_open(a)) return;
+    still(a);
+    a->screen = APP_MENU;
+}
+
+void app_set_theme(app *a, int theme)
+{
+    if (theme < 0 || theme >= THEME_COUNT) return;
+    a->theme = theme;
+    a->dirty = 1;
+}
+
+void app_change_size(app *a, int d)
+{
+    lerr e;
+    int step = a->size_step + d;
+    if (step < 0 || step >= TUN_SIZE_STEPS) return;
+    if (app_set_size_step(a, step, &e)) fprintf(stderr, "lectern: %s\n", e.msg);
+    a->dirty = 1;
+}
+
+void app_request_quit(app *a, int force)
+{
+    if (a->o.kiosk && !force) return;
+    a->quit = 1;
+}
+
+static void close_overlay(app *a);
+
+void app_back(app *a)
+{
+    if (a->o.kiosk) return; /* a visitor's keyboard changes nothing */
+    switch (a->screen) {
+    case APP_MENU:
+    case APP_CONTENTS: close_overlay(a); break;
+    case APP_READING:
+    case APP_END: app_go_library(a); break;
+    case APP_ERROR:
+        if (a->error_kind == APP_ERR_ESSAY && a->nlist) app_go_library(a);
+        else app_request_quit(a, 0);
+        break;
+    default: app_request_quit(a, 0); break; /* the library: the way out */
+    }
+}
+
+int app_hint_shown(const app *a) { return screen_hint_alpha(a) > 0; }
+
+static void close_overlay(app *a)
+{
+    if (a->screen != APP_MENU && a->screen != APP_CONTENTS) return;
+    a->screen = APP_READING;
+    a->dirty = 1;
+}
+
+static void open_contents(app *a)
+{
+    if (a->screen != APP_MENU || !a->ntoc) return;
+    a->screen = APP_CONTENTS;
+    a->toc.scroll = 0;
+    gesture_inertia_stop(&a->toc.in);
+    a->dirty = 1;
+}
+
+/* The list of the current screen, scrolled by d pixels within its length. */
+static void scroll(app *a, double d)
+{
+    app_list *l = a->screen == APP_LIBRARY ? &a->lib : a->screen == APP_CONTENTS ? &a->toc : NULL;
+    if (!l) return;
+    double max = a->screen == APP_LIBRARY ? screen_library_max(a) : screen_contents_max(a);
+    gesture_inertia_stop(&l->in);
+    l->scroll += d;
+    if (l->scroll > max) l->scroll = max;
+    if (l->scroll < 0) l->scroll = 0;
+    a->dirty = 1;
+}
+
+void app_do(app *a, action act)
+{
+    switch (act.kind) {
+    case ACT_OPEN:
+        if (act.n >= 0) app_open_from_list(a, (size_t)act.n);
+        break;
+    case ACT_NEXT_ESSAY: app_next_essay(a); break;
+    case ACT_TURN: app_turn(a, act.n < 0 ? -1 : 1); break;
+    case ACT_GOTO_PAGE:
+        if (act.n >= 0) app_goto_page(a, (size_t)act.n);
+        break;
+    case ACT_LAST_PAGE:
+        if (app_essay_is_open(a)) app_goto_page(a, a->lr->npages - 1);
+        break;
+    case ACT_SIZE: app_change_size(a, act.n < 0 ? -1 : 1); break;
+    case ACT_THEME: app_set_theme(a, (int)act.n); break;
+    case ACT_THEME_NEXT: app_set_theme(a, (a->theme + 1) % THEME_COUNT); break;
+    case ACT_LIBRARY: app_go_library(a); break;
+    case ACT_MENU: app_open_menu(a); break;
+    case ACT_CONTENTS: open_contents(a); break;
+    case ACT_CLOSE: close_overlay(a); break;
+    case ACT_BACK: app_back(a); break;
+    case ACT_SCROLL: scroll(a, (double)act.n); break;
+    case ACT_QUIT: app_request_quit(a, 0); break;
+    case ACT_QUIT_FORCE: app_request_quit(a, 1); break;
+    default: break;
+    }
+}
+
+/* ---- start-up ------------------------------------------------------------------------ */
+
+void app_start(app *a)
+{
+    a->last_input = a->now;
+    a->dirty = 1;
+    if (!a->pk) return; /* the error page about the pack is all there is */
+    lerr e;
+    e.msg[0] = 0;
+    int r = state_open(&a->st, a->o.state_dir, a->o.state_on && a->o.state_dir, &e);
+    if (r < 0) fprintf(stderr, "lectern: out of memory for reading positions\n");
+    else if (r > 0 && a->o.state_dir && e.msg[0]) fprintf(stderr, "lectern: %s\n", e.msg);
+
+    uint32_t count = (uint32_t)pack_essays(a->pk);
+    size_t n = a->o.cfg ? config_essay_list(a->o.cfg, count, NULL, 0) : count;
+    if (n == 0) {
+        fprintf(stderr, "lectern: essays: none of the essays chosen is in %s (it has %u); showing them all\n",
+                a->pack_file, count);
+        n = count;
+    }
+    free(a->list);
+    a->list = malloc((n ? n : 1) * sizeof *a->list);
+    if (!a->list) {
+        fprintf(stderr, "lectern: out of memory for the library\n");
+        return;
+    }
+    if (a->o.cfg && config_essay_list(a->o.cfg, count, a->list, n) == n) a->nlist = n;
+    else
+        for (a->nlist = 0; a->nlist < n; a->nlist++) a->list[a->nlist] = (uint32_t)a->nlist + 1;
+
+    a->screen = APP_LIBRARY;
+    if (a->o.start && a->o.start > count)
+        fprintf(stderr, "lectern: start = %u: %s has %u essay%s; showing the library\n", a->o.start, a->pack_file,
+                count, count == 1 ? "" : "s");
+    else if (a->o.start)
+        app_show_essay(a, a->o.start);
+}
+
+/* ---- time ---------------------------------------------------------------------------- */
+
+float app_slide_now(const app *a)
+{
+    if (!a->sliding) return a->slide;
+    double u = (double)(a->now - a->slide_t0) / TUN_SLIDE_MS;
+    if (u >= 1) return 0;
+    double k = 1 - u;
+    return (float)(a->slide_from * k * k * k); /* ease out: fast at first, settling gently */
+}
+
+void app_slide_to_rest(app *a, float from)
+{
+    a->dragging = 0;
+    a->slide = 0;
+    a->slide_from = from;
+    a->slide_t0 = a->now;
+    a->sliding = from != 0;
+    a->dirty = 1;
+}
+
+static void idle_reset(app *a)
+{
+    lerr e;
+    app_go_library(a);
+    a->lib.scroll = 0;
+    gesture_inertia_stop(&a->lib.in);
+    gesture_inertia_stop(&a->toc.in);
+    gesture_reset(&a->g);
+    a->admin_step = 0;
+    if (a->size_step != TUN_SIZE_DEFAULT && app_set_size_step(a, TUN_SIZE_DEFAULT, &e))
+        fprintf(stderr, "lectern: %s\n", e.msg);
+    a->theme = a->o.theme;
+    a->hint = APP_HINT_NONE;
+    a->hint_done = 0; /* the next visitor gets the hint again */
+    a->idle_done = 1;
+    a->dirty = 1;
+}
+
+static void coast(app *a, app_list *l, double max)
+{
+    if (!gesture_inertia_active(&l->in)) return;
+    l->in.hi = max; /* the list may have been resized */
+    l->scroll = gesture_inertia_step(&l->in, (double)(a->now - l->t));
+    l->t = a->now;
+    a->dirty = 1;
+}
+
+void app_tick(app *a, uint64_t now)
+{
+    if (now > a->now) a->now = now;
+    if (gesture_busy(&a->g)) {
+        gesture_event ev[GESTURE_MAX_EVENTS];
+        int n = gesture_tick(&a->g, a->now, ev);
+        if (n) app_gesture_events(a, ev, n);
+    }
+    if (a->sliding) {
+        if (a->now - a->slide_t0 >= TUN_SLIDE_MS) {
+            a->sliding = 0;
+            a->slide = 0;
+        }
+        a->dirty = 1;
+    }
+    if (a->hint == APP_HINT_FADING) {
+        if (a->now - a->hint_t0 >= TUN_HINT_FADE_MS) a->hint = APP_HINT_NONE;
+        a->dirty = 1;
+    }
+    if (a->screen == APP_LIBRARY) coast(a, &a->lib, screen_library_max(a));
+    if (a->screen == APP_CONTENTS) coast(a, &a->toc, screen_contents_max(a));
+    if (a->o.idle_s && !a->idle_done && a->pk && a->now - a->last_input >= (uint64_t)a->o.idle_s * 1000)
+        idle_reset(a);
+    if (a->st_pending && a->now - a->st_changed >= TUN_SAVE_AFTER_MS) app_persist(a);
+}
+
+int app_busy(const app *a)
+{
+    return gesture_busy(&a->g) || a->sliding || a->hint == APP_HINT_FADING || gesture_inertia_active(&a->lib.in) ||
+           gesture_inertia_active(&a->toc.in);
+}
+

@@ -1,0 +1,199 @@
+/* app_state.h - the reader's state: the `app` struct and the types in it.
+ *
+ * Everything the reader knows lives in one `app` struct, owned by main.
+ * This header is what the screens (screen.h) see of the reader: its data,
+ * never its functions, so no screen calls into app*.c; the functions are in
+ * app.h. The modules whose values the struct holds (essay, layout, render,
+ * gesture) are included; the ones it only points to are declared.
+ * SDL code. */
+#ifndef LECTERN_APP_STATE_H
+#define LECTERN_APP_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <SDL2/SDL.h>
+
+#include "essay.h"
+#include "gesture.h"
+#include "layout.h"
+#include "render.h"
+#include "tunables.h"
+
+typedef struct pack pack;
+typedef struct pack_entry pack_entry;
+typedef struct state state;
+typedef struct config config;
+typedef struct layout_cache layout_cache;
+
+/* The first two keep their values from before the other screens existed. */
+enum app_screen { APP_READING = 0, APP_ERROR = 1, APP_LIBRARY, APP_MENU, APP_CONTENTS, APP_END };
+/* What the error page is about. */
+enum app_error_kind { APP_ERR_ESSAY = 0, APP_ERR_NOPACK = 1 };
+/* How pages reach the panel (app_video chooses; a render target that fails
+ * later moves it down the list, never back up):
+ *   CACHE   pages drawn once into render-target textures, a turn a copy;
+ *           with rotate, the picture drawn into a target texture and turned;
+ *   DIRECT  no render targets: each page drawn straight onto the screen
+ *           every frame it shows (render_show_page), same pixels;
+ *   CANVAS  no render targets and rotate != 0: the picture is drawn in
+ *           memory by SDL's software renderer, copied into a streaming
+ *           texture and turned by the output renderer.
+ * UNTOLD is 0: before app_video, or headless without video yet. */
+enum app_path { APP_PATH_UNTOLD = 0, APP_PATH_CACHE, APP_PATH_DIRECT, APP_PATH_CANVAS };
+
+/* Sizes, times and colours: tunables.h. */
+#define APP_TAP_MS TUN_TAP_MS /* the name tests/bench/bench_touch.c knows */
+
+/* The hint on the first page a visitor sees ("tap the right side ..."):
+ * shown until the first turn, then fading, then gone until the next
+ * visitor (the idle reset). */
+enum app_hint { APP_HINT_NONE = 0, APP_HINT_SHOW, APP_HINT_FADING };
+
+/* What the command line and the configuration asked for. Zero means
+ * "choose" or "the default" in every field, so a zeroed app_opts is a
+ * plain desktop reader with no state on disk. */
+typedef struct app_opts {
+    const char *pack_path; /* NULL: the default search, see app_find_pack */
+    int w, h;              /* panel size in pixels; 0: 800x480 headless, the display's when fullscreen */
+    int theme;             /* enum render_theme_id: the default theme (the idle reset restores it) */
+    double font_pt;        /* body size in points at the panel's density; 0: RENDER_DEFAULT_PT */
+    int font_px;           /* body size in pixels, overrides font_pt when > 0 */
+    int fullscreen;
+    size_t essay;          /* --screenshot: 1-based; 0: the first */
+    /* the reader proper */
+    int rotate;            /* 0, 90, 180, 270: clockwise, the picture on the panel */
+    int margins_set;       /* 0: margins from the page size */
+    double margins_mm;     /* side margins when margins_set */
+    unsigned idle_s;       /* back to the library after this long without input; 0: never */
+    int kiosk;             /* fullscreen, no cursor, nothing a visitor does ends it */
+    uint32_t start;        /* 0: the library; else open this essay at start-up */
+    const config *cfg;     /* for the `essays` key (subset and order); NULL: every essay in pack order */
+    const char *state_dir; /* where positions are kept */
+    int state_on;          /* 0: positions in memory only (state = off, and tests) */
+    int no_targets;        /* use no render targets, as if the renderer had none
+                            * ($LECTERN_NO_RENDER_TARGETS, tests) */
+} app_opts;
+
+/* A touch target on a screen: where it is (page pixels) and what it does. */
+typedef struct app_button {
+    SDL_Rect r;
+    int id;
+    const char *label;
+    const char *sub;   /* second, smaller line (may be NULL) */
+    size_t sub_len;
+    int selected;
+    int disabled;
+    int role;          /* the label's font role (enum layout_font) */
+} app_button;
+#define APP_MAX_BUTTONS 12
+
+/* A scrolling list (library, contents). */
+typedef struct app_list {
+    double scroll, base;   /* pixels scrolled; scroll when the drag began */
+    gesture_inertia in;
+    uint64_t t;            /* clock of the last inertia step */
+    int dragging;
+} app_list;
+
+/* Sizes of everything on the screens, from the page size and density. */
+typedef struct app_ui {
+    int target;            /* smallest touch target: 10 mm, at least 48 px */
+    int pad, gap, radius;
+    int col_x, col_w;      /* the content column */
+    int head_h;            /* header band of the library and contents */
+    int card_h, card_pitch;
+    int row_h;             /* a contents line */
+    int top_band;          /* a tap above this on the page opens the menu */
+} app_ui;
+
+typedef struct app {
+    app_opts o;
+    char pack_file[4096];
+
+    pack *pk;
+    uint8_t *pack_mem;      /* a folder packed in memory (owned; pk borrows it), else NULL */
+    font_faces *fonts;
+    double dpi;             /* panel density used for sizes */
+    int base_px;            /* body size for the panel before A-/A+ */
+    int size_step;          /* 0..APP_SIZE_STEPS-1 */
+    int theme;
+
+    /* the open essay */
+    size_t essay_no;        /* 1-based; 0 = none */
+    uint8_t *text;          /* decoded essay (owned) */
+    size_t text_len;
+    essay es;
+    char title[512];        /* UTF-8, NUL-terminated */
+    layout_cache *layouts;  /* every layout made, per (essay, size, page): turns never lay out again */
+    const layout_result *lr; /* the open essay's, owned by `layouts`; &no_layout when there is none */
+    layout_result no_layout;
+    size_t page;            /* 0-based */
+    uint32_t anchor;        /* text offset kept on screen across size changes */
+    const layout_result *anchor_lr; /* layout and page at the last re-layout: the */
+    size_t anchor_page;             /* reader has turned since when they differ */
+
+    render_geom geom;       /* the page: upright, panel size turned for `rotate` */
+    layout_params lp;
+
+    /* video (window or offscreen) */
+    SDL_Window *win;        /* NULL when headless */
+    SDL_Surface *surface;   /* headless: what the software renderer draws into */
+    SDL_Renderer *ren;      /* what everything is drawn with */
+    render *rd;             /* NULL only when there are no fonts at all (no pack, no system font) */
+    int panel_w, panel_h;   /* the output, before rotation */
+    SDL_Texture *frame;     /* rotate != 0: the upright page drawn here, then turned */
+    /* APP_PATH_CANVAS: ren is SDL's software renderer drawing the upright
+     * picture into `canvas`; `out`, the window's renderer (headless: the
+     * panel surface's), shows it through the streaming texture out_tex,
+     * turned. All NULL otherwise (ren is the output renderer). */
+    SDL_Surface *canvas;
+    SDL_Renderer *out;
+    SDL_Texture *out_tex;
+    unsigned long uploads;  /* frames copied from the canvas to out_tex */
+    char no_targets[256];   /* why the output renderer's render targets are not used; "" while they are */
+    int path;               /* enum app_path, as last told on stderr */
+
+    int screen;             /* enum app_screen */
+    int error_kind;         /* enum app_error_kind */
+    char error[512];        /* what the error screen is about (also printed on stderr) */
+    int quit;
+
+    /* the library: essay numbers in the order shown (config `essays`) */
+    uint32_t *list;
+    size_t nlist;
+    long list_pos;          /* index of the open essay in list, -1: not in it */
+    app_list lib, toc;
+    int touch_stopped_list; /* this touch only stopped a moving list: it opens nothing */
+    size_t cards_drawn;     /* cards drawn in the last library frame (only the visible ones) */
+    uint32_t *toc_blocks;   /* the open essay's headings (block indexes), for the contents */
+    size_t ntoc;
+
+    /* input and time */
+    uint64_t now;           /* the app's clock, ms */
+    uint64_t last_input;
+    int idle_done;          /* the idle reset ran and nothing happened since */
+    gesture g;
+    float slide, slide_base;/* the page's horizontal offset, pixels (it follows the finger) */
+    float slide_from;
+    uint64_t slide_t0;
+    int sliding;            /* animating slide_from -> 0 since slide_t0 */
+    int dragging;
+    int admin_step;         /* long-presses of the admin gesture so far */
+    int hint;               /* enum app_hint */
+    uint64_t hint_t0;       /* when it began to fade */
+    int hint_done;          /* this visitor turned a page: no hint again until the idle reset */
+    uint64_t admin_t0;
+    app_ui ui;
+    int dirty;              /* something changed: draw */
+    uint32_t mark;          /* replay: `mark` */
+    unsigned long frames;
+    uint64_t presented_pc;  /* SDL_GetPerformanceCounter() when the last frame was presented (benchmarks) */
+
+    /* reading positions */
+    state *st;
+    int st_pending;         /* positions changed since the last save */
+    uint64_t st_changed;
+} app;
+
+#endif

@@ -1,0 +1,381 @@
+/* app_video.c - the window (or the headless surface), the renderer, how
+ * pages reach the panel (enum app_path), drawing the current screen, and
+ * the live loop. */
+#include "app.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+#include "screen.h"
+
+/* ---- video --------------------------------------------------------------------- */
+
+static const char *renderer_name(SDL_Renderer *r)
+{
+    SDL_RendererInfo info;
+    return r && SDL_GetRendererInfo(r, &info) == 0 && info.name ? info.name : "SDL";
+}
+
+/* The window's renderer: the first accelerated one SDL offers (the unit
+ * file's SDL_RENDER_DRIVER picks it), with or without render targets, as
+ * the reader copes without (enum app_path). If none can be made (no GL or
+ * GLES at all), SDL's software renderer: slow on a big panel, but a page. */
+static SDL_Renderer *window_renderer(SDL_Window *win, lerr *e)
+{
+    SDL_Renderer *r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (r) return r;
+    char why[256];
+    snprintf(why, sizeof why, "%s", SDL_GetError());
+    int sw = -1;
+    for (int i = 0; i < SDL_GetNumRenderDrivers(); i++) {
+        SDL_RendererInfo info;
+        if (SDL_GetRenderDriverInfo(i, &info) == 0 && info.name && !strcmp(info.name, "software")) sw = i;
+    }
+    /* by index: a SDL_RENDER_DRIVER hint would be tried first again otherwise */
+    r = sw >= 0 ? SDL_CreateRenderer(win, sw, 0) : NULL;
+    if (!r) {
+        lerr_set(e, "cannot create a renderer: no accelerated one (%s), and not SDL's software renderer: %s", why,
+                 sw >= 0 ? SDL_GetError() : "not built in");
+        return NULL;
+    }
+    fprintf(stderr, "lectern: no accelerated renderer (%s); drawing with SDL's software renderer\n", why);
+    return r;
+}
+
+/* Compose the w x h upright picture in memory: SDL's software renderer draws
+ * it into a->canvas (its render targets are plain memory, so the page cache
+ * works there) and app_draw copies it into a streaming texture of the output
+ * renderer, which turns it. For rotate != 0 when the output renderer has no
+ * render targets to draw the upright picture into. a->rd is replaced by one
+ * drawing on the canvas; called again, the canvas is made anew (a resize).
+ * Returns 0, or -1 with a message and nothing changed. */
+static int canvas_open(app *a, int w, int h, lerr *e)
+{
+    SDL_Renderer *out = a->out ? a->out : a->ren;
+    SDL_Surface *cv = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sw = cv ? SDL_CreateSoftwareRenderer(cv) : NULL;
+    SDL_Texture *tex = sw ? SDL_CreateTexture(out, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h) : NULL;
+    render *rd = NULL;
+    if (!tex) lerr_set(e, "cannot draw a %dx%d picture in memory to turn it: %s", w, h, SDL_GetError());
+    if (!tex || (a->fonts && render_create(&rd, sw, a->fonts, 0, 0, e))) {
+        if (tex) SDL_DestroyTexture(tex);
+        if (sw) SDL_DestroyRenderer(sw);
+        if (cv) SDL_FreeSurface(cv);
+        return -1;
+    }
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
+    render_destroy(a->rd);
+    if (a->frame) SDL_DestroyTexture(a->frame);
+    if (a->out) {
+        SDL_DestroyTexture(a->out_tex);
+        SDL_DestroyRenderer(a->ren);
+        SDL_FreeSurface(a->canvas);
+    }
+    a->frame = NULL;
+    a->rd = rd;
+    a->ren = sw;
+    a->canvas = cv;
+    a->out = out;
+    a->out_tex = tex;
+    return 0;
+}
+
+/* rotate != 0: KMS cannot turn the picture by 90 degrees, so it is drawn
+ * upright and turned when presented: into a target texture, or without
+ * render targets in memory (canvas_open). */
+static int turn_setup(app *a, int w, int h, lerr *e)
+{
+    if (!a->out && !a->no_targets[0]) {
+        a->frame = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+        if (a->frame) {
+            SDL_SetTextureBlendMode(a->frame, SDL_BLENDMODE_NONE);
+            return 0;
+        }
+        snprintf(a->no_targets, sizeof a->no_targets, "no %dx%d target texture to turn the picture: %s", w, h,
+                 SDL_GetError());
+    }
+    return canvas_open(a, w, h, e);
+}
+
+int app_draw_path(const app *a, const char **why)
+{
+    const char *r = NULL;
+    int path = APP_PATH_CACHE;
+    if (!a->ren) {
+        path = APP_PATH_UNTOLD;
+    } else if (a->out) {
+        path = APP_PATH_CANVAS;
+        r = a->no_targets;
+    } else if (a->no_targets[0]) {
+        path = APP_PATH_DIRECT;
+        r = a->no_targets;
+    } else if (a->rd && !render_targets(a->rd, &r)) {
+        path = APP_PATH_DIRECT; /* a page texture failed; the render knows why */
+    }
+    if (why) *why = r;
+    return path;
+}
+
+/* Say on stderr how pages reach the panel: once at start-up (headless only
+ * when it is not the page cache: nothing to say about drawing in memory),
+ * and again when a render target failed and it changed. */
+static void tell_path(app *a)
+{
+    const char *why;
+    int path = app_draw_path(a, &why), first = a->path == APP_PATH_UNTOLD;
+    if (path == a->path || path == APP_PATH_UNTOLD) return;
+    a->path = path;
+    const char *name = renderer_name(a->out ? a->out : a->ren), *now = first ? "" : "from now on ";
+    if (path == APP_PATH_CACHE && a->win && a->rd)
+        fprintf(stderr, "lectern: renderer %s: pages are cached in render targets\n", name);
+    else if (path == APP_PATH_DIRECT)
+        fprintf(stderr, "lectern: renderer %s: %s; %spages are drawn straight to the screen each frame, without a page cache\n",
+                name, why, now);
+    else if (path == APP_PATH_CANVAS)
+        fprintf(stderr, "lectern: renderer %s: %s; %sthe picture is drawn in memory (SDL's software renderer) "
+                "and turned when shown\n", name, why, now);
+}
+
+/* The renderer is there (a->ren): fonts, the page and its way to the panel. */
+static int video_ready(app *a, int pw, int ph, lerr *e)
+{
+    if (!SDL_RenderTargetSupported(a->ren))
+        snprintf(a->no_targets, sizeof a->no_targets, "the %s renderer has no render targets", renderer_name(a->ren));
+    else if (a->o.no_targets)
+        snprintf(a->no_targets, sizeof a->no_targets, "render targets are turned off (LECTERN_NO_RENDER_TARGETS)");
+    if (a->fonts && render_create(&a->rd, a->ren, a->fonts, 0, 0, e)) return -1;
+    if (a->rd && a->no_targets[0]) render_no_targets(a->rd, a->no_targets);
+    if (app_set_panel(a, pw, ph, e)) return -1;
+    tell_path(a);
+    return 0;
+}
+
+int app_video(app *a, int headless, lerr *e)
+{
+    if (headless) {
+        /* No window at all: the software renderer drawing into a surface
+         * needs no video driver, and skips the EGL/Mesa libraries that even
+         * the offscreen driver loads (most of a cold start's time and RSS). */
+        int w = a->o.w > 0 ? a->o.w : TUN_PANEL_W, h = a->o.h > 0 ? a->o.h : TUN_PANEL_H;
+        a->surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        a->ren = a->surface ? SDL_CreateSoftwareRenderer(a->surface) : NULL;
+        if (!a->ren) {
+            lerr_set(e, "cannot create a %dx%d software renderer: %s", w, h, SDL_GetError());
+            return -1;
+        }
+        return video_ready(a, w, h, e);
+    }
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO)) {
+        const char *want = getenv("SDL_VIDEODRIVER");
+        lerr_set(e, "cannot start video%s%s: %s", want ? " with SDL_VIDEODRIVER=" : "", want ? want : "", SDL_GetError());
+        return -1;
+    }
+    /* With no display SDL falls back to its invisible offscreen driver: a
+     * window nobody sees, waiting forever. Only when asked for explicitly. */
+    const char *drv = SDL_GetCurrentVideoDriver();
+    if (drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy")) && !getenv("SDL_VIDEODRIVER")) {
+        lerr_set(e, "no display found (SDL chose its %s driver); use --screenshot DIR for PNG pages", drv);
+        return -1;
+    }
+    int w = a->o.w, h = a->o.h;
+    Uint32 flags = SDL_WINDOW_RESIZABLE;
+    if (a->o.fullscreen || a->o.kiosk) {
+        /* The display's own mode: no mode switch, no scaling. */
+        SDL_DisplayMode dm;
+        flags = SDL_WINDOW_FULLSCREEN_DESKTOP;
+        if (SDL_GetDesktopDisplayMode(0, &dm) == 0) {
+            w = dm.w;
+            h = dm.h;
+        }
+        /* Fullscreen on the panel itself: believe its size in mm when
+         * SDL knows it (96 is X's made-up default, not a measurement). */
+        float ddpi = 0;
+        if (SDL_GetDisplayDPI(0, &ddpi, NULL, NULL) == 0 && ddpi >= 50 && ddpi <= 600 && ddpi != 96.0f)
+            a->dpi = ddpi;
+    }
+    if (w <= 0 || h <= 0) {
+        w = TUN_PANEL_W;
+        h = TUN_PANEL_H;
+    }
+    a->win = SDL_CreateWindow("lectern", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    if (!a->win) {
+        lerr_set(e, "cannot open a %dx%d window: %s", w, h, SDL_GetError());
+        return -1;
+    }
+    if (a->o.kiosk) SDL_ShowCursor(SDL_DISABLE);
+    if (!(a->ren = window_renderer(a->win, e))) return -1;
+    SDL_GetRendererOutputSize(a->ren, &w, &h);
+    return video_ready(a, w, h, e);
+}
+
+int app_set_panel(app *a, int pw, int ph, lerr *e)
+{
+    int w, h;
+    platform_page_size(a->o.rotate, pw, ph, &w, &h);
+    a->panel_w = pw;
+    a->panel_h = ph;
+    if (a->frame) SDL_DestroyTexture(a->frame);
+    a->frame = NULL;
+    if (a->o.rotate && a->ren && turn_setup(a, w, h, e)) return -1;
+    if (!a->dpi) a->dpi = render_guess_dpi(pw, ph);
+    gesture_init(&a->g, (float)(w / a->dpi * 25.4), (float)(h / a->dpi * 25.4));
+    a->dragging = 0;
+    if (app_set_page_size(a, w, h, e)) return -1;
+    screen_layout(a);
+    a->dirty = 1;
+    return 0;
+}
+
+render_page app_page_of(app *a, size_t page)
+{
+    return (render_page){&a->es, a->lr, page, (const uint8_t *)a->title, strlen(a->title),
+                         a->theme, &a->geom, (uint32_t)a->essay_no};
+}
+
+/* ---- drawing -------------------------------------------------------------------------- */
+
+static void draw_reading(app *a, float slide)
+{
+    lerr e;
+    render_page pg = app_page_of(a, a->page);
+    int w = a->geom.w, h = a->geom.h, off = (int)lroundf(slide);
+    if (off > w) off = w;
+    if (off < -w) off = -w;
+    /* a copy from the page cache, or without render targets the page drawn */
+    if (!a->rd || render_show_page(a->rd, &pg, off, 0, &e)) {
+        fprintf(stderr, "lectern: %s\n", a->rd ? e.msg : "no fonts");
+        screen_error_draw(a);
+        return;
+    }
+    if (!off) return;
+    /* The page beside it, where the finger is taking the reader. */
+    size_t np = a->lr->npages;
+    int has = off < 0 ? a->page + 1 < np : a->page > 0;
+    SDL_Rect nb = {off < 0 ? off + w : off - w, 0, w, h};
+    const render_theme *th = render_theme_at(a->theme);
+    pg.page = off < 0 ? a->page + 1 : a->page - 1;
+    if (!has || render_show_page(a->rd, &pg, nb.x, nb.y, &e)) render_fill(a->rd, nb.x, nb.y, nb.w, nb.h, th->bg);
+    /* a hairline where the two sheets meet */
+    render_fill(a->rd, off < 0 ? off + w - 1 : off, 0, 1, h, th->track);
+}
+
+/* Show what was drawn: turned from the frame texture or from the canvas,
+ * else as it is. */
+static void present(app *a)
+{
+    SDL_Renderer *out = a->out ? a->out : a->ren;
+    SDL_Texture *turned = a->frame;
+    if (a->out) {
+        SDL_RenderFlush(a->ren); /* every queued draw is in the canvas's pixels */
+        SDL_UpdateTexture(a->out_tex, NULL, a->canvas->pixels, a->canvas->pitch);
+        turned = a->out_tex;
+        a->uploads++;
+    }
+    if (turned) {
+        int x, y, w, h;
+        platform_present_rect(a->o.rotate, a->panel_w, a->panel_h, &x, &y, &w, &h);
+        SDL_Rect dst = {x, y, w, h};
+        if (a->frame) SDL_SetRenderTarget(out, NULL);
+        SDL_SetRenderDrawColor(out, 0, 0, 0, 255);
+        SDL_RenderClear(out);
+        SDL_RenderCopyEx(out, turned, NULL, &dst, a->o.rotate, NULL, SDL_FLIP_NONE);
+    }
+    SDL_RenderPresent(out);
+}
+
+int app_draw(app *a)
+{
+    if (!a->ren) return -1;
+    if (a->frame && SDL_SetRenderTarget(a->ren, a->frame)) {
+        /* The texture that turns the picture cannot be drawn into any more
+         * (a lost device, a driver's limit): turn it in memory instead. */
+        lerr e;
+        snprintf(a->no_targets, sizeof a->no_targets, "the texture that turns the picture: %s", SDL_GetError());
+        if (canvas_open(a, a->geom.w, a->geom.h, &e)) {
+            /* not even that: an unturned picture is still better than none */
+            fprintf(stderr, "lectern: %s; the picture is not turned\n", e.msg);
+            SDL_DestroyTexture(a->frame);
+            a->frame = NULL;
+            if (a->rd) render_no_targets(a->rd, a->no_targets);
+        }
+    } else if (!a->frame && !a->no_targets[0]) {
+        SDL_SetRenderTarget(a->ren, NULL);
+    }
+    switch (a->screen) {
+    case APP_READING:
+        draw_reading(a, app_slide_now(a));
+        screen_page_overlay_draw(a);
+        break;
+    case APP_MENU:
+        draw_reading(a, 0);
+        screen_page_overlay_draw(a);
+        screen_menu_draw(a);
+        break;
+    case APP_LIBRARY: screen_library_draw(a); break;
+    case APP_CONTENTS: screen_contents_draw(a); break;
+    case APP_END: screen_end_draw(a); break;
+    default: screen_error_draw(a); break;
+    }
+    if (a->rd) render_flush(a->rd);
+    present(a);
+    a->presented_pc = SDL_GetPerformanceCounter();
+    a->dirty = 0;
+    a->frames++;
+    /* After the turn is on screen: its neighbours, so the next turn is a copy. */
+    if (a->screen == APP_READING && !a->sliding && !a->dragging && a->rd && app_essay_is_open(a)) {
+        lerr e;
+        render_page pg = app_page_of(a, a->page);
+        if (render_prefetch(a->rd, &pg, &e)) fprintf(stderr, "lectern: %s\n", e.msg);
+    }
+    tell_path(a); /* a render target may have failed in this frame */
+    return 0;
+}
+
+SDL_Surface *app_panel_surface(app *a, lerr *e)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->panel_w, a->panel_h, 24, SDL_PIXELFORMAT_RGB24);
+    if (!s) {
+        lerr_set(e, "out of memory for a %dx%d picture", a->panel_w, a->panel_h);
+        return NULL;
+    }
+    SDL_Renderer *out = a->out ? a->out : a->ren;
+    SDL_Rect panel = {0, 0, a->panel_w, a->panel_h}; /* not NULL: a bigger output would overrun s */
+    if (!a->no_targets[0]) SDL_SetRenderTarget(out, NULL);
+    if (SDL_RenderReadPixels(out, &panel, SDL_PIXELFORMAT_RGB24, s->pixels, s->pitch)) {
+        lerr_set(e, "reading the screen back: %s", SDL_GetError());
+        SDL_FreeSurface(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* ---- the live loop ---------------------------------------------------------------------- */
+
+int app_run(app *a, volatile sig_atomic_t *stop)
+{
+    a->now = SDL_GetTicks64();
+    a->last_input = a->now;
+    app_draw(a);
+    /* for scripts and tests: the first frame is up and input is taken */
+    fprintf(stderr, "lectern: ready\n");
+    while (!a->quit) {
+        if (stop && *stop) break;
+        /* Sleep until an event, the next frame of an animation, or at most
+         * a quarter second (SIGTERM, the idle timeout, the debounced save). */
+        int wait = app_busy(a) ? 8 : 250;
+        SDL_Event ev;
+        if (SDL_WaitEventTimeout(&ev, wait)) {
+            do {
+                a->now = SDL_GetTicks64();
+                app_event(a, &ev);
+            } while (!a->quit && SDL_PollEvent(&ev));
+        }
+        app_tick(a, SDL_GetTicks64());
+        if (a->dirty && !a->quit) app_draw(a);
+    }
+    app_leave(a);
+    return 0;
+}
+
