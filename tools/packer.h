@@ -32,6 +32,7 @@ typedef struct packer_opts {
      * many bytes --lossy replaced), one sentence each. May be NULL. */
     void (*note)(void *ctx, const char *msg);
     void *note_ctx;
+    int follow_symlinks;       /* input_opts.follow_symlinks: take links out of a folder */
 } packer_opts;
 
 /* Pack inputs[0..n) (files and folders, as input_collect takes them).
