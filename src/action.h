@@ -23,7 +23,7 @@ enum action_kind {
     ACT_CONTENTS,    /* the contents of the open essay */
     ACT_CLOSE,       /* close the menu or the contents: the page */
     ACT_BACK,        /* Escape: one step back, and on the library the end (not in kiosk mode) */
-    ACT_SCROLL,      /* n: pixels to scroll the current list by (+ down) */
+    ACT_SCROLL,      /* px: pixels to scroll the current list by (+ down) */
     ACT_QUIT,        /* end the reader (not in kiosk mode) */
     ACT_QUIT_FORCE   /* end it even in kiosk mode (the admin gesture, SIGTERM) */
 };
@@ -31,11 +31,18 @@ enum action_kind {
 typedef struct action {
     int kind;  /* enum action_kind */
     long n;
+    double px; /* ACT_SCROLL */
 } action;
 
 static inline action action_make(int kind, long n)
 {
-    action a = {kind, n};
+    action a = {kind, n, 0};
+    return a;
+}
+
+static inline action action_scroll(double px)
+{
+    action a = {ACT_SCROLL, 0, px};
     return a;
 }
 

@@ -230,14 +230,14 @@ static action key_action(const app *a, SDL_Keycode k)
     case APP_LIBRARY:
     case APP_CONTENTS: {
         int lib = a->screen == APP_LIBRARY;
-        long row = lib ? a->ui.card_pitch : a->ui.row_h, view = a->geom.h - a->ui.head_h;
+        double row = lib ? a->ui.card_pitch : a->ui.row_h, view = a->geom.h - a->ui.head_h;
         const app_list *l = lib ? &a->lib : &a->toc;
-        if (k == SDLK_DOWN || k == SDLK_RIGHT) return action_make(ACT_SCROLL, row);
-        if (k == SDLK_UP || k == SDLK_LEFT) return action_make(ACT_SCROLL, -row);
-        if (k == SDLK_PAGEDOWN || k == SDLK_SPACE) return action_make(ACT_SCROLL, view);
-        if (k == SDLK_PAGEUP) return action_make(ACT_SCROLL, -view);
-        if (k == SDLK_HOME && lib) return action_make(ACT_SCROLL, -(long)ceil(l->scroll));
-        if (k == SDLK_END) return action_make(ACT_SCROLL, (long)ceil(lib ? screen_library_max(a) : screen_contents_max(a)));
+        if (k == SDLK_DOWN || k == SDLK_RIGHT) return action_scroll(row);
+        if (k == SDLK_UP || k == SDLK_LEFT) return action_scroll(-row);
+        if (k == SDLK_PAGEDOWN || k == SDLK_SPACE) return action_scroll(view);
+        if (k == SDLK_PAGEUP) return action_scroll(-view);
+        if (k == SDLK_HOME && lib) return action_scroll(-l->scroll);
+        if (k == SDLK_END) return action_scroll(lib ? screen_library_max(a) : screen_contents_max(a));
         if (k == SDLK_RETURN && lib) return action_make(ACT_OPEN, (long)screen_library_first(a));
         if (k == SDLK_BACKSPACE || k == SDLK_HOME || k == SDLK_m) return action_make(ACT_CLOSE, 0);
         break;
@@ -292,8 +292,8 @@ void app_event(app *a, const SDL_Event *ev)
     case SDL_MOUSEWHEEL: {
         app_list *l = list_of(a);
         input_seen(a);
-        long notch = a->screen == APP_LIBRARY ? a->ui.card_pitch / 2 : a->ui.row_h;
-        if (l) app_do(a, action_make(ACT_SCROLL, -(long)ev->wheel.y * notch));
+        double notch = a->screen == APP_LIBRARY ? a->ui.card_pitch / 2.0 : a->ui.row_h;
+        if (l) app_do(a, action_scroll(-ev->wheel.y * notch));
         else if (a->screen == APP_READING && ev->wheel.y) app_do(a, action_make(ACT_TURN, ev->wheel.y < 0 ? 1 : -1));
         break;
     }

@@ -223,7 +223,7 @@ void app_do(app *a, action act)
     case ACT_CONTENTS: open_contents(a); break;
     case ACT_CLOSE: close_overlay(a); break;
     case ACT_BACK: app_back(a); break;
-    case ACT_SCROLL: scroll(a, (double)act.n); break;
+    case ACT_SCROLL: scroll(a, act.px); break;
     case ACT_QUIT: app_request_quit(a, 0); break;
     case ACT_QUIT_FORCE: app_request_quit(a, 1); break;
     default: break;
