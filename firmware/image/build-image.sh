@@ -70,8 +70,12 @@ rm -f "${DESTDIR}/.random-seed"
 EOF
 if [ -n "${IMAGE_ROOTFS_FROM:-}" ]; then
   # development aid: start from a copy of an earlier root file system
+  # (saved with IMAGE_ROOTFS_SAVE=DIR); the lectern package is installed again
   say "copying $IMAGE_ROOTFS_FROM"
   cp -a "$IMAGE_ROOTFS_FROM" "$ROOT"
+  cp "$deb" "$ROOT/tmp/lectern.deb"
+  chroot "$ROOT" dpkg -i /tmp/lectern.deb > "$W/dpkg.log" 2>&1 || { tail "$W/dpkg.log" >&2; exit 1; }
+  rm -f "$ROOT/tmp/lectern.deb"
 else
 say "mmdebstrap bookworm arm64 (log $W/mmdebstrap.log)"
 mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-firmware" \
@@ -99,6 +103,7 @@ mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-f
   "deb $MIRROR bookworm-updates main non-free-firmware" \
   "deb $SECURITY bookworm-security main non-free-firmware" > "$W/mmdebstrap.log" 2>&1 || {
     tail -30 "$W/mmdebstrap.log" >&2; echo "build-image.sh: mmdebstrap failed" >&2; exit 1; }
+if [ -n "${IMAGE_ROOTFS_SAVE:-}" ]; then rm -rf "$IMAGE_ROOTFS_SAVE"; cp -a "$ROOT" "$IMAGE_ROOTFS_SAVE"; fi
 fi
 
 # ---- 2. the kiosk ------------------------------------------------------------------
@@ -108,11 +113,17 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\tlectern\n::1\t\tlocalhost ip6-localhost
 # With the read-only root the firmware partition is read-only too: nothing
 # on the card is written while the kiosk runs (image-test checks every byte).
 bootmode=rw; [ "$overlay" = 1 ] && bootmode=ro
+# The firmware partition is not needed to run: nofail and a 5 s device
+# timeout (a damaged or missing FAT still boots to the reader, and nothing
+# waits for it), no fsck at each boot (fsck.fat was 3.5 s of the boot, and
+# would write to the card). /var/tmp in RAM too: PrivateTmp= makes a
+# directory there at every start of the reader.
 cat > "$ROOT/etc/fstab" <<EOF
 # the SD card: labels set by firmware/image/build-image.sh
 LABEL=RASPIROOT  /               ext4  rw,noatime,commit=60,errors=remount-ro  0 1
-LABEL=RASPIFIRM  /boot/firmware  vfat  $bootmode,noatime,umask=0022,fmask=0022,dmask=0022  0 2
+LABEL=RASPIFIRM  /boot/firmware  vfat  $bootmode,noatime,umask=0022,fmask=0022,dmask=0022,nofail,x-systemd.device-timeout=5s  0 0
 tmpfs            /tmp            tmpfs nosuid,nodev,size=64M  0 0
+tmpfs            /var/tmp        tmpfs nosuid,nodev,size=16M  0 0
 EOF
 ik="--root $ROOT --boot $ROOT/boot/firmware --profile $profile --no-apt"
 [ -n "$pack" ] && ik="$ik --pack $pack"
@@ -123,7 +134,10 @@ sh firmware/install-kiosk $ik > "$W/install-kiosk.log"
 # getty), NAutoVTs=0 leaves the other consoles empty, and no serial getty.
 ln -sfn /dev/null "$ROOT/etc/systemd/system/serial-getty@.service"
 # apt's timers would only fail without a network, and write to the card.
-for u in apt-daily.timer apt-daily-upgrade.timer; do ln -sfn /dev/null "$ROOT/etc/systemd/system/$u"; done
+# (install-kiosk masks them, with the other timers that write to the card.)
+# Nobody logs in: no login records in /var/log/wtmp at each boot.
+for u in systemd-update-utmp.service systemd-update-utmp-runlevel.service; do
+  ln -sfn /dev/null "$ROOT/etc/systemd/system/$u"; done
 # Nothing that talks to a network is enabled (and none is installed: no
 # recommends). Checked here so that a new dependency cannot sneak one in.
 for u in systemd-networkd systemd-resolved systemd-timesyncd ssh sshd wpa_supplicant NetworkManager \

@@ -10,6 +10,15 @@
 # built with --overlayroot (build/image/*.root says so) must instead leave
 # every byte of the card as it was, and start clean after the cut.
 #
+# Issue 15 (writable root): the first boot prints the guest's systemd-analyze,
+# the reader's critical chain and start times; the second, after the power
+# cut, is also typed on by a stray keyboard (SysRq B/R/K, Ctrl+Alt+Del,
+# Ctrl+Alt+F2: the same boot must still show the library) and then stops the
+# reader (SIGSTOP: the watchdog must restart it); a third boots with root=
+# pointing nowhere (the initramfs must reboot, no shell may answer the
+# keyboard). For that the test's copy of the card (never the image) gets a
+# small agent on a virtio serial port (test-agent.sh): no shell, no network.
+#
 #   firmware/image/image-test.sh [--quick] build/image/lectern-PROFILE.img
 #
 # --quick: stop once the library is on the screen (for debugging a boot).
@@ -90,19 +99,42 @@ cmdline="$(sed 's/console=[^ ]*//g' "$base.cmdline") console=tty1 console=ttyAMA
 # never changed, and the copy keeps what the first boot wrote for the second.
 DISK=$TMP/sd-$$.img
 sock=$TMP/qmp-$$.sock
+asock=$TMP/agent-$$.sock
 qpid=
-trap 'kill -9 $qpid 2>/dev/null; rm -f "$sock" "$DISK"' EXIT INT TERM
+trap 'kill -9 $qpid 2>/dev/null; rm -f "$sock" "$asock" "$DISK"' EXIT INT TERM
 cp --sparse=always "$IMG" "$DISK"
+root=$(cat "$base.root" 2>/dev/null || echo writable)
+agent=
+if [ "$root" = writable ] && [ -z "$quick" ]; then
+  # the test agent, into the copy's root file system (partition 2)
+  start=$(sfdisk -d "$DISK" | sed -n "s|^$DISK""2 : start= *\([0-9]*\),.*|\1|p")
+  printf '%s\n' "write firmware/image/test-agent.sh /usr/local/lib/lectern-test-agent" \
+    "write firmware/image/lectern-test-agent.service /etc/systemd/system/lectern-test-agent.service" \
+    "symlink /etc/systemd/system/multi-user.target.wants/lectern-test-agent.service /etc/systemd/system/lectern-test-agent.service" \
+    > "$TMP/agent.debugfs"
+  if [ -n "$start" ] && debugfs -w -f "$TMP/agent.debugfs" "$DISK?offset=$((start * 512))" > "$TMP/agent.log" 2>&1 &&
+     debugfs -R "cat /etc/systemd/system/multi-user.target.wants/lectern-test-agent.service" "$DISK?offset=$((start * 512))" 2>/dev/null |
+       grep -q lectern-test-agent; then
+    ok image_test_agent_installed
+    agent="--agent $asock"
+  else
+    fail image_test_agent_installed "could not write the test agent into the copy's root file system: $(tail -3 "$TMP/agent.log")"
+  fi
+fi
 
 # boot SERIAL_LOG DRIVE_ARGS...: start QEMU on $DISK and drive it through QMP.
 boot() {
   log=$1; shift
-  rm -f "$sock"
+  rm -f "$sock" "$asock"
   start=$(date +%s)
-  qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 1024 -nodefaults -no-user-config \
-    -kernel "$base.vmlinuz" -initrd "$base.initrd" -append "$cmdline" \
+  # -no-reboot: a reboot (SysRq, Ctrl+Alt+Del, panic=) ends QEMU, so that
+  # the test sees it; a keyboard for the stray-keyboard checks; the agent's port
+  qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 1024 -nodefaults -no-user-config -no-reboot \
+    -kernel "$base.vmlinuz" -initrd "$base.initrd" -append "${CMDLINE:-$cmdline}" \
     -drive if=none,id=sd,file="$DISK",format=raw,cache=writeback -device virtio-blk-pci,drive=sd \
-    -device virtio-gpu-pci,xres=$W,yres=$H -device virtio-tablet-pci \
+    -device virtio-gpu-pci,xres=$W,yres=$H -device virtio-tablet-pci -device virtio-keyboard-pci \
+    -device virtio-serial-pci -chardev socket,id=agent,path="$asock",server=on,wait=off \
+    -device virtserialport,chardev=agent,name=lectern.test \
     -nic none -display none -serial file:"$ART/$log" \
     -qmp unix:"$sock",server=on,wait=off > "$TMP/qemu.log" 2>&1 &
   qpid=$!
@@ -119,7 +151,6 @@ boot() {
   return $st
 }
 
-root=$(cat "$base.root" 2>/dev/null || echo writable)
 if [ -n "$quick" ]; then
   boot serial.log --quick
 elif [ "$root" = overlayroot ]; then
@@ -132,15 +163,29 @@ elif [ "$root" = overlayroot ]; then
   fi
 else
   # the reader saves the position once reading pauses 30 s (APP_SAVE_AFTER_MS)
-  boot serial.log --hold 45 &&
-    [ -n "$refs" ] && boot serial-2.log --resume --ref-library2 "$ART/ref-library2.png"
+  # shellcheck disable=SC2086
+  boot serial.log --hold 45 $agent &&
+    [ -n "$refs" ] && boot serial-2.log --resume --ref-library2 "$ART/ref-library2.png" $agent \
+      ${agent:+--keys --watchdog}
+  # root= pointing nowhere: the initramfs reboots (panic=), no shell answers
+  # the keyboard (/dev/console is tty1, the keyboard's, as on the Pi; a
+  # shell would run the typed command and write its marker to the serial log)
+  bad="$(echo "$cmdline" | sed 's/\(^\| \)root=[^ ]*/\1root=LABEL=LECTERN-NOWHERE/; s/console=[^ ]*//g') rootdelay=5 console=ttyAMA0,115200 console=tty1"
+  if ! echo "$bad" | grep -qw 'panic=[1-9][0-9]*'; then
+    fail image_bad_root_panic_on_cmdline "no panic=N on the image's command line: $(cat "$base.cmdline")"
+  fi
+  TIMEOUT=240 CMDLINE=$bad boot serial-3.log --bad-root
+  if grep -q 'SHELL_ANSWERED' "$ART/serial-3.log"; then
+    fail image_bad_root_no_shell "a shell ran the command typed on the keyboard (see $ART/serial-3.log)"
+  else ok image_bad_root_no_shell; fi
 fi
 
 # What the serial console says about the boot.
 if grep -qiE 'login:' "$ART"/serial*.log; then fail image_no_login_prompt "a login prompt on the serial console"
 else ok image_no_login_prompt; fi
-if grep -qE 'Kernel panic|end Kernel panic' "$ART"/serial*.log; then fail image_no_kernel_panic "see $ART/serial*.log"
+if grep -qE 'Kernel panic|end Kernel panic' "$ART/serial.log" "$ART/serial-2.log" 2>/dev/null; then
+  fail image_no_kernel_panic "see $ART/serial.log, serial-2.log"
 else ok image_no_kernel_panic; fi
-echo "boot logs: $ART/serial.log, serial-2.log; screens: $ART/"
+echo "boot logs: $ART/serial.log, serial-2.log, serial-3.log (bad root); screens: $ART/"
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]

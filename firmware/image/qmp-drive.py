@@ -6,6 +6,7 @@ page of text appears, tap the right side, check that the page changed.
   qmp-drive.py --qmp SOCK --out DIR [--ref-library PNG --ref-page PNG
                --ref-next PNG] [--card X,Y] [--timeout S] [--quick] [--start EPOCH]
                [--hold S] [--resume --ref-library2 PNG [--resume-to next|page]]
+               [--agent SOCK] [--keys] [--watchdog] [--bad-root]
 
 --hold S: after the page turn, keep still for S seconds (the reader saves the
 reading position once reading pauses), then exit; image-test.sh then pulls
@@ -15,6 +16,18 @@ tap on the same card must open the page that was on the screen when the
 power went: the "next" reference. With a read-only root (overlayroot) the
 position lives in RAM and is gone after the cut: image-test.sh passes the
 first library as --ref-library2 and --resume-to page (the essay's start).
+
+--agent SOCK: the test agent's virtio serial port (firmware/image/test-agent.sh,
+in the test's copy of the card only): once the library is shown, print the
+guest's systemd-analyze, the reader's critical chain and its start times.
+--keys (with --resume): a stray keyboard: Alt+SysRq+B, R, K, Ctrl+Alt+Del
+(once, then a burst), Ctrl+Alt+F2; the same boot must still show the library
+with the same reader process. --watchdog (with --resume, at the end): the
+reader is stopped (SIGSTOP); systemd's watchdog must restart it and the
+library must come back. --bad-root: a boot whose root= points nowhere; a
+command is typed on the keyboard again and again; the initramfs must reboot
+(QEMU runs with -no-reboot, so it exits) and no shell may run the command
+(it would write a marker to the serial console).
 
 Screens are taken with QMP `screendump` (PNG) into DIR as artefacts. Taps are
 QMP `input-send-event`: an absolute position then a button press and release,
@@ -84,6 +97,23 @@ class QMP:
 
     pixels = None  # (W, H) when the axes carry pixels, see the top
 
+    def keys(self, *names, hold=100):
+        self.cmd("send-key", keys=[{"type": "qcode", "data": k} for k in names], **{"hold-time": hold})
+
+    def type_text(self, text):
+        shifted = {">": "dot", "_": "minus", "|": "backslash"}
+        plain = {" ": "spc", "/": "slash", ".": "dot", "-": "minus", "\n": "ret", "=": "equal"}
+        for ch in text:
+            if ch in shifted:
+                self.keys("shift", shifted[ch], hold=40)
+            elif ch.isupper():
+                self.keys("shift", ch.lower(), hold=40)
+            elif ch in plain:
+                self.keys(plain[ch], hold=40)
+            else:
+                self.keys(ch, hold=40)
+            time.sleep(0.03)
+
     def tap(self, x, y, hold=0.08):
         if self.pixels:
             ax, ay = int(x * self.pixels[0]), int(y * self.pixels[1])
@@ -96,6 +126,62 @@ class QMP:
         self.cmd("input-send-event", events=[{"type": "btn", "data": {"down": True, "button": "left"}}])
         time.sleep(hold)
         self.cmd("input-send-event", events=[{"type": "btn", "data": {"down": False, "button": "left"}}])
+
+
+class Agent:
+    """The test agent on the virtio serial port (see test-agent.sh). The
+    guest drops what arrives before the agent opens its port, so the first
+    request is a ping, repeated until answered; each request carries an id
+    and its answer ends with "END id"."""
+
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.connect(path)
+        self.buf = b""
+        self.n = 0
+        self.up = False
+
+    def _ask(self, name, timeout):
+        self.n += 1
+        me = str(self.n)
+        self.s.sendall(("%s %s\n" % (me, name)).encode())
+        end = time.time() + timeout
+        lines = []
+        while time.time() < end:
+            while b"\n" in self.buf:
+                line, self.buf = self.buf.split(b"\n", 1)
+                line = line.decode("utf-8", "replace").rstrip("\r")
+                if line.startswith("END "):
+                    if line[4:] == me:
+                        return lines
+                    lines = []  # the end of an older answer
+                    continue
+                lines.append(line)
+            self.s.settimeout(max(0.1, end - time.time()))
+            try:
+                got = self.s.recv(4096)
+            except socket.timeout:
+                break
+            if not got:
+                return None
+            self.buf += got
+        return None
+
+    def cmd(self, name, timeout=120):
+        """The answer's lines, or None when none came in time."""
+        if not self.up:
+            end = time.time() + 180
+            while time.time() < end and not self.up:
+                self.up = self._ask("ping", 3) is not None
+            if not self.up:
+                return None
+        return self._ask(name, timeout)
+
+    def values(self, name, timeout=120):
+        ans = self.cmd(name, timeout)
+        if ans is None:
+            return None
+        return dict(l.split("=", 1) for l in ans if "=" in l and " " not in l.split("=", 1)[0])
 
 
 def stat(path):
@@ -133,6 +219,10 @@ def main():
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--ref-library2")
     ap.add_argument("--resume-to", choices=("next", "page"), default="next")
+    ap.add_argument("--agent")
+    ap.add_argument("--keys", action="store_true")
+    ap.add_argument("--watchdog", action="store_true")
+    ap.add_argument("--bad-root", action="store_true")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     failed = 0
@@ -169,6 +259,14 @@ def main():
     q = QMP(a.qmp, 60)
     if a.abs == "pixels":
         q.pixels = tuple(int(v) for v in a.size.lower().split("x"))
+    if a.bad_root:
+        return bad_root(q, a, ok, fail)
+    agent = None
+    if a.agent:
+        try:
+            agent = Agent(a.agent)
+        except OSError as e:
+            fail(pre + "image_test_agent", "cannot reach the test agent's port %s: %s" % (a.agent, e))
     # ---- wait for the library -------------------------------------------------
     prev, n, lib, t_lib = None, 0, None, None
     end = a.start + a.timeout
@@ -206,8 +304,12 @@ def main():
     lib = os.path.join(a.out, pre + "1-library.png")
     report("library", lib)
     ok(pre + "image_library_shown")
-    print("%sboot-to-library: %.0f s (QEMU TCG, cortex-a72)" % ("after the power cut, " if a.resume else "", t_lib),
-          flush=True)
+    print("%sboot-to-library: %.0f s (QEMU TCG, cortex-a72; before issue 15: 39-49 s)"
+          % ("after the power cut, " if a.resume else "", t_lib), flush=True)
+    if agent and not a.resume:
+        boot_times(agent, ok, fail)
+    if agent and a.keys:
+        keyboard(q, agent, lib, refs.get(want_lib), ok, fail)
     if a.quick:
         return 1 if failed else 0
     cx, cy = (float(v) for v in a.card.split(","))
@@ -245,6 +347,9 @@ def main():
             k, d = closest(cur)
             fail(check, "after the power cut the card opened a screen closest to %s (%.1f %% differ), not the "
                  "%s reference (see %s)" % (k, 100 * d, a.resume_to, cur))
+        if agent and a.watchdog:
+            watchdog(q, agent, a, refs, ok, fail)
+        disk(agent, "at the end of the second boot")
         return 1 if failed else 0
 
     # ---- tap a card: a page of text --------------------------------------------
@@ -268,7 +373,164 @@ def main():
         still = q.shot(os.path.join(a.out, "4-before-power-cut.png"))
         if page2 and diff(still, page2) > 0.01:
             fail("image_page_holds_still", "the screen changed while nobody touched it (see %s)" % still)
+        disk(agent, "before the power cut")
     return 1 if failed else 0
+
+
+def boot_times(agent, ok, fail):
+    """The guest's own account of the boot (not a pass/fail: timings are for
+    reading, the emulator's speed varies)."""
+    ans = agent.cmd("analyze", timeout=180)
+    if ans is None:
+        fail("image_boot_analyzed", "the test agent did not answer 'analyze'")
+        return
+    ok("image_boot_analyzed")
+    v = dict(l.split("=", 1) for l in ans if "=" in l and " " not in l.split("=", 1)[0])
+    for l in ans:
+        if "=" not in l or " " in l.split("=", 1)[0]:
+            print("  guest: " + l, flush=True)
+    try:
+        u, x, r = (int(v[k]) for k in ("userspace_us", "lectern_exec_us", "lectern_ready_us"))
+        print("systemd start -> lectern.service started: %.1f s (before issue 15: 17.4 s; goal <= 5 s)"
+              % ((x - u) / 1e6), flush=True)
+        print("lectern.service started -> library drawn (READY=1): %.1f s (goal <= 10 s); restarts %s"
+              % ((r - x) / 1e6, v.get("lectern_restarts")), flush=True)
+    except (KeyError, ValueError):
+        print("  (no start times from the guest: %s)" % v, flush=True)
+
+
+def disk(agent, when):
+    """What was written to the card since boot, and how things are mounted."""
+    if not agent:
+        return
+    for l in agent.cmd("disk", timeout=60) or ["(no answer)"]:
+        print("  guest, %s: %s" % (when, l), flush=True)
+
+
+def alive(q):
+    try:
+        return q.cmd("query-status").get("status") == "running"
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
+def keyboard(q, agent, lib, ref, ok, fail):
+    """A stray USB keyboard on the kiosk: no reset, no reboot, no kill, no
+    other console. Judged by the same boot (QEMU runs with -no-reboot, the
+    boot id), the same reader process and the library still on the screen."""
+    before = agent.values("status")
+    if not before or not before.get("pid", "0").isdigit() or before.get("pid") == "0":
+        fail("image_keys_status", "the test agent gave no reader status: %s" % before)
+        return
+    print("  reader before the keys: %s" % before, flush=True)
+    if before.get("sysrq") == "0":
+        ok("image_sysrq_off")
+    else:
+        fail("image_sysrq_off", "kernel.sysrq is %s in the running kiosk" % before.get("sysrq"))
+
+    def same(name, what):
+        time.sleep(4)
+        if not alive(q):
+            fail(name, "QEMU stopped after %s: the kiosk reset or rebooted" % what)
+            return False
+        now = agent.values("status", timeout=60)
+        shot = q.shot(os.path.join(os.path.dirname(lib), "keys-%s.png" % name))
+        d = diff(shot, ref or lib)
+        if not now:
+            fail(name, "the test agent stopped answering after %s" % what)
+        elif now.get("boot") != before.get("boot"):
+            fail(name, "%s rebooted the kiosk" % what)
+        elif now.get("pid") != before.get("pid") or now.get("restarts") != before.get("restarts"):
+            fail(name, "%s killed or restarted the reader (%s -> %s)" % (what, before, now))
+        elif d >= MATCH:
+            fail(name, "after %s the screen is not the library (%.1f %% differ, %s)" % (what, 100 * d, shot))
+        else:
+            ok(name)
+            return True
+        return False
+
+    for k in ("b", "r", "k"):
+        q.keys("alt", "sysrq", k)
+        time.sleep(0.5)
+        q.keys("alt", "print", k)
+        time.sleep(0.5)
+    if not same("image_keys_sysrq_b_r_k", "Alt+SysRq+B, R, K"):
+        return
+    q.keys("ctrl", "alt", "delete")
+    time.sleep(1)
+    for _ in range(8):  # a burst: 7 within 2 s force a reboot unless CtrlAltDelBurstAction=none
+        q.keys("ctrl", "alt", "delete", hold=50)
+        time.sleep(0.1)
+    if not same("image_keys_ctrl_alt_del", "Ctrl+Alt+Del (once, then 8 in 2 s)"):
+        return
+    q.keys("ctrl", "alt", "f2")
+    same("image_keys_ctrl_alt_f2", "Ctrl+Alt+F2")
+
+
+def watchdog(q, agent, a, refs, ok, fail):
+    """The reader stopped (SIGSTOP): systemd's watchdog kills it and starts it
+    again; the library comes back."""
+    before = agent.values("status")
+    if not before or before.get("pid", "0") in ("", "0"):
+        fail("image_watchdog_restarts_stopped_reader", "no reader status before the stop: %s" % before)
+        return
+    ans = agent.cmd("stop")
+    if not ans or "stopped" not in ans:
+        fail("image_watchdog_restarts_stopped_reader", "could not stop the reader: %s" % ans)
+        return
+    t0 = time.time()
+    now = None
+    while time.time() < t0 + 120:
+        time.sleep(2)
+        now = agent.values("status", timeout=30)
+        if now and now.get("pid") not in ("", "0", before.get("pid")) and now.get("state") == "active/running" \
+                and int(now.get("restarts", "0")) > int(before.get("restarts", "0")):
+            break
+    else:
+        print("\n".join("  journal: " + l for l in (agent.cmd("journal", timeout=30) or [])), file=sys.stderr)
+        fail("image_watchdog_restarts_stopped_reader", "the stopped reader was not restarted within 120 s "
+             "(before %s, now %s)" % (before, now))
+        return
+    t_restart = time.time() - t0
+    print("  watchdog: reader %s stopped, restarted as %s after %.0f s" % (before["pid"], now["pid"], t_restart),
+          flush=True)
+    want = "library2" if "library2" in refs else "library"
+    path = os.path.join(a.out, "watchdog-library.png")
+    for _ in range(40):
+        time.sleep(1.5)
+        cur = q.shot(path)
+        if refs.get(want):
+            k = min(refs, key=lambda r: diff(cur, refs[r]))
+            if k == want and diff(cur, refs[want]) < MATCH:
+                break
+        else:
+            break
+    else:
+        fail("image_watchdog_restarts_stopped_reader", "restarted, but the library did not come back (%s)" % path)
+        return
+    ok("image_watchdog_restarts_stopped_reader")
+
+
+def bad_root(q, a, ok, fail):
+    """root= points nowhere: the initramfs must not open a shell on the
+    keyboard; with panic= it reboots (QEMU, with -no-reboot, exits)."""
+    marker = "echo SHELL_ANSWERED >/dev/ttyAMA0\n"
+    end = a.start + a.timeout
+    typed = 0
+    while time.time() < end:
+        try:
+            q.type_text(marker)
+            typed += 1
+            q.cmd("query-status")
+        except (OSError, ValueError, RuntimeError):
+            print("  the bad-root boot ended after %.0f s (%d commands typed)" % (time.time() - a.start, typed),
+                  flush=True)
+            ok("image_bad_root_reboots")
+            return 0
+        time.sleep(2)
+    fail("image_bad_root_reboots", "booted with root= pointing nowhere, the kiosk was still up after %.0f s "
+         "(waiting at a shell?)" % a.timeout)
+    return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,54 @@
+#!/bin/sh
+# lectern-test-agent: image-test's helper inside the emulated kiosk. Only in
+# the test's throw-away copy of the card (image-test.sh writes it there with
+# debugfs), never in the image. It answers fixed commands on the virtio
+# serial port "lectern.test" (QEMU's -device virtserialport), each answer
+# ending with a line END, so that the test can read the guest's boot times,
+# see the reader's process and stop it, without a shell or a network.
+#   analyze   systemd-analyze, the critical chain, the reader's start times
+#   status    the reader's PID, restarts and state; boot id; kernel.sysrq
+#   stop      SIGSTOP to the reader's main process (the watchdog test)
+#   disk      sectors written to the card since boot; what is mounted how
+#   journal   the reader's last journal lines
+port=/dev/virtio-ports/lectern.test
+show() { systemctl show -p "$1" --value "$2"; }
+# Each request is "ID COMMAND"; the answer's last line is "END ID".
+serve() {
+  while read -r id cmd <&3; do
+    case "$cmd" in
+      ping) echo pong ;;
+      analyze)
+        # systemd-analyze wants the boot finished; give it a minute
+        i=0
+        until systemd-analyze > /tmp/analyze 2>&1 || [ $i -ge 60 ]; do sleep 1; i=$((i + 1)); done
+        cat /tmp/analyze
+        systemd-analyze critical-chain lectern.service 2>&1
+        echo "userspace_us=$(systemctl show -p UserspaceTimestampMonotonic --value)"
+        echo "lectern_exec_us=$(show ExecMainStartTimestampMonotonic lectern.service)"
+        echo "lectern_ready_us=$(show ActiveEnterTimestampMonotonic lectern.service)"
+        echo "lectern_restarts=$(show NRestarts lectern.service)" ;;
+      status)
+        echo "pid=$(show MainPID lectern.service)"
+        echo "restarts=$(show NRestarts lectern.service)"
+        echo "state=$(show ActiveState lectern.service)/$(show SubState lectern.service)"
+        echo "boot=$(cat /proc/sys/kernel/random/boot_id)"
+        echo "sysrq=$(cat /proc/sys/kernel/sysrq)"
+        echo "uptime=$(cut -d' ' -f1 /proc/uptime)" ;;
+      stop)
+        systemctl kill --kill-whom=main --signal=SIGSTOP lectern.service 2>&1 && echo stopped ;;
+      disk)
+        awk '$3 == "vda" { print "vda_sectors_written=" $10 }' /proc/diskstats
+        findmnt -rn -o TARGET,FSTYPE,OPTIONS / /boot/firmware /var/tmp /tmp 2>&1
+        echo "journal=$(ls -d /var/log/journal/* /run/log/journal/* 2>/dev/null | tr '\n' ' ')" ;;
+      journal)
+        journalctl -b -u lectern.service -n 30 --no-pager 2>&1 ;;
+      *) echo "unknown command $cmd" ;;
+    esac >&3 2>&1
+    echo "END $id" >&3
+  done
+}
+# The port reads as ended while the test is not connected: open it again.
+while :; do
+  if [ -e "$port" ]; then exec 3<> "$port" && serve; exec 3>&-; fi
+  sleep 1
+done
