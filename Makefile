@@ -116,18 +116,33 @@ CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsyste
 TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc freetype2 fontconfig)
 SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz)
 INCS      := $(SDL_INCS)
-# src/watchdog.c: sd_notify(3) for lectern.service (Type=notify, WatchdogSec=);
-# linked with the reader's SDL code (its main loop calls it) and the
-# watchdog's test, not into lectern-pack.
-SYSTEMD_LIBS := $(call pc,--libs,libsystemd)
-SDL_LIBS  += $(SYSTEMD_LIBS)
-$(B)/tests/test_watchdog: CORE_LIBS += $(SYSTEMD_LIBS)
+# src/watchdog.c (in the core: plain C over sd_notify(3), for
+# lectern.service's Type=notify and WatchdogSec=) needs libsystemd wherever
+# it is linked.
+CORE_LIBS += $(call pc,--libs,libsystemd)
 ALL_LIBS  := $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
-# ---- sources: the core is every src/*.c that is not SDL code ---------------
-SDL_SRC   := $(wildcard src/render*.c src/font*.c src/screen*.c src/platform*.c src/app*.c)
-CORE_SRC  := $(filter-out $(SDL_SRC) src/main.c,$(wildcard src/*.c))
-TOOL_SRC  := $(filter-out tools/lectern-pack.c,$(wildcard tools/*.c))
+# ---- sources, named one by one -----------------------------------------------
+# The core: plain C11, no SDL, no FreeType; shared by the reader, the packer
+# and every test. Compiled with CORE_INCS only.
+CORE_SRC := src/pack.c src/essay.c src/text.c src/layout.c src/layout_cache.c \
+            src/gesture.c src/state.c src/config.c src/replay.c src/fileio.c \
+            src/util.c src/watchdog.c src/platform.c
+# The packer's library (FreeType, fontconfig, libhyphen, utf8proc): used by
+# lectern-pack, and by the reader to open a folder of essays.
+TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_manifest.c \
+            tools/input_title.c tools/input_walk.c tools/hyph.c tools/fonts.c \
+            tools/pack_write.c tools/packer.c
+# The reader's SDL code (and src/app_pack.c, plain C over the packer: it
+# goes with the reader but is compiled without SDL, see below).
+SDL_SRC  := src/app.c src/app_nav.c src/app_input.c src/app_video.c src/app_headless.c \
+            src/app_replay.c src/app_pack.c src/render.c src/font.c \
+            src/screen_page.c src/screen_library.c src/screen_menu.c src/screen_end.c src/screen_ui.c
+MAIN_SRC := src/main.c tools/lectern-pack.c
+# A source file in src/ or tools/ that no list names is a mistake, not a
+# file to build by accident.
+UNLISTED := $(filter-out $(CORE_SRC) $(TOOL_SRC) $(SDL_SRC) $(MAIN_SRC),$(wildcard src/*.c tools/*.c))
+$(if $(UNLISTED),$(error $(UNLISTED): not in CORE_SRC, TOOL_SRC, SDL_SRC or MAIN_SRC in the Makefile; add it to the list of its part))
 TEST_SRC  := $(wildcard tests/test_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -155,12 +170,12 @@ $(B)/obj/%.o: %.c
 
 # The flags of each part (tests, benches and fuzz targets get INCS, all of them).
 $(call obj,$(CORE_SRC)): INCS := $(CORE_INCS)
-$(call obj,$(TOOL_SRC) tools/lectern-pack.c): INCS := $(TOOL_INCS)
+$(call obj,$(TOOL_SRC) tools/lectern-pack.c src/app_pack.c): INCS := $(TOOL_INCS)
 # The compiler's own list of what a core object included (its .d file, with
 # system headers: -MD) must name no SDL header.
 DEPFLAGS := -MMD -MP
-$(call obj,$(CORE_SRC)): DEPFLAGS := -MD -MP
-$(call obj,$(CORE_SRC)): NO_SDL = if grep -q 'SDL2/' $(@:.o=.d); then rm -f $@; \
+$(call obj,$(CORE_SRC) src/app_pack.c): DEPFLAGS := -MD -MP
+$(call obj,$(CORE_SRC) src/app_pack.c): NO_SDL = if grep -q 'SDL2/' $(@:.o=.d); then rm -f $@; \
   echo "$<: the core is plain C and must not include SDL, even through a header (SDL code belongs in the platform, render and screen files)" >&2; exit 1; fi
 
 $(CORE_A): $(call obj,$(CORE_SRC))
@@ -181,9 +196,9 @@ $(READER): $(call obj,src/main.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 $(PACK): $(PACKER) $(wildcard assets/essays/*)
 	$(RUNNER) $(PACKER) build -o $@ assets/essays
 
-# Tests of SDL code (named like the SDL sources) link SDL; the rest link only
-# the core and the packer, as the code they test does.
-SDL_TEST_SRC := $(wildcard tests/test_render*.c tests/test_font*.c tests/test_screen*.c tests/test_platform*.c tests/test_app*.c)
+# Tests of the reader's SDL code link SDL; the rest link only the core and
+# the packer, as the code they test does.
+SDL_TEST_SRC := tests/test_render.c tests/test_render_fallback.c tests/test_screens.c tests/test_platform.c
 SDL_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(SDL_TEST_SRC))
 $(SDL_TESTS): $(B)/tests/%: $(call obj,tests/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
