@@ -9,6 +9,7 @@
 
 #include "platform.h"
 #include "screen.h"
+#include "watchdog.h"
 
 /* ---- video --------------------------------------------------------------------- */
 
@@ -360,7 +361,21 @@ int app_run(app *a, volatile sig_atomic_t *stop)
     app_draw(a);
     /* for scripts and tests: the first frame is up and input is taken */
     fprintf(stderr, "lectern: ready\n");
+    /* systemd (lectern.service, Type=notify): READY=1 now, then WATCHDOG=1
+     * from this loop, so a reader that hangs or is stopped is restarted.
+     * Not under systemd, both are no-ops. A failure is said once. */
+    watchdog wd;
+    lerr we;
+    int wd_said = 0;
+    if (watchdog_open(&wd, &we)) {
+        fprintf(stderr, "lectern: watchdog: %s\n", we.msg);
+        wd_said = 1;
+    }
     while (!a->quit) {
+        if (watchdog_tick(&wd, SDL_GetTicks64(), &we) && !wd_said) {
+            fprintf(stderr, "lectern: watchdog: %s\n", we.msg);
+            wd_said = 1;
+        }
         if (stop && *stop) break;
         /* Sleep until an event, the next frame of an animation, or at most
          * a quarter second (SIGTERM, the idle timeout, the debounced save). */
