@@ -2,6 +2,8 @@
  * See render.h for the design. */
 #include "render.h"
 
+#include "text.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -472,12 +474,7 @@ void render_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y,
     uint32_t prev = 0;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = utf8_decode(s + i, n - i, &cp);
-        if (!k) { /* skip a bad byte */
-            i++;
-            continue;
-        }
-        i += k;
+        i += text_next(s + i, n - i, &cp); /* a bad byte: U+FFFD, as layout measures it (text.h) */
         int space = cp == ' ' || cp == 0xA0;
         if (prev && !space) pen += m.kern(m.ctx, role, prev, cp); /* as layout: never across a space */
         if (!space) put_glyph(rd, role, cp, r26(pen), y, c);
@@ -493,12 +490,7 @@ int32_t render_text_width(render *rd, int role, const uint8_t *s, size_t n)
     uint32_t prev = 0;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = utf8_decode(s + i, n - i, &cp);
-        if (!k) {
-            i++;
-            continue;
-        }
-        i += k;
+        i += text_next(s + i, n - i, &cp); /* a bad byte: U+FFFD, as layout measures it (text.h) */
         int space = cp == ' ' || cp == 0xA0;
         if (prev && !space) w += m.kern(m.ctx, role, prev, cp);
         w += m.advance(m.ctx, role, cp);
@@ -839,12 +831,7 @@ static void ui_measure(render *rd, int role, const uint8_t *s, size_t n, int max
     u->fits = 1;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = utf8_decode(s + i, n - i, &cp);
-        if (!k) {
-            i++;
-            continue;
-        }
-        i += k;
+        i += text_next(s + i, n - i, &cp); /* a bad byte: U+FFFD, as layout measures it (text.h) */
         if (cp == 0xAD) continue;
         if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029) cp = ' ';
         int space = cp == ' ' || cp == 0xA0;
