@@ -318,6 +318,61 @@ uint32_t app_first_card(const app *a)
     return i < a->nlist ? a->list[i] : 0;
 }
 
+/* The file at a->pack_file was replaced (lectern-pack install, cp + mv) or
+ * changed in place (cp over it, scp). Open what is there now, with its
+ * fonts, and only when all of that worked, let go of the old pack: a file
+ * still being copied fails to open and the old pack stays, to be tried
+ * again later. The open essay is closed and its position saved first; the
+ * caller (the dispatcher) shows the library. Returns 0, or -1 with a
+ * message and nothing changed. */
+int app_reopen_pack(app *a, lerr *e)
+{
+    pack *np = NULL;
+    uint8_t *nmem = NULL;
+    font_faces *nf = NULL;
+    render *nrd = NULL;
+    layout_cache *nl = NULL;
+    if (app_pack_open(&np, &nmem, a->pack_file, e)) goto fail;
+    if (pack_essays(np) == 0) {
+        lerr_set(e, "%s: the pack has no essays", a->pack_file);
+        goto fail;
+    }
+    if (font_open_pack(&nf, np, e)) {
+        lerr_prefix(e, a->pack_file);
+        goto fail;
+    }
+    if (!(nl = layout_cache_new(0))) {
+        lerr_set(e, "out of memory");
+        goto fail;
+    }
+    if (a->rd) { /* the glyph atlas and page cache belong to the old faces */
+        const char *why = NULL;
+        if (render_create(&nrd, a->ren, nf, 0, 0, e)) goto fail;
+        if (!render_targets(a->rd, &why)) render_no_targets(nrd, why);
+    }
+    if (a->st_pending) app_persist(a);
+    app_close_essay(a);
+    render_destroy(a->rd);
+    font_close(a->fonts);
+    layout_cache_free(a->layouts);
+    pack_close(a->pk);
+    free(a->pack_mem);
+    a->rd = nrd;
+    a->fonts = nf;
+    a->layouts = nl;
+    a->pk = np;
+    a->pack_mem = nmem;
+    a->pack_checked = a->now;
+    if (apply_size(a, e)) return -1; /* the new faces at the same text size */
+    return 0;
+fail:
+    layout_cache_free(nl);
+    font_close(nf);
+    pack_close(np);
+    free(nmem);
+    return -1;
+}
+
 void app_close(app *a)
 {
     app_close_essay(a);

@@ -204,6 +204,9 @@ int app_essay_is_open(const app *a);
 const pack_entry *app_entry(const app *a, size_t n); /* essay n's entry, NULL if none */
 void app_remember(app *a);  /* note the open essay's position (in memory) */
 void app_persist(app *a);   /* save the positions now */
+/* Open the pack file again, after it was replaced or changed: 0, or -1 with a
+ * message and the old pack kept. The open essay is closed (its position saved). */
+int app_reopen_pack(app *a, lerr *e);
 size_t app_resume_page(const app *a, uint32_t off);
 render_page app_page_of(app *a, size_t page);
 void app_gesture_events(app *a, const gesture_event *ev, int n); /* app_input.c */

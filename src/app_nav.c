@@ -232,6 +232,54 @@ void app_do(app *a, action act)
 
 /* ---- start-up ------------------------------------------------------------------------ */
 
+/* The library's list: the essays the configuration chose, in its order, or
+ * all of them. Returns 0, or -1 (said on stderr) when out of memory. */
+static int build_list(app *a)
+{
+    uint32_t count = (uint32_t)pack_essays(a->pk);
+    size_t n = a->o.cfg ? config_essay_list(a->o.cfg, count, NULL, 0) : count;
+    if (n == 0) {
+        fprintf(stderr, "lectern: essays: none of the essays chosen is in %s (it has %u); showing them all\n",
+                a->pack_file, count);
+        n = count;
+    }
+    free(a->list);
+    a->list = malloc((n ? n : 1) * sizeof *a->list);
+    if (!a->list) {
+        fprintf(stderr, "lectern: out of memory for the library\n");
+        return -1;
+    }
+    if (a->o.cfg && config_essay_list(a->o.cfg, count, a->list, n) == n) a->nlist = n;
+    else
+        for (a->nlist = 0; a->nlist < n; a->nlist++) a->list[a->nlist] = (uint32_t)a->nlist + 1;
+
+    return 0;
+}
+
+/* The pack file was replaced or changed under the reader: open it again
+ * and show its library. While the new file cannot be read (being copied,
+ * damaged) the old pack stays, and it is tried again at the next check. */
+static void check_pack(app *a)
+{
+    a->pack_checked = a->now;
+    int c = pack_changed(a->pk);
+    if (c == PACK_SAME || c == PACK_GONE) return; /* gone: keep what we have; a new one may come */
+    lerr e;
+    if (app_reopen_pack(a, &e)) {
+        if (!a->pack_retry_said) fprintf(stderr, "lectern: %s changed, but cannot be read yet (%s); still showing the essays it had\n", a->pack_file, e.msg);
+        a->pack_retry_said = 1;
+        return;
+    }
+    a->pack_retry_said = 0;
+    fprintf(stderr, "lectern: %s was %s; reopened it: %zu essay%s\n", a->pack_file,
+            c == PACK_REPLACED ? "replaced" : "changed", pack_essays(a->pk), pack_essays(a->pk) == 1 ? "" : "s");
+    a->nlist = 0;
+    if (build_list(a)) return;
+    a->lib.scroll = 0;
+    a->screen = APP_LIBRARY;
+    a->dirty = 1;
+}
+
 void app_start(app *a)
 {
     a->last_input = a->now;
@@ -244,22 +292,7 @@ void app_start(app *a)
     else if (r > 0 && a->o.state_dir && e.msg[0]) fprintf(stderr, "lectern: %s\n", e.msg);
 
     uint32_t count = (uint32_t)pack_essays(a->pk);
-    size_t n = a->o.cfg ? config_essay_list(a->o.cfg, count, NULL, 0) : count;
-    if (n == 0) {
-        fprintf(stderr, "lectern: essays: none of the essays chosen is in %s (it has %u); showing them all\n",
-                a->pack_file, count);
-        n = count;
-    }
-    free(a->list);
-    a->list = malloc((n ? n : 1) * sizeof *a->list);
-    if (!a->list) {
-        fprintf(stderr, "lectern: out of memory for the library\n");
-        return;
-    }
-    if (a->o.cfg && config_essay_list(a->o.cfg, count, a->list, n) == n) a->nlist = n;
-    else
-        for (a->nlist = 0; a->nlist < n; a->nlist++) a->list[a->nlist] = (uint32_t)a->nlist + 1;
-
+    if (build_list(a)) return;
     a->screen = APP_LIBRARY;
     if (a->o.start && a->o.start > count)
         fprintf(stderr, "lectern: start = %u: %s has %u essay%s; showing the library\n", a->o.start, a->pack_file,
@@ -340,6 +373,7 @@ void app_tick(app *a, uint64_t now)
     if (a->o.idle_s && !a->idle_done && a->pk && a->now - a->last_input >= (uint64_t)a->o.idle_s * 1000)
         idle_reset(a);
     if (a->st_pending && a->now - a->st_changed >= TUN_SAVE_AFTER_MS) app_persist(a);
+    if (a->pk && !a->pack_mem && a->now - a->pack_checked >= TUN_PACK_CHECK_MS) check_pack(a);
 }
 
 int app_busy(const app *a)

@@ -113,6 +113,8 @@ typedef struct app {
 
     pack *pk;
     uint8_t *pack_mem;      /* a folder packed in memory (owned; pk borrows it), else NULL */
+    uint64_t pack_checked;  /* a->now when the pack file was last looked at (app_tick) */
+    int pack_retry_said;    /* "cannot be read yet" was said for this change */
     font_faces *fonts;
     double dpi;             /* panel density used for sizes */
     int base_px;            /* body size for the panel before A-/A+ */
