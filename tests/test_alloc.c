@@ -191,7 +191,8 @@ static void first_report(void *ctx, size_t i, const char *msg)
 {
     lerr *e = ctx;
     (void)i;
-    if (!e->msg[0]) lerr_set(e, "verify: %s", msg);
+    /* keep the first message, or the first that says out of memory */
+    if (!e->msg[0] || (strstr(msg, "out of memory") && !strstr(e->msg, "out of memory"))) lerr_set(e, "verify: %s", msg);
 }
 
 /* Open a pack file, read every entry, view the fonts, verify, close. */
@@ -217,6 +218,45 @@ static int sc_pack_file(void *ctx, lerr *e)
     }
     pack_close(p);
     return st;
+}
+
+/* A damaged pack (one byte of the first cluster changed): every entry
+ * read, then verified. Success is the damage found, exactly as without
+ * allocation failures: the salvage and re-check paths allocate too. */
+static size_t DAMAGED_REF = (size_t)-1;
+static int sc_pack_damaged(void *ctx, lerr *e)
+{
+    packfx *fx = ctx;
+    pack *p;
+    int st = pack_open(&p, fx->path, e);
+    if (st) return st;
+    size_t bad = 0;
+    for (size_t i = 0; i < pack_count(p); i++) {
+        uint8_t *d;
+        size_t n;
+        lerr why;
+        st = pack_read(p, i, &d, &n, &why);
+        free(d);
+        if (st == PACK_ENOMEM) {
+            lerr_set(e, "%s", why.msg);
+            pack_close(p);
+            return st;
+        }
+        bad += st != PACK_OK;
+    }
+    lerr why = {{0}};
+    size_t vbad = pack_verify(p, first_report, &why);
+    pack_close(p);
+    if (strstr(why.msg, "out of memory")) {
+        lerr_set(e, "%s", why.msg);
+        return PACK_ENOMEM;
+    }
+    if (DAMAGED_REF == (size_t)-1) DAMAGED_REF = bad * 1000 + vbad;
+    if (bad * 1000 + vbad != DAMAGED_REF || bad == 0) {
+        lerr_set(e, "damage found differs: %zu read failures, %zu by verify", bad, vbad);
+        return -1;
+    }
+    return 0;
 }
 
 /* The same from memory, reading the essays in reverse (cache misses). */
@@ -428,6 +468,24 @@ TEST(alloc_default_pack)
     free(text);
 }
 
+TEST(alloc_pack_damaged)
+{
+    packfx d = FX;
+    uint8_t *img = malloc(FX.size);
+    memcpy(img, FX.img, FX.size);
+    pack *p;
+    lerr e;
+    CHECK(pack_open_mem(&p, img, FX.size, &e) == 0);
+    const pack_entry *en = pack_entry_at(p, 0);
+    img[en->block_offset + en->block_stored / 2] ^= 0x55; /* damage inside essay 1's cluster */
+    pack_close(p);
+    d.path = tmp("damaged.lpk");
+    FILE *f = fopen(d.path, "wb");
+    CHECK(f && fwrite(img, 1, FX.size, f) == FX.size && fclose(f) == 0);
+    free(img);
+    CHECK(sweep("damaged pack: read every entry + verify", sc_pack_damaged, &d) > 10);
+}
+
 TEST(alloc_pack_open_mem) { CHECK(sweep("pack_open_mem+read", sc_pack_mem, &FX) > 5); }
 TEST(alloc_pack_build) { CHECK(sweep("pack_build", sc_pack_build, &FX) > 5); }
 TEST(alloc_pack_write) { CHECK(sweep("pack_write", sc_pack_write, &FX) > 5); }
@@ -459,6 +517,7 @@ int main(void)
     RUN(alloc_pack_open_read_verify);
     RUN(alloc_pack_open_mem);
     RUN(alloc_default_pack);
+    RUN(alloc_pack_damaged);
     RUN(alloc_pack_build);
     RUN(alloc_pack_write);
     RUN(alloc_essay_parse);
