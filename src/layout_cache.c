@@ -13,6 +13,7 @@ typedef struct entry {
     uint32_t version;
     int state;
     uint64_t stamp; /* last use */
+    size_t bytes;   /* what r's arrays hold */
     layout_result r;
 } entry;
 
@@ -21,7 +22,39 @@ struct layout_cache {
     size_t n;
     uint64_t clock;
     size_t layouts, hits;
+    size_t bytes, budget; /* held by all entries' layouts; at most this, but for the two newest */
 };
+
+static void drop(layout_cache *c, entry *x)
+{
+    layout_free(&x->r);
+    c->bytes -= x->bytes;
+    x->bytes = 0;
+    x->state = E_EMPTY;
+}
+
+/* Over the byte budget: evict least recently used layouts, never the two
+ * newest (the one just returned and the one before it, which a size change
+ * relocates from). */
+static void trim(layout_cache *c)
+{
+    while (c->bytes > c->budget) {
+        entry *victim = NULL, *n1 = NULL, *n2 = NULL;
+        for (size_t i = 0; i < c->n; i++) {
+            entry *x = &c->e[i];
+            if (x->state == E_EMPTY) continue;
+            if (!n1 || x->stamp > n1->stamp) { n2 = n1; n1 = x; }
+            else if (!n2 || x->stamp > n2->stamp) n2 = x;
+        }
+        for (size_t i = 0; i < c->n; i++) {
+            entry *x = &c->e[i];
+            if (x->state == E_EMPTY || x == n1 || x == n2) continue;
+            if (!victim || x->stamp < victim->stamp) victim = x;
+        }
+        if (!victim) return;
+        drop(c, victim);
+    }
+}
 
 static int same_page(const layout_key *a, const layout_key *b)
 {
@@ -52,10 +85,7 @@ static entry *make_room(layout_cache *c, const layout_key *keep)
         if (keep && same_page(&x->key, keep)) continue;
         if (!victim || x->stamp < victim->stamp) victim = x;
     }
-    if (victim) {
-        layout_free(&victim->r);
-        victim->state = E_EMPTY;
-    }
+    if (victim) drop(c, victim);
     return victim;
 }
 
@@ -71,16 +101,14 @@ layout_cache *layout_cache_new(size_t max_entries)
         return NULL;
     }
     c->n = max_entries;
+    c->budget = LAYOUT_CACHE_BYTES;
     return c;
 }
 
 void layout_cache_clear(layout_cache *c)
 {
     if (!c) return;
-    for (size_t i = 0; i < c->n; i++) {
-        layout_free(&c->e[i].r);
-        c->e[i].state = E_EMPTY;
-    }
+    for (size_t i = 0; i < c->n; i++) drop(c, &c->e[i]);
 }
 
 void layout_cache_free(layout_cache *c)
@@ -112,6 +140,9 @@ static int fill(layout_cache *c, entry *x, const layout_key *k, const essay *es,
         return -1;
     }
     x->state = E_OK;
+    x->bytes = x->r.nlines * sizeof *x->r.lines + x->r.npages * sizeof *x->r.pages;
+    c->bytes += x->bytes;
+    trim(c);
     return 0;
 }
 
@@ -139,6 +170,7 @@ int layout_cache_fill_one(layout_cache *c, int32_t font_px, const layout_params 
     k.font_px = font_px;
     k.params = *p;
     for (size_t i = 0; i < n && i <= UINT32_MAX; i++) {
+        if (c->bytes >= c->budget) return 0; /* idle filling stops at the budget (else it would evict and refill forever) */
         k.essay = (uint32_t)i;
         if (lookup(c, &k)) continue;
         const essay *es = get_essay(ctx, i);
@@ -150,5 +182,7 @@ int layout_cache_fill_one(layout_cache *c, int32_t font_px, const layout_params 
     return 0;
 }
 
+void layout_cache_set_budget(layout_cache *c, size_t bytes) { c->budget = bytes; trim(c); }
+size_t layout_cache_bytes(const layout_cache *c) { return c->bytes; }
 size_t layout_cache_layouts(const layout_cache *c) { return c->layouts; }
 size_t layout_cache_hits(const layout_cache *c) { return c->hits; }

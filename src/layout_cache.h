@@ -23,6 +23,12 @@
 
 typedef struct layout_cache layout_cache;
 
+/* The bytes the layouts in a cache may hold together (lines and pages),
+ * but for the two newest, which are always kept: part of the memory budget
+ * for a 512 MB Pi Zero 2 W (the reader stays under 64 MB peak RSS on any
+ * pack the packer accepts; a 5 MiB essay's layout is about 4 MB). */
+#define LAYOUT_CACHE_BYTES (16u << 20)
+
 /* What a layout depends on besides the fonts: which essay, the body text
  * size, and the page. LAYOUT_VERSION is part of every key implicitly. */
 typedef struct layout_key {
@@ -31,7 +37,8 @@ typedef struct layout_key {
     layout_params params; /* text area, spacing, justification */
 } layout_key;
 
-/* A cache of at most max_entries layouts (at least 2; 0 means 64). Returns
+/* A cache of at most max_entries layouts (at least 2; 0 means 64), holding
+ * at most LAYOUT_CACHE_BYTES of them (see layout_cache_set_budget). Returns
  * NULL when out of memory. The cache assumes the same faces for its whole
  * life: call layout_cache_clear when they change. */
 layout_cache *layout_cache_new(size_t max_entries);
@@ -59,12 +66,19 @@ const layout_result *layout_cache_get(layout_cache *c, const layout_key *k, cons
  * layout at (font_px, p), getting it from get_essay(ctx, i) (which returns
  * NULL to skip an essay, e.g. a damaged one). The key's essay number is i.
  * Returns 1 when it laid one out, 0 when none is missing (or the cache is
- * full of layouts at this size and page: it never evicts one of those), -1
+ * full of layouts at this size and page: it never evicts one of those; or
+ * its byte budget is used up), -1
  * with a message when layout failed (that essay is then skipped by later
  * calls until the cache is cleared). */
 int layout_cache_fill_one(layout_cache *c, int32_t font_px, const layout_params *p, size_t n,
                           const essay *(*get_essay)(void *ctx, size_t i), void *ctx,
                           const layout_metrics *m, lerr *e);
+
+/* Change the byte budget (LAYOUT_CACHE_BYTES at creation); evicts at once
+ * what no longer fits, but the two newest layouts. */
+void layout_cache_set_budget(layout_cache *c, size_t bytes);
+/* The bytes the cached layouts hold now. */
+size_t layout_cache_bytes(const layout_cache *c);
 
 /* Counters, for tests and --layout-stats: layouts performed, and lookups
  * (find or get) answered from the cache. */

@@ -188,6 +188,36 @@ TEST(failures_are_not_kept)
     layout_cache_free(c);
 }
 
+/* The byte budget: past it the least recently used layouts go, never the
+ * two newest, and idle filling stops instead of evicting and refilling. */
+TEST(byte_budget_keeps_the_two_newest)
+{
+    layout_cache *c = layout_cache_new(16);
+    lerr e;
+    FK.px = 10;
+    layout_key k0 = key(0, 10, 400, 300), k1 = key(1, 10, 400, 300), k2 = key(2, 10, 400, 300);
+    const layout_result *r0 = layout_cache_get(c, &k0, &ess[0], &M, &e);
+    size_t one = layout_cache_bytes(c);
+    CHECKF(one > 0, "bytes after one layout: %zu", one);
+    const layout_result *r1 = layout_cache_get(c, &k1, &ess[1], &M, &e);
+    CHECK(layout_cache_bytes(c) > one);
+    layout_cache_set_budget(c, 1); /* nothing fits: only the two newest stay */
+    CHECK(layout_cache_find(c, &k0) == r0 && layout_cache_find(c, &k1) == r1);
+    const layout_result *r2 = layout_cache_get(c, &k2, &ess[2], &M, &e);
+    CHECK(r2 != NULL && r2->npages > 0);
+    CHECK(layout_cache_find(c, &k0) == NULL);           /* the oldest went */
+    CHECK(layout_cache_find(c, &k1) == r1 && r1->npages > 0); /* the one before stays valid */
+    size_t before = layout_cache_layouts(c);
+    CHECK(layout_cache_fill_one(c, 10, &k0.params, NES, get_es, NULL, &M, &e) == 0);
+    CHECK(layout_cache_layouts(c) == before);
+    /* a roomy budget again: filling resumes, and clear gives every byte back */
+    layout_cache_set_budget(c, LAYOUT_CACHE_BYTES);
+    CHECK(layout_cache_fill_one(c, 10, &k0.params, NES, get_es, NULL, &M, &e) == 1);
+    layout_cache_clear(c);
+    CHECK(layout_cache_bytes(c) == 0);
+    layout_cache_free(c);
+}
+
 int main(void)
 {
     make_essays();
@@ -195,6 +225,7 @@ int main(void)
     RUN(size_change_lays_out_the_open_essay_then_the_rest_lazily);
     RUN(eviction_is_least_recently_used);
     RUN(failures_are_not_kept);
+    RUN(byte_budget_keeps_the_two_newest);
     for (int i = 0; i < NES; i++) {
         essay_free(&ess[i]);
         free(texts[i]);
