@@ -143,7 +143,7 @@ static int cmd_build(int argc, char **argv)
     lerr e = {{0}};
     progress pg = {isatty(2), -1};
     packer_opts po = {io.lang, io.lossy, no_fonts, fonts, nfonts, wo.cluster_max, progress_cb, &pg, 4u << 20,
-                      note_cb, NULL};
+                      note_cb, NULL, 0};
     po.follow_symlinks = io.follow_symlinks;
     if (packer_build(inputs, ninputs, &po, out, NULL, NULL, &e)) fprintf(stderr, "lectern-pack: %s\n", e.msg);
     else rc = 0;
