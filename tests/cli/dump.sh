@@ -25,6 +25,10 @@ for bad in "--layout-stats" "--screenshot $T/x" "--replay /dev/null"; do
 done
 "$READER" --pack "$PACK" --dump-layout --essay 99 > "$T/out" 2> "$T/err"; st=$?
 check dump_no_such_essay_exit_1 bash -c "test $st -eq 1 && grep -q 'no essay 99' '$T/err' && test ! -s '$T/out'"
+if [ -w /dev/full ]; then # a full disk is said, not a silent short file
+  "$READER" --pack "$PACK" --dump-layout > /dev/full 2> "$T/err"; st=$?
+  check dump_full_disk_exit_1 bash -c "test $st -eq 1 && grep -q 'cannot write' '$T/err'"
+fi
 
 # ---- a folder with text that JSON must escape, and every block kind ---------
 mkdir -p "$T/esc"
