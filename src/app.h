@@ -30,6 +30,7 @@
  *   app_video.c     window, renderer, page paths, drawing, the live loop
  *   app_headless.c  --screenshot, --layout-stats
  *   app_replay.c    --replay
+ *   app_dump.c      --dump-layout
  *   app_pack.c      a pack, a folder or an essay file as the pack
  * SDL code. */
 #ifndef LECTERN_APP_H
@@ -122,6 +123,9 @@ int app_screenshot_library(app *a, const char *dir, lerr *e);
 int app_run_screenshots(app *a, const char *dir, size_t page, int all);
 int app_run_library_shot(app *a, const char *dir);
 int app_run_layout_stats(app *a, FILE *out);
+/* --dump-layout (app_dump.c): the layout of essay o.essay (0: every essay)
+ * at the same page size as --layout-stats, as JSON Lines on out. */
+int app_run_dump_layout(app *a, FILE *out);
 
 /* Print one line of layout statistics per essay and a total line. Returns
  * the exit status: 0, or 1 when an essay could not be laid out. */

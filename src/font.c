@@ -519,3 +519,78 @@ const char *font_fallback_name(const font_faces *fs)
 {
     return fs->fallback >= 0 ? fs->faces[fs->fallback].name : "";
 }
+
+/* ---- shaping ---------------------------------------------------------------- */
+
+/* The features layout measures with (kern_units): one glyph per code point. */
+static const hb_feature_t shape_off[] = {
+    {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1},
+    {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+    {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1},
+};
+
+int font_face_of(font_faces *fs, int r, uint32_t cp)
+{
+    if (!fs->body_px) return -1;
+    const role *ro = get_role(fs, r);
+    return lookup_adv(fs, ro, cp)->serve == SERVE_FALLBACK ? fs->fallback : ro->face;
+}
+
+const char *font_face_name(const font_faces *fs, int fi)
+{
+    return fi >= 0 && fi < fs->nfaces ? fs->faces[fi].name : "";
+}
+
+int font_shape(font_faces *fs, int r, int fi, const uint8_t *s, size_t n, font_glyph **out, size_t *nout, lerr *e)
+{
+    *out = NULL;
+    *nout = 0;
+    if (!fs->body_px) {
+        lerr_set(e, "shaping: no text size set");
+        return -1;
+    }
+    if (fi < 0 || fi >= fs->nfaces) {
+        lerr_set(e, "shaping: no face %d (the set has %d)", fi, fs->nfaces);
+        return -1;
+    }
+    if (n == 0) return 0;
+    if (n > INT32_MAX) {
+        lerr_set(e, "shaping: %zu bytes of text is too long for one run", n);
+        return -1;
+    }
+    const role *ro = get_role(fs, r);
+    const face *f = &fs->faces[fi];
+    hb_buffer_t *b = hb_buffer_create();
+    if (!hb_buffer_allocation_successful(b)) {
+        hb_buffer_destroy(b);
+        lerr_set(e, "shaping: out of memory");
+        return -1;
+    }
+    hb_buffer_add_utf8(b, (const char *)s, (int)n, 0, (int)n);
+    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
+    hb_buffer_guess_segment_properties(b);
+    hb_shape(f->hbfont, b, shape_off, sizeof shape_off / sizeof shape_off[0]);
+    unsigned ng = 0;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(b, &ng);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, NULL);
+    if (!hb_buffer_allocation_successful(b)) {
+        hb_buffer_destroy(b);
+        lerr_set(e, "shaping: out of memory");
+        return -1;
+    }
+    font_glyph *g = ng ? malloc(ng * sizeof *g) : NULL;
+    if (ng && !g) {
+        hb_buffer_destroy(b);
+        lerr_set(e, "shaping: out of memory for %u glyphs", ng);
+        return -1;
+    }
+    for (unsigned i = 0; i < ng; i++) {
+        int32_t a = scale26(pos[i].x_advance, ro->px, f->upem);
+        if (ro->style & TTF_STYLE_BOLD) a += ro->px * 64 / 10; /* as m_advance */
+        g[i] = (font_glyph){info[i].codepoint, info[i].cluster, a};
+    }
+    hb_buffer_destroy(b);
+    *out = g;
+    *nout = ng;
+    return 0;
+}

@@ -97,4 +97,34 @@ int font_has_glyph(font_faces *fs, int role, uint32_t cp);
 const char *font_role_name(const font_faces *fs, int role);
 const char *font_fallback_name(const font_faces *fs);
 
+/* ---- shaping, for --dump-layout ------------------------------------------- */
+
+/* One shaped glyph: its id in the face, its cluster (the byte offset in the
+ * shaped text of the first character it draws) and its advance in 26.6 at
+ * the role's size, as HarfBuzz gives it (plus the width SDL_ttf's synthetic
+ * bold adds, as layout measures it), before any justification. */
+typedef struct font_glyph {
+    uint32_t id;
+    uint32_t cluster;
+    int32_t advance;
+} font_glyph;
+
+/* The face (an index for font_face_name and font_shape) that draws code
+ * point cp in role `role`: the role's face, or the fallback face when only
+ * that one has cp (as font_glyph_face chooses). -1 before font_set_size. */
+int font_face_of(font_faces *fs, int role, uint32_t cp);
+
+/* The name of face `face` (the pack entry's title, as `lectern-pack info`
+ * prints it); "" for an index out of range. */
+const char *font_face_name(const font_faces *fs, int face);
+
+/* Shape the UTF-8 text s[0..n) left to right in face `face` at the size of
+ * role `role`, with the features layout measures with (ligatures and
+ * contextual alternates off: glyphs are drawn one per code point). *out
+ * gets a new array of *nout glyphs in visual order (caller frees; NULL when
+ * n is 0). Returns 0, or -1 with a message (out of memory, bad face, size
+ * not set). */
+int font_shape(font_faces *fs, int role, int face, const uint8_t *s, size_t n, font_glyph **out, size_t *nout,
+               lerr *e);
+
 #endif

@@ -706,6 +706,7 @@ static int set_block(lay *L, uint32_t bi)
         ln->start = ln->end = b->start;
         ln->width = clamp32(w);
         ln->x = w < W ? (int32_t)((W - w) / 2) : 0;
+        ln->measure = W;
         ln->font = LAYOUT_BODY;
         ln->flags = LAYOUT_LINE_CENTER | LAYOUT_LINE_LAST;
         return 0;
@@ -770,6 +771,7 @@ static int set_block(lay *L, uint32_t bi)
         ln->end = cj->end;
         ln->x = x;
         ln->width = clamp32(w);
+        ln->measure = width;
         ln->font = (uint8_t)f;
         if (last) ln->flags |= LAYOUT_LINE_LAST;
         if (cj->kind == CK_SOFT) {
@@ -1116,4 +1118,64 @@ size_t layout_relocate(const essay *es, const layout_result *old, size_t old_pag
     if (!old || old->npages == 0) return 0;
     if (old_page >= old->npages) old_page = old->npages - 1;
     return layout_page_of(now, layout_sentence_start(es, old->pages[old_page].text_start));
+}
+
+/* ---- a line described ------------------------------------------------------- */
+
+void layout_line_describe(const essay *es, const layout_line *ln, const layout_metrics *m, layout_line_info *out)
+{
+    memset(out, 0, sizeof *out);
+    int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
+    int32_t sw = m_adv(m, f, ' ');
+    out->space = sw;
+    const essay_block *b = ln->block < es->nblocks ? &es->blocks[ln->block] : NULL;
+    uint64_t bend = b ? (uint64_t)b->start + b->len : 0;
+    if (ln->flags & LAYOUT_LINE_LAST) out->end = LAYOUT_END_BLOCK;
+    else if (ln->flags & LAYOUT_LINE_HYPHEN) out->end = LAYOUT_END_SOFT_HYPHEN;
+    else if (b && ln->end < bend && ln->end < es->size && es->text[ln->end] == ' ') out->end = LAYOUT_END_SPACE;
+    else out->end = LAYOUT_END_NONE;
+    if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > es->size || ln->start > ln->end) return;
+    for (uint32_t i = ln->start; i < ln->end;) {
+        uint32_t c;
+        i += (uint32_t)text_next(es->text + i, ln->end - i, &c);
+        if (text_class(c) == TEXT_SPACE) out->nspaces++;
+    }
+    if (!out->nspaces) return;
+    /* The same stretch and shrink per space as choose_breaks counts. */
+    int64_t st = sw / 2 > 0 ? sw / 2 : 1, sh = sw / 3;
+    int64_t adj = (int64_t)out->nspaces * ln->space_extra + ln->space_rem;
+    if (adj > 0) out->ratio = (double)adj / ((double)out->nspaces * (double)st);
+    else if (adj < 0 && sh > 0) out->ratio = (double)adj / ((double)out->nspaces * (double)sh);
+}
+
+void layout_line_walk(const essay *es, const layout_line *ln, const layout_metrics *m,
+                      void (*fn)(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w), void *ctx)
+{
+    if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > es->size || ln->start > ln->end) return;
+    int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
+    int32_t sw = m_adv(m, f, ' ');
+    int64_t x = ln->x;
+    uint32_t pv = 0, nsp = 0;
+    const uint8_t *s = es->text;
+    for (uint32_t i = ln->start; i < ln->end;) {
+        uint32_t c, at = i;
+        i += (uint32_t)text_next(s + i, ln->end - i, &c);
+        int64_t w = 0;
+        switch (text_class(c)) {
+        case TEXT_SPACE:
+            w = sw + ln->space_extra + (nsp < ln->space_rem);
+            nsp++;
+            pv = 0;
+            break;
+        case TEXT_NBSP: w = fixed_space(c, sw); pv = 0; break;
+        case TEXT_ZWSP: pv = 0; break;
+        case TEXT_SHY: case TEXT_INVISIBLE: break;
+        default:
+            if (pv) x += m_kern(m, f, pv, c);
+            w = m_adv(m, f, c);
+            pv = c;
+        }
+        fn(ctx, at, c, (int32_t)x, (int32_t)w);
+        x += w;
+    }
 }

@@ -69,6 +69,7 @@ typedef struct layout_line {
     uint32_t start, end;   /* byte range [start, end) in essay.text, spaces at the ends excluded */
     int32_t x, y;          /* left edge and baseline within the page's text area, 26.6 */
     int32_t width;         /* natural width of the content (with the end hyphen), 26.6 */
+    int32_t measure;       /* the width the line is set in (justified lines fill it), 26.6 */
     int32_t space_extra;   /* added to each inter-word space on this line, 26.6 */
     uint8_t font;          /* enum layout_font */
     uint8_t flags;         /* enum layout_line_flags */
@@ -149,5 +150,42 @@ uint32_t layout_sentence_start(const essay *es, uint32_t pos);
  * page `old_page` of `old`. Both results must be of the same essay `es`. */
 size_t layout_relocate(const essay *es, const layout_result *old, size_t old_page,
                        const layout_result *now);
+
+/* ---- a line described, for --dump-layout and tests --------------------------- */
+
+/* What the break at the end of a line consumed. */
+enum layout_end {
+    LAYOUT_END_SPACE = 0,   /* a space (U+0020), which is on neither line */
+    LAYOUT_END_SOFT_HYPHEN, /* a soft hyphen: the line draws a hyphen (LAYOUT_LINE_HYPHEN) */
+    LAYOUT_END_NONE,        /* nothing: after '-', a dash, U+200B, in a URL or a split word */
+    LAYOUT_END_HARD,        /* a hard line break (none in today's essay format) */
+    LAYOUT_END_BLOCK        /* the block's last line (LAYOUT_LINE_LAST) */
+};
+
+typedef struct layout_line_info {
+    int end;          /* enum layout_end */
+    uint32_t nspaces; /* inter-word spaces (U+0020) on the line */
+    int32_t space;    /* the natural width of one in the line's font, 26.6 */
+    /* TeX's adjustment ratio: the space added to the line's spaces over
+     * their total stretch (half a space each, as the line breaker counts
+     * it), or when negative the space taken over their total shrink (a
+     * third of a space each). 0 for a line set at its natural width
+     * (ragged, last lines, lines without spaces). */
+    double ratio;
+} layout_line_info;
+
+/* Describe line ln of a result of layout_essay(es, m, ...). */
+void layout_line_describe(const essay *es, const layout_line *ln, const layout_metrics *m,
+                          layout_line_info *out);
+
+/* Walk every code point of the line's text, ln->start..ln->end, spaces and
+ * soft hyphens included, with the pen position at which layout puts it and
+ * the width it takes there: fn(ctx, off, cp, x, w) with off its byte offset
+ * in es->text, x (26.6, relative to the text area; for a visible code point
+ * its glyph origin, kerning included, as layout_line_glyphs reports it) and
+ * w its advance (a space: with its justification; soft hyphens and
+ * invisible characters: 0). Not the label, the end hyphen or "* * *". */
+void layout_line_walk(const essay *es, const layout_line *ln, const layout_metrics *m,
+                      void (*fn)(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w), void *ctx);
 
 #endif

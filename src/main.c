@@ -30,6 +30,7 @@ static void usage(FILE *f)
         "       lectern FOLDER [options]           read a folder of .txt/.md essays (or one such\n"
         "                                          file), packed in memory as lectern-pack would\n"
         "       lectern --layout-stats [options]   print layout quality per essay\n"
+        "       lectern --dump-layout [options]    print the layout as JSON Lines, a line each\n"
         "\n"
         "the reader's own options:\n"
         "  --replay SCRIPT    run SCRIPT headless (no display needed) and exit 1 at its first failed\n"
@@ -50,6 +51,9 @@ static void usage(FILE *f)
         "  --screen library   with --screenshot: write the library screen as DIR/library.png\n"
         "                     instead of pages (--screen page, the default: pages)\n"
         "  --layout-stats     one line of layout statistics per essay\n"
+        "  --dump-layout      the laid-out lines of every essay (or --essay N) at --size and\n"
+        "                     --font-size as JSON Lines on stdout: essay, page, line (per page),\n"
+        "                     block, kind, x, y, width, ratio, end, runs with shaped glyphs\n"
         "  --essay N          essay number, as `lectern-pack list` prints it (pages: default 1;\n"
         "                     with --screenshot --all and no --essay: every essay; the reader:\n"
         "                     open it at start-up, as --start N)\n"
@@ -227,7 +231,7 @@ int main(int argc, char **argv)
 {
     app_opts o = {0};
     const char *shot_dir = NULL, *replay_path = NULL;
-    int stats = 0, all = 0, shot_library = 0;
+    int stats = 0, dump = 0, all = 0, shot_library = 0;
     size_t page = 1;
 
     /* ---- the reader's own flags; the rest goes to the configuration ---- */
@@ -251,6 +255,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--screenshot")) shot_dir = v;
         else if (!strcmp(a, "--replay")) replay_path = v;
         else if (!strcmp(a, "--layout-stats")) stats = 1;
+        else if (!strcmp(a, "--dump-layout")) dump = 1;
         else if (!strcmp(a, "--screen")) {
             if (strcmp(v, "library") && strcmp(v, "page")) return bad_usage("--screen %s: want library or page", v);
             shot_library = !strcmp(v, "library");
@@ -284,10 +289,12 @@ int main(int argc, char **argv)
         return bad_usage("%s", "--screen library goes with --screenshot DIR (and not with --replay)");
     if (shot_dir && stats) return bad_usage("%s", "--screenshot and --layout-stats do not go together");
     if (replay_path && stats) return bad_usage("%s", "--replay and --layout-stats do not go together");
+    if (dump && (stats || shot_dir || replay_path))
+        return bad_usage("%s", "--dump-layout goes with none of --layout-stats, --screenshot, --replay");
 
     /* ---- the configuration: defaults, the file, the flags over it ---- */
     config c;
-    int quiet = shot_dir || stats || replay_path;
+    int quiet = shot_dir || stats || dump || replay_path;
     int cr = config_init(&c, &cargc, cargv, replay_path ? CONFIG_ONLY_GIVEN_FILE : 0, report, &quiet);
     /* lectern DIR (or FILE): a word that is not an option is what to read */
     const char *positional = NULL;
@@ -307,7 +314,7 @@ int main(int argc, char **argv)
     free(cargv);
     cargv = NULL;
 
-    options(&c, positional, shot_dir || stats, replay_path != NULL, &o);
+    options(&c, positional, shot_dir || stats || dump, replay_path != NULL, &o);
 
     replay_script script = {0};
     if (replay_path) {
@@ -319,7 +326,7 @@ int main(int argc, char **argv)
     }
 
     /* Headless output never needs a display. */
-    int headless = shot_dir || stats || replay_path;
+    int headless = shot_dir || stats || dump || replay_path;
     if (headless && !getenv("SDL_VIDEODRIVER")) setenv("SDL_VIDEODRIVER", "offscreen", 1);
     /* A tap must not arrive twice (as a finger and as the mouse); the
      * reader handles SIGTERM and SIGINT itself. */
@@ -340,13 +347,17 @@ int main(int argc, char **argv)
     int rc = 1;
     if (app_open(&a, &o, &e)) {
         fprintf(stderr, "lectern: %s\n", e.msg);
-        if (stats || (shot_dir && !replay_path)) goto out;
+        if (stats || dump || (shot_dir && !replay_path)) goto out;
         /* The reader shows an error page instead, and keeps running: a
          * kiosk must not restart in a loop in front of its visitors. */
         app_open_failed(&a, &o, e.msg);
     }
     if (stats) {
         rc = app_run_layout_stats(&a, stdout);
+        goto out;
+    }
+    if (dump) {
+        rc = app_run_dump_layout(&a, stdout);
         goto out;
     }
     if (shot_dir && !replay_path) {

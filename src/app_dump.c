@@ -1,0 +1,339 @@
+/* app_dump.c - `lectern --dump-layout`: the layout as data, JSON Lines on
+ * stdout, one object per laid-out line in reading order (essay, page, line).
+ * The keys are a contract read by tests outside the project (the rich-text
+ * issue lists them; firmware/man/lectern.1 too): keys are only ever added.
+ *
+ *   essay, page, line   1-based; `line` counts per page (the first line of
+ *                       every page is line 1)
+ *   block               index of the block in the essay, from 0
+ *   kind                title byline para heading list quote code table sep notes
+ *                       (today's essays have para, heading, list, quote, sep)
+ *   dir                 the paragraph's base direction: "ltr" (all of today's)
+ *   x, y, width         px on the page (the panel turned upright, as
+ *                       --screenshot writes it): the line's left edge, its
+ *                       baseline, and the measure it is set in
+ *   ratio               TeX's adjustment ratio of its spaces (layout.h)
+ *   scale               font expansion: 1.0 (none)
+ *   end                 space | soft-hyphen | none | hard | block: what the
+ *                       line break consumed
+ *   runs                in visual order: {text, offset, style, font, size, dir,
+ *                       x, glyphs}; text in logical order without soft
+ *                       hyphens (a space the break consumed is in no run),
+ *                       offset its byte offset in the block's text, style
+ *                       the inline styles (none yet: []), font the face's
+ *                       name as `lectern-pack info` prints it, size px, x px,
+ *                       glyphs [[glyph id, cluster (byte offset in text),
+ *                       advance px as shaped, before justification]]
+ *   marks               (added) what the line draws that is not the block's
+ *                       text: {what: label | hyphen | ornament, text, font,
+ *                       size, x, glyphs}: a list item's label, the hyphen of
+ *                       a soft-hyphen break, a separator's "* * *"
+ *
+ * The pages are the reader's own: the same app_set_page_size as
+ * --layout-stats and --screenshot, the same layout_result. SDL code (it
+ * runs the app's model), no video. */
+#include "app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "font.h"
+#include "layout.h"
+#include "platform.h"
+#include "text.h"
+
+/* ---- JSON output ------------------------------------------------------------ */
+
+/* A JSON string: quotes, backslashes and control characters escaped, valid
+ * UTF-8 passed through, a byte that is not UTF-8 written as U+FFFD. */
+static void json_str(FILE *f, const uint8_t *s, size_t n)
+{
+    fputc('"', f);
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        size_t k = text_next(s + i, n - i, &c);
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", (int)c);
+        else if (c == '\n') fputs("\\n", f);
+        else if (c == '\t') fputs("\\t", f);
+        else if (c < 0x20 || c == 0x7F) fprintf(f, "\\u%04x", (unsigned)c);
+        else if (c == TEXT_REPLACEMENT && !(k == 3 && s[i] == 0xEF)) fputs("\\ufffd", f); /* a bad byte */
+        else fwrite(s + i, 1, k, f);
+        i += k;
+    }
+    fputc('"', f);
+}
+
+static void json_cstr(FILE *f, const char *s) { json_str(f, (const uint8_t *)s, strlen(s)); }
+
+/* A number of pixels: 26.6 values are exact in six decimals; trailing
+ * zeros dropped, one kept ("12.0"), so every such value reads as a float. */
+static void json_num(FILE *f, double v)
+{
+    char b[64];
+    snprintf(b, sizeof b, "%.6f", v);
+    char *z = b + strlen(b) - 1;
+    while (z > b && *z == '0' && z[-1] != '.') *z-- = 0;
+    if (!strcmp(b, "-0.0")) strcpy(b, "0.0");
+    fputs(b, f);
+}
+
+static const char *kind_name(int kind)
+{
+    switch (kind) {
+    case ESSAY_HEADING: return "heading";
+    case ESSAY_LIST: return "list";
+    case ESSAY_QUOTE: return "quote";
+    case ESSAY_SEP: return "sep";
+    default: return "para"; /* ESSAY_PARA: a new block kind needs its name here */
+    }
+}
+
+static const char *end_name(int end)
+{
+    switch (end) {
+    case LAYOUT_END_SPACE: return "space";
+    case LAYOUT_END_SOFT_HYPHEN: return "soft-hyphen";
+    case LAYOUT_END_HARD: return "hard";
+    case LAYOUT_END_BLOCK: return "block";
+    default: return "none";
+    }
+}
+
+/* The shaped glyphs of s[0..n) in face fi at role's size, as a JSON list. */
+static int json_glyphs(FILE *f, font_faces *fs, int role, int fi, const uint8_t *s, size_t n, lerr *e)
+{
+    font_glyph *g;
+    size_t ng;
+    if (font_shape(fs, role, fi, s, n, &g, &ng, e)) return -1;
+    fputc('[', f);
+    for (size_t i = 0; i < ng; i++) {
+        fprintf(f, "%s[%u,%u,", i ? "," : "", (unsigned)g[i].id, (unsigned)g[i].cluster);
+        json_num(f, g[i].advance / 64.0);
+        fputc(']', f);
+    }
+    fputc(']', f);
+    free(g);
+    return 0;
+}
+
+/* ---- one line ----------------------------------------------------------------- */
+
+/* A code point of the line as layout placed it (layout_line_walk). */
+typedef struct pos {
+    uint32_t off, cp;
+    int32_t x;
+} pos;
+
+typedef struct walk {
+    pos *p;
+    size_t n, cap;
+    int oom;
+} walk;
+
+static void walk_cb(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w)
+{
+    (void)w;
+    walk *wk = ctx;
+    if (wk->oom) return;
+    if (wk->n == wk->cap) {
+        size_t nc = wk->cap ? wk->cap * 2 : 128;
+        pos *np = realloc(wk->p, nc * sizeof *np);
+        if (!np) {
+            wk->oom = 1;
+            return;
+        }
+        wk->p = np;
+        wk->cap = nc;
+    }
+    wk->p[wk->n++] = (pos){off, cp, x};
+}
+
+/* The glyphs layout_line_glyphs reports (the renderer draws exactly these):
+ * the first and last, for where the label, the end hyphen and "* * *" go. */
+typedef struct drawn {
+    size_t n;
+    int32_t first_x, last_x;
+} drawn;
+
+static void drawn_cb(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
+{
+    (void)font; (void)cp; (void)y;
+    drawn *d = ctx;
+    if (!d->n++) d->first_x = x;
+    d->last_x = x;
+}
+
+typedef struct dumper {
+    app *a;
+    FILE *out;
+    walk wk;
+    uint8_t *buf; /* a run's text */
+    size_t cap;
+} dumper;
+
+static int mark(dumper *d, int *first, const char *what, int role, const uint8_t *s, size_t n, double x, lerr *e)
+{
+    FILE *f = d->out;
+    uint32_t c0 = ' ';
+    if (n) text_next(s, n, &c0);
+    int fi = font_face_of(d->a->fonts, role, c0);
+    fprintf(f, "%s{\"what\":\"%s\",\"text\":", *first ? "" : ",", what);
+    *first = 0;
+    json_str(f, s, n);
+    fputs(",\"font\":", f);
+    json_cstr(f, font_face_name(d->a->fonts, fi));
+    fprintf(f, ",\"size\":%d,\"x\":", font_role_px(d->a->fonts, role));
+    json_num(f, x);
+    fputs(",\"glyphs\":", f);
+    if (json_glyphs(f, d->a->fonts, role, fi, s, n, e)) return -1;
+    fputc('}', f);
+    return 0;
+}
+
+static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *ln, lerr *e)
+{
+    app *a = d->a;
+    FILE *f = d->out;
+    const essay *es = &a->es;
+    const essay_block *b = &es->blocks[ln->block];
+    layout_metrics m = font_metrics(a->fonts);
+    layout_line_info li;
+    layout_line_describe(es, ln, &m, &li);
+    int role = ln->font;
+    double ox = a->geom.text_x, oy = a->geom.text_y;
+
+    fprintf(f, "{\"essay\":%zu,\"page\":%zu,\"line\":%zu,\"block\":%u,\"kind\":\"%s\",\"dir\":\"ltr\",\"x\":",
+            a->essay_no, page, lineno, (unsigned)ln->block, kind_name(b->kind));
+    json_num(f, ox + ln->x / 64.0);
+    fputs(",\"y\":", f);
+    json_num(f, oy + ln->y / 64.0);
+    fputs(",\"width\":", f);
+    json_num(f, ln->measure / 64.0);
+    fputs(",\"ratio\":", f);
+    json_num(f, li.ratio);
+    fprintf(f, ",\"scale\":1.0,\"end\":\"%s\",\"runs\":[", end_name(li.end));
+
+    /* Runs: the line's code points split where the face that draws them
+     * changes (the fallback face); spaces and invisible characters stay
+     * with the run they are in. One direction, so visual order is logical. */
+    d->wk.n = 0;
+    layout_line_walk(es, ln, &m, walk_cb, &d->wk);
+    if (d->wk.oom) {
+        lerr_set(e, "out of memory");
+        return -1;
+    }
+    const pos *p = d->wk.p;
+    size_t n = d->wk.n;
+    int nruns = 0;
+    for (size_t i = 0; i < n;) {
+        int fi = -1;
+        size_t j = i;
+        for (; j < n; j++) {
+            int cl = text_class(p[j].cp);
+            if (cl != TEXT_VISIBLE) continue;
+            int fj = font_face_of(a->fonts, role, p[j].cp);
+            if (fi < 0) fi = fj;
+            else if (fj != fi) break;
+        }
+        if (fi < 0) fi = font_face_of(a->fonts, role, ' ');
+        /* the run's text, soft hyphens left out */
+        uint32_t end = j < n ? p[j].off : ln->end;
+        size_t len = 0, need = end - p[i].off;
+        if (need > d->cap) {
+            uint8_t *nb = realloc(d->buf, need);
+            if (!nb) {
+                lerr_set(e, "out of memory");
+                return -1;
+            }
+            d->buf = nb;
+            d->cap = need;
+        }
+        size_t first = SIZE_MAX;
+        for (size_t k = i; k < j; k++) {
+            uint32_t to = k + 1 < n ? p[k + 1].off : ln->end;
+            if (text_class(p[k].cp) == TEXT_SHY) continue;
+            if (first == SIZE_MAX) first = k;
+            memcpy(d->buf + len, es->text + p[k].off, to - p[k].off);
+            len += to - p[k].off;
+        }
+        if (first != SIZE_MAX) {
+            fprintf(f, "%s{\"text\":", nruns ? "," : "");
+            json_str(f, d->buf, len);
+            fprintf(f, ",\"offset\":%u,\"style\":[],\"font\":", (unsigned)(p[first].off - b->start));
+            json_cstr(f, font_face_name(a->fonts, fi));
+            fprintf(f, ",\"size\":%d,\"dir\":\"ltr\",\"x\":", font_role_px(a->fonts, role));
+            json_num(f, ox + p[first].x / 64.0);
+            fputs(",\"glyphs\":", f);
+            if (json_glyphs(f, a->fonts, role, fi, d->buf, len, e)) return -1;
+            fputc('}', f);
+            nruns++;
+        }
+        i = j;
+    }
+
+    /* What else the line draws, where the renderer draws it. */
+    fputs("],\"marks\":[", f);
+    drawn dr = {0};
+    layout_line_glyphs(es, ln, &m, drawn_cb, &dr);
+    int fm = 1;
+    static const uint8_t orn[] = "* * *", hy[] = "-";
+    if ((ln->flags & LAYOUT_LINE_CENTER) && dr.n &&
+        mark(d, &fm, "ornament", role, orn, sizeof orn - 1, ox + dr.first_x / 64.0, e))
+        return -1;
+    if ((ln->flags & LAYOUT_LINE_LABEL) && dr.n && b->label_len &&
+        mark(d, &fm, "label", role, es->text + b->label, b->label_len, ox + dr.first_x / 64.0, e))
+        return -1;
+    if ((ln->flags & LAYOUT_LINE_HYPHEN) && dr.n && mark(d, &fm, "hyphen", role, hy, 1, ox + dr.last_x / 64.0, e))
+        return -1;
+    fputs("]}\n", f);
+    return 0;
+}
+
+static int dump_essay(dumper *d, lerr *e)
+{
+    const layout_result *r = d->a->lr;
+    for (size_t pg = 0; pg < r->npages; pg++) {
+        const layout_page *p = &r->pages[pg];
+        for (uint32_t k = 0; k < p->nlines; k++)
+            if (dump_line(d, pg + 1, k + 1, &r->lines[p->first_line + k], e)) return -1;
+    }
+    return 0;
+}
+
+int app_run_dump_layout(app *a, FILE *out)
+{
+    int w, h;
+    lerr e;
+    platform_page_size(a->o.rotate, a->o.w ? a->o.w : TUN_PANEL_W, a->o.h ? a->o.h : TUN_PANEL_H, &w, &h);
+    if (app_set_page_size(a, w, h, &e)) {
+        fprintf(stderr, "lectern: %s\n", e.msg);
+        return 1;
+    }
+    size_t first = a->o.essay ? a->o.essay : 1, last = a->o.essay ? a->o.essay : pack_essays(a->pk);
+    /* Every essay is laid out once before anything is written, so that a
+     * damaged one gives no output at all rather than a partial dump. */
+    int bad = 0;
+    for (size_t n = first; n <= last; n++) {
+        if (app_open_essay(a, n, &e)) {
+            fprintf(stderr, "lectern: %s\n", e.msg);
+            bad = 1;
+        }
+    }
+    if (bad) return 1;
+    dumper d = {a, out, {0}, NULL, 0};
+    int rc = 0;
+    for (size_t n = first; n <= last && !rc; n++) {
+        if (app_open_essay(a, n, &e) || dump_essay(&d, &e)) {
+            fprintf(stderr, "lectern: essay %zu: %s\n", n, e.msg);
+            rc = 1;
+        }
+    }
+    free(d.wk.p);
+    free(d.buf);
+    if (fflush(out) || ferror(out)) {
+        fprintf(stderr, "lectern: --dump-layout: cannot write the output\n");
+        rc = 1;
+    }
+    return rc;
+}
