@@ -113,8 +113,10 @@ if [ "$root" = writable ] && [ -z "$quick" ]; then
     "symlink /etc/systemd/system/multi-user.target.wants/lectern-test-agent.service /etc/systemd/system/lectern-test-agent.service" \
     > "$TMP/agent.debugfs"
   if [ -n "$start" ] && debugfs -w -f "$TMP/agent.debugfs" "$DISK?offset=$((start * 512))" > "$TMP/agent.log" 2>&1 &&
-     debugfs -R "cat /etc/systemd/system/multi-user.target.wants/lectern-test-agent.service" "$DISK?offset=$((start * 512))" 2>/dev/null |
-       grep -q lectern-test-agent; then
+     debugfs -R "cat /etc/systemd/system/lectern-test-agent.service" "$DISK?offset=$((start * 512))" 2>/dev/null |
+       grep -q lectern-test-agent &&
+     debugfs -R "stat /etc/systemd/system/multi-user.target.wants/lectern-test-agent.service" "$DISK?offset=$((start * 512))" 2>/dev/null |
+       grep -q 'Fast link dest: "/etc/systemd/system/lectern-test-agent.service"'; then
     ok image_test_agent_installed
     agent="--agent $asock"
   else

@@ -149,7 +149,7 @@ check ik_cmdline_sysrq_off_and_panic sh -c "grep -qw 'sysctl.kernel.sysrq=0' '$L
 check ik_ctrl_alt_del_masked test "$(readlink "$R/etc/systemd/system/ctrl-alt-del.target")" = /dev/null
 check ik_ctrl_alt_del_burst_none grep -qx 'CtrlAltDelBurstAction=none' "$R/etc/systemd/system.conf.d/lectern-kiosk.conf"
 # the firmware partition: nofail, short device timeout; the rest untouched
-check ik_fstab_firmware_nofail sh -c "grep -qE '^PARTUUID=0b0d2da0-01 +/boot/firmware +vfat +defaults,nofail,x-systemd.device-timeout=5s +0 +2\$' '$R/etc/fstab'"
+check ik_fstab_firmware_nofail sh -c "grep -qE '^PARTUUID=0b0d2da0-01 +/boot/firmware +vfat +defaults,nofail,x-systemd.device-timeout=30s +0 +2\$' '$R/etc/fstab'"
 check ik_fstab_root_untouched grep -qx 'PARTUUID=0b0d2da0-02  /               ext4    defaults,noatime  0       1' "$R/etc/fstab"
 # the card: journal in RAM, the timers that write to it off
 check ik_journal_volatile grep -qx 'Storage=volatile' "$R/etc/systemd/journald.conf.d/lectern-kiosk.conf"
