@@ -23,6 +23,9 @@
 static const char *format_problem(const uint8_t *s, size_t n)
 {
     static char why[128];
+    size_t full = n; /* the text runs to a NUL; the style section after it is essay_parse's */
+    const uint8_t *nul = memchr(s, 0, n);
+    if (nul) n = (size_t)(nul - s);
     if (n == 0) return NULL;
     if (s[n - 1] != '\n') return "no final LF";
     size_t bad;
@@ -46,13 +49,19 @@ static const char *format_problem(const uint8_t *s, size_t n)
         if (s[a] == 1) {
             if (b < a + 2 || s[a + 1] < '1' || s[a + 1] > '6') return "bad heading level";
             p = a + 2;
-        } else if (s[a] == 2) {
-            p = a + 1;
+        } else if (s[a] == 2 || s[a] == 7) {
+            size_t l = a + 1;
+            while (s[a] == 2 && l < b && s[l] == 2) l++;
+            p = l;
             while (p < b && s[p] != ' ') p++;
-            if (p == a + 1 || p == b) return "list item without label or text";
+            if (p == l || p == b) return "list item without label or text";
             p++;
         } else if (s[a] == 3) {
             p = a + 1;
+            while (p < b && s[p] == 3) p++;
+        } else if (s[a] == 5 || s[a] == 6) { /* code and table rows: essay_parse's rules */
+            a = b + 1;
+            continue;
         }
         if (p == b) { snprintf(why, sizeof why, "empty text at %zu", a); return why; }
         for (size_t i = p; i < b; i++) {
@@ -68,7 +77,7 @@ static const char *format_problem(const uint8_t *s, size_t n)
     }
     essay es;
     lerr e;
-    if (essay_parse(s, n, &es, &e) != 0) { snprintf(why, sizeof why, "essay_parse: %.100s", e.msg); return why; }
+    if (essay_parse(s, full, &es, &e) != 0) { snprintf(why, sizeof why, "essay_parse: %.100s", e.msg); return why; }
     essay_free(&es);
     return NULL;
 }
@@ -111,10 +120,12 @@ static int text_is(const res *r, const char *want)
         fprintf(stderr, "  failed: %s\n", r->e.msg);
         return 0;
     }
-    size_t n = strlen(want);
-    if (r->es.size == n && memcmp(r->es.text, want, n) == 0) return 1;
+    size_t n = strlen(want), size = r->es.size;
+    const uint8_t *nul = memchr(r->es.text, 0, size);
+    if (nul) size = (size_t)(nul - r->es.text); /* the text, without its style section */
+    if (size == n && memcmp(r->es.text, want, n) == 0) return 1;
     fprintf(stderr, "  got:  \"");
-    for (size_t i = 0; i < r->es.size; i++) {
+    for (size_t i = 0; i < size; i++) {
         uint8_t c = r->es.text[i];
         if (c < 0x20) fprintf(stderr, "\\x%02X", c);
         else fputc(c, stderr);
@@ -339,19 +350,129 @@ TEST(markdown_joins_lines)
                "+ plus item\n"
                "last\n");
     CHECK(text_is(&r, "line one line two\n"
-                      "\x02- item continued\n"
-                      "\x02- second\n"
+                      "\x02• item continued\n"
+                      "\x02• second\n"
                       "\x03quote a quote b\n"
                       "\x03quote c\n"
                       "\x01" "1Setext One\n"
                       "\x01" "2Setext Two\n"
                       "\x04\n"
-                      "\x02+ plus item last\n"));
+                      "\x02• plus item last\n"));
     CHECK(r.rc == 0 && strcmp(r.es.title, "Title") == 0);
     done(&r);
     /* .markdown and upper case extensions are Markdown too */
     r = parse_as("X.MD", "T\n\na\nb\n", 7, 0, NULL);
     CHECK(text_is(&r, "a b\n"));
+    done(&r);
+}
+
+/* ---- Markdown through md4c ------------------------------------------------------ */
+
+/* Block b's text with its spans drawn in: em _x_, strong *x*, code `x`,
+ * link [x], strike ~x~, note ^x^ (in that order, outermost first). */
+static const char *styled(const res *r, size_t b)
+{
+    static char out[1024];
+    essay es;
+    lerr e;
+    out[0] = 0;
+    if (r->rc || essay_parse(r->es.text, r->es.size, &es, &e)) return "(no essay)";
+    if (b >= es.nblocks) { essay_free(&es); return "(no block)"; }
+    const essay_block *bl = &es.blocks[b];
+    size_t ns, o = 0;
+    const essay_span *sp = essay_block_spans(&es, b, &ns);
+    static const char mk[] = "_*`[~^", mkend[] = "_*`]~^";
+    uint32_t at = 0;
+    for (size_t k = 0; k <= ns && o < sizeof out - 64; k++) {
+        uint32_t to = k < ns ? sp[k].start : bl->len;
+        for (; at < to && o < sizeof out - 64; at++) out[o++] = (char)es.text[bl->start + at];
+        if (k == ns) break;
+        for (int i = 0; i < 6; i++) if (sp[k].style & (1 << i)) out[o++] = mk[i];
+        for (; at < sp[k].start + sp[k].len && o < sizeof out - 64; at++) out[o++] = (char)es.text[bl->start + at];
+        for (int i = 5; i >= 0; i--) if (sp[k].style & (1 << i)) out[o++] = mkend[i];
+    }
+    out[o] = 0;
+    essay_free(&es);
+    return out;
+}
+
+static int kind_is(const res *r, size_t b, int kind, int depth)
+{
+    essay es;
+    lerr e;
+    if (r->rc || essay_parse(r->es.text, r->es.size, &es, &e)) return 0;
+    int ok = b < es.nblocks && es.blocks[b].kind == kind && es.blocks[b].depth == depth;
+    if (!ok) fprintf(stderr, "  block %zu: kind %d depth %d\n", b, b < es.nblocks ? es.blocks[b].kind : -1,
+                     b < es.nblocks ? es.blocks[b].depth : -1);
+    essay_free(&es);
+    return ok;
+}
+
+#define STYLED(r, b, want) CHECKF(strcmp(styled(r, b), want) == 0, "block %d: got \"%s\"", b, styled(r, b))
+
+TEST(markdown_blocks)
+{
+    res r = MD("# Title\n\n"
+               "## Two\n### Three\n#### Four\n##### Five\n###### Six\n\n"
+               "- a\n  - nested\n    - deeper\n- b\n\n"
+               "3. three\n4. four\n\n"
+               "> q1\n>\n> > q2\n\n"
+               "```c\n  int  x;\n\n\tgo();\n```\n\n"
+               "    indented code\n\n"
+               "***\n\n"
+               "| A | B |\n|---|:-:|\n| 1 |  |\n| *x* | y z |\n\n"
+               "end\n");
+    CHECK(text_is(&r, "\x01" "2Two\n\x01" "3Three\n\x01" "4Four\n\x01" "5Five\n\x01" "6Six\n"
+                      "\x02• a\n\x02\x02– nested\n\x02\x02\x02– deeper\n\x02• b\n"
+                      "\x02" "3. three\n\x02" "4. four\n"
+                      "\x03q1\n\x03\x03q2\n"
+                      "\x05  int  x;\n\x05\n\x05    go();\n"
+                      "\x05indented code\n"
+                      "\x04\n"
+                      "\x06" "A\x1f" "B\n\x06" "1\x1f\n\x06x\x1fy z\n"
+                      "end\n"));
+    CHECK(kind_is(&r, 6, ESSAY_LIST, 2) && kind_is(&r, 7, ESSAY_LIST, 3) && kind_is(&r, 12, ESSAY_QUOTE, 2));
+    CHECK(kind_is(&r, 13, ESSAY_CODE, 0) && kind_is(&r, 18, ESSAY_TABLE, 0));
+    STYLED(&r, 18, "*A*\x1f*B*");
+    STYLED(&r, 20, "_x_\x1fy z");
+    done(&r);
+    /* a paragraph that is only "[...]" is a separator, as in .txt */
+    r = MD("T\n\none\n\n[...]\n\ntwo\n");
+    CHECK(text_is(&r, "one\n\x04\ntwo\n"));
+    done(&r);
+    /* loose items join their paragraphs; ")" numbers stay */
+    r = MD("T\n\n1) first\n\n   more\n2) second\n");
+    CHECK(text_is(&r, "\x02" "1) first more\n\x02" "2) second\n"));
+    done(&r);
+}
+
+TEST(markdown_inline)
+{
+    res r = MD("T\n\n"
+               "Some *em*, **strong**, ***both***, `co  de`, ~~gone~~ and _under_.\n\n"
+               "A [link](http://a.org/x \"t\") and [again](http://a.org/x), [other](b.html); <http://auto.org>.\n\n"
+               "&amp; &copy; &#233; &#x41; &bogus; \\*not em\\* \\[x\\](y) a\\\nb and c  \nd\n\n"
+               "An ![a map](img/map.png) and ![](x/y.jpg).\n");
+    CHECK(text_is(&r, "Some em, strong, both, co de, gone and under.\n"
+                      "A link¹ and again¹, other²; http://auto.org.\n"
+                      "& © é A &bogus; *not em* [x](y) a\xE2\x80\xA8" "b and c\xE2\x80\xA8" "d\n"
+                      "An [a map] and [].\n"
+                      "\x07" "1. http://a.org/x\n\x07" "2. b.html\n"));
+    STYLED(&r, 0, "Some _em_, *strong*, _*both*_, `co de`, ~gone~ and _under_."); /* folded, as all text */
+    STYLED(&r, 1, "A [link]^¹^ and [again]^¹^, [other]^²^; [http://auto.org].");
+    STYLED(&r, 2, "& © é A &bogus; *not em* [x](y) a\xE2\x80\xA8" "b and c\xE2\x80\xA8" "d");
+    CHECK(kind_is(&r, 4, ESSAY_NOTE, 0));
+    CHECKF(r.es.notes && strcmp(r.es.notes, "images are not shown: map.png, y.jpg") == 0, "notes %s",
+           r.es.notes ? r.es.notes : "(none)");
+    CHECKF(r.es.words == 33, "words %u", r.es.words);
+    done(&r);
+    /* no styles, no style section: the text is all there is */
+    r = MD("T\n\nplain\n");
+    CHECK(r.rc == 0 && r.es.size == 6 && r.es.notes == NULL);
+    done(&r);
+    /* .txt is not Markdown */
+    r = TXT("T\n*not em* [a](b)\n");
+    CHECK(text_is(&r, "*not em* [a](b)\n"));
     done(&r);
 }
 
@@ -902,6 +1023,8 @@ int main(void)
     RUN(separators);
     RUN(plain_text_lines_are_paragraphs);
     RUN(markdown_joins_lines);
+    RUN(markdown_blocks);
+    RUN(markdown_inline);
     RUN(title_from_heading);
     RUN(title_from_front_matter);
     RUN(title_from_first_line);

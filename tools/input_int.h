@@ -58,7 +58,8 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
 /* ---- input_decode.c: stages 1-3 ------------------------------------------- */
 
 /* Check and decode s[0..n) into out: BOM dropped, CR/CRLF/U+2028/U+2029 ->
- * LF, tab and form feed -> space; UTF-16 and binary files refused; bad
+ * LF, form feed -> space (tabs are kept: input_parse_core makes them
+ * spaces after taking Markdown's copy); UTF-16 and binary files refused; bad
  * bytes refused with line and byte offset, or under lossy replaced by
  * U+FFFD and counted in *replaced. */
 int input_decode(const uint8_t *s, size_t n, const char *name, int lossy, buf *out, size_t *replaced, lerr *e);
@@ -80,23 +81,38 @@ typedef struct span {
     size_t off, len; /* a line: t[off, off+len), folded, no LF */
 } span;
 
-enum { B_PARA, B_HEAD, B_LIST, B_QUOTE, B_SEP };
+enum { B_PARA, B_HEAD, B_LIST, B_QUOTE, B_SEP, B_CODE, B_TABLE, B_NOTE };
 
 typedef struct blk {
     uint8_t kind, level, label_len, skip; /* skip: taken off as title or byline */
+    uint8_t depth;                        /* lists and quotes: nesting from 1 */
     uint8_t label[12];                    /* list label ("•", "-", "12.") */
-    size_t start, len;                    /* text in the arena */
+    size_t start, len;                    /* text in the arena (and its styles in sty) */
 } blk;
 
 typedef struct doc {
     blk *b;
     size_t n, cap;
     buf arena;
-} doc; /* owns b and arena.p: free both */
+    buf sty;    /* md: one ESSAY_STYLE_* byte per arena byte; empty for .txt */
+    buf notes;  /* things the packer tells the user, one a line ("images are not shown: a.png") */
+} doc; /* owns b, arena.p, sty.p and notes.p: free them */
 
-/* Lines ls[from..nl) of t -> blocks appended to d, by the rules of .md
- * (md) or .txt. Returns 0, or -1 out of memory. */
+/* Lines ls[from..nl) of t -> blocks appended to d, by the rules of .txt
+ * (md 0) or the old hand-written Markdown rules (md 1). Returns 0, or -1
+ * out of memory. */
 int input_blocks(const uint8_t *t, const span *ls, size_t from, size_t nl, int md, doc *d);
+/* "[...]", "…", "***" and the like: a separator line, in .txt (and a
+ * Markdown paragraph that is only that). */
+int input_is_separator(const uint8_t *s, size_t n);
+
+/* ---- input_md.c: Markdown through md4c ------------------------------------
+ * src[0..n) (decoded, NFC, not folded) -> blocks appended to d, with a
+ * style byte per text byte in d->sty, link URLs as B_NOTE blocks at the end
+ * and notes about what is not shown. smart: typographic quotes for the
+ * language tag lang (input_smart). Returns 0, or -1 out of memory or when
+ * md4c fails. */
+int input_md(const uint8_t *src, size_t n, int smart, const char *lang, doc *d);
 
 /* ---- input_title.c --------------------------------------------------------- */
 

@@ -143,8 +143,7 @@ static int cmd_build(int argc, char **argv)
     lerr e = {{0}};
     progress pg = {isatty(2), -1};
     packer_opts po = {io.lang, io.lossy, no_fonts, fonts, nfonts, wo.cluster_max, progress_cb, &pg, 4u << 20,
-                      note_cb, NULL};
-    po.follow_symlinks = io.follow_symlinks;
+                      note_cb, NULL, io.follow_symlinks};
     if (packer_build(inputs, ninputs, &po, out, NULL, NULL, &e)) fprintf(stderr, "lectern-pack: %s\n", e.msg);
     else rc = 0;
 done:
@@ -187,6 +186,9 @@ static void put_text(const uint8_t *s, size_t n, int show_hyphens)
         if (s[i] == 0xC2 && i + 1 < n && s[i + 1] == 0xAD) {
             if (show_hyphens) fputs("\u2027", stdout);
             i++;
+        } else if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0xA8) {
+            putchar('\n'); /* a hard line break */
+            i += 2;
         } else {
             putchar(s[i]);
         }
@@ -235,12 +237,28 @@ static int cmd_cat(int argc, char **argv)
         const essay_block *bl = &es.blocks[b];
         switch (bl->kind) {
         case ESSAY_HEADING: printf("%.*s ", bl->level, "######"); break;
-        case ESSAY_LIST: put_text(d + bl->label, bl->label_len, 0); putchar(' '); break;
-        case ESSAY_QUOTE: fputs("> ", stdout); break;
+        case ESSAY_LIST:
+            for (int q = 1; q < bl->depth; q++) fputs("  ", stdout);
+            put_text(d + bl->label, bl->label_len, 0);
+            putchar(' ');
+            break;
+        case ESSAY_NOTE: put_text(d + bl->label, bl->label_len, 0); putchar(' '); break;
+        case ESSAY_QUOTE: for (int q = 0; q < bl->depth; q++) fputs("> ", stdout); break;
         case ESSAY_SEP: fputs("* * *", stdout); break;
+        case ESSAY_CODE: fputs("    ", stdout); break;
         default: break;
         }
-        put_text(d + bl->start, bl->len, show);
+        if (bl->kind == ESSAY_TABLE) { /* cells between bars */
+            fputs("| ", stdout);
+            for (uint32_t a = 0, c = 0; c <= bl->len; c++) {
+                if (c < bl->len && d[bl->start + c] != ESSAY_CELL_SEP) continue;
+                put_text(d + bl->start + a, c - a, show);
+                fputs(c < bl->len ? " | " : " |", stdout);
+                a = c + 1;
+            }
+        } else {
+            put_text(d + bl->start, bl->len, show);
+        }
         putchar('\n');
     }
     essay_free(&es);
