@@ -100,7 +100,7 @@ static res parse_as(const char *name, const void *bytes, size_t n, int lossy, hy
 {
     res r;
     memset(&r, 0, sizeof r);
-    input_opts o = {NULL, lossy, 0};
+    input_opts o = {NULL, lossy, 0, 0};
     r.rc = input_parse(bytes, n, name, &o, h, &r.es, &r.e);
     if (r.rc == 0) {
         const char *p = format_problem(r.es.text, r.es.size);
@@ -323,7 +323,7 @@ TEST(separators)
     }
     /* not separators */
     res r = TXT("Title\n...but hey, do what you want.\n[DeepSeek] used $5.5 million.\n--\n");
-    CHECK(text_is(&r, "...but hey, do what you want.\n[DeepSeek] used $5.5 million.\n--\n"));
+    CHECK(text_is(&r, "…but hey, do what you want.\n[DeepSeek] used $5.5 million.\n—\n")); /* typographic */
     done(&r);
     /* leading, trailing and repeated separators go */
     r = TXT("Title\n***\n[...]\nOne.\n[...]\n\n[...]\nTwo.\n...\n");
@@ -473,6 +473,48 @@ TEST(markdown_inline)
     /* .txt is not Markdown */
     r = TXT("T\n*not em* [a](b)\n");
     CHECK(text_is(&r, "*not em* [a](b)\n"));
+    done(&r);
+}
+
+/* ---- typographic punctuation ---------------------------------------------------- */
+
+static res parse_lang(const char *name, const char *src, const char *lang, int no_smart)
+{
+    res r;
+    memset(&r, 0, sizeof r);
+    input_opts o = {lang, 0, 0, no_smart};
+    r.rc = input_parse((const uint8_t *)src, strlen(src), name, &o, NULL, &r.es, &r.e);
+    if (r.rc == 0) {
+        const char *p = format_problem(r.es.text, r.es.size);
+        CHECKF(p == NULL, "%s: output breaks the format: %s", name, p);
+    }
+    return r;
+}
+
+TEST(smart_punctuation)
+{
+    static const char src[] = "T\n\"Quoted,\" she said -- 'it's fine'... (\"x\") a---b\n";
+    res r = parse_lang("q.txt", src, "en-US", 0);
+    CHECK(text_is(&r, "“Quoted,” she said — ‘it’s fine’… (“x”) a—b\n"));
+    done(&r);
+    r = parse_lang("q.txt", src, "de-DE", 0);
+    CHECK(text_is(&r, "„Quoted,“ she said – ‚it’s fine‘… („x“) a—b\n"));
+    done(&r);
+    r = parse_lang("q.txt", "T\n\"Oui\", dit-il. \" Non \" -- 'a'\n", "fr", 0);
+    CHECK(text_is(&r, "«\xE2\x80\xAFOui\xE2\x80\xAF», dit-il. «\xE2\x80\xAFNon\xE2\x80\xAF» – ‹\xE2\x80\xAF" "a\xE2\x80\xAF›\n"));
+    done(&r);
+    /* other languages: dashes and ellipses only */
+    r = parse_lang("q.txt", "T\n\"Hola\" -- dijo...\n", "es", 0);
+    CHECK(text_is(&r, "\"Hola\" — dijo…\n"));
+    done(&r);
+    /* off: as typed */
+    r = parse_lang("q.txt", src, "en-US", 1);
+    CHECK(text_is(&r, "\"Quoted,\" she said -- 'it's fine'... (\"x\") a---b\n"));
+    done(&r);
+    /* Markdown: code is kept, styles stay on their characters */
+    r = parse_lang("q.md", "T\n\n*\"a\"* `\"b\" -- c...` **it's**\n", "en-US", 0);
+    CHECK(text_is(&r, "“a” \"b\" -- c... it’s\n"));
+    STYLED(&r, 0, "_“a”_ `\"b\" -- c...` *it’s*");
     done(&r);
 }
 
@@ -729,7 +771,7 @@ static char *path_of(const char *rel)
 static int collect1(const char *rel, input_essay **v, size_t *n, lerr *e)
 {
     char *args[] = {path_of(rel)};
-    input_opts o = {NULL, 0, 0};
+    input_opts o = {NULL, 0, 0, 0};
     return input_collect(args, 1, &o, v, n, e);
 }
 
@@ -779,6 +821,26 @@ TEST(collect_folder_and_manifest)
     input_essays_free(v, n);
 }
 
+TEST(manifest_smart_quotes)
+{
+    mkdir(path_of("sq"), 0755);
+    put("sq/a.txt", "Essay A\n\"Straight\" -- kept.\n");
+    put("sq/b.txt", "Essay B\n\"Curly\" -- made.\n");
+    put("sq/manifest.ini", "[defaults]\nsmart_quotes = no\n[a.txt]\n[b.txt]\nsmart_quotes = Yes\n");
+    input_essay *v = NULL;
+    size_t n = 0;
+    lerr e = {{0}};
+    int rc = collect1("sq", &v, &n, &e);
+    CHECKF(rc == 0 && n == 2, "%s", e.msg);
+    if (rc == 0 && n == 2) {
+        static const char want[] = "“Curly” — made.\n";
+        CHECK(v[0].size == 20 && !memcmp(v[0].text, "\"Straight\" -- kept.\n", 20));
+        CHECKF(v[1].size == sizeof want - 1 && !memcmp(v[1].text, want, sizeof want - 1), "%.*s", (int)v[1].size,
+               (char *)v[1].text);
+    }
+    input_essays_free(v, n);
+}
+
 TEST(manifest_errors)
 {
     mkdir(path_of("e"), 0755);
@@ -797,6 +859,8 @@ TEST(manifest_errors)
         {"[a.txt]\nlang = xx-YY\n", "no hyphenation patterns for 'xx-YY'"},
         {"[../a.txt]\n", "manifest.ini:1: [../a.txt] is not a file name"},
         {"[a.txt]\njust words\n", "manifest.ini:2: expected [file name]"},
+        {"[a.txt]\nsmart_quotes = maybe\n", "manifest.ini:2: smart_quotes is \"maybe\"; write yes or no"},
+        {"[defaults]\nsmart_quotes = off\n", "manifest.ini:2: smart_quotes is \"off\""},
         {"[a.txt]\ntitle = \x01\n", "manifest.ini:2: title has a control character"},
         {"[a.txt]\nbyline = A\xC2\x85" "B\n", "manifest.ini:2: byline has a control character (U+0085)"},
         {"[a.txt]\ntitle = \xC3\n", "manifest.ini:2: title is not valid UTF-8"},
@@ -887,7 +951,7 @@ TEST(symlinks_and_special_files)
     char sl[512];
     snprintf(sl, sizeof sl, "%s", path_of("sl"));
     char *args[] = {sl};
-    input_opts fo = {NULL, 0, 1};
+    input_opts fo = {NULL, 0, 1, 0};
     CHECKF(input_collect(args, 1, &fo, &v, &n, &e) == 0 && n == 2, "%s", e.msg);
     if (n == 2) CHECK(!strcmp(v[1].title, "Outside") && has(v[1].text, v[1].size, "text."));
     input_essays_free(v, n);
@@ -1025,6 +1089,7 @@ int main(void)
     RUN(markdown_joins_lines);
     RUN(markdown_blocks);
     RUN(markdown_inline);
+    RUN(smart_punctuation);
     RUN(title_from_heading);
     RUN(title_from_front_matter);
     RUN(title_from_first_line);
@@ -1037,6 +1102,7 @@ int main(void)
     RUN(ten_megabyte_paragraph);
     RUN(long_pathological_lines);
     RUN(collect_folder_and_manifest);
+    RUN(manifest_smart_quotes);
     RUN(manifest_errors);
     RUN(collect_errors);
     RUN(symlinks_and_special_files);

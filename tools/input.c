@@ -120,7 +120,7 @@ static int put_spans(buf *sp, size_t *nspans, uint32_t line, const uint8_t *in, 
 }
 
 int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy, const char *lang_force,
-                     const char *lang_default, hyph_get_fn get, void *gctx, input_essay *out, lerr *e)
+                     const char *lang_default, int smart, hyph_get_fn get, void *gctx, input_essay *out, lerr *e)
 {
     buf t = {0}, o = {0};
     span *ls = NULL;
@@ -169,11 +169,30 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
             goto done;
         }
     }
+    /* The language (punctuation needs it now, hyphenation later). */
+    char tag[64];
+    const char *spec = lang_force && *lang_force ? lang_force : spec_own;
+    if (!spec) spec = lang_default && *lang_default ? lang_default : "en-US";
+    hyph_lang_tag(spec, tag, sizeof tag);
+
     if (raw) {
         size_t from = f.end < nl ? ls[f.end].off : t.n;
-        if (input_md((const uint8_t *)raw + from, t.n - from, 0, NULL, &d)) goto oom;
+        if (input_md((const uint8_t *)raw + from, t.n - from, smart, tag, &d)) goto oom;
     } else if (input_blocks(t.p, ls, f.end, nl, 0, &d)) {
         goto oom;
+    } else if (smart) { /* .txt: every block's text again, with typographic punctuation */
+        buf na = {0};
+        for (size_t i = 0; i < d.n; i++) {
+            size_t st = na.n;
+            if (input_smart(d.arena.p + d.b[i].start, NULL, d.b[i].len, tag, &na, NULL)) {
+                free(na.p);
+                goto oom;
+            }
+            d.b[i].start = st;
+            d.b[i].len = na.n - st;
+        }
+        free(d.arena.p);
+        d.arena = na;
     }
     const uint8_t *A = d.arena.p;
 
@@ -222,10 +241,6 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
     }
 
     /* Language, and the patterns for it. */
-    char tag[64];
-    const char *spec = lang_force && *lang_force ? lang_force : spec_own;
-    if (!spec) spec = lang_default && *lang_default ? lang_default : "en-US";
-    hyph_lang_tag(spec, tag, sizeof tag);
     out->lang = input_strdup(tag);
     if (!out->lang) goto oom;
     hyph *h = NULL;
@@ -319,7 +334,8 @@ int input_parse(const uint8_t *bytes, size_t n, const char *name, const input_op
                 input_essay *out, lerr *e)
 {
     if (!name) name = "(input)";
-    return input_parse_core(bytes, n, name, o ? o->lossy : 0, NULL, o ? o->lang : NULL, get_fixed, h, out, e);
+    return input_parse_core(bytes, n, name, o ? o->lossy : 0, NULL, o ? o->lang : NULL, o ? !o->no_smart : 1,
+                            get_fixed, h, out, e);
 }
 
 void input_essay_free(input_essay *es)

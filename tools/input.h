@@ -48,9 +48,12 @@
  * manifest's [defaults], else opts->lang, else "en-US".
  *
  * Manifest: an optional manifest.ini (libinih) in a folder:
- *   [defaults]           optional; key: lang
+ *   [defaults]           optional; keys: lang, smart_quotes
  *   [file name.txt]      one section per file, in the wanted order;
- *   title = ...          keys: title, byline, lang (all optional)
+ *   title = ...          keys: title, byline, lang, smart_quotes (all optional)
+ *   smart_quotes = no    (also in [defaults]) keep straight quotes, "--" and
+ *                        "..." as typed; "yes" (the default) makes them
+ *                        typographic by the essay's language (input_smart.c)
  * Listed files come first, in manifest order, then the folder's other
  * essays by name. A section naming a missing file, a repeated section or
  * key, an unknown key or a key outside a section is an error naming the
@@ -76,6 +79,7 @@ typedef struct input_opts {
     const char *lang; /* default language or .dic path; NULL = "en-US" */
     int lossy;        /* replace invalid UTF-8 / NUL / control chars by U+FFFD and count them, instead of refusing */
     int follow_symlinks; /* take symbolic links in a folder that point out of it (refused by default) */
+    int no_smart;        /* keep straight quotes, "--" and "..." (a manifest's smart_quotes wins) */
 } input_opts;
 
 typedef struct input_essay {

@@ -51,9 +51,10 @@ int input_is_markdown(const char *name);                 /* .md or .markdown */
 typedef int (*hyph_get_fn)(void *ctx, const char *spec, hyph **h, lerr *e);
 
 /* One file's bytes -> *out, as input_parse documents (lang_force: the
- * manifest's lang, wins; lang_default: used when the file sets none). */
+ * manifest's lang, wins; lang_default: used when the file sets none;
+ * smart: typographic punctuation, input_smart). */
 int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy, const char *lang_force,
-                     const char *lang_default, hyph_get_fn get, void *gctx, input_essay *out, lerr *e);
+                     const char *lang_default, int smart, hyph_get_fn get, void *gctx, input_essay *out, lerr *e);
 
 /* ---- input_decode.c: stages 1-3 ------------------------------------------- */
 
@@ -114,6 +115,14 @@ int input_is_separator(const uint8_t *s, size_t n);
  * md4c fails. */
 int input_md(const uint8_t *src, size_t n, int smart, const char *lang, doc *d);
 
+/* ---- input_smart.c: typographic punctuation --------------------------------
+ * s[0..n), with a style byte per byte in sty (NULL: none), appended to o
+ * (and its styles to os, when sty is given) with straight quotes, "--",
+ * "---" and "..." made typographic for the language tag lang (the rules
+ * are at the top of input_smart.c). Code-styled text is kept. Returns 0,
+ * or -1 out of memory. */
+int input_smart(const uint8_t *s, const uint8_t *sty, size_t n, const char *lang, buf *o, buf *os);
+
 /* ---- input_title.c --------------------------------------------------------- */
 
 typedef struct front {
@@ -141,6 +150,7 @@ uint32_t input_count_words(const uint8_t *s, size_t n, uint32_t words);
 
 typedef struct mf_ent {
     char *name, *title, *byline, *lang; /* NULL when not given */
+    char *smart;                        /* smart_quotes: "yes", "no" (any case) or NULL */
     size_t line;
 } mf_ent;
 
@@ -151,6 +161,7 @@ typedef struct manifest {
     int sect; /* 0 none yet, 1 [defaults], 2 a file */
     int defaults_seen;
     char *def_lang;
+    char *def_smart; /* [defaults] smart_quotes or NULL */
     mf_ent *v;
     size_t n, cap;
     int failed;

@@ -174,6 +174,19 @@ static void end_block(mdst *m)
     doc *d = m->d;
     if (m->cur < 0) return;
     blk *k = &d->b[m->cur];
+    if (m->smart && k->len && k->kind != B_CODE && k->kind != B_NOTE) {
+        /* the block's text again, with typographic punctuation */
+        buf t = {0}, ts = {0};
+        if (input_smart(d->arena.p + k->start, d->sty.p + k->start, k->len, m->lang, &t, &ts)) {
+            m->failed = -1;
+        } else {
+            d->arena.n = d->sty.n = k->start;
+            if (buf_put(&d->arena, t.p, t.n) || buf_put(&d->sty, ts.p, ts.n)) m->failed = -1;
+            k->len = t.n;
+        }
+        free(t.p);
+        free(ts.p);
+    }
     if (k->len == 0 && k->kind != B_CODE) {
         d->n--;
     } else if (k->kind == B_PARA && input_is_separator(d->arena.p + k->start, k->len)) {

@@ -90,7 +90,7 @@ static void note_cb(void *ctx, const char *msg)
 static int cmd_build(int argc, char **argv)
 {
     const char *out = NULL;
-    input_opts io = {"en-US", 0, 0};
+    input_opts io = {"en-US", 0, 0, 0};
     pack_write_opts wo = {PACK_CLUSTER_DEFAULT, progress_cb, NULL};
     int no_fonts = 0;
     char **fonts = calloc((size_t)argc, sizeof *fonts);

@@ -64,7 +64,7 @@ int packer_build(char *const *inputs, size_t n, const packer_opts *o, const char
 {
     if (mem) *mem = NULL;
     if (mem_size) *mem_size = 0;
-    input_opts io = {o->lang ? o->lang : "en-US", o->lossy, o->follow_symlinks};
+    input_opts io = {o->lang ? o->lang : "en-US", o->lossy, o->follow_symlinks, 0};
     input_essay *es = NULL;
     size_t ne = 0;
     font_set fs = {0};

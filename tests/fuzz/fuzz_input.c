@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t flags = size ? data[0] : 0;
     if (size) data++, size--;
 
-    input_opts o = {NULL, flags & 1, 0};
+    input_opts o = {NULL, flags & 1, 0, (flags & 8) != 0};
     const char *name = flags & 2 ? "fuzz.md" : "fuzz.txt";
     hyph *h = flags & 4 ? NULL : en;
     input_essay es;
