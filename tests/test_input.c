@@ -644,6 +644,27 @@ TEST(byline)
         CHECKF(q.rc == 0 && strcmp(q.es.byline, "") == 0, "case %zu", i);
         done(&q);
     }
+    /* titles and initials in the name; an emphasised line in Markdown;
+     * front matter author */
+    r = TXT("The Title\nBy Dr. Jane Doe\nBody.\n");
+    CHECKF(r.rc == 0 && strcmp(r.es.byline, "Dr. Jane Doe") == 0, "byline \"%s\"", r.es.byline);
+    CHECK(text_is(&r, "Body.\n"));
+    done(&r);
+    r = TXT("The Title\nBy Prof. J. R. Smith\nBody.\n");
+    CHECKF(r.rc == 0 && strcmp(r.es.byline, "Prof. J. R. Smith") == 0, "byline \"%s\"", r.es.byline);
+    done(&r);
+    r = MD("# The Title\n\n*by Ann Lee*\n\nBody *here*.\n");
+    CHECKF(r.rc == 0 && strcmp(r.es.byline, "Ann Lee") == 0, "byline \"%s\"", r.es.byline);
+    CHECK(text_is(&r, "Body here.\n"));
+    STYLED(&r, 0, "Body _here_."); /* the byline's span went with it */
+    done(&r);
+    r = MD("---\ntitle: T\nauthor: Bo Li\n---\n\nBody.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.byline, "Bo Li") == 0);
+    done(&r);
+    /* a sentence that ends after a title is still not a byline */
+    r = TXT("The Title\nBy Dr. Who. It was late.\nBody.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.byline, "") == 0);
+    done(&r);
     /* no byline after a sentence title */
     r = TXT("This is the first sentence of it all. It goes on.\nBy Jane Doe\nMore.\n");
     CHECK(r.rc == 0 && strcmp(r.es.byline, "") == 0);

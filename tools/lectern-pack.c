@@ -49,7 +49,8 @@ static const char help[] =
     "          --no-fonts          embed no fonts (for tests; the reader needs them)\n"
     "          --follow-symlinks   pack files that symbolic links in a folder point\n"
     "                              to outside it (refused by default)\n"
-    "list    One line per essay: number, words, reading time, title.\n"
+    "list    One line per essay: number, words, reading time, title, and\n"
+    "        \xE2\x80\x94 byline when the essay has one.\n"
     "cat     Print essay N (numbered from 1, as list prints) as plain text.\n"
     "        --show-hyphens marks the hyphenation points with '\u2027'.\n"
     "verify  Check every checksum; say what is damaged.\n"
@@ -172,8 +173,10 @@ static int cmd_list(const char *path)
     for (size_t n = 1; n <= pack_essays(p); n++) {
         const pack_entry *en = pack_entry_at(p, pack_essay_index(p, n));
         unsigned minutes = (en->words + WORDS_PER_MINUTE - 1) / WORDS_PER_MINUTE;
-        printf("%3zu  %6u words  %3u min  %.*s\n", n, en->words, minutes ? minutes : 1, (int)en->title_len,
+        printf("%3zu  %6u words  %3u min  %.*s", n, en->words, minutes ? minutes : 1, (int)en->title_len,
                en->title);
+        if (en->byline_len) printf(" \xE2\x80\x94 %.*s", (int)en->byline_len, en->byline); /* " — byline" */
+        putchar('\n');
     }
     pack_close(p);
     return 0;
