@@ -107,13 +107,13 @@ LDFLAGS  += $(SANFLAGS)
 KIOSK_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out deb deb-test image image-test,$(MAKECMDGOALS)),,1))
 pc = $(shell $(PKG_CONFIG) $(1) $(2) $(if $(KIOSK_ONLY),2>/dev/null))
 CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih libutf8proc)
-TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih) -lhyphen
+TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih md4c) -lhyphen
 SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 # Each part is compiled with only its own libraries' flags: the core sees no
 # SDL, FreeType or fontconfig (and a core file that includes SDL, directly or
 # through a header, stops the build: see NO_SDL below).
 CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsystemd)
-TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc freetype2 fontconfig)
+TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc freetype2 fontconfig md4c)
 SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz)
 INCS      := $(SDL_INCS)
 # src/watchdog.c (in the core: plain C over sd_notify(3), for
@@ -131,7 +131,8 @@ CORE_SRC := src/pack.c src/essay.c src/text.c src/layout.c src/layout_cache.c \
 # The packer's library (FreeType, fontconfig, libhyphen, utf8proc): used by
 # lectern-pack, and by the reader to open a folder of essays.
 TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_manifest.c \
-            tools/input_title.c tools/input_walk.c tools/hyph.c tools/fonts.c \
+            tools/input_title.c tools/input_walk.c tools/input_md.c tools/input_smart.c \
+            tools/hyph.c tools/fonts.c \
             tools/pack_write.c tools/packer.c
 # The reader's SDL code (and src/app_pack.c, plain C over the packer: it
 # goes with the reader but is compiled without SDL, see below).

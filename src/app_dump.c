@@ -85,6 +85,9 @@ static const char *kind_name(int kind)
     case ESSAY_LIST: return "list";
     case ESSAY_QUOTE: return "quote";
     case ESSAY_SEP: return "sep";
+    case ESSAY_CODE: return "code";
+    case ESSAY_TABLE: return "table";
+    case ESSAY_NOTE: return "notes";
     default: return "para"; /* ESSAY_PARA: a new block kind needs its name here */
     }
 }

@@ -104,6 +104,12 @@ static int parse_header(pack *p, const uint8_t *h, lerr *e, uint64_t *dir_off, u
         lerr_set(e, "header is damaged (header checksum mismatch, bytes 0-63)");
         return PACK_EDAMAGED;
     }
+    if (le16(h + 8) < PACK_VERSION_MAJOR) {
+        lerr_set(e, "pack format version %u.%u is older than this reader's %d.x (it has no inline styles); "
+                 "rebuild the pack with this version's lectern-pack (lectern-pack build)",
+                 le16(h + 8), le16(h + 10), PACK_VERSION_MAJOR);
+        return PACK_EDAMAGED;
+    }
     if (le16(h + 8) != PACK_VERSION_MAJOR) {
         lerr_set(e, "pack format version %u.%u; this build reads version %d.x", le16(h + 8), le16(h + 10),
                  PACK_VERSION_MAJOR);

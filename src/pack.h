@@ -26,7 +26,7 @@
 #include "util.h"
 
 #define PACK_MAGIC "LPAK\r\n\x1a\n"
-#define PACK_VERSION_MAJOR 1
+#define PACK_VERSION_MAJOR 2
 #define PACK_VERSION_MINOR 0
 #define PACK_HEADER_SIZE 64
 #define PACK_ENTRY_SIZE 80

@@ -141,9 +141,11 @@ TEST(control_characters)
     CHECK(REJ("ab\r\n", 2, "control"));
     CHECK(REJ("ab\x7f" "cd\n", 2, "control"));
     CHECK(REJ("ab\x01" "cd\n", 2, "control"));  /* a marker inside a line */
-    CHECK(REJ("\x05" "abc\n", 0, "control"));   /* not a marker: a paragraph starting with ^E */
+    CHECK(REJ("\x08" "abc\n", 0, "control"));   /* not a marker: a paragraph starting with ^H */
     CHECK(REJ("\x1f" "abc\n", 0, "control"));
-    CHECK(REJ("ok\nfine\n\x03q\x00x\n", 10, "control"));
+    CHECK(REJ("ok\nfine\n\x03q\x0ex\n", 10, "control"));
+    /* a NUL ends the text: here before the line's LF */
+    CHECK(REJ("ok\nfine\n\x03q\x00x\n", 10, "line feed"));
     CHECK(REJ("\x03" "a\x0c" "b\n", 2, "control"));
 }
 
@@ -209,6 +211,147 @@ TEST(many_lines)
     free(s);
 }
 
+TEST(new_block_kinds)
+{
+    static const char txt[] = "\x05  code  x\n"   /* 0..10: verbatim, spaces kept */
+                              "\x05\n"            /* 11: an empty code line */
+                              "\x06" "A\x1f\x1f" "B c\n" /* 13: a table row, an empty cell */
+                              "\x02\x02\xE2\x80\x93 nested\n"
+                              "\x03\x03\x03" "deep\n"
+                              "\x07" "1. http://x.org\n";
+    essay es;
+    lerr e = {{0}};
+    CHECKF(parse(txt, sizeof txt - 1, &es, &e) == 0, "%s", e.msg);
+    CHECK(es.nblocks == 6);
+    CHECK(es.blocks[0].kind == ESSAY_CODE && es.blocks[0].start == 1 && es.blocks[0].len == 9);
+    CHECK(es.blocks[1].kind == ESSAY_CODE && es.blocks[1].len == 0);
+    CHECK(es.blocks[2].kind == ESSAY_TABLE && es.blocks[2].len == 6);
+    CHECK(es.blocks[3].kind == ESSAY_LIST && es.blocks[3].depth == 2 && es.blocks[3].label_len == 3);
+    CHECK(es.blocks[4].kind == ESSAY_QUOTE && es.blocks[4].depth == 3 && es.blocks[4].len == 4);
+    CHECK(es.blocks[5].kind == ESSAY_NOTE && es.blocks[5].label_len == 2 && es.blocks[5].len == 12);
+    essay_free(&es);
+    CHECK(REJ("\x06" "a \x1f" "b\n", 2, "ends with a space"));
+    CHECK(REJ("\x06" "a\x1f b\n", 3, "starts with a space"));
+    CHECK(REJ("a\x1f" "b\n", 1, "control"));            /* only in table rows */
+    CHECK(REJ("\x05" "a\tb\n", 2, "control"));
+    CHECK(REJ("\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02- a\n", 9, "deeper"));
+    CHECK(REJ("\x07" "1.\n", 1, "label"));
+}
+
+/* text, NUL, then a style section built from its parts */
+static size_t with_styles(uint8_t *o, const char *txt, uint32_t nspans, uint16_t nlangs, const uint8_t *rest,
+                          size_t rest_n)
+{
+    size_t n = strlen(txt);
+    memcpy(o, txt, n);
+    o[n++] = 0;
+    o[n++] = (uint8_t)nspans, o[n++] = (uint8_t)(nspans >> 8), o[n++] = (uint8_t)(nspans >> 16),
+    o[n++] = (uint8_t)(nspans >> 24);
+    o[n++] = (uint8_t)nlangs, o[n++] = (uint8_t)(nlangs >> 8), o[n++] = 0, o[n++] = 0;
+    memcpy(o + n, rest, rest_n);
+    return n + rest_n;
+}
+
+static void span_rec(uint8_t *r, uint32_t blk, uint32_t st, uint32_t len, uint8_t style, uint8_t lang, uint16_t script)
+{
+    memset(r, 0, 16);
+    r[0] = (uint8_t)blk, r[1] = (uint8_t)(blk >> 8);
+    r[4] = (uint8_t)st;
+    r[8] = (uint8_t)len;
+    r[12] = style, r[13] = lang, r[14] = (uint8_t)script, r[15] = (uint8_t)(script >> 8);
+}
+
+static int styles_reject_at(const uint8_t *d, size_t n, size_t off, const char *word)
+{
+    return rejects_at((const char *)d, n, off, word);
+}
+
+TEST(style_section)
+{
+    static const char txt[] = "\x01" "1Head\n" "Some em and caf\xC3\xA9.\n" "\x04\n" "\x02\xE2\x80\xA2 item\n";
+    uint8_t d[512], rest[256];
+    /* em on "em" (block 1, 5+2), strong+link on "café" in block 1, a
+     * language on block 3's "item"; a language list of one tag */
+    span_rec(rest, 1, 5, 2, ESSAY_STYLE_EM, 0, 0);
+    span_rec(rest + 16, 1, 12, 5, ESSAY_STYLE_STRONG | ESSAY_STYLE_LINK, 0, 0);
+    span_rec(rest + 32, 3, 0, 4, 0, 1, 215);
+    memcpy(rest + 48, "\x05" "de-CH", 6);
+    size_t n = with_styles(d, txt, 3, 1, rest, 54);
+    essay es;
+    lerr e = {{0}};
+    CHECKF(essay_parse(d, n, &es, &e) == 0, "%s", e.msg);
+    CHECK(es.size == sizeof txt - 1 && es.nblocks == 4 && es.nspans == 3 && es.nlangs == 1);
+    size_t k;
+    const essay_span *sp = essay_block_spans(&es, 1, &k);
+    CHECK(k == 2 && sp[0].start == 5 && sp[0].len == 2 && sp[0].style == ESSAY_STYLE_EM);
+    CHECK(sp[1].style == (ESSAY_STYLE_STRONG | ESSAY_STYLE_LINK) && sp[1].len == 5);
+    CHECK(essay_block_spans(&es, 0, &k) == NULL && k == 0);
+    sp = essay_block_spans(&es, 3, &k);
+    CHECK(k == 1 && sp[0].lang == 1 && sp[0].script == 215);
+    CHECK(es.langs[0].len == 5 && memcmp(d + es.langs[0].off, "de-CH", 5) == 0);
+    essay_free(&es);
+
+    size_t base = sizeof txt - 1 + 1 + 8; /* where the first span record starts */
+    uint8_t r[32];
+    /* each field checked, at its own byte */
+    span_rec(r, 4, 0, 1, 1, 0, 0);
+    n = with_styles(d, txt, 1, 0, r, 16);
+    CHECK(styles_reject_at(d, n, base, "block 4"));
+    span_rec(r, 1, 18, 1, 1, 0, 0);
+    n = with_styles(d, txt, 1, 0, r, 16);
+    CHECK(styles_reject_at(d, n, base + 4, "outside"));
+    span_rec(r, 1, 0, 0, 1, 0, 0);
+    n = with_styles(d, txt, 1, 0, r, 16);
+    CHECK(styles_reject_at(d, n, base + 4, "outside"));
+    span_rec(r, 1, 15, 1, 1, 0, 0); /* ends inside é */
+    n = with_styles(d, txt, 1, 0, r, 16);
+    CHECK(styles_reject_at(d, n, base + 4, "inside a UTF-8"));
+    span_rec(r, 1, 0, 1, 0x40, 0, 0);
+    n = with_styles(d, txt, 1, 0, r, 16);
+    CHECK(styles_reject_at(d, n, base + 12, "style bits"));
+    span_rec(r, 1, 0, 1, 1, 1, 0);
+    n = with_styles(d, txt, 1, 0, r, 16);
+    CHECK(styles_reject_at(d, n, base + 13, "language 1"));
+    span_rec(r, 1, 0, 1, 1, 0, 1000);
+    n = with_styles(d, txt, 1, 0, r, 16);
+    CHECK(styles_reject_at(d, n, base + 14, "ISO 15924"));
+    span_rec(r, 1, 0, 1, 0, 0, 0);
+    n = with_styles(d, txt, 1, 0, r, 16);
+    CHECK(styles_reject_at(d, n, base, "says nothing"));
+    span_rec(r, 2, 0, 1, 1, 0, 0); /* the separator has no text */
+    n = with_styles(d, txt, 1, 0, r, 16);
+    CHECK(styles_reject_at(d, n, base + 4, "outside"));
+    span_rec(r, 1, 2, 3, 1, 0, 0);
+    span_rec(r + 16, 1, 4, 1, 2, 0, 0); /* overlaps */
+    n = with_styles(d, txt, 2, 0, r, 32);
+    CHECK(styles_reject_at(d, n, base + 16, "overlap"));
+    span_rec(r, 3, 0, 1, 1, 0, 0);
+    span_rec(r + 16, 1, 0, 1, 1, 0, 0); /* out of order */
+    n = with_styles(d, txt, 2, 0, r, 32);
+    CHECK(styles_reject_at(d, n, base + 16, "order"));
+    /* the section's own frame */
+    n = with_styles(d, txt, 2, 0, r, 16);
+    CHECK(styles_reject_at(d, n, sizeof txt, "do not fit"));
+    n = with_styles(d, txt, 0, 0, r, 0);
+    d[n - 1] = 1;
+    CHECK(styles_reject_at(d, n, n - 2, "reserved"));
+    n = with_styles(d, txt, 0, 0, (const uint8_t *)"x", 1);
+    CHECK(styles_reject_at(d, n, n - 1, "after the style section"));
+    n = with_styles(d, txt, 0, 1, (const uint8_t *)"\x03" "e n", 4);
+    CHECK(styles_reject_at(d, n, n - 2, "not a letter"));
+    n = with_styles(d, txt, 0, 1, (const uint8_t *)"\x09" "en", 3);
+    CHECK(styles_reject_at(d, n, n - 3, "length 9"));
+    n = with_styles(d, txt, 0, 2, (const uint8_t *)"\x02" "en", 3);
+    CHECK(styles_reject_at(d, n, n, "before language 2"));
+    memcpy(d, txt, sizeof txt - 1);
+    d[sizeof txt - 1] = 0;
+    CHECK(styles_reject_at(d, sizeof txt + 4, sizeof txt, "shorter than its 8-byte header"));
+    /* an empty section is fine */
+    n = with_styles(d, txt, 0, 0, r, 0);
+    CHECKF(essay_parse(d, n, &es, &e) == 0 && es.nspans == 0 && es.size == sizeof txt - 1, "%s", e.msg);
+    essay_free(&es);
+}
+
 int main(void)
 {
     RUN(empty_input_is_an_empty_essay);
@@ -220,5 +363,7 @@ int main(void)
     RUN(bad_utf8);
     RUN(line_rules);
     RUN(many_lines);
+    RUN(new_block_kinds);
+    RUN(style_section);
     return T_END();
 }

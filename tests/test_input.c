@@ -23,6 +23,9 @@
 static const char *format_problem(const uint8_t *s, size_t n)
 {
     static char why[128];
+    size_t full = n; /* the text runs to a NUL; the style section after it is essay_parse's */
+    const uint8_t *nul = memchr(s, 0, n);
+    if (nul) n = (size_t)(nul - s);
     if (n == 0) return NULL;
     if (s[n - 1] != '\n') return "no final LF";
     size_t bad;
@@ -46,13 +49,19 @@ static const char *format_problem(const uint8_t *s, size_t n)
         if (s[a] == 1) {
             if (b < a + 2 || s[a + 1] < '1' || s[a + 1] > '6') return "bad heading level";
             p = a + 2;
-        } else if (s[a] == 2) {
-            p = a + 1;
+        } else if (s[a] == 2 || s[a] == 7) {
+            size_t l = a + 1;
+            while (s[a] == 2 && l < b && s[l] == 2) l++;
+            p = l;
             while (p < b && s[p] != ' ') p++;
-            if (p == a + 1 || p == b) return "list item without label or text";
+            if (p == l || p == b) return "list item without label or text";
             p++;
         } else if (s[a] == 3) {
             p = a + 1;
+            while (p < b && s[p] == 3) p++;
+        } else if (s[a] == 5 || s[a] == 6) { /* code and table rows: essay_parse's rules */
+            a = b + 1;
+            continue;
         }
         if (p == b) { snprintf(why, sizeof why, "empty text at %zu", a); return why; }
         for (size_t i = p; i < b; i++) {
@@ -68,7 +77,7 @@ static const char *format_problem(const uint8_t *s, size_t n)
     }
     essay es;
     lerr e;
-    if (essay_parse(s, n, &es, &e) != 0) { snprintf(why, sizeof why, "essay_parse: %.100s", e.msg); return why; }
+    if (essay_parse(s, full, &es, &e) != 0) { snprintf(why, sizeof why, "essay_parse: %.100s", e.msg); return why; }
     essay_free(&es);
     return NULL;
 }
@@ -91,7 +100,7 @@ static res parse_as(const char *name, const void *bytes, size_t n, int lossy, hy
 {
     res r;
     memset(&r, 0, sizeof r);
-    input_opts o = {NULL, lossy, 0};
+    input_opts o = {NULL, lossy, 0, 0};
     r.rc = input_parse(bytes, n, name, &o, h, &r.es, &r.e);
     if (r.rc == 0) {
         const char *p = format_problem(r.es.text, r.es.size);
@@ -111,10 +120,12 @@ static int text_is(const res *r, const char *want)
         fprintf(stderr, "  failed: %s\n", r->e.msg);
         return 0;
     }
-    size_t n = strlen(want);
-    if (r->es.size == n && memcmp(r->es.text, want, n) == 0) return 1;
+    size_t n = strlen(want), size = r->es.size;
+    const uint8_t *nul = memchr(r->es.text, 0, size);
+    if (nul) size = (size_t)(nul - r->es.text); /* the text, without its style section */
+    if (size == n && memcmp(r->es.text, want, n) == 0) return 1;
     fprintf(stderr, "  got:  \"");
-    for (size_t i = 0; i < r->es.size; i++) {
+    for (size_t i = 0; i < size; i++) {
         uint8_t c = r->es.text[i];
         if (c < 0x20) fprintf(stderr, "\\x%02X", c);
         else fputc(c, stderr);
@@ -312,7 +323,7 @@ TEST(separators)
     }
     /* not separators */
     res r = TXT("Title\n...but hey, do what you want.\n[DeepSeek] used $5.5 million.\n--\n");
-    CHECK(text_is(&r, "...but hey, do what you want.\n[DeepSeek] used $5.5 million.\n--\n"));
+    CHECK(text_is(&r, "…but hey, do what you want.\n[DeepSeek] used $5.5 million.\n—\n")); /* typographic */
     done(&r);
     /* leading, trailing and repeated separators go */
     r = TXT("Title\n***\n[...]\nOne.\n[...]\n\n[...]\nTwo.\n...\n");
@@ -339,19 +350,171 @@ TEST(markdown_joins_lines)
                "+ plus item\n"
                "last\n");
     CHECK(text_is(&r, "line one line two\n"
-                      "\x02- item continued\n"
-                      "\x02- second\n"
+                      "\x02• item continued\n"
+                      "\x02• second\n"
                       "\x03quote a quote b\n"
                       "\x03quote c\n"
                       "\x01" "1Setext One\n"
                       "\x01" "2Setext Two\n"
                       "\x04\n"
-                      "\x02+ plus item last\n"));
+                      "\x02• plus item last\n"));
     CHECK(r.rc == 0 && strcmp(r.es.title, "Title") == 0);
     done(&r);
     /* .markdown and upper case extensions are Markdown too */
     r = parse_as("X.MD", "T\n\na\nb\n", 7, 0, NULL);
     CHECK(text_is(&r, "a b\n"));
+    done(&r);
+}
+
+/* ---- Markdown through md4c ------------------------------------------------------ */
+
+/* Block b's text with its spans drawn in: em _x_, strong *x*, code `x`,
+ * link [x], strike ~x~, note ^x^ (in that order, outermost first). */
+static const char *styled(const res *r, size_t b)
+{
+    static char out[1024];
+    essay es;
+    lerr e;
+    out[0] = 0;
+    if (r->rc || essay_parse(r->es.text, r->es.size, &es, &e)) return "(no essay)";
+    if (b >= es.nblocks) { essay_free(&es); return "(no block)"; }
+    const essay_block *bl = &es.blocks[b];
+    size_t ns, o = 0;
+    const essay_span *sp = essay_block_spans(&es, b, &ns);
+    static const char mk[] = "_*`[~^", mkend[] = "_*`]~^";
+    uint32_t at = 0;
+    for (size_t k = 0; k <= ns && o < sizeof out - 64; k++) {
+        uint32_t to = k < ns ? sp[k].start : bl->len;
+        for (; at < to && o < sizeof out - 64; at++) out[o++] = (char)es.text[bl->start + at];
+        if (k == ns) break;
+        for (int i = 0; i < 6; i++) if (sp[k].style & (1 << i)) out[o++] = mk[i];
+        for (; at < sp[k].start + sp[k].len && o < sizeof out - 64; at++) out[o++] = (char)es.text[bl->start + at];
+        for (int i = 5; i >= 0; i--) if (sp[k].style & (1 << i)) out[o++] = mkend[i];
+    }
+    out[o] = 0;
+    essay_free(&es);
+    return out;
+}
+
+static int kind_is(const res *r, size_t b, int kind, int depth)
+{
+    essay es;
+    lerr e;
+    if (r->rc || essay_parse(r->es.text, r->es.size, &es, &e)) return 0;
+    int ok = b < es.nblocks && es.blocks[b].kind == kind && es.blocks[b].depth == depth;
+    if (!ok) fprintf(stderr, "  block %zu: kind %d depth %d\n", b, b < es.nblocks ? es.blocks[b].kind : -1,
+                     b < es.nblocks ? es.blocks[b].depth : -1);
+    essay_free(&es);
+    return ok;
+}
+
+#define STYLED(r, b, want) CHECKF(strcmp(styled(r, b), want) == 0, "block %d: got \"%s\"", b, styled(r, b))
+
+TEST(markdown_blocks)
+{
+    res r = MD("# Title\n\n"
+               "## Two\n### Three\n#### Four\n##### Five\n###### Six\n\n"
+               "- a\n  - nested\n    - deeper\n- b\n\n"
+               "3. three\n4. four\n\n"
+               "> q1\n>\n> > q2\n\n"
+               "```c\n  int  x;\n\n\tgo();\n```\n\n"
+               "    indented code\n\n"
+               "***\n\n"
+               "| A | B |\n|---|:-:|\n| 1 |  |\n| *x* | y z |\n\n"
+               "end\n");
+    CHECK(text_is(&r, "\x01" "2Two\n\x01" "3Three\n\x01" "4Four\n\x01" "5Five\n\x01" "6Six\n"
+                      "\x02• a\n\x02\x02– nested\n\x02\x02\x02– deeper\n\x02• b\n"
+                      "\x02" "3. three\n\x02" "4. four\n"
+                      "\x03q1\n\x03\x03q2\n"
+                      "\x05  int  x;\n\x05\n\x05    go();\n"
+                      "\x05indented code\n"
+                      "\x04\n"
+                      "\x06" "A\x1f" "B\n\x06" "1\x1f\n\x06x\x1fy z\n"
+                      "end\n"));
+    CHECK(kind_is(&r, 6, ESSAY_LIST, 2) && kind_is(&r, 7, ESSAY_LIST, 3) && kind_is(&r, 12, ESSAY_QUOTE, 2));
+    CHECK(kind_is(&r, 13, ESSAY_CODE, 0) && kind_is(&r, 18, ESSAY_TABLE, 0));
+    STYLED(&r, 18, "*A*\x1f*B*");
+    STYLED(&r, 20, "_x_\x1fy z");
+    done(&r);
+    /* a paragraph that is only "[...]" is a separator, as in .txt */
+    r = MD("T\n\none\n\n[...]\n\ntwo\n");
+    CHECK(text_is(&r, "one\n\x04\ntwo\n"));
+    done(&r);
+    /* loose items join their paragraphs; ")" numbers stay */
+    r = MD("T\n\n1) first\n\n   more\n2) second\n");
+    CHECK(text_is(&r, "\x02" "1) first more\n\x02" "2) second\n"));
+    done(&r);
+}
+
+TEST(markdown_inline)
+{
+    res r = MD("T\n\n"
+               "Some *em*, **strong**, ***both***, `co  de`, ~~gone~~ and _under_.\n\n"
+               "A [link](http://a.org/x \"t\") and [again](http://a.org/x), [other](b.html); <http://auto.org>.\n\n"
+               "&amp; &copy; &#233; &#x41; &bogus; \\*not em\\* \\[x\\](y) a\\\nb and c  \nd\n\n"
+               "An ![a map](img/map.png) and ![](x/y.jpg).\n");
+    CHECK(text_is(&r, "Some em, strong, both, co de, gone and under.\n"
+                      "A link¹ and again¹, other²; http://auto.org.\n"
+                      "& © é A &bogus; *not em* [x](y) a b and c d\n" /* hard breaks: spaces until layout breaks there */
+                      "An [a map] and [].\n"
+                      "\x07" "1. http://a.org/x\n\x07" "2. b.html\n"));
+    STYLED(&r, 0, "Some _em_, *strong*, _*both*_, `co de`, ~gone~ and _under_."); /* folded, as all text */
+    STYLED(&r, 1, "A [link]^¹^ and [again]^¹^, [other]^²^; [http://auto.org].");
+    STYLED(&r, 2, "& © é A &bogus; *not em* [x](y) a b and c d");
+    CHECK(kind_is(&r, 4, ESSAY_NOTE, 0));
+    CHECKF(r.es.notes && strcmp(r.es.notes, "images are not shown: map.png, y.jpg") == 0, "notes %s",
+           r.es.notes ? r.es.notes : "(none)");
+    CHECKF(r.es.words == 33, "words %u", r.es.words);
+    done(&r);
+    /* no styles, no style section: the text is all there is */
+    r = MD("T\n\nplain\n");
+    CHECK(r.rc == 0 && r.es.size == 6 && r.es.notes == NULL);
+    done(&r);
+    /* .txt is not Markdown */
+    r = TXT("T\n*not em* [a](b)\n");
+    CHECK(text_is(&r, "*not em* [a](b)\n"));
+    done(&r);
+}
+
+/* ---- typographic punctuation ---------------------------------------------------- */
+
+static res parse_lang(const char *name, const char *src, const char *lang, int no_smart)
+{
+    res r;
+    memset(&r, 0, sizeof r);
+    input_opts o = {lang, 0, 0, no_smart};
+    r.rc = input_parse((const uint8_t *)src, strlen(src), name, &o, NULL, &r.es, &r.e);
+    if (r.rc == 0) {
+        const char *p = format_problem(r.es.text, r.es.size);
+        CHECKF(p == NULL, "%s: output breaks the format: %s", name, p);
+    }
+    return r;
+}
+
+TEST(smart_punctuation)
+{
+    static const char src[] = "T\n\"Quoted,\" she said -- 'it's fine'... (\"x\") a---b\n";
+    res r = parse_lang("q.txt", src, "en-US", 0);
+    CHECK(text_is(&r, "“Quoted,” she said — ‘it’s fine’… (“x”) a—b\n"));
+    done(&r);
+    r = parse_lang("q.txt", src, "de-DE", 0);
+    CHECK(text_is(&r, "„Quoted,“ she said – ‚it’s fine‘… („x“) a—b\n"));
+    done(&r);
+    r = parse_lang("q.txt", "T\n\"Oui\", dit-il. \" Non \" -- 'a'\n", "fr", 0);
+    CHECK(text_is(&r, "«\xE2\x80\xAFOui\xE2\x80\xAF», dit-il. «\xE2\x80\xAFNon\xE2\x80\xAF» – ‹\xE2\x80\xAF" "a\xE2\x80\xAF›\n"));
+    done(&r);
+    /* other languages: dashes and ellipses only */
+    r = parse_lang("q.txt", "T\n\"Hola\" -- dijo...\n", "es", 0);
+    CHECK(text_is(&r, "\"Hola\" — dijo…\n"));
+    done(&r);
+    /* off: as typed */
+    r = parse_lang("q.txt", src, "en-US", 1);
+    CHECK(text_is(&r, "\"Quoted,\" she said -- 'it's fine'... (\"x\") a---b\n"));
+    done(&r);
+    /* Markdown: code is kept, styles stay on their characters */
+    r = parse_lang("q.md", "T\n\n*\"a\"* `\"b\" -- c...` **it's**\n", "en-US", 0);
+    CHECK(text_is(&r, "“a” \"b\" -- c... it’s\n"));
+    STYLED(&r, 0, "_“a”_ `\"b\" -- c...` *it’s*");
     done(&r);
 }
 
@@ -481,6 +644,27 @@ TEST(byline)
         CHECKF(q.rc == 0 && strcmp(q.es.byline, "") == 0, "case %zu", i);
         done(&q);
     }
+    /* titles and initials in the name; an emphasised line in Markdown;
+     * front matter author */
+    r = TXT("The Title\nBy Dr. Jane Doe\nBody.\n");
+    CHECKF(r.rc == 0 && strcmp(r.es.byline, "Dr. Jane Doe") == 0, "byline \"%s\"", r.es.byline);
+    CHECK(text_is(&r, "Body.\n"));
+    done(&r);
+    r = TXT("The Title\nBy Prof. J. R. Smith\nBody.\n");
+    CHECKF(r.rc == 0 && strcmp(r.es.byline, "Prof. J. R. Smith") == 0, "byline \"%s\"", r.es.byline);
+    done(&r);
+    r = MD("# The Title\n\n*by Ann Lee*\n\nBody *here*.\n");
+    CHECKF(r.rc == 0 && strcmp(r.es.byline, "Ann Lee") == 0, "byline \"%s\"", r.es.byline);
+    CHECK(text_is(&r, "Body here.\n"));
+    STYLED(&r, 0, "Body _here_."); /* the byline's span went with it */
+    done(&r);
+    r = MD("---\ntitle: T\nauthor: Bo Li\n---\n\nBody.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.byline, "Bo Li") == 0);
+    done(&r);
+    /* a sentence that ends after a title is still not a byline */
+    r = TXT("The Title\nBy Dr. Who. It was late.\nBody.\n");
+    CHECK(r.rc == 0 && strcmp(r.es.byline, "") == 0);
+    done(&r);
     /* no byline after a sentence title */
     r = TXT("This is the first sentence of it all. It goes on.\nBy Jane Doe\nMore.\n");
     CHECK(r.rc == 0 && strcmp(r.es.byline, "") == 0);
@@ -608,7 +792,7 @@ static char *path_of(const char *rel)
 static int collect1(const char *rel, input_essay **v, size_t *n, lerr *e)
 {
     char *args[] = {path_of(rel)};
-    input_opts o = {NULL, 0, 0};
+    input_opts o = {NULL, 0, 0, 0};
     return input_collect(args, 1, &o, v, n, e);
 }
 
@@ -658,6 +842,26 @@ TEST(collect_folder_and_manifest)
     input_essays_free(v, n);
 }
 
+TEST(manifest_smart_quotes)
+{
+    mkdir(path_of("sq"), 0755);
+    put("sq/a.txt", "Essay A\n\"Straight\" -- kept.\n");
+    put("sq/b.txt", "Essay B\n\"Curly\" -- made.\n");
+    put("sq/manifest.ini", "[defaults]\nsmart_quotes = no\n[a.txt]\n[b.txt]\nsmart_quotes = Yes\n");
+    input_essay *v = NULL;
+    size_t n = 0;
+    lerr e = {{0}};
+    int rc = collect1("sq", &v, &n, &e);
+    CHECKF(rc == 0 && n == 2, "%s", e.msg);
+    if (rc == 0 && n == 2) {
+        static const char want[] = "“Curly” — made.\n";
+        CHECK(v[0].size == 20 && !memcmp(v[0].text, "\"Straight\" -- kept.\n", 20));
+        CHECKF(v[1].size == sizeof want - 1 && !memcmp(v[1].text, want, sizeof want - 1), "%.*s", (int)v[1].size,
+               (char *)v[1].text);
+    }
+    input_essays_free(v, n);
+}
+
 TEST(manifest_errors)
 {
     mkdir(path_of("e"), 0755);
@@ -676,6 +880,8 @@ TEST(manifest_errors)
         {"[a.txt]\nlang = xx-YY\n", "no hyphenation patterns for 'xx-YY'"},
         {"[../a.txt]\n", "manifest.ini:1: [../a.txt] is not a file name"},
         {"[a.txt]\njust words\n", "manifest.ini:2: expected [file name]"},
+        {"[a.txt]\nsmart_quotes = maybe\n", "manifest.ini:2: smart_quotes is \"maybe\"; write yes or no"},
+        {"[defaults]\nsmart_quotes = off\n", "manifest.ini:2: smart_quotes is \"off\""},
         {"[a.txt]\ntitle = \x01\n", "manifest.ini:2: title has a control character"},
         {"[a.txt]\nbyline = A\xC2\x85" "B\n", "manifest.ini:2: byline has a control character (U+0085)"},
         {"[a.txt]\ntitle = \xC3\n", "manifest.ini:2: title is not valid UTF-8"},
@@ -766,7 +972,7 @@ TEST(symlinks_and_special_files)
     char sl[512];
     snprintf(sl, sizeof sl, "%s", path_of("sl"));
     char *args[] = {sl};
-    input_opts fo = {NULL, 0, 1};
+    input_opts fo = {NULL, 0, 1, 0};
     CHECKF(input_collect(args, 1, &fo, &v, &n, &e) == 0 && n == 2, "%s", e.msg);
     if (n == 2) CHECK(!strcmp(v[1].title, "Outside") && has(v[1].text, v[1].size, "text."));
     input_essays_free(v, n);
@@ -902,6 +1108,9 @@ int main(void)
     RUN(separators);
     RUN(plain_text_lines_are_paragraphs);
     RUN(markdown_joins_lines);
+    RUN(markdown_blocks);
+    RUN(markdown_inline);
+    RUN(smart_punctuation);
     RUN(title_from_heading);
     RUN(title_from_front_matter);
     RUN(title_from_first_line);
@@ -914,6 +1123,7 @@ int main(void)
     RUN(ten_megabyte_paragraph);
     RUN(long_pathological_lines);
     RUN(collect_folder_and_manifest);
+    RUN(manifest_smart_quotes);
     RUN(manifest_errors);
     RUN(collect_errors);
     RUN(symlinks_and_special_files);

@@ -353,7 +353,7 @@ TEST(header_fields_checked)
         size_t at;
         uint8_t val;
         const char *says;
-    } cases[] = {{8, 2, "version 3"}, {12, 65, "header_size"}, {16, 1, "truncated"},
+    } cases[] = {{8, 2, "version 4"}, {8, 255, "rebuild the pack with this version's lectern-pack"}, {12, 65, "header_size"}, {16, 1, "truncated"},
                  {24, 1, "directory"}, {38, 1, "entries do not fit"}, {48, 1, "reserved"}};
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         uint8_t *m = malloc(size);

@@ -23,7 +23,7 @@
 set -eu
 
 RUN_PKGS="build-essential pkg-config
- liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev
+ liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev
  libfreetype-dev libfontconfig-dev libharfbuzz-dev libsystemd-dev
  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
  fonts-sil-charis fonts-dejavu-core hyphen-en-us"
@@ -31,7 +31,7 @@ TEST_PKGS="strace xvfb xauth systemd file python3 groff-base man-db fonts-noto-c
 FUZZ_PKGS="clang libclang-rt-14-dev libfuzzer-14-dev"
 BENCH_PKGS="mupdf-tools chromium lz4 time bc python3 file xvfb xauth"
 # The -dev libraries a cross build links against, for CROSS_ARCH.
-CROSS_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev
+CROSS_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev
  libfreetype-dev libfontconfig-dev libharfbuzz-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libsystemd-dev"
 
 list=0 sets=

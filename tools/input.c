@@ -80,14 +80,56 @@ static size_t first_kept(const doc *d)
     return i;
 }
 
+/* The spans of one block: in[0..n) with a style byte per byte went out as
+ * out[0..m), the same bytes with soft hyphens put in (they take the style
+ * before them). Runs of one non-zero style become 16-byte span records. */
+
+static int put_spans(buf *sp, size_t *nspans, uint32_t line, const uint8_t *in, const uint8_t *sty, size_t n,
+                     const uint8_t *out, size_t m)
+{
+    size_t i = 0, j = 0, run = 0;
+    uint8_t cur = 0;
+    for (;;) {
+        uint8_t s;
+        size_t step;
+        if (j == m) {
+            s = 0, step = 0;
+        } else if (out[j] == 0xC2 && j + 1 < m && out[j + 1] == 0xAD && !(i + 1 < n && in[i] == 0xC2 && in[i + 1] == 0xAD)) {
+            s = cur, step = 2; /* a soft hyphen the hyphenator put in */
+        } else {
+            s = i < n ? sty[i] : 0;
+            step = 1;
+            i++;
+        }
+        if (s != cur || j == m) {
+            if (cur && j > run) {
+                uint8_t r[16] = {0};
+                put32(r, line);
+                put32(r + 4, (uint32_t)run);
+                put32(r + 8, (uint32_t)(j - run));
+                r[12] = cur;
+                if (buf_put(sp, r, sizeof r)) return -1;
+                ++*nspans;
+            }
+            cur = s;
+            run = j;
+        }
+        if (j == m) return 0;
+        j += step;
+    }
+}
+
 int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy, const char *lang_force,
-                     const char *lang_default, hyph_get_fn get, void *gctx, input_essay *out, lerr *e)
+                     const char *lang_default, int smart, hyph_get_fn get, void *gctx, input_essay *out, lerr *e)
 {
     buf t = {0}, o = {0};
     span *ls = NULL;
     doc d = {0};
     front f = {0};
     char *spec_own = NULL; /* front matter lang */
+    char *raw = NULL;      /* .md: the decoded text before folding */
+    buf sp = {0};          /* the span table being written */
+    size_t nspans = 0;
     int rc = -1;
     memset(out, 0, sizeof *out);
 
@@ -96,6 +138,11 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
         lerr_set(e, "%s: empty file", name);
         goto done;
     }
+
+    /* Markdown is parsed from the text as it is (indentation matters). */
+    if (input_is_markdown(name) && !(raw = input_memdup(t.p, t.n))) goto oom;
+    for (size_t i = 0; i < t.n; i++)
+        if (t.p[i] == '\t') t.p[i] = ' ';
 
     /* Lines, folded in place. */
     size_t nl = 1;
@@ -122,8 +169,31 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
             goto done;
         }
     }
-    int md = input_is_markdown(name);
-    if (input_blocks(t.p, ls, f.end, nl, md, &d)) goto oom;
+    /* The language (punctuation needs it now, hyphenation later). */
+    char tag[64];
+    const char *spec = lang_force && *lang_force ? lang_force : spec_own;
+    if (!spec) spec = lang_default && *lang_default ? lang_default : "en-US";
+    hyph_lang_tag(spec, tag, sizeof tag);
+
+    if (raw) {
+        size_t from = f.end < nl ? ls[f.end].off : t.n;
+        if (input_md((const uint8_t *)raw + from, t.n - from, smart, tag, &d)) goto oom;
+    } else if (input_blocks(t.p, ls, f.end, nl, 0, &d)) {
+        goto oom;
+    } else if (smart) { /* .txt: every block's text again, with typographic punctuation */
+        buf na = {0};
+        for (size_t i = 0; i < d.n; i++) {
+            size_t st = na.n;
+            if (input_smart(d.arena.p + d.b[i].start, NULL, d.b[i].len, tag, &na, NULL)) {
+                free(na.p);
+                goto oom;
+            }
+            d.b[i].start = st;
+            d.b[i].len = na.n - st;
+        }
+        free(d.arena.p);
+        d.arena = na;
+    }
     const uint8_t *A = d.arena.p;
 
     /* Title: front matter, a first heading, a title-like first line, or
@@ -171,10 +241,6 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
     }
 
     /* Language, and the patterns for it. */
-    char tag[64];
-    const char *spec = lang_force && *lang_force ? lang_force : spec_own;
-    if (!spec) spec = lang_default && *lang_default ? lang_default : "en-US";
-    hyph_lang_tag(spec, tag, sizeof tag);
     out->lang = input_strdup(tag);
     if (!out->lang) goto oom;
     hyph *h = NULL;
@@ -185,29 +251,57 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
 
     /* Output: one line per block. Separators only between text blocks. */
     int pending_sep = 0, any = 0;
+    uint32_t line = 0;
     for (size_t i = 0; i < d.n; i++) {
         const blk *k = &d.b[i];
         if (k->skip) continue;
         if (k->kind == B_SEP) { pending_sep = any; continue; }
-        if (buf_reserve(&o, 16 + k->label_len + 3 * k->len)) goto oom;
-        if (pending_sep) o.p[o.n++] = ESSAY_MARK_SEP, o.p[o.n++] = '\n';
+        if (buf_reserve(&o, 32 + k->label_len + 3 * k->len)) goto oom;
+        if (pending_sep) o.p[o.n++] = ESSAY_MARK_SEP, o.p[o.n++] = '\n', line++;
         pending_sep = 0;
         any = 1;
-        if (k->kind == B_HEAD) o.p[o.n++] = ESSAY_MARK_HEADING, o.p[o.n++] = (uint8_t)('0' + k->level);
-        if (k->kind == B_QUOTE) o.p[o.n++] = ESSAY_MARK_QUOTE;
-        if (k->kind == B_LIST) {
-            o.p[o.n++] = ESSAY_MARK_LIST;
+        int depth = k->depth ? k->depth : 1, hyphenate = 1;
+        switch (k->kind) {
+        case B_HEAD: o.p[o.n++] = ESSAY_MARK_HEADING, o.p[o.n++] = (uint8_t)('0' + k->level); break;
+        case B_QUOTE: for (int q = 0; q < depth; q++) o.p[o.n++] = ESSAY_MARK_QUOTE; break;
+        case B_CODE: o.p[o.n++] = ESSAY_MARK_CODE, hyphenate = 0; break;
+        case B_TABLE: o.p[o.n++] = ESSAY_MARK_TABLE, hyphenate = 0; break;
+        case B_LIST:
+        case B_NOTE:
+            if (k->kind == B_NOTE) o.p[o.n++] = ESSAY_MARK_NOTE, hyphenate = 0;
+            else for (int q = 0; q < depth; q++) o.p[o.n++] = ESSAY_MARK_LIST;
             memcpy(o.p + o.n, k->label, k->label_len);
             o.n += k->label_len;
             o.p[o.n++] = ' ';
+            break;
+        default: break;
         }
-        o.n += hyph_text(h, A + k->start, k->len, o.p + o.n);
+        size_t t0 = o.n;
+        if (hyphenate) {
+            o.n += hyph_text(h, A + k->start, k->len, o.p + o.n);
+        } else {
+            memcpy(o.p + o.n, A + k->start, k->len);
+            o.n += k->len;
+        }
+        if (d.sty.n >= k->start + k->len && put_spans(&sp, &nspans, line, A + k->start, d.sty.p + k->start, k->len,
+                                                       o.p + t0, o.n - t0))
+            goto oom;
         o.p[o.n++] = '\n';
-        out->words = input_count_words(A + k->start, k->len, out->words);
+        line++;
+        if (k->kind != B_NOTE && k->kind != B_CODE)
+            out->words = input_count_words(A + k->start, k->len, out->words);
         if (o.n > INPUT_MAX_TEXT) {
             lerr_set(e, "%s: essay text too large (over %u MiB)", name, INPUT_MAX_TEXT >> 20);
             goto done;
         }
+    }
+    if (nspans) { /* the style section (pack_format.md) */
+        uint8_t hd[9] = {0, (uint8_t)nspans, (uint8_t)(nspans >> 8), (uint8_t)(nspans >> 16),
+                         (uint8_t)(nspans >> 24), 0, 0, 0, 0};
+        if (buf_put(&o, hd, sizeof hd) || buf_put(&o, sp.p, sp.n)) goto oom;
+    }
+    if (d.notes.n) {
+        if (!(out->notes = input_memdup(d.notes.p, d.notes.n - 1))) goto oom;
     }
     out->path = input_strdup(name);
     if (!out->path) goto oom;
@@ -226,6 +320,10 @@ done:
     free(ls);
     free(d.b);
     free(d.arena.p);
+    free(d.sty.p);
+    free(d.notes.p);
+    free(raw);
+    free(sp.p);
     free(f.title.p);
     free(f.byline.p);
     free(f.lang.p);
@@ -236,7 +334,8 @@ int input_parse(const uint8_t *bytes, size_t n, const char *name, const input_op
                 input_essay *out, lerr *e)
 {
     if (!name) name = "(input)";
-    return input_parse_core(bytes, n, name, o ? o->lossy : 0, NULL, o ? o->lang : NULL, get_fixed, h, out, e);
+    return input_parse_core(bytes, n, name, o ? o->lossy : 0, NULL, o ? o->lang : NULL, o ? !o->no_smart : 1,
+                            get_fixed, h, out, e);
 }
 
 void input_essay_free(input_essay *es)
@@ -247,6 +346,7 @@ void input_essay_free(input_essay *es)
     free(es->byline);
     free(es->lang);
     free(es->text);
+    free(es->notes);
     memset(es, 0, sizeof *es);
 }
 

@@ -12,16 +12,19 @@
  * refused as binary even with `lossy`. An empty file, or one with no text
  * besides a title, is refused.
  *
- * Blocks, the same in .txt and .md (by extension, case-insensitive):
+ * Blocks in .txt (any extension but .md/.markdown, case-insensitive),
+ * every non-blank line a block of its own:
  *   "# " .. "###### "                 heading (closing #s dropped)
- *   "• ", "- ", "* ", "1. ".."123456789. "   list item ("+ " too in .md)
+ *   "• ", "- ", "* ", "1. ".."123456789. "   list item
  *   ">" (repeated: nesting flattened)   block quote
  *   "[...]", "[…]", "...", "…", "***", "---", "___", "* * *" alone on a line
  *                                       separator; leading, trailing and
  *                                       repeated separators are dropped
- * In .txt every non-blank line is a block of its own. In .md consecutive
- * non-blank lines join into one block (a paragraph, or the list item or
- * quote they continue), and "Title\n===" / "Title\n---" are headings.
+ * Markdown (.md, .markdown) is CommonMark with GitHub's tables and
+ * strikethrough, parsed by md4c: see input_md.c for what each construct
+ * becomes (nested lists and quotes keep their depth, code blocks their
+ * lines, links their URLs as end notes, images their alt text, inline
+ * styles go to the style section of pack_format.md).
  *
  * Title, the first of:
  *   1. front matter: the file starts with "---", ends it with "---" or
@@ -45,9 +48,12 @@
  * manifest's [defaults], else opts->lang, else "en-US".
  *
  * Manifest: an optional manifest.ini (libinih) in a folder:
- *   [defaults]           optional; key: lang
+ *   [defaults]           optional; keys: lang, smart_quotes
  *   [file name.txt]      one section per file, in the wanted order;
- *   title = ...          keys: title, byline, lang (all optional)
+ *   title = ...          keys: title, byline, lang, smart_quotes (all optional)
+ *   smart_quotes = no    (also in [defaults]) keep straight quotes, "--" and
+ *                        "..." as typed; "yes" (the default) makes them
+ *                        typographic by the essay's language (input_smart.c)
  * Listed files come first, in manifest order, then the folder's other
  * essays by name. A section naming a missing file, a repeated section or
  * key, an unknown key or a key outside a section is an error naming the
@@ -73,15 +79,19 @@ typedef struct input_opts {
     const char *lang; /* default language or .dic path; NULL = "en-US" */
     int lossy;        /* replace invalid UTF-8 / NUL / control chars by U+FFFD and count them, instead of refusing */
     int follow_symlinks; /* take symbolic links in a folder that point out of it (refused by default) */
+    int no_smart;        /* keep straight quotes, "--" and "..." (a manifest's smart_quotes wins) */
 } input_opts;
 
 typedef struct input_essay {
     char *path;                  /* source file (owned) */
     char *title, *byline, *lang; /* owned, NUL-terminated UTF-8 (NFC, no controls); byline may be "" */
-    uint8_t *text;               /* owned; exactly the pack "Essay text" format, hyphenated; */
+    uint8_t *text;               /* owned; exactly the pack's essay entry: "Essay text", hyphenated, then the
+                                    style section if the essay has styled text; */
     size_t size;                 /* never empty (size > 0), ends in LF */
     uint32_t words;              /* runs of letters/digits ("don’t" is one) in the text */
     size_t replaced;             /* U+FFFD substitutions made under lossy */
+    char *notes;                 /* owned, NULL if none: what the packer should tell the user
+                                    about this essay, one note a line ("images are not shown: a.png") */
 } input_essay;
 
 /* Parse the raw bytes of one file. `name` is used in messages, as out->path,

@@ -27,7 +27,7 @@ static int only_char(const uint8_t *s, size_t n, uint8_t ch, int spaces_ok, size
     return 1;
 }
 
-static int is_separator(const uint8_t *s, size_t n)
+int input_is_separator(const uint8_t *s, size_t n)
 {
     size_t k;
     if (n >= 3 && (s[0] == '*' || s[0] == '-' || s[0] == '_') && only_char(s, n, s[0], 1, &k) && k >= 3) return 1;
@@ -49,7 +49,7 @@ static line classify(const uint8_t *s, size_t n, int md)
     if (n == 0) { L.kind = L_BLANK; return L; }
     if (md && only_char(s, n, '=', 0, &k)) { L.kind = L_RULE_EQ; return L; }
     if (md && only_char(s, n, '-', 0, &k)) { L.kind = L_RULE_DASH; return L; }
-    if (is_separator(s, n)) { L.kind = L_SEP; return L; }
+    if (input_is_separator(s, n)) { L.kind = L_SEP; return L; }
     if (s[0] == '#') {
         size_t h = 0;
         while (h < n && s[h] == '#') h++;

@@ -64,8 +64,8 @@ int input_decode(const uint8_t *s, size_t n, const char *name, int lossy, buf *o
             r = buf_put(out, "\n", 1);
             line++;
             if (i + 1 < n && s[i + 1] == '\n') l = 2;
-        } else if (c == '\t' || c == '\f') {
-            r = buf_put(out, " ", 1);
+        } else if (c == '\f') {
+            r = buf_put(out, " ", 1); /* a tab is kept: Markdown code needs it; input.c folds it */
         } else {
             r = buf_put(out, s + i, l);
         }

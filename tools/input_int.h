@@ -51,14 +51,16 @@ int input_is_markdown(const char *name);                 /* .md or .markdown */
 typedef int (*hyph_get_fn)(void *ctx, const char *spec, hyph **h, lerr *e);
 
 /* One file's bytes -> *out, as input_parse documents (lang_force: the
- * manifest's lang, wins; lang_default: used when the file sets none). */
+ * manifest's lang, wins; lang_default: used when the file sets none;
+ * smart: typographic punctuation, input_smart). */
 int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy, const char *lang_force,
-                     const char *lang_default, hyph_get_fn get, void *gctx, input_essay *out, lerr *e);
+                     const char *lang_default, int smart, hyph_get_fn get, void *gctx, input_essay *out, lerr *e);
 
 /* ---- input_decode.c: stages 1-3 ------------------------------------------- */
 
 /* Check and decode s[0..n) into out: BOM dropped, CR/CRLF/U+2028/U+2029 ->
- * LF, tab and form feed -> space; UTF-16 and binary files refused; bad
+ * LF, form feed -> space (tabs are kept: input_parse_core makes them
+ * spaces after taking Markdown's copy); UTF-16 and binary files refused; bad
  * bytes refused with line and byte offset, or under lossy replaced by
  * U+FFFD and counted in *replaced. */
 int input_decode(const uint8_t *s, size_t n, const char *name, int lossy, buf *out, size_t *replaced, lerr *e);
@@ -80,23 +82,46 @@ typedef struct span {
     size_t off, len; /* a line: t[off, off+len), folded, no LF */
 } span;
 
-enum { B_PARA, B_HEAD, B_LIST, B_QUOTE, B_SEP };
+enum { B_PARA, B_HEAD, B_LIST, B_QUOTE, B_SEP, B_CODE, B_TABLE, B_NOTE };
 
 typedef struct blk {
     uint8_t kind, level, label_len, skip; /* skip: taken off as title or byline */
+    uint8_t depth;                        /* lists and quotes: nesting from 1 */
     uint8_t label[12];                    /* list label ("•", "-", "12.") */
-    size_t start, len;                    /* text in the arena */
+    size_t start, len;                    /* text in the arena (and its styles in sty) */
 } blk;
 
 typedef struct doc {
     blk *b;
     size_t n, cap;
     buf arena;
-} doc; /* owns b and arena.p: free both */
+    buf sty;    /* md: one ESSAY_STYLE_* byte per arena byte; empty for .txt */
+    buf notes;  /* things the packer tells the user, one a line ("images are not shown: a.png") */
+} doc; /* owns b, arena.p, sty.p and notes.p: free them */
 
-/* Lines ls[from..nl) of t -> blocks appended to d, by the rules of .md
- * (md) or .txt. Returns 0, or -1 out of memory. */
+/* Lines ls[from..nl) of t -> blocks appended to d, by the rules of .txt
+ * (md 0) or the old hand-written Markdown rules (md 1). Returns 0, or -1
+ * out of memory. */
 int input_blocks(const uint8_t *t, const span *ls, size_t from, size_t nl, int md, doc *d);
+/* "[...]", "…", "***" and the like: a separator line, in .txt (and a
+ * Markdown paragraph that is only that). */
+int input_is_separator(const uint8_t *s, size_t n);
+
+/* ---- input_md.c: Markdown through md4c ------------------------------------
+ * src[0..n) (decoded, NFC, not folded) -> blocks appended to d, with a
+ * style byte per text byte in d->sty, link URLs as B_NOTE blocks at the end
+ * and notes about what is not shown. smart: typographic quotes for the
+ * language tag lang (input_smart). Returns 0, or -1 out of memory or when
+ * md4c fails. */
+int input_md(const uint8_t *src, size_t n, int smart, const char *lang, doc *d);
+
+/* ---- input_smart.c: typographic punctuation --------------------------------
+ * s[0..n), with a style byte per byte in sty (NULL: none), appended to o
+ * (and its styles to os, when sty is given) with straight quotes, "--",
+ * "---" and "..." made typographic for the language tag lang (the rules
+ * are at the top of input_smart.c). Code-styled text is kept. Returns 0,
+ * or -1 out of memory. */
+int input_smart(const uint8_t *s, const uint8_t *sty, size_t n, const char *lang, buf *o, buf *os);
 
 /* ---- input_title.c --------------------------------------------------------- */
 
@@ -125,6 +150,7 @@ uint32_t input_count_words(const uint8_t *s, size_t n, uint32_t words);
 
 typedef struct mf_ent {
     char *name, *title, *byline, *lang; /* NULL when not given */
+    char *smart;                        /* smart_quotes: "yes", "no" (any case) or NULL */
     size_t line;
 } mf_ent;
 
@@ -135,6 +161,7 @@ typedef struct manifest {
     int sect; /* 0 none yet, 1 [defaults], 2 a file */
     int defaults_seen;
     char *def_lang;
+    char *def_smart; /* [defaults] smart_quotes or NULL */
     mf_ent *v;
     size_t n, cap;
     int failed;

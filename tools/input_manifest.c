@@ -17,9 +17,11 @@ void input_manifest_free(manifest *m)
         free(m->v[i].title);
         free(m->v[i].byline);
         free(m->v[i].lang);
+        free(m->v[i].smart);
     }
     free(m->v);
     free(m->def_lang);
+    free(m->def_smart);
 }
 
 /* Checked, NFC, whitespace-folded copy of a manifest value. */
@@ -158,6 +160,13 @@ static int mf_lang_ok(manifest *m, const char *v)
     return 0;
 }
 
+static int mf_yes_no(manifest *m, const char *v)
+{
+    if (key_eq(v, "yes") || key_eq(v, "no")) return 1;
+    lerr_set(m->e, "%s:%zu: smart_quotes is \"%.40s\"; write yes or no", m->path, m->line, v);
+    return 0;
+}
+
 static int mf_set(manifest *m, char **slot, const char *key, const char *v, int need_text)
 {
     if (*slot) {
@@ -183,17 +192,22 @@ static int mf_handle(void *user, const char *section, const char *key, const cha
         return mf_fail(m);
     }
     if (m->sect == 1) {
+        if (key_eq(key, "smart_quotes"))
+            return mf_set(m, &m->def_smart, "smart_quotes", value, 1) && (mf_yes_no(m, m->def_smart) || mf_fail(m));
         if (!key_eq(key, "lang")) {
-            lerr_set(m->e, "%s:%zu: unknown key \"%s\" in [defaults] (known: lang)", m->path, m->line, key);
+            lerr_set(m->e, "%s:%zu: unknown key \"%s\" in [defaults] (known: lang, smart_quotes)", m->path, m->line,
+                     key);
             return mf_fail(m);
         }
         return mf_set(m, &m->def_lang, "lang", value, 1) && (mf_lang_ok(m, m->def_lang) || mf_fail(m));
     }
     mf_ent *en = &m->v[m->n - 1];
+    if (key_eq(key, "smart_quotes"))
+        return mf_set(m, &en->smart, "smart_quotes", value, 1) && (mf_yes_no(m, en->smart) || mf_fail(m));
     if (key_eq(key, "title")) return mf_set(m, &en->title, "title", value, 1);
     if (key_eq(key, "byline")) return mf_set(m, &en->byline, "byline", value, 0);
     if (key_eq(key, "lang")) return mf_set(m, &en->lang, "lang", value, 1) && (mf_lang_ok(m, en->lang) || mf_fail(m));
-    lerr_set(m->e, "%s:%zu: unknown key \"%s\" (known: title, byline, lang)", m->path, m->line, key);
+    lerr_set(m->e, "%s:%zu: unknown key \"%s\" (known: title, byline, lang, smart_quotes)", m->path, m->line, key);
     return mf_fail(m);
 }
 

@@ -202,6 +202,20 @@ char *input_sentence_title(const uint8_t *s, size_t n)
 }
 
 /* "By Jane Doe" -> "Jane Doe" (its offset in s), or 0. */
+/* Is the '.' at s[i] the end of a title or an initial in a name ("Dr.",
+ * "J.")? Those do not end a sentence inside a byline. */
+static int name_dot(const uint8_t *s, size_t i)
+{
+    static const char *abbr[] = {"Dr", "Prof", "Mr", "Mrs", "Ms", "Mx", "St", "Rev", "Jr", "Sr", "Fr", "Hon"};
+    size_t w = i;
+    while (w > 0 && ((s[w - 1] >= 'a' && s[w - 1] <= 'z') || (s[w - 1] >= 'A' && s[w - 1] <= 'Z'))) w--;
+    if (w > 0 && s[w - 1] != ' ' && s[w - 1] != '.') return 0;
+    if (i - w == 1 && s[w] >= 'A' && s[w] <= 'Z') return 1;
+    for (size_t k = 0; k < sizeof abbr / sizeof *abbr; k++)
+        if (strlen(abbr[k]) == i - w && memcmp(abbr[k], s + w, i - w) == 0) return 1;
+    return 0;
+}
+
 size_t input_byline_at(const uint8_t *s, size_t n)
 {
     if (n < 4 || (s[0] != 'B' && s[0] != 'b') || (s[1] != 'y' && s[1] != 'Y') || s[2] != ' ') return 0;
@@ -212,7 +226,7 @@ size_t input_byline_at(const uint8_t *s, size_t n)
     last_cp(s, n, &c);
     if (text_is_stop(c) || c == ':' || c == ';' || c == ',') return 0;
     for (size_t i = 3; i < n; i++)
-        if (text_is_stop(s[i]) && ends_inside(s, n, i)) return 0;
+        if (text_is_stop(s[i]) && !(s[i] == '.' && name_dot(s, i)) && ends_inside(s, n, i)) return 0;
     return 3;
 }
 

@@ -242,6 +242,7 @@ typedef struct item {
     char *real;                /* the resolved file to open (no link in it), or NULL: open path */
     const mf_ent *mf;          /* manifest entry or NULL */
     const char *lang_default;  /* manifest [defaults] lang or NULL */
+    const char *smart_default; /* manifest [defaults] smart_quotes or NULL */
 } item;
 
 typedef struct hcache {
@@ -289,7 +290,8 @@ typedef struct items {
     size_t n, cap;
 } items;
 
-static int items_push(items *it, char *path, char *real, const mf_ent *mf, const char *lang_default) /* takes path, real */
+static int items_push(items *it, char *path, char *real, const mf_ent *mf, const char *lang_default,
+                      const char *smart_default) /* takes path, real */
 {
     if (!path) { free(real); return -1; }
     if (it->n == it->cap) {
@@ -299,7 +301,7 @@ static int items_push(items *it, char *path, char *real, const mf_ent *mf, const
         it->v = v;
         it->cap = cap;
     }
-    it->v[it->n++] = (item){path, real, mf, lang_default};
+    it->v[it->n++] = (item){path, real, mf, lang_default, smart_default};
     return 0;
 }
 
@@ -360,7 +362,7 @@ static int add_dir(const char *dir, int follow, items *it, manifest **mfs, size_
                 if (v == VET_SKIP) lerr_set(e, "%s:%zu: [%s]: no such file in %s", mpath, en->line, en->name, dir);
                 goto done;
             }
-            if (items_push(it, p, r, en, m->def_lang)) goto oom;
+            if (items_push(it, p, r, en, m->def_lang, m->def_smart)) goto oom;
             char *key = en->name;
             char **hit = names.n ? bsearch(&key, names.v, names.n, sizeof *names.v, cmp_str) : NULL;
             if (hit) used[hit - names.v] = 1;
@@ -371,7 +373,7 @@ static int add_dir(const char *dir, int follow, items *it, manifest **mfs, size_
         char *p, *r;
         int v = vet(&f, names.v[i], &p, &r, e); /* again: it may have changed since the listing */
         if (v == VET_ERR) goto done;
-        if (v == VET_TAKE && items_push(it, p, r, NULL, m ? m->def_lang : NULL)) goto oom;
+        if (v == VET_TAKE && items_push(it, p, r, NULL, m ? m->def_lang : NULL, m ? m->def_smart : NULL)) goto oom;
     }
     if (it->n == before) {
         lerr_set(e, "%s: no .txt or .md essays in this folder", dir);
@@ -415,7 +417,7 @@ int input_collect(char *const *args, size_t nargs, const input_opts *o, input_es
         if (S_ISDIR(st.st_mode)) {
             if (add_dir(args[i], o ? o->follow_symlinks : 0, &it, &mfs, &nmf, e)) goto done;
         } else if (S_ISREG(st.st_mode)) {
-            if (items_push(&it, input_strdup(args[i]), NULL, NULL, NULL)) goto oom;
+            if (items_push(&it, input_strdup(args[i]), NULL, NULL, NULL, NULL)) goto oom;
         } else {
             lerr_set(e, "%s: not a file or folder (%s)", args[i], kind_of(st.st_mode));
             goto done;
@@ -430,8 +432,10 @@ int input_collect(char *const *args, size_t nargs, const input_opts *o, input_es
         size_t len;
         if (input_read_file_as(x->real ? x->real : x->path, x->path, x->real != NULL, &bytes, &len, e)) goto done;
         const char *def = x->lang_default ? x->lang_default : o ? o->lang : NULL;
-        int r = input_parse_core(bytes, len, x->path, o ? o->lossy : 0, x->mf ? x->mf->lang : NULL, def, get_cached,
-                           &hc, &v[nv], e);
+        const char *sm = x->mf && x->mf->smart ? x->mf->smart : x->smart_default;
+        int smart = sm ? (sm[0] | 32) == 'y' : !(o && o->no_smart);
+        int r = input_parse_core(bytes, len, x->path, o ? o->lossy : 0, x->mf ? x->mf->lang : NULL, def, smart,
+                                 get_cached, &hc, &v[nv], e);
         free(bytes);
         if (r) goto done;
         nv++;

@@ -49,7 +49,8 @@ static const char help[] =
     "          --no-fonts          embed no fonts (for tests; the reader needs them)\n"
     "          --follow-symlinks   pack files that symbolic links in a folder point\n"
     "                              to outside it (refused by default)\n"
-    "list    One line per essay: number, words, reading time, title.\n"
+    "list    One line per essay: number, words, reading time, title, and\n"
+    "        \xE2\x80\x94 byline when the essay has one.\n"
     "cat     Print essay N (numbered from 1, as list prints) as plain text.\n"
     "        --show-hyphens marks the hyphenation points with '\u2027'.\n"
     "verify  Check every checksum; say what is damaged.\n"
@@ -90,7 +91,7 @@ static void note_cb(void *ctx, const char *msg)
 static int cmd_build(int argc, char **argv)
 {
     const char *out = NULL;
-    input_opts io = {"en-US", 0, 0};
+    input_opts io = {"en-US", 0, 0, 0};
     pack_write_opts wo = {PACK_CLUSTER_DEFAULT, progress_cb, NULL};
     int no_fonts = 0;
     char **fonts = calloc((size_t)argc, sizeof *fonts);
@@ -143,8 +144,7 @@ static int cmd_build(int argc, char **argv)
     lerr e = {{0}};
     progress pg = {isatty(2), -1};
     packer_opts po = {io.lang, io.lossy, no_fonts, fonts, nfonts, wo.cluster_max, progress_cb, &pg, 4u << 20,
-                      note_cb, NULL, 0};
-    po.follow_symlinks = io.follow_symlinks;
+                      note_cb, NULL, io.follow_symlinks};
     if (packer_build(inputs, ninputs, &po, out, NULL, NULL, &e)) fprintf(stderr, "lectern-pack: %s\n", e.msg);
     else rc = 0;
 done:
@@ -173,8 +173,10 @@ static int cmd_list(const char *path)
     for (size_t n = 1; n <= pack_essays(p); n++) {
         const pack_entry *en = pack_entry_at(p, pack_essay_index(p, n));
         unsigned minutes = (en->words + WORDS_PER_MINUTE - 1) / WORDS_PER_MINUTE;
-        printf("%3zu  %6u words  %3u min  %.*s\n", n, en->words, minutes ? minutes : 1, (int)en->title_len,
+        printf("%3zu  %6u words  %3u min  %.*s", n, en->words, minutes ? minutes : 1, (int)en->title_len,
                en->title);
+        if (en->byline_len) printf(" \xE2\x80\x94 %.*s", (int)en->byline_len, en->byline); /* " — byline" */
+        putchar('\n');
     }
     pack_close(p);
     return 0;
@@ -187,6 +189,9 @@ static void put_text(const uint8_t *s, size_t n, int show_hyphens)
         if (s[i] == 0xC2 && i + 1 < n && s[i + 1] == 0xAD) {
             if (show_hyphens) fputs("\u2027", stdout);
             i++;
+        } else if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0xA8) {
+            putchar('\n'); /* a hard line break */
+            i += 2;
         } else {
             putchar(s[i]);
         }
@@ -235,12 +240,28 @@ static int cmd_cat(int argc, char **argv)
         const essay_block *bl = &es.blocks[b];
         switch (bl->kind) {
         case ESSAY_HEADING: printf("%.*s ", bl->level, "######"); break;
-        case ESSAY_LIST: put_text(d + bl->label, bl->label_len, 0); putchar(' '); break;
-        case ESSAY_QUOTE: fputs("> ", stdout); break;
+        case ESSAY_LIST:
+            for (int q = 1; q < bl->depth; q++) fputs("  ", stdout);
+            put_text(d + bl->label, bl->label_len, 0);
+            putchar(' ');
+            break;
+        case ESSAY_NOTE: put_text(d + bl->label, bl->label_len, 0); putchar(' '); break;
+        case ESSAY_QUOTE: for (int q = 0; q < bl->depth; q++) fputs("> ", stdout); break;
         case ESSAY_SEP: fputs("* * *", stdout); break;
+        case ESSAY_CODE: fputs("    ", stdout); break;
         default: break;
         }
-        put_text(d + bl->start, bl->len, show);
+        if (bl->kind == ESSAY_TABLE) { /* cells between bars */
+            fputs("| ", stdout);
+            for (uint32_t a = 0, c = 0; c <= bl->len; c++) {
+                if (c < bl->len && d[bl->start + c] != ESSAY_CELL_SEP) continue;
+                put_text(d + bl->start + a, c - a, show);
+                fputs(c < bl->len ? " | " : " |", stdout);
+                a = c + 1;
+            }
+        } else {
+            put_text(d + bl->start, bl->len, show);
+        }
         putchar('\n');
     }
     essay_free(&es);

@@ -64,8 +64,7 @@ int packer_build(char *const *inputs, size_t n, const packer_opts *o, const char
 {
     if (mem) *mem = NULL;
     if (mem_size) *mem_size = 0;
-    input_opts io = {o->lang ? o->lang : "en-US", o->lossy};
-    io.follow_symlinks = o->follow_symlinks;
+    input_opts io = {o->lang ? o->lang : "en-US", o->lossy, o->follow_symlinks, 0};
     input_essay *es = NULL;
     size_t ne = 0;
     font_set fs = {0};
@@ -108,6 +107,16 @@ int packer_build(char *const *inputs, size_t n, const packer_opts *o, const char
     } else {
         rc = pack_build(items, ne + fs.n, &wo, mem, mem_size, e) ? -1 : 0;
         if (rc && mem) *mem = NULL;
+    }
+    for (size_t i = 0; !rc && i < ne; i++) {
+        for (const char *p = es[i].notes; p && *p;) { /* one note a line */
+            const char *nl = strchr(p, '\n');
+            size_t l = nl ? (size_t)(nl - p) : strlen(p);
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s: %.*s", es[i].path, (int)(l > 400 ? 400 : l), p);
+            note(o, msg);
+            p += l + (nl != NULL);
+        }
     }
     if (!rc && replaced) {
         char msg[128];

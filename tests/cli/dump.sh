@@ -36,6 +36,8 @@ printf '%s\n' '# Quotes, "double" and \back\slash' '' \
   'A paragraph with "quotes", a back\slash, a tab	here, café, naïve, Ελληνικά and “curly” quotes. It goes on long enough to break over a few lines at this size, with words like extraordinarily and incomprehensibilities to hyphenate.' '' \
   '- a list item, long enough to wrap onto a second line of the page at the narrow size' '' \
   '> A quote that is long enough to wrap onto a second line as well, set in italic.' '' '***' '' '## A heading, in bold' '' 'The end.' > "$T/esc/escapes.md"
+# straight quotes kept as typed (smart_quotes = no), so JSON must escape them
+printf '[defaults]\nsmart_quotes = no\n' > "$T/esc/manifest.ini"
 "$PACKER" build -o "$T/esc.lpk" "$T/esc" > /dev/null 2>&1
 check esc_pack_built test -s "$T/esc.lpk"
 

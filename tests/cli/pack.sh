@@ -8,6 +8,15 @@
 check list_five_essays test "$(wc -l < "$T/list")" -eq 5
 check list_numbers_from_1 grep -q '^  1 ' "$T/list"
 check list_no_hash_titles bash -c "! grep -qE '[0-9a-f]{16}' '$T/list'"
+# bylines: a "By" line under the title, and the manifest's
+mkdir -p "$T/by"
+printf 'Essay One\nBy Dr. Jane Doe\nText.\n' > "$T/by/a.txt"
+printf 'Essay Two\nText.\n' > "$T/by/b.txt"
+printf '[b.txt]\nbyline = A. Reader\n' > "$T/by/manifest.ini"
+"$PACKER" build -o "$T/by.lpk" --no-fonts "$T/by" > /dev/null 2>&1
+"$PACKER" list "$T/by.lpk" > "$T/bylist" 2>&1
+check list_shows_byline grep -q 'Essay One — Dr. Jane Doe$' "$T/bylist"
+check list_shows_manifest_byline grep -q 'Essay Two — A. Reader$' "$T/bylist"
 "$PACKER" info "$B/default.lpk" > "$T/info"
 for k in entries essays essays_text_bytes essays_stored_bytes fonts_stored_bytes font_1; do
   check "info_has_$k" grep -q "^$k: " "$T/info"

@@ -2,7 +2,8 @@
  *
  * 1. The input as it is: essay_parse must accept it or refuse it with a
  *    "byte N: ..." message, N within the input; what it accepts must tile
- *    the text with its blocks.
+ *    the text with its blocks, and its spans must lie inside their blocks,
+ *    in order (a NUL in the input starts the style section).
  * 2. Random bytes seldom make a valid essay, which would leave layout
  *    unexplored. So the input is also repaired into one (control bytes
  *    dropped, spaces single, bad UTF-8 replaced, markers made right); the
@@ -57,14 +58,33 @@ static void check_parse_result(const uint8_t *d, size_t n, int rc, const essay *
         return;
     }
     size_t pos = 0;
+    CHECK(es->size <= n && (es->size == n || d[es->size] == 0));
     for (size_t i = 0; i < es->nblocks; i++) {
         const essay_block *b = &es->blocks[i];
-        CHECK(b->start >= pos && (size_t)b->start + b->len < n && d[b->start + b->len] == '\n');
-        CHECK(b->kind <= ESSAY_SEP && (b->len > 0 || b->kind == ESSAY_SEP));
-        CHECK(b->start - pos == (b->kind == ESSAY_HEADING ? 2u : b->kind == ESSAY_PARA ? 0u : b->kind == ESSAY_LIST ? b->label_len + 2u : 1u));
+        CHECK(b->start >= pos && (size_t)b->start + b->len < es->size && d[b->start + b->len] == '\n');
+        CHECK(b->kind <= ESSAY_NOTE && (b->len > 0 || b->kind == ESSAY_SEP || b->kind == ESSAY_CODE));
+        uint32_t depth = b->kind == ESSAY_LIST || b->kind == ESSAY_QUOTE ? b->depth : 0;
+        CHECK(depth <= ESSAY_MAX_DEPTH && (depth > 0) == (b->kind == ESSAY_LIST || b->kind == ESSAY_QUOTE));
+        uint32_t lead = b->kind == ESSAY_HEADING ? 2u : b->kind == ESSAY_PARA ? 0u
+                        : b->kind == ESSAY_LIST ? depth + b->label_len + 1u
+                        : b->kind == ESSAY_NOTE ? b->label_len + 2u : b->kind == ESSAY_QUOTE ? depth : 1u;
+        CHECK(b->start - pos == lead);
+        /* its spans: inside its text, in order, not overlapping */
+        size_t k;
+        const essay_span *sp = essay_block_spans(es, i, &k);
+        uint32_t at = 0;
+        for (size_t j = 0; j < k; j++) {
+            CHECK(sp[j].start >= at && sp[j].len >= 1 && sp[j].start + sp[j].len <= b->len);
+            CHECK(!(sp[j].style & ~ESSAY_STYLE_ALL) && sp[j].lang <= es->nlangs && sp[j].script <= 999);
+            at = sp[j].start + sp[j].len;
+        }
         pos = b->start + b->len + 1;
     }
-    CHECK(pos == n);
+    CHECK(pos == es->size);
+    size_t counted = 0;
+    for (size_t i = 0; i < es->nblocks; i++) counted += es->blocks[i].nspans;
+    CHECK(counted == es->nspans);
+    for (size_t i = 0; i < es->nlangs; i++) CHECK(es->langs[i].len >= 1 && es->langs[i].off + es->langs[i].len <= n);
 }
 
 /* Make a valid essay out of any bytes. */
@@ -75,7 +95,7 @@ static size_t repair(const uint8_t *d, size_t n, uint8_t *o)
         size_t ls = m;
         int kind = 0;
         /* the line's marker */
-        if (d[i] >= 1 && d[i] <= 4) {
+        if (d[i] >= 1 && d[i] <= 4) { /* (the markers of 2.0's new kinds are dropped as controls) */
             kind = d[i];
             o[m++] = d[i++];
             if (kind == 1) o[m++] = (uint8_t)('1' + (i < n ? d[i] % 6 : 0));

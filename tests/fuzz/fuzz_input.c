@@ -45,7 +45,9 @@ static int is_nfc(const uint8_t *s, size_t n)
 static void check(const input_essay *es)
 {
     const uint8_t *t = es->text;
-    size_t n = es->size;
+    size_t full = es->size, n = full;
+    const uint8_t *nul = memchr(t, 0, full);
+    if (nul) n = (size_t)(nul - t); /* the text; the style section after it is essay_parse's */
     if (!es->title || !*es->title || !clean_string(es->title)) fail("bad title", t, n);
     if (!es->byline || !clean_string(es->byline)) fail("bad byline", t, n);
     if (!es->lang || !*es->lang || !clean_string(es->lang)) fail("bad lang", t, n);
@@ -54,7 +56,7 @@ static void check(const input_essay *es)
 
     essay ep;
     lerr e;
-    if (essay_parse(t, n, &ep, &e) != 0) fail(e.msg, t, n);
+    if (essay_parse(t, full, &ep, &e) != 0) fail(e.msg, t, n);
     for (size_t i = 0; i < ep.nblocks; i++) {
         const essay_block *b = &ep.blocks[i];
         const uint8_t *s = t + b->start;
@@ -83,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t flags = size ? data[0] : 0;
     if (size) data++, size--;
 
-    input_opts o = {NULL, flags & 1, 0};
+    input_opts o = {NULL, flags & 1, 0, (flags & 8) != 0};
     const char *name = flags & 2 ? "fuzz.md" : "fuzz.txt";
     hyph *h = flags & 4 ? NULL : en;
     input_essay es;
@@ -92,10 +94,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (input_parse(data, size, name, &o, h, &es, &e) == 0) {
         check(&es);
         if (h) { /* hyphenation only adds soft hyphens */
-            size_t m = input_strip_soft_hyphens(es.text, es.size);
+            const uint8_t *z = memchr(es.text, 0, es.size);
+            size_t m = input_strip_soft_hyphens(es.text, z ? (size_t)(z - es.text) : es.size);
             input_essay plain;
             if (input_parse(data, size, name, &o, NULL, &plain, &e) != 0) fail("fails without hyphens", data, size);
-            size_t pm = input_strip_soft_hyphens(plain.text, plain.size);
+            z = memchr(plain.text, 0, plain.size);
+            size_t pm = input_strip_soft_hyphens(plain.text, z ? (size_t)(z - plain.text) : plain.size);
             if (pm != m || memcmp(plain.text, es.text, m) != 0 || plain.words != es.words ||
                 strcmp(plain.title, es.title) != 0)
                 fail("hyphenation changed more than soft hyphens", data, size);
