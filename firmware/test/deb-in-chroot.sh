@@ -8,7 +8,9 @@ fail() { echo "FAIL $1"; }
 check() { n=$1; shift; if "$@" >/dev/null 2>&1; then ok "$n"; else fail "$n"; fi; }
 export DEBIAN_FRONTEND=noninteractive
 
-apt install -y ./lectern_*.deb > /root/apt.log 2>&1; check deb_apt_install test $? -eq 0
+# apt's own default installs Recommends, as on Debian and Raspberry Pi OS;
+# mmdebstrap turns that off in the chroots it makes, so say it here.
+apt install -y -o APT::Install-Recommends=true ./lectern_*.deb > /root/apt.log 2>&1; check deb_apt_install test $? -eq 0
 check deb_installed sh -c "dpkg-query -W -f='\${Status}' lectern | grep -q 'install ok installed'"
 # the package of the chroot's own architecture, not a foreign one
 check deb_native_arch sh -c "test \"\$(dpkg-query -W -f='\${Architecture}' lectern)\" = \"\$(dpkg --print-architecture)\""
