@@ -49,7 +49,17 @@ ROOT=$W/rootfs
 BOOT_MB=256
 LIMIT_BYTES=1900000000   # what a "2 GB" card holds, with room to spare
 mkdir -p "$TMP/apt-arm64" "$(dirname "$out")"
-rm -rf "$W"; mkdir -p "$W"
+# A build killed half-way (SIGKILL, a lost session) can leave mmdebstrap's
+# /proc, /sys and /dev mounts inside the old root: take them away first, and
+# never let rm cross into another file system.
+unmount_under() {
+  local m
+  for m in $(awk -v d="$1/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+    umount -l "$m" 2>/dev/null || { echo "build-image.sh: cannot unmount $m (left by an earlier build)" >&2; exit 1; }
+  done
+}
+unmount_under "$W"
+rm -rf --one-file-system "$W"; mkdir -p "$W"
 t0=$(date +%s)
 say() { echo "build-image: [$(($(date +%s) - t0))s] $*" >&2; }
 
@@ -78,7 +88,8 @@ if [ -n "${IMAGE_ROOTFS_FROM:-}" ]; then
   rm -f "$ROOT/tmp/lectern.deb"
 else
 say "mmdebstrap bookworm arm64 (log $W/mmdebstrap.log)"
-mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-firmware" \
+# in a mount namespace of its own, so that its mounts go with it however it ends
+unshare --mount --propagation private -- mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-firmware" \
   --aptopt='APT::Install-Recommends "false"' \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
