@@ -14,6 +14,7 @@
 #include "app_pack.h"
 #include "config.h"
 #include "font.h"
+#include "tunables.h"
 #include "layout_cache.h"
 #include "pack.h"
 #include "replay.h"
@@ -143,8 +144,10 @@ static int apply_size(app *a, lerr *e)
 
 int app_set_page_size(app *a, int w, int h, lerr *e)
 {
-    if (w < 64 || h < 64 || w > 16384 || h > 16384) {
-        lerr_set(e, "page size %dx%d is outside 64..16384 pixels", w, h);
+    if (w < TUN_PAGE_MIN_SIDE || h < TUN_PAGE_MIN_SIDE || w > TUN_PAGE_MAX_SIDE || h > TUN_PAGE_MAX_SIDE ||
+        (long)w * h > TUN_PAGE_MAX_PIXELS) {
+        lerr_set(e, "page size %dx%d is too large or too small: each side %d..%d pixels, and at most %ld pixels"
+                    " in all (" TUN_PAGE_MAX_STR ")", w, h, TUN_PAGE_MIN_SIDE, TUN_PAGE_MAX_SIDE, TUN_PAGE_MAX_PIXELS);
         return -1;
     }
     if (!a->dpi) a->dpi = render_guess_dpi(w, h);

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "platform.h"
 #include "replay.h"
+#include "tunables.h"
 
 static void usage(FILE *f)
 {
@@ -110,7 +111,9 @@ static int parse_size(const char *s, int *w, int *h)
     if (end == s || (*end != 'x' && *end != 'X')) return -1;
     const char *t = end + 1;
     long b = strtol(t, &end, 10);
-    if (end == t || *end || errno || a < 64 || b < 64 || a > 16384 || b > 16384) return -1;
+    if (end == t || *end || errno || a < TUN_PAGE_MIN_SIDE || b < TUN_PAGE_MIN_SIDE || a > TUN_PAGE_MAX_SIDE ||
+        b > TUN_PAGE_MAX_SIDE || a * b > TUN_PAGE_MAX_PIXELS)
+        return -1;
     *w = (int)a;
     *h = (int)b;
     return 0;
@@ -263,7 +266,8 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--all")) all = 1;
         else if (!strcmp(a, "--fullscreen")) o.fullscreen = 1;
         else if (!strcmp(a, "--size")) {
-            if (parse_size(v, &o.w, &o.h)) return bad_usage("--size %s: want WxH, 64..16384 each, e.g. 800x480", v);
+            if (parse_size(v, &o.w, &o.h)) return bad_usage("--size %s: want WxH, each side 64..8192 and at most " TUN_PAGE_MAX_STR
+                                 " pixels in all (a 4K panel), e.g. 800x480", v);
         } else if (!strcmp(a, "--essay")) {
             if (parse_count(v, &o.essay)) return bad_usage("--essay %s: want an essay number from 1", v);
         } else if (!strcmp(a, "--page")) {

@@ -26,6 +26,15 @@
 #define TUN_PANEL_H 480
 #define TUN_PANEL_STR "800x480"
 
+/* The largest page the reader draws (window, screenshot, dump): a 4K panel's
+ * pixels, in either orientation, and no side over 8192. One 32-bit page
+ * surface is then at most 32 MiB, inside the 64 MB budget of a Pi Zero 2 W;
+ * --size 16384x16384 would need 1 GiB per surface. */
+#define TUN_PAGE_MIN_SIDE 64
+#define TUN_PAGE_MAX_SIDE 8192
+#define TUN_PAGE_MAX_PIXELS (3840L * 2160L)
+#define TUN_PAGE_MAX_STR "3840x2160"
+
 /* Density when the panel's is unknown and no known panel matches: 133 dpi,
  * the 7" Touch Display (800x480 over a 7" diagonal, render_guess_dpi). */
 #define TUN_DPI_FALLBACK 133.0

@@ -107,3 +107,13 @@ for how in truncate overwrite; do
   wait $pid; st=$?
   check "reader_survives_pack_${how}_in_place" test $st -lt 124
 done
+
+# ---- memory: page sizes are capped with a message, not attempted -----------------
+# (before: --size 16384x16384 took 2.9 GB)
+$TO "$READER" --pack "$PACK" --screenshot "$T/shot16k" --size 16384x16384 > /dev/null 2> "$T/err"; st=$?
+check size_16384_refused bash -c "test $st -eq 2 && ! test -e '$T/shot16k'"
+check size_refusal_names_the_cap grep -q -- "--size 16384x16384: .*at most 3840x2160 pixels" "$T/err"
+$TO "$READER" --pack "$PACK" --screenshot "$T/tall" --size 8192x2048 > /dev/null 2> "$T/err"; st=$?
+check size_cap_counts_pixels test $st -eq 2
+$TO "$READER" --pack "$PACK" --screenshot "$T/4k" --size 2160x3840 > /dev/null 2> "$T/err"; st=$?
+check size_4k_portrait_drawn bash -c "test $st -eq 0 && test -s '$T/4k/essay1-page001.png'"
