@@ -5,7 +5,8 @@
  * checks them) and what input_md.c promises:
  *   - a note number (style note) is superscript digits, k from 1 to the
  *     number of notes; the notes are the essay's last blocks, labelled
- *     "1." "2." ... in order, and every note is pointed to;
+ *     "1." "2." ... in order, every note is pointed to, and the essay has
+ *     text besides them;
  *   - a code line has no inline style; no span has an unknown bit;
  *   - parsing is deterministic: the same bytes give the same essay;
  *   - typographic punctuation changes punctuation only: with and without
@@ -75,6 +76,7 @@ static void check(const input_essay *es, essay *ep, const uint8_t *data, size_t 
             fail("a block after the notes", data, size);
         }
     }
+    if (notes && first_note == 0) fail("the essay's only text is its list of link URLs", data, size);
     unsigned char *pointed = calloc(notes + 1, 1);
     if (!pointed) abort();
     for (size_t b = 0; b < ep->nblocks; b++) {
