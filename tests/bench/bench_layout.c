@@ -1,7 +1,8 @@
 /* bench_layout.c - re-laying out all five default essays at a new text
  * size, as the reader does on A+/A- (font metrics from the pack's faces,
  * the 800x480 text area). Prints markdown rows; nothing fails.
- * Usage: bench_layout [PACK] (default $B/default.lpk) */
+ * Usage: bench_layout [PACK [LABEL]] (default $B/default.lpk); LABEL, if
+ * given, names the essays in the row (as "the five essays, styled"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -70,8 +71,12 @@ int main(int argc, char **argv)
         double t = now() - t0;
         if (r >= 2 && t < best) best = t;
     }
-    printf("| re-lay out all %zu essays (%zu KB, %zu lines) at a new size, 800x480 | %.2f ms (best of 58) |\n", n,
-           bytes / 1024, lines, best * 1e3);
+    if (argc > 2)
+        printf("| re-lay out all %zu essays (%s, %zu KB, %zu lines) at a new size, 800x480 | %.2f ms (best of 58) |\n",
+               n, argv[2], bytes / 1024, lines, best * 1e3);
+    else
+        printf("| re-lay out all %zu essays (%zu KB, %zu lines) at a new size, 800x480 | %.2f ms (best of 58) |\n", n,
+               bytes / 1024, lines, best * 1e3);
     for (size_t i = 0; i < n; i++) {
         essay_free(&es[i]);
         free(text[i]);

@@ -17,6 +17,18 @@ best_of() { # N command... -> best wall seconds
   echo "$best"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+cpu_best_of() { # N command... -> best CPU seconds (user + system, GNU time):
+  # steadier than wall time on a shared machine, and fair to single-threaded
+  # programs on both sides
+  local n=$1; shift; local best=
+  for _ in $(seq "$n"); do
+    local c
+    /usr/bin/time -f '%U %S' "$@" > /dev/null 2> "$W/cpu.err"
+    c=$(tail -1 "$W/cpu.err" | awk '{ print $1 + $2 }')
+    best=$(awk -v c="$c" -v b="$best" 'BEGIN { if (b == "" || c < b) print c; else print b }')
+  done
+  echo "$best"
+}
 
 echo "# lectern benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m)"
 echo
@@ -114,7 +126,58 @@ echo "| 10,000 essays of ~200 B | $small_text | $small_sz | $t_small ms |"
 echo "| \`lectern-pack list\` process, 5 KB essays (best of 5, incl. exec and printing) | | | $(awk -v t="$t_cli" 'BEGIN { printf "%.1f", t * 1e3 }') ms |"
 echo
 
-# ---- 4. the reader: typesetting and drawing (reader.sh), touch (reader_touch.sh)
+# ---- 4. Markdown: re-layout with styled runs, and a 4 MB book -------------
+# (a) the five essays, plain (.txt, the default pack) and as Markdown with
+#     a styled word in every few (tests/bench/styled_essays.py): re-laying
+#     out all five at a new size (goal: <= 5 ms);
+# (b) the King James Bible, 66 books, from Debian's bible-kjv-text (read
+#     with bible-kjv's own `bible` program; both .debs fetched with apt-get
+#     download into the scratch folder, nothing installed): lectern-pack
+#     build of the 66 books as a Markdown folder and as a .txt folder,
+#     against lz4 -12 of the same Markdown bytes: CPU time (user + system),
+#     best of 3 each.
+python3 tests/bench/styled_essays.py assets/essays "$W/styled"
+"$PACKER" build -o "$W/styled.lpk" "$W/styled" > /dev/null 2>&1
+echo "## Markdown: re-layout with styled runs (goal: <= 5 ms), and the 66-book KJV packed"
+echo "| measure | result |"
+echo "|---|---:|"
+if [ -x "$B/bench/bench_layout" ]; then
+  plain=$("$B/bench/bench_layout" "$B/default.lpk" | grep '^|')
+  styled=$("$B/bench/bench_layout" "$W/styled.lpk" "styled Markdown" | grep '^|')
+  echo "$plain"
+  echo "$styled"
+  p_ms=$(echo "$plain" | sed -n 's/.*| \([0-9.]*\) ms (best.*/\1/p')
+  s_ms=$(echo "$styled" | sed -n 's/.*| \([0-9.]*\) ms (best.*/\1/p')
+  echo "| styled Markdown vs plain text, re-layout time | $(ratio "$s_ms" "$p_ms")x |"
+fi
+echo
+mkdir -p "$W/kjv"
+if (cd "$W/kjv" && apt-get download bible-kjv-text bible-kjv) > "$W/kjv/apt.log" 2>&1 &&
+   for d in "$W"/kjv/*.deb; do dpkg-deb -x "$d" "$W/kjv/root"; done &&
+   "$W/kjv/root/usr/bin/bible" -l99999 -p "$W/kjv/root/usr/lib" gen1:1-rev22:21 > "$W/kjv/bible.txt" &&
+   python3 tests/bench/kjv_essays.py "$W/kjv/bible.txt" "$W/kjv/md" "$W/kjv/txt"; then
+  cat "$W"/kjv/md/*.md > "$W/kjv/all.md"
+  kb=$(stat -c %s "$W/kjv/all.md")
+  t_peer=$(cpu_best_of 3 lz4 -12 -q -f "$W/kjv/all.md" "$W/kjv/all.md.lz4")
+  t_md=$(cpu_best_of 3 "$PACKER" build -o "$W/kjv/md.lpk" "$W/kjv/md")
+  t_mdnf=$(cpu_best_of 3 "$PACKER" build --no-fonts -o "$W/kjv/mdnf.lpk" "$W/kjv/md")
+  t_txt=$(cpu_best_of 3 "$PACKER" build -o "$W/kjv/txt.lpk" "$W/kjv/txt")
+  sz() { stat -c %s "$1"; }
+  ms() { awk -v t="$1" 'BEGIN { printf "%.0f", t * 1e3 }'; }
+  words=$("$PACKER" list "$W/kjv/md.lpk" | awk '{ w += $2 } END { print w }')
+  echo "| KJV, 66 books as 66 essays, $kb bytes of Markdown, $words words | CPU time, best of 3 | vs lz4 -12 (time) | output bytes |"
+  echo "|---|---:|---:|---:|"
+  echo "| lz4 -12 of the 66 .md files concatenated | $(ms "$t_peer") ms | 1.00x | $(sz "$W/kjv/all.md.lz4") |"
+  echo "| lectern-pack build, the Markdown folder (fonts embedded) | $(ms "$t_md") ms | $(ratio "$t_md" "$t_peer")x | $(sz "$W/kjv/md.lpk") |"
+  echo "| lectern-pack build --no-fonts, the Markdown folder | $(ms "$t_mdnf") ms | $(ratio "$t_mdnf" "$t_peer")x | $(sz "$W/kjv/mdnf.lpk") |"
+  echo "| lectern-pack build, the same text as a .txt folder (fonts embedded) | $(ms "$t_txt") ms | $(ratio "$t_txt" "$t_peer")x | $(sz "$W/kjv/txt.lpk") |"
+  echo "| Markdown vs .txt, build time | $(ratio "$t_md" "$t_txt")x | | |"
+else
+  echo "(KJV not run: could not fetch or read bible-kjv-text; $(tail -1 "$W/kjv/apt.log" 2>/dev/null))"
+fi
+echo
+
+# ---- 5. the reader: typesetting and drawing (reader.sh), touch (reader_touch.sh)
 if [ -x "$B/lectern" ]; then
   B=$B W=$W/reader bash tests/bench/reader.sh
   B=$B bash tests/bench/reader_touch.sh
