@@ -298,7 +298,7 @@ static char *attr_text(const MD_ATTRIBUTE *a)
 {
     char *s = malloc(a->size + 1);
     if (!s) return NULL;
-    memcpy(s, a->text, a->size);
+    if (a->size) memcpy(s, a->text, a->size); /* md4c gives NULL text for an empty destination: [link]() */
     s[a->size] = 0;
     return s;
 }
