@@ -12,7 +12,7 @@
 
 #define ADV_SLOTS 1024  /* direct-mapped per face: covers Latin + punctuation without collisions */
 #define KERN_SLOTS 4096 /* direct-mapped pair cache per face */
-#define MAX_OPEN 24     /* distinct (face, style, px) SDL_ttf fonts: 10 roles x (main + fallback) */
+#define MAX_OPEN 32     /* distinct (face, style, px) SDL_ttf fonts: 14 roles x (main + fallback) */
 
 enum { SERVE_NONE = 0, SERVE_MAIN = 1, SERVE_FALLBACK = 2 };
 
@@ -67,7 +67,8 @@ struct font_faces {
     hb_buffer_t *buf; /* reused for kerning pairs */
 };
 
-static const double line_factor[LAYOUT_NFONTS] = {1.42, 1.42, 1.42, 1.2, 1.25, 1.3, 1.42, 1.42, 1.15, 1.35};
+static const double line_factor[LAYOUT_NFONTS] = {1.42, 1.42, 1.42, 1.2, 1.25, 1.3, 1.42, 1.42, 1.15, 1.35,
+                                                   1.3, 1.35, 1.4, 1.42};
 
 /* ---- faces ------------------------------------------------------------- */
 
@@ -191,7 +192,8 @@ static int set_assign(font_faces *fs, lerr *e)
         } else if (r == LAYOUT_BYLINE) {
             if (ital >= 0) ro->face = ital;
             else ro->style = TTF_STYLE_ITALIC;
-        } else if (r == LAYOUT_BOLD || r == LAYOUT_H1 || r == LAYOUT_H2 || r == LAYOUT_TITLE) {
+        } else if (r == LAYOUT_BOLD || r == LAYOUT_H1 || r == LAYOUT_H2 || r == LAYOUT_TITLE || r == LAYOUT_H3 ||
+                   r == LAYOUT_H4 || r == LAYOUT_H5 || r == LAYOUT_H6) {
             if (bold >= 0) ro->face = bold;
             else ro->style = TTF_STYLE_BOLD;
         } else if (r == LAYOUT_BOLD_ITALIC) {
@@ -344,6 +346,10 @@ static int role_px(int r, int body)
     case LAYOUT_H1: return (int)lround(body * 1.45);
     case LAYOUT_H2: return (int)lround(body * 1.2);
     case LAYOUT_TITLE: return (int)lround(body * 1.75);
+    case LAYOUT_H3: return (int)lround(body * 1.1);
+    case LAYOUT_H4: return (int)lround(body * 1.05);
+    case LAYOUT_H5: return body;
+    case LAYOUT_H6: return (int)lround(body * 0.92);
     case LAYOUT_BYLINE: return (int)lround(body * 1.1);
     case LAYOUT_MONO: return (int)lround(body * 0.88); /* code faces run large beside a text face */
     case LAYOUT_SMALL: {

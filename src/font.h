@@ -68,7 +68,8 @@ int font_open_files(font_faces **out, const char *const *paths, const uint16_t *
 void font_close(font_faces *fs);
 
 /* Open every role at the sizes that follow from body_px (body text in
- * pixels): italic and bold the same, H1 about 1.45x, H2 1.2x, title 1.75x, byline 1.1x, small 0.78x
+ * pixels): italic and bold the same, H1 about 1.45x, H2 1.2x, H3 1.1x, H4 1.05x, H5 1x, H6 0.92x,
+ * title 1.75x, byline 1.1x, small 0.78x
  * (never below 11 px). Re-opening at the same size does nothing. Returns 0,
  * or -1 with a message (px outside FONT_MIN_PX..FONT_MAX_PX, SDL_ttf failure;
  * the set then keeps its previous size). */

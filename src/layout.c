@@ -981,7 +981,8 @@ static int set_block(lay *L, uint32_t bi)
     int32_t x = 0, width = W;
     int depth = b->depth > 0 ? b->depth : 1;
     if (b->kind == ESSAY_HEADING) {
-        f = b->level <= 1 ? LAYOUT_H1 : LAYOUT_H2;
+        static const int hrole[7] = {LAYOUT_H1, LAYOUT_H1, LAYOUT_H2, LAYOUT_H3, LAYOUT_H4, LAYOUT_H5, LAYOUT_H6};
+        f = hrole[b->level <= 6 ? b->level : 6];
         ragged = 1;
         soft_pen = HEAD_SOFT_PEN;
     } else if (b->kind == ESSAY_QUOTE) {
@@ -1013,6 +1014,7 @@ static int set_block(lay *L, uint32_t bi)
      * cells (set one under another), are broken each on its own. */
     int first = 1;
     uint32_t k0 = 0;
+    size_t first_line = L->nl;
     for (uint32_t k = 0; k <= n; k++) {
         int cut = k == n || L->cp[k] == 0x2028 || (b->kind == ESSAY_TABLE && L->cp[k] == ESSAY_CELL_SEP);
         if (!cut) continue;
@@ -1021,6 +1023,111 @@ static int set_block(lay *L, uint32_t bi)
             first = 0;
         }
         k0 = k + 1;
+    }
+    /* A quote's attribution, "— Name" closing the quote, is set flush right. */
+    int attribution = b->kind == ESSAY_QUOTE && n > 0 && (L->cp[0] == 0x2014 || L->cp[0] == 0x2015) &&
+                      (bi + 1 == es->nblocks || es->blocks[bi + 1].kind != ESSAY_QUOTE ||
+                       es->blocks[bi + 1].depth < b->depth);
+    if (attribution && L->nl == first_line + 1) {
+        layout_line *ln = &L->lines[first_line];
+        if (ln->width < width) ln->x = x + (width - ln->width);
+    }
+    return 0;
+}
+
+/* The natural width of code points k0..k1 of the decoded block, as one line. */
+static int64_t piece_width(lay *L, int f, uint32_t k0, uint32_t k1)
+{
+    meas *ms = &L->ms;
+    int32_t sw = adv(ms, f, ' ');
+    int64_t T = 0;
+    uint32_t pv = 0;
+    int pf = f;
+    for (uint32_t k = k0; k < k1; k++) {
+        uint32_t c = L->cp[k];
+        switch (text_class(c)) {
+        case TEXT_SPACE: T += sw; pv = 0; break;
+        case TEXT_NBSP: T += fixed_space(c, sw); pv = 0; break;
+        case TEXT_ZWSP: pv = 0; break;
+        case TEXT_SHY: case TEXT_INVISIBLE: break;
+        default:
+            if (pv) T += join(ms, pf, pv, L->fa[k], c);
+            T += adv(ms, L->fa[k], c);
+            pv = c;
+            pf = L->fa[k];
+        }
+    }
+    return T;
+}
+
+#define TABLE_MAX_COLS 32
+
+/* The table rows bi..bj-1: as columns when they fit, else row by row. */
+static int set_table(lay *L, uint32_t bi, uint32_t bj)
+{
+    const essay *es = L->es;
+    int32_t W = L->p->width, gap = 3 * adv(&L->ms, LAYOUT_BODY, ' ');
+    int64_t colw[TABLE_MAX_COLS] = {0};
+    int ncols = 0, fits = 1;
+    for (uint32_t r = bi; r < bj && fits; r++) {
+        const essay_block *b = &es->blocks[r];
+        if ((uint64_t)b->start + b->len > es->size) {
+            lerr_set(L->e, "essay block %u: byte range out of the text", r);
+            return -1;
+        }
+        size_t n;
+        if (decode(L, es->text, b->start, b->len, LAYOUT_BODY, r, &n)) return -1;
+        int c = 0;
+        uint32_t k0 = 0;
+        for (uint32_t k = 0; k <= n && fits; k++) {
+            if (k < n && L->cp[k] != ESSAY_CELL_SEP) continue;
+            if (c >= TABLE_MAX_COLS) { fits = 0; break; }
+            int64_t w = piece_width(L, LAYOUT_BODY, k0, k);
+            if (w > colw[c]) colw[c] = w;
+            c++;
+            k0 = k + 1;
+        }
+        if (c > ncols) ncols = c;
+    }
+    int64_t total = 0;
+    for (int c = 0; c < ncols; c++) total += colw[c] + (c ? gap : 0);
+    if (!fits || total > W) {
+        for (uint32_t r = bi; r < bj; r++)
+            if (set_block(L, r)) return -1;
+        return 0;
+    }
+    int32_t colx[TABLE_MAX_COLS];
+    for (int c = 0, xx = 0; c < ncols; c++) {
+        colx[c] = xx;
+        xx += (int32_t)colw[c] + gap;
+    }
+    for (uint32_t r = bi; r < bj; r++) {
+        const essay_block *b = &es->blocks[r];
+        size_t n;
+        if (decode(L, es->text, b->start, b->len, LAYOUT_BODY, r, &n)) return -1;
+        int c = 0, inrow = 0;
+        uint32_t k0 = 0;
+        layout_line *lastln = NULL;
+        for (uint32_t k = 0; k <= n; k++) {
+            if (k < n && L->cp[k] != ESSAY_CELL_SEP) continue;
+            if (k > k0) {
+                layout_line *ln = push_line(L);
+                if (!ln) return -1;
+                ln->block = r;
+                ln->start = L->off[k0];
+                ln->end = L->off[k];
+                ln->x = colx[c];
+                ln->width = clamp32(piece_width(L, LAYOUT_BODY, k0, k));
+                ln->measure = (int32_t)colw[c];
+                ln->font = LAYOUT_BODY;
+                ln->flags = (uint16_t)(LAYOUT_LINE_HARD | (inrow ? LAYOUT_LINE_ROW : 0));
+                inrow = 1;
+                lastln = ln;
+            }
+            c++;
+            k0 = k + 1;
+        }
+        if (lastln) lastln->flags = (uint16_t)((lastln->flags & ~LAYOUT_LINE_HARD) | LAYOUT_LINE_LAST);
     }
     return 0;
 }
@@ -1059,6 +1166,7 @@ static int line_kind(const lay *L, const layout_line *ln)
 static int break_class(const lay *L, const uint32_t *bfirst, const uint32_t *bcount, size_t k)
 {
     const layout_line *a = &L->lines[k - 1], *b = &L->lines[k];
+    if (b->flags & LAYOUT_LINE_ROW) return 4; /* inside a table row: never */
     int ka = line_kind(L, a);
     if (a->block == b->block) {
         if (ka == ESSAY_HEADING) return 3;
@@ -1110,6 +1218,10 @@ static int paginate(lay *L)
             } else if (kind == ESSAY_HEADING) {
                 if (metrics_for(L, LAYOUT_BODY)) goto done;
                 sb[k] = ps + L->lh[LAYOUT_BODY] / 2;
+            } else if (kind == prev && kind == ESSAY_CODE) {
+                sb[k] = 0; /* the lines of one code block */
+            } else if (kind == prev && kind == ESSAY_TABLE) {
+                sb[k] = ps / 4; /* rows of one table */
             } else if (prev == ESSAY_HEADING || (kind == ESSAY_LIST && prev == ESSAY_LIST)) {
                 sb[k] = ps / 2;
             } else {
@@ -1127,6 +1239,10 @@ static int paginate(lay *L)
         int64_t top = 0;
         size_t fit = first;
         for (size_t k = first; k < N; k++) {
+            if (k > first && (L->lines[k].flags & LAYOUT_LINE_ROW)) { /* beside the row's first cell */
+                fit = k + 1;
+                continue;
+            }
             int64_t t = k > first ? top + sb[k] : 0;
             if (t + L->lh[L->lines[k].font] > p->height) break;
             top = t + L->lh[L->lines[k].font];
@@ -1147,6 +1263,10 @@ static int paginate(lay *L)
         top = 0;
         for (size_t k = first; k < end; k++) {
             layout_line *ln = &L->lines[k];
+            if (k > first && (ln->flags & LAYOUT_LINE_ROW)) {
+                ln->y = L->lines[k - 1].y;
+                continue;
+            }
             if (k > first) top += sb[k];
             ln->y = (int32_t)(top + L->asc[ln->font]);
             top += L->lh[ln->font];
@@ -1204,8 +1324,16 @@ int layout_essay(const essay *es, const layout_metrics *m, const layout_params *
     if (set_front(&L, LAYOUT_BLOCK_TITLE, es->title, es->title_len, LAYOUT_TITLE) ||
         set_front(&L, LAYOUT_BLOCK_BYLINE, es->byline, es->byline_len, LAYOUT_BYLINE))
         goto done;
-    for (size_t bi = 0; bi < es->nblocks; bi++)
-        if (set_block(&L, (uint32_t)bi)) goto done;
+    for (size_t bi = 0; bi < es->nblocks; bi++) {
+        if (es->blocks[bi].kind == ESSAY_TABLE) {
+            size_t bj = bi;
+            while (bj < es->nblocks && es->blocks[bj].kind == ESSAY_TABLE) bj++;
+            if (set_table(&L, (uint32_t)bi, (uint32_t)bj)) goto done;
+            bi = bj - 1;
+        } else if (set_block(&L, (uint32_t)bi)) {
+            goto done;
+        }
+    }
     if (paginate(&L)) goto done;
     out->lines = L.lines;
     out->nlines = L.nl;

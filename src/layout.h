@@ -20,13 +20,17 @@ enum layout_font {
     LAYOUT_ITALIC = 1,  /* block quotes */
     LAYOUT_BOLD = 2,    /* headings are BOLD at heading sizes, see below */
     LAYOUT_H1 = 3,      /* heading level 1 (bold, larger) */
-    LAYOUT_H2 = 4,      /* heading levels 2..6 (bold, a little larger) */
+    LAYOUT_H2 = 4,      /* heading level 2 (bold, a little larger); 3..6 have roles below */
     LAYOUT_SMALL = 5,   /* page furniture: title, page numbers */
     LAYOUT_BOLD_ITALIC = 6, /* strong emphasis inside emphasis */
     LAYOUT_MONO = 7,    /* code spans and code blocks (a fixed-pitch face when the pack has one) */
     LAYOUT_TITLE = 8,   /* the essay's title on its first page (bold, large) */
     LAYOUT_BYLINE = 9,  /* the byline under it (italic, a little larger than body) */
-    LAYOUT_NFONTS = 10
+    LAYOUT_H3 = 10,     /* heading levels 3..6, bold, each a step smaller */
+    LAYOUT_H4 = 11,
+    LAYOUT_H5 = 12,
+    LAYOUT_H6 = 13,
+    LAYOUT_NFONTS = 14
 };
 
 /* The face role that draws text of style bits `style` (ESSAY_STYLE_*) in
@@ -73,9 +77,11 @@ enum layout_line_flags {
     LAYOUT_LINE_HARD = 32,    /* ends at a hard line break (U+2028, not on either line): set ragged */
     LAYOUT_LINE_CONT = 64,    /* a code line wrapped here: a continuation mark (LAYOUT_CONT_MARK)
                                  is drawn at the right end of the measure */
-    LAYOUT_LINE_FRONT = 128   /* a line of the title or byline (block LAYOUT_BLOCK_TITLE or
+    LAYOUT_LINE_FRONT = 128,  /* a line of the title or byline (block LAYOUT_BLOCK_TITLE or
                                  LAYOUT_BLOCK_BYLINE; start, end are offsets in es->title or
                                  es->byline), centred, at the top of the first page */
+    LAYOUT_LINE_ROW = 256     /* a table cell set beside the previous line (its row's first
+                                 cell): the same baseline, never at the top of a page */
 };
 
 /* The block numbers of front lines: not blocks of the essay. */
@@ -99,7 +105,7 @@ typedef struct layout_line {
     int32_t measure;       /* the width the line is set in (justified lines fill it), 26.6 */
     int32_t space_extra;   /* added to each inter-word space on this line, 26.6 */
     uint8_t font;          /* enum layout_font */
-    uint8_t flags;         /* enum layout_line_flags */
+    uint16_t flags;        /* enum layout_line_flags */
     uint16_t space_rem;    /* the first space_rem spaces get 1 more unit, so that a justified line
                               fills its width exactly: width + nspaces*space_extra + space_rem */
 } layout_line;
@@ -128,14 +134,18 @@ typedef struct layout_result {
  * pointer into es, m or p.
  *
  * Blocks: paragraphs in BODY, justified (p->justify) with the last line
- * ragged; headings in H1 (level 1) or H2 (2..6), ragged, kept with the next
+ * ragged; headings in H1..H6 by level, ragged, kept with the next
  * block; list items in BODY, text at x = p->indent (more if the label is
  * wider than the indent less one space) plus p->indent per nesting level
  * beyond the first; quotes in ITALIC, indented p->indent per nesting level
  * on the left and once on the right; separators one centred "* * *" line;
  * code lines in MONO at half the indent, ragged, never hyphenated, broken
  * only where a line is wider than the measure (LAYOUT_LINE_CONT); table
- * rows ragged, each cell broken on its own, one under another.
+ * rows: when every column's widest cell fits the width (cells three body
+ * spaces apart), one line per cell at its column's x (LAYOUT_LINE_ROW
+ * beside the row's first), else each cell broken on its own, one under
+ * another; a quote's last line that opens with a dash (its "— Name"
+ * attribution) is set flush right.
  * Styled runs (the block's spans) are measured in their face (layout_face);
  * spaces in the line's role. A hard line break (U+2028) ends a line, which
  * is set ragged (LAYOUT_LINE_HARD); the break consumes the U+2028.
@@ -144,7 +154,8 @@ typedef struct layout_result {
  * below them; they are kept with the text that follows. Page 0's
  * text_start is then its first line of essay text (0 when it has none). Indents are
  * clamped to a quarter of the width. Blocks are p->para_space apart (half
- * that between list items; a heading gets an extra half body line above).
+ * that between list items, a quarter between table rows, none between
+ * the lines of a code block; a heading gets an extra half body line above).
  * Pages: lines fit inside p->height (line top + line_height <= height,
  * baseline y = top + ascent); space before a block is dropped at a page top;
  * no widow or orphan line and no heading at a page end where avoidable.

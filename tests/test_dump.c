@@ -518,6 +518,45 @@ TEST(code_lines_wrap_with_a_mark)
     essay_free(&es);
 }
 
+/* A table that fits is set in columns, one line per cell, a row's cells on
+ * its first cell's baseline; one too wide for the page is set row by row,
+ * its cells one under another. */
+TEST(tables_in_columns_or_stacked)
+{
+    essay es = mk("\x06" "Name\x1F" "Age\x1F" "Town\n\x06" "Ann\x1F" "12\x1F" "Leeds\n\x06" "Bob\x1F\x1F" "York\nAfter.\n");
+    layout_result r = lay(&es, 40, 20);
+    /* rows: 3 + 3 + 2 (an empty cell has no line) cells, then the paragraph */
+    CHECKF(r.nlines == 9, "%zu lines", r.nlines);
+    int ok = 1;
+    for (size_t i = 0; i < 8 && i < r.nlines; i++) {
+        const layout_line *ln = &r.lines[i];
+        int firstcell = i == 0 || r.lines[i - 1].block != ln->block;
+        if (firstcell == !!(ln->flags & LAYOUT_LINE_ROW)) ok = 0;
+        if (!firstcell && ln->y != r.lines[i - 1].y) ok = 0;
+        if (firstcell && i && ln->y <= r.lines[i - 1].y) ok = 0;
+    }
+    CHECKF(ok, "a row's cells not on one baseline");
+    /* columns: Name/Ann/Bob at 0, Age/12 at 4 chars + 3 spaces, Town/Leeds/York after 3 + 3 spaces */
+    CHECK(r.lines[0].x == 0 && r.lines[3].x == 0 && r.lines[6].x == 0);
+    CHECK(r.lines[1].x == 4 * G + 3 * SP && r.lines[4].x == r.lines[1].x);
+    CHECK(r.lines[2].x == r.lines[1].x + 3 * G + 3 * SP && r.lines[5].x == r.lines[2].x && r.lines[7].x == r.lines[2].x);
+    layout_line_info li;
+    layout_line_describe(&es, &r.lines[0], &M, &li);
+    CHECK(li.end == LAYOUT_END_NONE);
+    layout_line_describe(&es, &r.lines[2], &M, &li);
+    CHECK(li.end == LAYOUT_END_BLOCK);
+    layout_free(&r);
+    /* too wide: each row a block, its cells one under another at x 0 */
+    r = lay(&es, 12, 40);
+    CHECKF(r.nlines == 9, "%zu lines", r.nlines);
+    ok = 1;
+    for (size_t i = 0; i < r.nlines; i++)
+        if ((r.lines[i].flags & LAYOUT_LINE_ROW) || r.lines[i].x != 0 || (i && r.lines[i].y <= r.lines[i - 1].y)) ok = 0;
+    CHECKF(ok, "stacked cells not one under another");
+    layout_free(&r);
+    essay_free(&es);
+}
+
 int main(void)
 {
     RUN(walk_places_glyphs_as_the_renderer);
@@ -529,5 +568,6 @@ int main(void)
     RUN(link_and_strike_decorations);
     RUN(hard_break_ends_the_line);
     RUN(code_lines_wrap_with_a_mark);
+    RUN(tables_in_columns_or_stacked);
     return T_END();
 }

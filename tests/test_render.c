@@ -55,10 +55,10 @@ static const golden_case goldens[] = {
 static const int sizes[][2] = {{800, 480}, {1024, 600}, {1280, 800}, {720, 1280}, {1920, 1080}};
 
 /* An app on a pack (NULL: the default pack) at w x h, offscreen. */
-static int open_app_on(app *a, const char *pack, int w, int h, int theme, size_t essay_no)
+static int open_app_on(app *a, const char *pack_dir, int w, int h, int theme, size_t essay_no)
 {
     app_opts o = {0};
-    o.pack_path = pack ? pack : t_build("default.lpk");
+    o.pack_path = pack_dir ? pack_dir : t_build("default.lpk");
     o.w = w;
     o.h = h;
     o.theme = theme;
