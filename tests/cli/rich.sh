@@ -111,7 +111,23 @@ check("rich_nested_quote_indented", len({o["x"] for o in quotes}) >= 2, "")
 notes = [o for o in F if o["kind"] == "notes"]
 check("rich_notes_with_labels", notes and notes[0]["runs"][0]["text"] == "https://example.org/lectern"
       and any(m["what"] == "label" and m["text"] == "1." for m in notes[0]["marks"]), repr(notes)[:200])
-check("rich_table_rows", sum(o["kind"] == "table" for o in F) >= 3, "")
+# a table that fits is set in columns: a row's cells on one baseline, each column at one x
+tab = [o for o in F if o["kind"] == "table"]
+rows = {}
+for o in tab: rows.setdefault(o["block"], []).append(o)
+xs = [[c["x"] for c in r] for r in rows.values()]
+check("rich_table_in_columns", len(rows) == 3 and all(len({c["y"] for c in r}) == 1 for r in rows.values())
+      and all(x == xs[0] for x in xs) and len(set(xs[0])) == 3, repr([[(c["x"], c["y"]) for c in r] for r in rows.values()]))
+check("rich_table_header_strong", [r["style"] for c in rows[min(rows)] for r in c["runs"]] == [["strong"]] * 3, "")
+# headings: each level its own size, larger to smaller
+hs = {o["runs"][0]["text"]: o["runs"][0]["size"] for o in F if o["kind"] == "heading"}
+check("rich_heading_sizes_by_level", hs.get("A second-level heading", 0) > hs.get("A third-level heading", 99) > body, repr(hs))
+# the quote's "— Name" is set flush right, the quote's right edge
+att = next((o for o in F if o["kind"] == "quote" and o["runs"][0]["text"].startswith("\u2014")), None)
+q1 = next(o for o in F if o["kind"] == "quote")
+aw = sum(g[2] for r in att["runs"] for g in r["glyphs"]) if att else 0
+check("rich_quote_attribution_flush_right", att and abs(att["runs"][0]["x"] + aw - (q1["x"] + q1["width"])) < 1.5
+      and att["runs"][0]["font"] == "Charis SIL Italic", repr(att)[:160])
 
 # the default pack's three faces: bold italic from bold, code in regular at body size
 check("rich_three_faces_fallback", face(D, "bold italic")[0] == "Charis SIL Bold"
