@@ -932,6 +932,8 @@ static int decode(lay *L, const uint8_t *text, uint32_t start, uint32_t len, int
 static int set_front(lay *L, uint32_t blk, const uint8_t *t, uint32_t len, int f)
 {
     if (!t || !len) return 0;
+    /* a page too short for the large size (a huge text size) takes the body's */
+    if (L->ms.m->line_height(L->ms.m->ctx, f) > L->p->height) f = LAYOUT_BODY;
     size_t n, first = L->nl;
     int32_t W = L->p->width;
     if (decode(L, t, 0, len, f, blk, &n)) return -1;

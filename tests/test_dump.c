@@ -557,6 +557,45 @@ TEST(tables_in_columns_or_stacked)
     essay_free(&es);
 }
 
+/* The title and byline open the first page, centred, before the text; a
+ * page too short for the title's size sets it in the body's. */
+static int32_t big_lh(void *ctx, int f)
+{
+    (void)ctx;
+    return f == LAYOUT_TITLE ? 9 * LH : LH;
+}
+
+TEST(title_and_byline_open_the_first_page)
+{
+    essay es = mk("Some text of the essay, long enough for a few lines at this width of the page.\n");
+    static const uint8_t title[] = "A Title", by[] = "A. Writer";
+    es.title = title, es.title_len = 7, es.byline = by, es.byline_len = 9;
+    layout_result r = lay(&es, 30, 20);
+    CHECK(r.nlines >= 4);
+    const layout_line *t = &r.lines[0], *b = &r.lines[1], *x = &r.lines[2];
+    CHECK((t->flags & LAYOUT_LINE_FRONT) && t->block == LAYOUT_BLOCK_TITLE && t->font == LAYOUT_TITLE);
+    CHECK((b->flags & LAYOUT_LINE_FRONT) && b->block == LAYOUT_BLOCK_BYLINE && b->font == LAYOUT_BYLINE);
+    CHECK(!(x->flags & LAYOUT_LINE_FRONT) && x->block == 0 && x->y > b->y && b->y > t->y);
+    CHECK(t->x == (30 * G - (6 * G + SP)) / 2 && b->x == (30 * G - (8 * G + SP)) / 2);
+    CHECK(r.pages[0].text_start == es.blocks[0].start);
+    size_t sz;
+    const uint8_t *s = layout_line_text(&es, t, &sz);
+    CHECK(s == title && sz == 7 && t->start == 0 && t->end == 7);
+    rec g = {.n = 0};
+    layout_line_glyphs(&es, t, &M, glyph_cb, &g);
+    CHECK(g.n == 6 && g.cp[0] == 'A' && g.cp[1] == 'T' && g.x[0] == t->x);
+    layout_free(&r);
+    /* the title's line taller than the page: set at the body's size */
+    layout_metrics m2 = M;
+    m2.line_height = big_lh;
+    layout_params p = {30 * G, 8 * LH, 0, 4 * G, 1};
+    lerr e = {{0}};
+    CHECK(layout_essay(&es, &m2, &p, &r, &e) == 0);
+    CHECK(r.nlines >= 3 && r.lines[0].font == LAYOUT_BODY && (r.lines[0].flags & LAYOUT_LINE_FRONT));
+    layout_free(&r);
+    essay_free(&es);
+}
+
 int main(void)
 {
     RUN(walk_places_glyphs_as_the_renderer);
@@ -569,5 +608,6 @@ int main(void)
     RUN(hard_break_ends_the_line);
     RUN(code_lines_wrap_with_a_mark);
     RUN(tables_in_columns_or_stacked);
+    RUN(title_and_byline_open_the_first_page);
     return T_END();
 }
