@@ -50,6 +50,7 @@ static const golden_case goldens[] = {
     {"md-800x480-light-p1", 800, 480, THEME_LIGHT, 1, 1, MD_SAMPLE},
     {"md-800x480-light-p2", 800, 480, THEME_LIGHT, 1, 2, MD_SAMPLE},
     {"md-720x1280-sepia-p1", 720, 1280, THEME_SEPIA, 1, 1, MD_SAMPLE},
+    {"md-800x480-light-p3", 800, 480, THEME_LIGHT, 1, 3, MD_SAMPLE},
 };
 
 static const int sizes[][2] = {{800, 480}, {1024, 600}, {1280, 800}, {720, 1280}, {1920, 1080}};
@@ -169,6 +170,7 @@ TEST(golden_1920x1080_sepia) { check_golden(&goldens[2]); }
 TEST(golden_md_800x480_page_1) { check_golden(&goldens[3]); }
 TEST(golden_md_800x480_page_2) { check_golden(&goldens[4]); }
 TEST(golden_md_720x1280_page_1) { check_golden(&goldens[5]); }
+TEST(golden_md_800x480_page_3) { check_golden(&goldens[6]); }
 
 /* ---- glyph coverage: no tofu ---------------------------------------------------------- */
 
@@ -632,6 +634,7 @@ int main(int argc, char **argv)
     RUN(golden_md_800x480_page_1);
     RUN(golden_md_800x480_page_2);
     RUN(golden_md_720x1280_page_1);
+    RUN(golden_md_800x480_page_3);
     if (!update_dir) {
         RUN(no_tofu_in_default_essays);
         RUN(glyphs_sit_on_their_metrics);
