@@ -195,6 +195,11 @@ int app_open_essay(app *a, size_t n, lerr *e)
         a->title[0] = 0;
         return -1;
     }
+    /* the first page opens with the title and byline (layout.h) */
+    a->es.title = (const uint8_t *)a->title;
+    a->es.title_len = (uint32_t)strlen(a->title);
+    a->es.byline = (const uint8_t *)en->byline;
+    a->es.byline_len = en->byline ? en->byline_len : 0;
     a->essay_no = n;
     a->page = 0;
     if (relayout(a, e)) {

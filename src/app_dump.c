@@ -5,7 +5,8 @@
  *
  *   essay, page, line   1-based; `line` counts per page (the first line of
  *                       every page is line 1)
- *   block               index of the block in the essay, from 0
+ *   block               index of the block in the essay, from 0 (-1 for the
+ *                       title and byline, which are not blocks of its text)
  *   kind                title byline para heading list quote code table sep notes
  *                       (today's essays have para, heading, list, quote, sep)
  *   dir                 the paragraph's base direction: "ltr" (all of today's)
@@ -20,14 +21,16 @@
  *                       x, glyphs}; text in logical order without soft
  *                       hyphens (a space the break consumed is in no run),
  *                       offset its byte offset in the block's text, style
- *                       the inline styles (none yet: []), font the face's
+ *                       its inline styles (em strong code link strike note:
+ *                       a run has one set of them and one face), font the face's
  *                       name as `lectern-pack info` prints it, size px, x px,
  *                       glyphs [[glyph id, cluster (byte offset in text),
  *                       advance px as shaped, before justification]]
  *   marks               (added) what the line draws that is not the block's
  *                       text: {what: label | hyphen | ornament, text, font,
  *                       size, x, glyphs}: a list item's label, the hyphen of
- *                       a soft-hyphen break, a separator's "* * *"
+ *                       a soft-hyphen break, a separator's "* * *"; (added)
+ *                       continuation: the mark of a wrapped code line
  *
  * The pages are the reader's own: the same app_set_page_size as
  * --layout-stats and --screenshot, the same layout_result. SDL code (it
@@ -126,6 +129,7 @@ static int json_glyphs(FILE *f, font_faces *fs, int role, int fi, const uint8_t 
 typedef struct pos {
     uint32_t off, cp;
     int32_t x;
+    int font, style; /* the role it is drawn in, its span's style bits */
 } pos;
 
 typedef struct walk {
@@ -134,7 +138,7 @@ typedef struct walk {
     int oom;
 } walk;
 
-static void walk_cb(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w)
+static void walk_cb(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w, int font, int style)
 {
     (void)w;
     walk *wk = ctx;
@@ -149,7 +153,7 @@ static void walk_cb(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w)
         wk->p = np;
         wk->cap = nc;
     }
-    wk->p[wk->n++] = (pos){off, cp, x};
+    wk->p[wk->n++] = (pos){off, cp, x, font, style};
 }
 
 /* The glyphs layout_line_glyphs reports (the renderer draws exactly these):
@@ -157,14 +161,16 @@ static void walk_cb(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w)
 typedef struct drawn {
     size_t n;
     int32_t first_x, last_x;
+    int last_font;
 } drawn;
 
 static void drawn_cb(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
 {
-    (void)font; (void)cp; (void)y;
+    (void)cp; (void)y;
     drawn *d = ctx;
     if (!d->n++) d->first_x = x;
     d->last_x = x;
+    d->last_font = font;
 }
 
 typedef struct dumper {
@@ -199,15 +205,22 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
     app *a = d->a;
     FILE *f = d->out;
     const essay *es = &a->es;
-    const essay_block *b = &es->blocks[ln->block];
+    /* the title and byline lines are no block: block -1, their offsets in the title or byline */
+    int front = (ln->flags & LAYOUT_LINE_FRONT) != 0;
+    static const essay_block none = {0};
+    const essay_block *b = !front && ln->block < es->nblocks ? &es->blocks[ln->block] : &none;
+    size_t tsz;
+    const uint8_t *txt = layout_line_text(es, ln, &tsz);
+    (void)tsz;
     layout_metrics m = font_metrics(a->fonts);
     layout_line_info li;
     layout_line_describe(es, ln, &m, &li);
     int role = ln->font;
     double ox = a->geom.text_x, oy = a->geom.text_y;
 
-    fprintf(f, "{\"essay\":%zu,\"page\":%zu,\"line\":%zu,\"block\":%u,\"kind\":\"%s\",\"dir\":\"ltr\",\"x\":",
-            a->essay_no, page, lineno, (unsigned)ln->block, kind_name(b->kind));
+    fprintf(f, "{\"essay\":%zu,\"page\":%zu,\"line\":%zu,\"block\":%ld,\"kind\":\"%s\",\"dir\":\"ltr\",\"x\":",
+            a->essay_no, page, lineno, front ? -1L : (long)ln->block,
+            front ? (ln->block == LAYOUT_BLOCK_TITLE ? "title" : "byline") : kind_name(b->kind));
     json_num(f, ox + ln->x / 64.0);
     fputs(",\"y\":", f);
     json_num(f, oy + ln->y / 64.0);
@@ -217,9 +230,10 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
     json_num(f, li.ratio);
     fprintf(f, ",\"scale\":1.0,\"end\":\"%s\",\"runs\":[", end_name(li.end));
 
-    /* Runs: the line's code points split where the face that draws them
-     * changes (the fallback face); spaces and invisible characters stay
-     * with the run they are in. One direction, so visual order is logical. */
+    /* Runs: the line's code points split where their style or the role
+     * that draws them changes, or the face (the fallback face); spaces and
+     * invisible characters of the same style stay with the run they are
+     * in. One direction, so visual order is logical. */
     d->wk.n = 0;
     layout_line_walk(es, ln, &m, walk_cb, &d->wk);
     if (d->wk.oom) {
@@ -230,16 +244,17 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
     size_t n = d->wk.n;
     int nruns = 0;
     for (size_t i = 0; i < n;) {
-        int fi = -1;
+        int fi = -1, rrole = p[i].font, rstyle = p[i].style;
         size_t j = i;
         for (; j < n; j++) {
+            if (p[j].style != rstyle || p[j].font != rrole) break;
             int cl = text_class(p[j].cp);
             if (cl != TEXT_VISIBLE) continue;
-            int fj = font_face_of(a->fonts, role, p[j].cp);
+            int fj = font_face_of(a->fonts, rrole, p[j].cp);
             if (fi < 0) fi = fj;
             else if (fj != fi) break;
         }
-        if (fi < 0) fi = font_face_of(a->fonts, role, ' ');
+        if (fi < 0) fi = font_face_of(a->fonts, rrole, ' ');
         /* the run's text, soft hyphens left out */
         uint32_t end = j < n ? p[j].off : ln->end;
         size_t len = 0, need = end - p[i].off;
@@ -257,18 +272,26 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
             uint32_t to = k + 1 < n ? p[k + 1].off : ln->end;
             if (text_class(p[k].cp) == TEXT_SHY) continue;
             if (first == SIZE_MAX) first = k;
-            memcpy(d->buf + len, es->text + p[k].off, to - p[k].off);
+            memcpy(d->buf + len, txt + p[k].off, to - p[k].off);
             len += to - p[k].off;
         }
         if (first != SIZE_MAX) {
             fprintf(f, "%s{\"text\":", nruns ? "," : "");
             json_str(f, d->buf, len);
-            fprintf(f, ",\"offset\":%u,\"style\":[],\"font\":", (unsigned)(p[first].off - b->start));
+            fprintf(f, ",\"offset\":%u,\"style\":[", (unsigned)(p[first].off - b->start));
+            static const struct { int bit; const char *name; } sn[] = {
+                {ESSAY_STYLE_EM, "em"},     {ESSAY_STYLE_STRONG, "strong"}, {ESSAY_STYLE_CODE, "code"},
+                {ESSAY_STYLE_LINK, "link"}, {ESSAY_STYLE_STRIKE, "strike"}, {ESSAY_STYLE_NOTE, "note"},
+            };
+            int ns = 0;
+            for (size_t q = 0; q < sizeof sn / sizeof *sn; q++)
+                if (rstyle & sn[q].bit) fprintf(f, "%s\"%s\"", ns++ ? "," : "", sn[q].name);
+            fputs("],\"font\":", f);
             json_cstr(f, font_face_name(a->fonts, fi));
-            fprintf(f, ",\"size\":%d,\"dir\":\"ltr\",\"x\":", font_role_px(a->fonts, role));
+            fprintf(f, ",\"size\":%d,\"dir\":\"ltr\",\"x\":", font_role_px(a->fonts, rrole));
             json_num(f, ox + p[first].x / 64.0);
             fputs(",\"glyphs\":", f);
-            if (json_glyphs(f, a->fonts, role, fi, d->buf, len, e)) return -1;
+            if (json_glyphs(f, a->fonts, rrole, fi, d->buf, len, e)) return -1;
             fputc('}', f);
             nruns++;
         }
@@ -287,7 +310,12 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
     if ((ln->flags & LAYOUT_LINE_LABEL) && dr.n && b->label_len &&
         mark(d, &fm, "label", role, es->text + b->label, b->label_len, ox + dr.first_x / 64.0, e))
         return -1;
-    if ((ln->flags & LAYOUT_LINE_HYPHEN) && dr.n && mark(d, &fm, "hyphen", role, hy, 1, ox + dr.last_x / 64.0, e))
+    if ((ln->flags & LAYOUT_LINE_HYPHEN) && !(ln->flags & LAYOUT_LINE_CONT) && dr.n &&
+        mark(d, &fm, "hyphen", dr.last_font, hy, 1, ox + dr.last_x / 64.0, e))
+        return -1;
+    static const uint8_t cont[] = LAYOUT_CONT_MARK;
+    if ((ln->flags & LAYOUT_LINE_CONT) && dr.n &&
+        mark(d, &fm, "continuation", role, cont, sizeof cont - 1, ox + dr.last_x / 64.0, e))
         return -1;
     fputs("]}\n", f);
     return 0;

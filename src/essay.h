@@ -74,6 +74,12 @@ typedef struct essay {
     size_t nspans;
     essay_lang *langs;    /* owned: freed by essay_free; tags borrowed from the text's buffer */
     size_t nlangs;
+    /* The title and byline (the pack entry's), set large at the top of the
+     * first page. Not parsed: essay_parse leaves them NULL and 0, and the
+     * caller that opens the essay sets them (borrowed; UTF-8; they must
+     * outlive every layout of the essay, like text). */
+    const uint8_t *title, *byline;
+    uint32_t title_len, byline_len;
 } essay;
 
 /* Parse text[0..size) into *out: the essay text, and the style section

@@ -12,7 +12,7 @@
 
 #define ADV_SLOTS 1024  /* direct-mapped per face: covers Latin + punctuation without collisions */
 #define KERN_SLOTS 4096 /* direct-mapped pair cache per face */
-#define MAX_OPEN 16     /* distinct (face, style, px) SDL_ttf fonts: 6 roles x (main + fallback) */
+#define MAX_OPEN 32     /* distinct (face, style, px) SDL_ttf fonts: 14 roles x (main + fallback) */
 
 enum { SERVE_NONE = 0, SERVE_MAIN = 1, SERVE_FALLBACK = 2 };
 
@@ -67,7 +67,8 @@ struct font_faces {
     hb_buffer_t *buf; /* reused for kerning pairs */
 };
 
-static const double line_factor[LAYOUT_NFONTS] = {1.42, 1.42, 1.42, 1.2, 1.25, 1.3};
+static const double line_factor[LAYOUT_NFONTS] = {1.42, 1.42, 1.42, 1.2, 1.25, 1.3, 1.42, 1.42, 1.15, 1.35,
+                                                   1.3, 1.35, 1.4, 1.42};
 
 /* ---- faces ------------------------------------------------------------- */
 
@@ -145,12 +146,28 @@ static font_faces *set_new(void)
     return fs;
 }
 
+/* A fixed-pitch face: i, M, W and the space all equally wide. The pack
+ * has no flag for it; a code face is known by its advances. */
+static int face_is_mono(const face *f)
+{
+    static const uint32_t probe[] = {'i', 'M', 'W', '.', ' '};
+    int32_t a0 = face_advance_units(f, probe[0]);
+    for (size_t k = 0; k < sizeof probe / sizeof *probe; k++)
+        if (!face_has(f, probe[k]) || face_advance_units(f, probe[k]) != a0) return 0;
+    return a0 > 0;
+}
+
 /* Pick the faces for each role from the flags, after all faces are in. */
 static int set_assign(font_faces *fs, lerr *e)
 {
-    int reg = -1, ital = -1, bold = -1;
+    int reg = -1, ital = -1, bold = -1, bi = -1, mono = -1;
     for (int i = 0; i < fs->nfaces; i++) {
         uint16_t fl = fs->faces[i].flags;
+        if (!(fl & PACK_FONT_FALLBACK) && face_is_mono(&fs->faces[i])) {
+            /* the upright code face; its italic and bold are not used */
+            if (mono < 0 && !(fl & (PACK_FONT_ITALIC | PACK_FONT_BOLD))) mono = i;
+            continue;
+        }
         if (fl & PACK_FONT_FALLBACK) {
             /* prefer an upright fallback when there are several */
             if (fs->fallback < 0 || (fs->faces[fs->fallback].flags & (PACK_FONT_ITALIC | PACK_FONT_BOLD)))
@@ -158,6 +175,7 @@ static int set_assign(font_faces *fs, lerr *e)
         } else if (fl == 0 && reg < 0) reg = i;
         else if (fl == PACK_FONT_ITALIC && ital < 0) ital = i;
         else if (fl == PACK_FONT_BOLD && bold < 0) bold = i;
+        else if (fl == (PACK_FONT_ITALIC | PACK_FONT_BOLD) && bi < 0) bi = i;
     }
     if (reg < 0) {
         lerr_set(e, "no regular text face among %d font%s (need one without italic/bold/fallback flags)",
@@ -171,9 +189,21 @@ static int set_assign(font_faces *fs, lerr *e)
         if (r == LAYOUT_ITALIC) {
             if (ital >= 0) ro->face = ital;
             else ro->style = TTF_STYLE_ITALIC;
-        } else if (r == LAYOUT_BOLD || r == LAYOUT_H1 || r == LAYOUT_H2) {
+        } else if (r == LAYOUT_BYLINE) {
+            if (ital >= 0) ro->face = ital;
+            else ro->style = TTF_STYLE_ITALIC;
+        } else if (r == LAYOUT_BOLD || r == LAYOUT_H1 || r == LAYOUT_H2 || r == LAYOUT_TITLE || r == LAYOUT_H3 ||
+                   r == LAYOUT_H4 || r == LAYOUT_H5 || r == LAYOUT_H6) {
             if (bold >= 0) ro->face = bold;
             else ro->style = TTF_STYLE_BOLD;
+        } else if (r == LAYOUT_BOLD_ITALIC) {
+            /* the real face, else the nearest one with the rest synthesized */
+            if (bi >= 0) ro->face = bi;
+            else if (bold >= 0) ro->face = bold, ro->style = TTF_STYLE_ITALIC;
+            else if (ital >= 0) ro->face = ital, ro->style = TTF_STYLE_BOLD;
+            else ro->style = TTF_STYLE_BOLD | TTF_STYLE_ITALIC;
+        } else if (r == LAYOUT_MONO && mono >= 0) {
+            ro->face = mono;
         }
     }
     return 0;
@@ -315,6 +345,13 @@ static int role_px(int r, int body)
     switch (r) {
     case LAYOUT_H1: return (int)lround(body * 1.45);
     case LAYOUT_H2: return (int)lround(body * 1.2);
+    case LAYOUT_TITLE: return (int)lround(body * 1.75);
+    case LAYOUT_H3: return (int)lround(body * 1.1);
+    case LAYOUT_H4: return (int)lround(body * 1.05);
+    case LAYOUT_H5: return body;
+    case LAYOUT_H6: return (int)lround(body * 0.92);
+    case LAYOUT_BYLINE: return (int)lround(body * 1.1);
+    case LAYOUT_MONO: return (int)lround(body * 0.88); /* code faces run large beside a text face */
     case LAYOUT_SMALL: {
         int s = (int)lround(body * 0.78);
         if (s < 11) s = 11;
@@ -364,6 +401,7 @@ int font_set_size(font_faces *fs, int body_px, lerr *e)
         role *ro = &nr[r];
         *ro = fs->roles[r];
         ro->px = role_px(r, body_px);
+        if (r == LAYOUT_MONO && !face_is_mono(&fs->faces[ro->face])) ro->px = body_px; /* no code face */
         ro->ttf = get_opened(fs, o, &n, ro->face, ro->style, ro->px, e);
         ro->ttf_fb = NULL;
         if (ro->ttf && fs->fallback >= 0)

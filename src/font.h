@@ -44,8 +44,12 @@ typedef struct font_src {
 
 /* Open every font entry of pack p. The set borrows the pack's mapping: the
  * pack must outlive it. Roles: regular (flags 0) for body and small text,
- * italic for quotes, bold for headings, the fallback face for glyphs the
- * others lack. A missing italic or bold face is synthesized from regular.
+ * italic for quotes and emphasis, bold for headings and strong text, bold
+ * italic (flags italic|bold) for both, a fixed-pitch face (known by its
+ * advances: i, M, W, '.' and space alike) for code, the fallback face for glyphs the
+ * others lack. A missing italic or bold face is synthesized from regular;
+ * a missing bold italic from bold (or italic, or regular); without a code
+ * face, code is set in the regular face at body size (else 0.88 x body).
  * Returns 0, or -1 with a message (no regular face; a font entry damaged or
  * not a font, naming the entry's title). *out is NULL on failure.
  * The set has no size yet: call font_set_size before measuring. */
@@ -64,7 +68,8 @@ int font_open_files(font_faces **out, const char *const *paths, const uint16_t *
 void font_close(font_faces *fs);
 
 /* Open every role at the sizes that follow from body_px (body text in
- * pixels): italic and bold the same, H1 about 1.45x, H2 1.2x, small 0.78x
+ * pixels): italic and bold the same, H1 about 1.45x, H2 1.2x, H3 1.1x, H4 1.05x, H5 1x, H6 0.92x,
+ * title 1.75x, byline 1.1x, small 0.78x
  * (never below 11 px). Re-opening at the same size does nothing. Returns 0,
  * or -1 with a message (px outside FONT_MIN_PX..FONT_MAX_PX, SDL_ttf failure;
  * the set then keeps its previous size). */

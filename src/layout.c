@@ -63,6 +63,67 @@ static int32_t m_kern(const layout_metrics *m, int f, uint32_t l, uint32_t r)
     return m->kern ? clamp_kern(m->kern(m->ctx, f, l, r)) : 0;
 }
 
+/* ---- faces of styled runs ------------------------------------------------ */
+
+int layout_face(int base, int style)
+{
+    int em = (style & ESSAY_STYLE_EM) != 0, strong = (style & ESSAY_STYLE_STRONG) != 0;
+    switch (base) {
+    case LAYOUT_BODY:
+        if (style & ESSAY_STYLE_CODE) return LAYOUT_MONO;
+        return em && strong ? LAYOUT_BOLD_ITALIC : em ? LAYOUT_ITALIC : strong ? LAYOUT_BOLD : LAYOUT_BODY;
+    case LAYOUT_ITALIC:
+        if (style & ESSAY_STYLE_CODE) return LAYOUT_MONO;
+        return em && strong ? LAYOUT_BOLD : em ? LAYOUT_BODY : strong ? LAYOUT_BOLD_ITALIC : LAYOUT_ITALIC;
+    case LAYOUT_BOLD:
+        if (style & ESSAY_STYLE_CODE) return LAYOUT_MONO;
+        return em ? LAYOUT_BOLD_ITALIC : LAYOUT_BOLD;
+    case LAYOUT_BOLD_ITALIC:
+        return em ? LAYOUT_BOLD : LAYOUT_BOLD_ITALIC;
+    default:
+        return base >= 0 && base < LAYOUT_NFONTS ? base : LAYOUT_BODY;
+    }
+}
+
+static int italicish(int f) { return f == LAYOUT_ITALIC || f == LAYOUT_BOLD_ITALIC; }
+
+/* Where an italic run meets upright text with no space between (a closing
+ * bracket, a comma after an italic word), the italic's overhang would
+ * touch it: TeX's italic correction, here a quarter of the italic space. */
+static int32_t ital_corr(int32_t italic_space) { return italic_space / 4; }
+
+/* The space between two visible code points set side by side: kerning
+ * within one face, nothing across faces but the italic correction. */
+static int32_t m_join(const layout_metrics *m, int pf, uint32_t pv, int f, uint32_t c)
+{
+    if (pf == f) return m_kern(m, f, pv, c);
+    return italicish(pf) && !italicish(f) ? ital_corr(m_adv(m, pf, ' ')) : 0;
+}
+
+/* Walks the style of successive byte offsets (absolute, never decreasing)
+ * of one block from its spans. */
+typedef struct scur {
+    const essay_span *sp;
+    size_t n, i;
+    uint32_t base;
+} scur;
+
+static void scur_init(scur *c, const essay *es, uint32_t block)
+{
+    memset(c, 0, sizeof *c);
+    if (block >= es->nblocks) return;
+    c->sp = essay_block_spans(es, block, &c->n);
+    c->base = es->blocks[block].start;
+}
+
+static int scur_at(scur *c, uint32_t off)
+{
+    if (off < c->base) return 0;
+    uint32_t r = off - c->base;
+    while (c->i < c->n && (uint64_t)c->sp[c->i].start + c->sp[c->i].len <= r) c->i++;
+    return c->i < c->n && c->sp[c->i].start <= r ? c->sp[c->i].style : 0;
+}
+
 #define UNSET INT32_MIN
 #define LO_N 0x300 /* U+0000..U+02FF: Latin, with diacritics */
 
@@ -167,6 +228,12 @@ static int32_t kern(meas *ms, int f, uint32_t l, uint32_t r)
     return v;
 }
 
+static int32_t join(meas *ms, int pf, uint32_t pv, int f, uint32_t c)
+{
+    if (pf == f) return kern(ms, f, pv, c);
+    return italicish(pf) && !italicish(f) ? ital_corr(adv(ms, pf, ' ')) : 0;
+}
+
 static void meas_free(meas *ms)
 {
     for (int f = 0; f < LAYOUT_NFONTS; f++) free(ms->fc[f]);
@@ -230,9 +297,11 @@ typedef struct knode {
 typedef struct lay {
     meas ms;
     const essay *es;
+    const uint8_t *txt; /* the text being set: es->text, or its title or byline */
     const layout_params *p;
     lerr *e;
     uint32_t *cp, *off;
+    uint8_t *fa; /* per code point: its face role (layout_face of the line's role and its style) */
     size_t cp_cap;
     cand *c, *c2;
     size_t nc, c_cap, nc2, c2_cap;
@@ -289,22 +358,28 @@ static int url_mode(lay *L, int f, uint32_t k, uint32_t n, int32_t width)
     for (uint32_t i = j; !url && i + 2 < e; i++)
         url = cp[i] == ':' && cp[i + 1] == '/' && cp[i + 2] == '/';
     if (!url) return URL_NONE;
-    const uint8_t *t = L->es->text;
+    const uint8_t *t = L->txt;
     int64_t w = measure_str(&L->ms, f, t + L->off[k], L->off[e] - L->off[k]);
     return w <= width ? URL_WHOLE : URL_BREAK;
 }
 
-/* Walk the decoded block cp[0..n) once, collecting candidates into L->c. */
-static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
+/* Walk the decoded code points cp[k0..n) of a block (or of one of its
+ * pieces between hard breaks) once, collecting candidates into L->c. f is
+ * the line's role (spaces are set in it); each visible code point is
+ * measured in its own face L->fa[k]. */
+static int build_cands(lay *L, int f, uint32_t k0, uint32_t n, int32_t width, int soft_pen)
 {
     const uint32_t *cp = L->cp, *off = L->off;
+    const uint8_t *fa = L->fa;
     meas *ms = &L->ms;
     int32_t sw = adv(ms, f, ' ');
     L->nc = 0;
     cand *c = push_cand(L, &L->c, &L->nc, &L->c_cap);
     if (!c) return -1;
-    c->end = c->next = off[0];
+    c->end = c->next = off[k0];
+    c->ke = c->kn = k0;
     c->kind = CK_START;
+    int pf = f;          /* face of pv */
 
     int64_t T = 0;       /* width so far */
     uint32_t S = 0;      /* inter-word spaces so far */
@@ -312,10 +387,10 @@ static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
     uint32_t run = 0;    /* visible glyphs since the last space */
     size_t pending = SIZE_MAX; /* candidate waiting for w_next: the next glyph's kerned start */
     int url = URL_NONE;
-    for (uint32_t k = 0; k < n; k++) {
+    for (uint32_t k = k0; k < n; k++) {
         uint32_t ch = cp[k];
         int cl = text_class(ch);
-        if (cl != TEXT_SPACE && (k == 0 || text_class(cp[k - 1]) == TEXT_SPACE)) url = url_mode(L, f, k, n, width);
+        if (cl != TEXT_SPACE && (k == k0 || text_class(cp[k - 1]) == TEXT_SPACE)) url = url_mode(L, f, k, n, width);
 
         /* Breaks after a hyphen, a dash, or in a long URL after / . - */
         if (cl == TEXT_VISIBLE && run >= 2 && pv == cp[k - 1] && url != URL_WHOLE && !text_closing_at(cp, k)) {
@@ -343,7 +418,7 @@ static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
         switch (cl) {
         case TEXT_SPACE:
             if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
-            if (k > 0 && k + 1 < n && text_class(cp[k + 1]) != TEXT_SPACE && !text_closing_at(cp, k + 1) &&
+            if (k > k0 && k + 1 < n && text_class(cp[k + 1]) != TEXT_SPACE && !text_closing_at(cp, k + 1) &&
                 !text_opening_at(cp, k - 1)) {
                 if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
                 c->end = off[k];
@@ -377,7 +452,7 @@ static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
                 c->ke = c->kn = k + 1;
                 c->w_end = T;
                 c->s_end = S;
-                c->extra = (int32_t)(kern(ms, f, pv, '-') + adv(ms, f, '-'));
+                c->extra = (int32_t)(kern(ms, pf, pv, '-') + adv(ms, pf, '-'));
                 c->kind = CK_SOFT;
                 c->pen = (int16_t)soft_pen;
                 pending = L->nc - 1;
@@ -399,10 +474,11 @@ static int build_cands(lay *L, int f, uint32_t n, int32_t width, int soft_pen)
         case TEXT_INVISIBLE:
             break;
         default:
-            if (pv) T += kern(ms, f, pv, ch);
+            if (pv) T += join(ms, pf, pv, fa[k], ch);
             if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
-            T += adv(ms, f, ch);
+            T += adv(ms, fa[k], ch);
             pv = ch;
+            pf = fa[k];
             run++;
         }
     }
@@ -438,6 +514,7 @@ static int split_long(lay *L, int f, int32_t width)
         if (z.w_end + z.extra - a.w_next > width) {
             int64_t T = a.w_next, line0 = a.w_next;
             uint32_t S = a.s_next, pv = 0;
+            int pf = f;
             cand first, last;
             int has_first = 0, has_last = 0;
             for (uint32_t k = a.kn; k < z.ke; k++) {
@@ -450,7 +527,7 @@ static int split_long(lay *L, int f, int32_t width)
                         s.end = s.next = off[k];
                         s.ke = s.kn = k;
                         s.w_end = T;
-                        s.w_next = T + kern(ms, f, pv, ch);
+                        s.w_next = T + join(ms, pf, pv, L->fa[k], ch);
                         s.s_end = s.s_next = S;
                         s.kind = CK_SPLIT;
                         s.pen = SPLIT_PEN;
@@ -478,9 +555,10 @@ static int split_long(lay *L, int f, int32_t width)
                 case TEXT_ZWSP: pv = 0; break;
                 case TEXT_SHY: case TEXT_INVISIBLE: break;
                 default:
-                    if (pv) T += kern(ms, f, pv, ch);
-                    T += adv(ms, f, ch);
+                    if (pv) T += join(ms, pf, pv, L->fa[k], ch);
+                    T += adv(ms, L->fa[k], ch);
                     pv = ch;
+                    pf = L->fa[k];
                 }
                 int64_t w = T - line0 + (k + 1 == z.ke ? z.extra : 0);
                 if (w > width && (has_last || has_first)) {
@@ -683,75 +761,17 @@ static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) &&
 
 static const uint8_t SEP_TEXT[] = "* * *";
 
-static int set_block(lay *L, uint32_t bi)
+/* Set code points k0..k1 of block bi (the whole block, or a piece that
+ * ends at a hard break) in role f at x in width: Knuth–Plass, then lines.
+ * final: the piece ends the block; first: its first line gets the label. */
+static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32_t x, int32_t width, int ragged,
+                     int soft_pen, int final, int first)
 {
     const essay *es = L->es;
-    const essay_block *b = &es->blocks[bi];
-    const layout_params *p = L->p;
+    int kind = bi < es->nblocks ? es->blocks[bi].kind : -1;
     layout_result *r = L->r;
     meas *ms = &L->ms;
-    int32_t W = p->width;
-    int32_t ind = p->indent < 0 ? 0 : p->indent > W / 4 ? W / 4 : p->indent;
-
-    if ((uint64_t)b->start + b->len > es->size ||
-        (b->kind == ESSAY_LIST && (uint64_t)b->label + b->label_len > es->size)) {
-        lerr_set(L->e, "essay block %u: byte range out of the text", bi);
-        return -1;
-    }
-    if (b->kind == ESSAY_SEP) {
-        layout_line *ln = push_line(L);
-        if (!ln) return -1;
-        int64_t w = measure_str(ms, LAYOUT_BODY, SEP_TEXT, sizeof SEP_TEXT - 1);
-        ln->block = bi;
-        ln->start = ln->end = b->start;
-        ln->width = clamp32(w);
-        ln->x = w < W ? (int32_t)((W - w) / 2) : 0;
-        ln->measure = W;
-        ln->font = LAYOUT_BODY;
-        ln->flags = LAYOUT_LINE_CENTER | LAYOUT_LINE_LAST;
-        return 0;
-    }
-    if (b->len == 0) return 0;
-
-    int f = LAYOUT_BODY, ragged = !p->justify, soft_pen = SOFT_PEN;
-    int32_t x = 0, width = W;
-    if (b->kind == ESSAY_HEADING) {
-        f = b->level <= 1 ? LAYOUT_H1 : LAYOUT_H2;
-        ragged = 1;
-        soft_pen = HEAD_SOFT_PEN;
-    } else if (b->kind == ESSAY_QUOTE) {
-        f = LAYOUT_ITALIC;
-        x = ind;
-        width = W - 2 * ind;
-    } else if (b->kind == ESSAY_LIST) {
-        int64_t lw = measure_str(ms, f, es->text + b->label, b->label_len) + adv(ms, f, ' ');
-        int64_t xx = lw > ind ? lw : ind;
-        x = (int32_t)(xx > W / 2 ? W / 2 : xx);
-        width = W - x;
-    }
-    if (width < 1) width = 1;
-
-    /* decode */
-    size_t n = 0;
-    if (grow(L, (void **)&L->cp, &L->cp_cap, (size_t)b->len + 1, sizeof *L->cp)) return -1;
-    {
-        uint32_t *ob = L->off;
-        size_t cap = L->cp_cap;
-        L->off = realloc(ob, cap * sizeof *L->off);
-        if (!L->off) {
-            L->off = ob;
-            lerr_set(L->e, "out of memory laying out essay block %u", bi);
-            return -1;
-        }
-    }
-    for (size_t i = 0; i < b->len;) {
-        L->off[n] = b->start + (uint32_t)i;
-        i += text_next(es->text + b->start + i, b->len - i, &L->cp[n]);
-        n++;
-    }
-    L->off[n] = b->start + b->len;
-
-    if (build_cands(L, f, (uint32_t)n, width, soft_pen)) return -1;
+    if (build_cands(L, f, k0, k1, width, soft_pen)) return -1;
     if (split_long(L, f, width)) return -1;
     int32_t sw = adv(ms, f, ' ');
     int got = ragged ? 0 : choose_breaks(L, width, 0, sw, 1);
@@ -773,12 +793,12 @@ static int set_block(lay *L, uint32_t bi)
         ln->width = clamp32(w);
         ln->measure = width;
         ln->font = (uint8_t)f;
-        if (last) ln->flags |= LAYOUT_LINE_LAST;
+        if (last) ln->flags |= final ? LAYOUT_LINE_LAST : LAYOUT_LINE_HARD;
         if (cj->kind == CK_SOFT) {
             ln->flags |= LAYOUT_LINE_HYPHEN;
             r->hyphenated++;
         }
-        if (q == 1 && b->kind == ESSAY_LIST) ln->flags |= LAYOUT_LINE_LABEL;
+        if (q == 1 && first && (kind == ESSAY_LIST || kind == ESSAY_NOTE)) ln->flags |= LAYOUT_LINE_LABEL;
 
         int64_t slack = width - w;
         if (ragged || (last && slack >= 0)) continue;
@@ -815,6 +835,305 @@ static int set_block(lay *L, uint32_t bi)
     return 0;
 }
 
+/* A code line, verbatim in role f: broken only where it is wider than the
+ * measure, before the character that would pass it less the width of the
+ * continuation mark, which the broken line then draws at its right end. */
+static int64_t code_w(meas *ms, const lay *L, int f, uint32_t k, uint32_t pv, int32_t sw)
+{
+    uint32_t c = L->cp[k];
+    int cl = text_class(c);
+    if (cl == TEXT_SPACE) return sw;
+    if (cl == TEXT_NBSP) return fixed_space(c, sw);
+    if (cl != TEXT_VISIBLE) return 0;
+    return adv(ms, L->fa[k], c) + (pv ? join(ms, f, pv, L->fa[k], c) : 0);
+}
+
+static int set_code(lay *L, uint32_t bi, int f, uint32_t n, int32_t x, int32_t width)
+{
+    meas *ms = &L->ms;
+    const uint32_t *cp = L->cp, *off = L->off;
+    int64_t mark = measure_str(ms, f, (const uint8_t *)LAYOUT_CONT_MARK, sizeof LAYOUT_CONT_MARK - 1);
+    int32_t sw = adv(ms, f, ' ');
+    uint32_t k = 0;
+    do {
+        uint32_t k0 = k, pv = 0;
+        int64_t T = 0;
+        int cont = 0;
+        for (; k < n; k++) {
+            int64_t w = code_w(ms, L, f, k, pv, sw);
+            if (k > k0 && w > 0 && T + w + mark > width) {
+                /* the rest of the line may still fit without a mark */
+                int64_t rest = T;
+                uint32_t q = k, pq = pv;
+                for (; q < n && rest <= width; q++) {
+                    rest += code_w(ms, L, f, q, pq, sw);
+                    pq = text_class(cp[q]) == TEXT_VISIBLE ? cp[q] : 0;
+                }
+                if (rest > width) {
+                    cont = 1;
+                    break;
+                }
+            }
+            T += w;
+            pv = text_class(cp[k]) == TEXT_VISIBLE ? cp[k] : 0;
+        }
+        layout_line *ln = push_line(L);
+        if (!ln) return -1;
+        ln->block = bi;
+        ln->start = off[k0];
+        ln->end = off[k];
+        ln->x = x;
+        ln->width = clamp32(T + (cont ? mark : 0));
+        ln->measure = width;
+        ln->font = (uint8_t)f;
+        ln->flags = cont ? LAYOUT_LINE_CONT : LAYOUT_LINE_LAST;
+    } while (k < n);
+    return 0;
+}
+
+/* Decode text[start..start+len) into L->cp, with each code point's byte
+ * offset (L->off, from text) and face (L->fa: role f with the spans of
+ * block bi); *n code points, L->off[*n] the end. */
+static int decode(lay *L, const uint8_t *text, uint32_t start, uint32_t len, int f, uint32_t bi, size_t *n_out)
+{
+    size_t n = 0;
+    if (grow(L, (void **)&L->cp, &L->cp_cap, (size_t)len + 1, sizeof *L->cp)) return -1;
+    {
+        uint32_t *ob = L->off;
+        uint8_t *ofa = L->fa;
+        size_t cap = L->cp_cap;
+        L->off = realloc(ob, cap * sizeof *L->off);
+        if (!L->off) {
+            L->off = ob;
+            lerr_set(L->e, "out of memory laying out essay block %u", bi);
+            return -1;
+        }
+        L->fa = realloc(ofa, cap * sizeof *L->fa);
+        if (!L->fa) {
+            L->fa = ofa;
+            lerr_set(L->e, "out of memory laying out essay block %u", bi);
+            return -1;
+        }
+    }
+    scur sc;
+    scur_init(&sc, L->es, bi);
+    for (size_t i = 0; i < len;) {
+        L->off[n] = start + (uint32_t)i;
+        L->fa[n] = (uint8_t)layout_face(f, scur_at(&sc, start + (uint32_t)i));
+        i += text_next(text + start + i, len - i, &L->cp[n]);
+        n++;
+    }
+    L->off[n] = start + len;
+    *n_out = n;
+    return 0;
+}
+
+/* The title or byline, centred, ragged, in role f. */
+static int set_front(lay *L, uint32_t blk, const uint8_t *t, uint32_t len, int f)
+{
+    if (!t || !len) return 0;
+    /* a page too short for the large size (a huge text size) takes the body's */
+    if (L->ms.m->line_height(L->ms.m->ctx, f) > L->p->height) f = LAYOUT_BODY;
+    size_t n, first = L->nl;
+    int32_t W = L->p->width;
+    if (decode(L, t, 0, len, f, blk, &n)) return -1;
+    if (n == 0) return 0;
+    L->txt = t;
+    int rc = set_piece(L, blk, f, 0, (uint32_t)n, 0, W, 1, HEAD_SOFT_PEN, 1, 1);
+    L->txt = L->es->text;
+    if (rc) return -1;
+    for (size_t k = first; k < L->nl; k++) {
+        layout_line *ln = &L->lines[k];
+        ln->flags |= LAYOUT_LINE_FRONT;
+        if (ln->width < W) ln->x = (W - ln->width) / 2;
+    }
+    return 0;
+}
+
+static int set_block(lay *L, uint32_t bi)
+{
+    const essay *es = L->es;
+    const essay_block *b = &es->blocks[bi];
+    const layout_params *p = L->p;
+    meas *ms = &L->ms;
+    int32_t W = p->width;
+    int32_t ind = p->indent < 0 ? 0 : p->indent > W / 4 ? W / 4 : p->indent;
+
+    if ((uint64_t)b->start + b->len > es->size ||
+        ((b->kind == ESSAY_LIST || b->kind == ESSAY_NOTE) && (uint64_t)b->label + b->label_len > es->size)) {
+        lerr_set(L->e, "essay block %u: byte range out of the text", bi);
+        return -1;
+    }
+    if (b->kind == ESSAY_SEP) {
+        layout_line *ln = push_line(L);
+        if (!ln) return -1;
+        int64_t w = measure_str(ms, LAYOUT_BODY, SEP_TEXT, sizeof SEP_TEXT - 1);
+        ln->block = bi;
+        ln->start = ln->end = b->start;
+        ln->width = clamp32(w);
+        ln->x = w < W ? (int32_t)((W - w) / 2) : 0;
+        ln->measure = W;
+        ln->font = LAYOUT_BODY;
+        ln->flags = LAYOUT_LINE_CENTER | LAYOUT_LINE_LAST;
+        return 0;
+    }
+    if (b->len == 0 && b->kind != ESSAY_CODE) return 0;
+
+    int f = LAYOUT_BODY, ragged = !p->justify, soft_pen = SOFT_PEN;
+    int32_t x = 0, width = W;
+    int depth = b->depth > 0 ? b->depth : 1;
+    if (b->kind == ESSAY_HEADING) {
+        static const int hrole[7] = {LAYOUT_H1, LAYOUT_H1, LAYOUT_H2, LAYOUT_H3, LAYOUT_H4, LAYOUT_H5, LAYOUT_H6};
+        f = hrole[b->level <= 6 ? b->level : 6];
+        ragged = 1;
+        soft_pen = HEAD_SOFT_PEN;
+    } else if (b->kind == ESSAY_QUOTE) {
+        /* nested quotes step in on the left, every level by the indent */
+        f = LAYOUT_ITALIC;
+        int64_t xx = (int64_t)ind * depth;
+        x = (int32_t)(xx > W / 2 ? W / 2 : xx);
+        width = W - x - ind;
+    } else if (b->kind == ESSAY_LIST || b->kind == ESSAY_NOTE) {
+        int64_t lw = measure_str(ms, f, es->text + b->label, b->label_len) + adv(ms, f, ' ');
+        int64_t xx = (lw > ind ? lw : ind) + (int64_t)ind * (depth - 1);
+        x = (int32_t)(xx > W / 2 ? W / 2 : xx);
+        width = W - x;
+    } else if (b->kind == ESSAY_CODE) {
+        f = LAYOUT_MONO;
+        x = ind / 2;
+        width = W - x;
+    } else if (b->kind == ESSAY_TABLE) {
+        ragged = 1;
+    }
+    if (width < 1) width = 1;
+
+    size_t n;
+    if (decode(L, es->text, b->start, b->len, f, bi, &n)) return -1;
+
+    if (b->kind == ESSAY_CODE) return set_code(L, bi, f, (uint32_t)n, x, width);
+
+    /* The pieces between hard line breaks (U+2028), and a table row's
+     * cells (set one under another), are broken each on its own. */
+    int first = 1;
+    uint32_t k0 = 0;
+    size_t first_line = L->nl;
+    for (uint32_t k = 0; k <= n; k++) {
+        int cut = k == n || L->cp[k] == 0x2028 || (b->kind == ESSAY_TABLE && L->cp[k] == ESSAY_CELL_SEP);
+        if (!cut) continue;
+        if (k > k0) {
+            if (set_piece(L, bi, f, k0, k, x, width, ragged, soft_pen, k == n, first)) return -1;
+            first = 0;
+        }
+        k0 = k + 1;
+    }
+    /* A quote's attribution, "— Name" closing the quote, is set flush right. */
+    int attribution = b->kind == ESSAY_QUOTE && n > 0 && (L->cp[0] == 0x2014 || L->cp[0] == 0x2015) &&
+                      (bi + 1 == es->nblocks || es->blocks[bi + 1].kind != ESSAY_QUOTE ||
+                       es->blocks[bi + 1].depth < b->depth);
+    if (attribution && L->nl == first_line + 1) {
+        layout_line *ln = &L->lines[first_line];
+        if (ln->width < width) ln->x = x + (width - ln->width);
+    }
+    return 0;
+}
+
+/* The natural width of code points k0..k1 of the decoded block, as one line. */
+static int64_t piece_width(lay *L, int f, uint32_t k0, uint32_t k1)
+{
+    meas *ms = &L->ms;
+    int32_t sw = adv(ms, f, ' ');
+    int64_t T = 0;
+    uint32_t pv = 0;
+    int pf = f;
+    for (uint32_t k = k0; k < k1; k++) {
+        uint32_t c = L->cp[k];
+        switch (text_class(c)) {
+        case TEXT_SPACE: T += sw; pv = 0; break;
+        case TEXT_NBSP: T += fixed_space(c, sw); pv = 0; break;
+        case TEXT_ZWSP: pv = 0; break;
+        case TEXT_SHY: case TEXT_INVISIBLE: break;
+        default:
+            if (pv) T += join(ms, pf, pv, L->fa[k], c);
+            T += adv(ms, L->fa[k], c);
+            pv = c;
+            pf = L->fa[k];
+        }
+    }
+    return T;
+}
+
+#define TABLE_MAX_COLS 32
+
+/* The table rows bi..bj-1: as columns when they fit, else row by row. */
+static int set_table(lay *L, uint32_t bi, uint32_t bj)
+{
+    const essay *es = L->es;
+    int32_t W = L->p->width, gap = 3 * adv(&L->ms, LAYOUT_BODY, ' ');
+    int64_t colw[TABLE_MAX_COLS] = {0};
+    int ncols = 0, fits = 1;
+    for (uint32_t r = bi; r < bj && fits; r++) {
+        const essay_block *b = &es->blocks[r];
+        if ((uint64_t)b->start + b->len > es->size) {
+            lerr_set(L->e, "essay block %u: byte range out of the text", r);
+            return -1;
+        }
+        size_t n;
+        if (decode(L, es->text, b->start, b->len, LAYOUT_BODY, r, &n)) return -1;
+        int c = 0;
+        uint32_t k0 = 0;
+        for (uint32_t k = 0; k <= n && fits; k++) {
+            if (k < n && L->cp[k] != ESSAY_CELL_SEP) continue;
+            if (c >= TABLE_MAX_COLS) { fits = 0; break; }
+            int64_t w = piece_width(L, LAYOUT_BODY, k0, k);
+            if (w > colw[c]) colw[c] = w;
+            c++;
+            k0 = k + 1;
+        }
+        if (c > ncols) ncols = c;
+    }
+    int64_t total = 0;
+    for (int c = 0; c < ncols; c++) total += colw[c] + (c ? gap : 0);
+    if (!fits || total > W) {
+        for (uint32_t r = bi; r < bj; r++)
+            if (set_block(L, r)) return -1;
+        return 0;
+    }
+    int32_t colx[TABLE_MAX_COLS];
+    for (int c = 0, xx = 0; c < ncols; c++) {
+        colx[c] = xx;
+        xx += (int32_t)colw[c] + gap;
+    }
+    for (uint32_t r = bi; r < bj; r++) {
+        const essay_block *b = &es->blocks[r];
+        size_t n;
+        if (decode(L, es->text, b->start, b->len, LAYOUT_BODY, r, &n)) return -1;
+        int c = 0, inrow = 0;
+        uint32_t k0 = 0;
+        layout_line *lastln = NULL;
+        for (uint32_t k = 0; k <= n; k++) {
+            if (k < n && L->cp[k] != ESSAY_CELL_SEP) continue;
+            if (k > k0) {
+                layout_line *ln = push_line(L);
+                if (!ln) return -1;
+                ln->block = r;
+                ln->start = L->off[k0];
+                ln->end = L->off[k];
+                ln->x = colx[c];
+                ln->width = clamp32(piece_width(L, LAYOUT_BODY, k0, k));
+                ln->measure = (int32_t)colw[c];
+                ln->font = LAYOUT_BODY;
+                ln->flags = (uint16_t)(LAYOUT_LINE_HARD | (inrow ? LAYOUT_LINE_ROW : 0));
+                inrow = 1;
+                lastln = ln;
+            }
+            c++;
+            k0 = k + 1;
+        }
+        if (lastln) lastln->flags = (uint16_t)((lastln->flags & ~LAYOUT_LINE_HARD) | LAYOUT_LINE_LAST);
+    }
+    return 0;
+}
+
 /* ---- pages ---------------------------------------------------------------- */
 
 static int metrics_for(lay *L, int f)
@@ -836,18 +1155,27 @@ static int metrics_for(lay *L, int f)
     return 0;
 }
 
+/* The kind of block a line belongs to; the title and byline count as
+ * headings (kept with what follows). */
+static int line_kind(const lay *L, const layout_line *ln)
+{
+    if (ln->flags & LAYOUT_LINE_FRONT) return ESSAY_HEADING;
+    return ln->block < L->es->nblocks ? L->es->blocks[ln->block].kind : ESSAY_PARA;
+}
+
 /* How bad is a page break before line k: 0 fine, 1 leaves a widow or an
  * orphan, 2 ends a page with a heading, 3 splits a heading. */
 static int break_class(const lay *L, const uint32_t *bfirst, const uint32_t *bcount, size_t k)
 {
     const layout_line *a = &L->lines[k - 1], *b = &L->lines[k];
-    const essay_block *ba = &L->es->blocks[a->block];
+    if (b->flags & LAYOUT_LINE_ROW) return 4; /* inside a table row: never */
+    int ka = line_kind(L, a);
     if (a->block == b->block) {
-        if (ba->kind == ESSAY_HEADING) return 3;
+        if (ka == ESSAY_HEADING) return 3;
         uint32_t i = (uint32_t)k - bfirst[k], n = bcount[k];
         return (i == 1 || n - i == 1) ? 1 : 0;
     }
-    return ba->kind == ESSAY_HEADING ? 2 : 0;
+    return ka == ESSAY_HEADING ? 2 : 0;
 }
 
 static int paginate(lay *L)
@@ -880,12 +1208,22 @@ static int paginate(lay *L)
         bfirst[k] = newblock ? (uint32_t)k : bfirst[k - 1];
         sb[k] = 0;
         if (newblock && k > 0) {
-            int kind = L->es->blocks[ln->block].kind;
-            int prev = L->es->blocks[L->lines[k - 1].block].kind;
+            int kind = line_kind(L, ln);
+            int prev = line_kind(L, &L->lines[k - 1]);
             int32_t ps = p->para_space > 0 ? p->para_space : 0;
-            if (kind == ESSAY_HEADING) {
+            int front = (ln->flags & LAYOUT_LINE_FRONT) != 0, after_front = (L->lines[k - 1].flags & LAYOUT_LINE_FRONT) && !front;
+            if (metrics_for(L, LAYOUT_BODY)) goto done;
+            if (front) {
+                sb[k] = ps / 2; /* the byline under the title */
+            } else if (after_front) {
+                sb[k] = 2 * ps + L->lh[LAYOUT_BODY]; /* then the text, well clear */
+            } else if (kind == ESSAY_HEADING) {
                 if (metrics_for(L, LAYOUT_BODY)) goto done;
                 sb[k] = ps + L->lh[LAYOUT_BODY] / 2;
+            } else if (kind == prev && kind == ESSAY_CODE) {
+                sb[k] = 0; /* the lines of one code block */
+            } else if (kind == prev && kind == ESSAY_TABLE) {
+                sb[k] = ps / 4; /* rows of one table */
             } else if (prev == ESSAY_HEADING || (kind == ESSAY_LIST && prev == ESSAY_LIST)) {
                 sb[k] = ps / 2;
             } else {
@@ -903,6 +1241,10 @@ static int paginate(lay *L)
         int64_t top = 0;
         size_t fit = first;
         for (size_t k = first; k < N; k++) {
+            if (k > first && (L->lines[k].flags & LAYOUT_LINE_ROW)) { /* beside the row's first cell */
+                fit = k + 1;
+                continue;
+            }
             int64_t t = k > first ? top + sb[k] : 0;
             if (t + L->lh[L->lines[k].font] > p->height) break;
             top = t + L->lh[L->lines[k].font];
@@ -923,6 +1265,10 @@ static int paginate(lay *L)
         top = 0;
         for (size_t k = first; k < end; k++) {
             layout_line *ln = &L->lines[k];
+            if (k > first && (ln->flags & LAYOUT_LINE_ROW)) {
+                ln->y = L->lines[k - 1].y;
+                continue;
+            }
             if (k > first) top += sb[k];
             ln->y = (int32_t)(top + L->asc[ln->font]);
             top += L->lh[ln->font];
@@ -931,6 +1277,11 @@ static int paginate(lay *L)
         pages[np].first_line = (uint32_t)first;
         pages[np].nlines = (uint32_t)(end - first);
         pages[np].text_start = L->lines[first].start;
+        if (L->lines[first].flags & LAYOUT_LINE_FRONT) { /* page 0: its first line of essay text */
+            size_t k = first;
+            while (k < end && (L->lines[k].flags & LAYOUT_LINE_FRONT)) k++;
+            pages[np].text_start = k < end ? L->lines[k].start : 0;
+        }
         np++;
         first = end;
     }
@@ -960,7 +1311,7 @@ int layout_essay(const essay *es, const layout_metrics *m, const layout_params *
         lerr_set(e, "layout: page text area %.1f x %.1f px is empty", p->width / 64.0, p->height / 64.0);
         return -1;
     }
-    if (es->nblocks >= UINT32_MAX || es->size > UINT32_MAX) {
+    if (es->nblocks >= LAYOUT_BLOCK_BYLINE || es->size > UINT32_MAX || es->title_len > es->size + 65536u) {
         lerr_set(e, "layout: essay too large");
         return -1;
     }
@@ -970,9 +1321,21 @@ int layout_essay(const essay *es, const layout_metrics *m, const layout_params *
     L.p = p;
     L.e = e;
     L.r = out;
+    L.txt = es->text;
     int rc = -1;
-    for (size_t bi = 0; bi < es->nblocks; bi++)
-        if (set_block(&L, (uint32_t)bi)) goto done;
+    if (set_front(&L, LAYOUT_BLOCK_TITLE, es->title, es->title_len, LAYOUT_TITLE) ||
+        set_front(&L, LAYOUT_BLOCK_BYLINE, es->byline, es->byline_len, LAYOUT_BYLINE))
+        goto done;
+    for (size_t bi = 0; bi < es->nblocks; bi++) {
+        if (es->blocks[bi].kind == ESSAY_TABLE) {
+            size_t bj = bi;
+            while (bj < es->nblocks && es->blocks[bj].kind == ESSAY_TABLE) bj++;
+            if (set_table(&L, (uint32_t)bi, (uint32_t)bj)) goto done;
+            bi = bj - 1;
+        } else if (set_block(&L, (uint32_t)bi)) {
+            goto done;
+        }
+    }
     if (paginate(&L)) goto done;
     out->lines = L.lines;
     out->nlines = L.nl;
@@ -986,6 +1349,7 @@ done:
     meas_free(&L.ms);
     free(L.cp);
     free(L.off);
+    free(L.fa);
     free(L.c);
     free(L.c2);
     free(L.nodes);
@@ -1034,6 +1398,18 @@ static void measure_cb(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
     (void)ctx; (void)font; (void)cp; (void)x; (void)y;
 }
 
+/* The text a line's offsets are in: the essay's, or its title or byline. */
+const uint8_t *layout_line_text(const essay *es, const layout_line *ln, size_t *size)
+{
+    if (ln->flags & LAYOUT_LINE_FRONT) {
+        const uint8_t *t = ln->block == LAYOUT_BLOCK_TITLE ? es->title : es->byline;
+        *size = t ? (ln->block == LAYOUT_BLOCK_TITLE ? es->title_len : es->byline_len) : 0;
+        return t ? t : (const uint8_t *)"";
+    }
+    *size = es->size;
+    return es->text;
+}
+
 void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_metrics *m,
                         void (*fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y), void *ctx)
 {
@@ -1043,21 +1419,25 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
         walk_plain(m, f, SEP_TEXT, sizeof SEP_TEXT - 1, ln->x, y, fn, ctx);
         return;
     }
-    if (ln->end > es->size || ln->start > ln->end) return;
+    size_t sz;
+    const uint8_t *s = layout_line_text(es, ln, &sz);
+    if (ln->end > sz || ln->start > ln->end) return;
     if ((ln->flags & LAYOUT_LINE_LABEL) && ln->block < es->nblocks) {
         const essay_block *b = &es->blocks[ln->block];
         if ((uint64_t)b->label + b->label_len <= es->size) {
-            const uint8_t *s = es->text + b->label;
-            int64_t lw = walk_plain(m, f, s, b->label_len, 0, y, measure_cb, NULL);
-            walk_plain(m, f, s, b->label_len, (int64_t)ln->x - m_adv(m, f, ' ') - lw, y, fn, ctx);
+            const uint8_t *lb = es->text + b->label;
+            int64_t lw = walk_plain(m, f, lb, b->label_len, 0, y, measure_cb, NULL);
+            walk_plain(m, f, lb, b->label_len, (int64_t)ln->x - m_adv(m, f, ' ') - lw, y, fn, ctx);
         }
     }
     int32_t sw = m_adv(m, f, ' ');
     int64_t x = ln->x;
     uint32_t pv = 0, nsp = 0;
-    const uint8_t *s = es->text;
+    int pf = f;
+    scur sc;
+    scur_init(&sc, es, ln->block);
     for (uint32_t i = ln->start; i < ln->end;) {
-        uint32_t c;
+        uint32_t c, at = i;
         i += (uint32_t)text_next(s + i, ln->end - i, &c);
         switch (text_class(c)) {
         case TEXT_SPACE:
@@ -1068,17 +1448,70 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
         case TEXT_NBSP: x += fixed_space(c, sw); pv = 0; break;
         case TEXT_ZWSP: pv = 0; break;
         case TEXT_SHY: case TEXT_INVISIBLE: break;
-        default:
-            if (pv) x += m_kern(m, f, pv, c);
-            fn(ctx, f, c, (int32_t)x, y);
-            x += m_adv(m, f, c);
+        default: {
+            int fc = layout_face(f, scur_at(&sc, at));
+            if (pv) x += m_join(m, pf, pv, fc, c);
+            fn(ctx, fc, c, (int32_t)x, y);
+            x += m_adv(m, fc, c);
             pv = c;
+            pf = fc;
+        }
         }
     }
     if (ln->flags & LAYOUT_LINE_HYPHEN) {
-        if (pv) x += m_kern(m, f, pv, '-');
-        fn(ctx, f, '-', (int32_t)x, y);
+        if (pv) x += m_kern(m, pf, pv, '-');
+        fn(ctx, pf, '-', (int32_t)x, y);
     }
+    if (ln->flags & LAYOUT_LINE_CONT) {
+        const uint8_t *mk = (const uint8_t *)LAYOUT_CONT_MARK;
+        int64_t mw = walk_plain(m, f, mk, sizeof LAYOUT_CONT_MARK - 1, 0, y, measure_cb, NULL);
+        walk_plain(m, f, mk, sizeof LAYOUT_CONT_MARK - 1, (int64_t)ln->x + ln->measure - mw, y, fn, ctx);
+    }
+}
+
+void layout_line_decor(const essay *es, const layout_line *ln, const layout_metrics *m,
+                       void (*fn)(void *ctx, int style, int font, int32_t x0, int32_t x1, int32_t y), void *ctx)
+{
+    size_t sz;
+    const uint8_t *s = layout_line_text(es, ln, &sz);
+    if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > sz || ln->start > ln->end) return;
+    int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
+    int32_t sw = m_adv(m, f, ' ');
+    int64_t x = ln->x, x0[2] = {0, 0};
+    int open[2] = {0, 0}, font[2] = {f, f};
+    static const int bit[2] = {ESSAY_STYLE_LINK, ESSAY_STYLE_STRIKE};
+    int64_t last_end[2] = {0, 0};
+    uint32_t pv = 0, nsp = 0;
+    int pf = f;
+    scur sc;
+    scur_init(&sc, es, ln->block);
+    for (uint32_t i = ln->start; i < ln->end;) {
+        uint32_t c, at = i;
+        i += (uint32_t)text_next(s + i, ln->end - i, &c);
+        int st = scur_at(&sc, at), cl = text_class(c);
+        int64_t w = 0;
+        int fc = layout_face(f, st);
+        switch (cl) {
+        case TEXT_SPACE: w = sw + ln->space_extra + (nsp < ln->space_rem); nsp++; pv = 0; break;
+        case TEXT_NBSP: w = fixed_space(c, sw); pv = 0; break;
+        case TEXT_ZWSP: pv = 0; break;
+        case TEXT_SHY: case TEXT_INVISIBLE: break;
+        default:
+            if (pv) x += m_join(m, pf, pv, fc, c);
+            w = m_adv(m, fc, c);
+            pv = c;
+            pf = fc;
+        }
+        for (int d = 0; d < 2; d++) {
+            int on = (st & bit[d]) != 0;
+            if (on && !open[d] && cl != TEXT_SPACE) { open[d] = 1; x0[d] = x; font[d] = fc; }
+            if (!on && open[d]) { fn(ctx, bit[d], font[d], (int32_t)x0[d], (int32_t)last_end[d], ln->y); open[d] = 0; }
+            if (on && cl != TEXT_SPACE) last_end[d] = x + w;
+        }
+        x += w;
+    }
+    for (int d = 0; d < 2; d++)
+        if (open[d]) fn(ctx, bit[d], font[d], (int32_t)x0[d], (int32_t)last_end[d], ln->y);
 }
 
 size_t layout_page_of(const layout_result *r, uint32_t pos)
@@ -1128,16 +1561,21 @@ void layout_line_describe(const essay *es, const layout_line *ln, const layout_m
     int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
     int32_t sw = m_adv(m, f, ' ');
     out->space = sw;
-    const essay_block *b = ln->block < es->nblocks ? &es->blocks[ln->block] : NULL;
-    uint64_t bend = b ? (uint64_t)b->start + b->len : 0;
+    size_t sz;
+    const uint8_t *s = layout_line_text(es, ln, &sz);
+    const essay_block *b = ln->block < es->nblocks && !(ln->flags & LAYOUT_LINE_FRONT) ? &es->blocks[ln->block] : NULL;
+    uint64_t bend = b ? (uint64_t)b->start + b->len : sz;
     if (ln->flags & LAYOUT_LINE_LAST) out->end = LAYOUT_END_BLOCK;
     else if (ln->flags & LAYOUT_LINE_HYPHEN) out->end = LAYOUT_END_SOFT_HYPHEN;
-    else if (b && ln->end < bend && ln->end < es->size && es->text[ln->end] == ' ') out->end = LAYOUT_END_SPACE;
+    else if ((ln->flags & LAYOUT_LINE_HARD) && (uint64_t)ln->end + 3 <= sz && !memcmp(s + ln->end, "\xE2\x80\xA8", 3))
+        out->end = LAYOUT_END_HARD;
+    else if (ln->flags & LAYOUT_LINE_CONT) out->end = LAYOUT_END_NONE; /* a code line goes on: nothing consumed */
+    else if (ln->end < bend && ln->end < sz && s[ln->end] == ' ') out->end = LAYOUT_END_SPACE;
     else out->end = LAYOUT_END_NONE;
-    if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > es->size || ln->start > ln->end) return;
+    if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > sz || ln->start > ln->end) return;
     for (uint32_t i = ln->start; i < ln->end;) {
         uint32_t c;
-        i += (uint32_t)text_next(es->text + i, ln->end - i, &c);
+        i += (uint32_t)text_next(s + i, ln->end - i, &c);
         if (text_class(c) == TEXT_SPACE) out->nspaces++;
     }
     if (!out->nspaces) return;
@@ -1149,17 +1587,23 @@ void layout_line_describe(const essay *es, const layout_line *ln, const layout_m
 }
 
 void layout_line_walk(const essay *es, const layout_line *ln, const layout_metrics *m,
-                      void (*fn)(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w), void *ctx)
+                      void (*fn)(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w, int font, int style),
+                      void *ctx)
 {
-    if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > es->size || ln->start > ln->end) return;
+    size_t sz;
+    const uint8_t *s = layout_line_text(es, ln, &sz);
+    if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > sz || ln->start > ln->end) return;
     int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
     int32_t sw = m_adv(m, f, ' ');
     int64_t x = ln->x;
     uint32_t pv = 0, nsp = 0;
-    const uint8_t *s = es->text;
+    int pf = f;
+    scur sc;
+    scur_init(&sc, es, ln->block);
     for (uint32_t i = ln->start; i < ln->end;) {
         uint32_t c, at = i;
         i += (uint32_t)text_next(s + i, ln->end - i, &c);
+        int st = scur_at(&sc, at), fc = layout_face(f, st);
         int64_t w = 0;
         switch (text_class(c)) {
         case TEXT_SPACE:
@@ -1171,11 +1615,12 @@ void layout_line_walk(const essay *es, const layout_line *ln, const layout_metri
         case TEXT_ZWSP: pv = 0; break;
         case TEXT_SHY: case TEXT_INVISIBLE: break;
         default:
-            if (pv) x += m_kern(m, f, pv, c);
-            w = m_adv(m, f, c);
+            if (pv) x += m_join(m, pf, pv, fc, c);
+            w = m_adv(m, fc, c);
             pv = c;
+            pf = fc;
         }
-        fn(ctx, at, c, (int32_t)x, (int32_t)w);
+        fn(ctx, at, c, (int32_t)x, (int32_t)w, fc, st);
         x += w;
     }
 }

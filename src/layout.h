@@ -20,10 +20,27 @@ enum layout_font {
     LAYOUT_ITALIC = 1,  /* block quotes */
     LAYOUT_BOLD = 2,    /* headings are BOLD at heading sizes, see below */
     LAYOUT_H1 = 3,      /* heading level 1 (bold, larger) */
-    LAYOUT_H2 = 4,      /* heading levels 2..6 (bold, a little larger) */
+    LAYOUT_H2 = 4,      /* heading level 2 (bold, a little larger); 3..6 have roles below */
     LAYOUT_SMALL = 5,   /* page furniture: title, page numbers */
-    LAYOUT_NFONTS = 6
+    LAYOUT_BOLD_ITALIC = 6, /* strong emphasis inside emphasis */
+    LAYOUT_MONO = 7,    /* code spans and code blocks (a fixed-pitch face when the pack has one) */
+    LAYOUT_TITLE = 8,   /* the essay's title on its first page (bold, large) */
+    LAYOUT_BYLINE = 9,  /* the byline under it (italic, a little larger than body) */
+    LAYOUT_H3 = 10,     /* heading levels 3..6, bold, each a step smaller */
+    LAYOUT_H4 = 11,
+    LAYOUT_H5 = 12,
+    LAYOUT_H6 = 13,
+    LAYOUT_NFONTS = 14
 };
+
+/* The face role that draws text of style bits `style` (ESSAY_STYLE_*) in
+ * a block whose lines are set in role `base`: in body text em is ITALIC,
+ * strong BOLD, both BOLD_ITALIC, code MONO; in a quote (ITALIC) em is set
+ * upright (BODY) and strong BOLD_ITALIC; a BOLD base takes em as
+ * BOLD_ITALIC. Headings and page furniture keep their role, code too.
+ * Links, strike and note numbers keep the face (the renderer underlines
+ * links and strikes through; note numbers are superscript digits). */
+int layout_face(int base, int style);
 
 /* What layout needs to know about fonts. All callbacks must be pure and
  * cheap; layout calls them a lot. ctx is passed through untouched. */
@@ -54,10 +71,25 @@ enum layout_line_flags {
     LAYOUT_LINE_CENTER = 4,   /* separators: the line draws "* * *" (no text), centred */
     LAYOUT_LINE_LABEL = 8,    /* first line of a list item: the label hangs left of x, right-aligned,
                                  ending one space (advance of U+0020) before x */
-    LAYOUT_LINE_RAGGED = 16   /* a non-last line of a justified block left unjustified: it has no
+    LAYOUT_LINE_RAGGED = 16,  /* a non-last line of a justified block left unjustified: it has no
                                  inter-word space, or filling it would stretch spaces beyond
                                  LAYOUT_MAX_STRETCH (counted in layout_result.over_1_5) */
+    LAYOUT_LINE_HARD = 32,    /* ends at a hard line break (U+2028, not on either line): set ragged */
+    LAYOUT_LINE_CONT = 64,    /* a code line wrapped here: a continuation mark (LAYOUT_CONT_MARK)
+                                 is drawn at the right end of the measure */
+    LAYOUT_LINE_FRONT = 128,  /* a line of the title or byline (block LAYOUT_BLOCK_TITLE or
+                                 LAYOUT_BLOCK_BYLINE; start, end are offsets in es->title or
+                                 es->byline), centred, at the top of the first page */
+    LAYOUT_LINE_ROW = 256     /* a table cell set beside the previous line (its row's first
+                                 cell): the same baseline, never at the top of a page */
 };
+
+/* The block numbers of front lines: not blocks of the essay. */
+#define LAYOUT_BLOCK_TITLE UINT32_MAX
+#define LAYOUT_BLOCK_BYLINE (UINT32_MAX - 1)
+
+/* The mark drawn at the end of a wrapped code line, in the line's role. */
+#define LAYOUT_CONT_MARK "\xE2\x86\x92" /* U+2192 RIGHTWARDS ARROW */
 
 /* Beyond this multiple of the normal space a justified line is set ragged instead. */
 #define LAYOUT_MAX_STRETCH 3.0
@@ -65,14 +97,15 @@ enum layout_line_flags {
 /* One typeset line: a byte range of the essay's text, where it goes and how
  * much each space is stretched (or shrunk, if negative). */
 typedef struct layout_line {
-    uint32_t block;        /* index into essay.blocks */
-    uint32_t start, end;   /* byte range [start, end) in essay.text, spaces at the ends excluded */
+    uint32_t block;        /* index into essay.blocks (or LAYOUT_BLOCK_TITLE/BYLINE: LAYOUT_LINE_FRONT) */
+    uint32_t start, end;   /* byte range [start, end) in essay.text (front lines: in its title or
+                              byline), spaces at the ends excluded */
     int32_t x, y;          /* left edge and baseline within the page's text area, 26.6 */
     int32_t width;         /* natural width of the content (with the end hyphen), 26.6 */
     int32_t measure;       /* the width the line is set in (justified lines fill it), 26.6 */
     int32_t space_extra;   /* added to each inter-word space on this line, 26.6 */
     uint8_t font;          /* enum layout_font */
-    uint8_t flags;         /* enum layout_line_flags */
+    uint16_t flags;        /* enum layout_line_flags */
     uint16_t space_rem;    /* the first space_rem spaces get 1 more unit, so that a justified line
                               fills its width exactly: width + nspaces*space_extra + space_rem */
 } layout_line;
@@ -101,12 +134,28 @@ typedef struct layout_result {
  * pointer into es, m or p.
  *
  * Blocks: paragraphs in BODY, justified (p->justify) with the last line
- * ragged; headings in H1 (level 1) or H2 (2..6), ragged, kept with the next
+ * ragged; headings in H1..H6 by level, ragged, kept with the next
  * block; list items in BODY, text at x = p->indent (more if the label is
- * wider than the indent less one space); quotes in ITALIC, indented
- * p->indent on both sides; separators one centred "* * *" line. Indents are
+ * wider than the indent less one space) plus p->indent per nesting level
+ * beyond the first; quotes in ITALIC, indented p->indent per nesting level
+ * on the left and once on the right; separators one centred "* * *" line;
+ * code lines in MONO at half the indent, ragged, never hyphenated, broken
+ * only where a line is wider than the measure (LAYOUT_LINE_CONT); table
+ * rows: when every column's widest cell fits the width (cells three body
+ * spaces apart), one line per cell at its column's x (LAYOUT_LINE_ROW
+ * beside the row's first), else each cell broken on its own, one under
+ * another; a quote's last line that opens with a dash (its "— Name"
+ * attribution) is set flush right.
+ * Styled runs (the block's spans) are measured in their face (layout_face);
+ * spaces in the line's role. A hard line break (U+2028) ends a line, which
+ * is set ragged (LAYOUT_LINE_HARD); the break consumes the U+2028.
+ * Front: es->title in TITLE and es->byline in BYLINE, ragged and centred,
+ * open the first page (LAYOUT_LINE_FRONT), a paragraph space apart and two
+ * below them; they are kept with the text that follows. Page 0's
+ * text_start is then its first line of essay text (0 when it has none). Indents are
  * clamped to a quarter of the width. Blocks are p->para_space apart (half
- * that between list items; a heading gets an extra half body line above).
+ * that between list items, a quarter between table rows, none between
+ * the lines of a code block; a heading gets an extra half body line above).
  * Pages: lines fit inside p->height (line top + line_height <= height,
  * baseline y = top + ascent); space before a block is dropped at a page top;
  * no widow or orphan line and no heading at a page end where avoidable.
@@ -157,8 +206,8 @@ size_t layout_relocate(const essay *es, const layout_result *old, size_t old_pag
 enum layout_end {
     LAYOUT_END_SPACE = 0,   /* a space (U+0020), which is on neither line */
     LAYOUT_END_SOFT_HYPHEN, /* a soft hyphen: the line draws a hyphen (LAYOUT_LINE_HYPHEN) */
-    LAYOUT_END_NONE,        /* nothing: after '-', a dash, U+200B, in a URL or a split word */
-    LAYOUT_END_HARD,        /* a hard line break (none in today's essay format) */
+    LAYOUT_END_NONE,        /* nothing: after '-', a dash, U+200B, in a URL, a split word, a wrapped code line */
+    LAYOUT_END_HARD,        /* a hard line break (U+2028, LAYOUT_LINE_HARD) */
     LAYOUT_END_BLOCK        /* the block's last line (LAYOUT_LINE_LAST) */
 };
 
@@ -174,6 +223,10 @@ typedef struct layout_line_info {
     double ratio;
 } layout_line_info;
 
+/* The text that line ln's start and end are offsets in: es->text, or for
+ * a LAYOUT_LINE_FRONT line es->title or es->byline; *size its length. */
+const uint8_t *layout_line_text(const essay *es, const layout_line *ln, size_t *size);
+
 /* Describe line ln of a result of layout_essay(es, m, ...). */
 void layout_line_describe(const essay *es, const layout_line *ln, const layout_metrics *m,
                           layout_line_info *out);
@@ -184,8 +237,19 @@ void layout_line_describe(const essay *es, const layout_line *ln, const layout_m
  * in es->text, x (26.6, relative to the text area; for a visible code point
  * its glyph origin, kerning included, as layout_line_glyphs reports it) and
  * w its advance (a space: with its justification; soft hyphens and
- * invisible characters: 0). Not the label, the end hyphen or "* * *". */
+ * invisible characters: 0), font the role it is drawn in (layout_face) and
+ * style its span's ESSAY_STYLE_* bits. Not the label, the end hyphen, the
+ * continuation mark or "* * *". */
 void layout_line_walk(const essay *es, const layout_line *ln, const layout_metrics *m,
-                      void (*fn)(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w), void *ctx);
+                      void (*fn)(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w, int font, int style),
+                      void *ctx);
+
+/* The decorations of a line: fn(ctx, style, font, x0, x1, y) once for each
+ * stretch of linked text (style ESSAY_STYLE_LINK: the renderer underlines
+ * it) and of struck text (ESSAY_STYLE_STRIKE: a line through), from the
+ * first glyph's origin to the last glyph's advance (spaces at the ends
+ * left out), y the baseline, font the role of its first glyph. */
+void layout_line_decor(const essay *es, const layout_line *ln, const layout_metrics *m,
+                       void (*fn)(void *ctx, int style, int font, int32_t x0, int32_t x1, int32_t y), void *ctx);
 
 #endif

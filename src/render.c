@@ -521,6 +521,18 @@ static void fill(SDL_Renderer *r, int x, int y, int w, int h, SDL_Color c)
     SDL_RenderFillRect(r, &rc);
 }
 
+/* A link's underline (below the baseline) or a line through struck text
+ * (at about half the x-height), in the ink, as thick as the size asks. */
+static void line_decor(void *ctx, int style, int font, int32_t x0, int32_t x1, int32_t y)
+{
+    line_ctx *lc = ctx;
+    int px = font_role_px(lc->rd->fs, font);
+    int t = px >= 18 ? px / 18 : 1;
+    int yy = lc->y + r26(y) + (style == ESSAY_STYLE_STRIKE ? -(px * 28 + 50) / 100 : (px + 6) / 12);
+    int xa = lc->x + r26(x0), xb = lc->x + r26(x1);
+    fill(lc->rd->r, xa, yy - (style == ESSAY_STYLE_STRIKE ? t / 2 : 0), xb - xa, t, lc->c);
+}
+
 /* The running title, shortened with an ellipsis to fit the text width. */
 static void draw_title(render *rd, const render_page *pg, SDL_Color c)
 {
@@ -573,7 +585,9 @@ static int draw_page(render *rd, const render_page *pg, int clear, lerr *e)
         const layout_page *p = &lr->pages[pg->page];
         for (size_t i = p->first_line; i < (size_t)p->first_line + p->nlines && i < lr->nlines; i++) {
             const layout_line *ln = &lr->lines[i];
-            if (pg->es) layout_line_glyphs(pg->es, ln, &m, line_glyph, &lc);
+            if (!pg->es) continue;
+            layout_line_glyphs(pg->es, ln, &m, line_glyph, &lc);
+            layout_line_decor(pg->es, ln, &m, line_decor, &lc);
         }
     }
 

@@ -455,12 +455,12 @@ TEST(markdown_inline)
                "An ![a map](img/map.png) and ![](x/y.jpg).\n");
     CHECK(text_is(&r, "Some em, strong, both, co de, gone and under.\n"
                       "A link¹ and again¹, other²; http://auto.org.\n"
-                      "& © é A &bogus; *not em* [x](y) a b and c d\n" /* hard breaks: spaces until layout breaks there */
+                      "& © é A &bogus; *not em* [x](y) a\u2028" "b and c\u2028" "d\n" /* hard breaks: U+2028 */
                       "An [a map] and [].\n"
                       "\x07" "1. http://a.org/x\n\x07" "2. b.html\n"));
     STYLED(&r, 0, "Some _em_, *strong*, _*both*_, `co de`, ~gone~ and _under_."); /* folded, as all text */
     STYLED(&r, 1, "A [link]^¹^ and [again]^¹^, [other]^²^; [http://auto.org].");
-    STYLED(&r, 2, "& © é A &bogus; *not em* [x](y) a b and c d");
+    STYLED(&r, 2, "& © é A &bogus; *not em* [x](y) a\u2028" "b and c\u2028" "d");
     CHECK(kind_is(&r, 4, ESSAY_NOTE, 0));
     CHECKF(r.es.notes && strcmp(r.es.notes, "images are not shown: map.png, y.jpg") == 0, "notes %s",
            r.es.notes ? r.es.notes : "(none)");

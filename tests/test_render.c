@@ -37,21 +37,29 @@ typedef struct golden_case {
     const char *name;
     int w, h, theme;
     size_t essay, page; /* 1-based */
+    const char *pack;   /* NULL: the default pack; else a folder the reader packs in memory */
 } golden_case;
 
+/* The Markdown sample (every construct of the rich-text issue) is read as
+ * the reader reads a folder, with the default pack's faces. */
+#define MD_SAMPLE "tests/golden/md-sample"
 static const golden_case goldens[] = {
-    {"page-800x480-light", 800, 480, THEME_LIGHT, 1, 1},
-    {"page-720x1280-dark", 720, 1280, THEME_DARK, 3, 2},
-    {"page-1920x1080-sepia", 1920, 1080, THEME_SEPIA, 2, 1},
+    {"page-800x480-light", 800, 480, THEME_LIGHT, 1, 1, NULL},
+    {"page-720x1280-dark", 720, 1280, THEME_DARK, 3, 2, NULL},
+    {"page-1920x1080-sepia", 1920, 1080, THEME_SEPIA, 2, 1, NULL},
+    {"md-800x480-light-p1", 800, 480, THEME_LIGHT, 1, 1, MD_SAMPLE},
+    {"md-800x480-light-p2", 800, 480, THEME_LIGHT, 1, 2, MD_SAMPLE},
+    {"md-720x1280-sepia-p1", 720, 1280, THEME_SEPIA, 1, 1, MD_SAMPLE},
+    {"md-800x480-light-p3", 800, 480, THEME_LIGHT, 1, 3, MD_SAMPLE},
 };
 
 static const int sizes[][2] = {{800, 480}, {1024, 600}, {1280, 800}, {720, 1280}, {1920, 1080}};
 
-/* An app on the default pack at w x h, offscreen. */
-static int open_app(app *a, int w, int h, int theme, size_t essay_no)
+/* An app on a pack (NULL: the default pack) at w x h, offscreen. */
+static int open_app_on(app *a, const char *pack_dir, int w, int h, int theme, size_t essay_no)
 {
     app_opts o = {0};
-    o.pack_path = t_build("default.lpk");
+    o.pack_path = pack_dir ? pack_dir : t_build("default.lpk");
     o.w = w;
     o.h = h;
     o.theme = theme;
@@ -62,6 +70,11 @@ static int open_app(app *a, int w, int h, int theme, size_t essay_no)
         return -1;
     }
     return 0;
+}
+
+static int open_app(app *a, int w, int h, int theme, size_t essay_no)
+{
+    return open_app_on(a, NULL, w, h, theme, essay_no);
 }
 
 /* ---- goldens -------------------------------------------------------------------- */
@@ -103,7 +116,7 @@ static int golden_level(SDL_Surface *s, int x, int y)
 static void check_golden(const golden_case *c)
 {
     app a;
-    if (open_app(&a, c->w, c->h, c->theme, c->essay)) {
+    if (open_app_on(&a, c->pack, c->w, c->h, c->theme, c->essay)) {
         CHECK(0);
         return;
     }
@@ -154,6 +167,10 @@ static void check_golden(const golden_case *c)
 TEST(golden_800x480_light) { check_golden(&goldens[0]); }
 TEST(golden_720x1280_dark) { check_golden(&goldens[1]); }
 TEST(golden_1920x1080_sepia) { check_golden(&goldens[2]); }
+TEST(golden_md_800x480_page_1) { check_golden(&goldens[3]); }
+TEST(golden_md_800x480_page_2) { check_golden(&goldens[4]); }
+TEST(golden_md_720x1280_page_1) { check_golden(&goldens[5]); }
+TEST(golden_md_800x480_page_3) { check_golden(&goldens[6]); }
 
 /* ---- glyph coverage: no tofu ---------------------------------------------------------- */
 
@@ -418,7 +435,7 @@ TEST(atlas_warm_page_rasterizes_nothing)
         return;
     }
     lerr e;
-    render_page pg = page_at(&a, 0, THEME_SEPIA);
+    render_page pg = page_at(&a, 1, THEME_SEPIA);
     SDL_Texture *t1 = render_page_to_texture(a.rd, &pg, &e);
     render_stats s1, s2;
     render_get_stats(a.rd, &s1);
@@ -614,6 +631,10 @@ int main(int argc, char **argv)
     RUN(golden_800x480_light);
     RUN(golden_720x1280_dark);
     RUN(golden_1920x1080_sepia);
+    RUN(golden_md_800x480_page_1);
+    RUN(golden_md_800x480_page_2);
+    RUN(golden_md_720x1280_page_1);
+    RUN(golden_md_800x480_page_3);
     if (!update_dir) {
         RUN(no_tofu_in_default_essays);
         RUN(glyphs_sit_on_their_metrics);

@@ -24,8 +24,7 @@
  *                                autolink (text == URL) is styled link and
  *                                gets no note.
  *   images                       "[alt]"; the file is named in d->notes
- *   hard line breaks             a space for now (the format's U+2028 once
- *                                layout breaks the line there)
+ *   hard line breaks             U+2028 (the format's line separator)
  *   entities                     numeric ones and the common named ones
  *                                decoded; an unknown name stays as typed
  *   raw HTML                     dropped
@@ -444,11 +443,14 @@ static int text_cb(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *ud)
     switch (t) {
     case MD_TEXT_NULLCHAR: put_text(m, (const uint8_t *)"\xEF\xBF\xBD", 3, style); break;
     case MD_TEXT_BR:
-        /* The format has U+2028 for a hard line break, but today's layout
-         * does not break there yet (it would join the two words): until it
-         * does, a hard break is written as a space, as before md4c (then:
-         * put_bytes U+2028 with style 0, cell_start = arena.n, no pending). */
-        if (m->cur >= 0 && m->d->arena.n > m->cell_start) m->pending = 1;
+        /* U+2028, the format's hard line break: unstyled, with no space
+         * on either side (the text after it starts as a cell does) */
+        if (m->cur >= 0 && m->d->arena.n > m->cell_start) {
+            put_bytes(m, (const uint8_t *)"\xE2\x80\xA8", 3, 0);
+            m->cell_start = m->d->arena.n;
+            m->pending = 0;
+            m->pending_nbsp = 0;
+        }
         break;
     case MD_TEXT_SOFTBR: m->pending = 1; break;
     case MD_TEXT_ENTITY: put_entity(m, s, n, style); break;

@@ -81,7 +81,9 @@ def schema(o):
     for k, f in want.items():
         if k not in o: return "no key " + k
         if not f(o[k]): return "bad %s: %r" % (k, o[k])
-    if o["essay"] < 1 or o["page"] < 1 or o["line"] < 1 or o["block"] < 0: return "numbering"
+    if o["essay"] < 1 or o["page"] < 1 or o["line"] < 1: return "numbering"
+    # the title and byline are no block of the text: block -1, and only there
+    if (o["block"] == -1) != (o["kind"] in ("title", "byline")) or o["block"] < -1: return "block %r of a %s line" % (o["block"], o["kind"])
     for r in o["runs"]:
         rw = {"text": lambda v: isinstance(v, str) and v != "", "offset": isint,
               "style": lambda v: isinstance(v, list) and all(s in STYLES for s in v),
@@ -159,7 +161,12 @@ for name, pack in (("default", PACK), ("big", PACK), ("narrow", PACK), ("esc", o
     rebuilt_ok, why, n_soft, soft_ok, swhy, clus_ok, cwhy = True, "", 0, True, "", True, ""
     for e in essays:
         B = blocks(pack, e)
-        lines = [o for o in L if o["essay"] == e]
+        lines = [o for o in L if o["essay"] == e and o["block"] >= 0]
+        front = [o for o in L if o["essay"] == e and o["block"] < 0]
+        # the first page opens with the title (and byline when there is one), then the text
+        if rebuilt_ok and not (front and front[0]["kind"] == "title" and all(o["page"] == 1 for o in front)
+                               and [o["line"] for o in front] == list(range(1, len(front) + 1))):
+            rebuilt_ok, why = False, "essay %d: title lines %r" % (e, [(o["page"], o["line"], o["kind"]) for o in front])
         got = {}
         for i, o in enumerate(lines):
             if o["block"] >= len(B):
