@@ -5,8 +5,11 @@
  *
  *   essay, page, line   1-based; `line` counts per page (the first line of
  *                       every page is line 1)
- *   block               index of the block in the essay, from 0 (-1 for the
- *                       title and byline, which are not blocks of its text)
+ *   block               index of the block in the essay, from 0 (the title and
+ *                       byline, which open the essay before its first block,
+ *                       say 0: the key keeps its range for every line; their
+ *                       kind tells them apart, and their offsets are in the
+ *                       title's or byline's own text)
  *   kind                title byline para heading list quote code table sep notes
  *                       (today's essays have para, heading, list, quote, sep)
  *   dir                 the paragraph's base direction: "ltr" (all of today's)
@@ -205,7 +208,7 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
     app *a = d->a;
     FILE *f = d->out;
     const essay *es = &a->es;
-    /* the title and byline lines are no block: block -1, their offsets in the title or byline */
+    /* the title and byline lines open the essay: block 0, their offsets in the title or byline */
     int front = (ln->flags & LAYOUT_LINE_FRONT) != 0;
     static const essay_block none = {0};
     const essay_block *b = !front && ln->block < es->nblocks ? &es->blocks[ln->block] : &none;
@@ -219,7 +222,7 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
     double ox = a->geom.text_x, oy = a->geom.text_y;
 
     fprintf(f, "{\"essay\":%zu,\"page\":%zu,\"line\":%zu,\"block\":%ld,\"kind\":\"%s\",\"dir\":\"ltr\",\"x\":",
-            a->essay_no, page, lineno, front ? -1L : (long)ln->block,
+            a->essay_no, page, lineno, front ? 0L : (long)ln->block,
             front ? (ln->block == LAYOUT_BLOCK_TITLE ? "title" : "byline") : kind_name(b->kind));
     json_num(f, ox + ln->x / 64.0);
     fputs(",\"y\":", f);

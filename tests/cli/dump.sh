@@ -82,8 +82,8 @@ def schema(o):
         if k not in o: return "no key " + k
         if not f(o[k]): return "bad %s: %r" % (k, o[k])
     if o["essay"] < 1 or o["page"] < 1 or o["line"] < 1: return "numbering"
-    # the title and byline are no block of the text: block -1, and only there
-    if (o["block"] == -1) != (o["kind"] in ("title", "byline")) or o["block"] < -1: return "block %r of a %s line" % (o["block"], o["kind"])
+    # the title and byline open the essay: block 0; no line has a negative block
+    if o["block"] < 0 or (o["kind"] in ("title", "byline") and o["block"] != 0): return "block %r of a %s line" % (o["block"], o["kind"])
     for r in o["runs"]:
         rw = {"text": lambda v: isinstance(v, str) and v != "", "offset": isint,
               "style": lambda v: isinstance(v, list) and all(s in STYLES for s in v),
@@ -161,8 +161,8 @@ for name, pack in (("default", PACK), ("big", PACK), ("narrow", PACK), ("esc", o
     rebuilt_ok, why, n_soft, soft_ok, swhy, clus_ok, cwhy = True, "", 0, True, "", True, ""
     for e in essays:
         B = blocks(pack, e)
-        lines = [o for o in L if o["essay"] == e and o["block"] >= 0]
-        front = [o for o in L if o["essay"] == e and o["block"] < 0]
+        lines = [o for o in L if o["essay"] == e and o["kind"] not in ("title", "byline")]
+        front = [o for o in L if o["essay"] == e and o["kind"] in ("title", "byline")]
         # the first page opens with the title (and byline when there is one), then the text
         if rebuilt_ok and not (front and front[0]["kind"] == "title" and all(o["page"] == 1 for o in front)
                                and [o["line"] for o in front] == list(range(1, len(front) + 1))):
