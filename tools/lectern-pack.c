@@ -44,8 +44,8 @@ static const char help[] =
     "          --lossy             replace invalid UTF-8 and control characters\n"
     "                              by U+FFFD instead of refusing the file\n"
     "          --cluster-size N    group consecutive essays into LZ4 blocks of at\n"
-    "                              most N bytes of text (default 65536; 0 = one\n"
-    "                              block per essay)\n"
+    "                              most N bytes of text: 0 (one block per essay)\n"
+    "                              to 1048576 (1 MiB); default 65536\n"
     "          --no-fonts          embed no fonts (for tests; the reader needs them)\n"
     "          --follow-symlinks   pack files that symbolic links in a folder point\n"
     "                              to outside it (refused by default)\n"
@@ -115,8 +115,14 @@ static int cmd_build(int argc, char **argv)
             char *end;
             errno = 0;
             unsigned long v = strtoul(argv[++i], &end, 10);
-            if (errno || *end || v > PACK_MAX_BLOCK) {
-                fprintf(stderr, "lectern-pack: --cluster-size takes bytes, 0 to %u\n", PACK_MAX_BLOCK);
+            if (errno || *end || end == argv[i]) {
+                fprintf(stderr, "lectern-pack: --cluster-size takes a number of bytes, 0 to %u\n", PACK_CLUSTER_MAX);
+                goto done;
+            }
+            if (v > PACK_CLUSTER_MAX) { /* the limit pack_write enforces: refused input, not usage */
+                fprintf(stderr, "lectern-pack: --cluster-size %lu: at most %u (1 MiB), so that a kiosk reader has "
+                        "the memory to open a cluster\n", v, PACK_CLUSTER_MAX);
+                rc = EXIT_BAD;
                 goto done;
             }
             wo.cluster_max = (uint32_t)v;
