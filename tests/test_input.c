@@ -96,12 +96,13 @@ typedef struct res {
     lerr e;
 } res;
 
-static res parse_as(const char *name, const void *bytes, size_t n, int lossy, hyph *h)
+static res parse_enc(const char *name, const void *bytes, size_t n, int lossy, int enc, hyph *h)
 {
     res r;
     memset(&r, 0, sizeof r);
     input_opts o = {NULL, lossy, 0, 0};
-    r.rc = input_parse(bytes, n, name, &o, h, &r.es, &r.e);
+    input_extra x = {enc, NULL, NULL, NULL};
+    r.rc = input_parse_ex(bytes, n, name, &o, &x, h, &r.es, &r.e);
     if (r.rc == 0) {
         const char *p = format_problem(r.es.text, r.es.size);
         CHECKF(p == NULL, "%s: output breaks the format: %s", name, p);
@@ -111,7 +112,13 @@ static res parse_as(const char *name, const void *bytes, size_t n, int lossy, hy
     return r;
 }
 
+static res parse_as(const char *name, const void *bytes, size_t n, int lossy, hyph *h)
+{
+    return parse_enc(name, bytes, n, lossy, INPUT_ENC_AUTO, h);
+}
+
 #define TXT(s) parse_as("t.txt", s, sizeof(s) - 1, 0, NULL)
+#define TXT8(s) parse_enc("t.txt", s, sizeof(s) - 1, 0, INPUT_ENC_UTF8, NULL)
 #define MD(s) parse_as("t.md", s, sizeof(s) - 1, 0, NULL)
 
 static int text_is(const res *r, const char *want)
@@ -183,18 +190,18 @@ TEST(whitespace)
 
 TEST(invalid_utf8_refused_with_line_and_offset)
 {
-    /* offsets count the raw bytes, BOM and CR included */
+    /* offsets count the raw bytes, BOM and CR included (a BOM means UTF-8) */
     res r = TXT("\xEF\xBB\xBFTitle\r\nok line\r\nbad \xC3\x28 here\n");
-    CHECK(msg_has(&r, "t.txt:3: byte offset 23: invalid UTF-8"));
+    CHECK(msg_has(&r, "t.txt:3: byte offset 23: byte 0xC3 is not UTF-8 text; save the file as Plain Text (UTF-8)"));
     done(&r);
     const char *bad[] = {"Title\nOverlong \xC0\xAF.\n", "Title\nSurrogate \xED\xA0\x80.\n",
                          "Title\nTruncated at the end \xE2\x82", "Title\nToo big \xF4\x90\x80\x80.\n",
                          "Title\nStray continuation \x80.\n"};
     size_t where[] = {15, 16, 27, 14, 25};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        res q = parse_as("x.txt", bad[i], strlen(bad[i]), 0, NULL);
+        res q = parse_enc("x.txt", bad[i], strlen(bad[i]), 0, INPUT_ENC_UTF8, NULL);
         char want[64];
-        snprintf(want, sizeof want, "x.txt:2: byte offset %zu: invalid UTF-8", where[i]);
+        snprintf(want, sizeof want, "x.txt:2: byte offset %zu: byte 0x", where[i]);
         CHECKF(msg_has(&q, want), "case %zu", i);
         done(&q);
     }
@@ -204,26 +211,27 @@ TEST(control_characters)
 {
     static const char nul[] = "Title\nabc\0def and a lot more text after it\n";
     res r = parse_as("n.txt", nul, sizeof nul - 1, 0, NULL);
-    CHECK(msg_has(&r, "n.txt:2: byte offset 9: NUL byte"));
+    CHECK(msg_has(&r, "n.txt:2: byte offset 9: a zero byte (NUL), which text does not have: is this really a text file?"));
+    CHECK(!strstr(r.e.msg, "--lossy")); /* not offered for what is not text */
     done(&r);
     r = TXT("Title\nbell \x07 here\n");
-    CHECK(msg_has(&r, "t.txt:2: byte offset 11: control character U+0007"));
+    CHECK(msg_has(&r, "t.txt:2: byte offset 11: an invisible control character (U+0007), not text; delete it, or build with --lossy"));
     done(&r);
     r = TXT("Title\n\nthird line \x7F\n");
-    CHECK(msg_has(&r, "t.txt:3: byte offset 18: control character U+007F"));
+    CHECK(msg_has(&r, "t.txt:3: byte offset 18: an invisible control character (U+007F)"));
     done(&r);
     r = TXT("Title\nC1 \xC2\x85 next line\n");
-    CHECK(msg_has(&r, "control character U+0085"));
+    CHECK(msg_has(&r, "control character (U+0085)"));
     done(&r);
     r = TXT("Title\nvertical \x0B tab\n");
-    CHECK(msg_has(&r, "control character U+000B"));
+    CHECK(msg_has(&r, "control character (U+000B)"));
     done(&r);
 }
 
 TEST(lossy_replaces_and_counts)
 {
     static const char in[] = "Title\nabc\0def \xC3\x28 and \x07 bell \xF0\x9F\x98 end\n";
-    res r = parse_as("l.txt", in, sizeof in - 1, 1, NULL);
+    res r = parse_enc("l.txt", in, sizeof in - 1, 1, INPUT_ENC_UTF8, NULL);
     CHECK(text_is(&r, "abc\xEF\xBF\xBD" "def \xEF\xBF\xBD( and \xEF\xBF\xBD bell \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end\n"));
     CHECKF(r.es.replaced == 6, "replaced %zu", r.es.replaced);
     done(&r);
@@ -235,22 +243,22 @@ TEST(lossy_replaces_and_counts)
 TEST(empty_and_binary_files)
 {
     res r = TXT("");
-    CHECK(msg_has(&r, "t.txt: empty file"));
+    CHECK(msg_has(&r, "t.txt: the file is empty"));
     done(&r);
     r = TXT("\xEF\xBB\xBF");
-    CHECK(msg_has(&r, "t.txt: empty file"));
+    CHECK(msg_has(&r, "t.txt: the file is empty"));
     done(&r);
     r = TXT(" \n\t\n\r\n  \f \n");
-    CHECK(msg_has(&r, "t.txt: empty essay"));
+    CHECK(msg_has(&r, "t.txt: the essay is empty"));
     done(&r);
     r = TXT("[...]\n***\n\n");
-    CHECK(msg_has(&r, "t.txt: empty essay"));
+    CHECK(msg_has(&r, "t.txt: the essay is empty"));
     done(&r);
     r = MD("---\ntitle: Only a title\n---\n");
     CHECK(msg_has(&r, "t.md: the essay has a title (\"Only a title\") but no text"));
     done(&r);
     r = MD("---\ndate: 2024\nlang: en\n---\n\n");
-    CHECK(msg_has(&r, "t.md: empty essay: no text, only blank lines and front matter"));
+    CHECK(msg_has(&r, "t.md: the essay is empty: no text, only blank lines and front matter"));
     done(&r);
     r = MD("# Just a heading\n\n");
     CHECK(msg_has(&r, "has a title (\"Just a heading\") but no text"));
@@ -260,18 +268,19 @@ TEST(empty_and_binary_files)
                                   0, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0, 0x5C, 0x72, 0xA8, 0x66};
     for (int lossy = 0; lossy < 2; lossy++) {
         r = parse_as("pic.txt", png, sizeof png, lossy, NULL);
-        CHECK(msg_has(&r, "pic.txt: looks like a binary file"));
+        CHECK(msg_has(&r, "pic.txt: this is not a text file"));
+        CHECK(!strstr(r.e.msg, "lossy"));
         done(&r);
     }
     uint8_t rnd[4096];
     uint32_t x = 12345;
     for (size_t i = 0; i < sizeof rnd; i++) x = x * 1103515245u + 12345u, rnd[i] = (uint8_t)(x >> 16);
     r = parse_as("rnd.md", rnd, sizeof rnd, 1, NULL);
-    CHECK(msg_has(&r, "binary"));
+    CHECK(msg_has(&r, "not a text file"));
     done(&r);
     static const uint8_t u16[] = {0xFF, 0xFE, 'H', 0, 'i', 0, '\n', 0};
     r = parse_as("u16.txt", u16, sizeof u16, 1, NULL);
-    CHECK(msg_has(&r, "u16.txt: looks like UTF-16"));
+    CHECK(msg_has(&r, "u16.txt: this is UTF-16 text; save it as Plain Text (UTF-8)"));
     done(&r);
 }
 
@@ -758,7 +767,7 @@ TEST(long_pathological_lines)
             while (k + l < n) memcpy(in + k, units[u], l), k += l;
             in[k++] = '\n';
             res r = parse_as(md ? "p.md" : "p.txt", in, k, 0, en());
-            CHECKF(r.rc == 0 || strstr(r.e.msg, "empty essay") || strstr(r.e.msg, "but no text"), "unit \"%s\": %s",
+            CHECKF(r.rc == 0 || strstr(r.e.msg, "essay is empty") || strstr(r.e.msg, "but no text"), "unit \"%s\": %s",
                    units[u], r.e.msg);
             done(&r);
         }
@@ -869,7 +878,7 @@ TEST(manifest_errors)
     struct {
         const char *ini, *msg;
     } cases[] = {
-        {"[a.txt]\n\n[missing.txt]\ntitle = X\n", "manifest.ini:3: [missing.txt]: no such file"},
+        {"[a.txt]\n\n[missing.txt]\ntitle = X\n", "manifest.ini:3: [missing.txt]: there is no such file"},
         {"[a.txt]\ntitle = A\nauthor = Someone\n", "manifest.ini:3: unknown key \"author\""},
         {"[defaults]\nbyline = x\n", "manifest.ini:2: unknown key \"byline\" in [defaults]"},
         {"title = loose\n", "manifest.ini:1: \"title\" is outside a section"},
@@ -877,7 +886,6 @@ TEST(manifest_errors)
         {"[a.txt]\ntitle = A\ntitle = B\n", "manifest.ini:3: title given twice"},
         {"[a.txt]\ntitle =\n", "manifest.ini:2: empty title"},
         {"[a.txt]\nlang = not a tag\n", "manifest.ini:2: lang \"not a tag\" is not a language tag"},
-        {"[a.txt]\nlang = xx-YY\n", "no hyphenation patterns for 'xx-YY'"},
         {"[../a.txt]\n", "manifest.ini:1: [../a.txt] is not a file name"},
         {"[a.txt]\njust words\n", "manifest.ini:2: expected [file name]"},
         {"[a.txt]\nsmart_quotes = maybe\n", "manifest.ini:2: smart_quotes is \"maybe\"; write yes or no"},
@@ -931,10 +939,19 @@ TEST(collect_errors)
     mkdir(path_of("bad"), 0755);
     put("bad/a.txt", "A\nText.\n");
     put("bad/b.txt", "B\nbad \xFF byte\n");
-    CHECKF(collect1("bad", &v, &n, &e) == -1 && strstr(e.msg, "bad/b.txt:2: byte offset 6: invalid UTF-8"), "%s", e.msg);
-    put("bad/b.txt", "");
-    CHECK(collect1("bad", &v, &n, &e) == -1 && strstr(e.msg, "bad/b.txt: empty file"));
+    put("bad/b.txt", "B\nbad \x81 byte\n"); /* 0x81: not UTF-8, nor Windows-1252 */
+    CHECKF(collect1("bad", &v, &n, &e) == -1 && strstr(e.msg, "bad/b.txt:2: byte offset 6: byte 0x81 is not UTF-8 text, "
+           "nor Windows-1252"), "%s", e.msg);
     CHECK(v == NULL && n == 0);
+    /* an empty essay is skipped, the rest is packed */
+    put("bad/b.txt", "");
+    CHECKF(collect1("bad", &v, &n, &e) == 0 && n == 1 && !strcmp(v[0].title, "A"), "%s", e.msg);
+    input_essays_free(v, n);
+    v = NULL, n = 0;
+    /* a folder whose only essay is empty: nothing to pack */
+    mkdir(path_of("hollow"), 0755);
+    put("hollow/a.txt", "\n\n");
+    CHECKF(collect1("hollow", &v, &n, &e) == -1 && strstr(e.msg, "nothing to pack"), "%s", e.msg);
 
     /* files given one by one, any extension, in argument order */
     put("one.text", "One\nText one.\n");
@@ -945,8 +962,14 @@ TEST(collect_errors)
     input_essays_free(v, n);
     v = NULL, n = 0;
 
+    /* a language without patterns: packed unhyphenated (see missing_patterns) */
     o.lang = "xx";
-    CHECK(input_collect(args, 2, &o, &v, &n, &e) == -1 && strstr(e.msg, "no hyphenation patterns for 'xx'"));
+    CHECK(input_collect(args, 2, &o, &v, &n, &e) == 0 && n == 2);
+    input_essays_free(v, n);
+    v = NULL, n = 0;
+    /* a .dic file that is not there is a problem */
+    o.lang = "/nonexistent/hyph_xx.dic";
+    CHECK(input_collect(args, 2, &o, &v, &n, &e) == -1 && strstr(e.msg, "/nonexistent/hyph_xx.dic"));
 }
 
 /* Issue 15: a folder's symbolic links may not lead out of it, and a FIFO
