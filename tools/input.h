@@ -5,8 +5,8 @@
  * Text: UTF-8, or Windows-1252 converted to UTF-8: a file that is not
  * valid UTF-8, has none of the five bytes Windows-1252 leaves undefined
  * (0x81 0x8D 0x8F 0x90 0x9D), holds no valid multi-byte UTF-8 sequence (two
- * encodings mixed are refused, not guessed) and has at most one high byte
- * for every four ASCII letters (Western European text) is read as
+ * encodings mixed are refused, not guessed) and has no more high bytes
+ * than ASCII letters (Western European text) is read as
  * Windows-1252, and the essay says so (input_essay.encoding, and a note).
  * input_extra.encoding forces UTF-8, Windows-1252 or Latin-1 instead.
  * A BOM means UTF-8 and is dropped; CRLF and CR become LF; U+2028/U+2029

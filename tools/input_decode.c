@@ -79,7 +79,7 @@ static const char *document_kind(const uint8_t *s, size_t n)
  * (or looks like it), Windows-1252 when it is not UTF-8, has none of the
  * five bytes Windows-1252 leaves undefined, holds no UTF-8 sequence (a file
  * half in each is mixed, not converted) and reads as Western European text
- * (at most one high byte for every four ASCII letters). *why says, when it
+ * (no more high bytes than ASCII letters). *why says, when it
  * stays UTF-8 though not valid, why it is not Windows-1252. */
 static int guess(const uint8_t *s, size_t n, size_t i, const char **why)
 {
@@ -102,7 +102,7 @@ static int guess(const uint8_t *s, size_t n, size_t i, const char **why)
     if (!bad) return INPUT_ENC_UTF8;
     if (hole) *why = "nor Windows-1252 (it has a byte Windows-1252 does not use)";
     else if (multi) *why = "though the rest of the file is: two encodings are mixed in it (perhaps text pasted from elsewhere)";
-    else if (high * 4 > letters) *why = "and it does not read as Windows-1252 (Western European) text either";
+    else if (high > letters) *why = "and it does not read as Windows-1252 (Western European) text either";
     else return INPUT_ENC_CP1252;
     return INPUT_ENC_UTF8;
 }
