@@ -355,7 +355,9 @@ static int get_cached(void *ctx, const char *spec, hyph **out, lerr *e)
         return -1;
     }
     int st = 0;
-    if (hyph_open(out, spec, e)) st = strchr(spec, '/') || input_has_suffix_ci(spec, ".dic") ? -1 : 1;
+    char tag[64];
+    if (hyph_open(out, spec, e)) /* a file, or not a language tag: a problem; a tag with no patterns: a note */
+        st = strchr(spec, '/') || input_has_suffix_ci(spec, ".dic") || hyph_lang_tag(spec, tag, sizeof tag) ? -1 : 1;
     c->spec[c->n] = d;
     c->h[c->n] = *out;
     c->st[c->n++] = st;

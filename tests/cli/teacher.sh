@@ -135,3 +135,10 @@ check help_names_encoding grep -q -- '--encoding E' "$T/help"
 check cluster_over_limit_refused bash -c "test $st -eq 1 && test ! -e '$T/c.lpk' && grep -q 'at most 1048576 (1 MiB)' '$T/err'"
 "$PACKER" build --no-fonts --cluster-size 1048576 -o "$T/c.lpk" "$T/one.txt" > /dev/null 2>&1
 check cluster_at_limit_accepted test -s "$T/c.lpk"
+
+# ---- --lang: a tag without patterns warns and packs; what is not a tag is a problem
+"$PACKER" build --no-fonts --lang xx -o "$T/x.lpk" "$T/one.txt" > /dev/null 2> "$T/err"; st=$?
+check lang_without_patterns_packs bash -c "test $st -eq 0 && grep -qF 'one.txt: no hyphenation patterns for xx are installed' '$T/err' && grep -qF '(the language is set by --lang xx)' '$T/err'"
+rm -f "$T/x.lpk"
+"$PACKER" build --no-fonts --lang 'not a tag' -o "$T/x.lpk" "$T/one.txt" > /dev/null 2> "$T/err"; st=$?
+check lang_not_a_tag_refused bash -c "test $st -eq 1 && test ! -e '$T/x.lpk' && grep -qF \"'not a tag' is not a language tag\" '$T/err'"
