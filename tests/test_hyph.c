@@ -92,6 +92,20 @@ TEST(lang_tags)
     CHECK(hyph_lang_tag("en US", t, sizeof t) == -1);
 }
 
+TEST(debian_packages)
+{
+    CHECK(!strcmp(hyph_debian_package("es"), "hyphen-es"));
+    CHECK(!strcmp(hyph_debian_package("es-MX"), "hyphen-es"));
+    CHECK(!strcmp(hyph_debian_package("en-GB"), "hyphen-en-gb"));
+    CHECK(!strcmp(hyph_debian_package("en"), "hyphen-en-us"));
+    CHECK(!strcmp(hyph_debian_package("en-Latn-US"), "hyphen-en-us"));
+    CHECK(!strcmp(hyph_debian_package("pt-BR"), "hyphen-pt-br"));
+    CHECK(!strcmp(hyph_debian_package("nb"), "hyphen-no"));
+    CHECK(hyph_debian_package("xx") == NULL && hyph_language_name("xx") == NULL);
+    CHECK(hyph_debian_package("e") == NULL && hyph_debian_package("esx") == NULL);
+    CHECK(!strcmp(hyph_language_name("de-CH"), "German"));
+}
+
 TEST(known_words)
 {
     hyph *h = open_en();
@@ -270,6 +284,7 @@ int main(void)
     RUN(open_by_tag_and_path);
     RUN(open_errors_say_what_was_tried);
     RUN(lang_tags);
+    RUN(debian_packages);
     RUN(known_words);
     RUN(skip_rules);
     RUN(text_keeps_everything_else);

@@ -96,12 +96,13 @@ typedef struct res {
     lerr e;
 } res;
 
-static res parse_as(const char *name, const void *bytes, size_t n, int lossy, hyph *h)
+static res parse_enc(const char *name, const void *bytes, size_t n, int lossy, int enc, hyph *h)
 {
     res r;
     memset(&r, 0, sizeof r);
     input_opts o = {NULL, lossy, 0, 0};
-    r.rc = input_parse(bytes, n, name, &o, h, &r.es, &r.e);
+    input_extra x = {enc, NULL, NULL, NULL};
+    r.rc = input_parse_ex(bytes, n, name, &o, &x, h, &r.es, &r.e);
     if (r.rc == 0) {
         const char *p = format_problem(r.es.text, r.es.size);
         CHECKF(p == NULL, "%s: output breaks the format: %s", name, p);
@@ -111,7 +112,13 @@ static res parse_as(const char *name, const void *bytes, size_t n, int lossy, hy
     return r;
 }
 
+static res parse_as(const char *name, const void *bytes, size_t n, int lossy, hyph *h)
+{
+    return parse_enc(name, bytes, n, lossy, INPUT_ENC_AUTO, h);
+}
+
 #define TXT(s) parse_as("t.txt", s, sizeof(s) - 1, 0, NULL)
+#define TXT8(s) parse_enc("t.txt", s, sizeof(s) - 1, 0, INPUT_ENC_UTF8, NULL)
 #define MD(s) parse_as("t.md", s, sizeof(s) - 1, 0, NULL)
 
 static int text_is(const res *r, const char *want)
@@ -183,18 +190,18 @@ TEST(whitespace)
 
 TEST(invalid_utf8_refused_with_line_and_offset)
 {
-    /* offsets count the raw bytes, BOM and CR included */
+    /* offsets count the raw bytes, BOM and CR included (a BOM means UTF-8) */
     res r = TXT("\xEF\xBB\xBFTitle\r\nok line\r\nbad \xC3\x28 here\n");
-    CHECK(msg_has(&r, "t.txt:3: byte offset 23: invalid UTF-8"));
+    CHECK(msg_has(&r, "t.txt:3: byte offset 23: byte 0xC3 is not UTF-8 text; save the file as Plain Text (UTF-8)"));
     done(&r);
     const char *bad[] = {"Title\nOverlong \xC0\xAF.\n", "Title\nSurrogate \xED\xA0\x80.\n",
                          "Title\nTruncated at the end \xE2\x82", "Title\nToo big \xF4\x90\x80\x80.\n",
                          "Title\nStray continuation \x80.\n"};
     size_t where[] = {15, 16, 27, 14, 25};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        res q = parse_as("x.txt", bad[i], strlen(bad[i]), 0, NULL);
+        res q = parse_enc("x.txt", bad[i], strlen(bad[i]), 0, INPUT_ENC_UTF8, NULL);
         char want[64];
-        snprintf(want, sizeof want, "x.txt:2: byte offset %zu: invalid UTF-8", where[i]);
+        snprintf(want, sizeof want, "x.txt:2: byte offset %zu: byte 0x", where[i]);
         CHECKF(msg_has(&q, want), "case %zu", i);
         done(&q);
     }
@@ -204,26 +211,27 @@ TEST(control_characters)
 {
     static const char nul[] = "Title\nabc\0def and a lot more text after it\n";
     res r = parse_as("n.txt", nul, sizeof nul - 1, 0, NULL);
-    CHECK(msg_has(&r, "n.txt:2: byte offset 9: NUL byte"));
+    CHECK(msg_has(&r, "n.txt:2: byte offset 9: a zero byte (NUL), which text does not have: is this really a text file?"));
+    CHECK(!strstr(r.e.msg, "--lossy")); /* not offered for what is not text */
     done(&r);
     r = TXT("Title\nbell \x07 here\n");
-    CHECK(msg_has(&r, "t.txt:2: byte offset 11: control character U+0007"));
+    CHECK(msg_has(&r, "t.txt:2: byte offset 11: an invisible control character (U+0007), not text; delete it, or build with --lossy"));
     done(&r);
     r = TXT("Title\n\nthird line \x7F\n");
-    CHECK(msg_has(&r, "t.txt:3: byte offset 18: control character U+007F"));
+    CHECK(msg_has(&r, "t.txt:3: byte offset 18: an invisible control character (U+007F)"));
     done(&r);
     r = TXT("Title\nC1 \xC2\x85 next line\n");
-    CHECK(msg_has(&r, "control character U+0085"));
+    CHECK(msg_has(&r, "control character (U+0085)"));
     done(&r);
     r = TXT("Title\nvertical \x0B tab\n");
-    CHECK(msg_has(&r, "control character U+000B"));
+    CHECK(msg_has(&r, "control character (U+000B)"));
     done(&r);
 }
 
 TEST(lossy_replaces_and_counts)
 {
     static const char in[] = "Title\nabc\0def \xC3\x28 and \x07 bell \xF0\x9F\x98 end\n";
-    res r = parse_as("l.txt", in, sizeof in - 1, 1, NULL);
+    res r = parse_enc("l.txt", in, sizeof in - 1, 1, INPUT_ENC_UTF8, NULL);
     CHECK(text_is(&r, "abc\xEF\xBF\xBD" "def \xEF\xBF\xBD( and \xEF\xBF\xBD bell \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end\n"));
     CHECKF(r.es.replaced == 6, "replaced %zu", r.es.replaced);
     done(&r);
@@ -235,22 +243,22 @@ TEST(lossy_replaces_and_counts)
 TEST(empty_and_binary_files)
 {
     res r = TXT("");
-    CHECK(msg_has(&r, "t.txt: empty file"));
+    CHECK(msg_has(&r, "t.txt: the file is empty"));
     done(&r);
     r = TXT("\xEF\xBB\xBF");
-    CHECK(msg_has(&r, "t.txt: empty file"));
+    CHECK(msg_has(&r, "t.txt: the file is empty"));
     done(&r);
     r = TXT(" \n\t\n\r\n  \f \n");
-    CHECK(msg_has(&r, "t.txt: empty essay"));
+    CHECK(msg_has(&r, "t.txt: the essay is empty"));
     done(&r);
     r = TXT("[...]\n***\n\n");
-    CHECK(msg_has(&r, "t.txt: empty essay"));
+    CHECK(msg_has(&r, "t.txt: the essay is empty"));
     done(&r);
     r = MD("---\ntitle: Only a title\n---\n");
     CHECK(msg_has(&r, "t.md: the essay has a title (\"Only a title\") but no text"));
     done(&r);
     r = MD("---\ndate: 2024\nlang: en\n---\n\n");
-    CHECK(msg_has(&r, "t.md: empty essay: no text, only blank lines and front matter"));
+    CHECK(msg_has(&r, "t.md: the essay is empty: no text, only blank lines and front matter"));
     done(&r);
     r = MD("# Just a heading\n\n");
     CHECK(msg_has(&r, "has a title (\"Just a heading\") but no text"));
@@ -260,18 +268,19 @@ TEST(empty_and_binary_files)
                                   0, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0, 0x5C, 0x72, 0xA8, 0x66};
     for (int lossy = 0; lossy < 2; lossy++) {
         r = parse_as("pic.txt", png, sizeof png, lossy, NULL);
-        CHECK(msg_has(&r, "pic.txt: looks like a binary file"));
+        CHECK(msg_has(&r, "pic.txt: this is not a text file"));
+        CHECK(!strstr(r.e.msg, "lossy"));
         done(&r);
     }
     uint8_t rnd[4096];
     uint32_t x = 12345;
     for (size_t i = 0; i < sizeof rnd; i++) x = x * 1103515245u + 12345u, rnd[i] = (uint8_t)(x >> 16);
     r = parse_as("rnd.md", rnd, sizeof rnd, 1, NULL);
-    CHECK(msg_has(&r, "binary"));
+    CHECK(msg_has(&r, "not a text file"));
     done(&r);
     static const uint8_t u16[] = {0xFF, 0xFE, 'H', 0, 'i', 0, '\n', 0};
     r = parse_as("u16.txt", u16, sizeof u16, 1, NULL);
-    CHECK(msg_has(&r, "u16.txt: looks like UTF-16"));
+    CHECK(msg_has(&r, "u16.txt: this is UTF-16 text; save it as Plain Text (UTF-8)"));
     done(&r);
 }
 
@@ -336,6 +345,109 @@ TEST(plain_text_lines_are_paragraphs)
     res r = TXT("Title\nline one\nline two\n\n\nline three\n");
     CHECK(text_is(&r, "line one\nline two\nline three\n"));
     done(&r);
+}
+
+/* Hard-wrapped .txt (Project Gutenberg, e-mail): lines joined into
+ * paragraphs, with a note; other .txt keeps a paragraph a line. */
+TEST(hard_wrapped_txt_is_joined)
+{
+    res r = TXT("A Title\n\n"
+                "It was the best of times, it was the worst of times, it was the age\n"
+                "of wisdom, it was the age of foolishness, it was the epoch of belief,\n"
+                "it was the epoch of incredulity.\n\n"
+                "There were a king with a large jaw and a queen with a plain face, on\n"
+                "the throne of England; there were a king with a large jaw and a queen\n"
+                "with a fair face.\n\n"
+                "- a list item that goes on and on for a while until it wraps at last\n"
+                "  to a second line\n"
+                "- and another\n");
+    CHECK(text_is(&r, "It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of "
+                      "foolishness, it was the epoch of belief, it was the epoch of incredulity.\n"
+                      "There were a king with a large jaw and a queen with a plain face, on the throne of England; "
+                      "there were a king with a large jaw and a queen with a fair face.\n"
+                      "\x02- a list item that goes on and on for a while until it wraps at last to a second line\n"
+                      "\x02- and another\n"));
+    CHECK(r.rc == 0 && r.es.joined && r.es.notes && strstr(r.es.notes, "lines were joined into"));
+    done(&r);
+    /* a poem's short lines in stanzas stay lines */
+    r = TXT("Song\n\nThe leaves come down,\nred and gold,\nthe wind goes by.\n\n"
+            "We walk slowly,\nthe light is low,\nand no one asks.\n");
+    CHECK(text_is(&r, "The leaves come down,\nred and gold,\nthe wind goes by.\nWe walk slowly,\nthe light is low,\n"
+                      "and no one asks.\n"));
+    CHECK(r.rc == 0 && !r.es.joined && r.es.notes == NULL);
+    done(&r);
+    /* long lines (a paragraph a line) are not hard-wrapped */
+    static const char longl[] = "Title\n\nThis is a paragraph written in a word processor and saved as plain text, so it "
+                                "is one long line.\nAnd a second such paragraph, right after it, which is also far longer "
+                                "than eighty characters.\n\nA third.\nA fourth.\n";
+    r = parse_as("t.txt", longl, sizeof longl - 1, 0, NULL);
+    CHECK(r.rc == 0 && !r.es.joined);
+    done(&r);
+}
+
+TEST(windows_1252_and_forced_encodings)
+{
+    /* café, l’été, “quotes”, € (0x80), — (0x97) in Windows-1252 */
+    static const char w[] = "Caf\xE9\n\nL\x92\xE9t\xE9 \x93" "chaud\x94, 5 \x80 \x97 tr\xE8s bien.\n";
+    res r = parse_as("w.txt", w, sizeof w - 1, 0, NULL);
+    CHECK(text_is(&r, "L\xE2\x80\x99\xC3\xA9t\xC3\xA9 \xE2\x80\x9C" "chaud\xE2\x80\x9D, 5 \xE2\x82\xAC \xE2\x80\x94 tr\xC3\xA8s bien.\n"));
+    CHECK(r.rc == 0 && !strcmp(r.es.title, "Caf\xC3\xA9") && r.es.encoding == INPUT_ENC_CP1252);
+    CHECK(r.rc == 0 && r.es.notes && strstr(r.es.notes, "read as Windows-1252 text (it is not UTF-8) and converted to UTF-8"));
+    done(&r);
+    /* forced UTF-8: refused where the first bad byte is */
+    r = parse_enc("w.txt", w, sizeof w - 1, 0, INPUT_ENC_UTF8, NULL);
+    CHECK(msg_has(&r, "w.txt:1: byte offset 3: byte 0xE9 is not UTF-8 text; save the file as Plain Text (UTF-8)"));
+    done(&r);
+    /* forced Latin-1: 0x92 is a C1 control there */
+    r = parse_enc("w.txt", w, sizeof w - 1, 0, INPUT_ENC_LATIN1, NULL);
+    CHECK(msg_has(&r, "w.txt:3: byte offset 7: an invisible control character (U+0092)"));
+    done(&r);
+    r = parse_enc("l.txt", "Caf\xE9\n\nOl\xE9!\n", 11, 0, INPUT_ENC_LATIN1, NULL);
+    CHECK(text_is(&r, "Ol\xC3\xA9!\n") && r.es.encoding == INPUT_ENC_LATIN1);
+    done(&r);
+    /* a byte Windows-1252 leaves undefined: neither encoding; forced, it is named as such */
+    static const char hole[] = "Title\n\nCaf\xE9 \x81 here.\n";
+    r = parse_as("h.txt", hole, sizeof hole - 1, 0, NULL);
+    CHECK(msg_has(&r, "h.txt:3: byte offset 10: byte 0xE9 is not UTF-8 text, nor Windows-1252"));
+    done(&r);
+    r = parse_enc("h.txt", hole, sizeof hole - 1, 0, INPUT_ENC_CP1252, NULL);
+    CHECK(msg_has(&r, "h.txt:3: byte offset 12: byte 0x81 stands for no character in Windows-1252"));
+    done(&r);
+    r = parse_enc("h.txt", hole, sizeof hole - 1, 1, INPUT_ENC_CP1252, NULL);
+    CHECK(text_is(&r, "Caf\xC3\xA9 \xEF\xBF\xBD here.\n") && r.es.replaced == 1);
+    done(&r);
+    /* UTF-8 and Windows-1252 mixed: not guessed */
+    static const char mixed[] = "Title\n\nCaf\xC3\xA9 and caf\xE9.\n";
+    r = parse_as("m.txt", mixed, sizeof mixed - 1, 0, NULL);
+    CHECK(msg_has(&r, "m.txt:3: byte offset 20: byte 0xE9 is not UTF-8 text, though the rest of the file is"));
+    done(&r);
+    /* mostly high bytes (another script's 8-bit encoding): not taken for Windows-1252 */
+    static const char cyr[] = "\xCF\xF0\xE8\xE2\xE5\xF2\n\n\xCC\xE8\xF0 \xE2\xE0\xEC.\n";
+    r = parse_as("c.txt", cyr, sizeof cyr - 1, 0, NULL);
+    CHECK(msg_has(&r, "and it does not read as Windows-1252 (Western European) text either"));
+    CHECK(msg_has(&r, "give --encoding windows-1252 if it is that"));
+    done(&r);
+    CHECK(input_encoding_parse("UTF-8") == INPUT_ENC_UTF8 && input_encoding_parse("windows-1252") == INPUT_ENC_CP1252 &&
+          input_encoding_parse("Latin-1") == INPUT_ENC_LATIN1 && input_encoding_parse("latin-2") == -1 &&
+          input_encoding_parse("xutf-8") == -1);
+}
+
+TEST(documents_are_named)
+{
+    static const struct { const char *bytes; size_t n; const char *kind; } docs[] = {
+        {"%PDF-1.7\n1 0 obj\n", 17, "this is a PDF file, not a text file"},
+        {"PK\x03\x04\x14\0\0\0\0\0mimetypeapplication/vnd.oasis.opendocument.text", 59, "a LibreOffice"},
+        {"PK\x03\x04\x14\0\0\0\0\0[Content_Types].xml word/document.xml", 48, "a Word document (.docx)"},
+        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10, "a Word document (.doc)"},
+        {"{\\rtf1\\ansi Hello}", 17, "a Rich Text document"},
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+        for (int lossy = 0; lossy < 2; lossy++) {
+            res r = parse_as("essay.txt", docs[i].bytes, docs[i].n, lossy, NULL);
+            CHECKF(msg_has(&r, docs[i].kind) && msg_has(&r, "save it as Plain Text (UTF-8) or Markdown") &&
+                   !strstr(r.e.msg, "lossy"), "case %zu", i);
+            done(&r);
+        }
 }
 
 TEST(markdown_joins_lines)
@@ -758,7 +870,7 @@ TEST(long_pathological_lines)
             while (k + l < n) memcpy(in + k, units[u], l), k += l;
             in[k++] = '\n';
             res r = parse_as(md ? "p.md" : "p.txt", in, k, 0, en());
-            CHECKF(r.rc == 0 || strstr(r.e.msg, "empty essay") || strstr(r.e.msg, "but no text"), "unit \"%s\": %s",
+            CHECKF(r.rc == 0 || strstr(r.e.msg, "essay is empty") || strstr(r.e.msg, "but no text"), "unit \"%s\": %s",
                    units[u], r.e.msg);
             done(&r);
         }
@@ -869,7 +981,7 @@ TEST(manifest_errors)
     struct {
         const char *ini, *msg;
     } cases[] = {
-        {"[a.txt]\n\n[missing.txt]\ntitle = X\n", "manifest.ini:3: [missing.txt]: no such file"},
+        {"[a.txt]\n\n[missing.txt]\ntitle = X\n", "manifest.ini:3: [missing.txt]: there is no such file"},
         {"[a.txt]\ntitle = A\nauthor = Someone\n", "manifest.ini:3: unknown key \"author\""},
         {"[defaults]\nbyline = x\n", "manifest.ini:2: unknown key \"byline\" in [defaults]"},
         {"title = loose\n", "manifest.ini:1: \"title\" is outside a section"},
@@ -877,7 +989,6 @@ TEST(manifest_errors)
         {"[a.txt]\ntitle = A\ntitle = B\n", "manifest.ini:3: title given twice"},
         {"[a.txt]\ntitle =\n", "manifest.ini:2: empty title"},
         {"[a.txt]\nlang = not a tag\n", "manifest.ini:2: lang \"not a tag\" is not a language tag"},
-        {"[a.txt]\nlang = xx-YY\n", "no hyphenation patterns for 'xx-YY'"},
         {"[../a.txt]\n", "manifest.ini:1: [../a.txt] is not a file name"},
         {"[a.txt]\njust words\n", "manifest.ini:2: expected [file name]"},
         {"[a.txt]\nsmart_quotes = maybe\n", "manifest.ini:2: smart_quotes is \"maybe\"; write yes or no"},
@@ -931,10 +1042,19 @@ TEST(collect_errors)
     mkdir(path_of("bad"), 0755);
     put("bad/a.txt", "A\nText.\n");
     put("bad/b.txt", "B\nbad \xFF byte\n");
-    CHECKF(collect1("bad", &v, &n, &e) == -1 && strstr(e.msg, "bad/b.txt:2: byte offset 6: invalid UTF-8"), "%s", e.msg);
-    put("bad/b.txt", "");
-    CHECK(collect1("bad", &v, &n, &e) == -1 && strstr(e.msg, "bad/b.txt: empty file"));
+    put("bad/b.txt", "B\nbad \x81 byte\n"); /* 0x81: not UTF-8, nor Windows-1252 */
+    CHECKF(collect1("bad", &v, &n, &e) == -1 && strstr(e.msg, "bad/b.txt:2: byte offset 6: byte 0x81 is not UTF-8 text, "
+           "nor Windows-1252"), "%s", e.msg);
     CHECK(v == NULL && n == 0);
+    /* an empty essay is skipped, the rest is packed */
+    put("bad/b.txt", "");
+    CHECKF(collect1("bad", &v, &n, &e) == 0 && n == 1 && !strcmp(v[0].title, "A"), "%s", e.msg);
+    input_essays_free(v, n);
+    v = NULL, n = 0;
+    /* a folder whose only essay is empty: nothing to pack */
+    mkdir(path_of("hollow"), 0755);
+    put("hollow/a.txt", "\n\n");
+    CHECKF(collect1("hollow", &v, &n, &e) == -1 && strstr(e.msg, "nothing to pack"), "%s", e.msg);
 
     /* files given one by one, any extension, in argument order */
     put("one.text", "One\nText one.\n");
@@ -945,8 +1065,85 @@ TEST(collect_errors)
     input_essays_free(v, n);
     v = NULL, n = 0;
 
+    /* a language without patterns: packed unhyphenated (see missing_patterns) */
     o.lang = "xx";
-    CHECK(input_collect(args, 2, &o, &v, &n, &e) == -1 && strstr(e.msg, "no hyphenation patterns for 'xx'"));
+    CHECK(input_collect(args, 2, &o, &v, &n, &e) == 0 && n == 2);
+    input_essays_free(v, n);
+    v = NULL, n = 0;
+    /* a .dic file that is not there is a problem */
+    o.lang = "/nonexistent/hyph_xx.dic";
+    CHECK(input_collect(args, 2, &o, &v, &n, &e) == -1 && strstr(e.msg, "/nonexistent/hyph_xx.dic"));
+}
+
+/* What collect says, through input_extra's callbacks. */
+typedef struct said {
+    char msg[80][300];
+    int kind[80]; /* 'p' problem, 'n' note */
+    size_t n;
+} said;
+
+static void said_p(void *ctx, const char *m)
+{
+    said *s = ctx;
+    if (s->n < 80) snprintf(s->msg[s->n], sizeof s->msg[0], "%s", m), s->kind[s->n++] = 'p';
+}
+
+static void said_n(void *ctx, const char *m)
+{
+    said *s = ctx;
+    if (s->n < 80) snprintf(s->msg[s->n], sizeof s->msg[0], "%s", m), s->kind[s->n++] = 'n';
+}
+
+static int said_has(const said *s, int kind, const char *sub)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->kind[i] == kind && strstr(s->msg[i], sub)) return 1;
+    return 0;
+}
+
+TEST(collect_says_everything)
+{
+    mkdir(path_of("cls"), 0755);
+    mkdir(path_of("cls/sub"), 0755);
+    put("cls/a.txt", "A\nText.\n");
+    put("cls/b.txt", "B\nbad \x81 byte\n");
+    put("cls/c.md", "# C\n\nA \x07 bell.\n");
+    put("cls/d.txt", "");
+    put("cls/e.docx", "PK");
+    put("cls/f.pdf", "%PDF");
+    put("cls/g.txt", "G\nText in another language.\n");
+    put("cls/manifest.ini", "[a.txt]\n[g.txt]\ntitle = G\nlang = xx\n");
+    said s;
+    memset(&s, 0, sizeof s);
+    input_extra x = {INPUT_ENC_AUTO, said_p, said_n, &s};
+    input_opts o = {0};
+    input_essay *v = NULL;
+    size_t n = 0;
+    lerr e = {{0}};
+    char *args[] = {path_of("cls")};
+    CHECK(input_collect_ex(args, 1, &o, &x, &v, &n, &e) == -1 && v == NULL && n == 0);
+    CHECKF(!strcmp(e.msg, "2 problems found; no pack was written"), "%s", e.msg);
+    CHECK(said_has(&s, 'p', "cls/b.txt:2: byte offset 6: byte 0x81"));
+    CHECK(said_has(&s, 'p', "cls/c.md:3: byte offset 7: an invisible control character (U+0007)"));
+    CHECK(said_has(&s, 'n', "cls/d.txt: skipped: the file is empty"));
+    CHECK(said_has(&s, 'n', "cls/e.docx: skipped: a Word document; save it as Plain Text (UTF-8) or Markdown"));
+    CHECK(said_has(&s, 'n', "cls/f.pdf: skipped: a PDF file; save it as Plain Text (UTF-8) or Markdown"));
+    CHECK(said_has(&s, 'n', "cls/sub: skipped: a folder"));
+    CHECK(said_has(&s, 'n', "cls/g.txt: no hyphenation patterns for xx are installed, so this essay is packed without "
+                            "hyphenation; install a hyphen-* package for it or give a .dic file and build again "
+                            "(the language is set by lang = xx at "));
+    CHECK(said_has(&s, 'n', "cls/manifest.ini:4)"));
+    /* without callbacks: the first problem, and how many more */
+    CHECK(input_collect(args, 1, &o, &v, &n, &e) == -1);
+    CHECKF(strstr(e.msg, "cls/b.txt:2: byte offset 6") && strstr(e.msg, "(and 1 more problems)"), "%s", e.msg);
+    /* fixed, it packs: the empty essay and the other files left out */
+    put("cls/b.txt", "B\nfine byte\n");
+    put("cls/c.md", "# C\n\nNo bell.\n");
+    memset(&s, 0, sizeof s);
+    CHECKF(input_collect_ex(args, 1, &o, &x, &v, &n, &e) == 0 && n == 4, "%s", e.msg);
+    if (n == 4) CHECK(!strcmp(v[0].title, "A") && !strcmp(v[1].title, "G") && !strcmp(v[1].lang, "xx"));
+    CHECK(!said_has(&s, 'p', ""));
+    input_essays_free(v, n);
 }
 
 /* Issue 15: a folder's symbolic links may not lead out of it, and a FIFO
@@ -1107,6 +1304,9 @@ int main(void)
     RUN(block_kinds_txt);
     RUN(separators);
     RUN(plain_text_lines_are_paragraphs);
+    RUN(hard_wrapped_txt_is_joined);
+    RUN(windows_1252_and_forced_encodings);
+    RUN(documents_are_named);
     RUN(markdown_joins_lines);
     RUN(markdown_blocks);
     RUN(markdown_inline);
@@ -1126,6 +1326,7 @@ int main(void)
     RUN(manifest_smart_quotes);
     RUN(manifest_errors);
     RUN(collect_errors);
+    RUN(collect_says_everything);
     RUN(symlinks_and_special_files);
     RUN(default_essays);
     RUN(twenty_thousand_files);

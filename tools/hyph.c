@@ -361,3 +361,65 @@ size_t hyph_text(hyph *h, const uint8_t *s, size_t n, uint8_t *out)
     }
     return o;
 }
+
+/* ---- what to install ------------------------------------------------------- */
+
+/* Debian's hyphen-* packages (bookworm), by language subtag, with the
+ * language's name; a package named by language and region is chosen by the
+ * region, else the first of that language. */
+static const struct {
+    const char *lang, *region, *pkg, *name;
+} debian_hyphen[] = {
+    {"af", NULL, "hyphen-af", "Afrikaans"},   {"as", NULL, "hyphen-as", "Assamese"},
+    {"be", NULL, "hyphen-be", "Belarusian"},  {"bg", NULL, "hyphen-bg", "Bulgarian"},
+    {"bn", NULL, "hyphen-bn", "Bengali"},     {"ca", NULL, "hyphen-ca", "Catalan"},
+    {"cs", NULL, "hyphen-cs", "Czech"},       {"da", NULL, "hyphen-da", "Danish"},
+    {"de", NULL, "hyphen-de", "German"},      {"el", NULL, "hyphen-el", "Greek"},
+    {"en", "US", "hyphen-en-us", "English"},  {"en", "GB", "hyphen-en-gb", "English"},
+    {"es", NULL, "hyphen-es", "Spanish"},     {"fr", NULL, "hyphen-fr", "French"},
+    {"gl", NULL, "hyphen-gl", "Galician"},    {"gu", NULL, "hyphen-gu", "Gujarati"},
+    {"hi", NULL, "hyphen-hi", "Hindi"},       {"hr", NULL, "hyphen-hr", "Croatian"},
+    {"hu", NULL, "hyphen-hu", "Hungarian"},   {"id", NULL, "hyphen-id", "Indonesian"},
+    {"is", NULL, "hyphen-is", "Icelandic"},   {"it", NULL, "hyphen-it", "Italian"},
+    {"kn", NULL, "hyphen-kn", "Kannada"},     {"lt", NULL, "hyphen-lt", "Lithuanian"},
+    {"lv", NULL, "hyphen-lv", "Latvian"},     {"ml", NULL, "hyphen-ml", "Malayalam"},
+    {"mn", NULL, "hyphen-mn", "Mongolian"},   {"mr", NULL, "hyphen-mr", "Marathi"},
+    {"nl", NULL, "hyphen-nl", "Dutch"},       {"no", NULL, "hyphen-no", "Norwegian"},
+    {"nb", NULL, "hyphen-no", "Norwegian"},   {"nn", NULL, "hyphen-no", "Norwegian"},
+    {"or", NULL, "hyphen-or", "Odia"},        {"pa", NULL, "hyphen-pa", "Punjabi"},
+    {"pl", NULL, "hyphen-pl", "Polish"},      {"pt", "PT", "hyphen-pt-pt", "Portuguese"},
+    {"pt", "BR", "hyphen-pt-br", "Portuguese"}, {"ro", NULL, "hyphen-ro", "Romanian"},
+    {"ru", NULL, "hyphen-ru", "Russian"},     {"sk", NULL, "hyphen-sk", "Slovak"},
+    {"sl", NULL, "hyphen-sl", "Slovenian"},   {"sr", NULL, "hyphen-sr", "Serbian"},
+    {"sv", NULL, "hyphen-sv", "Swedish"},     {"ta", NULL, "hyphen-ta", "Tamil"},
+    {"te", NULL, "hyphen-te", "Telugu"},      {"th", NULL, "hyphen-th", "Thai"},
+    {"uk", NULL, "hyphen-uk", "Ukrainian"},   {"zu", NULL, "hyphen-zu", "Zulu"},
+};
+
+/* The entry for tag: its language subtag, and the region when one matches. */
+static int debian_entry(const char *tag)
+{
+    size_t ll = strcspn(tag, "-");
+    const char *region = NULL;
+    for (const char *p = strchr(tag, '-'); p; p = strchr(p + 1, '-'))
+        if (strcspn(p + 1, "-") == 2) { region = p + 1; break; }
+    int first = -1;
+    for (size_t i = 0; i < sizeof debian_hyphen / sizeof *debian_hyphen; i++) {
+        if (strlen(debian_hyphen[i].lang) != ll || strncmp(debian_hyphen[i].lang, tag, ll) != 0) continue;
+        if (first < 0) first = (int)i;
+        if (region && debian_hyphen[i].region && strncmp(debian_hyphen[i].region, region, 2) == 0) return (int)i;
+    }
+    return first;
+}
+
+const char *hyph_debian_package(const char *tag)
+{
+    int i = debian_entry(tag);
+    return i < 0 ? NULL : debian_hyphen[i].pkg;
+}
+
+const char *hyph_language_name(const char *tag)
+{
+    int i = debian_entry(tag);
+    return i < 0 ? NULL : debian_hyphen[i].name;
+}

@@ -45,6 +45,14 @@ const char *hyph_path(const hyph *h);
  * Returns 0, or -1 if lang is not a plausible tag (out is then "und"). */
 int hyph_lang_tag(const char *lang, char *out, size_t cap);
 
+/* For a language whose patterns are missing: the Debian package that has
+ * them ("es" and "es-MX" -> "hyphen-es", "en-GB" -> "hyphen-en-gb", "en"
+ * -> "hyphen-en-us", "nb" -> "hyphen-no"), or NULL when Debian has none;
+ * and the language's English name ("Spanish"), or NULL. tag: canonical,
+ * as hyph_lang_tag gives it. Static strings. */
+const char *hyph_debian_package(const char *tag);
+const char *hyph_language_name(const char *tag);
+
 /* Hyphenate one word w[0..n) (UTF-8, NFC, no spaces), writing it with soft
  * hyphens inserted to out, which must have room for 3*n bytes. Words the
  * rules above leave alone are copied unchanged. In a word with an

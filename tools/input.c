@@ -8,6 +8,8 @@
 
 #include "essay.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,9 +121,30 @@ static int put_spans(buf *sp, size_t *nspans, uint32_t line, const uint8_t *in, 
     }
 }
 
-int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy, const char *lang_force,
-                     const char *lang_default, int smart, hyph_get_fn get, void *gctx, input_essay *out, lerr *e)
+/* A note (one line, no LF) appended to b. */
+static int add_note(buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static int add_note(buf *b, const char *fmt, ...)
 {
+    char m[600];
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    if (k < 0) return 0;
+    size_t l = strlen(m);
+    return buf_put(b, m, l) || buf_put(b, "\n", 1);
+}
+
+int input_parse_core(const uint8_t *bytes, size_t n, const char *name, const parse_args *a, input_essay *out,
+                     lerr *e)
+{
+    const char *lang_force = a->lang_force, *lang_default = a->lang_default;
+    int smart = a->smart;
+    buf pre = {0}; /* notes of this file: encoding, joined lines, patterns */
     buf t = {0}, o = {0};
     span *ls = NULL;
     doc d = {0};
@@ -133,11 +156,19 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
     int rc = -1;
     memset(out, 0, sizeof *out);
 
-    if (input_decode(bytes, n, name, lossy, &t, &out->replaced, e) || input_nfc(&t, name, e)) goto done;
+    int enc = INPUT_ENC_UTF8;
+    if (input_decode(bytes, n, name, a->lossy, a->encoding, &t, &out->replaced, &enc, e) ||
+        input_nfc(&t, name, e))
+        goto done;
     if (t.n == 0) {
-        lerr_set(e, "%s: empty file", name);
+        lerr_set(e, "%s: the file is empty", name);
+        rc = INPUT_EMPTY;
         goto done;
     }
+    if (enc != INPUT_ENC_UTF8 &&
+        add_note(&pre, "read as %s text%s and converted to UTF-8", input_encoding_name(enc),
+                 a->encoding == INPUT_ENC_AUTO ? " (it is not UTF-8)" : ""))
+        goto oom;
 
     /* Markdown is parsed from the text as it is (indentation matters). */
     if (input_is_markdown(name) && !(raw = input_memdup(t.p, t.n))) goto oom;
@@ -178,9 +209,16 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
     if (raw) {
         size_t from = f.end < nl ? ls[f.end].off : t.n;
         if (input_md((const uint8_t *)raw + from, t.n - from, smart, tag, &d)) goto oom;
-    } else if (input_blocks(t.p, ls, f.end, nl, 0, &d)) {
-        goto oom;
-    } else if (smart) { /* .txt: every block's text again, with typographic punctuation */
+    } else {
+        size_t wl, wp;
+        int wrapped = input_txt_wrapped(t.p, ls, f.end, nl, &wl, &wp);
+        if (input_blocks(t.p, ls, f.end, nl, wrapped ? BLOCKS_WRAPPED : BLOCKS_TXT, &d)) goto oom;
+        if (wrapped && add_note(&pre, "its %zu lines were joined into %zu paragraphs: the text is hard-wrapped "
+                                "(short lines, with a blank line between paragraphs)", wl, wp))
+            goto oom;
+        out->joined = wrapped;
+    }
+    if (!raw && smart) { /* .txt: every block's text again, with typographic punctuation */
         buf na = {0};
         for (size_t i = 0; i < d.n; i++) {
             size_t st = na.n;
@@ -201,8 +239,9 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
     size_t fb = 0; /* first block with text */
     while (fb < d.n && d.b[fb].kind == B_SEP) fb++;
     if (fb == d.n && !f.title.n) {
-        lerr_set(e, "%s: empty essay: no text, only blank lines%s", name,
+        lerr_set(e, "%s: the essay is empty: no text, only blank lines%s", name,
                  f.end ? " and front matter" : d.n ? " and separators" : "");
+        rc = INPUT_EMPTY;
         goto done;
     }
     const blk *b0 = fb < d.n ? &d.b[fb] : NULL;
@@ -237,6 +276,7 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
     if (!out->byline) goto oom;
     if (!has_text_after(&d, (size_t)-1)) {
         lerr_set(e, "%s: the essay has a title (\"%.80s\") but no text", name, out->title);
+        rc = INPUT_EMPTY;
         goto done;
     }
 
@@ -244,9 +284,24 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
     out->lang = input_strdup(tag);
     if (!out->lang) goto oom;
     hyph *h = NULL;
-    if (get(gctx, spec, &h, e)) {
+    int got = a->get(a->gctx, spec, &h, e);
+    if (got < 0) {
         lerr_prefix(e, name);
         goto done;
+    }
+    if (got > 0) { /* no patterns installed: unhyphenated, and say where the language came from */
+        const char *lname = hyph_language_name(tag), *pkg = hyph_debian_package(tag);
+        char where[300];
+        if (spec == lang_force) snprintf(where, sizeof where, "lang = %s at %s", spec, a->force_where ? a->force_where : "the manifest");
+        else if (spec == spec_own) snprintf(where, sizeof where, "lang: %s in the front matter at %s:%zu", spec, name, f.lang_line);
+        else if (a->default_where) snprintf(where, sizeof where, "%s", a->default_where);
+        else snprintf(where, sizeof where, "the default, %s", tag);
+        if (add_note(&pre, "no hyphenation patterns for %s%s%s%s are installed, so this essay is packed without "
+                     "hyphenation; %s%s%s and build again (the language is set by %s)",
+                     lname ? lname : tag, lname ? " (" : "", lname ? tag : "", lname ? ")" : "",
+                     pkg ? "install the Debian package " : "install a hyphen-* package for it",
+                     pkg ? pkg : "", pkg ? "" : " or give a .dic file", where))
+            goto oom;
     }
 
     /* Output: one line per block. Separators only between text blocks. */
@@ -300,9 +355,11 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
                          (uint8_t)(nspans >> 24), 0, 0, 0, 0};
         if (buf_put(&o, hd, sizeof hd) || buf_put(&o, sp.p, sp.n)) goto oom;
     }
-    if (d.notes.n) {
-        if (!(out->notes = input_memdup(d.notes.p, d.notes.n - 1))) goto oom;
+    if (buf_put(&pre, d.notes.p, d.notes.n)) goto oom;
+    if (pre.n) {
+        if (!(out->notes = input_memdup(pre.p, pre.n - 1))) goto oom;
     }
+    out->encoding = enc;
     out->path = input_strdup(name);
     if (!out->path) goto oom;
     out->size = o.n;
@@ -314,6 +371,7 @@ oom:
     lerr_set(e, "%s: out of memory", name);
 done:
     if (rc) input_essay_free(out);
+    free(pre.p);
     free(spec_own);
     free(t.p);
     free(o.p);
@@ -330,12 +388,19 @@ done:
     return rc;
 }
 
+int input_parse_ex(const uint8_t *bytes, size_t n, const char *name, const input_opts *o, const input_extra *x,
+                   hyph *h, input_essay *out, lerr *e)
+{
+    if (!name) name = "(input)";
+    parse_args a = {o ? o->lossy : 0, x ? x->encoding : INPUT_ENC_AUTO, o ? !o->no_smart : 1, NULL, NULL,
+                    o ? o->lang : NULL, NULL, get_fixed, h};
+    return input_parse_core(bytes, n, name, &a, out, e) ? -1 : 0;
+}
+
 int input_parse(const uint8_t *bytes, size_t n, const char *name, const input_opts *o, hyph *h,
                 input_essay *out, lerr *e)
 {
-    if (!name) name = "(input)";
-    return input_parse_core(bytes, n, name, o ? o->lossy : 0, NULL, o ? o->lang : NULL, o ? !o->no_smart : 1,
-                            get_fixed, h, out, e);
+    return input_parse_ex(bytes, n, name, o, NULL, h, out, e);
 }
 
 void input_essay_free(input_essay *es)

@@ -2,18 +2,35 @@
  * pack's "Essay text" (src/pack_format.md) out, normalised, structured and
  * hyphenated, with a title, an optional byline and a language.
  *
- * Text: UTF-8 only. A BOM is dropped; CRLF and CR become LF; U+2028/U+2029
+ * Text: UTF-8, or Windows-1252 converted to UTF-8: a file that is not
+ * valid UTF-8, has none of the five bytes Windows-1252 leaves undefined
+ * (0x81 0x8D 0x8F 0x90 0x9D), holds no valid multi-byte UTF-8 sequence (two
+ * encodings mixed are refused, not guessed) and has no more high bytes
+ * than ASCII letters (Western European text) is read as
+ * Windows-1252, and the essay says so (input_essay.encoding, and a note).
+ * input_extra.encoding forces UTF-8, Windows-1252 or Latin-1 instead.
+ * A BOM means UTF-8 and is dropped; CRLF and CR become LF; U+2028/U+2029
  * end a line too. NFC via utf8proc. Tabs, form feeds and Unicode spaces are
  * whitespace; a run of whitespace becomes one space (one U+00A0 if the run
- * holds a no-break space); lines are trimmed. Invalid UTF-8, NUL, other C0
- * and C1 controls and DEL are refused with file, line and byte offset, or
- * with `lossy` replaced by U+FFFD and counted. A file that is more than a
- * quarter bad bytes in its first 64 KiB, or starts with a UTF-16 BOM, is
- * refused as binary even with `lossy`. An empty file, or one with no text
- * besides a title, is refused.
+ * holds a no-break space); lines are trimmed. Bytes that are not text in
+ * the file's encoding, NUL, other C0 and C1 controls and DEL are refused
+ * with file, line and byte offset, or with `lossy` replaced by U+FFFD and
+ * counted; the message suggests --lossy only for a stray bad byte or control
+ * character, never for a NUL. A PDF, Word (.doc, .docx), LibreOffice (.odt)
+ * or RTF file (known by its first bytes), a file with a UTF-16 BOM, and a
+ * file whose first 64 KiB have many NUL or control bytes (at least 4 and
+ * over 1 in 16) or are more than a quarter bad bytes (when it cannot be
+ * Windows-1252) is refused as "not a text file" even with `lossy`. An empty
+ * file, or one with no text besides a title, is refused (input_collect skips
+ * it with a note).
  *
  * Blocks in .txt (any extension but .md/.markdown, case-insensitive),
- * every non-blank line a block of its own:
+ * every non-blank line a block of its own, unless the text is hard-wrapped
+ * (input_txt_wrapped: blank lines between paragraphs, lines mostly under 80
+ * characters and filling the width): then the lines of a paragraph are
+ * joined with a space into one block, each list item and quote keeps the
+ * lines that follow it, and the essay gets a note saying so. The line
+ * rules:
  *   "# " .. "###### "                 heading (closing #s dropped)
  *   "• ", "- ", "* ", "1. ".."123456789. "   list item
  *   ">" (repeated: nesting flattened)   block quote
@@ -82,6 +99,29 @@ typedef struct input_opts {
     int no_smart;        /* keep straight quotes, "--" and "..." (a manifest's smart_quotes wins) */
 } input_opts;
 
+/* Text encodings (input_extra.encoding, input_essay.encoding). */
+enum { INPUT_ENC_AUTO = 0, INPUT_ENC_UTF8, INPUT_ENC_CP1252, INPUT_ENC_LATIN1 };
+
+/* Most problems input_collect_ex reports one by one; then one more line
+ * says how many more there were. */
+#define INPUT_MAX_PROBLEMS 50
+
+/* What input_parse_ex and input_collect_ex take besides input_opts. May be
+ * NULL (all zero). */
+typedef struct input_extra {
+    int encoding; /* INPUT_ENC_*: AUTO reads UTF-8, or Windows-1252 as above */
+    /* Every problem (an essay that cannot be packed, with file, line and
+     * byte offset), in the order found: the first INPUT_MAX_PROBLEMS, then
+     * one "and N more problems". NULL: only the first, in the lerr. */
+    void (*problem)(void *ctx, const char *msg);
+    /* Everything else worth saying, one sentence a call, naming the file:
+     * a file or folder skipped and why, an empty essay skipped, an encoding
+     * converted, lines joined, hyphenation patterns missing, images not
+     * shown. May be NULL. */
+    void (*note)(void *ctx, const char *msg);
+    void *ctx;
+} input_extra;
+
 typedef struct input_essay {
     char *path;                  /* source file (owned) */
     char *title, *byline, *lang; /* owned, NUL-terminated UTF-8 (NFC, no controls); byline may be "" */
@@ -92,6 +132,8 @@ typedef struct input_essay {
     size_t replaced;             /* U+FFFD substitutions made under lossy */
     char *notes;                 /* owned, NULL if none: what the packer should tell the user
                                     about this essay, one note a line ("images are not shown: a.png") */
+    int encoding;                /* INPUT_ENC_UTF8, _CP1252 or _LATIN1: what the file was read as */
+    int joined;                  /* .txt: hard-wrapped lines were joined into paragraphs */
 } input_essay;
 
 /* Parse the raw bytes of one file. `name` is used in messages, as out->path,
@@ -102,11 +144,29 @@ typedef struct input_essay {
  * message "NAME:LINE: byte offset N: ..." or "NAME: ..." and *out zeroed. */
 int input_parse(const uint8_t *bytes, size_t n, const char *name, const input_opts *o, hyph *h,
                 input_essay *out, lerr *e);
+/* The same, with x->encoding (x may be NULL). */
+int input_parse_ex(const uint8_t *bytes, size_t n, const char *name, const input_opts *o, const input_extra *x,
+                   hyph *h, input_essay *out, lerr *e);
+
+/* "utf-8", "windows-1252", "latin-1" (and cp1252, iso-8859-1, utf8; any
+ * case) -> INPUT_ENC_*, or -1. */
+int input_encoding_parse(const char *s);
+/* INPUT_ENC_* in words: "UTF-8", "Windows-1252", "Latin-1 (ISO 8859-1)". */
+const char *input_encoding_name(int enc);
 
 /* Read args[0..nargs): files (any extension; .md/.markdown are Markdown)
- * and folders (their *.txt and *.md files, hidden files skipped, in
- * manifest order then by name byte-wise). Opens one hyph per language and
- * keeps it for every essay in that language.
+ * and folders (their *.txt, *.md and *.markdown files, hidden files skipped,
+ * in manifest order then by name byte-wise). Opens one hyph per language and
+ * keeps it for every essay in that language; a language with no patterns
+ * installed is packed unhyphenated, with a note naming the Debian package
+ * and where the language was set (a .dic path that cannot be read is a
+ * problem).
+ * A folder's other files are skipped, each with a note that says why (a
+ * Word, LibreOffice or PDF file: "save it as Plain Text (UTF-8) or
+ * Markdown"); so are the folders inside it: only the essays directly in a
+ * folder are packed (give a subfolder as another argument to pack it too).
+ * An empty essay is skipped with a note. Every problem is found in one run:
+ * the walk goes on after one, and reports each (input_extra.problem).
  * Files are hostile: every file is opened non-blocking and read only if
  * fstat says it is a regular file, so a FIFO or device never hangs the
  * packer. In a folder, an essay name (or manifest.ini) that is a named
@@ -121,6 +181,13 @@ int input_parse(const uint8_t *bytes, size_t n, const char *name, const input_op
  * patterns not found, or any input_parse error. */
 int input_collect(char *const *args, size_t nargs, const input_opts *o, input_essay **out, size_t *n,
                   lerr *e);
+/* The same, with x's encoding, problem and note callbacks (x may be NULL).
+ * Each essay's notes are given to x->note as it is read, "PATH: note".
+ * Returns -1 when there was any problem ("N problems found; nothing was
+ * packed" when x->problem has had them, else the first problem), or when
+ * nothing was left to pack. */
+int input_collect_ex(char *const *args, size_t nargs, const input_opts *o, const input_extra *x,
+                     input_essay **out, size_t *n, lerr *e);
 
 /* Free what an essay owns and zero it. Safe on a zeroed essay. */
 void input_essay_free(input_essay *es);

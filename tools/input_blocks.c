@@ -129,13 +129,52 @@ static int doc_append(doc *d, const line *L) /* join to the last block with one 
     return 0;
 }
 
-int input_blocks(const uint8_t *t, const span *ls, size_t from, size_t nl, int md, doc *d)
+static size_t chars(const uint8_t *s, size_t n)
 {
-    long open = -1; /* md: the block that following lines continue */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) k += (s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+int input_txt_wrapped(const uint8_t *t, const span *ls, size_t from, size_t nl, size_t *lines, size_t *paras)
+{
+    size_t text = 0, over = 0, groups = 0, multi = 0, cont = 0, wide = 0, maxc = 0;
+    *lines = *paras = 0;
+    /* pass 1: the longest line a paragraph continues after; pass 2: the counts */
+    for (int pass = 0; pass < 2; pass++) {
+        size_t run = 0; /* lines in the current paragraph */
+        for (size_t i = from; i <= nl; i++) {
+            int blank = i == nl || ls[i].len == 0;
+            if (blank) {
+                if (pass && run) groups++, multi += run > 1;
+                run = 0;
+                continue;
+            }
+            size_t c = chars(t + ls[i].off, ls[i].len);
+            int continued = i + 1 < nl && ls[i + 1].len != 0;
+            if (pass == 0) {
+                if (continued && c <= 80 && c > maxc) maxc = c;
+                continue;
+            }
+            run++;
+            text++;
+            over += c > 80;
+            if (continued && c <= 80) cont++, wide += c * 10 > maxc * 6;
+        }
+    }
+    *lines = text;
+    *paras = groups;
+    return groups >= 2 && multi >= 2 && over * 10 <= text && cont > 0 && wide * 4 >= cont * 3 && maxc >= 40;
+}
+
+int input_blocks(const uint8_t *t, const span *ls, size_t from, size_t nl, int mode, doc *d)
+{
+    long open = -1; /* md and wrapped: the block that following lines continue */
+    int md = mode == BLOCKS_MD;
     for (size_t i = from; i < nl; i++) {
         line L = classify(t + ls[i].off, ls[i].len, md);
         int r = 0;
-        if (!md) {
+        if (mode == BLOCKS_TXT) {
             if (L.kind == L_BLANK) continue;
             if (L.kind == L_QUOTE && L.len == 0) continue;
             static const int kind_of[] = {B_PARA, B_PARA, B_HEAD, B_LIST, B_QUOTE, B_SEP, B_PARA, B_PARA};

@@ -47,14 +47,29 @@ int input_has_suffix_ci(const char *s, const char *suf); /* suf in lowercase ASC
 int input_is_markdown(const char *name);                 /* .md or .markdown */
 
 /* Patterns for a language spec (tag or .dic path): a fixed one (input_parse)
- * or one kept per language (input_collect). */
+ * or one kept per language (input_collect). Returns 0 with *h (NULL: no
+ * hyphenation), 1 with *h NULL and e saying that no patterns are installed
+ * for that language (the essay is packed unhyphenated, with a note), or -1
+ * (a .dic file that cannot be read: a problem). */
 typedef int (*hyph_get_fn)(void *ctx, const char *spec, hyph **h, lerr *e);
 
-/* One file's bytes -> *out, as input_parse documents (lang_force: the
- * manifest's lang, wins; lang_default: used when the file sets none;
- * smart: typographic punctuation, input_smart). */
-int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy, const char *lang_force,
-                     const char *lang_default, int smart, hyph_get_fn get, void *gctx, input_essay *out, lerr *e);
+/* How input_parse_core reads one file. */
+typedef struct parse_args {
+    int lossy, encoding, smart;          /* input_opts.lossy, INPUT_ENC_*, typographic punctuation */
+    const char *lang_force, *force_where;     /* the manifest entry's lang (wins), and "DIR/manifest.ini:4" */
+    const char *lang_default, *default_where; /* used when the file sets none ([defaults] or --lang), and where */
+    hyph_get_fn get;
+    void *gctx;
+} parse_args;
+
+/* input_parse_core's status for an essay with nothing to read (an empty
+ * file, only blank lines, only a title): e says which; collect skips it. */
+#define INPUT_EMPTY 1
+
+/* One file's bytes -> *out, as input_parse documents. Returns 0, -1, or
+ * INPUT_EMPTY. */
+int input_parse_core(const uint8_t *bytes, size_t n, const char *name, const parse_args *a, input_essay *out,
+                     lerr *e);
 
 /* ---- input_decode.c: stages 1-3 ------------------------------------------- */
 
@@ -63,7 +78,8 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, int lossy
  * spaces after taking Markdown's copy); UTF-16 and binary files refused; bad
  * bytes refused with line and byte offset, or under lossy replaced by
  * U+FFFD and counted in *replaced. */
-int input_decode(const uint8_t *s, size_t n, const char *name, int lossy, buf *out, size_t *replaced, lerr *e);
+int input_decode(const uint8_t *s, size_t n, const char *name, int lossy, int enc, buf *out, size_t *replaced,
+                 int *used, lerr *e);
 /* NFC in place (utf8proc). */
 int input_nfc(buf *t, const char *name, lerr *e);
 /* Fold whitespace in place: trim, and make each run one space, or the
@@ -100,9 +116,20 @@ typedef struct doc {
 } doc; /* owns b, arena.p, sty.p and notes.p: free them */
 
 /* Lines ls[from..nl) of t -> blocks appended to d, by the rules of .txt
- * (md 0) or the old hand-written Markdown rules (md 1). Returns 0, or -1
- * out of memory. */
-int input_blocks(const uint8_t *t, const span *ls, size_t from, size_t nl, int md, doc *d);
+ * (mode BLOCKS_TXT), the old hand-written Markdown rules (BLOCKS_MD), or
+ * hard-wrapped .txt (BLOCKS_WRAPPED: the .txt line rules, with the lines of
+ * a paragraph, list item or quote joined until a blank line or another
+ * kind of line). Returns 0, or -1 out of memory. */
+enum { BLOCKS_TXT = 0, BLOCKS_MD = 1, BLOCKS_WRAPPED = 2 };
+int input_blocks(const uint8_t *t, const span *ls, size_t from, size_t nl, int mode, doc *d);
+
+/* Is .txt text hard-wrapped? Lines ls[from..nl) of t (folded): yes when
+ * there are blank lines between paragraphs, at least 3 paragraphs run over
+ * several lines, at least 9 in 10 text lines are at most 80 characters,
+ * and at least 3 in 4 of the lines that a paragraph continues after are
+ * over 60% of the longest such line (so a poem's short lines, in stanzas,
+ * stay lines). *lines and *paras get the counts, for the note. */
+int input_txt_wrapped(const uint8_t *t, const span *ls, size_t from, size_t nl, size_t *lines, size_t *paras);
 /* "[...]", "…", "***" and the like: a separator line, in .txt (and a
  * Markdown paragraph that is only that). */
 int input_is_separator(const uint8_t *s, size_t n);
@@ -151,7 +178,7 @@ uint32_t input_count_words(const uint8_t *s, size_t n, uint32_t words);
 typedef struct mf_ent {
     char *name, *title, *byline, *lang; /* NULL when not given */
     char *smart;                        /* smart_quotes: "yes", "no" (any case) or NULL */
-    size_t line;
+    size_t line, lang_line;             /* of the section, of its lang key */
 } mf_ent;
 
 typedef struct manifest {
@@ -161,6 +188,7 @@ typedef struct manifest {
     int sect; /* 0 none yet, 1 [defaults], 2 a file */
     int defaults_seen;
     char *def_lang;
+    size_t def_lang_line;
     char *def_smart; /* [defaults] smart_quotes or NULL */
     mf_ent *v;
     size_t n, cap;

@@ -199,6 +199,7 @@ static int mf_handle(void *user, const char *section, const char *key, const cha
                      key);
             return mf_fail(m);
         }
+        m->def_lang_line = m->line;
         return mf_set(m, &m->def_lang, "lang", value, 1) && (mf_lang_ok(m, m->def_lang) || mf_fail(m));
     }
     mf_ent *en = &m->v[m->n - 1];
@@ -206,7 +207,10 @@ static int mf_handle(void *user, const char *section, const char *key, const cha
         return mf_set(m, &en->smart, "smart_quotes", value, 1) && (mf_yes_no(m, en->smart) || mf_fail(m));
     if (key_eq(key, "title")) return mf_set(m, &en->title, "title", value, 1);
     if (key_eq(key, "byline")) return mf_set(m, &en->byline, "byline", value, 0);
-    if (key_eq(key, "lang")) return mf_set(m, &en->lang, "lang", value, 1) && (mf_lang_ok(m, en->lang) || mf_fail(m));
+    if (key_eq(key, "lang")) {
+        en->lang_line = m->line;
+        return mf_set(m, &en->lang, "lang", value, 1) && (mf_lang_ok(m, en->lang) || mf_fail(m));
+    }
     lerr_set(m->e, "%s:%zu: unknown key \"%s\" (known: title, byline, lang, smart_quotes)", m->path, m->line, key);
     return mf_fail(m);
 }

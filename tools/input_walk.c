@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,43 +196,120 @@ static int vet(const folder *f, const char *name, char **path, char **real, lerr
     return VET_TAKE;
 }
 
-/* The folder's *.txt and *.md files (not hidden), sorted by name, each
- * vetted (vet). Only names are kept: they are vetted again when taken. */
-static int list_dir(const folder *f, strv *names, lerr *e)
+/* ---- what is said: problems and notes ---------------------------------------------- */
+
+typedef struct rep {
+    const input_extra *x;
+    size_t problems;
+    lerr first; /* the first problem, for a caller with no problem callback */
+} rep;
+
+static void problem(rep *r, const char *msg)
+{
+    if (r->problems == 0) lerr_set(&r->first, "%s", msg);
+    r->problems++;
+    if (r->x && r->x->problem && r->problems <= INPUT_MAX_PROBLEMS) r->x->problem(r->x->ctx, msg);
+}
+
+static void notef(rep *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void notef(rep *r, const char *fmt, ...)
+{
+    if (!r->x || !r->x->note) return;
+    char m[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    r->x->note(r->x->ctx, m);
+}
+
+/* Why a folder entry that is not an essay is left out, in words. */
+static const char *skip_reason(const char *nm)
+{
+    static const struct { const char *ext, *why; } kinds[] = {
+        {".docx", "a Word document; save it as Plain Text (UTF-8) or Markdown to pack it"},
+        {".doc", "a Word document; save it as Plain Text (UTF-8) or Markdown to pack it"},
+        {".odt", "a LibreOffice document; save it as Plain Text (UTF-8) or Markdown to pack it"},
+        {".fodt", "a LibreOffice document; save it as Plain Text (UTF-8) or Markdown to pack it"},
+        {".pdf", "a PDF file; save it as Plain Text (UTF-8) or Markdown to pack it"},
+        {".rtf", "a Rich Text document; save it as Plain Text (UTF-8) or Markdown to pack it"},
+        {".pages", "a Pages document; export it as Plain Text (UTF-8) or Markdown to pack it"},
+        {".html", "a web page; save it as Plain Text (UTF-8) or Markdown to pack it"},
+        {".htm", "a web page; save it as Plain Text (UTF-8) or Markdown to pack it"},
+        {".png", "a picture; lectern shows text only"},
+        {".jpg", "a picture; lectern shows text only"},
+        {".jpeg", "a picture; lectern shows text only"},
+        {".gif", "a picture; lectern shows text only"},
+        {".svg", "a picture; lectern shows text only"},
+        {".webp", "a picture; lectern shows text only"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (input_has_suffix_ci(nm, kinds[i].ext)) return kinds[i].why;
+    return "only .txt and .md files are packed";
+}
+
+static int is_essay_name(const char *nm)
+{
+    return input_has_suffix_ci(nm, ".txt") || input_has_suffix_ci(nm, ".md") || input_has_suffix_ci(nm, ".markdown");
+}
+
+/* The folder's *.txt, *.md and *.markdown files (not hidden), sorted by
+ * name. Everything else in it is named in a note, with the reason it is
+ * skipped, in name order: folders (only the essays directly in a folder
+ * are packed) and other files. Names are vetted when they are taken.
+ * Returns 0, 1 when the folder cannot be listed (a problem, reported), or
+ * -1 out of memory. */
+static int list_dir(const folder *f, strv *names, rep *r)
 {
     const char *dir = f->dir;
+    strv skips = {0};
+    char m[1024];
     DIR *dp = opendir(dir);
     if (!dp) {
-        lerr_set(e, "%s: cannot open folder: %s", dir, strerror(errno));
-        return -1;
+        snprintf(m, sizeof m, "%s: cannot open the folder: %s", dir, strerror(errno));
+        problem(r, m);
+        return 1;
     }
     for (;;) {
         errno = 0;
         struct dirent *de = readdir(dp);
         if (!de) break;
         const char *nm = de->d_name;
-        if (nm[0] == '.' || !(input_has_suffix_ci(nm, ".txt") || input_has_suffix_ci(nm, ".md"))) continue;
-        char *p, *r;
-        int v = vet(f, nm, &p, &r, e);
+        if (nm[0] == '.' || strcmp(nm, "manifest.ini") == 0) continue;
+        char *p = input_join_path(dir, nm);
+        if (!p) goto oom;
+        struct stat st;
+        int isdir = stat(p, &st) == 0 && S_ISDIR(st.st_mode); /* a link to a folder is a folder too */
+        if (isdir)
+            snprintf(m, sizeof m, "%s: skipped: a folder; only the essays directly in %s are packed (give %s as "
+                     "another input to pack its essays too)", p, dir, p);
+        else if (!is_essay_name(nm))
+            snprintf(m, sizeof m, "%s: skipped: %s", p, skip_reason(nm));
         free(p);
-        free(r);
-        if (v == VET_ERR) {
-            closedir(dp);
-            return -1;
+        if (isdir || !is_essay_name(nm)) {
+            if (strv_push(&skips, input_strdup(m))) goto oom;
+        } else if (strv_push(names, input_strdup(nm))) {
+            goto oom;
         }
-        if (v == VET_TAKE && strv_push(names, input_strdup(nm))) goto oom;
     }
-    if (errno) {
-        lerr_set(e, "%s: cannot read folder: %s", dir, strerror(errno));
-        closedir(dp);
-        return -1;
-    }
+    int err = errno;
     closedir(dp);
+    if (err) {
+        snprintf(m, sizeof m, "%s: cannot read the folder: %s", dir, strerror(err));
+        problem(r, m);
+    }
     if (names->n) qsort(names->v, names->n, sizeof *names->v, cmp_str);
-    return 0;
+    if (skips.n) qsort(skips.v, skips.n, sizeof *skips.v, cmp_str);
+    for (size_t i = 0; i < skips.n; i++) notef(r, "%s", skips.v[i]);
+    strv_free(&skips);
+    return err ? 1 : 0;
 oom:
     closedir(dp);
-    lerr_set(e, "%s: out of memory", dir);
+    strv_free(&skips);
     return -1;
 }
 
@@ -243,36 +321,47 @@ typedef struct item {
     const mf_ent *mf;          /* manifest entry or NULL */
     const char *lang_default;  /* manifest [defaults] lang or NULL */
     const char *smart_default; /* manifest [defaults] smart_quotes or NULL */
+    char *force_where;         /* "DIR/manifest.ini:4": where mf's lang is set, or NULL */
+    char *default_where;       /* "lang = es at DIR/manifest.ini:2": where lang_default is set, or NULL */
 } item;
 
 typedef struct hcache {
     char **spec;
     hyph **h;
+    int *st; /* 0 found, 1 not installed, -1 a .dic file that failed (reported once) */
     size_t n;
 } hcache;
 
 static int get_cached(void *ctx, const char *spec, hyph **out, lerr *e)
 {
     hcache *c = ctx;
+    *out = NULL;
     for (size_t i = 0; i < c->n; i++)
-        if (strcmp(c->spec[i], spec) == 0) { *out = c->h[i]; return 0; }
+        if (strcmp(c->spec[i], spec) == 0) {
+            *out = c->h[i];
+            if (c->st[i] == 1) lerr_set(e, "no hyphenation patterns for '%s'", spec);
+            return c->st[i] < 0 ? 0 : c->st[i]; /* a failed file: its problem is already reported */
+        }
     char **s = realloc(c->spec, (c->n + 1) * sizeof *s);
     if (s) c->spec = s;
     hyph **hv = realloc(c->h, (c->n + 1) * sizeof *hv);
     if (hv) c->h = hv;
+    int *sv = realloc(c->st, (c->n + 1) * sizeof *sv);
+    if (sv) c->st = sv;
     char *d = input_strdup(spec);
-    if (!s || !hv || !d) {
+    if (!s || !hv || !sv || !d) {
         free(d);
         lerr_set(e, "out of memory");
         return -1;
     }
-    if (hyph_open(out, spec, e)) {
-        free(d);
-        return -1;
-    }
+    int st = 0;
+    char tag[64];
+    if (hyph_open(out, spec, e)) /* a file, or not a language tag: a problem; a tag with no patterns: a note */
+        st = strchr(spec, '/') || input_has_suffix_ci(spec, ".dic") || hyph_lang_tag(spec, tag, sizeof tag) ? -1 : 1;
     c->spec[c->n] = d;
-    c->h[c->n++] = *out;
-    return 0;
+    c->h[c->n] = *out;
+    c->st[c->n++] = st;
+    return st;
 }
 
 static void hcache_free(hcache *c)
@@ -283,6 +372,7 @@ static void hcache_free(hcache *c)
     }
     free(c->spec);
     free(c->h);
+    free(c->st);
 }
 
 typedef struct items {
@@ -301,88 +391,123 @@ static int items_push(items *it, char *path, char *real, const mf_ent *mf, const
         it->v = v;
         it->cap = cap;
     }
-    it->v[it->n++] = (item){path, real, mf, lang_default, smart_default};
+    it->v[it->n++] = (item){path, real, mf, lang_default, smart_default, NULL, NULL};
     return 0;
 }
 
-static int add_dir(const char *dir, int follow, items *it, manifest **mfs, size_t *nmf, lerr *e)
+static char *where_fmt(const char *fmt, const char *a, const char *b, size_t line)
+{
+    char w[600];
+    snprintf(w, sizeof w, fmt, a, b, line);
+    return input_strdup(w);
+}
+
+/* Add the essays of folder dir to it. Problems (a bad manifest, a file
+ * refused by vet, no essays at all) are reported and the rest goes on;
+ * returns -1 only out of memory. */
+static int add_dir(const char *dir, int follow, items *it, manifest **mfs, size_t *nmf, rep *rp)
 {
     strv names = {0};
     int rc = -1;
     size_t before = it->n;
     char *mpath = NULL, *mreal = NULL, *used = NULL;
+    lerr e = {{0}};
     folder f = {dir, realpath(dir, NULL), follow};
     if (!f.real) {
-        lerr_set(e, "%s: cannot open folder: %s", dir, strerror(errno));
-        return -1;
+        lerr_set(&e, "%s: cannot open the folder: %s", dir, strerror(errno));
+        problem(rp, e.msg);
+        return 0;
     }
-    if (list_dir(&f, &names, e)) goto done;
+    int lr = list_dir(&f, &names, rp);
+    if (lr < 0) goto oom;
+    if (lr > 0) {
+        rc = 0;
+        goto done;
+    }
 
-    /* The manifest, if there is one: vetted like an essay, then read. */
+    /* The manifest, if there is one: vetted like an essay, then read. A bad
+     * one is a problem; the folder's essays are still read, by name. */
     const manifest *m = NULL;
     struct stat st;
     if (!(mpath = input_join_path(dir, "manifest.ini"))) goto oom;
     if (lstat(mpath, &st) == 0) {
         free(mpath);
         mpath = NULL;
-        int v = vet(&f, "manifest.ini", &mpath, &mreal, e);
-        if (v == VET_ERR) goto done;
-        if (v == VET_SKIP) {
-            lerr_set(e, "%s/manifest.ini: %s, not a manifest file", dir, kind_of(S_IFDIR));
-            goto done;
-        }
+        int v = vet(&f, "manifest.ini", &mpath, &mreal, &e);
+        uint8_t *src = NULL;
+        size_t n;
         manifest *mv = realloc(*mfs, (*nmf + 1) * sizeof *mv);
         if (!mv) goto oom;
         *mfs = mv;
-        uint8_t *src;
-        size_t n;
-        if (input_read_file_as(mreal ? mreal : mpath, mpath, mreal != NULL, &src, &n, e)) goto done;
-        /* The manifest's path must outlive it: it is kept in messages. */
-        int bad = input_manifest_parse(src, n, mpath, &mv[*nmf], e);
-        free(src);
-        if (bad) {
-            input_manifest_free(&mv[*nmf]);
-            goto done;
+        if (v == VET_SKIP) {
+            lerr_set(&e, "%s/manifest.ini: %s, not a manifest file", dir, kind_of(S_IFDIR));
+            problem(rp, e.msg);
+        } else if (v == VET_ERR || input_read_file_as(mreal ? mreal : mpath, mpath, mreal != NULL, &src, &n, &e)) {
+            problem(rp, e.msg);
+        } else {
+            /* The manifest's path must outlive it: it is kept in messages. */
+            int bad = input_manifest_parse(src, n, mpath, &mv[*nmf], &e);
+            free(src);
+            if (bad) {
+                input_manifest_free(&mv[*nmf]);
+                problem(rp, e.msg);
+            } else {
+                mv[*nmf].path = NULL;
+                m = &mv[(*nmf)++];
+            }
         }
-        mv[*nmf].path = NULL;
-        m = &mv[(*nmf)++];
     }
+    char *dwhere = NULL;
+    if (m && m->def_lang && !(dwhere = where_fmt("lang = %s at %s:%zu", m->def_lang, mpath, m->def_lang_line)))
+        goto oom;
     /* Listed files first, in manifest order. */
     if (m) {
-        if (!(used = calloc(names.n + 1, 1))) goto oom;
+        if (!(used = calloc(names.n + 1, 1))) { free(dwhere); goto oom; }
         for (size_t i = 0; i < m->n; i++) {
             const mf_ent *en = &m->v[i];
             char *p = input_join_path(dir, en->name), *r = NULL;
-            if (!p) goto oom;
+            if (!p) { free(dwhere); goto oom; }
             int there = lstat(p, &st) == 0;
             free(p);
             p = NULL;
-            int v = there ? vet(&f, en->name, &p, &r, e) : VET_SKIP;
-            if (v != VET_TAKE) {
-                if (v == VET_SKIP) lerr_set(e, "%s:%zu: [%s]: no such file in %s", mpath, en->line, en->name, dir);
-                goto done;
-            }
-            if (items_push(it, p, r, en, m->def_lang, m->def_smart)) goto oom;
+            int v = there ? vet(&f, en->name, &p, &r, &e) : VET_SKIP;
             char *key = en->name;
             char **hit = names.n ? bsearch(&key, names.v, names.n, sizeof *names.v, cmp_str) : NULL;
             if (hit) used[hit - names.v] = 1;
+            if (v != VET_TAKE) {
+                if (v == VET_SKIP) lerr_set(&e, "%s:%zu: [%s]: there is no such file in %s", mpath, en->line, en->name, dir);
+                problem(rp, e.msg);
+                continue;
+            }
+            if (items_push(it, p, r, en, m->def_lang, m->def_smart)) { free(dwhere); goto oom; }
+            item *x = &it->v[it->n - 1];
+            if (en->lang && !(x->force_where = where_fmt("%s%s:%zu", "", mpath, en->lang_line))) { free(dwhere); goto oom; }
+            if (dwhere && !(x->default_where = input_strdup(dwhere))) { free(dwhere); goto oom; }
         }
     }
     for (size_t i = 0; i < names.n; i++) {
         if (used && used[i]) continue;
         char *p, *r;
-        int v = vet(&f, names.v[i], &p, &r, e); /* again: it may have changed since the listing */
-        if (v == VET_ERR) goto done;
-        if (v == VET_TAKE && items_push(it, p, r, NULL, m ? m->def_lang : NULL, m ? m->def_smart : NULL)) goto oom;
+        int v = vet(&f, names.v[i], &p, &r, &e);
+        if (v == VET_ERR) {
+            problem(rp, e.msg);
+            continue;
+        }
+        if (v == VET_SKIP) { /* a folder named like an essay: the listing said so already, unless it changed */
+            continue;
+        }
+        if (items_push(it, p, r, NULL, m ? m->def_lang : NULL, m ? m->def_smart : NULL)) { free(dwhere); goto oom; }
+        if (dwhere && !(it->v[it->n - 1].default_where = input_strdup(dwhere))) { free(dwhere); goto oom; }
     }
-    if (it->n == before) {
-        lerr_set(e, "%s: no .txt or .md essays in this folder", dir);
-        goto done;
+    free(dwhere);
+    if (it->n == before && names.n == 0 && !(m && m->n)) {
+        lerr_set(&e, "%s: no .txt or .md essays in this folder", dir);
+        problem(rp, e.msg);
     }
     rc = 0;
     goto done;
 oom:
-    lerr_set(e, "%s: out of memory", dir);
+    rc = -1;
 done:
     free(used);
     free(mpath);
@@ -392,15 +517,26 @@ done:
     return rc;
 }
 
-int input_collect(char *const *args, size_t nargs, const input_opts *o, input_essay **out, size_t *n, lerr *e)
+/* The message after "NAME: " in msg (for a skip note), or msg. */
+static const char *after_name(const char *msg, const char *name)
+{
+    size_t l = strlen(name);
+    return strncmp(msg, name, l) == 0 && msg[l] == ':' && msg[l + 1] == ' ' ? msg + l + 2 : msg;
+}
+
+int input_collect_ex(char *const *args, size_t nargs, const input_opts *o, const input_extra *x,
+                     input_essay **out, size_t *n, lerr *e)
 {
     items it = {0};
     manifest *mfs = NULL;
     size_t nmf = 0;
     hcache hc = {0};
     input_essay *v = NULL;
-    size_t nv = 0;
+    size_t nv = 0, skipped = 0;
     int rc = -1;
+    rep rp = {x, 0, {{0}}};
+    lerr pe = {{0}};
+    char *lwhere = NULL;
     *out = NULL;
     *n = 0;
 
@@ -408,55 +544,99 @@ int input_collect(char *const *args, size_t nargs, const input_opts *o, input_es
         lerr_set(e, "no input: give essay files or folders");
         return -1;
     }
+    if (o && o->lang) {
+        char w[200];
+        snprintf(w, sizeof w, "--lang %.100s", o->lang);
+        if (!(lwhere = input_strdup(w))) goto oom;
+    }
     for (size_t i = 0; i < nargs; i++) {
         struct stat st;
         if (stat(args[i], &st) != 0) {
-            lerr_set(e, "%s: %s", args[i], strerror(errno));
-            goto done;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            if (add_dir(args[i], o ? o->follow_symlinks : 0, &it, &mfs, &nmf, e)) goto done;
+            lerr_set(&pe, "%s: %s", args[i], strerror(errno));
+            problem(&rp, pe.msg);
+        } else if (S_ISDIR(st.st_mode)) {
+            if (add_dir(args[i], o ? o->follow_symlinks : 0, &it, &mfs, &nmf, &rp)) goto oom;
         } else if (S_ISREG(st.st_mode)) {
             if (items_push(&it, input_strdup(args[i]), NULL, NULL, NULL, NULL)) goto oom;
         } else {
-            lerr_set(e, "%s: not a file or folder (%s)", args[i], kind_of(st.st_mode));
-            goto done;
+            lerr_set(&pe, "%s: not a file or folder (%s)", args[i], kind_of(st.st_mode));
+            problem(&rp, pe.msg);
         }
     }
 
-    v = calloc(it.n, sizeof *v);
+    v = calloc(it.n + 1, sizeof *v);
     if (!v) goto oom;
     for (size_t i = 0; i < it.n; i++) {
-        const item *x = &it.v[i];
+        const item *t = &it.v[i];
         uint8_t *bytes;
         size_t len;
-        if (input_read_file_as(x->real ? x->real : x->path, x->path, x->real != NULL, &bytes, &len, e)) goto done;
-        const char *def = x->lang_default ? x->lang_default : o ? o->lang : NULL;
-        const char *sm = x->mf && x->mf->smart ? x->mf->smart : x->smart_default;
+        if (input_read_file_as(t->real ? t->real : t->path, t->path, t->real != NULL, &bytes, &len, &pe)) {
+            problem(&rp, pe.msg);
+            continue;
+        }
+        const char *def = t->lang_default ? t->lang_default : o ? o->lang : NULL;
+        const char *sm = t->mf && t->mf->smart ? t->mf->smart : t->smart_default;
         int smart = sm ? (sm[0] | 32) == 'y' : !(o && o->no_smart);
-        int r = input_parse_core(bytes, len, x->path, o ? o->lossy : 0, x->mf ? x->mf->lang : NULL, def, smart,
-                                 get_cached, &hc, &v[nv], e);
+        parse_args a = {o ? o->lossy : 0, x ? x->encoding : INPUT_ENC_AUTO, smart, t->mf ? t->mf->lang : NULL,
+                        t->force_where, def, t->lang_default ? t->default_where : lwhere, get_cached, &hc};
+        pe.msg[0] = 0;
+        int r = input_parse_core(bytes, len, t->path, &a, &v[nv], &pe);
         free(bytes);
-        if (r) goto done;
-        nv++;
-        if (x->mf && x->mf->title) {
-            char *t = input_strdup(x->mf->title);
-            if (!t) goto oom;
-            free(v[nv - 1].title);
-            v[nv - 1].title = t;
+        if (r == INPUT_EMPTY) {
+            notef(&rp, "%s: skipped: %s", t->path, after_name(pe.msg, t->path));
+            skipped++;
+            continue;
         }
-        if (x->mf && x->mf->byline) {
-            char *b = input_strdup(x->mf->byline);
+        if (r) {
+            if (!strcmp(pe.msg, "out of memory") || strstr(pe.msg, ": out of memory")) goto oom_msg;
+            problem(&rp, pe.msg);
+            continue;
+        }
+        input_essay *es = &v[nv++];
+        if (t->mf && t->mf->title) {
+            char *s = input_strdup(t->mf->title);
+            if (!s) goto oom;
+            free(es->title);
+            es->title = s;
+        }
+        if (t->mf && t->mf->byline) {
+            char *b = input_strdup(t->mf->byline);
             if (!b) goto oom;
-            free(v[nv - 1].byline);
-            v[nv - 1].byline = b;
+            free(es->byline);
+            es->byline = b;
         }
+        for (const char *p = es->notes; p && *p;) { /* one note a line */
+            const char *nl = strchr(p, '\n');
+            size_t l = nl ? (size_t)(nl - p) : strlen(p);
+            notef(&rp, "%s: %.*s", es->path, (int)(l > 700 ? 700 : l), p);
+            p += l + (nl != NULL);
+        }
+    }
+    if (rp.problems) {
+        if (x && x->problem && rp.problems > INPUT_MAX_PROBLEMS) {
+            char m[128];
+            size_t more = rp.problems - INPUT_MAX_PROBLEMS;
+            snprintf(m, sizeof m, "and %zu more problem%s", more, more == 1 ? "" : "s");
+            x->problem(x->ctx, m);
+        }
+        if (x && x->problem)
+            lerr_set(e, "%zu problem%s found; no pack was written", rp.problems, rp.problems == 1 ? "" : "s");
+        else if (rp.problems == 1)
+            lerr_set(e, "%s", rp.first.msg);
+        else
+            lerr_set(e, "%.400s (and %zu more problems)", rp.first.msg, rp.problems - 1);
+        goto done;
+    }
+    if (nv == 0) {
+        lerr_set(e, "nothing to pack: %s", skipped ? "every essay was empty and skipped" : "no essays");
+        goto done;
     }
     *out = v;
     *n = nv;
     v = NULL;
     rc = 0;
     goto done;
+oom_msg:
 oom:
     lerr_set(e, "out of memory");
 done:
@@ -464,10 +644,18 @@ done:
     for (size_t i = 0; i < it.n; i++) {
         free(it.v[i].path);
         free(it.v[i].real);
+        free(it.v[i].force_where);
+        free(it.v[i].default_where);
     }
     free(it.v);
     for (size_t i = 0; i < nmf; i++) input_manifest_free(&mfs[i]);
     free(mfs);
     hcache_free(&hc);
+    free(lwhere);
     return rc;
+}
+
+int input_collect(char *const *args, size_t nargs, const input_opts *o, input_essay **out, size_t *n, lerr *e)
+{
+    return input_collect_ex(args, nargs, o, NULL, out, n, e);
 }

@@ -23,6 +23,7 @@
 
 static const char usage[] =
     "usage: lectern-pack build -o FILE [--lang L] [--font FILE]... [--lossy]\n"
+    "                          [--encoding utf-8|windows-1252|latin-1]\n"
     "                          [--cluster-size BYTES] [--no-fonts] [--follow-symlinks]\n"
     "                          INPUT...\n"
     "       lectern-pack list FILE\n"
@@ -35,7 +36,12 @@ static const char help[] =
     "\n"
     "build   Pack essays (.txt and .md files, or folders of them) into FILE.\n"
     "        A folder's manifest.ini, if any, sets order, titles, bylines and\n"
-    "        language; otherwise essays go in file-name order.\n"
+    "        language; otherwise essays go in file-name order. Other files and\n"
+    "        the folders inside a folder are skipped, each named with the\n"
+    "        reason (give a subfolder as another INPUT to pack it too); so are\n"
+    "        empty essays. Every problem is listed in one run (the first 50),\n"
+    "        and then nothing is written. On success one line says what was\n"
+    "        packed: essays, words, size, fonts.\n"
     "          -o FILE             the pack to write (written atomically)\n"
     "          --lang L            hyphenation language (default en-US), or a\n"
     "                              libhyphen .dic file\n"
@@ -43,9 +49,12 @@ static const char help[] =
     "                              (" FONTS_DEFAULT_FAMILY "); give one per style\n"
     "          --lossy             replace invalid UTF-8 and control characters\n"
     "                              by U+FFFD instead of refusing the file\n"
+    "          --encoding E        read every file as E: utf-8, windows-1252 or\n"
+    "                              latin-1 (default: UTF-8, or Windows-1252 for a\n"
+    "                              file that is not UTF-8 and reads as it)\n"
     "          --cluster-size N    group consecutive essays into LZ4 blocks of at\n"
-    "                              most N bytes of text (default 65536; 0 = one\n"
-    "                              block per essay)\n"
+    "                              most N bytes of text: 0 (one block per essay)\n"
+    "                              to 1048576 (1 MiB); default 65536\n"
     "          --no-fonts          embed no fonts (for tests; the reader needs them)\n"
     "          --follow-symlinks   pack files that symbolic links in a folder point\n"
     "                              to outside it (refused by default)\n"
@@ -86,12 +95,19 @@ static void note_cb(void *ctx, const char *msg)
     fprintf(stderr, "lectern-pack: %s\n", msg);
 }
 
+static void problem_cb(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "lectern-pack: problem: %s\n", msg);
+}
+
 /* ---- build ---------------------------------------------------------------- */
 
 static int cmd_build(int argc, char **argv)
 {
     const char *out = NULL;
-    input_opts io = {"en-US", 0, 0, 0};
+    input_opts io = {NULL, 0, 0, 0};
+    int encoding = INPUT_ENC_AUTO;
     pack_write_opts wo = {PACK_CLUSTER_DEFAULT, progress_cb, NULL};
     int no_fonts = 0;
     char **fonts = calloc((size_t)argc, sizeof *fonts);
@@ -109,14 +125,26 @@ static int cmd_build(int argc, char **argv)
         else if (!strcmp(a, "--lang") && more) io.lang = argv[++i];
         else if (!strcmp(a, "--font") && more) fonts[nfonts++] = argv[++i];
         else if (!strcmp(a, "--lossy")) io.lossy = 1;
+        else if (!strcmp(a, "--encoding") && more) {
+            if ((encoding = input_encoding_parse(argv[++i])) < 0) {
+                fprintf(stderr, "lectern-pack: --encoding '%s': give utf-8, windows-1252 or latin-1\n", argv[i]);
+                goto done;
+            }
+        }
         else if (!strcmp(a, "--follow-symlinks")) io.follow_symlinks = 1;
         else if (!strcmp(a, "--no-fonts")) no_fonts = 1;
         else if (!strcmp(a, "--cluster-size") && more) {
             char *end;
             errno = 0;
             unsigned long v = strtoul(argv[++i], &end, 10);
-            if (errno || *end || v > PACK_MAX_BLOCK) {
-                fprintf(stderr, "lectern-pack: --cluster-size takes bytes, 0 to %u\n", PACK_MAX_BLOCK);
+            if (errno || *end || end == argv[i]) {
+                fprintf(stderr, "lectern-pack: --cluster-size takes a number of bytes, 0 to %u\n", PACK_CLUSTER_MAX);
+                goto done;
+            }
+            if (v > PACK_CLUSTER_MAX) { /* the limit pack_write enforces: refused input, not usage */
+                fprintf(stderr, "lectern-pack: --cluster-size %lu: at most %u (1 MiB), so that a kiosk reader has "
+                        "the memory to open a cluster\n", v, PACK_CLUSTER_MAX);
+                rc = EXIT_BAD;
                 goto done;
             }
             wo.cluster_max = (uint32_t)v;
@@ -143,10 +171,17 @@ static int cmd_build(int argc, char **argv)
     rc = EXIT_BAD;
     lerr e = {{0}};
     progress pg = {isatty(2), -1};
+    packer_summary su;
     packer_opts po = {io.lang, io.lossy, no_fonts, fonts, nfonts, wo.cluster_max, progress_cb, &pg, 4u << 20,
-                      note_cb, NULL, io.follow_symlinks};
-    if (packer_build(inputs, ninputs, &po, out, NULL, NULL, &e)) fprintf(stderr, "lectern-pack: %s\n", e.msg);
-    else rc = 0;
+                      note_cb, NULL, io.follow_symlinks, encoding, problem_cb, &su};
+    if (packer_build(inputs, ninputs, &po, out, NULL, NULL, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+    } else {
+        char line[256];
+        packer_summary_line(&su, line, sizeof line);
+        printf("packed %s into %s\n", line, out);
+        rc = 0;
+    }
 done:
     free(fonts);
     free(inputs);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fonts.h"
 #include "input.h"
@@ -64,13 +65,14 @@ int packer_build(char *const *inputs, size_t n, const packer_opts *o, const char
 {
     if (mem) *mem = NULL;
     if (mem_size) *mem_size = 0;
-    input_opts io = {o->lang ? o->lang : "en-US", o->lossy, o->follow_symlinks, 0};
+    input_opts io = {o->lang, o->lossy, o->follow_symlinks, 0};
+    input_extra x = {o->encoding, o->problem, o->note, o->note_ctx};
     input_essay *es = NULL;
     size_t ne = 0;
     font_set fs = {0};
     pack_item *items = NULL;
     int rc = -1;
-    if (input_collect(inputs, n, &io, &es, &ne, e)) return -1;
+    if (input_collect_ex(inputs, n, &io, &x, &es, &ne, e)) return -1;
     size_t replaced = 0;
     uint64_t total = 0;
     for (size_t i = 0; i < ne; i++) {
@@ -108,15 +110,15 @@ int packer_build(char *const *inputs, size_t n, const packer_opts *o, const char
         rc = pack_build(items, ne + fs.n, &wo, mem, mem_size, e) ? -1 : 0;
         if (rc && mem) *mem = NULL;
     }
-    for (size_t i = 0; !rc && i < ne; i++) {
-        for (const char *p = es[i].notes; p && *p;) { /* one note a line */
-            const char *nl = strchr(p, '\n');
-            size_t l = nl ? (size_t)(nl - p) : strlen(p);
-            char msg[512];
-            snprintf(msg, sizeof msg, "%s: %.*s", es[i].path, (int)(l > 400 ? 400 : l), p);
-            note(o, msg);
-            p += l + (nl != NULL);
-        }
+    if (!rc && o->summary) {
+        packer_summary *su = o->summary;
+        memset(su, 0, sizeof *su);
+        su->essays = ne;
+        su->fonts = fs.n;
+        for (size_t i = 0; i < ne; i++) su->words += es[i].words;
+        struct stat st;
+        if (out_path) su->bytes = stat(out_path, &st) == 0 ? (uint64_t)st.st_size : 0;
+        else if (mem_size) su->bytes = *mem_size;
     }
     if (!rc && replaced) {
         char msg[128];
@@ -130,4 +132,28 @@ done:
     if (!o->no_fonts) fonts_done();
     input_essays_free(es, ne);
     return rc;
+}
+
+/* n with commas between thousands: "12,345" (no locale). */
+static void group(uint64_t n, char *out, size_t cap)
+{
+    char d[32];
+    int l = snprintf(d, sizeof d, "%llu", (unsigned long long)n);
+    size_t o = 0;
+    for (int i = 0; i < l && o + 2 < cap; i++) {
+        if (i && (l - i) % 3 == 0) out[o++] = ',';
+        out[o++] = d[i];
+    }
+    out[o] = 0;
+}
+
+void packer_summary_line(const packer_summary *s, char *out, size_t cap)
+{
+    char w[40], size[40];
+    group(s->words, w, sizeof w);
+    if (s->bytes < 1000) snprintf(size, sizeof size, "%llu byte%s", (unsigned long long)s->bytes, s->bytes == 1 ? "" : "s");
+    else if (s->bytes < 1000000) snprintf(size, sizeof size, "%.1f kB", (double)s->bytes / 1e3);
+    else snprintf(size, sizeof size, "%.1f MB", (double)s->bytes / 1e6);
+    snprintf(out, cap, "%zu essay%s, %s word%s, %s, %zu font%s", s->essays, s->essays == 1 ? "" : "s", w,
+             s->words == 1 ? "" : "s", size, s->fonts, s->fonts == 1 ? "" : "s");
 }

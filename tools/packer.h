@@ -16,6 +16,8 @@
 
 #include "util.h"
 
+struct packer_summary;
+
 typedef struct packer_opts {
     const char *lang;          /* hyphenation language or .dic path; NULL: "en-US" */
     int lossy;                 /* replace invalid UTF-8 by U+FFFD instead of refusing */
@@ -33,7 +35,22 @@ typedef struct packer_opts {
     void (*note)(void *ctx, const char *msg);
     void *note_ctx;
     int follow_symlinks;       /* input_opts.follow_symlinks: take links out of a folder */
+    int encoding;              /* input_extra.encoding: INPUT_ENC_AUTO (0), or one forced */
+    /* Each problem with the input, as input_extra.problem (with note_ctx):
+     * all of them are found in one run. NULL: the first is in the lerr. */
+    void (*problem)(void *ctx, const char *msg);
+    struct packer_summary *summary; /* filled on success when not NULL */
 } packer_opts;
+
+/* What a successful build made, for its one summary line. */
+typedef struct packer_summary {
+    size_t essays, fonts;
+    uint64_t words, bytes; /* words in the essays, the pack's size in bytes */
+} packer_summary;
+
+/* "3 essays, 1,234 words, 56.7 kB, 2 fonts" into out[0..cap), plurals
+ * right ("1 essay, 1 word"). */
+void packer_summary_line(const packer_summary *s, char *out, size_t cap);
 
 /* Pack inputs[0..n) (files and folders, as input_collect takes them).
  * With out_path, the pack is written there atomically (pack_write; SIGINT,

@@ -65,7 +65,7 @@ refuse() { # name expected-text input...
 mkdir -p "$T/empty"; refuse empty_folder "empty" "$T/empty"
 : > "$T/empty.txt"; refuse empty_file "empty.txt" "$T/empty.txt"
 head -c 3000 /bin/sh > "$T/binary.txt"; refuse binary_file "binary.txt" "$T/binary.txt"
-printf 'Title\nGood line\nBad \xff byte here\n' > "$T/bad.txt"; refuse invalid_utf8 "bad.txt:3" "$T/bad.txt"
+printf 'Title\nGood line\nBad \x81 byte here\n' > "$T/bad.txt"; refuse invalid_utf8 "bad.txt:3" "$T/bad.txt" # 0x81: not UTF-8 nor Windows-1252
 printf 'Title\nA NUL \x00 here\n' > "$T/nul.txt"; refuse nul_byte "nul.txt:2" "$T/nul.txt"
 mkdir -p "$T/dir.txt"; refuse unreadable_dir_as_file "dir.txt" "$T/dir.txt"
 ln -s /nonexistent "$T/dangling.txt"; refuse dangling_symlink "dangling.txt" "$T/dangling.txt"
