@@ -70,6 +70,9 @@ if [ -x "$READER" ] && "$READER" --help 2>&1 | grep -q -- '--replay'; then
     "$x" "$y" > "$TMP/ref/visit.replay"
   # the second visit, after the power cut: the reader starts again with the
   # saved position (the first replay saved it when it ended)
+  # (the first visit opened page 1 and turned to page 2; a restarted reader
+  # shows the first-page hint again, to the next visitor, so the resumed
+  # screen is not the "next" one pixel for pixel: the replay checks the page)
   printf 'expect screen library\nshot library2\ntap %s %s\nexpect screen reading\nwait 1000\nshot resumed\n' \
     "$x" "$y" > "$TMP/ref/resume.replay"
   r() { SDL_VIDEODRIVER=offscreen "$READER" --replay "$1" --screenshot "$TMP/ref" --state-dir "$TMP/ref/state" \
@@ -80,10 +83,13 @@ if [ -x "$READER" ] && "$READER" --help 2>&1 | grep -q -- '--replay'; then
     for n in library page next library2 resumed; do cp "$TMP/ref/$n.png" "$ART/ref-$n.png"; done
     refs="--ref-library $ART/ref-library.png --ref-page $ART/ref-page.png --ref-next $ART/ref-next.png"
     # the host reader itself resumes on the page it left
-    if [ "$(python3 firmware/test/imgstat.py --diff "$ART/ref-next.png" "$ART/ref-resumed.png")" = 0.0000 ]; then
+    if sed 's/^shot resumed$/&\nexpect page 2/' "$TMP/ref/resume.replay" > "$TMP/ref/resume-check.replay" &&
+       rm -rf "$TMP/ref/state2" && cp -a "$TMP/ref/state" "$TMP/ref/state2" &&
+       SDL_VIDEODRIVER=offscreen "$READER" --replay "$TMP/ref/resume-check.replay" --screenshot "$TMP/ref/check" \
+         --state-dir "$TMP/ref/state2" --config "$conf" --pack "$pack" --size "${W}x$H" >> "$TMP/ref/replay.out" 2>&1; then
       ok image_reference_resumes
     else
-      fail image_reference_resumes "the host reader did not resume on the page it left ($ART/ref-resumed.png)"
+      fail image_reference_resumes "the host reader did not resume on page 2, the page it left: $(tail -2 "$TMP/ref/replay.out")"
     fi
   else
     fail image_reference_replay "the host reader's replay of the visit failed: $(tail -3 "$TMP/ref/replay.out")"
