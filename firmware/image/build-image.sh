@@ -78,6 +78,23 @@ PREREQS="overlayroot"
 case $1 in prereqs) echo "$PREREQS"; exit 0 ;; esac
 rm -f "${DESTDIR}/.random-seed"
 EOF
+# The display's driver in the initramfs: udev there loads it (virtio_gpu
+# under QEMU, vc4 on the Pi) and marks /dev/dri/card0 for systemd, so that
+# dev-dri-card0.device is up as soon as systemd starts and lectern.service,
+# which waits only for it, starts at once. Without it the reader waited for
+# the real root's udev coldplug (17.4 s into userspace under QEMU). The rule
+# is written here because the lectern package, which installs the same rule
+# (firmware/udev/70-lectern-drm.rules), comes after the kernel's initramfs.
+cat > "$W/lectern-drm" <<'EOF'
+#!/bin/sh
+# lectern image: the display's DRM driver and its systemd tag in the initramfs
+PREREQ="udev"
+case $1 in prereqs) echo "$PREREQ"; exit 0 ;; esac
+. /usr/share/initramfs-tools/hook-functions
+manual_add_modules virtio_gpu vc4
+mkdir -p "${DESTDIR}/etc/udev/rules.d"
+echo 'SUBSYSTEM=="drm", KERNEL=="card[0-9]*", TAG+="systemd"' > "${DESTDIR}/etc/udev/rules.d/70-lectern-drm.rules"
+EOF
 if [ -n "${IMAGE_ROOTFS_FROM:-}" ]; then
   # development aid: start from a copy of an earlier root file system
   # (saved with IMAGE_ROOTFS_SAVE=DIR); the lectern package is installed again
@@ -103,6 +120,8 @@ unshare --mount --propagation private -- mmdebstrap --variant=minbase --architec
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/hooks"' \
   --essential-hook="copy-in $W/zz-lectern-reproducible /etc/initramfs-tools/hooks/" \
   --essential-hook='chmod 755 "$1/etc/initramfs-tools/hooks/zz-lectern-reproducible"' \
+  --essential-hook="copy-in $W/lectern-drm /etc/initramfs-tools/hooks/" \
+  --essential-hook='chmod 755 "$1/etc/initramfs-tools/hooks/lectern-drm"' \
   --customize-hook="upload $deb /tmp/lectern.deb" \
   --customize-hook='chroot "$1" sh -c "apt-get install -y -q /tmp/lectern.deb && rm /tmp/lectern.deb"' \
   --customize-hook="sync-out /var/cache/apt/archives $TMP/apt-arm64" \
