@@ -8,6 +8,7 @@
 #include <hb-ot.h>
 #include <hb-subset.h>
 #include <hb.h>
+#include <lz4.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,29 +375,67 @@ static hb_face_t *hb_face_of(const font_file *ff)
     return f;
 }
 
-/* Subset ff to the code points in keep (those it has). */
-static int subset_face(font_file *ff, hb_face_t *face, const hb_set_t *keep, lerr *e)
+/* One hb-subset run of face over keep; NULL when hb-subset refuses. */
+static hb_face_t *run_subset(hb_face_t *face, const hb_set_t *keep, unsigned flags)
 {
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in) {
-        lerr_set(e, "%s: out of memory subsetting the font", ff->path);
-        return -1;
-    }
+    if (!in) return NULL;
     hb_set_union(hb_subset_input_unicode_set(in), keep);
     hb_set_t *names = hb_subset_input_set(in, HB_SUBSET_SETS_NAME_ID);
     for (size_t i = 0; i < sizeof keep_names / sizeof *keep_names; i++) hb_set_add(names, keep_names[i]);
-    /* Layout features: hb-subset's default set, the features hb_shape
-     * applies by default for every script (liga, kern, mark, mkmk, ccmp,
-     * locl, calt, the Arabic and Indic forms ...), which the reader shapes
-     * with. Tables hb-subset cannot subset (Graphite's Silf, morx, kern
-     * when GPOS kerns) are dropped; OpenType layout does their work.
-     * RETAIN_GIDS: glyph ids stay the whole font's (a few hundred bytes
-     * once LZ4 has the empty slots), so a shaped run names the same glyphs
-     * as with the installed font. NOTDEF_OUTLINE: a character that no face
-     * has still shows as the box. Hinting stays: pages render as before. */
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+    hb_subset_input_set_flags(in, flags);
     hb_face_t *sub = hb_set_allocation_successful(hb_subset_input_unicode_set(in)) ? hb_subset_or_fail(face, in) : NULL;
     hb_subset_input_destroy(in);
+    return sub;
+}
+
+/* Bytes of the subset once LZ4 has it (as the pack stores it), roughly. */
+static size_t packed_size(hb_face_t *sub)
+{
+    hb_blob_t *b = hb_face_reference_blob(sub);
+    unsigned len = 0;
+    const char *d = hb_blob_get_data(b, &len);
+    size_t r = len;
+    int bound = len < (unsigned)LZ4_MAX_INPUT_SIZE ? LZ4_compressBound((int)len) : 0;
+    char *tmp = bound > 0 ? malloc((size_t)bound) : NULL;
+    if (tmp) {
+        int c = LZ4_compress_default(d, tmp, (int)len, bound);
+        if (c > 0 && (size_t)c < r) r = (size_t)c;
+    }
+    free(tmp);
+    hb_blob_destroy(b);
+    return r;
+}
+
+/* Subset ff to the code points in keep (those it has).
+ * Layout features: hb-subset's default set, the features hb_shape applies
+ * by default for every script (liga, kern, mark, mkmk, ccmp, locl, calt,
+ * the Arabic and Indic forms ...), which the reader shapes with; the
+ * glyphs they reach from the kept characters stay. Tables hb-subset
+ * cannot subset (Graphite's Silf, morx, kern when GPOS kerns) are dropped;
+ * OpenType layout does their work. NOTDEF_OUTLINE: a character that no
+ * face has still shows as the box. Hinting stays: pages render as before.
+ * RETAIN_GIDS: glyph ids stay the whole font's, so that a shaped run
+ * names the same glyphs as with the installed font, when that costs
+ * little once compressed (Charis: 1%, its empty slots compress away); a
+ * CJK font, whose few thousand used glyphs lie among 65,000, is renumbered
+ * (keeping its ids would make it 1.7 times the size). */
+static int subset_face(font_file *ff, hb_face_t *face, const hb_set_t *keep, lerr *e)
+{
+    hb_face_t *sub = run_subset(face, keep, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+    hb_face_t *renum = sub ? run_subset(face, keep, HB_SUBSET_FLAGS_NOTDEF_OUTLINE) : NULL;
+    if (renum) {
+        size_t a = packed_size(sub), b = packed_size(renum);
+        if (a > b + b / 20 + 1024) {
+            hb_face_destroy(sub);
+            sub = renum;
+        } else {
+            hb_face_destroy(renum);
+        }
+    } else if (sub) {
+        hb_face_destroy(sub);
+        sub = NULL;
+    }
     if (!sub) {
         lerr_set(e, "%s: HarfBuzz cannot subset this font (hb-subset refused it: a table in the file is damaged or of "
                  "a kind it does not know); give another font with --font",
