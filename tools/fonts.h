@@ -57,7 +57,7 @@ int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, 
  * ui_chars) that the face has, and the glyphs the font's layout tables
  * (GSUB/GPOS: ligatures, marks, kerning) reach from them, so shaping works
  * as with the whole font. Glyph ids stay those of the whole font (unused
- * ones empty), the .notdef box keeps its outline, and the name table keeps
+ * ones empty) when that costs little once compressed (not for CJK), the .notdef box keeps its outline, and the name table keeps
  * the family names, the copyright (name ID 0) and the licence (13) and its
  * URL (14). A fallback face keeps only the characters some text face
  * lacks; a fallback that no character needs (the faces before it have
