@@ -564,7 +564,7 @@ int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e)
         return PACK_ERANGE;
     }
     const pack_entry *en = &p->entries[i];
-    if (en->codec != PACK_RAW) {
+    if (en->codec != PACK_RAW && en->kind != PACK_FONT) {
         lerr_set(e, "entry %zu is compressed; use pack_read", i);
         return PACK_ERANGE;
     }

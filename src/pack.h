@@ -97,12 +97,13 @@ size_t pack_essay_index(const pack *p, size_t n);
  * so reading every essay in order decodes each block once. */
 int pack_read(pack *p, size_t i, uint8_t **data, size_t *size, lerr *e);
 
-/* For entries stored raw (codec 0, fonts): the entry's bytes in a buffer
- * the pack owns, read and checked (data checksum) on the first call and
- * kept until pack_close, whatever happens to the file (HarfBuzz and
- * FreeType read font bytes for as long as the face lives: destroy faces
- * made from these bytes before pack_close). PACK_ERANGE when the entry is
- * compressed; other failures as pack_read. */
+/* For fonts (stored raw or LZ4) and other entries stored raw (codec 0):
+ * the entry's bytes in a buffer the pack owns, read (decoded) and checked
+ * (data checksum) on the first call and kept until pack_close, whatever
+ * happens to the file (HarfBuzz and FreeType read font bytes for as long
+ * as the face lives: destroy faces made from these bytes before
+ * pack_close). PACK_ERANGE for a compressed essay (use pack_read); other
+ * failures as pack_read. */
 int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e);
 
 /* Was the file at the pack's path replaced or changed since pack_open?

@@ -7,6 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_SFNT_NAMES_H
+
+#include "packer.h"
 #include "pack.h"
 #include "pack_write.h"
 #include "t.h"
@@ -662,6 +667,99 @@ static void rm_tmpdir(void)
     if (system(cmd) != 0) fprintf(stderr, "  could not remove %s\n", tmpdir);
 }
 
+/* The installed fonts the default pack embeds (tools/fonts.c). */
+#define CHARIS_DIR "/usr/share/fonts/truetype/charis/"
+
+/* Does FreeType find name ID `id` in face? */
+static int has_name(FT_Face face, unsigned id)
+{
+    FT_UInt n = FT_Get_Sfnt_Name_Count(face);
+    for (FT_UInt i = 0; i < n; i++) {
+        FT_SfntName nm;
+        if (!FT_Get_Sfnt_Name(face, i, &nm) && nm.name_id == id && nm.string_len > 0) return 1;
+    }
+    return 0;
+}
+
+/* The default essays packed in memory, as `make` packs them: every font is
+ * a subset (far smaller than the installed file, stored compressed, face
+ * index 0) whose cmap still has every character of every essay that the
+ * installed face has (read with FreeType, not with the code that made the
+ * subset), and its copyright and licence names. */
+TEST(subset_fonts_cover_the_text)
+{
+    char *in[] = {"assets/essays"};
+    packer_opts o = {.lang = "en-US", .cluster_max = PACK_CLUSTER_DEFAULT};
+    uint8_t *img = NULL;
+    size_t size = 0;
+    lerr e = {{0}};
+    CHECKF(packer_build(in, 1, &o, NULL, &img, &size, &e) == 0, "%s", e.msg);
+    pack *p = NULL;
+    if (!img || pack_open_mem(&p, img, size, &e) != PACK_OK) {
+        CHECKF(0, "%s", e.msg);
+        free(img);
+        return;
+    }
+    FT_Library ft;
+    CHECK(FT_Init_FreeType(&ft) == 0);
+    size_t fonts = 0, whole_total = 0, stored_total = 0;
+    for (size_t i = 0; i < pack_count(p); i++) {
+        const pack_entry *en = pack_entry_at(p, i);
+        if (en->kind != PACK_FONT) continue;
+        fonts++;
+        char path[512];
+        snprintf(path, sizeof path, CHARIS_DIR "%.*s", (int)en->byline_len, en->byline);
+        const uint8_t *d;
+        size_t n;
+        FT_Face sub = NULL, whole = NULL;
+        CHECKF(pack_view(p, i, &d, &n, &e) == PACK_OK, "%s", e.msg);
+        CHECKF(FT_New_Memory_Face(ft, d, (FT_Long)n, 0, &sub) == 0, "font %zu", i);
+        CHECKF(FT_New_Face(ft, path, 0, &whole) == 0, "%s", path);
+        if (!sub || !whole) continue;
+        struct stat st;
+        CHECK(stat(path, &st) == 0);
+        whole_total += (size_t)st.st_size;
+        stored_total += en->block_stored;
+        CHECKF(en->codec == PACK_LZ4 && en->block_stored < n, "font %zu: codec %d", i, en->codec);
+        CHECKF((en->flags >> 8) == 0, "font %zu: face index %d", i, en->flags >> 8);
+        CHECKF(has_name(sub, 0) && has_name(sub, 13) && has_name(sub, 14), "%s: copyright or licence lost", path);
+        /* every character of every essay (titles are in the text's first line too) */
+        size_t checked = 0, lost = 0;
+        uint32_t first_lost = 0;
+        for (size_t k = 1; k <= pack_essays(p); k++) {
+            uint8_t *t;
+            size_t tn;
+            if (pack_read(p, pack_essay_index(p, k), &t, &tn, &e) != PACK_OK) { CHECKF(0, "%s", e.msg); continue; }
+            for (size_t j = 0; j < tn && t[j];) {
+                uint32_t cp;
+                size_t l = utf8_decode(t + j, tn - j, &cp);
+                j += l ? l : 1;
+                if (!l || cp < 0x20 || !FT_Get_Char_Index(whole, cp)) continue;
+                checked++;
+                if (!FT_Get_Char_Index(sub, cp)) {
+                    if (!lost++) first_lost = cp;
+                }
+            }
+            free(t);
+        }
+        CHECKF(checked > 40000 && lost == 0, "%s: %zu of %zu characters lost, first U+%04X", path, lost, checked,
+               (unsigned)first_lost);
+        /* and not much else: the subset maps far fewer characters */
+        FT_UInt gi;
+        size_t mapped = 0;
+        for (FT_ULong c = FT_Get_First_Char(sub, &gi); gi; c = FT_Get_Next_Char(sub, c, &gi)) mapped++;
+        CHECKF(mapped > 90 && mapped < 300, "%s: %zu characters mapped", path, mapped);
+        FT_Done_Face(sub);
+        FT_Done_Face(whole);
+    }
+    CHECK(fonts == 3);
+    /* the fonts as stored: a small fraction of the installed files */
+    CHECKF(stored_total * 10 < whole_total, "%zu stored of %zu", stored_total, whole_total);
+    FT_Done_FreeType(ft);
+    pack_close(p);
+    free(img);
+}
+
 int main(void)
 {
     RUN(round_trip);
@@ -679,6 +777,7 @@ int main(void)
     RUN(overwritten_under_reader);
     RUN(replaced_and_removed);
     RUN(not_regular_files_refused);
+    RUN(subset_fonts_cover_the_text);
     rm_tmpdir();
     return T_END();
 }

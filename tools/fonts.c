@@ -5,17 +5,41 @@
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include <hb-ot.h>
+#include <hb-subset.h>
+#include <hb.h>
+#include <lz4.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pack.h"
 
-/* Characters the reader draws itself (menu, page numbers, library cards),
- * checked like essay text so that the pack always has them. */
+/* Characters the reader draws itself, whatever the essays hold: checked
+ * like essay text, so that the pack always has them, and kept when the
+ * fonts are subset. Taken from the strings in src/ (update this when a
+ * screen draws a new character):
+ *   - src/screen_library.c: "Library", "N essays", "N min  ·  N% read",
+ *     "read to the end" (U+00B7 middle dot)
+ *   - src/screen_menu.c: "Text size", "Theme", "Light", "Dark", "Sepia",
+ *     "Library", "Close", "Contents", "Back", "A+", "A−" (U+2212 minus),
+ *     page numbers in Contents
+ *   - src/screen_end.c: "The end of", "Next essay", "‹ Back" (U+2039),
+ *     "Nothing to read just now" and the other messages
+ *   - src/screen_page.c: the page-turn hint; the menu mark is three bars
+ *     drawn as rectangles, not a glyph (no U+2630 needed)
+ *   - src/render.c: the folio "3 / 12", the ellipsis (U+2026) of a cut
+ *     title or label
+ *   - src/layout.c: the separator "* * *", the hyphen at a line broken at
+ *     a soft hyphen
+ *   - src/app.c, src/app_nav.c: messages on screen (file names, any
+ *     ASCII) with the title in curly quotes (U+201C U+201D)
+ * and the list labels and punctuation the packer itself may write (tools/
+ * input_*.c: bullets U+2022, en dash U+2013, em dash U+2014, typographic
+ * quotes U+2018 U+2019), with U+203A as the pair of U+2039. */
 static const char ui_chars[] =
-    "0123456789/%:.,;!?()[]'\"-+*#&@ ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-    "\u2212\u2026\u2022\u00b7\u2013\u2014\u2018\u2019\u201c\u201d";
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
+    "\u00b7\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2039\u203a\u2212";
 
 static int read_file(const char *path, uint8_t **out, size_t *size, lerr *e)
 {
@@ -74,6 +98,7 @@ static int add_face(font_set *fs, const char *path, int index, uint16_t extra, l
     ff.path = strdup(path);
     if (ff.name) snprintf(ff.name, len, "%s %s", fam, sty);
     ff.flags = extra | (uint16_t)((index & 0xff) << 8);
+    ff.full_size = ff.size;
     if (face->style_flags & FT_STYLE_FLAG_ITALIC) ff.flags |= PACK_FONT_ITALIC;
     if (face->style_flags & FT_STYLE_FLAG_BOLD) ff.flags |= PACK_FONT_BOLD;
     FT_Done_Face(face);
@@ -291,7 +316,9 @@ int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, 
         if (drop_covered(ft, &fs->v[fs->n - 1], mv, &nm, e)) goto out;
     }
     if (nm == 0) {
-        rc = 0;
+        size_t before = fs->n;
+        rc = fonts_subset(fs, texts, n, e);
+        *added -= before - fs->n; /* fallbacks nothing needed */
         goto out;
     }
     char list[400];
@@ -311,4 +338,267 @@ out:
     free(mv);
     FT_Done_FreeType(ft);
     return rc;
+}
+
+/* ---- subsetting ------------------------------------------------------------ */
+
+/* Name IDs kept besides hb-subset's default (1-6: family, style, unique
+ * name, full name, version, PostScript name): the copyright notice, the
+ * licence and its URL, which the font's licence (the OFL, for one) asks to
+ * travel with it. */
+static const unsigned keep_names[] = {0, 13, 14};
+
+/* The code points to keep: every character of the texts (spaces too: the
+ * layout measures them), and the reader's own. Controls are never drawn. */
+static void text_chars(const fonts_text *texts, size_t n, hb_set_t *out)
+{
+    fonts_text ui = {(const uint8_t *)ui_chars, sizeof ui_chars - 1, "the reader's labels", 0};
+    for (size_t t = 0; t <= n; t++) {
+        const fonts_text *tx = t < n ? &texts[t] : &ui;
+        for (size_t i = 0; i < tx->n;) {
+            uint32_t cp;
+            size_t k = utf8_decode(tx->s + i, tx->n - i, &cp);
+            if (!k) { cp = 0xfffd; k = 1; }
+            i += k;
+            if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue;
+            hb_set_add(out, cp);
+        }
+    }
+}
+
+/* The HarfBuzz face of ff (its face index in a collection). */
+static hb_face_t *hb_face_of(const font_file *ff)
+{
+    hb_blob_t *b = hb_blob_create((const char *)ff->data, (unsigned)ff->size, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_t *f = hb_face_create(b, ff->flags >> 8);
+    hb_blob_destroy(b);
+    return f;
+}
+
+/* One hb-subset run of face over keep; NULL when hb-subset refuses. */
+static hb_face_t *run_subset(hb_face_t *face, const hb_set_t *keep, unsigned flags)
+{
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) return NULL;
+    hb_set_union(hb_subset_input_unicode_set(in), keep);
+    hb_set_t *names = hb_subset_input_set(in, HB_SUBSET_SETS_NAME_ID);
+    for (size_t i = 0; i < sizeof keep_names / sizeof *keep_names; i++) hb_set_add(names, keep_names[i]);
+    hb_subset_input_set_flags(in, flags);
+    hb_face_t *sub = hb_set_allocation_successful(hb_subset_input_unicode_set(in)) ? hb_subset_or_fail(face, in) : NULL;
+    hb_subset_input_destroy(in);
+    return sub;
+}
+
+/* Bytes of the subset once LZ4 has it (as the pack stores it), roughly. */
+static size_t packed_size(hb_face_t *sub)
+{
+    hb_blob_t *b = hb_face_reference_blob(sub);
+    unsigned len = 0;
+    const char *d = hb_blob_get_data(b, &len);
+    size_t r = len;
+    int bound = len < (unsigned)LZ4_MAX_INPUT_SIZE ? LZ4_compressBound((int)len) : 0;
+    char *tmp = bound > 0 ? malloc((size_t)bound) : NULL;
+    if (tmp) {
+        int c = LZ4_compress_default(d, tmp, (int)len, bound);
+        if (c > 0 && (size_t)c < r) r = (size_t)c;
+    }
+    free(tmp);
+    hb_blob_destroy(b);
+    return r;
+}
+
+/* Subset ff to the code points in keep (those it has).
+ * Layout features: hb-subset's default set, the features hb_shape applies
+ * by default for every script (liga, kern, mark, mkmk, ccmp, locl, calt,
+ * the Arabic and Indic forms ...), which the reader shapes with; the
+ * glyphs they reach from the kept characters stay. Tables hb-subset
+ * cannot subset (Graphite's Silf, morx, kern when GPOS kerns) are dropped;
+ * OpenType layout does their work. NOTDEF_OUTLINE: a character that no
+ * face has still shows as the box. Hinting stays: pages render as before.
+ * RETAIN_GIDS: glyph ids stay the whole font's, so that a shaped run
+ * names the same glyphs as with the installed font, when that costs
+ * little once compressed (Charis: 1%, its empty slots compress away); a
+ * CJK font, whose few thousand used glyphs lie among 65,000, is renumbered
+ * (keeping its ids would make it 1.7 times the size). */
+static int subset_face(font_file *ff, hb_face_t *face, const hb_set_t *keep, lerr *e)
+{
+    hb_face_t *sub = run_subset(face, keep, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+    hb_face_t *renum = sub ? run_subset(face, keep, HB_SUBSET_FLAGS_NOTDEF_OUTLINE) : NULL;
+    if (renum) {
+        size_t a = packed_size(sub), b = packed_size(renum);
+        if (a > b + b / 20 + 1024) {
+            hb_face_destroy(sub);
+            sub = renum;
+        } else {
+            hb_face_destroy(renum);
+        }
+    } else if (sub) {
+        hb_face_destroy(sub);
+        sub = NULL;
+    }
+    if (!sub) {
+        lerr_set(e, "%s: HarfBuzz cannot subset this font (hb-subset refused it: a table in the file is damaged or of "
+                 "a kind it does not know); give another font with --font",
+                 ff->path);
+        return -1;
+    }
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned len = 0;
+    const char *d = hb_blob_get_data(blob, &len);
+    /* Every character of keep that the face had, the subset has. */
+    hb_set_t *had = hb_set_create(), *has = hb_set_create();
+    hb_face_t *check = hb_face_create(blob, 0);
+    hb_face_collect_unicodes(face, had);
+    hb_set_intersect(had, keep);
+    hb_face_collect_unicodes(check, has);
+    hb_set_subtract(had, has);
+    hb_codepoint_t lost = HB_SET_VALUE_INVALID;
+    int ok = len > 0 && hb_set_allocation_successful(had) && hb_set_allocation_successful(has) &&
+             !hb_set_next(had, &lost);
+    hb_face_destroy(check);
+    hb_set_destroy(had);
+    hb_set_destroy(has);
+    uint8_t *copy = ok ? malloc(len) : NULL;
+    if (copy) memcpy(copy, d, len);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    if (!copy) {
+        if (!ok && lost != HB_SET_VALUE_INVALID)
+            lerr_set(e, "%s: the subset font lost U+%04X, which the font has (HarfBuzz); give another font with --font",
+                     ff->path, (unsigned)lost);
+        else if (!ok)
+            lerr_set(e, "%s: HarfBuzz made an empty subset of this font; give another font with --font", ff->path);
+        else
+            lerr_set(e, "%s: out of memory subsetting the font", ff->path);
+        return -1;
+    }
+    free(ff->data);
+    ff->data = copy;
+    ff->size = len;
+    ff->flags &= 0xff; /* one face of its own now: index 0 */
+    return 0;
+}
+
+int fonts_subset(font_set *fs, const fonts_text *texts, size_t n, lerr *e)
+{
+    int rc = -1;
+    size_t nf = fs->n;
+    hb_set_t *want = hb_set_create(), *need = hb_set_create(), *covered = hb_set_create(), *cm = hb_set_create();
+    hb_set_t *common = hb_set_create();
+    hb_face_t **faces = calloc(nf ? nf : 1, sizeof *faces);
+    if (!faces) goto oom;
+    text_chars(texts, n, want);
+    for (size_t i = 0; i < nf; i++) faces[i] = hb_face_of(&fs->v[i]);
+    /* need: what some text face lacks, for the fallbacks to draw */
+    for (size_t i = 0; i < nf; i++) {
+        if (fs->v[i].flags & PACK_FONT_FALLBACK) continue;
+        hb_set_clear(cm);
+        hb_face_collect_unicodes(faces[i], cm);
+        hb_set_t *lack = hb_set_copy(want);
+        hb_set_subtract(lack, cm);
+        hb_set_union(need, lack);
+        hb_set_destroy(lack);
+    }
+    /* A run the reader shapes in a fallback face takes the spaces and
+     * punctuation next to it along (script Common or Inherited): those of
+     * the texts go with every fallback too, as the reader may draw them in
+     * it. */
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    for (hb_codepoint_t c = HB_SET_VALUE_INVALID; hb_set_next(want, &c);) {
+        hb_script_t sc = hb_unicode_script(uf, c);
+        if (sc == HB_SCRIPT_COMMON || sc == HB_SCRIPT_INHERITED) hb_set_add(common, c);
+    }
+    if (!hb_set_allocation_successful(common) || !hb_set_allocation_successful(want) || !hb_set_allocation_successful(need) ||
+        !hb_set_allocation_successful(cm))
+        goto oom;
+    size_t k = 0;
+    for (size_t i = 0; i < nf; i++) {
+        font_file *ff = &fs->v[i];
+        int r;
+        if (ff->flags & PACK_FONT_FALLBACK) {
+            hb_set_clear(cm);
+            hb_face_collect_unicodes(faces[i], cm);
+            hb_set_intersect(cm, need); /* what it may draw */
+            hb_set_t *fresh = hb_set_copy(cm);
+            hb_set_subtract(fresh, covered);
+            int useful = !hb_set_is_empty(fresh);
+            hb_set_destroy(fresh);
+            if (!useful) { /* the faces before it draw all it would */
+                free(ff->path);
+                free(ff->name);
+                free(ff->data);
+                continue;
+            }
+            hb_set_union(covered, cm);
+            hb_set_union(cm, common);
+            r = subset_face(ff, faces[i], cm, e);
+        } else {
+            r = subset_face(ff, faces[i], want, e);
+        }
+        fs->v[k++] = *ff;
+        if (r) {
+            for (size_t j = i + 1; j < nf; j++) fs->v[k++] = fs->v[j];
+            fs->n = k;
+            goto out;
+        }
+    }
+    fs->n = k;
+    rc = 0;
+    goto out;
+oom:
+    lerr_set(e, "out of memory subsetting the fonts");
+out:
+    for (size_t i = 0; faces && i < nf; i++) hb_face_destroy(faces[i]);
+    free(faces);
+    hb_set_destroy(want);
+    hb_set_destroy(need);
+    hb_set_destroy(covered);
+    hb_set_destroy(cm);
+    hb_set_destroy(common);
+    return rc;
+}
+
+/* Name `id` of face (English, else the first there is) into out, UTF-8. */
+static size_t face_name(hb_face_t *face, unsigned id, char *out, size_t cap)
+{
+    unsigned len = (unsigned)cap;
+    out[0] = 0;
+    if (!cap) return 0;
+    unsigned got = hb_ot_name_get_utf8(face, (hb_ot_name_id_t)id, hb_language_from_string("en", -1), &len, out);
+    if (!got) {
+        len = (unsigned)cap;
+        got = hb_ot_name_get_utf8(face, (hb_ot_name_id_t)id, HB_LANGUAGE_INVALID, &len, out);
+    }
+    return got;
+}
+
+int fonts_about(const uint8_t *data, size_t size, font_about *f, lerr *e)
+{
+    memset(f, 0, sizeof *f);
+    if (size == 0 || size > UINT32_MAX) {
+        lerr_set(e, "%zu bytes is not a font", size);
+        return -1;
+    }
+    hb_blob_t *b = hb_blob_create((const char *)data, (unsigned)size, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_t *face = hb_face_create(b, 0);
+    hb_blob_destroy(b);
+    f->glyphs = hb_face_get_glyph_count(face);
+    if (f->glyphs == 0) {
+        hb_face_destroy(face);
+        lerr_set(e, "not a font HarfBuzz can read");
+        return -1;
+    }
+    hb_set_t *cm = hb_set_create();
+    hb_face_collect_unicodes(face, cm);
+    f->code_points = hb_set_get_population(cm);
+    hb_set_destroy(cm);
+    face_name(face, 0, f->copyright, sizeof f->copyright);
+    face_name(face, 14, f->licence_url, sizeof f->licence_url);
+    f->licence_bytes = face_name(face, 13, f->licence, sizeof f->licence); /* its whole length */
+    char *nl = strchr(f->licence, '\n');
+    if (nl) *nl = 0;
+    for (char *c = f->copyright; *c; c++)
+        if (*c == '\n' || *c == '\r') *c = ' ';
+    hb_face_destroy(face);
+    return 0;
 }

@@ -16,9 +16,11 @@
 typedef struct font_file {
     char *path;       /* owned */
     char *name;       /* owned: "Family Style", from the font itself */
-    uint16_t flags;   /* PACK_FONT_* | face index << 8 */
-    uint8_t *data;    /* owned: the whole file */
+    uint16_t flags;   /* PACK_FONT_* | face index << 8 (0 once subset) */
+    uint8_t *data;    /* owned: the whole file, or after fonts_cover the
+                       * face subset to what the pack draws */
     size_t size;
+    size_t full_size; /* bytes of the face as installed (before subsetting) */
 } font_file;
 
 typedef struct font_set {
@@ -46,9 +48,38 @@ typedef struct fonts_text {
  * has a glyph for every character of every text and of the reader's own
  * labels. For characters it lacks, add fallback faces from the system
  * (flag PACK_FONT_FALLBACK). If some are still not covered, fail with the
- * characters and where each first occurs. *added gets the number of
- * fallback faces added. */
+ * characters and where each first occurs. Then fonts_subset the set.
+ * *added gets the number of fallback faces added and kept. */
 int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, lerr *e);
+
+/* Cut every face down to what the pack draws, with hb-subset: the code
+ * points of the texts and of the reader's own labels (tools/fonts.c,
+ * ui_chars) that the face has, and the glyphs the font's layout tables
+ * (GSUB/GPOS: ligatures, marks, kerning) reach from them, so shaping works
+ * as with the whole font. Glyph ids stay those of the whole font (unused
+ * ones empty) when that costs little once compressed (not for CJK), the .notdef box keeps its outline, and the name table keeps
+ * the family names, the copyright (name ID 0) and the licence (13) and its
+ * URL (14). A fallback face keeps only the characters some text face
+ * lacks; a fallback that no character needs (the faces before it have
+ * all of them) is removed from the set. A face of a collection (.ttc)
+ * becomes a font file of its own: its index becomes 0. Fails naming the
+ * font file when hb-subset refuses a face, or when the subset lost a
+ * character the face had. */
+int fonts_subset(font_set *fs, const fonts_text *texts, size_t n, lerr *e);
+
+/* What a font says about itself (`lectern-pack info`). */
+typedef struct font_about {
+    char copyright[512];  /* name ID 0, "" when absent */
+    char licence[512];    /* name ID 13, its first line */
+    char licence_url[256];/* name ID 14 */
+    size_t licence_bytes; /* the whole licence text, in UTF-8 */
+    unsigned glyphs;      /* glyph count (glyph ids, empty ones included) */
+    unsigned code_points; /* characters the cmap maps */
+} font_about;
+
+/* Read f's names and counts from the font bytes. Fails when they are not
+ * a font. */
+int fonts_about(const uint8_t *data, size_t size, font_about *f, lerr *e);
 
 void fonts_free(font_set *fs);
 

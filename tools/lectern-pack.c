@@ -328,7 +328,7 @@ static int cmd_info(const char *path)
 {
     pack *p = open_or_die(path);
     if (!p) return EXIT_BAD;
-    uint64_t text = 0, stored = 0, fonts_stored = 0, words = 0;
+    uint64_t text = 0, stored = 0, fonts_stored = 0, fonts_bytes = 0, words = 0;
     uint64_t last_block = 0;
     size_t nfonts = 0, blocks = 0;
     for (size_t i = 0; i < pack_count(p); i++) {
@@ -343,6 +343,7 @@ static int cmd_info(const char *path)
         } else {
             nfonts++;
             fonts_stored += en->block_stored;
+            fonts_bytes += en->size;
         }
     }
     printf("file_size: %llu\n", (unsigned long long)pack_file_size(p));
@@ -355,11 +356,27 @@ static int cmd_info(const char *path)
     printf("essays_stored_bytes: %llu\n", (unsigned long long)stored);
     printf("fonts: %zu\n", nfonts);
     printf("fonts_stored_bytes: %llu\n", (unsigned long long)fonts_stored);
+    printf("fonts_bytes: %llu\n", (unsigned long long)fonts_bytes);
     for (size_t i = 0, k = 0; i < pack_count(p); i++) {
         const pack_entry *en = pack_entry_at(p, i);
         if (en->kind != PACK_FONT) continue;
         printf("font_%zu: %.*s%s%s\n", ++k, (int)en->title_len, en->title,
                en->flags & PACK_FONT_FALLBACK ? " (fallback)" : "", "");
+        /* what the font says of itself: its subset's size, copyright, licence */
+        const uint8_t *fd;
+        size_t fn;
+        font_about ab;
+        lerr fe;
+        if (pack_view(p, i, &fd, &fn, &fe) != PACK_OK || fonts_about(fd, fn, &ab, &fe)) {
+            printf("font_%zu_error: %s\n", k, fe.msg);
+            continue;
+        }
+        printf("font_%zu_file: %.*s\n", k, (int)en->byline_len, en->byline);
+        printf("font_%zu_bytes: %zu\nfont_%zu_stored_bytes: %u\n", k, fn, k, en->block_stored);
+        printf("font_%zu_glyphs: %u\nfont_%zu_code_points: %u\n", k, ab.glyphs, k, ab.code_points);
+        printf("font_%zu_copyright: %s\n", k, ab.copyright);
+        printf("font_%zu_licence: %s%s\n", k, ab.licence, ab.licence_bytes > strlen(ab.licence) ? " ..." : "");
+        printf("font_%zu_licence_bytes: %zu\nfont_%zu_licence_url: %s\n", k, ab.licence_bytes, k, ab.licence_url);
     }
     pack_close(p);
     return 0;

@@ -22,7 +22,8 @@ typedef struct pack_write_opts {
     /* Consecutive essays are grouped into one LZ4 block while their text
      * adds up to at most this many bytes; 0 puts every essay in a block of
      * its own; at most PACK_CLUSTER_MAX. Fonts always get a block each,
-     * stored raw. */
+     * LZ4 (level 12) when that is smaller than the font, else raw (the
+     * reader's pack_view decodes a compressed font once and keeps it). */
     uint32_t cluster_max;
     /* Called now and then with bytes done and total, for a progress bar. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
