@@ -1,5 +1,6 @@
 /* fonts.c - see fonts.h. */
 #include "fonts.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
@@ -31,7 +32,8 @@
  *   - src/render.c: the folio "3 / 12", the ellipsis (U+2026) of a cut
  *     title or label
  *   - src/layout.c: the separator "* * *", the hyphen at a line broken at
- *     a soft hyphen
+ *     a soft hyphen, the continuation mark of a wrapped code line
+ *     (LAYOUT_CONT_MARK in src/layout.h, U+2192)
  *   - src/app.c, src/app_nav.c: messages on screen (file names, any
  *     ASCII) with the title in curly quotes (U+201C U+201D)
  * and the list labels and punctuation the packer itself may write (tools/
@@ -39,33 +41,19 @@
  * quotes U+2018 U+2019), with U+203A as the pair of U+2039. */
 static const char ui_chars[] =
     " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
-    "\u00b7\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2039\u203a\u2212";
+    "\u00b7\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2039\u203a\u2192\u2212";
 
+/* A font file, read whole through fio_read_all: a symlink to a FIFO or a
+ * device as --font is refused by name, never waited on. */
+#define FONT_FILE_MAX (256u << 20) /* larger than any real font or collection */
 static int read_file(const char *path, uint8_t **out, size_t *size, lerr *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        lerr_set(e, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
     uint8_t *d = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1 << 20;
-            uint8_t *nd = realloc(d, cap);
-            if (!nd) { free(d); fclose(f); lerr_set(e, "%s: out of memory", path); return -1; }
-            d = nd;
-        }
-        size_t r = fread(d + n, 1, cap - n, f);
-        n += r;
-        if (r == 0) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || n == 0) {
+    size_t n = 0;
+    if (fio_read_all(path, FONT_FILE_MAX, &d, &n, e)) return -1;
+    if (n == 0) {
         free(d);
-        lerr_set(e, "%s: %s", path, bad ? "read error" : "empty file");
+        lerr_set(e, "%s: empty file", path);
         return -1;
     }
     *out = d;

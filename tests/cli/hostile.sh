@@ -117,3 +117,9 @@ $TO "$READER" --pack "$PACK" --screenshot "$T/tall" --size 8192x2048 > /dev/null
 check size_cap_counts_pixels test $st -eq 2
 $TO "$READER" --pack "$PACK" --screenshot "$T/4k" --size 2160x3840 > /dev/null 2> "$T/err"; st=$?
 check size_4k_portrait_drawn bash -c "test $st -eq 0 && test -s '$T/4k/essay1-page001.png'"
+
+# ---- --font: a FIFO is named and refused, never waited on ----------------------
+mkfifo "$T/face.ttf"
+$TO "$PACKER" build --font "$T/face.ttf" -o "$T/font-fifo.lpk" assets/essays > /dev/null 2> "$T/err"; st=$?
+check font_fifo_refused bash -c "test $st -eq 1 && ! test -e '$T/font-fifo.lpk'"
+check font_fifo_named grep -q "face.ttf is a FIFO (named pipe), not a regular file" "$T/err"
