@@ -82,6 +82,9 @@ for i in range(n):
 PY
 }
 
+# ---- 1b. whole pack files (text and subset fonts) vs an EPUB-style zip -------
+B="$B" bash tests/bench/size.sh; echo
+
 # ---- 2. decoding every essay vs lz4 -d of the same data -------------------
 # (a) the five default essays, both sides in memory and warm: lz4's own
 #     benchmark mode against pack_read of every essay of the default pack;
