@@ -317,6 +317,29 @@ typedef struct lay {
     layout_result *r;
 } lay;
 
+/* The width code point k of the decoded block adds to a line, after the code
+ * point before it (*pv, 0 after a space or at the start, in face *pf):
+ * spaces their natural width sw, kerning or an italic correction between
+ * visible neighbours, nothing for soft hyphens and invisible characters.
+ * Updates *pv and *pf. cl is text_class(L->cp[k]). */
+static int64_t step_width(lay *L, uint32_t k, int cl, int32_t sw, uint32_t *pv, int *pf)
+{
+    uint32_t c = L->cp[k];
+    int64_t w = 0;
+    switch (cl) {
+    case TEXT_SPACE: w = sw; *pv = 0; break;
+    case TEXT_NBSP: w = fixed_space(c, sw); *pv = 0; break;
+    case TEXT_ZWSP: *pv = 0; break;
+    case TEXT_SHY: case TEXT_INVISIBLE: break;
+    default:
+        if (*pv) w += join(&L->ms, *pf, *pv, L->fa[k], c);
+        w += adv(&L->ms, L->fa[k], c);
+        *pv = c;
+        *pf = L->fa[k];
+    }
+    return w;
+}
+
 static int grow(lay *L, void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return 0;
@@ -549,17 +572,8 @@ static int split_long(lay *L, int f, int32_t width)
                         if (s.w_end - line0 <= width) last = s, has_last = 1;
                     }
                 }
-                switch (cl) {
-                case TEXT_SPACE: T += sw; S++; pv = 0; break;
-                case TEXT_NBSP: T += fixed_space(ch, sw); pv = 0; break;
-                case TEXT_ZWSP: pv = 0; break;
-                case TEXT_SHY: case TEXT_INVISIBLE: break;
-                default:
-                    if (pv) T += join(ms, pf, pv, L->fa[k], ch);
-                    T += adv(ms, L->fa[k], ch);
-                    pv = ch;
-                    pf = L->fa[k];
-                }
+                T += step_width(L, k, cl, sw, &pv, &pf);
+                if (cl == TEXT_SPACE) S++;
                 int64_t w = T - line0 + (k + 1 == z.ke ? z.extra : 0);
                 if (w > width && (has_last || has_first)) {
                     cand *pick = has_last ? &last : &first;
@@ -1045,20 +1059,7 @@ static int64_t piece_width(lay *L, int f, uint32_t k0, uint32_t k1)
     int64_t T = 0;
     uint32_t pv = 0;
     int pf = f;
-    for (uint32_t k = k0; k < k1; k++) {
-        uint32_t c = L->cp[k];
-        switch (text_class(c)) {
-        case TEXT_SPACE: T += sw; pv = 0; break;
-        case TEXT_NBSP: T += fixed_space(c, sw); pv = 0; break;
-        case TEXT_ZWSP: pv = 0; break;
-        case TEXT_SHY: case TEXT_INVISIBLE: break;
-        default:
-            if (pv) T += join(ms, pf, pv, L->fa[k], c);
-            T += adv(ms, L->fa[k], c);
-            pv = c;
-            pf = L->fa[k];
-        }
-    }
+    for (uint32_t k = k0; k < k1; k++) T += step_width(L, k, text_class(L->cp[k]), sw, &pv, &pf);
     return T;
 }
 
