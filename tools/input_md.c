@@ -18,7 +18,9 @@
  *   emphasis, strong, code span,
  *   strikethrough                style bits of the text (ESSAY_STYLE_*)
  *   links                        the text, styled link, then a note number
- *                                (superscript digits, styled note); the
+ *                                (superscript digits, styled note; two
+ *                                side by side get an unstyled raised
+ *                                comma between them, NOTE_SEP); the
  *                                URL is listed in a B_NOTE block at the
  *                                end; the same URL keeps its number. An
  *                                autolink (text == URL) is styled link and
@@ -334,9 +336,20 @@ static int enter_span(MD_SPANTYPE t, void *detail, void *ud)
     return m->failed;
 }
 
+/* The mark between two note numbers side by side ("a¹˒²", not "a¹²",
+ * which reads as note 12): a raised comma, as a superscript comma is set.
+ * Unicode has no superscript comma that text faces carry (U+2E34 RAISED
+ * COMMA is not in Charis SIL); U+02D2 MODIFIER LETTER CENTRED RIGHT HALF
+ * RING has its shape and height. Unstyled, so each number stays a note
+ * span of its own. */
+#define NOTE_SEP "\u02d2"
+
 static void note_number(mdst *m, size_t k, uint8_t style)
 {
     static const char *sup[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    doc *d = m->d;
+    if (m->cur >= 0 && d->b[m->cur].len && d->sty.n && (d->sty.p[d->sty.n - 1] & ESSAY_STYLE_NOTE))
+        put_bytes(m, (const uint8_t *)NOTE_SEP, sizeof NOTE_SEP - 1, 0);
     char dig[24];
     int n = snprintf(dig, sizeof dig, "%zu", k);
     for (int i = 0; i < n; i++) put_bytes(m, (const uint8_t *)sup[dig[i] - '0'], strlen(sup[dig[i] - '0']), style);
