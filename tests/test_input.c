@@ -613,6 +613,16 @@ TEST(markdown_links_title_and_notes)
     done(&r);
 }
 
+/* Every HTML5 named entity (tools/entities.h), the first and last of the
+ * sorted list too, two-code-point ones, white space folded; an unknown name
+ * or one without its semicolon stays as typed. */
+TEST(markdown_html5_entities)
+{
+    res r = MD("T\n\n&AElig; &Dcaron; &HilbertSpace; &NotEqualTilde; &AMP; &zwnj;|&Tab;x &bogus; &amp &zz;\n");
+    CHECK(text_is(&r, "\u00c6 \u010e \u210b \u2242\u0338 & \u200c| x &bogus; &amp &zz;\n"));
+    done(&r);
+}
+
 /* ---- typographic punctuation ---------------------------------------------------- */
 
 static res parse_lang(const char *name, const char *src, const char *lang, int no_smart)
@@ -1336,6 +1346,7 @@ int main(void)
     RUN(markdown_blocks);
     RUN(markdown_inline);
     RUN(markdown_links_title_and_notes);
+    RUN(markdown_html5_entities);
     RUN(smart_punctuation);
     RUN(title_from_heading);
     RUN(title_from_front_matter);
