@@ -588,6 +588,41 @@ TEST(markdown_inline)
     done(&r);
 }
 
+/* Links and the title: the end notes are not text, and a block with a note
+ * number stays in the text (its note would point from nowhere); two note
+ * numbers side by side have a raised comma between them, not "¹²" (12). */
+TEST(markdown_links_title_and_notes)
+{
+    res r = MD("See [the site](http://a) now\n");
+    CHECK(text_is(&r, "See the site¹ now\n\x07" "1. http://a\n"));
+    CHECKF(r.rc == 0 && strcmp(r.es.title, "See the site now") == 0, "title %s", r.rc ? "-" : r.es.title);
+    CHECKF(r.es.words == 4, "words %u", r.es.words);
+    done(&r);
+    r = MD("Tabl [x](/y)\n\nmore text here.\n");
+    CHECK(text_is(&r, "Tabl x¹\nmore text here.\n\x07" "1. /y\n"));
+    CHECKF(r.rc == 0 && strcmp(r.es.title, "Tabl x") == 0, "title %s", r.rc ? "-" : r.es.title);
+    done(&r);
+    /* a heading with a link: its words are the title, the heading stays */
+    r = MD("# About [Mars](http://m)\n\nText.\n");
+    CHECK(text_is(&r, "\x01" "1About Mars¹\nText.\n\x07" "1. http://m\n"));
+    CHECKF(r.rc == 0 && strcmp(r.es.title, "About Mars") == 0, "title %s", r.rc ? "-" : r.es.title);
+    done(&r);
+    r = MD("T\n\nText [a](http://a)[](http://b)[](http://c) and [d](http://a).\n");
+    CHECK(text_is(&r, "Text a¹\u02d2²\u02d2³ and d¹.\n\x07" "1. http://a\n\x07" "2. http://b\n\x07" "3. http://c\n"));
+    STYLED(&r, 0, "Text [a]^¹^\u02d2^²^\u02d2^³^ and [d]^¹^.");
+    done(&r);
+}
+
+/* Every HTML5 named entity (tools/entities.h), the first and last of the
+ * sorted list too, two-code-point ones, white space folded; an unknown name
+ * or one without its semicolon stays as typed. */
+TEST(markdown_html5_entities)
+{
+    res r = MD("T\n\n&AElig; &Dcaron; &HilbertSpace; &NotEqualTilde; &AMP; &zwnj;|&Tab;x &bogus; &amp &zz;\n");
+    CHECK(text_is(&r, "\u00c6 \u010e \u210b \u2242\u0338 & \u200c| x &bogus; &amp &zz;\n"));
+    done(&r);
+}
+
 /* ---- typographic punctuation ---------------------------------------------------- */
 
 static res parse_lang(const char *name, const char *src, const char *lang, int no_smart)
@@ -1310,6 +1345,8 @@ int main(void)
     RUN(markdown_joins_lines);
     RUN(markdown_blocks);
     RUN(markdown_inline);
+    RUN(markdown_links_title_and_notes);
+    RUN(markdown_html5_entities);
     RUN(smart_punctuation);
     RUN(title_from_heading);
     RUN(title_from_front_matter);

@@ -708,7 +708,12 @@ TEST(subset_fonts_cover_the_text)
         if (en->kind != PACK_FONT) continue;
         fonts++;
         char path[512];
-        snprintf(path, sizeof path, CHARIS_DIR "%.*s", (int)en->byline_len, en->byline);
+        /* the code face is DejaVu's; it and the bold italic face draw only
+         * their runs, which the plain-text default essays do not have */
+        int mono = en->byline_len > 6 && memcmp(en->byline, "DejaVu", 6) == 0;
+        int runs_only = mono || (en->flags & (PACK_FONT_ITALIC | PACK_FONT_BOLD)) == (PACK_FONT_ITALIC | PACK_FONT_BOLD);
+        snprintf(path, sizeof path, "%s%.*s", mono ? "/usr/share/fonts/truetype/dejavu/" : CHARIS_DIR,
+                 (int)en->byline_len, en->byline);
         const uint8_t *d;
         size_t n;
         FT_Face sub = NULL, whole = NULL;
@@ -742,17 +747,25 @@ TEST(subset_fonts_cover_the_text)
             }
             free(t);
         }
-        CHECKF(checked > 40000 && lost == 0, "%s: %zu of %zu characters lost, first U+%04X", path, lost, checked,
-               (unsigned)first_lost);
-        /* and not much else: the subset maps far fewer characters */
         FT_UInt gi;
         size_t mapped = 0;
         for (FT_ULong c = FT_Get_First_Char(sub, &gi); gi; c = FT_Get_Next_Char(sub, c, &gi)) mapped++;
-        CHECKF(mapped > 90 && mapped < 300, "%s: %zu characters mapped", path, mapped);
+        if (runs_only) {
+            /* only what the reader draws in it itself: the hyphen of a
+             * broken line; i M W . space and the continuation arrow */
+            CHECKF(checked > 30000 && lost > checked / 2 && mapped == (mono ? 6u : 1u), "%s: %zu characters mapped, %zu not", path, mapped,
+                   lost);
+            CHECKF(FT_Get_Char_Index(sub, mono ? 0x2192 : '-') != 0, "%s", path);
+        } else {
+            CHECKF(checked > 40000 && lost == 0, "%s: %zu of %zu characters lost, first U+%04X", path, lost, checked,
+                   (unsigned)first_lost);
+            /* and not much else: the subset maps far fewer characters */
+            CHECKF(mapped > 90 && mapped < 300, "%s: %zu characters mapped", path, mapped);
+        }
         FT_Done_Face(sub);
         FT_Done_Face(whole);
     }
-    CHECK(fonts == 3);
+    CHECK(fonts == 5);
     /* the fonts as stored: a small fraction of the installed files */
     CHECKF(stored_total * 10 < whole_total, "%zu stored of %zu", stored_total, whole_total);
     FT_Done_FreeType(ft);

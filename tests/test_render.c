@@ -224,10 +224,13 @@ TEST(no_tofu_in_default_essays)
     }
     CHECKF(missing == 0, "%zu characters would draw as tofu", missing);
     CHECKF(chars > 10000, "only %zu characters checked", chars);
-    /* The punctuation readers notice first, in every text face. */
+    /* The punctuation readers notice first, in every text face. (Not the
+     * bold italic and code faces: they keep only their runs' characters,
+     * and the plain-text default essays have none; tests/cli/subset.sh.) */
     for (int j = 0; j < 8; j++) {
         for (int role = 0; role < LAYOUT_NFONTS; role++)
-            CHECKF(font_has_glyph(a.fonts, role, must[j]), "U+%04X missing in role %d (%s)", must[j], role,
+            if (role != LAYOUT_BOLD_ITALIC && role != LAYOUT_MONO)
+                CHECKF(font_has_glyph(a.fonts, role, must[j]), "U+%04X missing in role %d (%s)", must[j], role,
                    font_role_name(a.fonts, role));
         CHECKF(seen[j] > 0, "U+%04X does not occur in the default essays any more", must[j]);
     }

@@ -32,7 +32,7 @@ case "$what" in
     # foreign architecture; besides the cross build, make deb runs the
     # target's lectern-pack under qemu-user for the default pack (fonts,
     # hyphenation patterns) and build-deb.sh reads the fonts' copyright.
-    echo make pkg-config dpkg-dev mawk qemu-user-static fonts-sil-charis hyphen-en-us
+    echo make pkg-config dpkg-dev mawk qemu-user-static fonts-sil-charis fonts-dejavu-core hyphen-en-us
     cross_pkgs "$arch"
     exit 0 ;;
   *) echo "deps-kiosk.sh: usage: deps-kiosk.sh deb|deb-test|image|image-test|chroot-packages [ARCH]" >&2; exit 2 ;;

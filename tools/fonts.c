@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout.h"
 #include "pack.h"
 
 /* Characters the reader draws itself, whatever the essays hold: checked
@@ -105,31 +106,46 @@ static int add_face(font_set *fs, const char *path, int index, uint16_t extra, l
 
 int fonts_add_file(font_set *fs, const char *path, lerr *e) { return add_face(fs, path, 0, 0, e); }
 
+/* The default faces: the text family's four styles, and a monospace face
+ * for code (the reader picks it by its equal-width letters). */
+static const struct {
+    const char *family, *style, *package;
+} default_faces[] = {
+    {FONTS_DEFAULT_FAMILY, "Regular", FONTS_DEFAULT_PACKAGE},
+    {FONTS_DEFAULT_FAMILY, "Italic", FONTS_DEFAULT_PACKAGE},
+    {FONTS_DEFAULT_FAMILY, "Bold", FONTS_DEFAULT_PACKAGE},
+    {FONTS_DEFAULT_FAMILY, "Bold Italic", FONTS_DEFAULT_PACKAGE},
+    {FONTS_DEFAULT_MONO_FAMILY, "Book", FONTS_DEFAULT_MONO_PACKAGE},
+};
+
 int fonts_default(font_set *fs, lerr *e)
 {
-    static const char *styles[] = {"Regular", "Italic", "Bold"};
     if (!FcInit()) {
         lerr_set(e, "cannot start fontconfig");
         return -1;
     }
-    for (size_t i = 0; i < sizeof styles / sizeof *styles; i++) {
+    for (size_t i = 0; i < sizeof default_faces / sizeof *default_faces; i++) {
+        const char *family = default_faces[i].family, *style = default_faces[i].style;
         FcPattern *pat = FcPatternCreate();
-        FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)FONTS_DEFAULT_FAMILY);
-        FcPatternAddString(pat, FC_STYLE, (const FcChar8 *)styles[i]);
+        FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+        FcPatternAddString(pat, FC_STYLE, (const FcChar8 *)style);
         FcConfigSubstitute(NULL, pat, FcMatchPattern);
         FcDefaultSubstitute(pat);
         FcResult res;
         FcPattern *m = FcFontMatch(NULL, pat, &res);
         FcPatternDestroy(pat);
-        FcChar8 *fam = NULL, *file = NULL;
+        FcChar8 *fam = NULL, *file = NULL, *sty = NULL;
+        /* the family and the style both as asked: fontconfig's nearest
+         * match (Regular for a missing Bold Italic) is not that face */
         int index = 0, ok = m && FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch &&
                             FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch &&
-                            strcmp((const char *)fam, FONTS_DEFAULT_FAMILY) == 0;
+                            FcPatternGetString(m, FC_STYLE, 0, &sty) == FcResultMatch &&
+                            strcmp((const char *)fam, family) == 0 && strcmp((const char *)sty, style) == 0;
         if (ok) FcPatternGetInteger(m, FC_INDEX, 0, &index);
         int rc = ok ? add_face(fs, (const char *)file, index, 0, e) : -1;
         if (!ok)
-            lerr_set(e, "font '%s %s' is not installed (Debian package %s), or give --font FILE",
-                     FONTS_DEFAULT_FAMILY, styles[i], FONTS_DEFAULT_PACKAGE);
+            lerr_set(e, "font '%s %s' is not installed (Debian package %s), or give --font FILE", family, style,
+                     default_faces[i].package);
         if (m) FcPatternDestroy(m);
         if (rc) return -1;
     }
@@ -173,9 +189,10 @@ static int find_missing(FT_Face face, const fonts_text *texts, size_t n, missing
     /* a bitmap of seen code points keeps this linear in the text */
     uint8_t *seen = calloc(0x110000 / 8, 1);
     if (!seen) { lerr_set(e, "out of memory"); return -1; }
-    fonts_text ui = {(const uint8_t *)ui_chars, sizeof ui_chars - 1, "the reader's labels", 0};
+    fonts_text ui = {(const uint8_t *)ui_chars, sizeof ui_chars - 1, "the reader's labels", 0, FONTS_FOR_TEXT};
     for (size_t t = 0; t <= n; t++) {
         const fonts_text *tx = t < n ? &texts[t] : &ui;
+        if (tx->only != FONTS_FOR_TEXT) continue; /* parts of the essay texts */
         size_t line = 1;
         for (size_t i = 0; i < tx->n;) {
             uint32_t cp;
@@ -336,13 +353,20 @@ out:
  * travel with it. */
 static const unsigned keep_names[] = {0, 13, 14};
 
-/* The code points to keep: every character of the texts (spaces too: the
- * layout measures them), and the reader's own. Controls are never drawn. */
-static void text_chars(const fonts_text *texts, size_t n, hb_set_t *out)
+/* The code points a face of role `only` (FONTS_FOR_*) keeps: every
+ * character of the texts for it (spaces too: the layout measures them), and
+ * what the reader draws in it itself (its labels in the text faces; the
+ * hyphen of a broken line in bold italic; in the code face the characters
+ * by which the reader knows it is monospace, and the continuation mark of a
+ * wrapped code line). Controls are never drawn. */
+static const char mono_chars[] = "iMW. " LAYOUT_CONT_MARK;
+static void text_chars(const fonts_text *texts, size_t n, int only, hb_set_t *out)
 {
-    fonts_text ui = {(const uint8_t *)ui_chars, sizeof ui_chars - 1, "the reader's labels", 0};
+    const char *own = only == FONTS_FOR_MONO ? mono_chars : only == FONTS_FOR_BOLD_ITALIC ? "-" : ui_chars;
+    fonts_text ui = {(const uint8_t *)own, strlen(own), "the reader's own characters", 0, only};
     for (size_t t = 0; t <= n; t++) {
         const fonts_text *tx = t < n ? &texts[t] : &ui;
+        if (tx->only != only) continue;
         for (size_t i = 0; i < tx->n;) {
             uint32_t cp;
             size_t k = utf8_decode(tx->s + i, tx->n - i, &cp);
@@ -467,22 +491,54 @@ static int subset_face(font_file *ff, hb_face_t *face, const hb_set_t *keep, ler
     return 0;
 }
 
+/* A fixed-pitch face as the reader tells one (src/font.c, face_is_mono):
+ * i, M, W, '.' and the space all there and equally wide. */
+static int hb_face_is_mono(hb_face_t *face)
+{
+    static const uint32_t probe[] = {'i', 'M', 'W', '.', ' '};
+    hb_font_t *font = hb_font_create(face);
+    hb_position_t a0 = 0;
+    int mono = 1;
+    for (size_t k = 0; k < sizeof probe / sizeof *probe && mono; k++) {
+        hb_codepoint_t g;
+        if (!hb_font_get_nominal_glyph(font, probe[k], &g)) mono = 0;
+        else if (k == 0) a0 = hb_font_get_glyph_h_advance(font, g);
+        else if (hb_font_get_glyph_h_advance(font, g) != a0) mono = 0;
+    }
+    hb_font_destroy(font);
+    return mono && a0 > 0;
+}
+
+/* The role (FONTS_FOR_*) of text face ff, whose HarfBuzz face is face. */
+static int face_role(const font_file *ff, hb_face_t *face)
+{
+    if (hb_face_is_mono(face)) return FONTS_FOR_MONO;
+    if ((ff->flags & (PACK_FONT_ITALIC | PACK_FONT_BOLD)) == (PACK_FONT_ITALIC | PACK_FONT_BOLD))
+        return FONTS_FOR_BOLD_ITALIC;
+    return FONTS_FOR_TEXT;
+}
+
 int fonts_subset(font_set *fs, const fonts_text *texts, size_t n, lerr *e)
 {
     int rc = -1;
     size_t nf = fs->n;
     hb_set_t *want = hb_set_create(), *need = hb_set_create(), *covered = hb_set_create(), *cm = hb_set_create();
     hb_set_t *common = hb_set_create();
+    hb_set_t *keep[3] = {want, hb_set_create(), hb_set_create()}; /* by FONTS_FOR_* */
     hb_face_t **faces = calloc(nf ? nf : 1, sizeof *faces);
-    if (!faces) goto oom;
-    text_chars(texts, n, want);
-    for (size_t i = 0; i < nf; i++) faces[i] = hb_face_of(&fs->v[i]);
-    /* need: what some text face lacks, for the fallbacks to draw */
+    int *roles = calloc(nf ? nf : 1, sizeof *roles);
+    if (!faces || !roles) goto oom;
+    for (int r = 0; r < 3; r++) text_chars(texts, n, r, keep[r]);
+    for (size_t i = 0; i < nf; i++) {
+        faces[i] = hb_face_of(&fs->v[i]);
+        roles[i] = fs->v[i].flags & PACK_FONT_FALLBACK ? FONTS_FOR_TEXT : face_role(&fs->v[i], faces[i]);
+    }
+    /* need: what some text face lacks of what it draws, for the fallbacks */
     for (size_t i = 0; i < nf; i++) {
         if (fs->v[i].flags & PACK_FONT_FALLBACK) continue;
         hb_set_clear(cm);
         hb_face_collect_unicodes(faces[i], cm);
-        hb_set_t *lack = hb_set_copy(want);
+        hb_set_t *lack = hb_set_copy(keep[roles[i]]);
         hb_set_subtract(lack, cm);
         hb_set_union(need, lack);
         hb_set_destroy(lack);
@@ -490,14 +546,16 @@ int fonts_subset(font_set *fs, const fonts_text *texts, size_t n, lerr *e)
     /* A run the reader shapes in a fallback face takes the spaces and
      * punctuation next to it along (script Common or Inherited): those of
      * the texts go with every fallback too, as the reader may draw them in
-     * it. */
+     * it. (The runs of the bold italic and code faces are parts of the
+     * texts: their characters are in want.) */
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
     for (hb_codepoint_t c = HB_SET_VALUE_INVALID; hb_set_next(want, &c);) {
         hb_script_t sc = hb_unicode_script(uf, c);
         if (sc == HB_SCRIPT_COMMON || sc == HB_SCRIPT_INHERITED) hb_set_add(common, c);
     }
     if (!hb_set_allocation_successful(common) || !hb_set_allocation_successful(want) || !hb_set_allocation_successful(need) ||
-        !hb_set_allocation_successful(cm))
+        !hb_set_allocation_successful(cm) || !hb_set_allocation_successful(keep[1]) ||
+        !hb_set_allocation_successful(keep[2]))
         goto oom;
     size_t k = 0;
     for (size_t i = 0; i < nf; i++) {
@@ -521,7 +579,7 @@ int fonts_subset(font_set *fs, const fonts_text *texts, size_t n, lerr *e)
             hb_set_union(cm, common);
             r = subset_face(ff, faces[i], cm, e);
         } else {
-            r = subset_face(ff, faces[i], want, e);
+            r = subset_face(ff, faces[i], keep[roles[i]], e);
         }
         fs->v[k++] = *ff;
         if (r) {
@@ -538,6 +596,9 @@ oom:
 out:
     for (size_t i = 0; faces && i < nf; i++) hb_face_destroy(faces[i]);
     free(faces);
+    free(roles);
+    hb_set_destroy(keep[1]);
+    hb_set_destroy(keep[2]);
     hb_set_destroy(want);
     hb_set_destroy(need);
     hb_set_destroy(covered);

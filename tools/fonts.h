@@ -12,6 +12,9 @@
 /* The text face, chosen by looking at rendered pages (see tools/README.md). */
 #define FONTS_DEFAULT_FAMILY "Charis SIL"
 #define FONTS_DEFAULT_PACKAGE "fonts-sil-charis"
+/* The monospace face for code spans and code blocks. */
+#define FONTS_DEFAULT_MONO_FAMILY "DejaVu Sans Mono"
+#define FONTS_DEFAULT_MONO_PACKAGE "fonts-dejavu-core"
 
 typedef struct font_file {
     char *path;       /* owned */
@@ -28,8 +31,9 @@ typedef struct font_set {
     size_t n;
 } font_set;
 
-/* Add the default family's regular, italic and bold faces, found with
- * fontconfig. Fails naming the Debian package when they are missing. */
+/* Add the default family's regular, italic, bold and bold italic faces and
+ * the monospace face, found with fontconfig. Fails naming the Debian
+ * package of the first one missing. */
 int fonts_default(font_set *fs, lerr *e);
 
 /* Add the font file at path (TrueType/OpenType; a collection's first face).
@@ -42,7 +46,17 @@ typedef struct fonts_text {
     size_t n;
     const char *where;  /* e.g. "essays/a.txt" or "essays/a.txt (title)" */
     int paragraphs;     /* 1: s is essay text, say which paragraph */
+    int only;           /* FONTS_FOR_*: the faces that draw these characters */
 } fonts_text;
+
+/* fonts_text.only. Text in general (0) is drawn by the regular, italic and
+ * bold faces, which keep all of it. The bold italic face and the monospace
+ * face draw only their runs: they keep only the characters of the texts
+ * given for them (the packer gives the characters of an essay's bold
+ * italic runs, and of its code spans and code blocks). */
+#define FONTS_FOR_TEXT 0
+#define FONTS_FOR_BOLD_ITALIC 1 /* em with strong, em in a bold heading or cell, strong in an italic line */
+#define FONTS_FOR_MONO 2        /* code spans and code blocks */
 
 /* Check that the set's regular face (the first non-italic, non-bold one)
  * has a glyph for every character of every text and of the reader's own
@@ -66,6 +80,14 @@ int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, 
  * font file when hb-subset refuses a face, or when the subset lost a
  * character the face had. */
 int fonts_subset(font_set *fs, const fonts_text *texts, size_t n, lerr *e);
+/* In fonts_subset and fonts_cover, a face's "role": a text face keeps the
+ * FONTS_FOR_TEXT texts and the reader's labels; the bold italic face (not a
+ * fallback, italic and bold flags) only the FONTS_FOR_BOLD_ITALIC texts and
+ * the hyphen of a broken line; a monospace face (i, M, W, '.' and the space
+ * equally wide, as the reader tells one: src/font.c) only the
+ * FONTS_FOR_MONO texts, those probe characters and the continuation mark of
+ * a wrapped code line. fonts_cover checks only the FONTS_FOR_TEXT texts
+ * against the regular face (the others are parts of them). */
 
 /* What a font says about itself (`lectern-pack info`). */
 typedef struct font_about {

@@ -68,11 +68,46 @@ static int get_fixed(void *ctx, const char *spec, hyph **h, lerr *e)
     return 0;
 }
 
+/* Is there text after block i? The end notes (a link's URL) are not text:
+ * a one-paragraph essay with a link is that paragraph, not a title. */
 static int has_text_after(const doc *d, size_t i)
 {
     for (size_t j = i + 1; j < d->n; j++)
-        if (!d->b[j].skip && d->b[j].kind != B_SEP) return 1;
+        if (!d->b[j].skip && d->b[j].kind != B_SEP && d->b[j].kind != B_NOTE) return 1;
     return 0;
+}
+
+/* Does block i hold a note number (a link's)? Such a block is never taken
+ * off as the title or byline: its note would point from nowhere. */
+static int has_note(const doc *d, size_t i)
+{
+    const blk *k = &d->b[i];
+    if (d->sty.n < k->start + k->len) return 0;
+    for (size_t j = 0; j < k->len; j++)
+        if (d->sty.p[k->start + j] & ESSAY_STYLE_NOTE) return 1;
+    return 0;
+}
+
+/* Block i's text without its note numbers, for a title made from it:
+ * a copy (free it), or NULL out of memory. */
+static uint8_t *text_without_notes(const doc *d, size_t i, size_t *n)
+{
+    const blk *k = &d->b[i];
+    uint8_t *t = malloc(k->len + 1);
+    size_t m = 0;
+    if (!t) return NULL;
+    for (size_t j = 0; j < k->len; j++) {
+        const uint8_t *c = d->arena.p + k->start + j;
+        if (d->sty.p[k->start + j] & ESSAY_STYLE_NOTE) continue;
+        /* and the raised comma between two note numbers (input_md.c) */
+        if (j && (d->sty.p[k->start + j - 1] & ESSAY_STYLE_NOTE) && j + 1 < k->len && c[0] == 0xCB && c[1] == 0x92) {
+            j++;
+            continue;
+        }
+        t[m++] = *c;
+    }
+    *n = m;
+    return t;
 }
 
 static size_t first_kept(const doc *d)
@@ -250,6 +285,16 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, const par
         out->title = input_make_title(f.title.p, f.title.n, 200);
         if (b0 && b0->kind == B_HEAD && b0->len == f.title.n && memcmp(A + b0->start, f.title.p, f.title.n) == 0)
             d.b[fb].skip = 1;
+    } else if (has_note(&d, fb)) {
+        /* a first block with a link stays in the text, with its note; the
+         * title is its words (a heading's whole text, else its first
+         * sentence) without the note number */
+        size_t tn = 0;
+        uint8_t *words = text_without_notes(&d, fb, &tn);
+        if (!words) goto oom;
+        out->title = b0->kind == B_HEAD ? input_make_title(words, tn, 200) : input_sentence_title(words, tn);
+        free(words);
+        from_block = 0;
     } else if (b0->kind == B_HEAD ||
                (b0->kind == B_PARA && has_text_after(&d, fb) && input_looks_like_title(A + b0->start, b0->len))) {
         out->title = input_make_title(A + b0->start, b0->len, 200);
@@ -265,7 +310,7 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, const par
     } else {
         size_t i = first_kept(&d);
         size_t at = 0;
-        if (from_block && i < d.n && d.b[i].kind == B_PARA && has_text_after(&d, i) &&
+        if (from_block && i < d.n && d.b[i].kind == B_PARA && has_text_after(&d, i) && !has_note(&d, i) &&
             (at = input_byline_at(A + d.b[i].start, d.b[i].len)) != 0) {
             out->byline = input_make_title(A + d.b[i].start + at, d.b[i].len - at, 200);
             d.b[i].skip = 1;

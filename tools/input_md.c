@@ -18,17 +18,21 @@
  *   emphasis, strong, code span,
  *   strikethrough                style bits of the text (ESSAY_STYLE_*)
  *   links                        the text, styled link, then a note number
- *                                (superscript digits, styled note); the
+ *                                (superscript digits, styled note; two
+ *                                side by side get an unstyled raised
+ *                                comma between them, NOTE_SEP); the
  *                                URL is listed in a B_NOTE block at the
  *                                end; the same URL keeps its number. An
  *                                autolink (text == URL) is styled link and
  *                                gets no note.
  *   images                       "[alt]"; the file is named in d->notes
  *   hard line breaks             U+2028 (the format's line separator)
- *   entities                     numeric ones and the common named ones
- *                                decoded; an unknown name stays as typed
+ *   entities                     numeric ones and every HTML5 named one
+ *                                (tools/entities.h) decoded; an unknown
+ *                                name stays as typed
  *   raw HTML                     dropped
  * Whitespace is folded as in .txt (one space, no leading or trailing). */
+#include "entities.h"
 #include "input_int.h"
 
 #include "essay.h"
@@ -334,9 +338,20 @@ static int enter_span(MD_SPANTYPE t, void *detail, void *ud)
     return m->failed;
 }
 
+/* The mark between two note numbers side by side ("a¹˒²", not "a¹²",
+ * which reads as note 12): a raised comma, as a superscript comma is set.
+ * Unicode has no superscript comma that text faces carry (U+2E34 RAISED
+ * COMMA is not in Charis SIL); U+02D2 MODIFIER LETTER CENTRED RIGHT HALF
+ * RING has its shape and height. Unstyled, so each number stays a note
+ * span of its own. */
+#define NOTE_SEP "\u02d2"
+
 static void note_number(mdst *m, size_t k, uint8_t style)
 {
     static const char *sup[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    doc *d = m->d;
+    if (m->cur >= 0 && d->b[m->cur].len && d->sty.n && (d->sty.p[d->sty.n - 1] & ESSAY_STYLE_NOTE))
+        put_bytes(m, (const uint8_t *)NOTE_SEP, sizeof NOTE_SEP - 1, 0);
     char dig[24];
     int n = snprintf(dig, sizeof dig, "%zu", k);
     for (int i = 0; i < n; i++) put_bytes(m, (const uint8_t *)sup[dig[i] - '0'], strlen(sup[dig[i] - '0']), style);
@@ -384,21 +399,25 @@ static int leave_span(MD_SPANTYPE t, void *detail, void *ud)
     return m->failed;
 }
 
-/* The named entities a teacher is likely to type; md4c hands over
- * "&name;" as it was written. */
-static const struct { const char *name, *utf8; } entities[] = {
-    {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", "\xC2\xA0"},
-    {"copy", "©"}, {"reg", "®"}, {"trade", "™"}, {"hellip", "…"}, {"mdash", "—"}, {"ndash", "–"},
-    {"lsquo", "‘"}, {"rsquo", "’"}, {"ldquo", "“"}, {"rdquo", "”"}, {"sbquo", "‚"}, {"bdquo", "„"},
-    {"laquo", "«"}, {"raquo", "»"}, {"middot", "·"}, {"bull", "•"}, {"deg", "°"}, {"times", "×"},
-    {"divide", "÷"}, {"euro", "€"}, {"pound", "£"}, {"cent", "¢"}, {"yen", "¥"}, {"sect", "§"},
-    {"para", "¶"}, {"dagger", "†"}, {"Dagger", "‡"}, {"shy", "\xC2\xAD"}, {"thinsp", "\xE2\x80\x89"},
-    {"eacute", "é"}, {"egrave", "è"}, {"ecirc", "ê"}, {"agrave", "à"}, {"aacute", "á"}, {"acirc", "â"},
-    {"auml", "ä"}, {"ouml", "ö"}, {"uuml", "ü"}, {"Auml", "Ä"}, {"Ouml", "Ö"}, {"Uuml", "Ü"},
-    {"szlig", "ß"}, {"ccedil", "ç"}, {"ntilde", "ñ"}, {"iacute", "í"}, {"oacute", "ó"}, {"uacute", "ú"},
-    {"Eacute", "É"}, {"frac12", "½"}, {"frac14", "¼"}, {"frac34", "¾"}, {"plusmn", "±"}, {"micro", "µ"},
-    {"larr", "←"}, {"rarr", "→"}, {"uarr", "↑"}, {"darr", "↓"}, {"minus", "−"}, {"prime", "′"},
-};
+/* "&name;" as md4c hands it over (as written): the HTML5 name, looked up
+ * in the whole list (tools/entities.h); NULL when it is not one. */
+static const char *entity_utf8(const MD_CHAR *s, MD_SIZE n)
+{
+    if (n < 3 || s[0] != '&' || s[n - 1] != ';') return NULL;
+    const char *name = (const char *)s + 1;
+    size_t len = n - 2, lo = 0, hi = sizeof entities / sizeof *entities;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *e = entities[mid].name;
+        size_t el = strlen(e);
+        int c = memcmp(name, e, len < el ? len : el);
+        if (c == 0) c = len < el ? -1 : len > el ? 1 : 0;
+        if (c == 0) return entities[mid].utf8;
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return NULL;
+}
 
 static void put_entity(mdst *m, const MD_CHAR *s, MD_SIZE n, uint8_t style)
 {
@@ -421,12 +440,12 @@ static void put_entity(mdst *m, const MD_CHAR *s, MD_SIZE n, uint8_t style)
         put_text(m, out, l, style);
         return;
     }
-    for (size_t k = 0; k < sizeof entities / sizeof *entities; k++) {
-        size_t l = strlen(entities[k].name);
-        if (n == l + 2 && memcmp(s + 1, entities[k].name, l) == 0) {
-            put_text(m, (const uint8_t *)entities[k].utf8, strlen(entities[k].utf8), style);
-            return;
-        }
+    const char *u = entity_utf8(s, n);
+    if (u) {
+        /* &Tab; and &NewLine; are white space, folded as typed ones are */
+        if (u[0] == '\t' || u[0] == '\n') u = " ";
+        put_text(m, (const uint8_t *)u, strlen(u), style);
+        return;
     }
     put_text(m, (const uint8_t *)s, n, style);
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
+#include "essay.h"
 #include "fonts.h"
 #include "input.h"
 #include "pack.h"
@@ -17,15 +19,48 @@ static void note(const packer_opts *o, const char *msg)
     if (o->note) o->note(o->note_ctx, msg);
 }
 
-/* The fonts to embed, checked against every essay's text, title and byline. */
+/* The characters of an essay that its bold italic runs and its code draw
+ * (the faces of those runs keep only them): into bi and mono, each ended by
+ * a LF. Bold italic: every non-code run that is em or strong, as either can
+ * be bold italic beside its line's own face (em in a heading, strong in an
+ * italic attribution). Code: code spans and code block lines. *size gets
+ * the bytes of the essay text (its style section excluded). */
+static int styled_chars(const input_essay *es, size_t *size, buf *bi, buf *mono, lerr *e)
+{
+    essay ed;
+    *size = es->size;
+    if (essay_parse(es->text, es->size, &ed, e)) return -1;
+    *size = ed.size;
+    int rc = 0;
+    for (size_t b = 0; b < ed.nblocks && !rc; b++) {
+        const essay_block *bl = &ed.blocks[b];
+        const uint8_t *t = ed.text + bl->start;
+        if (bl->kind == ESSAY_CODE) rc = buf_put(mono, t, bl->len) || buf_put(mono, "\n", 1);
+        size_t ns;
+        const essay_span *sp = essay_block_spans(&ed, b, &ns);
+        for (size_t k = 0; k < ns && !rc; k++) {
+            buf *to = sp[k].style & ESSAY_STYLE_CODE                         ? mono
+                      : sp[k].style & (ESSAY_STYLE_EM | ESSAY_STYLE_STRONG) ? bi
+                                                                              : NULL;
+            if (to) rc = buf_put(to, t + sp[k].start, sp[k].len) || buf_put(to, "\n", 1);
+        }
+    }
+    essay_free(&ed);
+    if (rc) lerr_set(e, "out of memory");
+    return rc ? -1 : 0;
+}
+
+/* The fonts to embed, checked against every essay's text, title and byline;
+ * the bold italic and code faces cut to what their runs draw. */
 static int choose_fonts(const packer_opts *o, const input_essay *es, size_t ne, font_set *fs, lerr *e)
 {
     int rc = 0;
     if (o->nfonts == 0) rc = fonts_default(fs, e);
     for (size_t i = 0; i < o->nfonts && !rc; i++) rc = fonts_add_file(fs, o->fonts[i], e);
     if (rc) return -1;
-    fonts_text *texts = calloc(ne * 3 + 1, sizeof *texts);
+    fonts_text *texts = calloc(ne * 5 + 1, sizeof *texts);
     char **wheres = calloc(ne * 2 + 1, sizeof *wheres);
+    buf bi = {0}, mono = {0};
     size_t nt = 0, added = 0;
     if (!texts || !wheres) {
         lerr_set(e, "out of memory");
@@ -42,11 +77,23 @@ static int choose_fonts(const packer_opts *o, const input_essay *es, size_t ne, 
         }
         snprintf(wheres[2 * i], len, "%s (title)", es[i].path);
         snprintf(wheres[2 * i + 1], len, "%s (byline)", es[i].path);
-        texts[nt++] = (fonts_text){es[i].text, es[i].size, es[i].path, 1};
-        texts[nt++] = (fonts_text){(const uint8_t *)es[i].title, strlen(es[i].title), wheres[2 * i], 0};
-        texts[nt++] = (fonts_text){(const uint8_t *)es[i].byline, strlen(es[i].byline), wheres[2 * i + 1], 0};
+        size_t tsize;
+        if (styled_chars(&es[i], &tsize, &bi, &mono, e)) {
+            rc = -1;
+            break;
+        }
+        texts[nt++] = (fonts_text){es[i].text, tsize, es[i].path, 1, FONTS_FOR_TEXT};
+        texts[nt++] = (fonts_text){(const uint8_t *)es[i].title, strlen(es[i].title), wheres[2 * i], 0, FONTS_FOR_TEXT};
+        texts[nt++] =
+            (fonts_text){(const uint8_t *)es[i].byline, strlen(es[i].byline), wheres[2 * i + 1], 0, FONTS_FOR_TEXT};
     }
-    if (!rc) rc = fonts_cover(fs, texts, nt, &added, e);
+    if (!rc) {
+        texts[nt++] = (fonts_text){bi.p, bi.n, "bold italic runs", 0, FONTS_FOR_BOLD_ITALIC};
+        texts[nt++] = (fonts_text){mono.p, mono.n, "code", 0, FONTS_FOR_MONO};
+        rc = fonts_cover(fs, texts, nt, &added, e);
+    }
+    free(bi.p);
+    free(mono.p);
     free(texts);
     for (size_t i = 0; wheres && i < ne * 2; i++) free(wheres[i]);
     free(wheres);

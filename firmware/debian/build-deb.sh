@@ -91,6 +91,10 @@ f 0644 firmware/README.md usr/share/doc/lectern/README.kiosk.md
   # the stand-alone license paragraph of the fonts' own copyright file
   awk 'prev == "" && $0 == "License: OFL-1.1-RFN" { p = 1 } p { print } { prev = $0 }' \
     /usr/share/doc/fonts-sil-charis/copyright
+  echo
+  # and DejaVu's licence (the text of its Files: * paragraph) as one of its own
+  awk '$0 == "License: bitstream-vera" { p = 1 } p && $0 == "" { exit } p { print }' \
+    /usr/share/doc/fonts-dejavu-core/copyright
 } > "$STAGE/usr/share/doc/lectern/copyright"
 chmod 0644 "$STAGE/usr/share/doc/lectern/copyright"
 # a native package: its changelog is the project's

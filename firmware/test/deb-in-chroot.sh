@@ -30,9 +30,9 @@ for g in video input render; do
 done
 check deb_state_dir sh -c "test \"\$(stat -c %U /var/lib/lectern)\" = lectern"
 check deb_pack_verify lectern-pack verify /usr/share/lectern/default.lpk
-# lectern-pack works straight after apt install (its default font and
-# hyphenation patterns come as Recommends, which apt installs)
-check deb_recommends_fonts_hyphen sh -c "dpkg-query -W -f='\${Status}\\n' fonts-sil-charis hyphen-en-us | grep -c 'install ok installed' | grep -qx 2"
+# lectern-pack works straight after apt install (its default fonts, text
+# and code, and hyphenation patterns come as Recommends, which apt installs)
+check deb_recommends_fonts_hyphen sh -c "dpkg-query -W -f='\${Status}\\n' fonts-sil-charis fonts-dejavu-core hyphen-en-us | grep -c 'install ok installed' | grep -qx 3"
 mkdir -p /tmp/essays && printf 'A short essay\n\nIt has one paragraph, which is enough for a pack.\n' > /tmp/essays/one.txt
 lectern-pack build -o /tmp/mine.lpk /tmp/essays > /root/pack.log 2>&1; check deb_pack_build_after_install test $? -eq 0
 check deb_pack_build_verifies lectern-pack verify /tmp/mine.lpk

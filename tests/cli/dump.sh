@@ -243,17 +243,22 @@ def upem(path):
     for i in range(n):
         tag, _, off, _ = struct.unpack(">4sIII", d[12 + 16 * i:28 + 16 * i])
         if tag == b"head": return struct.unpack(">H", d[off + 18:off + 20])[0]
-def fontfile(name):
-    """The font file a pack's face came from: "Charis SIL Bold" is CharisSIL-Bold.ttf."""
-    w = name.split()
-    k = len(w)
-    while k > 1 and w[k - 1] in ("Regular", "Bold", "Italic"): k -= 1
-    base = "".join(w[:k]) + "-" + "".join(w[k:])
-    for d, _, files in os.walk(os.path.dirname(FONTS)):
-        if base + ".ttf" in files: return os.path.join(d, base)
-    return os.path.join(FONTS, base)
 info = subprocess.run([PACKER, "info", PACK], capture_output=True, text=True).stdout
 names = re.findall(r"^font_\d+: (.*)$", info, re.M)
+# the file each face came from, as `lectern-pack info` names it (font_N_file)
+files = dict(zip(names, re.findall(r"^font_\d+_file: (.*)$", info, re.M)))
+def fontfile(name):
+    """The installed font file (without .ttf) a pack's face came from."""
+    base = files.get(name, files.get(name + " (fallback)"))
+    if base: base = base[:-4] if base.endswith(".ttf") else base
+    else:  # a face of another pack: "Noto Serif Regular" is NotoSerif-Regular.ttf
+        w = name.split()
+        k = len(w)
+        while k > 1 and w[k - 1] in ("Regular", "Bold", "Italic"): k -= 1
+        base = "".join(w[:k]) + "-" + "".join(w[k:])
+    for d, _, fs in os.walk(os.path.dirname(FONTS)):
+        if base + ".ttf" in fs: return os.path.join(d, base)
+    return os.path.join(FONTS, base)
 check("hb_pack_fonts_are_the_files", names and all(os.path.isfile(fontfile(n.replace(" (fallback)", "")) + ".ttf") for n in names), repr(names))
 sample = [r for i, (nm, r) in enumerate(all_runs) if nm != "esc" and i % 9 == 0][:60]
 sample += [r for nm, r in all_runs if nm == "esc"]

@@ -20,9 +20,12 @@ done
 "$PACKER" build -o "$T/five.lpk" --font "$C/CharisSIL-Regular.ttf" --font "$C/CharisSIL-Italic.ttf" \
   --font "$C/CharisSIL-Bold.ttf" --font "$C/CharisSIL-BoldItalic.ttf" --font "$MONO" "$SAMPLE" > /dev/null 2>&1
 check rich_five_faces_pack_built test -s "$T/five.lpk"
-"$PACKER" build -o "$T/three.lpk" "$SAMPLE" > /dev/null 2>&1
-check rich_default_pack_built test -s "$T/three.lpk"
-for p in five three; do
+"$PACKER" build -o "$T/three.lpk" --font "$C/CharisSIL-Regular.ttf" --font "$C/CharisSIL-Italic.ttf" \
+  --font "$C/CharisSIL-Bold.ttf" "$SAMPLE" > /dev/null 2>&1
+check rich_three_faces_pack_built test -s "$T/three.lpk"
+"$PACKER" build -o "$T/dflt.lpk" "$SAMPLE" > /dev/null 2>&1
+check rich_default_pack_built test -s "$T/dflt.lpk"
+for p in five three dflt; do
   "$READER" --pack "$T/$p.lpk" --dump-layout --size 800x480 --font-size 18px > "$T/$p.jsonl" 2> "$T/$p.err"
   check "rich_${p}_dump_exit_0" bash -c "test $? -eq 0 && test ! -s '$T/$p.err'"
 done
@@ -36,7 +39,7 @@ def check(n, cond, why=""):
     print(("ok " if cond else "FAIL ") + n)
     if not cond: print("  " + why, file=sys.stderr)
 def load(n): return [json.loads(l) for l in open(os.path.join(T, n + ".jsonl"), encoding="utf-8")]
-F, D, TALL = load("five"), load("three"), load("tall")
+F, D, TALL, DF = load("five"), load("three"), load("tall"), load("dflt")
 runs = lambda L: [(o, r) for o in L for r in o["runs"]]
 def face(L, text):
     return next(((r["font"], r["style"], r["size"]) for o, r in runs(L) if text in r["text"]), None)
@@ -129,7 +132,14 @@ aw = sum(g[2] for r in att["runs"] for g in r["glyphs"]) if att else 0
 check("rich_quote_attribution_flush_right", att and abs(att["runs"][0]["x"] + aw - (q1["x"] + q1["width"])) < 1.5
       and att["runs"][0]["font"] == "Charis SIL Italic", repr(att)[:160])
 
-# the default pack's three faces: bold italic from bold, code in regular at body size
+# the default fonts (no --font): the bold italic face and the code face
+# embedded, code set smaller than the body (a code face runs large)
+check("rich_default_fonts_five_faces", face(DF, "bold italic")[0] == "Charis SIL Bold Italic"
+      and face(DF, "code spans")[0] == "DejaVu Sans Mono Book" and face(DF, "code spans")[2] < face(DF, "A line mixes")[2],
+      repr((face(DF, "bold italic"), face(DF, "code spans"))))
+check("rich_default_fonts_code_block_mono", all(r["font"] == "DejaVu Sans Mono Book" for o in DF if o["kind"] == "code"
+      for r in o["runs"]) and any(o["kind"] == "code" for o in DF), "")
+# three faces only: bold italic from bold, code in regular at body size
 check("rich_three_faces_fallback", face(D, "bold italic")[0] == "Charis SIL Bold"
       and face(D, "code spans")[0] == "Charis SIL Regular" and face(D, "code spans")[2] == face(D, "A line mixes")[2],
       repr((face(D, "bold italic"), face(D, "code spans"))))
