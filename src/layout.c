@@ -1470,6 +1470,29 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
     }
 }
 
+/* One code point of a set line, as layout_line_walk and layout_line_decor
+ * step through it: its advance (a space with the line's justification: the
+ * first space_rem spaces one unit more; *nsp counts them), and the kerning
+ * or italic correction before it added to *x. cl is text_class(c), fc its
+ * face; *pv and *pf are the visible code point before it and its face. */
+static int64_t set_step(const layout_metrics *m, const layout_line *ln, int32_t sw, uint32_t c, int cl, int fc,
+                        int64_t *x, uint32_t *pv, int *pf, uint32_t *nsp)
+{
+    int64_t w = 0;
+    switch (cl) {
+    case TEXT_SPACE: w = sw + ln->space_extra + (*nsp < ln->space_rem); (*nsp)++; *pv = 0; break;
+    case TEXT_NBSP: w = fixed_space(c, sw); *pv = 0; break;
+    case TEXT_ZWSP: *pv = 0; break;
+    case TEXT_SHY: case TEXT_INVISIBLE: break;
+    default:
+        if (*pv) *x += m_join(m, *pf, *pv, fc, c);
+        w = m_adv(m, fc, c);
+        *pv = c;
+        *pf = fc;
+    }
+    return w;
+}
+
 void layout_line_decor(const essay *es, const layout_line *ln, const layout_metrics *m,
                        void (*fn)(void *ctx, int style, int font, int32_t x0, int32_t x1, int32_t y), void *ctx)
 {
@@ -1490,19 +1513,8 @@ void layout_line_decor(const essay *es, const layout_line *ln, const layout_metr
         uint32_t c, at = i;
         i += (uint32_t)text_next(s + i, ln->end - i, &c);
         int st = scur_at(&sc, at), cl = text_class(c);
-        int64_t w = 0;
         int fc = layout_face(f, st);
-        switch (cl) {
-        case TEXT_SPACE: w = sw + ln->space_extra + (nsp < ln->space_rem); nsp++; pv = 0; break;
-        case TEXT_NBSP: w = fixed_space(c, sw); pv = 0; break;
-        case TEXT_ZWSP: pv = 0; break;
-        case TEXT_SHY: case TEXT_INVISIBLE: break;
-        default:
-            if (pv) x += m_join(m, pf, pv, fc, c);
-            w = m_adv(m, fc, c);
-            pv = c;
-            pf = fc;
-        }
+        int64_t w = set_step(m, ln, sw, c, cl, fc, &x, &pv, &pf, &nsp);
         for (int d = 0; d < 2; d++) {
             int on = (st & bit[d]) != 0;
             if (on && !open[d] && cl != TEXT_SPACE) { open[d] = 1; x0[d] = x; font[d] = fc; }
@@ -1605,22 +1617,7 @@ void layout_line_walk(const essay *es, const layout_line *ln, const layout_metri
         uint32_t c, at = i;
         i += (uint32_t)text_next(s + i, ln->end - i, &c);
         int st = scur_at(&sc, at), fc = layout_face(f, st);
-        int64_t w = 0;
-        switch (text_class(c)) {
-        case TEXT_SPACE:
-            w = sw + ln->space_extra + (nsp < ln->space_rem);
-            nsp++;
-            pv = 0;
-            break;
-        case TEXT_NBSP: w = fixed_space(c, sw); pv = 0; break;
-        case TEXT_ZWSP: pv = 0; break;
-        case TEXT_SHY: case TEXT_INVISIBLE: break;
-        default:
-            if (pv) x += m_join(m, pf, pv, fc, c);
-            w = m_adv(m, fc, c);
-            pv = c;
-            pf = fc;
-        }
+        int64_t w = set_step(m, ln, sw, c, text_class(c), fc, &x, &pv, &pf, &nsp);
         fn(ctx, at, c, (int32_t)x, (int32_t)w, fc, st);
         x += w;
     }
