@@ -1411,6 +1411,29 @@ const uint8_t *layout_line_text(const essay *es, const layout_line *ln, size_t *
     return es->text;
 }
 
+/* One code point of a set line, as layout_line_glyphs, _walk and _decor
+ * step through it: its advance (a space with the line's justification: the
+ * first space_rem spaces one unit more; *nsp counts them), and the kerning
+ * or italic correction before it added to *x. cl is text_class(c), fc its
+ * face; *pv and *pf are the visible code point before it and its face. */
+static int64_t set_step(const layout_metrics *m, const layout_line *ln, int32_t sw, uint32_t c, int cl, int fc,
+                        int64_t *x, uint32_t *pv, int *pf, uint32_t *nsp)
+{
+    int64_t w = 0;
+    switch (cl) {
+    case TEXT_SPACE: w = sw + ln->space_extra + (*nsp < ln->space_rem); (*nsp)++; *pv = 0; break;
+    case TEXT_NBSP: w = fixed_space(c, sw); *pv = 0; break;
+    case TEXT_ZWSP: *pv = 0; break;
+    case TEXT_SHY: case TEXT_INVISIBLE: break;
+    default:
+        if (*pv) *x += m_join(m, *pf, *pv, fc, c);
+        w = m_adv(m, fc, c);
+        *pv = c;
+        *pf = fc;
+    }
+    return w;
+}
+
 void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_metrics *m,
                         void (*fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y), void *ctx)
 {
@@ -1440,24 +1463,10 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
     for (uint32_t i = ln->start; i < ln->end;) {
         uint32_t c, at = i;
         i += (uint32_t)text_next(s + i, ln->end - i, &c);
-        switch (text_class(c)) {
-        case TEXT_SPACE:
-            x += sw + ln->space_extra + (nsp < ln->space_rem);
-            nsp++;
-            pv = 0;
-            break;
-        case TEXT_NBSP: x += fixed_space(c, sw); pv = 0; break;
-        case TEXT_ZWSP: pv = 0; break;
-        case TEXT_SHY: case TEXT_INVISIBLE: break;
-        default: {
-            int fc = layout_face(f, scur_at(&sc, at));
-            if (pv) x += m_join(m, pf, pv, fc, c);
-            fn(ctx, fc, c, (int32_t)x, y);
-            x += m_adv(m, fc, c);
-            pv = c;
-            pf = fc;
-        }
-        }
+        int cl = text_class(c), fc = layout_face(f, scur_at(&sc, at));
+        int64_t w = set_step(m, ln, sw, c, cl, fc, &x, &pv, &pf, &nsp);
+        if (cl == TEXT_VISIBLE) fn(ctx, fc, c, (int32_t)x, y);
+        x += w;
     }
     if (ln->flags & LAYOUT_LINE_HYPHEN) {
         if (pv) x += m_kern(m, pf, pv, '-');
@@ -1468,29 +1477,6 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
         int64_t mw = walk_plain(m, f, mk, sizeof LAYOUT_CONT_MARK - 1, 0, y, measure_cb, NULL);
         walk_plain(m, f, mk, sizeof LAYOUT_CONT_MARK - 1, (int64_t)ln->x + ln->measure - mw, y, fn, ctx);
     }
-}
-
-/* One code point of a set line, as layout_line_walk and layout_line_decor
- * step through it: its advance (a space with the line's justification: the
- * first space_rem spaces one unit more; *nsp counts them), and the kerning
- * or italic correction before it added to *x. cl is text_class(c), fc its
- * face; *pv and *pf are the visible code point before it and its face. */
-static int64_t set_step(const layout_metrics *m, const layout_line *ln, int32_t sw, uint32_t c, int cl, int fc,
-                        int64_t *x, uint32_t *pv, int *pf, uint32_t *nsp)
-{
-    int64_t w = 0;
-    switch (cl) {
-    case TEXT_SPACE: w = sw + ln->space_extra + (*nsp < ln->space_rem); (*nsp)++; *pv = 0; break;
-    case TEXT_NBSP: w = fixed_space(c, sw); *pv = 0; break;
-    case TEXT_ZWSP: *pv = 0; break;
-    case TEXT_SHY: case TEXT_INVISIBLE: break;
-    default:
-        if (*pv) *x += m_join(m, *pf, *pv, fc, c);
-        w = m_adv(m, fc, c);
-        *pv = c;
-        *pf = fc;
-    }
-    return w;
 }
 
 void layout_line_decor(const essay *es, const layout_line *ln, const layout_metrics *m,
