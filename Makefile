@@ -106,14 +106,18 @@ LDFLAGS  += $(SANFLAGS)
 # not have ARCH's .pc files, and these flags are not used, so no complaints.
 KIOSK_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out deb deb-test image image-test,$(MAKECMDGOALS)),,1))
 pc = $(shell $(PKG_CONFIG) $(1) $(2) $(if $(KIOSK_ONLY),2>/dev/null))
-CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih libutf8proc fribidi libunibreak libthai)
+# libunibreak: Debian's is not Multi-Arch (its .so is in /usr/lib), so a
+# cross build cannot use an installed one; natively, pkg-config.
+UNIBREAK_CFLAGS := $(if $(filter $(HOSTARCH),$(ARCH)),$(call pc,--cflags,libunibreak))
+UNIBREAK_LIBS   := $(if $(filter $(HOSTARCH),$(ARCH)),$(call pc,--libs,libunibreak))
+CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih libutf8proc fribidi libthai) $(UNIBREAK_LIBS)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih md4c harfbuzz-subset) -lhyphen
 SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 # Each part is compiled with only its own libraries' flags: the core sees no
 # SDL, FreeType or fontconfig (and a core file that includes SDL, directly or
 # through a header, stops the build: see NO_SDL below).
-CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsystemd fribidi libunibreak libthai)
-TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc fribidi libunibreak libthai freetype2 fontconfig md4c harfbuzz-subset)
+CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsystemd fribidi libthai) $(UNIBREAK_CFLAGS)
+TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc fribidi libthai freetype2 fontconfig md4c harfbuzz-subset)
 SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz)
 INCS      := $(SDL_INCS)
 # src/watchdog.c (in the core: plain C over sd_notify(3), for

@@ -17,7 +17,7 @@ arch=${2:-arm64}
 # The target's -dev libraries for a cross build (deps.sh does arm64's).
 DEV_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev libfreetype-dev
  libfontconfig-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libharfbuzz-dev libsystemd-dev
- libfribidi-dev libunibreak-dev libthai-dev"
+ libfribidi-dev libthai-dev"
 cross_pkgs() { # $1 = arch: the cross compiler and $1's -dev libraries
   echo "crossbuild-essential-$1"
   for p in $DEV_LIBS; do echo "$p:$1"; done

@@ -35,7 +35,9 @@ BENCH_PKGS="mupdf-tools chromium lz4 time bc python3 file xvfb xauth zip libharf
 # The -dev libraries a cross build links against, for CROSS_ARCH.
 CROSS_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev
  libfreetype-dev libfontconfig-dev libharfbuzz-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libsystemd-dev
- libfribidi-dev libunibreak-dev libthai-dev"
+ libfribidi-dev libthai-dev"
+# Not libunibreak-dev: Debian's (bookworm, 1.1) is not Multi-Arch, so its :arm64
+# would replace the host's. A cross build gets it another way (see UNIBREAK in the Makefile).
 
 list=0 sets=
 for a in "$@"; do
