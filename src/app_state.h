@@ -154,6 +154,12 @@ typedef struct app {
     SDL_Texture *out_tex;
     unsigned long uploads;  /* frames copied from the canvas to out_tex */
     char no_targets[256];   /* why the output renderer's render targets are not used; "" while they are */
+    /* the window renderer's GL is a CPU rasterizer (Mesa's llvmpipe, softpipe):
+     * pages are drawn in memory instead (APP_PATH_CANVAS, turned or not), so
+     * it compiles one shader, not one per kind of draw. "" otherwise. */
+    char soft_gl[64];
+    /* start-up, in SDL ticks (ms): video asked for, up, window open, renderer made */
+    uint64_t t_start, t_video, t_window, t_renderer;
     int path;               /* enum app_path, as last told on stderr */
 
     int screen;             /* enum app_screen */

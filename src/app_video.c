@@ -136,12 +136,29 @@ static void tell_path(app *a)
                 name, why, now);
     else if (path == APP_PATH_CANVAS)
         fprintf(stderr, "lectern: renderer %s: %s; %sthe picture is drawn in memory (SDL's software renderer) "
-                "and turned when shown\n", name, why, now);
+                "and %s\n", name, why, now, a->o.rotate ? "turned when shown" : "shown as one picture");
+}
+
+/* The name of the GL renderer behind an SDL renderer when it rasterizes on
+ * the CPU (Mesa's llvmpipe, softpipe, swrast), into buf; else "". Asked of
+ * GL itself (glGetString(GL_RENDERER)): SDL names only its own backend. */
+static void cpu_gl_name(SDL_Renderer *r, char *buf, size_t n)
+{
+    buf[0] = 0;
+    const char *rn = renderer_name(r);
+    if (strncmp(rn, "opengl", 6)) return; /* opengl, opengles2 */
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    get_string_fn get = (get_string_fn)(uintptr_t)SDL_GL_GetProcAddress("glGetString");
+    const unsigned char *gl = get ? get(0x1F01 /* GL_RENDERER */) : NULL;
+    if (gl && (strstr((const char *)gl, "llvmpipe") || strstr((const char *)gl, "softpipe") ||
+               strstr((const char *)gl, "swrast")))
+        snprintf(buf, n, "%s", (const char *)gl);
 }
 
 /* The renderer is there (a->ren): fonts, the page and its way to the panel. */
 static int video_ready(app *a, int pw, int ph, lerr *e)
 {
+    if (a->win) cpu_gl_name(a->ren, a->soft_gl, sizeof a->soft_gl);
     if (!SDL_RenderTargetSupported(a->ren))
         snprintf(a->no_targets, sizeof a->no_targets, "the %s renderer has no render targets", renderer_name(a->ren));
     else if (a->o.no_targets)
@@ -168,6 +185,7 @@ int app_video(app *a, int headless, lerr *e)
         }
         return video_ready(a, w, h, e);
     }
+    a->t_start = SDL_GetTicks64();
     if (SDL_InitSubSystem(SDL_INIT_VIDEO)) {
         const char *want = getenv("SDL_VIDEODRIVER");
         lerr_set(e, "cannot start video%s%s: %s", want ? " with SDL_VIDEODRIVER=" : "", want ? want : "", SDL_GetError());
@@ -175,6 +193,7 @@ int app_video(app *a, int headless, lerr *e)
     }
     /* With no display SDL falls back to its invisible offscreen driver: a
      * window nobody sees, waiting forever. Only when asked for explicitly. */
+    a->t_video = SDL_GetTicks64();
     const char *drv = SDL_GetCurrentVideoDriver();
     if (drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy")) && !getenv("SDL_VIDEODRIVER")) {
         lerr_set(e, "no display found (SDL chose its %s driver); use --screenshot DIR for PNG pages", drv);
@@ -205,8 +224,10 @@ int app_video(app *a, int headless, lerr *e)
         lerr_set(e, "cannot open a %dx%d window: %s", w, h, SDL_GetError());
         return -1;
     }
+    a->t_window = SDL_GetTicks64();
     if (a->o.kiosk) SDL_ShowCursor(SDL_DISABLE);
     if (!(a->ren = window_renderer(a->win, e))) return -1;
+    a->t_renderer = SDL_GetTicks64();
     SDL_GetRendererOutputSize(a->ren, &w, &h);
     return video_ready(a, w, h, e);
 }
@@ -220,6 +241,17 @@ int app_set_panel(app *a, int pw, int ph, lerr *e)
     if (a->frame) SDL_DestroyTexture(a->frame);
     a->frame = NULL;
     if (a->o.rotate && a->ren && turn_setup(a, w, h, e)) return -1;
+    if (!a->o.rotate && a->soft_gl[0] && a->ren) {
+        /* A GL that rasterizes on the CPU (an emulator, a Pi without its
+         * GPU driver) compiles each kind of draw into code, slowly: draw in
+         * memory, and give GL one picture a frame. Without the memory for
+         * it, GL draws everything after all. */
+        snprintf(a->no_targets, sizeof a->no_targets, "GL is %s, a CPU rasterizer", a->soft_gl);
+        if (canvas_open(a, w, h, e)) {
+            fprintf(stderr, "lectern: %s\n", e->msg);
+            a->no_targets[0] = 0;
+        }
+    }
     if (!a->dpi) a->dpi = render_guess_dpi(pw, ph);
     gesture_init(&a->g, (float)(w / a->dpi * 25.4), (float)(h / a->dpi * 25.4));
     a->dragging = 0;
@@ -359,7 +391,16 @@ int app_run(app *a, volatile sig_atomic_t *stop)
     a->now = SDL_GetTicks64();
     a->last_input = a->now;
     app_draw(a);
-    /* for scripts and tests: the first frame is up and input is taken */
+    /* for scripts and tests: the first frame is up and input is taken; with
+     * a window, how long start-up took, and where (the SDL clock starts at
+     * SDL_Init, just after the configuration is read) */
+    if (a->win) {
+        uint64_t t = SDL_GetTicks64();
+        fprintf(stderr, "lectern: start-up took %lu ms: video %lu, window %lu, renderer %lu, fonts, pages and the "
+                "first frame %lu%s%s\n", (unsigned long)t, (unsigned long)(a->t_video - a->t_start),
+                (unsigned long)(a->t_window - a->t_video), (unsigned long)(a->t_renderer - a->t_window),
+                (unsigned long)(t - a->t_renderer), a->soft_gl[0] ? "; drawn in memory: GL is " : "", a->soft_gl);
+    }
     fprintf(stderr, "lectern: ready\n");
     /* systemd (lectern.service, Type=notify): READY=1 now, then WATCHDOG=1
      * from this loop, so a reader that hangs or is stopped is restarted.

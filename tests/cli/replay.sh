@@ -230,6 +230,12 @@ if command -v xvfb-run > /dev/null 2>&1; then
   for _ in $(seq 600); do grep -q '^lectern: ready$' "$T/live.err" 2> /dev/null && break; sleep 0.05; done
   rpid=$(cat "$T/live.pid" 2> /dev/null)
   check kiosk_ready grep -q '^lectern: ready$' "$T/live.err"
+  # with a window it says how long start-up took, and where
+  check kiosk_startup_timed grep -Eq '^lectern: start-up took [0-9]+ ms: video [0-9]+, window [0-9]+, renderer [0-9]+' "$T/live.err"
+  # Xvfb has no GPU: Mesa's GL there is llvmpipe, a CPU rasterizer, so the
+  # reader draws in memory and gives GL one picture a frame
+  check kiosk_cpu_gl_draws_in_memory bash -c "! grep -q '^lectern: renderer opengl' '$T/live.err' ||
+    grep -Eq '^lectern: renderer opengl[a-z0-9]*: GL is (llvmpipe|softpipe).*drawn in memory' '$T/live.err'"
   # SIGINT is ignored, as the kernel keeps it (bit 2 of SigIgn), and the reader lives on after one
   ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$rpid/status" 2> /dev/null)
   check kiosk_ignores_sigint bash -c "[ -n '$rpid' ] && [ -n '$ign' ] && [ \$(( 0x$ign >> 1 & 1 )) -eq 1 ] &&
