@@ -106,7 +106,10 @@ if [ -n "${IMAGE_ROOTFS_FROM:-}" ]; then
 else
 say "mmdebstrap bookworm arm64 (log $W/mmdebstrap.log)"
 # in a mount namespace of its own, so that its mounts go with it however it ends
-unshare --mount --propagation private -- mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-firmware" \
+# INITRD=No: the kernel package's hook makes no initramfs, nor do the
+# initramfs-tools triggers the later packages pull (each a mkinitramfs under
+# qemu-user, minutes); it is made once, below, when everything is in.
+INITRD=No unshare --mount --propagation private -- mmdebstrap --variant=minbase --architectures=arm64 --components="main non-free-firmware" \
   --aptopt='APT::Install-Recommends "false"' \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
@@ -126,6 +129,7 @@ unshare --mount --propagation private -- mmdebstrap --variant=minbase --architec
   --customize-hook='chroot "$1" sh -c "apt-get install -y -q /tmp/lectern.deb && rm /tmp/lectern.deb"' \
   --customize-hook="sync-out /var/cache/apt/archives $TMP/apt-arm64" \
   --customize-hook='printf "\n# lectern image\nROOTPART=LABEL=RASPIROOT\nCONSOLES=tty1\n# no cma= on the command line: what the hook does on a Pi 4 itself\nCMA=0\n" >> "$1/etc/default/raspi-firmware"' \
+  --customize-hook='v=$(ls "$1"/boot/vmlinuz-* | head -1 | sed s,.*/vmlinuz-,,); if [ -e "$1/boot/initrd.img-$v" ]; then echo "build-image.sh: an initramfs was made before the hook (INITRD=No did not reach dpkg)" >&2; else chroot "$1" env -u INITRD update-initramfs -c -k "$v"; fi' \
   --customize-hook='chroot "$1" sh -c "DEB_MAINT_PARAMS=configure /etc/kernel/postinst.d/z50-raspi-firmware \$(ls /boot/vmlinuz-* | head -1 | sed s,/boot/vmlinuz-,,)"' \
   --customize-hook='chroot "$1" apt-get clean' \
   bookworm "$ROOT" \

@@ -397,6 +397,11 @@ def boot_times(agent, ok, fail):
               % ((r - x) / 1e6, v.get("lectern_restarts")), flush=True)
     except (KeyError, ValueError):
         print("  (no start times from the guest: %s)" % v, flush=True)
+    # the reader's own account: how long its start-up took, and where; and
+    # what a start that failed said
+    for l in agent.cmd("journal", timeout=30) or []:
+        if "start-up took" in l or "renderer" in l or "cannot" in l or "Failed" in l or "exited" in l:
+            print("  reader: " + l.strip(), flush=True)
 
 
 def disk(agent, when):

@@ -38,6 +38,10 @@ check unit_runs_kiosk_mode grep -q '^ExecStart=/usr/bin/lectern .*--kiosk' "$UNI
 # the firmware partition (DefaultDependencies=no), but after the display
 check unit_not_after_local_fs sh -c "! grep -E '^(After|Requires|Wants)=.*(basic|local-fs|sysinit)\.target' '$UNIT'"
 check unit_after_display grep -qE '^After=.*dev-dri-card0\.device' "$UNIT"
+# nor after what systemd-remount-fs holds up: the root is rw from the kernel's
+# command line (below), and /tmp is the unit's own (TemporaryFileSystem=)
+check unit_not_after_remount_fs sh -c "! grep -E '^(After|Requires|Wants)=.*(systemd-remount-fs|tmp\.mount|systemd-tmpfiles)' '$UNIT'"
+check unit_own_tmp sh -c "grep -qE '^TemporaryFileSystem=/tmp:.* /var/tmp:' '$UNIT' && ! grep -q '^PrivateTmp=' '$UNIT'"
 check udev_drm_card_is_systemd_device grep -qE 'SUBSYSTEM=="drm", KERNEL=="card\[0-9\]\*", TAG\+="systemd"' firmware/udev/70-lectern-drm.rules
 check watchdog_15s grep -qx 'RuntimeWatchdogSec=15s' firmware/systemd/lectern-watchdog.conf
 check udev_backlight_group_video sh -c "grep -q 'SUBSYSTEM==\"backlight\"' firmware/udev/*.rules && grep -q 'chgrp video' firmware/udev/*.rules"
@@ -70,7 +74,7 @@ for l in disable_splash=1 boot_delay=0 dtparam=watchdog=on dtoverlay=vc4-kms-v3d
   check "config_txt_$l" grep -qx "$l" firmware/config.txt
 done
 check cmdline_one_line test "$(wc -l < firmware/cmdline.txt)" -eq 1
-for w in quiet consoleblank=0 vt.global_cursor_default=0 logo.nologo panic=10 sysctl.kernel.sysrq=0; do
+for w in rw quiet consoleblank=0 vt.global_cursor_default=0 logo.nologo panic=10 sysctl.kernel.sysrq=0; do
   check "cmdline_has_$w" grep -qw -- "$w" firmware/cmdline.txt
 done
 # the keys the reader knows, from its one table
@@ -136,6 +140,9 @@ check ik_watchdog_on grep -qx 'dtparam=watchdog=on' "$C"
 check ik_profile_lines grep -qx 'hdmi_force_hotplug=1' "$C"
 check ik_cmdline_one_line test "$(wc -l < "$L")" -eq 1
 check ik_cmdline_kept_root grep -q 'root=PARTUUID=0b0d2da0-02 ' "$L"
+# Raspberry Pi OS's line has no "rw": the reader starts before
+# systemd-remount-fs, so the root must be mounted rw from the start
+check ik_cmdline_rw sh -c "tr ' ' '\n' < '$L' | grep -xE 'rw|ro' | tail -1 | grep -qx rw"
 check ik_cmdline_words sh -c "grep -qw quiet '$L' && grep -qw logo.nologo '$L' && grep -q 'video=HDMI-A-1:1024x600@60D' '$L'"
 check ik_conf_from_profile grep -qx 'font_size = 10' "$R/etc/lectern/lectern.conf"
 check ik_service_enabled test "$(readlink "$R/etc/systemd/system/multi-user.target.wants/lectern.service")" = /lib/systemd/system/lectern.service
