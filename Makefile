@@ -81,12 +81,12 @@ else ifeq ($(ARCH),arm64)
   B          ?= build/arm64
   CC         := aarch64-linux-gnu-gcc
   PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
-  RUNNER     ?= qemu-aarch64-static
+  RUNNER     ?= env $(XROOT_ENV) qemu-aarch64-static
 else ifeq ($(ARCH),armhf)
   B          ?= build/armhf
   CC         := arm-linux-gnueabihf-gcc
   PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/arm-linux-gnueabihf/pkgconfig:/usr/share/pkgconfig pkg-config
-  RUNNER     ?= qemu-arm-static
+  RUNNER     ?= env $(XROOT_ENV) qemu-arm-static
 endif
 ifeq ($(SAN),1)
   B       := build/asan
@@ -107,9 +107,18 @@ LDFLAGS  += $(SANFLAGS)
 KIOSK_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out deb deb-test image image-test,$(MAKECMDGOALS)),,1))
 pc = $(shell $(PKG_CONFIG) $(1) $(2) $(if $(KIOSK_ONLY),2>/dev/null))
 # libunibreak: Debian's is not Multi-Arch (its .so is in /usr/lib), so a
-# cross build cannot use an installed one; natively, pkg-config.
-UNIBREAK_CFLAGS := $(if $(filter $(HOSTARCH),$(ARCH)),$(call pc,--cflags,libunibreak))
-UNIBREAK_LIBS   := $(if $(filter $(HOSTARCH),$(ARCH)),$(call pc,--libs,libunibreak))
+# cross build cannot use an installed one: tools/xroot.sh puts ARCH's under
+# $(B)/xroot, and the tests find it there (LD_LIBRARY_PATH, XROOT_ENV).
+# Natively, pkg-config.
+ifeq ($(ARCH),$(HOSTARCH))
+  UNIBREAK_CFLAGS := $(call pc,--cflags,libunibreak)
+  UNIBREAK_LIBS   := $(call pc,--libs,libunibreak)
+else
+  XROOT           := $(B)/xroot
+  UNIBREAK_CFLAGS := -I$(XROOT)/usr/include
+  UNIBREAK_LIBS   := -L$(XROOT)/usr/lib -lunibreak
+  XROOT_ENV       := LD_LIBRARY_PATH=$(abspath $(XROOT))/usr/lib
+endif
 CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih libutf8proc fribidi libthai) $(UNIBREAK_LIBS)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih md4c harfbuzz-subset) -lhyphen
 SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
@@ -117,7 +126,7 @@ SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
 # SDL, FreeType or fontconfig (and a core file that includes SDL, directly or
 # through a header, stops the build: see NO_SDL below).
 CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsystemd fribidi libthai) $(UNIBREAK_CFLAGS)
-TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc fribidi libthai freetype2 fontconfig md4c harfbuzz-subset)
+TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc fribidi libthai freetype2 fontconfig md4c harfbuzz-subset) $(UNIBREAK_CFLAGS)
 SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz)
 INCS      := $(SDL_INCS)
 # src/watchdog.c (in the core: plain C over sd_notify(3), for
@@ -182,6 +191,12 @@ DEPFLAGS := -MMD -MP
 $(call obj,$(CORE_SRC) src/app_pack.c): DEPFLAGS := -MD -MP
 $(call obj,$(CORE_SRC) src/app_pack.c): NO_SDL = if grep -q 'SDL2/' $(@:.o=.d); then rm -f $@; \
   echo "$<: the core is plain C and must not include SDL, even through a header (SDL code belongs in the platform, render and screen files)" >&2; exit 1; fi
+
+ifneq ($(XROOT),)
+$(XROOT)/.stamp:
+	$(Q)tools/xroot.sh $(ARCH) $(XROOT)
+$(call obj,$(CORE_SRC) $(TOOL_SRC) $(SDL_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC)): | $(XROOT)/.stamp
+endif
 
 $(CORE_A): $(call obj,$(CORE_SRC))
 $(TOOL_A): $(call obj,$(TOOL_SRC))
@@ -253,7 +268,7 @@ cross:
 
 test-arm64:
 	@$(MAKE) --no-print-directory ARCH=arm64 $(patsubst $(B)/%,build/arm64/%,$(TESTS)) build/arm64/default.lpk
-	@B=build/arm64 RUNNER=qemu-aarch64-static UNIT_ONLY=1 tests/run.sh
+	@B=build/arm64 RUNNER="env LD_LIBRARY_PATH=$(abspath build/arm64/xroot)/usr/lib qemu-aarch64-static" UNIT_ONLY=1 tests/run.sh
 
 BENCHES := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/*.c))
 bench: all $(BENCHES)

@@ -35,6 +35,9 @@ case "$what" in
     # hyphenation patterns) and build-deb.sh reads the fonts' copyright.
     echo make pkg-config dpkg-dev mawk qemu-user-static fonts-sil-charis fonts-dejavu-core hyphen-en-us
     cross_pkgs "$arch"
+    # not Multi-Arch, so not in DEV_LIBS; in the chroot nothing needs the
+    # native one, and tools/xroot.sh takes the installed files
+    echo "libunibreak-dev:$arch"
     exit 0 ;;
   *) echo "deps-kiosk.sh: usage: deps-kiosk.sh deb|deb-test|image|image-test|chroot-packages [ARCH]" >&2; exit 2 ;;
 esac

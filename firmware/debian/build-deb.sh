@@ -110,7 +110,16 @@ echo /etc/lectern/lectern.conf > "$STAGE/DEBIAN/conffiles"
 w=$B/shlibdeps
 rm -rf "$w"; mkdir -p "$w/debian"
 printf 'Source: lectern\n\nPackage: lectern\nArchitecture: any\n' > "$w/debian/control"
-deps=$(cd "$w" && dpkg-shlibdeps -O -e"$STAGE/usr/bin/lectern" -e"$STAGE/usr/bin/lectern-pack" 2>&1 |
+# libunibreak is not Multi-Arch: a cross build links the copy tools/xroot.sh
+# put in $B/xroot, which dpkg does not know, so its package is named here
+# (the soname 1 is Debian's libunibreak1). Natively dpkg finds it itself.
+xlib=
+if [ -d "$B/xroot/usr/lib" ]; then
+  xlib=-l$(cd "$B/xroot/usr/lib" && pwd)
+  ubver=$(sed -n 's/^[^ ]* [^ ]* \([^ ]*\).*/\1/p' "$B/xroot/.stamp")
+  echo "libunibreak 1 libunibreak1 (>= ${ubver%%-*})" > "$w/debian/shlibs.local"
+fi
+deps=$(cd "$w" && dpkg-shlibdeps -O $xlib -e"$STAGE/usr/bin/lectern" -e"$STAGE/usr/bin/lectern-pack" 2>&1 |
        sed -n 's/^shlibs:Depends=//p')
 [ -n "$deps" ] || { echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 
