@@ -121,19 +121,22 @@ else
 endif
 CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih libutf8proc fribidi libthai) $(UNIBREAK_LIBS)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih md4c harfbuzz-subset) -lhyphen
-SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf SDL2_image inih harfbuzz)
+SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf inih harfbuzz libpng)
+# SDL_image only for the tests that read golden PNGs back: the reader writes
+# its PNGs with libpng (src/shot.c) and so loads none of SDL_image's codecs.
+IMG_LIBS  := $(call pc,--libs,SDL2_image)
 # Each part is compiled with only its own libraries' flags: the core sees no
 # SDL, FreeType or fontconfig (and a core file that includes SDL, directly or
 # through a header, stops the build: see NO_SDL below).
 CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsystemd fribidi libthai) $(UNIBREAK_CFLAGS)
 TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc fribidi libthai freetype2 fontconfig md4c harfbuzz-subset) $(UNIBREAK_CFLAGS)
-SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz)
+SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz libpng)
 INCS      := $(SDL_INCS)
 # src/watchdog.c (in the core: plain C over sd_notify(3), for
 # lectern.service's Type=notify and WatchdogSec=) needs libsystemd wherever
 # it is linked.
 CORE_LIBS += $(call pc,--libs,libsystemd)
-ALL_LIBS  := $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
+ALL_LIBS  := $(SDL_LIBS) $(IMG_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 # ---- sources, named one by one -----------------------------------------------
 # The core: plain C11, no SDL, no FreeType; shared by the reader, the packer
@@ -149,7 +152,7 @@ TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_
             tools/pack_write.c tools/packer.c
 # The reader's SDL code (and src/app_pack.c, plain C over the packer: it
 # goes with the reader but is compiled without SDL, see below).
-SDL_SRC  := src/app.c src/app_nav.c src/app_input.c src/app_video.c src/app_headless.c \
+SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c src/app_headless.c \
             src/app_replay.c src/app_dump.c src/app_pack.c src/render.c src/font.c \
             src/screen_page.c src/screen_library.c src/screen_menu.c src/screen_end.c src/screen_ui.c
 MAIN_SRC := src/main.c tools/lectern-pack.c
@@ -218,7 +221,7 @@ $(PACK): $(PACKER) $(wildcard assets/essays/*)
 
 # Tests of the reader's SDL code link SDL; the rest link only the core and
 # the packer, as the code they test does.
-SDL_TEST_SRC := tests/test_render.c tests/test_render_fallback.c tests/test_screens.c tests/test_platform.c
+SDL_TEST_SRC := tests/test_shot.c tests/test_render.c tests/test_render_fallback.c tests/test_screens.c tests/test_platform.c
 SDL_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(SDL_TEST_SRC))
 $(SDL_TESTS): $(B)/tests/%: $(call obj,tests/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)

@@ -1,13 +1,13 @@
 /* app_headless.c - the headless modes besides --replay (app_replay.c):
  * PNG pages and the library picture (--screenshot), layout statistics. */
 #include "app.h"
+#include "shot.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include <SDL2/SDL_image.h>
 
 #include "font.h"
 #include "pack.h"
@@ -53,6 +53,24 @@ SDL_Surface *app_page_surface(app *a, size_t page, lerr *e)
     return s;
 }
 
+int app_save_png(SDL_Surface *s, const char *path, lerr *e)
+{
+    SDL_Surface *rgb = s->format->format == SDL_PIXELFORMAT_RGB24 ? s : SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_RGB24, 0);
+    if (!rgb) {
+        lerr_set(e, "%s: cannot write: %s", path, SDL_GetError());
+        return -1;
+    }
+    int rc = SDL_MUSTLOCK(rgb) ? SDL_LockSurface(rgb) : 0;
+    if (rc == 0) {
+        rc = shot_save_png(path, rgb->pixels, rgb->w, rgb->h, (size_t)rgb->pitch, 3, e);
+        if (SDL_MUSTLOCK(rgb)) SDL_UnlockSurface(rgb);
+    } else {
+        lerr_set(e, "%s: cannot write: %s", path, SDL_GetError());
+    }
+    if (rgb != s) SDL_FreeSurface(rgb);
+    return rc;
+}
+
 static int save_page(app *a, const char *dir, size_t page, lerr *e)
 {
     SDL_Surface *s = app_page_surface(a, page, e);
@@ -60,8 +78,7 @@ static int save_page(app *a, const char *dir, size_t page, lerr *e)
     char path[4200];
     int rc = 0;
     snprintf(path, sizeof path, "%s/essay%zu-page%03zu.png", dir, a->essay_no, page + 1);
-    if (IMG_SavePNG(s, path)) {
-        lerr_set(e, "%s: cannot write: %s", path, IMG_GetError());
+    if (app_save_png(s, path, e)) {
         rc = -1;
     } else {
         printf("%s\n", path);
@@ -107,8 +124,7 @@ int app_screenshot_library(app *a, const char *dir, lerr *e)
     char path[4200];
     int rc = 0;
     snprintf(path, sizeof path, "%s/library.png", dir);
-    if (IMG_SavePNG(s, path)) {
-        lerr_set(e, "%s: cannot write: %s", path, IMG_GetError());
+    if (app_save_png(s, path, e)) {
         rc = -1;
     } else {
         printf("%s\n", path);

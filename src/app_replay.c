@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <SDL2/SDL_image.h>
 
 #include "layout.h"
 #include "replay.h"
@@ -176,10 +175,10 @@ static int shot(run *r, const char *nm)
     }
     char path[4200];
     snprintf(path, sizeof path, "%s/%s.png", r->dir, nm);
-    int rc = IMG_SavePNG(s, path);
+    int rc = app_save_png(s, path, &e);
     SDL_FreeSurface(s);
     if (rc) {
-        fprintf(stderr, "lectern: %s: cannot write: %s\n", path, IMG_GetError());
+        fprintf(stderr, "lectern: %s\n", e.msg);
         return -1;
     }
     printf("%s\n", path);

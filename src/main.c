@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include <SDL2/SDL.h>
-#include <SDL2/SDL_image.h>
 #include <SDL2/SDL_ttf.h>
 
 #include "app.h"
@@ -379,7 +378,6 @@ out:
     replay_free(&script);
     app_close(&a);
     TTF_Quit();
-    IMG_Quit();
     SDL_Quit();
     return rc;
 }
