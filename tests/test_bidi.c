@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <fribidi.h>
+
 #include "t.h"
 #include "text.h"
 #include "text_bidi.h"
@@ -397,47 +399,47 @@ static int visual_main(const char *mode)
             text_bidi_free(&p);
             continue;
         }
-        /* the code point index of every byte offset, for the map */
-        static uint32_t index_of[1 << 16];
+        /* every code point, its type, and the code point index of every byte */
+        static uint32_t index_of[1 << 16], cps[1 << 16], order[1 << 16];
+        static uint8_t level_of[1 << 16];
         size_t ncp = 0;
         for (size_t i = 0; i < n; ncp++) {
-            uint32_t c;
-            size_t l = text_next(s + i, n - i, &c);
+            size_t l = text_next(s + i, n - i, &cps[ncp]);
             for (size_t k = 0; k < l; k++) index_of[i + k] = (uint32_t)ncp;
             i += l;
         }
-        static uint8_t level_of[1 << 16];
-        for (size_t r = 0; r < ln.nruns; r++) {
-            const text_bidi_run *q = &ln.runs[r];
-            for (uint32_t i = q->start; i < q->end;) {
-                uint32_t c;
-                level_of[index_of[i]] = q->level;
-                if (q->level & 1) {
-                    i += (uint32_t)text_next(s + i, q->end - i, &c);
-                    continue;
-                }
-                i += (uint32_t)text_next(s + i, q->end - i, &c);
-                uint8_t b[4];
-                fwrite(b, 1, utf8_encode(c, b), stdout);
-            }
-            if (q->level & 1) {
-                for (uint32_t i = q->end; i > q->start;) {
-                    uint32_t c;
-                    i -= (uint32_t)text_bidi_prev(s, q->start, i, &c);
-                    uint8_t b[4];
-                    fwrite(b, 1, utf8_encode(text_bidi_mirror(c, q->level), b), stdout);
-                }
-            }
-        }
-        printf("\nBase direction: %s\n", text_bidi_is_rtl(&p) ? "R" : "L");
+        /* the runs left to right; a right-to-left run from its right end.
+         * fribidi(1) also applies L3 (FRIBIDI_FLAG_REORDER_NSM, always on
+         * in the tool): in a right-to-left run a base character's
+         * combining marks follow it on screen instead of preceding it. A
+         * renderer that draws code points needs that; HarfBuzz does it by
+         * itself for a shaped run. */
+        size_t m = 0;
         for (size_t r = 0; r < ln.nruns; r++) {
             const text_bidi_run *q = &ln.runs[r];
             uint32_t a = index_of[q->start], b = index_of[q->end - 1];
-            if (q->level & 1)
-                for (uint32_t i = b + 1; i-- > a;) printf("%u ", i);
-            else
-                for (uint32_t i = a; i <= b; i++) printf("%u ", i);
+            for (uint32_t i = a; i <= b; i++) level_of[i] = q->level;
+            if (!(q->level & 1)) {
+                for (uint32_t i = a; i <= b; i++) order[m++] = i;
+                continue;
+            }
+            for (uint32_t i = b + 1; i-- > a;) {
+                /* marks (and format characters among them) before i, then their base */
+                uint32_t j = i;
+                if (fribidi_get_bidi_type(cps[i]) == FRIBIDI_TYPE_NSM) {
+                    while (j > a && FRIBIDI_IS_EXPLICIT_OR_BN_OR_NSM(fribidi_get_bidi_type(cps[j - 1]))) j--;
+                    if (j > a) j--; /* the base */
+                }
+                for (uint32_t k = j; k <= i; k++) order[m++] = k;
+                i = j;
+            }
         }
+        for (size_t v = 0; v < m; v++) {
+            uint8_t bytes[4];
+            fwrite(bytes, 1, utf8_encode(text_bidi_mirror(cps[order[v]], level_of[order[v]]), bytes), stdout);
+        }
+        printf("\nBase direction: %s\n", text_bidi_is_rtl(&p) ? "R" : "L");
+        for (size_t v = 0; v < m; v++) printf("%u ", order[v]);
         printf("\n");
         for (size_t i = 0; i < ncp; i++) printf("%u ", level_of[i]);
         printf("\n");
