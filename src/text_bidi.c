@@ -91,6 +91,44 @@ int text_bidi_dir(const uint8_t *s, size_t n, int hint)
 
 /* ---- paragraphs ------------------------------------------------------------------ */
 
+/* Explicit embeddings, overrides and isolates nested deeper than this
+ * are neutralised before FriBidi sees them (kept as characters, given
+ * the type of what they would have become: BN for embeddings and
+ * overrides and their PDF, ON for isolates and their PDI). Each level
+ * of nesting raises the level by at most 2, so levels stay under
+ * UAX #9's limit of 125: FriBidi 1.0.8 (Debian 12) reads freed or wild
+ * memory when text reaches that limit (fixed in 1.0.11, "Only merge
+ * runs with the same isolate level"), and no real text nests 60 deep. */
+#define BIDI_MAX_NESTING 60
+
+static void cap_nesting(FriBidiCharType *t, size_t n)
+{
+    uint8_t iso[BIDI_MAX_NESTING]; /* the stack: 1 for an isolate, 0 for an embedding */
+    size_t depth = 0, over_emb = 0, over_iso = 0;
+    for (size_t i = 0; i < n; i++) {
+        FriBidiCharType c = t[i];
+        if (c == FRIBIDI_TYPE_LRE || c == FRIBIDI_TYPE_RLE || c == FRIBIDI_TYPE_LRO || c == FRIBIDI_TYPE_RLO) {
+            if (depth < BIDI_MAX_NESTING && !over_iso) iso[depth++] = 0;
+            else t[i] = FRIBIDI_TYPE_BN, over_emb++;
+        } else if (c == FRIBIDI_TYPE_LRI || c == FRIBIDI_TYPE_RLI || c == FRIBIDI_TYPE_FSI) {
+            if (depth < BIDI_MAX_NESTING && !over_iso && !over_emb) iso[depth++] = 1;
+            else t[i] = FRIBIDI_TYPE_ON, over_iso++;
+        } else if (c == FRIBIDI_TYPE_PDF) {
+            if (over_emb) t[i] = FRIBIDI_TYPE_BN, over_emb--;
+            else if (depth && !iso[depth - 1]) depth--;
+        } else if (c == FRIBIDI_TYPE_PDI) {
+            if (over_iso) {
+                t[i] = FRIBIDI_TYPE_ON, over_iso--;
+            } else {
+                over_emb = 0; /* a PDI closes the embeddings inside its isolate (X6a) */
+                size_t k = depth;
+                while (k && !iso[k - 1]) k--;
+                if (k) depth = k - 1;
+            }
+        }
+    }
+}
+
 /* malloc(a * b + c), NULL when that overflows (on a 32-bit Pi). */
 static void *alloc_n(void *old, size_t a, size_t b, size_t c)
 {
@@ -156,6 +194,13 @@ int text_bidi_analyse(const uint8_t *s, size_t n, int hint, text_bidi_para *out,
     }
     off[ncp] = (uint32_t)n;
     fribidi_get_bidi_types(cps, (FriBidiStrIndex)ncp, types);
+    /* A block is one paragraph (layout made it so): a paragraph separator
+     * inside it counts as a segment separator, like a tab. Left as B,
+     * FriBidi 1.0.8 stops resolving explicit levels at it and leaves
+     * what follows below the paragraph level (fribidi issue 201). */
+    for (size_t i = 0; i < ncp; i++)
+        if (types[i] == FRIBIDI_TYPE_BS) types[i] = FRIBIDI_TYPE_SS;
+    cap_nesting(types, ncp);
     fribidi_get_bracket_types(cps, (FriBidiStrIndex)ncp, types, brackets);
     FriBidiParType dir = hint == TEXT_BIDI_LTR ? FRIBIDI_PAR_LTR : hint == TEXT_BIDI_RTL ? FRIBIDI_PAR_RTL
                          : hint == TEXT_BIDI_AUTO_RTL ? FRIBIDI_PAR_WRTL : FRIBIDI_PAR_WLTR;

@@ -13,6 +13,11 @@
  * Reordering per line, after breaking, is the point: the visual order of a
  * line is not a piece of the visual order of the whole paragraph.
  *
+ * The bytes are one paragraph: a paragraph separator inside them (LF,
+ * CR, U+001C..U+001E, U+0085, U+2029) is taken as a segment separator, as
+ * a tab is (levels reset at it, UAX #9 L1), not as the start of another
+ * paragraph with its own base direction.
+ *
  * Offsets are bytes from the start of the paragraph, as layout_line's
  * start and end are (relative to the block). Code points are decoded as
  * text_next decodes them: a bad byte is one U+FFFD (text.h), so any bytes
