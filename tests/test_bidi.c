@@ -319,6 +319,40 @@ TEST(explicit_embeddings)
     text_bidi_free(&p);
 }
 
+TEST(separators_and_deep_nesting)
+{
+    /* a paragraph separator inside a block (LF, U+2029) is taken as a
+     * segment separator: what follows keeps the paragraph's level */
+    const char *t = "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D\nabc! \xE2\x80\xA9 1";
+    text_bidi_para p;
+    CHECK(text_bidi_analyse((const uint8_t *)t, strlen(t), TEXT_BIDI_AUTO, &p, NULL) == 0);
+    CHECK(p.rtl && text_bidi_level_at(&p, 8) == 1);                         /* the LF */
+    /* abc and "!" (between L and the 1, which W7 makes L) at 2, not 0 as
+     * FriBidi leaves what follows a B; the space before U+2029 and U+2029
+     * itself at the paragraph level (L1) */
+    CHECK(text_bidi_level_at(&p, 9) == 2 && text_bidi_level_at(&p, 12) == 2);
+    CHECK(text_bidi_level_at(&p, 13) == 1 && text_bidi_level_at(&p, 14) == 1 && text_bidi_level_at(&p, 18) == 2);
+    text_bidi_free(&p);
+
+    /* 150 embeddings deep, then text, then 150 PDFs, an isolate: FriBidi
+     * 1.0.8 crashes when levels reach 125; the module caps the nesting */
+    static char deep[4096];
+    size_t m = 0;
+    for (int i = 0; i < 150; i++) m += (size_t)sprintf(deep + m, "%s", i & 1 ? "\xE2\x80\xAA" : "\xE2\x80\xAB");
+    m += (size_t)sprintf(deep + m, "x \xD7\x90 (1) ");
+    for (int i = 0; i < 150; i++) m += (size_t)sprintf(deep + m, "\xE2\x80\xAC");
+    m += (size_t)sprintf(deep + m, "\xE2\x81\xA7y\xE2\x81\xA9 z");
+    CHECK(text_bidi_analyse((const uint8_t *)deep, m, TEXT_BIDI_AUTO, &p, NULL) == 0);
+    int maxl = 0;
+    for (uint32_t i = 0; i < m; i++) if (text_bidi_level_at(&p, i) > maxl) maxl = text_bidi_level_at(&p, i);
+    CHECKF(maxl >= 60 && maxl <= 125, "max level %d", maxl);
+    CHECK(text_bidi_level_at(&p, (uint32_t)m - 1) == 0); /* z: every embedding closed */
+    text_bidi_line ln = {0};
+    CHECK(text_bidi_reorder(&p, 0, (uint32_t)m, &ln, NULL) == 0 && ln.nruns >= 3);
+    text_bidi_line_free(&ln);
+    text_bidi_free(&p);
+}
+
 TEST(malformed_and_empty)
 {
     text_bidi_para p;
@@ -460,6 +494,7 @@ int main(int argc, char **argv)
     RUN(neutral_paragraph_and_language);
     RUN(lines_reordered_one_by_one);
     RUN(explicit_embeddings);
+    RUN(separators_and_deep_nesting);
     RUN(malformed_and_empty);
     return T_END();
 }
