@@ -123,8 +123,11 @@ uint8_t text_bidi_level_at(const text_bidi_para *p, uint32_t at);
  * (start <= end <= p->n, both on code point boundaries) into out->runs,
  * out->nruns, left to right on screen. UAX #9 L1 (white space, isolate and
  * embedding characters at the end of the line go to the paragraph level)
- * and L2 (fribidi_reorder_line); no L3 (a run is shaped whole, marks stay
- * with their base). Every byte of the line is in exactly one run; adjacent
+ * and L2 (fribidi_reorder_line); no L3 (a run is shaped whole and
+ * HarfBuzz keeps marks with their base; code that draws a right-to-left
+ * run code point by code point from its right end, with text_bidi_prev,
+ * puts a base's combining marks after it, as tests/test_bidi.c's
+ * --visual does to match fribidi(1)). Every byte of the line is in exactly one run; adjacent
  * runs of one level are merged when logically adjacent. An empty line has
  * no runs. Returns 0, or -1 with a message (out of memory; a range outside
  * the paragraph or inside a character, with its byte offset) and out->nruns
