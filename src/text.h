@@ -24,16 +24,11 @@
  *      (LINEBREAK_MUSTBREAK / ALLOWBREAK / NOBREAK / INSIDEACHAR, as
  *      libunibreak's set_linebreaks_utf8 gives them), which layout walks
  *      instead of calling the predicates.
- *   5. Direction (UAX #9). Today every paragraph is left to right. The same
- *      issue adds FriBidi here: the paragraph's base direction and the
- *      visual order of a line's runs,
- *          int text_para_dir(const uint8_t *s, size_t n);  (TEXT_LTR/RTL)
- *          int text_visual_runs(const uint8_t *s, size_t n, int base,
- *                               text_run *runs, size_t *nruns, lerr *e);
- *      with text_run { uint32_t start, end; uint8_t level; } in logical
- *      byte offsets, so that layout keeps measuring in logical order and
- *      only the renderer (and --dump-layout) reorders.
- * Layers 4 and 5 are not declared yet: nothing calls them today.
+ *   5. Direction (UAX #9): src/text_bidi.h, over FriBidi: a paragraph's
+ *      base direction and levels, and each line's runs in visual order, in
+ *      logical byte offsets, so that layout keeps measuring in logical
+ *      order and only the renderer (and --dump-layout) reorders.
+ * Layer 4 is not declared here yet.
  *
  * The bad-UTF-8 policy, for the whole program:
  *   - At the boundary (a file the packer reads, a manifest value, a pack's

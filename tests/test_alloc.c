@@ -27,6 +27,7 @@
 #include "pack.h"
 #include "pack_write.h"
 #include "state.h"
+#include "text_bidi.h"
 #include "t.h"
 
 /* ---- the wrappers ------------------------------------------------------------ */
@@ -503,6 +504,28 @@ TEST(alloc_layout)
     essay_free(&es);
 }
 
+/* A mixed Hebrew, Arabic and English paragraph: analysed, then two lines
+ * and the whole reordered through one line buffer. */
+static int sc_bidi(void *ctx, lerr *e)
+{
+    (void)ctx;
+    const char *t = "I said \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D to her, \xD9\x81\xD9\x8A "
+                    "\xD8\xB9\xD8\xA7\xD9\x85 2024 (\xD7\xA2\xD7\x95\xD7\x9C\xD7\x9D) end";
+    uint32_t n = (uint32_t)strlen(t);
+    text_bidi_para p;
+    text_bidi_line ln = {0};
+    if (text_bidi_analyse((const uint8_t *)t, n, TEXT_BIDI_AUTO, &p, e)) return -1;
+    int rc = text_bidi_reorder(&p, 0, 15, &ln, e) || text_bidi_reorder(&p, 16, 40, &ln, e) ||
+                     text_bidi_reorder(&p, 0, n, &ln, e)
+                 ? -1
+                 : 0;
+    text_bidi_line_free(&ln);
+    text_bidi_free(&p);
+    return rc;
+}
+
+TEST(alloc_bidi) { CHECK(sweep("text_bidi_analyse+reorder", sc_bidi, NULL) >= 2); }
+
 TEST(alloc_state)
 {
     CHECK(mkdir(tmp("state"), 0755) == 0);
@@ -523,6 +546,7 @@ int main(void)
     RUN(alloc_essay_parse);
     RUN(alloc_layout);
     RUN(alloc_state);
+    RUN(alloc_bidi);
     printf("# allocation sweep: %zu distinct allocating call sites, %ld allocations (N values) covered, "
            "%ld runs with one failing\n", a_nsites, total_sites, total_runs);
     for (int i = 0; i < 5; i++) free(texts[i]);
