@@ -145,6 +145,7 @@ CORE_SRC := src/pack.c src/essay.c src/text.c src/layout.c src/layout_cache.c \
             src/gesture.c src/state.c src/config.c src/replay.c src/fileio.c \
             src/util.c src/watchdog.c src/platform.c
 CORE_SRC += src/text_bidi.c
+CORE_SRC += src/text_break.c
 # The packer's library (FreeType, fontconfig, libhyphen, utf8proc): used by
 # lectern-pack, and by the reader to open a folder of essays.
 TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_manifest.c \
