@@ -67,6 +67,7 @@ static int is_cj(uint32_t c)
  * gets wrong; the offsets are ours, so the stand-in's length is no matter. */
 #define STAND_IN_ID 0x4E00u /* 一: class ID */
 #define STAND_IN_NS 0x30FDu /* ヽ: class NS */
+#define STAND_IN_XX 0xFFFEu /* a noncharacter, class XX as U+FFFF is */
 
 /* ---- URL detection, as layout.c's url_mode ----------------------------------- */
 
@@ -257,7 +258,10 @@ int text_line_breaks(const text_breaker *b, const uint8_t *s, size_t n, const ch
         size_t len = text_next(s + i, n - i, &c);
         w.cp[m] = c;
         w.off[m] = (uint32_t)i;
-        w.lbcp[m] = is_ri(c) ? STAND_IN_ID : (is_cj(c) && !(flags & TEXT_BREAK_LOOSE)) ? STAND_IN_NS : c;
+        /* U+FFFF is libunibreak's end-of-string marker (EOS): inside the
+         * text it stops the pass half-way and an assert aborts. */
+        w.lbcp[m] = is_ri(c) ? STAND_IN_ID : c == 0xFFFF ? STAND_IN_XX
+                  : (is_cj(c) && !(flags & TEXT_BREAK_LOOSE)) ? STAND_IN_NS : c;
         i += len;
     }
 

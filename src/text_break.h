@@ -43,6 +43,9 @@
  *       regional indicators (flags) make it abort (an assert on class RI,
  *         which its pair table lacks): they are classed as ideographs
  *         before the call, and pairs are kept together here (LB30a);
+ *       U+FFFF (a noncharacter, which UTF-8 validation lets through) is its
+ *         end-of-string marker: in the text it aborts too, so it is handed
+ *         over as U+FFFE (the same class, XX);
  *       no break after U+200D ZERO WIDTH JOINER (LB8a) nor before an emoji
  *         modifier U+1F3FB..U+1F3FF (LB30b), so emoji sequences hold;
  *       no break after a hyphen that starts a word ("-abc", LB20.1 of

@@ -263,6 +263,30 @@ TEST(emoji_and_flags_hold_together)
     EXPECT("en", "👩\xE2\x80\x8D💻 x", "👩\xE2\x80\x8D💻 |x"); /* LB8a: ZWJ holds */
 }
 
+TEST(every_code_point_is_safe)
+{
+    /* libunibreak 1.1 aborts on some code points (RI, U+FFFF); every
+     * scalar value, 4096 at a time, under two languages and both flags */
+    EXPECT("en", "a\xEF\xBF\xBF b", "a\xEF\xBF\xBF |b");
+    size_t cap = 4096 * 4;
+    uint8_t *s = malloc(cap), *brk = malloc(cap);
+    CHECK(s && brk);
+    if (!s || !brk) { free(s); free(brk); return; }
+    int ok = 1;
+    for (uint32_t base = 0; base <= 0x10FFFF; base += 4096) {
+        size_t n = 0;
+        for (uint32_t c = base; c < base + 4096 && c <= 0x10FFFF; c++)
+            if (c < 0xD800 || c > 0xDFFF) n += utf8_encode(c, s + n);
+        unsigned pass = (base >> 12) & 1;
+        if (text_line_breaks(B, s, n, pass ? "ja" : "en", NULL, 0, pass ? TEXT_BREAK_LOOSE : 0, brk, NULL) != 0) ok = 0;
+        for (size_t i = 0; i < n; i++)
+            if (brk[i] > TEXT_BRK_URL || ((s[i] & 0xC0) == 0x80 && brk[i] != TEXT_BRK_NONE)) ok = 0;
+    }
+    CHECK(ok);
+    free(s);
+    free(brk);
+}
+
 /* UAX #14's rules, one or two cases each, written by hand from the annex
  * (no LineBreakTest.txt on this machine). */
 TEST(uax14_rules_by_hand)
@@ -374,6 +398,7 @@ int main(void)
     RUN(mixed_script_paragraph_with_language_runs);
     RUN(emoji_and_flags_hold_together);
     RUN(uax14_rules_by_hand);
+    RUN(every_code_point_is_safe);
     RUN(malformed_utf8_and_empty);
     RUN(bad_language_runs_are_refused);
     text_breaker_free(B);
