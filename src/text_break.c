@@ -69,20 +69,41 @@ static int is_cj(uint32_t c)
 #define STAND_IN_NS 0x30FDu /* ヽ: class NS */
 #define STAND_IN_XX 0xFFFEu /* a noncharacter, class XX as U+FFFF is */
 
-/* ---- URL detection, as layout.c's url_mode ----------------------------------- */
+/* ---- URL detection: layout.c's url_mode, with an extent ---------------------- */
 
-/* Is the word cp[k..e) (no U+0020 inside) a URL? It is when, after any
- * opening marks and '<', it starts with "www." or holds "://". */
-static int is_url(const uint32_t *cp, size_t k, size_t e)
+static int is_scheme_char(uint32_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
+           c == '.';
+}
+
+/* Does the word cp[k..e) (no U+0020 inside) hold a URL? Layout's rule: it
+ * does when, after any opening marks and '<', it starts with "www." or
+ * holds "://". Returns 1 and the URL's extent [*us, *ue): from "www." or
+ * the scheme's first letter, to the end of the word or the first CJK,
+ * kana, Hangul or fullwidth character (U+2E80 and up), so that Chinese or
+ * Japanese prose written against the URL without a space keeps its own
+ * breaks. Layout today takes the whole word. */
+static int find_url(const uint32_t *cp, size_t k, size_t e, size_t *us, size_t *ue)
 {
     size_t j = k;
     while (j < e && (text_opening_at(cp, j) || cp[j] == '<')) j++;
+    size_t s = SIZE_MAX;
     if (e - j >= 4 && (cp[j] | 0x20) == 'w' && (cp[j + 1] | 0x20) == 'w' && (cp[j + 2] | 0x20) == 'w' &&
         cp[j + 3] == '.')
-        return 1;
-    for (size_t i = j; i + 2 < e; i++)
-        if (cp[i] == ':' && cp[i + 1] == '/' && cp[i + 2] == '/') return 1;
-    return 0;
+        s = j;
+    for (size_t i = j; s == SIZE_MAX && i + 2 < e; i++) {
+        if (cp[i] == ':' && cp[i + 1] == '/' && cp[i + 2] == '/') {
+            s = i;
+            while (s > j && is_scheme_char(cp[s - 1])) s--;
+        }
+    }
+    if (s == SIZE_MAX) return 0;
+    size_t z = s;
+    while (z < e && cp[z] < 0x2E80) z++;
+    *us = s;
+    *ue = z;
+    return 1;
 }
 
 /* ---- the pass ---------------------------------------------------------------- */
@@ -189,14 +210,14 @@ static void rules(scratch *w, size_t m)
             if (text_closing_at(cp, k) || (cp[j] != ' ' && text_opening_at(cp, j))) bef[k] = TEXT_BRK_NONE;
         }
     }
-    /* URLs: words between U+0020s */
+    /* URLs, in words between U+0020s */
     size_t k = 0;
     while (k < m) {
         if (cp[k] == ' ') { k++; continue; }
-        size_t s = k;
+        size_t s = k, us, ue;
         while (k < m && cp[k] != ' ') k++;
-        if (!is_url(cp, s, k)) continue;
-        for (size_t i = s + 1; i < k; i++) {
+        if (!find_url(cp, s, k, &us, &ue)) continue;
+        for (size_t i = us + 1; i < ue; i++) {
             if (bef[i] == TEXT_BRK_MUST) continue;
             uint32_t p = cp[i - 1];
             int at = (p == '/' || p == '.' || p == '-') && cp[i] != p && !text_closing_at(cp, i);

@@ -101,6 +101,9 @@ TEST(urls_are_marked_for_layout)
     EXPECT("en", "see http://www.ex-ample.com/a/b?c=d ok",
            "see |http://~www.~ex-~ample.~com/~a/~b?c=d |ok");
     EXPECT("en", "(www.a.org/x).", "(www.~a.~org/~x).");
+    /* Japanese against a URL keeps its breaks; the URL ends at the kana */
+    EXPECT("ja", "詳細はhttp://a.jp/bを参照", "詳|細|は|http://~a.~jp/~b|を|参|照");
+    EXPECT("en", "mailto:x (see:http://a.b)", "mailto:x |(see:http://~a.~b)");
     /* not a URL: UAX #14 as usual */
     EXPECT("en", "and/or e.g.", "and/|or |e.g.");
 }
