@@ -148,6 +148,12 @@ TEST(thai_words_from_libthai)
     /* Thai inside an English essay: the script decides, not the tag */
     EXPECT("en", "I love ภาษาไทย a lot", "I |love |ภาษา|ไทย |a |lot");
     EXPECT("th", "สวัสดีครับ", "สวัสดี|ครับ");
+    EXPECT("th", "ข้าวมันไก่อร่อยมาก", "ข้าว|มัน|ไก่|อร่อย|มาก");
+    /* the repetition and abbreviation marks stay with their word */
+    EXPECT("th", "ดีๆ มากๆ", "ดีๆ |มากๆ");
+    EXPECT("th", "กรุงเทพฯ เป็นเมืองหลวง", "กรุงเทพฯ |เป็น|เมืองหลวง");
+    /* a soft hyphen inside Thai is a break, as anywhere */
+    EXPECT("th", "ภาษา\xC2\xADไทย", "ภาษา\xC2\xAD|ไทย");
 }
 
 TEST(lao_falls_back_to_spaces)
