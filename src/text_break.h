@@ -53,7 +53,9 @@
  *       CJ resolved to NS (above).
  *
  * Differences from layout.c's break code (build_cands) today:
- *   - After '-': the same (a break, none before a digit: "x-5" stays).
+ *   - After '-': the same (a break after it, none after a hyphen that
+ *     starts a word, none between two), except before a digit: UAX #14
+ *     keeps "x-5" and "3-4" whole (LB25), layout breaks them.
  *   - Em dash U+2014 (UAX #14 B2): a break before it as well as after;
  *     layout breaks only after. En dash U+2013 (BA): after only, as layout.
  *     Layout that wants its old rule ignores a TEXT_BRK_ALLOW before an
@@ -64,12 +66,17 @@
  *     applied).
  *   - URLs: layout decides whether the URL fits (it measures); this module
  *     only marks the URL's places with TEXT_BRK_URL, so layout keeps its
- *     URL_WHOLE / URL_BREAK choice with no url_mode scan of its own.
+ *     URL_WHOLE / URL_BREAK choice with no url_mode scan of its own. The
+ *     URL is found as url_mode finds it (a word between U+0020s that
+ *     starts with "www." after any opening marks, or holds "://"), but it
+ *     runs from "www." or the scheme's first letter to the end of the word
+ *     or the first character from U+2E80 up (CJK, kana, Hangul, fullwidth
+ *     forms), where url_mode takes the whole word: Japanese written
+ *     against a URL keeps its own breaks.
  *
- * Thread use: libunibreak 1.1's init_linebreak() fills an index table
- * inside the library (its property tables are writable data in that
- * version, though never written after init; later libunibreak versions
- * make them static const). text_breaker_new calls it every time; it
+ * Thread use: libunibreak's init_linebreak() builds a lookup index inside
+ * the library (a static table in 1.1, whose property tables are not even
+ * declared const; later versions make the tables static const). text_breaker_new calls it every time; it
  * writes the same values each time, so calling it twice is harmless, but
  * two threads calling it at once is a data race by the letter of C11.
  * Create breakers from one thread (main, before it starts others). A
