@@ -147,6 +147,11 @@ void text_breaker_free(text_breaker *b);
  * value for it, and nothing is read outside s[0..n) or written outside
  * brk[0..n).
  *
+ * The answer depends on the text, the languages and the flags only, not
+ * on fonts or the width: layout can compute it once per block when the
+ * essay is opened and keep it (one byte per byte of text) across
+ * re-layouts, rather than pay for libunibreak on every re-layout.
+ *
  * Returns 0, or -1 with a message (a run out of bounds, n over 2^31 - 1
  * bytes, out of memory); brk is then all TEXT_BRK_NONE. n == 0 is fine
  * (nothing is written; s and brk may be NULL). */
