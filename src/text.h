@@ -12,23 +12,17 @@
  *      or replace) and text_next (past the boundary: never stalls).
  *   2. Character classes: text_class, text_is_* below.
  *   3. Sentences: text_sentence_end, text_sentence_start.
- *   4. Line-break opportunities (UAX #14). Today layout finds them itself
- *      (spaces, soft hyphens, after dashes and zero-width spaces) and asks
+ *   4. Line-break opportunities (UAX #14): src/text_break.h, over
+ *      libunibreak and libthai (Thai words), with the product's own rules
+ *      (strict kinsoku, spaces, URLs): one value per byte, "a line may
+ *      start before this byte". Layout still finds breaks itself (spaces,
+ *      soft hyphens, after dashes and zero-width spaces, with
  *      text_no_line_start / text_no_line_end / text_closing_at /
- *      text_opening_at which characters may not begin or end a line. The
- *      international-text issue replaces those four with libunibreak,
- *      behind one call of the same shape as text_sentence_end: a pass over
- *      a block that fills one break class per byte,
- *          int text_line_breaks(const uint8_t *s, size_t n, const char *lang,
- *                               uint8_t *brk, lerr *e);
- *      (LINEBREAK_MUSTBREAK / ALLOWBREAK / NOBREAK / INSIDEACHAR, as
- *      libunibreak's set_linebreaks_utf8 gives them), which layout walks
- *      instead of calling the predicates.
+ *      text_opening_at) until it walks text_line_breaks' result instead.
  *   5. Direction (UAX #9): src/text_bidi.h, over FriBidi: a paragraph's
  *      base direction and levels, and each line's runs in visual order, in
  *      logical byte offsets, so that layout keeps measuring in logical
  *      order and only the renderer (and --dump-layout) reorders.
- * Layer 4 is not declared here yet.
  *
  * The bad-UTF-8 policy, for the whole program:
  *   - At the boundary (a file the packer reads, a manifest value, a pack's

@@ -28,6 +28,7 @@
 #include "pack_write.h"
 #include "state.h"
 #include "text_bidi.h"
+#include "text_break.h"
 #include "t.h"
 
 /* ---- the wrappers ------------------------------------------------------------ */
@@ -524,6 +525,27 @@ static int sc_bidi(void *ctx, lerr *e)
     return rc;
 }
 
+/* Line breaks of a mixed English, Thai and Japanese paragraph, with a
+ * language run: the breaker made, used, freed. */
+static int sc_break(void *ctx, lerr *e)
+{
+    (void)ctx;
+    const char *t = "A line with \xE0\xB8\xA0\xE0\xB8\xB2\xE0\xB8\xA9\xE0\xB8\xB2\xE0\xB9\x84\xE0\xB8\x97"
+                    "\xE0\xB8\xA2 and \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x80\x82 end";
+    size_t n = strlen(t);
+    text_breaker *b;
+    if (text_breaker_new(&b, e)) return -1;
+    uint8_t *brk = malloc(n);
+    text_lang_run run = {30, (uint32_t)n, "ja", 2};
+    int rc = brk ? text_line_breaks(b, (const uint8_t *)t, n, "en", &run, 1, 0, brk, e) : -1;
+    if (!brk) lerr_set(e, "out of memory");
+    free(brk);
+    text_breaker_free(b);
+    return rc;
+}
+
+TEST(alloc_break) { CHECK(sweep("text_breaker_new+text_line_breaks", sc_break, NULL) >= 2); }
+
 TEST(alloc_bidi) { CHECK(sweep("text_bidi_analyse+reorder", sc_bidi, NULL) >= 2); }
 
 TEST(alloc_state)
@@ -547,6 +569,7 @@ int main(void)
     RUN(alloc_layout);
     RUN(alloc_state);
     RUN(alloc_bidi);
+    RUN(alloc_break);
     printf("# allocation sweep: %zu distinct allocating call sites, %ld allocations (N values) covered, "
            "%ld runs with one failing\n", a_nsites, total_sites, total_runs);
     for (int i = 0; i < 5; i++) free(texts[i]);
