@@ -362,10 +362,13 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
             for (size_t k = i; k < j; k++) {
                 int cl = text_class(p[k].cp);
                 if (cl == TEXT_SPACE || cl == TEXT_NBSP) {
-                    fprintf(f, "%s[%u,%u,", ng++ ? "," : "", (unsigned)font_nominal_glyph(a->fonts, fi, p[k].cp),
+                    /* the run's face's space as shaped alone (layout sets spaces in the line's
+                     * role: the walk's w), or the line's when the run's face has none (a subset
+                     * fallback face keeps only what its text needs) */
+                    int sf = font_nominal_glyph(a->fonts, fi, p[k].cp) ? fi : font_face_of(a->fonts, role, ' ');
+                    fprintf(f, "%s[%u,%u,", ng++ ? "," : "", (unsigned)font_nominal_glyph(a->fonts, sf, p[k].cp),
                             (unsigned)d->at[k]);
-                    /* as shaped alone in the run's face (layout sets it in the line's: the walk's w) */
-                    json_num(f, font_face_advance(a->fonts, rrole, fi, p[k].cp) / 64.0);
+                    json_num(f, font_face_advance(a->fonts, sf == fi ? rrole : role, sf, p[k].cp) / 64.0);
                     fputc(']', f);
                     continue;
                 }

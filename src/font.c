@@ -691,6 +691,14 @@ static long shape_uncached(font_faces *fs, int r, const uint8_t *s, size_t n)
             uint32_t cp;
             size_t k = text_next(s + i, n - i, &cp);
             int f = face_for(fs, ro, cp, prev, uf);
+            uint32_t nx = 0;
+            if (i + k < n) text_next(s + i + k, n - i - k, &nx);
+            if (nx == 0xFE0F && !fs->faces[f].color) /* emoji presentation: a colour face if one has it */
+                for (int q = 0; q < fs->nfb; q++)
+                    if (fs->faces[fs->fb[q]].color && face_has(&fs->faces[fs->fb[q]], cp)) {
+                        f = fs->fb[q];
+                        break;
+                    }
             hb_script_t c = hb_unicode_script(uf, cp);
             int strong = c != HB_SCRIPT_COMMON && c != HB_SCRIPT_INHERITED && c != HB_SCRIPT_UNKNOWN;
             if (fi >= 0 && (f != fi || (strong && sc != HB_SCRIPT_COMMON && c != sc))) break;

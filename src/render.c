@@ -568,36 +568,55 @@ int render_flush(render *rd)
     return rc;
 }
 
-void render_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c)
+/* Shaped text outside the page body: words (runs between spaces) shaped
+ * as layout shapes them, spaces at their advance. Draws when rd_draw. */
+static int32_t shaped_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c, int draw)
 {
     layout_metrics m = font_metrics(rd->fs);
-    int32_t pen = (int32_t)x * 64;
-    uint32_t prev = 0;
+    int32_t pen = (int32_t)x * 64, x0 = pen;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        i += text_next(s + i, n - i, &cp); /* a bad byte: U+FFFD, as layout measures it (text.h) */
-        int space = cp == ' ' || cp == 0xA0;
-        if (prev && !space) pen += m.kern(m.ctx, role, prev, cp); /* as layout: never across a space */
-        if (!space) put_glyph(rd, role, cp, r26(pen), y, c);
-        pen += m.advance(m.ctx, role, cp);
-        prev = space ? 0 : cp;
+        size_t k = text_next(s + i, n - i, &cp);
+        if (cp == ' ' || cp == 0xA0) {
+            pen += m.advance(m.ctx, role, cp);
+            i += k;
+            continue;
+        }
+        size_t j = i;
+        while (j < n) {
+            uint32_t q;
+            size_t kq = text_next(s + j, n - j, &q);
+            if (q == ' ' || q == 0xA0) break;
+            j += kq;
+        }
+        size_t ng = 0;
+        const layout_glyph *g = m.shape(m.ctx, role, s + i, j - i, &ng);
+        if (!g) { /* out of memory: code point by code point */
+            for (size_t q = i; q < j;) {
+                uint32_t cq;
+                q += text_next(s + q, j - q, &cq);
+                if (draw) put_glyph(rd, role, cq, r26(pen), y, c);
+                pen += m.advance(m.ctx, role, cq);
+            }
+        }
+        for (size_t q = 0; g && q < ng; q++) {
+            if (draw)
+                put_quad(rd, get_glyph_id(rd, role, g[q].face, g[q].id, c), r26(pen + g[q].dx), y - r26(g[q].dy), c);
+            pen += g[q].advance;
+        }
+        i = j;
     }
+    return pen - x0;
+}
+
+void render_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c)
+{
+    shaped_text(rd, role, s, n, x, y, c, 1);
 }
 
 int32_t render_text_width(render *rd, int role, const uint8_t *s, size_t n)
 {
-    layout_metrics m = font_metrics(rd->fs);
-    int32_t w = 0;
-    uint32_t prev = 0;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        i += text_next(s + i, n - i, &cp); /* a bad byte: U+FFFD, as layout measures it (text.h) */
-        int space = cp == ' ' || cp == 0xA0;
-        if (prev && !space) w += m.kern(m.ctx, role, prev, cp);
-        w += m.advance(m.ctx, role, cp);
-        prev = space ? 0 : cp;
-    }
-    return w;
+    return shaped_text(rd, role, s, n, 0, 0, (SDL_Color){0, 0, 0, 255}, 0);
 }
 
 /* ---- pages ---------------------------------------------------------------------- */

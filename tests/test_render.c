@@ -43,6 +43,7 @@ typedef struct golden_case {
 /* The Markdown sample (every construct of the rich-text issue) is read as
  * the reader reads a folder, with the default pack's faces. */
 #define MD_SAMPLE "tests/golden/md-sample"
+#define SCRIPTS "tests/golden/scripts"
 static const golden_case goldens[] = {
     {"page-800x480-light", 800, 480, THEME_LIGHT, 1, 1, NULL},
     {"page-720x1280-dark", 720, 1280, THEME_DARK, 3, 2, NULL},
@@ -51,6 +52,16 @@ static const golden_case goldens[] = {
     {"md-800x480-light-p2", 800, 480, THEME_LIGHT, 1, 2, MD_SAMPLE},
     {"md-720x1280-sepia-p1", 720, 1280, THEME_SEPIA, 1, 1, MD_SAMPLE},
     {"md-800x480-light-p3", 800, 480, THEME_LIGHT, 1, 3, MD_SAMPLE},
+    /* one essay per script, shaped (tests/golden/scripts: fallback faces
+     * from fonts-noto-core, -cjk and -color-emoji). Right-to-left text is
+     * drawn with its words in logical order until bidi reordering lands. */
+    {"script-arabic", 480, 320, THEME_LIGHT, 1, 1, SCRIPTS},
+    {"script-hebrew", 480, 320, THEME_LIGHT, 2, 1, SCRIPTS},
+    {"script-devanagari", 480, 320, THEME_LIGHT, 3, 1, SCRIPTS},
+    {"script-thai", 480, 320, THEME_LIGHT, 4, 1, SCRIPTS},
+    {"script-chinese", 480, 320, THEME_LIGHT, 5, 1, SCRIPTS},
+    {"script-japanese", 480, 320, THEME_LIGHT, 6, 1, SCRIPTS},
+    {"script-emoji", 480, 320, THEME_LIGHT, 7, 1, SCRIPTS},
 };
 
 static const int sizes[][2] = {{800, 480}, {1024, 600}, {1280, 800}, {720, 1280}, {1920, 1080}};
@@ -171,6 +182,13 @@ TEST(golden_md_800x480_page_1) { check_golden(&goldens[3]); }
 TEST(golden_md_800x480_page_2) { check_golden(&goldens[4]); }
 TEST(golden_md_720x1280_page_1) { check_golden(&goldens[5]); }
 TEST(golden_md_800x480_page_3) { check_golden(&goldens[6]); }
+TEST(golden_script_arabic) { check_golden(&goldens[7]); }
+TEST(golden_script_hebrew) { check_golden(&goldens[8]); }
+TEST(golden_script_devanagari) { check_golden(&goldens[9]); }
+TEST(golden_script_thai) { check_golden(&goldens[10]); }
+TEST(golden_script_chinese) { check_golden(&goldens[11]); }
+TEST(golden_script_japanese) { check_golden(&goldens[12]); }
+TEST(golden_script_emoji) { check_golden(&goldens[13]); }
 
 /* ---- glyph coverage: no tofu ---------------------------------------------------------- */
 
@@ -638,6 +656,13 @@ int main(int argc, char **argv)
     RUN(golden_md_800x480_page_2);
     RUN(golden_md_720x1280_page_1);
     RUN(golden_md_800x480_page_3);
+    RUN(golden_script_arabic);
+    RUN(golden_script_hebrew);
+    RUN(golden_script_devanagari);
+    RUN(golden_script_thai);
+    RUN(golden_script_chinese);
+    RUN(golden_script_japanese);
+    RUN(golden_script_emoji);
     if (!update_dir) {
         RUN(no_tofu_in_default_essays);
         RUN(glyphs_sit_on_their_metrics);
