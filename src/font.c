@@ -18,7 +18,7 @@
 #define ADV_SLOTS 1024  /* direct-mapped per face: covers Latin + punctuation without collisions */
 #define KERN_SLOTS 4096 /* direct-mapped pair cache per face */
 #define MAX_OPEN 32     /* distinct (face, style, px) SDL_ttf fonts: 14 roles x (main + fallback) */
-#define SHAPE_SLOTS 8192 /* shape cache entries (a power of two); emptied when half full */
+#define SHAPE_SLOTS 16384 /* shape cache entries (a power of two); emptied when half full */
 
 enum { SERVE_NONE = 0, SERVE_MAIN = 1, SERVE_FALLBACK = 2 };
 
@@ -29,12 +29,13 @@ typedef struct adv_slot {
     int8_t fi;      /* the face that serves it (the role's face when none has it) */
 } adv_slot;
 
-/* One shaped piece of text, cached by (text, role, size). */
+/* One shaped piece of text, cached by (text, role's face): in font units
+ * of each glyph's face (advance, offsets), so that every size shares it. */
 typedef struct shape_ent {
     uint64_t hash; /* 0 = empty */
     uint8_t *text;
     size_t n;
-    int role, px;
+    int face;
     layout_glyph *g;
     size_t ng;
 } shape_ent;
@@ -92,8 +93,10 @@ struct font_faces {
     FT_Library ft;
     shape_ent *cache; /* SHAPE_SLOTS entries */
     size_t ncache;
-    layout_glyph *scratch; /* glyphs of an uncached piece */
+    layout_glyph *scratch; /* glyphs of an uncached piece, font units */
     size_t scap;
+    layout_glyph *out;     /* what m_shape returns: 26.6 at the role's size */
+    size_t ocap;
     uint8_t *bm;      /* a scaled colour bitmap (font_render_glyph) */
     size_t bmcap;
 };
@@ -427,6 +430,7 @@ void font_close(font_faces *fs)
     cache_clear(fs);
     free(fs->cache);
     free(fs->scratch);
+    free(fs->out);
     free(fs->bm);
     if (fs->ft) FT_Done_FreeType(fs->ft);
     free(fs);
@@ -722,16 +726,33 @@ static long shape_uncached(font_faces *fs, int r, const uint8_t *s, size_t n)
         hb_glyph_info_t *info = hb_buffer_get_glyph_infos(b, &gn);
         hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, NULL);
         if (!hb_buffer_allocation_successful(b) || scratch_room(fs, ng + gn)) return -1;
-        int bold = fi == ro->face && (ro->style & TTF_STYLE_BOLD);
-        for (unsigned q = 0; q < gn; q++) {
-            int32_t adv = scale26(pos[q].x_advance, ro->px, fa->upem);
-            if (bold) adv += ro->px * 64 / 10; /* as m_advance */
-            fs->scratch[ng++] = (layout_glyph){info[q].codepoint, info[q].cluster, adv,
-                                               scale26(pos[q].x_offset, ro->px, fa->upem),
-                                               scale26(pos[q].y_offset, ro->px, fa->upem), fi};
-        }
+        for (unsigned q = 0; q < gn; q++)
+            fs->scratch[ng++] = (layout_glyph){info[q].codepoint, info[q].cluster, pos[q].x_advance,
+                                               pos[q].x_offset, pos[q].y_offset, fi};
     }
     return (long)ng;
+}
+
+/* Glyphs in font units, scaled into fs->out at role ro's size (with the
+ * width SDL_ttf's synthetic bold adds to the role's own face, as m_advance). */
+static const layout_glyph *scaled(font_faces *fs, const role *ro, const layout_glyph *u, size_t ng, size_t *count)
+{
+    if (ng > fs->ocap) {
+        size_t nc = ng < 64 ? 64 : ng * 2;
+        layout_glyph *o = realloc(fs->out, nc * sizeof *o);
+        if (!o) return NULL;
+        fs->out = o;
+        fs->ocap = nc;
+    }
+    for (size_t i = 0; i < ng; i++) {
+        const face *fa = &fs->faces[u[i].face];
+        int32_t adv = scale26(u[i].advance, ro->px, fa->upem);
+        if (u[i].face == ro->face && (ro->style & TTF_STYLE_BOLD)) adv += ro->px * 64 / 10;
+        fs->out[i] = (layout_glyph){u[i].id, u[i].cluster, adv, scale26(u[i].dx, ro->px, fa->upem),
+                                    scale26(u[i].dy, ro->px, fa->upem), u[i].face};
+    }
+    *count = ng;
+    return fs->out ? fs->out : (const layout_glyph *)"";
 }
 
 static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n, size_t *count)
@@ -739,15 +760,14 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     font_faces *fs = ctx;
     *count = 0;
     if (!fs->body_px || n > INT32_MAX) return NULL;
-    int px = get_role(fs, r)->px;
-    uint64_t h = text_hash(s, n, r, px);
+    const role *ro = get_role(fs, r);
+    /* roles that share a face share its shapes: the fallback chain depends on the face only */
+    uint64_t h = text_hash(s, n, ro->face, 0);
     size_t mask = SHAPE_SLOTS - 1, i = (size_t)(h ^ (h >> 29)) & mask;
     for (; fs->cache[i].hash; i = (i + 1) & mask) {
         shape_ent *c = &fs->cache[i];
-        if (c->hash == h && c->n == n && c->role == r && c->px == px && !memcmp(c->text, s, n)) {
-            *count = c->ng;
-            return c->g;
-        }
+        if (c->hash == h && c->n == n && c->face == ro->face && !memcmp(c->text, s, n))
+            return scaled(fs, ro, c->g, c->ng, count);
     }
     long ng = shape_uncached(fs, r, s, n);
     if (ng < 0) return NULL;
@@ -761,15 +781,13 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     if (!t || !g) { /* uncached: still right */
         free(t);
         free(g);
-        *count = (size_t)ng;
-        return fs->scratch;
+        return scaled(fs, ro, fs->scratch, (size_t)ng, count);
     }
     memcpy(t, s, n);
     memcpy(g, fs->scratch, (size_t)ng * sizeof *g);
-    *c = (shape_ent){h, t, n, r, px, g, (size_t)ng};
+    *c = (shape_ent){h, t, n, ro->face, g, (size_t)ng};
     fs->ncache++;
-    *count = (size_t)ng;
-    return g;
+    return scaled(fs, ro, g, (size_t)ng, count);
 }
 
 layout_metrics font_metrics(font_faces *fs)

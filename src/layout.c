@@ -914,7 +914,12 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
             r->hyphenated++;
         }
         if (q == 1 && first && (kind == ESSAY_LIST || kind == ESSAY_NOTE)) ln->flags |= LAYOUT_LINE_LABEL;
-        if (ms->m->shape) { /* the line as it is drawn: the pieces of words at its edges shaped on their own */
+        /* A line that starts or ends inside a word (a soft hyphen, after a
+         * dash, a split word) is measured as it is drawn: the pieces at its
+         * edges shaped on their own. Between spaces the block's segments
+         * are the line's, and so is its width. */
+        int inside = (ci->kind != CK_START && ci->kind != CK_SPACE) || (cj->kind != CK_END && cj->kind != CK_SPACE);
+        if (ms->m->shape && inside) {
             w = shaped_width(ms->m, es, L->txt, ln, &L->ss);
             ln->width = clamp32(w);
         }
