@@ -28,7 +28,12 @@
  *                       a run has one set of them and one face), font the face's
  *                       name as `lectern-pack info` prints it, size px, x px,
  *                       glyphs [[glyph id, cluster (byte offset in text),
- *                       advance px as shaped, before justification]]
+ *                       advance px as shaped, before justification]]:
+ *                       each word's glyphs as layout shaped it
+ *                       (layout_line_shaped: HarfBuzz, the font's default
+ *                       features, the face of the fallback chain), in its
+ *                       visual order; a space as its face gives it alone
+ *                       (the line's face when a subset face has none)
  *   marks               (added) what the line draws that is not the block's
  *                       text: {what: label | hyphen | ornament, text, font,
  *                       size, x, glyphs}: a list item's label, the hyphen of

@@ -194,7 +194,11 @@ void layout_free(layout_result *r);
  * line reports the '*' glyphs of "* * *". x never decreases within the text
  * (for any font whose kerning never undoes a whole advance).
  * Kerning (m->kern, may be NULL) applies between adjacent visible code
- * points of one word, across soft hyphens, never across a space. */
+ * points of one word, across soft hyphens, never across a space.
+ * With a shaper (m->shape) the positions are those of layout_line_shaped
+ * (below): a code point at its segment's pen plus the advances of the
+ * glyphs before it, kerning in the advances; the end hyphen, label and
+ * marks are reported by their first glyph, with the mark's code point. */
 void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_metrics *m,
                         void (*fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y),
                         void *ctx);
