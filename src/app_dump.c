@@ -231,7 +231,15 @@ static int mark(dumper *d, int *first, const char *what, int role, const uint8_t
     fprintf(f, ",\"size\":%d,\"x\":", font_role_px(d->a->fonts, role));
     json_num(f, x);
     fputs(",\"glyphs\":", f);
-    if (json_glyphs(f, d->a->fonts, role, fi, s, n, e)) return -1;
+    int hy = !strcmp(what, "hyphen"), ng = 0;
+    for (size_t t = 0; hy && t < d->sh.n; t++) /* the hyphen as shaped with the piece it ends */
+        if (d->sh.g[t].what == LAYOUT_PLACED_HYPHEN) {
+            fprintf(f, "%s[%u,0,", ng++ ? "," : "[", (unsigned)d->sh.g[t].id);
+            json_num(f, d->sh.g[t].advance / 64.0);
+            fputc(']', f);
+        }
+    if (ng) fputc(']', f);
+    else if (json_glyphs(f, d->a->fonts, role, fi, s, n, e)) return -1;
     fputc('}', f);
     return 0;
 }
