@@ -202,6 +202,7 @@ int app_open_essay(app *a, size_t n, lerr *e)
     a->es.byline_len = en->byline ? en->byline_len : 0;
     a->essay_no = n;
     a->page = 0;
+    if (a->fonts) font_set_lang(a->fonts, en->lang, en->lang ? en->lang_len : 0); /* shaping, CJK faces */
     if (relayout(a, e)) {
         app_close_essay(a);
         return -1;

@@ -28,7 +28,12 @@
  *                       a run has one set of them and one face), font the face's
  *                       name as `lectern-pack info` prints it, size px, x px,
  *                       glyphs [[glyph id, cluster (byte offset in text),
- *                       advance px as shaped, before justification]]
+ *                       advance px as shaped, before justification]]:
+ *                       each word's glyphs as layout shaped it
+ *                       (layout_line_shaped: HarfBuzz, the font's default
+ *                       features, the face of the fallback chain), in its
+ *                       visual order; a space as its face gives it alone
+ *                       (the line's face when a subset face has none)
  *   marks               (added) what the line draws that is not the block's
  *                       text: {what: label | hyphen | ornament, text, font,
  *                       size, x, glyphs}: a list item's label, the hyphen of
@@ -131,7 +136,7 @@ static int json_glyphs(FILE *f, font_faces *fs, int role, int fi, const uint8_t 
 /* A code point of the line as layout placed it (layout_line_walk). */
 typedef struct pos {
     uint32_t off, cp;
-    int32_t x;
+    int32_t x, w;
     int font, style; /* the role it is drawn in, its span's style bits */
 } pos;
 
@@ -143,7 +148,6 @@ typedef struct walk {
 
 static void walk_cb(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w, int font, int style)
 {
-    (void)w;
     walk *wk = ctx;
     if (wk->oom) return;
     if (wk->n == wk->cap) {
@@ -156,7 +160,7 @@ static void walk_cb(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w, 
         wk->p = np;
         wk->cap = nc;
     }
-    wk->p[wk->n++] = (pos){off, cp, x, font, style};
+    wk->p[wk->n++] = (pos){off, cp, x, w, font, style};
 }
 
 /* The glyphs layout_line_glyphs reports (the renderer draws exactly these):
@@ -176,10 +180,39 @@ static void drawn_cb(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
     d->last_font = font;
 }
 
+/* The glyphs of the line as shaped (layout_line_shaped), the line's text
+ * ones and its hyphen. */
+typedef struct shaped {
+    layout_placed *g;
+    size_t n, cap;
+    int oom;
+} shaped;
+
+static void shaped_cb(void *ctx, const layout_placed *g)
+{
+    shaped *sh = ctx;
+    if (sh->oom || (g->what != LAYOUT_PLACED_TEXT && g->what != LAYOUT_PLACED_HYPHEN)) return;
+    if (sh->n == sh->cap) {
+        size_t nc = sh->cap ? sh->cap * 2 : 128;
+        layout_placed *np = realloc(sh->g, nc * sizeof *np);
+        if (!np) {
+            sh->oom = 1;
+            return;
+        }
+        sh->g = np;
+        sh->cap = nc;
+    }
+    sh->g[sh->n++] = *g;
+}
+
 typedef struct dumper {
     app *a;
     FILE *out;
     walk wk;
+    shaped sh;
+    int *face;    /* per code point of the line (index into wk): the face that draws it */
+    uint32_t *at; /* per code point: its byte offset in the run's text being written */
+    size_t fcap;
     uint8_t *buf; /* a run's text */
     size_t cap;
 } dumper;
@@ -198,7 +231,15 @@ static int mark(dumper *d, int *first, const char *what, int role, const uint8_t
     fprintf(f, ",\"size\":%d,\"x\":", font_role_px(d->a->fonts, role));
     json_num(f, x);
     fputs(",\"glyphs\":", f);
-    if (json_glyphs(f, d->a->fonts, role, fi, s, n, e)) return -1;
+    int hy = !strcmp(what, "hyphen"), ng = 0;
+    for (size_t t = 0; hy && t < d->sh.n; t++) /* the hyphen as shaped with the piece it ends */
+        if (d->sh.g[t].what == LAYOUT_PLACED_HYPHEN) {
+            fprintf(f, "%s[%u,0,", ng++ ? "," : "[", (unsigned)d->sh.g[t].id);
+            json_num(f, d->sh.g[t].advance / 64.0);
+            fputc(']', f);
+        }
+    if (ng) fputc(']', f);
+    else if (json_glyphs(f, d->a->fonts, role, fi, s, n, e)) return -1;
     fputc('}', f);
     return 0;
 }
@@ -245,6 +286,40 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
     }
     const pos *p = d->wk.p;
     size_t n = d->wk.n;
+    /* Each code point's face: that of the shaped glyph whose cluster starts
+     * at it, else (a character inside a cluster) the one before it's. */
+    d->sh.n = 0;
+    layout_line_shaped(es, ln, &m, shaped_cb, &d->sh);
+    if (d->sh.oom) {
+        lerr_set(e, "out of memory");
+        return -1;
+    }
+    if (n > d->fcap) {
+        int *nf = realloc(d->face, n * sizeof *nf);
+        if (nf) d->face = nf;
+        uint32_t *na = nf ? realloc(d->at, n * sizeof *na) : NULL;
+        if (na) d->at = na;
+        if (!na) {
+            lerr_set(e, "out of memory");
+            return -1;
+        }
+        d->fcap = n;
+    }
+    {
+        size_t q = 0;
+        int cur = -1;
+        for (size_t k = 0; k < n; k++) {
+            int cl = text_class(p[k].cp);
+            if (cl == TEXT_SPACE || cl == TEXT_NBSP || cl == TEXT_ZWSP) cur = -1;
+            int fg = -1;
+            for (size_t t = 0; t < d->sh.n && fg < 0; t++) {
+                size_t u = (q + t) % d->sh.n; /* glyphs come mostly in the line's order */
+                if (d->sh.g[u].what == LAYOUT_PLACED_TEXT && d->sh.g[u].off == p[k].off) fg = d->sh.g[u].face, q = u;
+            }
+            if (fg >= 0) cur = fg;
+            d->face[k] = cur >= 0 ? cur : font_face_of(a->fonts, p[k].font, cl == TEXT_VISIBLE ? p[k].cp : ' ');
+        }
+    }
     int nruns = 0;
     for (size_t i = 0; i < n;) {
         int fi = -1, rrole = p[i].font, rstyle = p[i].style;
@@ -253,7 +328,7 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
             if (p[j].style != rstyle || p[j].font != rrole) break;
             int cl = text_class(p[j].cp);
             if (cl != TEXT_VISIBLE) continue;
-            int fj = font_face_of(a->fonts, rrole, p[j].cp);
+            int fj = d->face[j];
             if (fi < 0) fi = fj;
             else if (fj != fi) break;
         }
@@ -275,6 +350,7 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
             uint32_t to = k + 1 < n ? p[k + 1].off : ln->end;
             if (text_class(p[k].cp) == TEXT_SHY) continue;
             if (first == SIZE_MAX) first = k;
+            d->at[k] = (uint32_t)len;
             memcpy(d->buf + len, txt + p[k].off, to - p[k].off);
             len += to - p[k].off;
         }
@@ -293,9 +369,46 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
             json_cstr(f, font_face_name(a->fonts, fi));
             fprintf(f, ",\"size\":%d,\"dir\":\"ltr\",\"x\":", font_role_px(a->fonts, rrole));
             json_num(f, ox + p[first].x / 64.0);
-            fputs(",\"glyphs\":", f);
-            if (json_glyphs(f, a->fonts, rrole, fi, d->buf, len, e)) return -1;
-            fputc('}', f);
+            fputs(",\"glyphs\":[", f);
+            /* the shaped glyphs of its segments, and its spaces at their natural width */
+            int ng = 0;
+            for (size_t k = i; k < j; k++) {
+                int cl = text_class(p[k].cp);
+                if (cl == TEXT_SPACE || cl == TEXT_NBSP) {
+                    /* the run's face's space as shaped alone (layout sets spaces in the line's
+                     * role: the walk's w), or the line's when the run's face has none (a subset
+                     * fallback face keeps only what its text needs) */
+                    int sf = font_nominal_glyph(a->fonts, fi, p[k].cp) ? fi : font_face_of(a->fonts, role, ' ');
+                    fprintf(f, "%s[%u,%u,", ng++ ? "," : "", (unsigned)font_nominal_glyph(a->fonts, sf, p[k].cp),
+                            (unsigned)d->at[k]);
+                    json_num(f, font_face_advance(a->fonts, sf == fi ? rrole : role, sf, p[k].cp) / 64.0);
+                    fputc(']', f);
+                    continue;
+                }
+                if (k > i && text_class(p[k - 1].cp) != TEXT_SPACE && text_class(p[k - 1].cp) != TEXT_NBSP &&
+                    text_class(p[k - 1].cp) != TEXT_ZWSP)
+                    continue; /* a segment's glyphs are written at its first code point */
+                uint32_t s0 = p[k].off, s1 = ln->end;
+                for (size_t q = k + 1; q < n; q++) {
+                    int cq = text_class(p[q].cp);
+                    if (cq == TEXT_SPACE || cq == TEXT_NBSP || cq == TEXT_ZWSP) {
+                        s1 = p[q].off;
+                        break;
+                    }
+                }
+                for (size_t t = 0; t < d->sh.n; t++) {
+                    const layout_placed *g = &d->sh.g[t];
+                    if (g->what != LAYOUT_PLACED_TEXT || g->off < s0 || g->off >= s1) continue;
+                    /* its code point's place in the run's text */
+                    size_t lo = i, hi = j;
+                    while (lo < hi && p[lo].off != g->off) lo++;
+                    if (lo == hi) continue; /* another run's (a face or style change inside a segment) */
+                    fprintf(f, "%s[%u,%u,", ng++ ? "," : "", (unsigned)g->id, (unsigned)d->at[lo]);
+                    json_num(f, g->advance / 64.0);
+                    fputc(']', f);
+                }
+            }
+            fputs("]}", f);
             nruns++;
         }
         i = j;
@@ -355,7 +468,7 @@ int app_run_dump_layout(app *a, FILE *out)
         }
     }
     if (bad) return 1;
-    dumper d = {a, out, {0}, NULL, 0};
+    dumper d = {a, out, {0}, {0}, NULL, NULL, 0, NULL, 0};
     int rc = 0;
     for (size_t n = first; n <= last && !rc; n++) {
         if (app_open_essay(a, n, &e) || dump_essay(&d, &e)) {
@@ -364,6 +477,9 @@ int app_run_dump_layout(app *a, FILE *out)
         }
     }
     free(d.wk.p);
+    free(d.sh.g);
+    free(d.face);
+    free(d.at);
     free(d.buf);
     if (fflush(out) || ferror(out)) {
         fprintf(stderr, "lectern: --dump-layout: cannot write the output\n");

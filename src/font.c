@@ -2,6 +2,8 @@
  * See font.h for what is measured where and why. */
 #include "font.h"
 
+#include "text.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +11,14 @@
 
 #include <hb.h>
 #include <hb-ot.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_OUTLINE_H
 
 #define ADV_SLOTS 1024  /* direct-mapped per face: covers Latin + punctuation without collisions */
 #define KERN_SLOTS 4096 /* direct-mapped pair cache per face */
 #define MAX_OPEN 32     /* distinct (face, style, px) SDL_ttf fonts: 14 roles x (main + fallback) */
+#define SHAPE_SLOTS 16384 /* shape cache entries (a power of two); emptied when half full */
 
 enum { SERVE_NONE = 0, SERVE_MAIN = 1, SERVE_FALLBACK = 2 };
 
@@ -20,7 +26,19 @@ typedef struct adv_slot {
     uint32_t cp1;   /* cp + 1; 0 = empty */
     int32_t units;  /* advance in font units of the face that serves it */
     uint8_t serve;  /* SERVE_* */
+    int8_t fi;      /* the face that serves it (the role's face when none has it) */
 } adv_slot;
+
+/* One shaped piece of text, cached by (text, role's face): in font units
+ * of each glyph's face (advance, offsets), so that every size shares it. */
+typedef struct shape_ent {
+    uint64_t hash; /* 0 = empty */
+    uint8_t *text;
+    size_t n;
+    int face;
+    layout_glyph *g;
+    size_t ng;
+} shape_ent;
 
 typedef struct kern_slot {
     uint32_t left1, right; /* left + 1; 0 = empty */
@@ -32,7 +50,11 @@ typedef struct face {
     size_t size;
     uint8_t *owned; /* bytes we read ourselves (files, compressed pack entries) */
     uint16_t flags;
+    int index;      /* face index in a collection (.ttc), from the flags' high byte */
+    int color;      /* colour bitmaps (CBDT/sbix): drawn scaled from a fixed strike */
     char name[96];
+    FT_Face ft;     /* for rasterizing glyph ids (font_render_glyph), opened on first use */
+    int ft_px, ft_style; /* the size and synthetic style ft is set to */
     hb_blob_t *blob;
     hb_face_t *hbface;
     hb_font_t *hbfont; /* scale = upem: advances come out in font units */
@@ -64,7 +86,19 @@ struct font_faces {
     role roles[LAYOUT_NFONTS];
     opened open[MAX_OPEN];
     int nopen;
-    hb_buffer_t *buf; /* reused for kerning pairs */
+    hb_buffer_t *buf; /* reused for kerning pairs and shaping */
+    int fb[FONT_MAX_FACES]; /* every fallback face, in the order they are tried */
+    int nfb;
+    char lang[36];    /* the text's language (font_set_lang), "" for none */
+    FT_Library ft;
+    shape_ent *cache; /* SHAPE_SLOTS entries */
+    size_t ncache;
+    layout_glyph *scratch; /* glyphs of an uncached piece, font units */
+    size_t scap;
+    layout_glyph *out;     /* what m_shape returns: 26.6 at the role's size */
+    size_t ocap;
+    uint8_t *bm;      /* a scaled colour bitmap (font_render_glyph) */
+    size_t bmcap;
 };
 
 static const double line_factor[LAYOUT_NFONTS] = {1.42, 1.42, 1.42, 1.2, 1.25, 1.3, 1.42, 1.42, 1.15, 1.35,
@@ -72,7 +106,7 @@ static const double line_factor[LAYOUT_NFONTS] = {1.42, 1.42, 1.42, 1.2, 1.25, 1
 
 /* ---- faces ------------------------------------------------------------- */
 
-static int face_init(face *f, const uint8_t *data, size_t size, uint16_t flags, const char *name,
+static int face_init(face *f, FT_Library ft, const uint8_t *data, size_t size, uint16_t flags, const char *name,
                      lerr *e)
 {
     f->data = data;
@@ -83,21 +117,20 @@ static int face_init(face *f, const uint8_t *data, size_t size, uint16_t flags, 
         lerr_set(e, "font %s: %zu bytes is not a font", f->name, size);
         return -1;
     }
+    f->index = flags >> 8;
     f->blob = hb_blob_create((const char *)data, (unsigned)size, HB_MEMORY_MODE_READONLY, NULL, NULL);
-    f->hbface = hb_face_create(f->blob, 0);
+    f->hbface = hb_face_create(f->blob, (unsigned)f->index);
     f->hbfont = hb_font_create(f->hbface);
     f->upem = (int)hb_face_get_upem(f->hbface);
-    /* HarfBuzz gives an empty face for bytes that are not a font; SDL_ttf
-     * (FreeType) is the one that has to draw it, so ask it too. */
-    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)(size > INT32_MAX ? INT32_MAX : size));
-    TTF_Font *probe = rw ? TTF_OpenFontRW(rw, 1, 16) : NULL;
-    if (hb_face_get_glyph_count(f->hbface) == 0 || !probe || f->upem < 16 || f->upem > 16384) {
+    /* HarfBuzz gives an empty face for bytes that are not a font; FreeType
+     * is the one that has to draw it, so ask it too. */
+    FT_Error fe = ft ? FT_New_Memory_Face(ft, data, (FT_Long)size, f->index, &f->ft) : 1;
+    if (hb_face_get_glyph_count(f->hbface) == 0 || fe || f->upem < 16 || f->upem > 16384) {
         lerr_set(e, "font %s: not a usable TrueType/OpenType font (%s)", f->name,
-                 probe ? "no glyphs" : TTF_GetError());
-        if (probe) TTF_CloseFont(probe);
+                 fe ? "FreeType cannot open it" : "no glyphs");
         return -1;
     }
-    TTF_CloseFont(probe);
+    f->color = FT_HAS_COLOR(f->ft) && !FT_IS_SCALABLE(f->ft) && f->ft->num_fixed_sizes > 0;
     hb_font_extents_t ext;
     hb_font_get_h_extents(f->hbfont, &ext);
     f->asc_units = ext.ascender > 0 ? ext.ascender : f->upem * 8 / 10;
@@ -113,6 +146,7 @@ static int face_init(face *f, const uint8_t *data, size_t size, uint16_t flags, 
 
 static void face_free(face *f)
 {
+    if (f->ft) FT_Done_Face(f->ft);
     if (f->hbfont) hb_font_destroy(f->hbfont);
     if (f->hbface) hb_face_destroy(f->hbface);
     if (f->blob) hb_blob_destroy(f->blob);
@@ -143,6 +177,15 @@ static font_faces *set_new(void)
     if (!fs) return NULL;
     fs->fallback = -1;
     fs->buf = hb_buffer_create();
+    fs->cache = calloc(SHAPE_SLOTS, sizeof *fs->cache);
+    if (FT_Init_FreeType(&fs->ft)) fs->ft = NULL;
+    if (!fs->cache || !fs->ft) {
+        free(fs->cache);
+        if (fs->ft) FT_Done_FreeType(fs->ft);
+        hb_buffer_destroy(fs->buf);
+        free(fs);
+        return NULL;
+    }
     return fs;
 }
 
@@ -157,26 +200,65 @@ static int face_is_mono(const face *f)
     return a0 > 0;
 }
 
+/* The language's CJK face tag, as Noto CJK names its faces ("" if none). */
+static const char *cjk_tag(const char *lang)
+{
+    if (!strncmp(lang, "ja", 2)) return " JP";
+    if (!strncmp(lang, "ko", 2)) return " KR";
+    if (!strncmp(lang, "zh", 2)) {
+        if (strstr(lang, "Hant") || strstr(lang, "TW")) return " TC";
+        if (strstr(lang, "HK")) return " HK";
+        return " SC";
+    }
+    return "";
+}
+
+/* Order the fallback faces: upright before italic or bold, and a face
+ * named for the text's language (a Chinese essay gets a "... SC" face, a
+ * Japanese one "... JP") before the other faces of its kind. Stable. */
+static int fb_rank(const font_faces *fs, int fi)
+{
+    const face *f = &fs->faces[fi];
+    int r = (f->flags & (PACK_FONT_ITALIC | PACK_FONT_BOLD)) ? 2 : 0;
+    const char *tag = cjk_tag(fs->lang);
+    if (*tag && strstr(f->name, "CJK") && !strstr(f->name, tag)) r += 1;
+    return r;
+}
+
+static void order_fallbacks(font_faces *fs)
+{
+    for (int i = 1; i < fs->nfb; i++)
+        for (int j = i; j > 0 && fb_rank(fs, fs->fb[j - 1]) > fb_rank(fs, fs->fb[j]); j--) {
+            int t = fs->fb[j];
+            fs->fb[j] = fs->fb[j - 1];
+            fs->fb[j - 1] = t;
+        }
+}
+
 /* Pick the faces for each role from the flags, after all faces are in. */
 static int set_assign(font_faces *fs, lerr *e)
 {
     int reg = -1, ital = -1, bold = -1, bi = -1, mono = -1;
     for (int i = 0; i < fs->nfaces; i++) {
-        uint16_t fl = fs->faces[i].flags;
+        uint16_t fl = fs->faces[i].flags & 0xff; /* the high byte is the face index in a collection */
+        if (fl & PACK_FONT_FALLBACK) fs->fb[fs->nfb++] = i;
         if (!(fl & PACK_FONT_FALLBACK) && face_is_mono(&fs->faces[i])) {
             /* the upright code face; its italic and bold are not used */
             if (mono < 0 && !(fl & (PACK_FONT_ITALIC | PACK_FONT_BOLD))) mono = i;
             continue;
         }
         if (fl & PACK_FONT_FALLBACK) {
-            /* prefer an upright fallback when there are several */
-            if (fs->fallback < 0 || (fs->faces[fs->fallback].flags & (PACK_FONT_ITALIC | PACK_FONT_BOLD)))
+            /* prefer an upright fallback when there are several (SDL_ttf draws
+             * code points from this one: furniture and interface text) */
+            if (!fs->faces[i].color &&
+                (fs->fallback < 0 || (fs->faces[fs->fallback].flags & (PACK_FONT_ITALIC | PACK_FONT_BOLD))))
                 fs->fallback = i;
         } else if (fl == 0 && reg < 0) reg = i;
         else if (fl == PACK_FONT_ITALIC && ital < 0) ital = i;
         else if (fl == PACK_FONT_BOLD && bold < 0) bold = i;
         else if (fl == (PACK_FONT_ITALIC | PACK_FONT_BOLD) && bi < 0) bi = i;
     }
+    order_fallbacks(fs);
     if (reg < 0) {
         lerr_set(e, "no regular text face among %d font%s (need one without italic/bold/fallback flags)",
                  fs->nfaces, fs->nfaces == 1 ? "" : "s");
@@ -222,7 +304,7 @@ int font_open_mem(font_faces **out, const font_src *src, size_t n, lerr *e)
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        if (face_init(&fs->faces[fs->nfaces++], src[i].data, src[i].size, src[i].flags, src[i].name, e)) {
+        if (face_init(&fs->faces[fs->nfaces++], fs->ft, src[i].data, src[i].size, src[i].flags, src[i].name, e)) {
             font_close(fs);
             return -1;
         }
@@ -269,7 +351,7 @@ int font_open_pack(font_faces **out, pack *p, lerr *e)
         }
         face *f = &fs->faces[fs->nfaces++];
         f->owned = owned;
-        if (face_init(f, data, size, en->flags, name, e)) {
+        if (face_init(f, fs->ft, data, size, en->flags, name, e)) {
             font_close(fs);
             return -1;
         }
@@ -329,12 +411,28 @@ static void close_opened(opened *o, int n)
         if (o[i].ttf) TTF_CloseFont(o[i].ttf);
 }
 
+static void cache_clear(font_faces *fs)
+{
+    for (size_t i = 0; i < SHAPE_SLOTS; i++) {
+        free(fs->cache[i].text);
+        free(fs->cache[i].g);
+    }
+    memset(fs->cache, 0, SHAPE_SLOTS * sizeof *fs->cache);
+    fs->ncache = 0;
+}
+
 void font_close(font_faces *fs)
 {
     if (!fs) return;
     close_opened(fs->open, fs->nopen);
     for (int i = 0; i < fs->nfaces; i++) face_free(&fs->faces[i]);
     if (fs->buf) hb_buffer_destroy(fs->buf);
+    cache_clear(fs);
+    free(fs->cache);
+    free(fs->scratch);
+    free(fs->out);
+    free(fs->bm);
+    if (fs->ft) FT_Done_FreeType(fs->ft);
     free(fs);
 }
 
@@ -372,7 +470,7 @@ static TTF_Font *get_opened(font_faces *fs, opened *o, int *n, int fi, int style
     }
     face *f = &fs->faces[fi];
     SDL_RWops *rw = SDL_RWFromConstMem(f->data, (int)f->size);
-    TTF_Font *t = rw ? TTF_OpenFontRW(rw, 1, px) : NULL;
+    TTF_Font *t = rw ? TTF_OpenFontIndexRW(rw, 1, px, f->index) : NULL;
     if (!t) {
         lerr_set(e, "font %s at %d px: %s", f->name, px, TTF_GetError());
         return NULL;
@@ -450,16 +548,23 @@ static const adv_slot *lookup_adv(font_faces *fs, const role *ro, uint32_t cp)
     adv_slot *s = &f->adv[cp % ADV_SLOTS];
     if (s->cp1 == cp + 1) return s;
     s->cp1 = cp + 1;
+    s->fi = (int8_t)ro->face;
     if (face_has(f, cp)) {
         s->serve = SERVE_MAIN;
         s->units = face_advance_units(f, cp);
-    } else if (fs->fallback >= 0 && face_has(&fs->faces[fs->fallback], cp)) {
-        s->serve = SERVE_FALLBACK;
-        s->units = face_advance_units(&fs->faces[fs->fallback], cp);
-    } else {
-        s->serve = SERVE_NONE;
-        s->units = face_advance_units(f, cp);
+        return s;
     }
+    for (int k = 0; k < fs->nfb; k++) {
+        face *b = &fs->faces[fs->fb[k]];
+        if (face_has(b, cp)) {
+            s->serve = SERVE_FALLBACK;
+            s->fi = (int8_t)fs->fb[k];
+            s->units = face_advance_units(b, cp);
+            return s;
+        }
+    }
+    s->serve = SERVE_NONE;
+    s->units = face_advance_units(f, cp);
     return s;
 }
 
@@ -474,7 +579,7 @@ static int32_t m_advance(void *ctx, int f, uint32_t cp)
     font_faces *fs = ctx;
     const role *ro = get_role(fs, f);
     const adv_slot *s = lookup_adv(fs, ro, cp);
-    const face *fa = &fs->faces[s->serve == SERVE_FALLBACK ? fs->fallback : ro->face];
+    const face *fa = &fs->faces[s->fi];
     int32_t a = scale26(s->units, ro->px, fa->upem);
     if (ro->style & TTF_STYLE_BOLD) a += ro->px * 64 / 10; /* SDL_ttf's synthetic bold widens by px/10 */
     return a;
@@ -525,9 +630,284 @@ static int32_t m_kern(void *ctx, int fi, uint32_t l, uint32_t r)
 static int32_t m_line(void *ctx, int f) { return get_role(ctx, f)->line; }
 static int32_t m_ascent(void *ctx, int f) { return get_role(ctx, f)->ascent; }
 
+/* ---- shaping -------------------------------------------------------------- */
+
+/* Characters that go with the one before them, in its face: format
+ * characters (ZWJ, ZWNJ, variation selectors), emoji modifiers and tags,
+ * and the second regional indicator of a flag. */
+static int joins_prev(uint32_t cp)
+{
+    return cp == 0x200C || cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) ||
+           (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0020 && cp <= 0xE007F) || cp == 0x20E3;
+}
+
+/* The face that draws cp in role ro after a character drawn from face
+ * prev (-1 at the start): the role's face, else the first fallback face
+ * that has it (their order: order_fallbacks); a combining mark stays in
+ * its base's face when that face has it, and the characters of
+ * joins_prev always do. */
+static int face_for(font_faces *fs, const role *ro, uint32_t cp, int prev, hb_unicode_funcs_t *uf)
+{
+    if (prev >= 0) {
+        if (joins_prev(cp)) return prev;
+        if (prev != ro->face && hb_unicode_general_category(uf, cp) == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK &&
+            face_has(&fs->faces[prev], cp))
+            return prev;
+    }
+    return lookup_adv(fs, ro, cp)->fi;
+}
+
+static uint64_t text_hash(const uint8_t *s, size_t n, int r, int px)
+{
+    uint64_t h = 1469598103934665603ULL ^ ((uint64_t)r << 40) ^ (uint64_t)px;
+    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ULL;
+    return h ? h : 1;
+}
+
+static int scratch_room(font_faces *fs, size_t n)
+{
+    if (n <= fs->scap) return 0;
+    size_t nc = n < 64 ? 64 : n * 2;
+    layout_glyph *g = realloc(fs->scratch, nc * sizeof *g);
+    if (!g) return -1;
+    fs->scratch = g;
+    fs->scap = nc;
+    return 0;
+}
+
+/* Shape s[0..n) in role r into fs->scratch: split where the face changes
+ * (face_for) or the script does (between two scripts that are not Common
+ * or Inherited), each piece shaped by HarfBuzz with the font's default
+ * features, its script and direction, and the text's language. */
+static long shape_uncached(font_faces *fs, int r, const uint8_t *s, size_t n)
+{
+    const role *ro = get_role(fs, r);
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    hb_language_t lang = fs->lang[0] ? hb_language_from_string(fs->lang, -1) : HB_LANGUAGE_INVALID;
+    size_t ng = 0;
+    size_t i = 0;
+    int prev = -1;
+    while (i < n) {
+        size_t a = i;
+        int fi = -1;
+        hb_script_t sc = HB_SCRIPT_COMMON;
+        while (i < n) {
+            uint32_t cp;
+            size_t k = text_next(s + i, n - i, &cp);
+            int f = face_for(fs, ro, cp, prev, uf);
+            uint32_t nx = 0;
+            if (i + k < n) text_next(s + i + k, n - i - k, &nx);
+            if (nx == 0xFE0F && !fs->faces[f].color) /* emoji presentation: a colour face if one has it */
+                for (int q = 0; q < fs->nfb; q++)
+                    if (fs->faces[fs->fb[q]].color && face_has(&fs->faces[fs->fb[q]], cp)) {
+                        f = fs->fb[q];
+                        break;
+                    }
+            hb_script_t c = hb_unicode_script(uf, cp);
+            int strong = c != HB_SCRIPT_COMMON && c != HB_SCRIPT_INHERITED && c != HB_SCRIPT_UNKNOWN;
+            if (fi >= 0 && (f != fi || (strong && sc != HB_SCRIPT_COMMON && c != sc))) break;
+            if (strong && sc == HB_SCRIPT_COMMON) sc = c;
+            fi = f;
+            prev = f;
+            i += k;
+        }
+        const face *fa = &fs->faces[fi];
+        hb_buffer_t *b = fs->buf;
+        hb_buffer_clear_contents(b);
+        hb_buffer_add_utf8(b, (const char *)s, (int)n, (unsigned)a, (int)(i - a));
+        if (sc != HB_SCRIPT_COMMON) {
+            hb_buffer_set_script(b, sc);
+            hb_buffer_set_direction(b, hb_script_get_horizontal_direction(sc));
+        }
+        if (lang != HB_LANGUAGE_INVALID) hb_buffer_set_language(b, lang);
+        hb_buffer_guess_segment_properties(b);
+        hb_shape(fa->hbfont, b, NULL, 0);
+        unsigned gn = 0;
+        hb_glyph_info_t *info = hb_buffer_get_glyph_infos(b, &gn);
+        hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, NULL);
+        if (!hb_buffer_allocation_successful(b) || scratch_room(fs, ng + gn)) return -1;
+        for (unsigned q = 0; q < gn; q++)
+            fs->scratch[ng++] = (layout_glyph){info[q].codepoint, info[q].cluster, pos[q].x_advance,
+                                               pos[q].x_offset, pos[q].y_offset, fi};
+    }
+    return (long)ng;
+}
+
+/* Glyphs in font units, scaled into fs->out at role ro's size (with the
+ * width SDL_ttf's synthetic bold adds to the role's own face, as m_advance). */
+static const layout_glyph *scaled(font_faces *fs, const role *ro, const layout_glyph *u, size_t ng, size_t *count)
+{
+    if (ng > fs->ocap) {
+        size_t nc = ng < 64 ? 64 : ng * 2;
+        layout_glyph *o = realloc(fs->out, nc * sizeof *o);
+        if (!o) return NULL;
+        fs->out = o;
+        fs->ocap = nc;
+    }
+    for (size_t i = 0; i < ng; i++) {
+        const face *fa = &fs->faces[u[i].face];
+        int32_t adv = scale26(u[i].advance, ro->px, fa->upem);
+        if (u[i].face == ro->face && (ro->style & TTF_STYLE_BOLD)) adv += ro->px * 64 / 10;
+        fs->out[i] = (layout_glyph){u[i].id, u[i].cluster, adv, scale26(u[i].dx, ro->px, fa->upem),
+                                    scale26(u[i].dy, ro->px, fa->upem), u[i].face};
+    }
+    *count = ng;
+    return fs->out ? fs->out : (const layout_glyph *)"";
+}
+
+static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n, size_t *count)
+{
+    font_faces *fs = ctx;
+    *count = 0;
+    if (!fs->body_px || n > INT32_MAX) return NULL;
+    const role *ro = get_role(fs, r);
+    /* roles that share a face share its shapes: the fallback chain depends on the face only */
+    uint64_t h = text_hash(s, n, ro->face, 0);
+    size_t mask = SHAPE_SLOTS - 1, i = (size_t)(h ^ (h >> 29)) & mask;
+    for (; fs->cache[i].hash; i = (i + 1) & mask) {
+        shape_ent *c = &fs->cache[i];
+        if (c->hash == h && c->n == n && c->face == ro->face && !memcmp(c->text, s, n))
+            return scaled(fs, ro, c->g, c->ng, count);
+    }
+    long ng = shape_uncached(fs, r, s, n);
+    if (ng < 0) return NULL;
+    if (fs->ncache * 2 >= SHAPE_SLOTS) {
+        cache_clear(fs);
+        for (i = (size_t)(h ^ (h >> 29)) & mask; fs->cache[i].hash; i = (i + 1) & mask) {}
+    }
+    shape_ent *c = &fs->cache[i];
+    uint8_t *t = malloc(n ? n : 1);
+    layout_glyph *g = malloc((size_t)(ng ? ng : 1) * sizeof *g);
+    if (!t || !g) { /* uncached: still right */
+        free(t);
+        free(g);
+        return scaled(fs, ro, fs->scratch, (size_t)ng, count);
+    }
+    memcpy(t, s, n);
+    memcpy(g, fs->scratch, (size_t)ng * sizeof *g);
+    *c = (shape_ent){h, t, n, ro->face, g, (size_t)ng};
+    fs->ncache++;
+    return scaled(fs, ro, g, (size_t)ng, count);
+}
+
 layout_metrics font_metrics(font_faces *fs)
 {
-    return (layout_metrics){fs, m_advance, m_kern, m_line, m_ascent};
+    return (layout_metrics){fs, m_advance, m_kern, m_line, m_ascent, m_shape};
+}
+
+void font_set_lang(font_faces *fs, const char *lang, size_t n)
+{
+    char l[sizeof fs->lang];
+    if (!lang || n >= sizeof l) n = 0;
+    memcpy(l, lang ? lang : "", n);
+    l[n] = 0;
+    if (!strcmp(l, fs->lang)) return;
+    const char *old = cjk_tag(fs->lang);
+    memcpy(fs->lang, l, n + 1);
+    cache_clear(fs); /* shaped with another language */
+    if (strcmp(old, cjk_tag(fs->lang))) {
+        order_fallbacks(fs);
+        for (int i = 0; i < fs->nfaces; i++) memset(fs->faces[i].adv, 0, ADV_SLOTS * sizeof *fs->faces[i].adv);
+    }
+}
+
+/* ---- rasterizing glyph ids -------------------------------------------------- */
+
+int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, font_bitmap *out, lerr *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!fs->body_px || fi < 0 || fi >= fs->nfaces) {
+        lerr_set(e, "no face %d to draw glyph %u from", fi, (unsigned)gid);
+        return -1;
+    }
+    const role *ro = get_role(fs, r);
+    face *f = &fs->faces[fi];
+    /* the style SDL_ttf synthesizes for this role and face (font_glyph_face) */
+    int style = fi == ro->face ? ro->style : (ro->style & TTF_STYLE_ITALIC);
+    FT_Face ft = f->ft;
+    double scale = 1.0;
+    FT_Int32 load = FT_LOAD_TARGET_LIGHT;
+    if (f->color) {
+        /* the strike nearest above the size (or the largest), scaled to it */
+        int best = 0;
+        for (int k = 0; k < ft->num_fixed_sizes; k++) {
+            int y = ft->available_sizes[k].y_ppem >> 6, yb = ft->available_sizes[best].y_ppem >> 6;
+            if ((y >= ro->px && (yb < ro->px || y < yb)) || (yb < ro->px && y > yb)) best = k;
+        }
+        if (f->ft_px != -best - 1 && FT_Select_Size(ft, best)) {
+            lerr_set(e, "font %s: no bitmap strike", f->name);
+            return -1;
+        }
+        f->ft_px = -best - 1;
+        int ppem = ft->available_sizes[best].y_ppem >> 6;
+        scale = ppem > 0 ? (double)ro->px / ppem : 1.0;
+        load = FT_LOAD_COLOR;
+    } else if (f->ft_px != ro->px || f->ft_style != style) {
+        if (FT_Set_Pixel_Sizes(ft, 0, (FT_UInt)ro->px)) {
+            lerr_set(e, "font %s at %d px: FreeType cannot size it", f->name, ro->px);
+            return -1;
+        }
+        if (style & TTF_STYLE_ITALIC) { /* SDL_ttf's shear */
+            FT_Matrix sh = {0x10000, (FT_Fixed)(0.207 * 0x10000), 0, 0x10000};
+            FT_Set_Transform(ft, &sh, NULL);
+        } else {
+            FT_Set_Transform(ft, NULL, NULL);
+        }
+        f->ft_px = ro->px;
+        f->ft_style = style;
+    }
+    if (FT_Load_Glyph(ft, gid, load)) {
+        lerr_set(e, "font %s: glyph %u does not load", f->name, (unsigned)gid);
+        return -1;
+    }
+    FT_GlyphSlot sl = ft->glyph;
+    if (!f->color && (style & TTF_STYLE_BOLD) && sl->format == FT_GLYPH_FORMAT_OUTLINE)
+        FT_Outline_Embolden(&sl->outline, (FT_Pos)(ro->px * 64 / 20)); /* about SDL_ttf's px/10 wider */
+    if (sl->format != FT_GLYPH_FORMAT_BITMAP && FT_Render_Glyph(sl, FT_RENDER_MODE_NORMAL)) {
+        lerr_set(e, "font %s: glyph %u does not render", f->name, (unsigned)gid);
+        return -1;
+    }
+    FT_Bitmap *b = &sl->bitmap;
+    if (b->pixel_mode == FT_PIXEL_MODE_BGRA) {
+        int w = (int)lround(b->width * scale), h = (int)lround(b->rows * scale);
+        if (w < 1 || h < 1) return 0;
+        size_t need = (size_t)w * h * 4;
+        if (need > fs->bmcap) {
+            uint8_t *nb = realloc(fs->bm, need);
+            if (!nb) {
+                lerr_set(e, "out of memory for a colour glyph");
+                return -1;
+            }
+            fs->bm = nb;
+            fs->bmcap = need;
+        }
+        /* box filter: each target pixel averages the source pixels it covers */
+        for (int y = 0; y < h; y++) {
+            int sy0 = (int)(y / scale), sy1 = (int)((y + 1) / scale);
+            if (sy1 <= sy0) sy1 = sy0 + 1;
+            if (sy1 > (int)b->rows) sy1 = (int)b->rows;
+            for (int x = 0; x < w; x++) {
+                int sx0 = (int)(x / scale), sx1 = (int)((x + 1) / scale);
+                if (sx1 <= sx0) sx1 = sx0 + 1;
+                if (sx1 > (int)b->width) sx1 = (int)b->width;
+                unsigned acc[4] = {0, 0, 0, 0}, cnt = 0;
+                for (int yy = sy0; yy < sy1; yy++)
+                    for (int xx = sx0; xx < sx1; xx++) {
+                        const uint8_t *p = b->buffer + (size_t)yy * b->pitch + (size_t)xx * 4;
+                        for (int c = 0; c < 4; c++) acc[c] += p[c];
+                        cnt++;
+                    }
+                uint8_t *q = fs->bm + ((size_t)y * w + x) * 4;
+                for (int c = 0; c < 4; c++) q[c] = (uint8_t)(cnt ? acc[c] / cnt : 0);
+            }
+        }
+        *out = (font_bitmap){fs->bm, w, h, w * 4, (int)lround(sl->bitmap_left * scale),
+                             (int)lround(sl->bitmap_top * scale), 1};
+        return 0;
+    }
+    if (b->pixel_mode != FT_PIXEL_MODE_GRAY) return 0; /* nothing we draw (mono bitmaps: none in our fonts) */
+    *out = (font_bitmap){b->buffer, (int)b->width, (int)b->rows, b->pitch, sl->bitmap_left, sl->bitmap_top, 0};
+    return 0;
 }
 
 /* ---- drawing support ------------------------------------------------------ */
@@ -537,11 +917,13 @@ TTF_Font *font_glyph_face(font_faces *fs, int f, uint32_t cp, uint32_t *key, int
     if (!fs->body_px) return NULL;
     const role *ro = get_role(fs, f);
     const adv_slot *s = lookup_adv(fs, ro, cp);
-    int fi = s->serve == SERVE_FALLBACK ? fs->fallback : ro->face;
-    int style = s->serve == SERVE_FALLBACK ? (ro->style & TTF_STYLE_ITALIC) : ro->style;
-    if (missing) *missing = s->serve == SERVE_NONE;
+    /* SDL_ttf draws code points from the role's face or the first fallback face */
+    int fb = s->serve == SERVE_FALLBACK && s->fi == fs->fallback;
+    int fi = fb ? fs->fallback : ro->face;
+    int style = fb ? (ro->style & TTF_STYLE_ITALIC) : ro->style;
+    if (missing) *missing = s->serve == SERVE_NONE || (s->serve == SERVE_FALLBACK && !fb);
     if (key) *key = (((uint32_t)fi * 4 + (uint32_t)(style & 3)) << 10) | (uint32_t)ro->px;
-    return s->serve == SERVE_FALLBACK ? ro->ttf_fb : ro->ttf;
+    return fb ? ro->ttf_fb : ro->ttf;
 }
 
 int font_has_glyph(font_faces *fs, int f, uint32_t cp)
@@ -558,20 +940,13 @@ const char *font_fallback_name(const font_faces *fs)
     return fs->fallback >= 0 ? fs->faces[fs->fallback].name : "";
 }
 
-/* ---- shaping ---------------------------------------------------------------- */
-
-/* The features layout measures with (kern_units): one glyph per code point. */
-static const hb_feature_t shape_off[] = {
-    {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1},
-    {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
-    {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1},
-};
+/* ---- shaping, for --dump-layout ------------------------------------------------ */
 
 int font_face_of(font_faces *fs, int r, uint32_t cp)
 {
     if (!fs->body_px) return -1;
     const role *ro = get_role(fs, r);
-    return lookup_adv(fs, ro, cp)->serve == SERVE_FALLBACK ? fs->fallback : ro->face;
+    return lookup_adv(fs, ro, cp)->fi;
 }
 
 const char *font_face_name(const font_faces *fs, int fi)
@@ -579,55 +954,42 @@ const char *font_face_name(const font_faces *fs, int fi)
     return fi >= 0 && fi < fs->nfaces ? fs->faces[fi].name : "";
 }
 
+uint32_t font_nominal_glyph(const font_faces *fs, int fi, uint32_t cp)
+{
+    hb_codepoint_t g = 0;
+    if (fi < 0 || fi >= fs->nfaces || !hb_font_get_nominal_glyph(fs->faces[fi].hbfont, cp, &g)) return 0;
+    return g;
+}
+
+int32_t font_face_advance(const font_faces *fs, int r, int fi, uint32_t cp)
+{
+    if (fi < 0 || fi >= fs->nfaces) return 0;
+    const face *f = &fs->faces[fi];
+    return scale26(face_advance_units(f, cp), get_role(fs, r)->px, f->upem);
+}
+
 int font_shape(font_faces *fs, int r, int fi, const uint8_t *s, size_t n, font_glyph **out, size_t *nout, lerr *e)
 {
     *out = NULL;
     *nout = 0;
+    (void)fi;
     if (!fs->body_px) {
         lerr_set(e, "shaping: no text size set");
         return -1;
     }
-    if (fi < 0 || fi >= fs->nfaces) {
-        lerr_set(e, "shaping: no face %d (the set has %d)", fi, fs->nfaces);
-        return -1;
-    }
     if (n == 0) return 0;
-    if (n > INT32_MAX) {
-        lerr_set(e, "shaping: %zu bytes of text is too long for one run", n);
-        return -1;
-    }
-    const role *ro = get_role(fs, r);
-    const face *f = &fs->faces[fi];
-    hb_buffer_t *b = hb_buffer_create();
-    if (!hb_buffer_allocation_successful(b)) {
-        hb_buffer_destroy(b);
-        lerr_set(e, "shaping: out of memory");
-        return -1;
-    }
-    hb_buffer_add_utf8(b, (const char *)s, (int)n, 0, (int)n);
-    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
-    hb_buffer_guess_segment_properties(b);
-    hb_shape(f->hbfont, b, shape_off, sizeof shape_off / sizeof shape_off[0]);
-    unsigned ng = 0;
-    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(b, &ng);
-    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, NULL);
-    if (!hb_buffer_allocation_successful(b)) {
-        hb_buffer_destroy(b);
+    size_t ng = 0;
+    const layout_glyph *lg = m_shape(fs, r, s, n, &ng);
+    if (!lg) {
         lerr_set(e, "shaping: out of memory");
         return -1;
     }
     font_glyph *g = ng ? malloc(ng * sizeof *g) : NULL;
     if (ng && !g) {
-        hb_buffer_destroy(b);
-        lerr_set(e, "shaping: out of memory for %u glyphs", ng);
+        lerr_set(e, "shaping: out of memory for %zu glyphs", ng);
         return -1;
     }
-    for (unsigned i = 0; i < ng; i++) {
-        int32_t a = scale26(pos[i].x_advance, ro->px, f->upem);
-        if (ro->style & TTF_STYLE_BOLD) a += ro->px * 64 / 10; /* as m_advance */
-        g[i] = (font_glyph){info[i].codepoint, info[i].cluster, a};
-    }
-    hb_buffer_destroy(b);
+    for (size_t i = 0; i < ng; i++) g[i] = (font_glyph){lg[i].id, lg[i].cluster, lg[i].advance};
     *out = g;
     *nout = ng;
     return 0;

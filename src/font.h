@@ -10,8 +10,18 @@
  *   - by SDL_ttf (FreeType), per role at its pixel size, to rasterize glyphs
  *     (light hinting: vertical only, so glyph shapes match the unhinted
  *     advances layout uses) and to answer "does this face have the glyph".
- * A code point the role's face lacks is measured and drawn from the fallback
- * face (the pack font flagged PACK_FONT_FALLBACK), per glyph.
+ * A code point the role's face lacks is measured and drawn from a fallback
+ * face (the pack fonts flagged PACK_FONT_FALLBACK, every one of them: the
+ * first that has it, upright ones first, a CJK face named for the text's
+ * language before the others; combining marks and joiners stay with the
+ * character before them). A face in a collection (.ttc) is opened at the
+ * index its entry's flags give (high byte).
+ *
+ * Shaping (font_metrics' shape): HarfBuzz with the font's default
+ * features, split where the face or the script changes; results are
+ * cached in the set by (text, role, size). Drawing glyph ids:
+ * font_render_glyph, FreeType with light hinting (SDL_ttf still draws code
+ * points for furniture and interface text: font_glyph_face).
  *
  * SDL code: needs TTF_Init() before font_open_* and TTF_Quit() after
  * font_close. No global state; one font_faces per reader. */
@@ -27,7 +37,7 @@
 #include "pack.h"
 #include "util.h"
 
-#define FONT_MAX_FACES 8
+#define FONT_MAX_FACES 16
 #define FONT_MIN_PX 6
 #define FONT_MAX_PX 400
 
@@ -102,6 +112,29 @@ int font_has_glyph(font_faces *fs, int role, uint32_t cp);
 const char *font_role_name(const font_faces *fs, int role);
 const char *font_fallback_name(const font_faces *fs);
 
+/* The language of the text being set (a BCP 47 tag, s[0..n); NULL or 0
+ * for none): shaping uses it (localized forms), and it orders the CJK
+ * fallback faces (zh: a "... SC" face, zh-Hant/TW "TC", ja "JP", ko "KR").
+ * Empties the shape cache when it changes. */
+void font_set_lang(font_faces *fs, const char *s, size_t n);
+
+/* A rasterized glyph: coverage (8-bit, color 0) or premultiplied BGRA
+ * (color 1, a colour emoji scaled to the role's size), rows of `pitch`
+ * bytes; left/top the bitmap's origin from the pen and baseline (top up).
+ * The pixels belong to the set and are valid until the next call. */
+typedef struct font_bitmap {
+    const uint8_t *px;
+    int w, h, pitch;
+    int left, top;
+    int color;
+} font_bitmap;
+
+/* Rasterize glyph `gid` of face fi at the size of role r (with the style
+ * SDL_ttf would synthesize for that role and face) through FreeType, light
+ * hinting. An empty glyph gives w = h = 0. Returns 0, or -1 with a message
+ * (no such face, size not set, FreeType error). */
+int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, font_bitmap *out, lerr *e);
+
 /* ---- shaping, for --dump-layout ------------------------------------------- */
 
 /* One shaped glyph: its id in the face, its cluster (the byte offset in the
@@ -123,12 +156,18 @@ int font_face_of(font_faces *fs, int role, uint32_t cp);
  * prints it); "" for an index out of range. */
 const char *font_face_name(const font_faces *fs, int face);
 
-/* Shape the UTF-8 text s[0..n) left to right in face `face` at the size of
- * role `role`, with the features layout measures with (ligatures and
- * contextual alternates off: glyphs are drawn one per code point). *out
- * gets a new array of *nout glyphs in visual order (caller frees; NULL when
- * n is 0). Returns 0, or -1 with a message (out of memory, bad face, size
- * not set). */
+/* The glyph id face fi maps code point cp to (0 when it has none). */
+uint32_t font_nominal_glyph(const font_faces *fs, int fi, uint32_t cp);
+
+/* The advance of cp in face fi at the size of role r, 26.6, as HarfBuzz
+ * gives it alone (no kerning, no synthetic bold). 0 for a bad face. */
+int32_t font_face_advance(const font_faces *fs, int r, int fi, uint32_t cp);
+
+/* Shape the UTF-8 text s[0..n) as layout does (font_metrics' shape: the
+ * role's face and its fallback chain, HarfBuzz's default features); fi is
+ * not used (the faces come from the chain). *out gets a new array of *nout
+ * glyphs in visual order (caller frees; NULL when n is 0). Returns 0, or
+ * -1 with a message (out of memory, size not set). */
 int font_shape(font_faces *fs, int role, int face, const uint8_t *s, size_t n, font_glyph **out, size_t *nout,
                lerr *e);
 

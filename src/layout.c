@@ -265,6 +265,101 @@ static int64_t measure_str(meas *ms, int f, const uint8_t *s, size_t n)
     return w;
 }
 
+/* ---- shaping ------------------------------------------------------------- */
+
+/* With m->shape, the text is shaped in segments: maximal runs of characters
+ * that are drawn or join (visible ones, invisible format characters such
+ * as ZWJ and variation selectors, soft hyphens, which are left out of the
+ * shaped text) in one face role. Spaces, no-break spaces, U+200B and
+ * control characters end a segment and are measured as before. The block
+ * is measured from its segments (each code point gets the advances of the
+ * glyphs whose cluster starts at it), and every set line is shaped again
+ * from its own segments (the pieces of a word broken at its edges, the
+ * first one with its hyphen), which is what it is drawn from. */
+static int seg_char(uint32_t c, int cl)
+{
+    return (cl == TEXT_VISIBLE || cl == TEXT_INVISIBLE || cl == TEXT_SHY) && c >= 0x20 && c != 0x7F &&
+           c != 0x2028 && c != 0x2029;
+}
+
+/* Scratch for shape_seg: the segment's shaped bytes and, per byte, the
+ * index of the code point it belongs to. */
+typedef struct sscratch {
+    uint8_t *buf;
+    uint32_t *bk;
+    size_t cap;
+} sscratch;
+
+static void sscratch_free(sscratch *sc)
+{
+    free(sc->buf);
+    free(sc->bk);
+}
+
+/* The glyphs of one segment: code points cp[0..nk) at byte offsets
+ * off[0..nk] of text t, in role fc, and a hyphen after them when hy. wcp[i]
+ * gets code point i's share of the advances; *hyw the hyphen's advance
+ * (when hy) and *hyfrom the index of its first glyph in *g (*ng when
+ * none). Returns 0, or -1 when the provider could not shape it (out of
+ * memory: wcp then holds advances from m->advance, *ng is 0). */
+static int shape_seg(const layout_metrics *m, int fc, const uint8_t *t, const uint32_t *cp, const uint32_t *off,
+                     size_t nk, int hy, sscratch *sc, int32_t *wcp, const layout_glyph **g, size_t *ng,
+                     int32_t *hyw, size_t *hyfrom)
+{
+    size_t bytes = off[nk] - off[0] + 1;
+    *g = NULL;
+    *ng = 0;
+    *hyw = 0;
+    *hyfrom = 0;
+    if (bytes > sc->cap) {
+        size_t nc = bytes < 64 ? 64 : bytes * 2;
+        uint8_t *nb = realloc(sc->buf, nc);
+        if (nb) sc->buf = nb;
+        uint32_t *nbk = nb ? realloc(sc->bk, nc * sizeof *nbk) : NULL;
+        if (nbk) sc->bk = nbk;
+        if (!nb || !nbk) goto plain;
+        sc->cap = nc;
+    }
+    size_t len = 0;
+    for (size_t i = 0; i < nk; i++) {
+        wcp[i] = 0;
+        if (text_class(cp[i]) == TEXT_SHY) continue;
+        for (uint32_t b = off[i]; b < off[i + 1]; b++) {
+            sc->bk[len] = (uint32_t)i;
+            sc->buf[len++] = t[b];
+        }
+    }
+    size_t base = len;
+    if (hy) {
+        sc->bk[len] = (uint32_t)nk;
+        sc->buf[len++] = '-';
+    }
+    if (len == 0) return 0;
+    size_t n = 0;
+    const layout_glyph *gl = m->shape(m->ctx, fc, sc->buf, len, &n);
+    if (!gl) goto plain;
+    size_t hf = n;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = gl[i].cluster;
+        int32_t a = clamp_adv(gl[i].advance);
+        if (c >= base) {
+            *hyw += a;
+            if (hf == n || i < hf) hf = i;
+        } else {
+            wcp[sc->bk[c]] += a;
+        }
+    }
+    *g = gl;
+    *ng = n;
+    *hyfrom = hf;
+    return 0;
+plain:
+    for (size_t i = 0; i < nk; i++) wcp[i] = text_class(cp[i]) == TEXT_VISIBLE ? m_adv(m, fc, cp[i]) : 0;
+    if (hy) *hyw = m_adv(m, fc, '-');
+    *hyfrom = 0;
+    return -1;
+}
+
 /* ---- break candidates ---------------------------------------------------- */
 
 enum { CK_START, CK_SPACE, CK_SOFT, CK_HARD, CK_DASH, CK_ZW, CK_URL, CK_SPLIT, CK_END };
@@ -302,6 +397,8 @@ typedef struct lay {
     lerr *e;
     uint32_t *cp, *off;
     uint8_t *fa; /* per code point: its face role (layout_face of the line's role and its style) */
+    int32_t *wd; /* per code point: the width it adds (its advance, or with shaping its glyphs' advances) */
+    int32_t *kj; /* per code point: the kerning or italic correction before it, after a visible one */
     size_t cp_cap;
     cand *c, *c2;
     size_t nc, c_cap, nc2, c2_cap;
@@ -314,6 +411,7 @@ typedef struct lay {
     layout_line *lines;
     size_t nl, nl_cap;
     int32_t lh[LAYOUT_NFONTS], asc[LAYOUT_NFONTS];
+    sscratch ss;
     layout_result *r;
 } lay;
 
@@ -332,8 +430,8 @@ static int64_t step_width(lay *L, uint32_t k, int cl, int32_t sw, uint32_t *pv, 
     case TEXT_ZWSP: *pv = 0; break;
     case TEXT_SHY: case TEXT_INVISIBLE: break;
     default:
-        if (*pv) w += join(&L->ms, *pf, *pv, L->fa[k], c);
-        w += adv(&L->ms, L->fa[k], c);
+        if (*pv) w += L->kj[k];
+        w += L->wd[k];
         *pv = c;
         *pf = L->fa[k];
     }
@@ -497,9 +595,9 @@ static int build_cands(lay *L, int f, uint32_t k0, uint32_t n, int32_t width, in
         case TEXT_INVISIBLE:
             break;
         default:
-            if (pv) T += join(ms, pf, pv, fa[k], ch);
+            if (pv) T += L->kj[k];
             if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
-            T += adv(ms, fa[k], ch);
+            T += L->wd[k];
             pv = ch;
             pf = fa[k];
             run++;
@@ -550,7 +648,7 @@ static int split_long(lay *L, int f, int32_t width)
                         s.end = s.next = off[k];
                         s.ke = s.kn = k;
                         s.w_end = T;
-                        s.w_next = T + join(ms, pf, pv, L->fa[k], ch);
+                        s.w_next = T + L->kj[k];
                         s.s_end = s.s_next = S;
                         s.kind = CK_SPLIT;
                         s.pen = SPLIT_PEN;
@@ -775,6 +873,9 @@ static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) &&
 
 static const uint8_t SEP_TEXT[] = "* * *";
 
+static int64_t shaped_width(const layout_metrics *m, const essay *es, const uint8_t *s, const layout_line *ln,
+                            sscratch *ss);
+
 /* Set code points k0..k1 of block bi (the whole block, or a piece that
  * ends at a hard break) in role f at x in width: Knuth–Plass, then lines.
  * final: the piece ends the block; first: its first line gets the label. */
@@ -813,6 +914,15 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
             r->hyphenated++;
         }
         if (q == 1 && first && (kind == ESSAY_LIST || kind == ESSAY_NOTE)) ln->flags |= LAYOUT_LINE_LABEL;
+        /* A line that starts or ends inside a word (a soft hyphen, after a
+         * dash, a split word) is measured as it is drawn: the pieces at its
+         * edges shaped on their own. Between spaces the block's segments
+         * are the line's, and so is its width. */
+        int inside = (ci->kind != CK_START && ci->kind != CK_SPACE) || (cj->kind != CK_END && cj->kind != CK_SPACE);
+        if (ms->m->shape && inside) {
+            w = shaped_width(ms->m, es, L->txt, ln, &L->ss);
+            ln->width = clamp32(w);
+        }
 
         int64_t slack = width - w;
         if (ragged || (last && slack >= 0)) continue;
@@ -859,7 +969,9 @@ static int64_t code_w(meas *ms, const lay *L, int f, uint32_t k, uint32_t pv, in
     if (cl == TEXT_SPACE) return sw;
     if (cl == TEXT_NBSP) return fixed_space(c, sw);
     if (cl != TEXT_VISIBLE) return 0;
-    return adv(ms, L->fa[k], c) + (pv ? join(ms, f, pv, L->fa[k], c) : 0);
+    (void)ms;
+    (void)f;
+    return L->wd[k] + (pv ? L->kj[k] : 0);
 }
 
 static int set_code(lay *L, uint32_t bi, int f, uint32_t n, int32_t x, int32_t width)
@@ -905,6 +1017,49 @@ static int set_code(lay *L, uint32_t bi, int f, uint32_t n, int32_t x, int32_t w
     return 0;
 }
 
+/* The width of each decoded code point (L->wd) and the kerning or italic
+ * correction before it after a visible code point (L->kj), as the walks
+ * below add them: from m->advance and m->kern, or with shaping from the
+ * block's segments (kerning is then in the advances; only the italic
+ * correction between faces is added). */
+static void measure_cps(lay *L, const uint8_t *text, size_t n)
+{
+    meas *ms = &L->ms;
+    const layout_metrics *m = ms->m;
+    uint32_t pv = 0;
+    int pf = LAYOUT_BODY;
+    for (size_t k = 0; k < n;) {
+        uint32_t c = L->cp[k];
+        int cl = text_class(c);
+        if (m->shape && seg_char(c, cl)) {
+            size_t j = k + 1;
+            while (j < n && L->fa[j] == L->fa[k] && seg_char(L->cp[j], text_class(L->cp[j]))) j++;
+            const layout_glyph *g;
+            size_t ng, hf;
+            int32_t hyw;
+            shape_seg(m, L->fa[k], text, L->cp + k, L->off + k, j - k, 0, &L->ss, L->wd + k, &g, &ng, &hyw, &hf);
+            for (size_t q = k; q < j; q++) L->kj[q] = 0;
+            if (pv && pf != L->fa[k]) L->kj[k] = join(ms, pf, pv, L->fa[k], c);
+            for (size_t q = k; q < j; q++)
+                if (text_class(L->cp[q]) == TEXT_VISIBLE) pv = L->cp[q];
+            pf = L->fa[k];
+            k = j;
+            continue;
+        }
+        L->wd[k] = L->kj[k] = 0;
+        switch (cl) {
+        case TEXT_SPACE: case TEXT_NBSP: case TEXT_ZWSP: pv = 0; break;
+        case TEXT_SHY: case TEXT_INVISIBLE: break;
+        default:
+            if (pv) L->kj[k] = join(ms, pf, pv, L->fa[k], c);
+            L->wd[k] = adv(ms, L->fa[k], c);
+            pv = c;
+            pf = L->fa[k];
+        }
+        k++;
+    }
+}
+
 /* Decode text[start..start+len) into L->cp, with each code point's byte
  * offset (L->off, from text) and face (L->fa: role f with the spans of
  * block bi); *n code points, L->off[*n] the end. */
@@ -928,6 +1083,19 @@ static int decode(lay *L, const uint8_t *text, uint32_t start, uint32_t len, int
             lerr_set(L->e, "out of memory laying out essay block %u", bi);
             return -1;
         }
+        int32_t *ow = L->wd, *ok = L->kj;
+        L->wd = realloc(ow, cap * sizeof *L->wd);
+        if (!L->wd) {
+            L->wd = ow;
+            lerr_set(L->e, "out of memory laying out essay block %u", bi);
+            return -1;
+        }
+        L->kj = realloc(ok, cap * sizeof *L->kj);
+        if (!L->kj) {
+            L->kj = ok;
+            lerr_set(L->e, "out of memory laying out essay block %u", bi);
+            return -1;
+        }
     }
     scur sc;
     scur_init(&sc, L->es, bi);
@@ -939,6 +1107,7 @@ static int decode(lay *L, const uint8_t *text, uint32_t start, uint32_t len, int
     }
     L->off[n] = start + len;
     *n_out = n;
+    measure_cps(L, text, n);
     return 0;
 }
 
@@ -1351,6 +1520,9 @@ done:
     free(L.cp);
     free(L.off);
     free(L.fa);
+    free(L.wd);
+    free(L.kj);
+    sscratch_free(&L.ss);
     free(L.c);
     free(L.c2);
     free(L.nodes);
@@ -1434,9 +1606,286 @@ static int64_t set_step(const layout_metrics *m, const layout_line *ln, int32_t 
     return w;
 }
 
+/* ---- set lines, shaped ------------------------------------------------------- */
+
+typedef struct swalker {
+    const layout_metrics *m;
+    /* per code point, with its position (visible: the glyph origin) and width */
+    void (*cpf)(void *ctx, uint32_t off, uint32_t cp, int cl, int64_t x, int64_t w, int font, int style);
+    void *cctx;
+    void (*gf)(void *ctx, const layout_placed *g);
+    void *gctx;
+    uint32_t *cp, *off;
+    uint8_t *fa, *st;
+    int32_t *wcp;
+    size_t cap;
+    sscratch ss;
+    int oom;
+} swalker;
+
+static void sw_free(swalker *w)
+{
+    free(w->cp);
+    free(w->off);
+    free(w->fa);
+    free(w->st);
+    free(w->wcp);
+    sscratch_free(&w->ss);
+}
+
+static int sw_grow(swalker *w, size_t n)
+{
+    if (n <= w->cap) return 0;
+    size_t nc = n < 64 ? 64 : n * 2;
+    uint32_t *a = realloc(w->cp, nc * sizeof *a);
+    if (a) w->cp = a;
+    uint32_t *b = a ? realloc(w->off, nc * sizeof *b) : NULL;
+    if (b) w->off = b;
+    uint8_t *c = b ? realloc(w->fa, nc) : NULL;
+    if (c) w->fa = c;
+    uint8_t *d = c ? realloc(w->st, nc) : NULL;
+    if (d) w->st = d;
+    int32_t *e = d ? realloc(w->wcp, nc * sizeof *e) : NULL;
+    if (e) w->wcp = e;
+    if (!e) {
+        w->oom = 1;
+        return -1;
+    }
+    w->cap = nc;
+    return 0;
+}
+
+static void sw_glyphs(swalker *w, const layout_glyph *g, size_t from, size_t to, int what, int font, int64_t x,
+                      int32_t y, const uint32_t *offk, size_t nk)
+{
+    for (size_t i = from; i < to; i++) {
+        if (w->gf) {
+            uint32_t c = g[i].cluster;
+            uint32_t off = c < w->ss.cap && w->ss.bk[c] < nk ? offk[w->ss.bk[c]] : offk[nk];
+            layout_placed p = {g[i].id, g[i].face, font, what, off,
+                               (int32_t)(x + g[i].dx), y - g[i].dy, g[i].advance};
+            w->gf(w->gctx, &p);
+        }
+        x += clamp_adv(g[i].advance);
+    }
+}
+
+/* Walk code points s[start..end) (role f; styles from block's spans when
+ * block < es->nblocks) from pen x: segments shaped, spaces natural plus
+ * the line's justification (ln, may be NULL). hy: a hyphen after the last
+ * segment when it ends at `end`. what: for glyphs reported to w->gf.
+ * Returns the pen after it. */
+static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t *s, uint32_t start, uint32_t end,
+                      int f, const layout_line *ln, int hy, int what, int64_t x, int32_t y, int *hy_font)
+{
+    const layout_metrics *m = w->m;
+    if (sw_grow(w, (size_t)(end - start) + 2)) return x;
+    size_t n = 0;
+    scur sc;
+    memset(&sc, 0, sizeof sc);
+    if (es && block < es->nblocks) scur_init(&sc, es, block);
+    for (uint32_t i = start; i < end;) {
+        w->off[n] = i;
+        int st = scur_at(&sc, i);
+        w->st[n] = (uint8_t)st;
+        w->fa[n] = (uint8_t)layout_face(f, st);
+        i += (uint32_t)text_next(s + i, end - i, &w->cp[n]);
+        n++;
+    }
+    w->off[n] = end;
+    int32_t sw = m_adv(m, f, ' ');
+    uint32_t pv = 0, nsp = 0;
+    int pf = f;
+    if (hy_font) *hy_font = f;
+    for (size_t k = 0; k < n;) {
+        uint32_t c = w->cp[k];
+        int cl = text_class(c), fc = w->fa[k];
+        if (seg_char(c, cl)) {
+            size_t j = k + 1;
+            while (j < n && w->fa[j] == fc && seg_char(w->cp[j], text_class(w->cp[j]))) j++;
+            int h = hy && j == n;
+            const layout_glyph *g;
+            size_t ng, hf;
+            int32_t hyw;
+            if (shape_seg(m, fc, s, w->cp + k, w->off + k, j - k, h, &w->ss, w->wcp, &g, &ng, &hyw, &hf)) w->oom = 1;
+            if (pv && pf != fc) x += m_join(m, pf, pv, fc, c);
+            sw_glyphs(w, g, 0, hf, what, fc, x, y, w->off + k, j - k);
+            int64_t cx = x;
+            for (size_t q = k; q < j; q++) {
+                int cq = text_class(w->cp[q]);
+                if (w->cpf) w->cpf(w->cctx, w->off[q], w->cp[q], cq, cx, w->wcp[q - k], fc, w->st[q]);
+                cx += w->wcp[q - k];
+                if (cq == TEXT_VISIBLE) pv = w->cp[q];
+            }
+            if (h) {
+                sw_glyphs(w, g, hf, ng, LAYOUT_PLACED_HYPHEN, fc, cx, y, w->off + k, j - k);
+                if (hy_font) *hy_font = fc;
+                cx += hyw;
+            }
+            pf = fc;
+            x = cx;
+            k = j;
+            continue;
+        }
+        int64_t wd = 0;
+        switch (cl) {
+        case TEXT_SPACE:
+            wd = sw + (ln ? ln->space_extra + (nsp < ln->space_rem) : 0);
+            nsp++;
+            pv = 0;
+            break;
+        case TEXT_NBSP: wd = fixed_space(c, sw); pv = 0; break;
+        case TEXT_ZWSP: pv = 0; break;
+        case TEXT_SHY: case TEXT_INVISIBLE: break;
+        default:
+            if (pv) x += m_join(m, pf, pv, fc, c);
+            wd = m_adv(m, fc, c);
+            pv = c;
+            pf = fc;
+        }
+        if (w->cpf) w->cpf(w->cctx, w->off[k], c, cl, x, wd, fc, w->st[k]);
+        x += wd;
+        k++;
+    }
+    return x;
+}
+
+/* A whole set line: label, text, hyphen, continuation mark, ornament. */
+static int64_t sw_line(swalker *w, const essay *es, const layout_line *ln)
+{
+    int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
+    const layout_metrics *m = w->m;
+    int32_t y = ln->y;
+    if (ln->flags & LAYOUT_LINE_CENTER) {
+        void (*cpf)(void *, uint32_t, uint32_t, int, int64_t, int64_t, int, int) = w->cpf;
+        w->cpf = NULL;
+        int64_t e = sw_run(w, NULL, UINT32_MAX, SEP_TEXT, 0, sizeof SEP_TEXT - 1, f, NULL, 0,
+                           LAYOUT_PLACED_ORNAMENT, ln->x, y, NULL);
+        w->cpf = cpf;
+        return e;
+    }
+    size_t sz;
+    const uint8_t *s = layout_line_text(es, ln, &sz);
+    if (ln->end > sz || ln->start > ln->end) return ln->x;
+    void (*cpf)(void *, uint32_t, uint32_t, int, int64_t, int64_t, int, int) = w->cpf;
+    void (*gf)(void *, const layout_placed *) = w->gf;
+    if ((ln->flags & LAYOUT_LINE_LABEL) && ln->block < es->nblocks && gf) {
+        const essay_block *b = &es->blocks[ln->block];
+        if ((uint64_t)b->label + b->label_len <= es->size) {
+            w->cpf = NULL;
+            w->gf = NULL;
+            int64_t lw = sw_run(w, NULL, UINT32_MAX, es->text + b->label, 0, b->label_len, f, NULL, 0, 0, 0, y, NULL);
+            w->gf = gf;
+            sw_run(w, NULL, UINT32_MAX, es->text + b->label, 0, b->label_len, f, NULL, 0, LAYOUT_PLACED_LABEL,
+                   (int64_t)ln->x - m_adv(m, f, ' ') - lw, y, NULL);
+            w->cpf = cpf;
+        }
+    }
+    int hy = (ln->flags & LAYOUT_LINE_HYPHEN) != 0;
+    int64_t x = sw_run(w, es, (ln->flags & LAYOUT_LINE_FRONT) ? UINT32_MAX : ln->block, s, ln->start, ln->end, f,
+                       ln, hy, LAYOUT_PLACED_TEXT, ln->x, y, NULL);
+    if ((ln->flags & LAYOUT_LINE_CONT) && gf) {
+        const uint8_t *mk = (const uint8_t *)LAYOUT_CONT_MARK;
+        w->cpf = NULL;
+        w->gf = NULL;
+        int64_t mw = sw_run(w, NULL, UINT32_MAX, mk, 0, sizeof LAYOUT_CONT_MARK - 1, f, NULL, 0, 0, 0, y, NULL);
+        w->gf = gf;
+        sw_run(w, NULL, UINT32_MAX, mk, 0, sizeof LAYOUT_CONT_MARK - 1, f, NULL, 0, LAYOUT_PLACED_CONT,
+               (int64_t)ln->x + ln->measure - mw, y, NULL);
+        w->cpf = cpf;
+    }
+    return x;
+}
+
+/* The natural width of a line as the shaped walk sets it (set_piece). */
+static int64_t shaped_width(const layout_metrics *m, const essay *es, const uint8_t *s, const layout_line *ln,
+                            sscratch *ss)
+{
+    swalker w = {0};
+    w.m = m;
+    w.ss = *ss;
+    int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
+    int64_t x = sw_run(&w, es, (ln->flags & LAYOUT_LINE_FRONT) ? UINT32_MAX : ln->block, s, ln->start, ln->end, f,
+                       NULL, (ln->flags & LAYOUT_LINE_HYPHEN) != 0, 0, 0, 0, NULL);
+    *ss = w.ss;
+    w.ss = (sscratch){0};
+    sw_free(&w);
+    return x;
+}
+
+void layout_line_shaped(const essay *es, const layout_line *ln, const layout_metrics *m,
+                        void (*fn)(void *ctx, const layout_placed *g), void *ctx)
+{
+    if (!m->shape) return;
+    swalker w = {0};
+    w.m = m;
+    w.gf = fn;
+    w.gctx = ctx;
+    sw_line(&w, es, ln);
+    sw_free(&w);
+}
+
+typedef struct glyphs_ctx {
+    void (*fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y);
+    void *ctx;
+    int32_t y;
+} glyphs_ctx;
+
+static void glyphs_cp(void *ctx, uint32_t off, uint32_t cp, int cl, int64_t x, int64_t w, int font, int style)
+{
+    (void)off; (void)w; (void)style;
+    glyphs_ctx *g = ctx;
+    if (cl == TEXT_VISIBLE) g->fn(g->ctx, font, cp, (int32_t)x, g->y);
+}
+
+/* marks (label, hyphen, ornament, continuation) reported by their first glyph's code point */
+typedef struct marks_ctx {
+    glyphs_ctx *g;
+    const essay *es;
+    const layout_line *ln;
+} marks_ctx;
+
+static void glyphs_mark(void *ctx, const layout_placed *p)
+{
+    marks_ctx *mc = ctx;
+    if (p->what == LAYOUT_PLACED_TEXT) return;
+    const uint8_t *t = NULL;
+    size_t n = 0;
+    if (p->what == LAYOUT_PLACED_HYPHEN) t = (const uint8_t *)"-", n = 1;
+    else if (p->what == LAYOUT_PLACED_ORNAMENT) t = SEP_TEXT, n = sizeof SEP_TEXT - 1;
+    else if (p->what == LAYOUT_PLACED_CONT) t = (const uint8_t *)LAYOUT_CONT_MARK, n = sizeof LAYOUT_CONT_MARK - 1;
+    else if (mc->ln->block < mc->es->nblocks) {
+        const essay_block *b = &mc->es->blocks[mc->ln->block];
+        t = mc->es->text + b->label;
+        n = b->label_len;
+    }
+    uint32_t c = '?';
+    if (t && p->off < n) text_next(t + p->off, n - p->off, &c);
+    mc->g->fn(mc->g->ctx, p->font, c, p->x, p->y);
+}
+
+static void shaped_glyphs(const essay *es, const layout_line *ln, const layout_metrics *m,
+                          void (*fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y), void *ctx)
+{
+    glyphs_ctx g = {fn, ctx, ln->y};
+    marks_ctx mc = {&g, es, ln};
+    swalker w = {0};
+    w.m = m;
+    w.cpf = (ln->flags & LAYOUT_LINE_CENTER) ? NULL : glyphs_cp;
+    w.cctx = &g;
+    w.gf = glyphs_mark;
+    w.gctx = &mc;
+    sw_line(&w, es, ln);
+    sw_free(&w);
+}
+
 void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_metrics *m,
                         void (*fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y), void *ctx)
 {
+    if (m->shape) {
+        shaped_glyphs(es, ln, m, fn, ctx);
+        return;
+    }
     int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
     int32_t y = ln->y;
     if (ln->flags & LAYOUT_LINE_CENTER) {
@@ -1479,9 +1928,71 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
     }
 }
 
+typedef struct decor_ctx {
+    void (*fn)(void *ctx, int style, int font, int32_t x0, int32_t x1, int32_t y);
+    void *ctx;
+    int32_t y;
+    int64_t x0[2], last_end[2];
+    int open[2], font[2];
+} decor_ctx;
+
+static const int decor_bit[2] = {ESSAY_STYLE_LINK, ESSAY_STYLE_STRIKE};
+
+static void decor_cp(void *ctx, uint32_t off, uint32_t cp, int cl, int64_t x, int64_t w, int fc, int st)
+{
+    (void)off; (void)cp;
+    decor_ctx *d = ctx;
+    for (int k = 0; k < 2; k++) {
+        int on = (st & decor_bit[k]) != 0;
+        if (on && !d->open[k] && cl != TEXT_SPACE) { d->open[k] = 1; d->x0[k] = x; d->font[k] = fc; }
+        if (!on && d->open[k]) {
+            d->fn(d->ctx, decor_bit[k], d->font[k], (int32_t)d->x0[k], (int32_t)d->last_end[k], d->y);
+            d->open[k] = 0;
+        }
+        if (on && cl != TEXT_SPACE) d->last_end[k] = x + w;
+    }
+}
+
+typedef struct walk_ctx {
+    void (*fn)(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w, int font, int style);
+    void *ctx;
+} walk_ctx;
+
+static void walk_cp(void *ctx, uint32_t off, uint32_t cp, int cl, int64_t x, int64_t w, int fc, int st)
+{
+    (void)cl;
+    walk_ctx *wc = ctx;
+    wc->fn(wc->ctx, off, cp, (int32_t)x, (int32_t)w, fc, st);
+}
+
+/* layout_line_walk and layout_line_decor over a shaped line. */
+static void shaped_cps(const essay *es, const layout_line *ln, const layout_metrics *m,
+                       void (*cpf)(void *, uint32_t, uint32_t, int, int64_t, int64_t, int, int), void *ctx)
+{
+    size_t sz;
+    const uint8_t *s = layout_line_text(es, ln, &sz);
+    if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > sz || ln->start > ln->end) return;
+    swalker w = {0};
+    w.m = m;
+    w.cpf = cpf;
+    w.cctx = ctx;
+    int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
+    sw_run(&w, es, (ln->flags & LAYOUT_LINE_FRONT) ? UINT32_MAX : ln->block, s, ln->start, ln->end, f, ln,
+           (ln->flags & LAYOUT_LINE_HYPHEN) != 0, LAYOUT_PLACED_TEXT, ln->x, ln->y, NULL);
+    sw_free(&w);
+}
+
 void layout_line_decor(const essay *es, const layout_line *ln, const layout_metrics *m,
                        void (*fn)(void *ctx, int style, int font, int32_t x0, int32_t x1, int32_t y), void *ctx)
 {
+    if (m->shape) {
+        int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
+        decor_ctx d = {fn, ctx, ln->y, {0, 0}, {0, 0}, {0, 0}, {f, f}};
+        shaped_cps(es, ln, m, decor_cp, &d);
+        for (int k = 0; k < 2; k++)
+            if (d.open[k]) fn(ctx, decor_bit[k], d.font[k], (int32_t)d.x0[k], (int32_t)d.last_end[k], ln->y);
+        return;
+    }
     size_t sz;
     const uint8_t *s = layout_line_text(es, ln, &sz);
     if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > sz || ln->start > ln->end) return;
@@ -1589,6 +2100,11 @@ void layout_line_walk(const essay *es, const layout_line *ln, const layout_metri
                       void (*fn)(void *ctx, uint32_t off, uint32_t cp, int32_t x, int32_t w, int font, int style),
                       void *ctx)
 {
+    if (m->shape) {
+        walk_ctx wc = {fn, ctx};
+        shaped_cps(es, ln, m, walk_cp, &wc);
+        return;
+    }
     size_t sz;
     const uint8_t *s = layout_line_text(es, ln, &sz);
     if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > sz || ln->start > ln->end) return;

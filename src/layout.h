@@ -42,6 +42,15 @@ enum layout_font {
  * links and strikes through; note numbers are superscript digits). */
 int layout_face(int base, int style);
 
+/* One glyph of a shaped piece of text (layout_metrics.shape). */
+typedef struct layout_glyph {
+    uint32_t id;      /* glyph id in face `face` */
+    uint32_t cluster; /* byte offset, in the text given to shape, of the first character it draws */
+    int32_t advance;  /* pen advance, 26.6 */
+    int32_t dx, dy;   /* the glyph's offset from the pen, 26.6 (dy upwards, as HarfBuzz) */
+    int32_t face;     /* the provider's face index (a fallback face for a character the role's face lacks) */
+} layout_glyph;
+
 /* What layout needs to know about fonts. All callbacks must be pure and
  * cheap; layout calls them a lot. ctx is passed through untouched. */
 typedef struct layout_metrics {
@@ -53,6 +62,15 @@ typedef struct layout_metrics {
     /* Distance between baselines, and the ascent (top of line to baseline). */
     int32_t (*line_height)(void *ctx, int f);
     int32_t (*ascent)(void *ctx, int f);
+    /* Optional (NULL: each code point is measured on its own with advance
+     * and kern). Shape the UTF-8 text s[0..n) in role f: one word or a
+     * piece of one (no spaces, no soft hyphens, one role), with the font's
+     * own features (ligatures, kerning, marks, joining, reordering), script
+     * and direction from the text. Returns *count glyphs in visual order
+     * (left to right), owned by the provider and valid until the next call
+     * of shape on ctx; NULL (and *count 0) when it cannot (out of memory):
+     * layout then measures that piece code point by code point. */
+    const layout_glyph *(*shape)(void *ctx, int f, const uint8_t *s, size_t n, size_t *count);
 } layout_metrics;
 
 /* Page geometry and typographic settings. */
@@ -176,10 +194,49 @@ void layout_free(layout_result *r);
  * line reports the '*' glyphs of "* * *". x never decreases within the text
  * (for any font whose kerning never undoes a whole advance).
  * Kerning (m->kern, may be NULL) applies between adjacent visible code
- * points of one word, across soft hyphens, never across a space. */
+ * points of one word, across soft hyphens, never across a space.
+ * With a shaper (m->shape) the positions are those of layout_line_shaped
+ * (below): a code point at its segment's pen plus the advances of the
+ * glyphs before it, kerning in the advances; the end hyphen, label and
+ * marks are reported by their first glyph, with the mark's code point. */
 void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_metrics *m,
                         void (*fn)(void *ctx, int font, uint32_t cp, int32_t x, int32_t y),
                         void *ctx);
+
+/* What a placed glyph draws (layout_line_shaped). */
+enum layout_placed_what {
+    LAYOUT_PLACED_TEXT = 0, /* the line's text */
+    LAYOUT_PLACED_LABEL,    /* a list item's label (LAYOUT_LINE_LABEL) */
+    LAYOUT_PLACED_HYPHEN,   /* the hyphen of a soft-hyphen break, shaped with the piece before it */
+    LAYOUT_PLACED_ORNAMENT, /* the "* * *" of a separator */
+    LAYOUT_PLACED_CONT      /* the continuation mark of a wrapped code line */
+};
+
+typedef struct layout_placed {
+    uint32_t id;      /* glyph id in face `face` (layout_glyph) */
+    int32_t face;
+    int font;         /* the role it is drawn in (its size and synthetic style) */
+    int what;         /* enum layout_placed_what */
+    uint32_t off;     /* TEXT: byte offset, in the line's text (layout_line_text), of the first
+                         character of its cluster; marks: the offset in the mark's own text */
+    int32_t x, y;     /* where it is drawn: the pen plus the glyph's offset; y the baseline minus
+                         its raise (26.6, relative to the text area, y downwards) */
+    int32_t advance;  /* as shaped, before justification */
+} layout_placed;
+
+/* With shaping (m->shape set; nothing happens without it): every glyph
+ * line ln draws, as layout measured it: its text shaped segment by segment
+ * (see layout.c), spaces with the line's justification, and its marks.
+ * Order: the label, then the text in the line's order (each segment's
+ * glyphs in visual order, as shaped), the hyphen, the continuation mark;
+ * a CENTER line reports the ornament only. layout_line_glyphs,
+ * layout_line_walk and layout_line_decor give the same positions: with
+ * shaping, a code point's x is its segment's pen plus the advances of the
+ * glyphs whose clusters start at code points before it (visual order is
+ * logical order until bidi reordering lands: right-to-left words are drawn
+ * right to left within themselves, words left to right). */
+void layout_line_shaped(const essay *es, const layout_line *ln, const layout_metrics *m,
+                        void (*fn)(void *ctx, const layout_placed *g), void *ctx);
 
 /* The page that holds byte offset `pos` of the text (for keeping the reader's
  * sentence on screen after a size change): the last page whose text_start

@@ -137,6 +137,7 @@ typedef struct glyph {
     int16_t ox, oy;    /* ink box's top-left relative to pen and baseline */
     uint16_t x, y, w, h; /* in the atlas; w == 0: nothing to draw */
     int16_t shelf;     /* -1: no ink (space) or could not be drawn */
+    uint8_t color;     /* a colour glyph (emoji): drawn as it is, never tinted */
 } glyph;
 
 typedef struct page_slot {
@@ -344,7 +345,7 @@ static glyph *rasterize(render *rd, uint64_t key, TTF_Font *ttf, uint32_t cp, SD
         }
         if (rd->ng == rd->gcap) atlas_reset(rd); /* the table is full of inkless glyphs, or all in use */
     }
-    glyph gl = {key, 0, 0, 0, 0, 0, 0, -1};
+    glyph gl = {key, 0, 0, 0, 0, 0, 0, -1, 0};
     fg.a = 255;
     SDL_Surface *su = cp > ' ' ? TTF_RenderGlyph32_Blended(ttf, cp, fg) : NULL;
     if (su && su->format->format != SDL_PIXELFORMAT_ARGB8888) {
@@ -423,6 +424,100 @@ static glyph *get_glyph(render *rd, int role, uint32_t cp, SDL_Color c)
     return rasterize(rd, key, ttf, cp, c);
 }
 
+/* Make room for one more glyph in the table (as rasterize does). */
+static void glyph_room(render *rd)
+{
+    if (rd->ng < rd->gcap) return;
+    int s = -1;
+    for (int i = 0; i < rd->nshelves; i++)
+        if (rd->shelves[i].stamp != rd->epoch && (s < 0 || rd->shelves[i].stamp < rd->shelves[s].stamp)) s = i;
+    if (s >= 0) {
+        drop_glyphs(rd, s);
+        rd->shelves[s].x = 0;
+    }
+    if (rd->ng == rd->gcap) atlas_reset(rd);
+}
+
+/* Rasterize glyph id gid of face fi in role `role` through FreeType
+ * (font_render_glyph) into the atlas: coverage as alpha, white or in fg
+ * when tinting; a colour glyph as its own colours. */
+static glyph *rasterize_id(render *rd, uint64_t key, int role, int fi, uint32_t gid, SDL_Color fg)
+{
+    glyph_room(rd);
+    glyph gl = {key, 0, 0, 0, 0, 0, 0, -1, 0};
+    font_bitmap bm;
+    lerr e;
+    if (font_render_glyph(rd->fs, role, fi, gid, &bm, &e) == 0 && bm.w > 0 && bm.h > 0 && bm.w + 1 <= rd->aw &&
+        bm.h + 1 <= rd->ah) {
+        uint32_t *px = malloc((size_t)bm.w * bm.h * 4);
+        if (px) {
+            for (int y = 0; y < bm.h; y++) {
+                const uint8_t *row = bm.px + (size_t)y * bm.pitch;
+                for (int x = 0; x < bm.w; x++) {
+                    uint32_t v;
+                    if (bm.color) { /* premultiplied BGRA to straight ARGB */
+                        unsigned b = row[x * 4], g = row[x * 4 + 1], r = row[x * 4 + 2], a = row[x * 4 + 3];
+                        if (a) {
+                            b = b * 255 / a;
+                            g = g * 255 / a;
+                            r = r * 255 / a;
+                        }
+                        v = (uint32_t)a << 24 | (r > 255 ? 255 : r) << 16 | (g > 255 ? 255 : g) << 8 | (b > 255 ? 255 : b);
+                    } else {
+                        v = (uint32_t)row[x] << 24 | (uint32_t)fg.r << 16 | (uint32_t)fg.g << 8 | fg.b;
+                    }
+                    px[(size_t)y * bm.w + x] = v;
+                }
+            }
+            gl.ox = (int16_t)bm.left;
+            gl.oy = (int16_t)-bm.top;
+            gl.color = (uint8_t)bm.color;
+            int s = shelf_for(rd, bm.w + 1, bm.h + 1);
+            if (s < 0) {
+                atlas_reset(rd);
+                s = shelf_for(rd, bm.w + 1, bm.h + 1);
+            }
+            if (s >= 0) {
+                shelf *sh = &rd->shelves[s];
+                SDL_Rect dst = {sh->x, sh->y, bm.w, bm.h};
+                if (SDL_UpdateTexture(rd->atlas, &dst, px, bm.w * 4) == 0) {
+                    gl.x = (uint16_t)sh->x;
+                    gl.y = (uint16_t)sh->y;
+                    gl.w = (uint16_t)bm.w;
+                    gl.h = (uint16_t)bm.h;
+                    gl.shelf = (int16_t)s;
+                    sh->x += bm.w + 1;
+                    sh->stamp = rd->epoch;
+                }
+            }
+            free(px);
+        }
+    }
+    rd->g[rd->ng] = gl;
+    table_insert(rd, rd->ng);
+    return &rd->g[rd->ng++];
+}
+
+/* The atlas glyph for glyph id gid of face fi in role `role`: keyed by
+ * (face, role, size, glyph id) and, when tinting, the colour. */
+static glyph *get_glyph_id(render *rd, int role, int fi, uint32_t gid, SDL_Color c)
+{
+    static const SDL_Color white = {255, 255, 255, 255};
+    if (!rd->tint) c = white;
+    uint64_t rgb = (uint64_t)c.r << 16 | (uint64_t)c.g << 8 | c.b;
+    uint64_t px = (uint64_t)font_role_px(rd->fs, role) & 511;
+    uint64_t key = 1ULL << 63 | (uint64_t)(fi & 15) << 53 | (uint64_t)(role & 15) << 49 | px << 40 | rgb << 16 |
+                   (gid & 0xFFFF);
+    glyph *g = table_find(rd, key);
+    if (g) {
+        rd->st.hits++;
+        if (g->shelf >= 0) rd->shelves[g->shelf].stamp = rd->epoch;
+        return g;
+    }
+    rd->st.misses++;
+    return rasterize_id(rd, key, role, fi, gid, c);
+}
+
 static int queue_reserve(render *rd)
 {
     if (rd->nq < rd->qcap) return 0;
@@ -437,11 +532,17 @@ static int queue_reserve(render *rd)
     return 0;
 }
 
+static void put_quad(render *rd, const glyph *g, int x, int y, SDL_Color c);
+
 static void put_glyph(render *rd, int role, uint32_t cp, int x, int y, SDL_Color c)
 {
-    glyph *g = get_glyph(rd, role, cp, c);
+    put_quad(rd, get_glyph(rd, role, cp, c), x, y, c);
+}
+
+static void put_quad(render *rd, const glyph *g, int x, int y, SDL_Color c)
+{
     if (!g || !g->w || queue_reserve(rd)) return;
-    if (rd->tint) c = (SDL_Color){255, 255, 255, 255};
+    if (rd->tint || g->color) c = (SDL_Color){255, 255, 255, 255};
     float x0 = (float)(x + g->ox), y0 = (float)(y + g->oy);
     float x1 = x0 + g->w, y1 = y0 + g->h;
     float u0 = (float)g->x / rd->aw, v0 = (float)g->y / rd->ah;
@@ -467,36 +568,55 @@ int render_flush(render *rd)
     return rc;
 }
 
-void render_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c)
+/* Shaped text outside the page body: words (runs between spaces) shaped
+ * as layout shapes them, spaces at their advance. Draws when rd_draw. */
+static int32_t shaped_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c, int draw)
 {
     layout_metrics m = font_metrics(rd->fs);
-    int32_t pen = (int32_t)x * 64;
-    uint32_t prev = 0;
+    int32_t pen = (int32_t)x * 64, x0 = pen;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        i += text_next(s + i, n - i, &cp); /* a bad byte: U+FFFD, as layout measures it (text.h) */
-        int space = cp == ' ' || cp == 0xA0;
-        if (prev && !space) pen += m.kern(m.ctx, role, prev, cp); /* as layout: never across a space */
-        if (!space) put_glyph(rd, role, cp, r26(pen), y, c);
-        pen += m.advance(m.ctx, role, cp);
-        prev = space ? 0 : cp;
+        size_t k = text_next(s + i, n - i, &cp);
+        if (cp == ' ' || cp == 0xA0) {
+            pen += m.advance(m.ctx, role, cp);
+            i += k;
+            continue;
+        }
+        size_t j = i;
+        while (j < n) {
+            uint32_t q;
+            size_t kq = text_next(s + j, n - j, &q);
+            if (q == ' ' || q == 0xA0) break;
+            j += kq;
+        }
+        size_t ng = 0;
+        const layout_glyph *g = m.shape(m.ctx, role, s + i, j - i, &ng);
+        if (!g) { /* out of memory: code point by code point */
+            for (size_t q = i; q < j;) {
+                uint32_t cq;
+                q += text_next(s + q, j - q, &cq);
+                if (draw) put_glyph(rd, role, cq, r26(pen), y, c);
+                pen += m.advance(m.ctx, role, cq);
+            }
+        }
+        for (size_t q = 0; g && q < ng; q++) {
+            if (draw)
+                put_quad(rd, get_glyph_id(rd, role, g[q].face, g[q].id, c), r26(pen + g[q].dx), y - r26(g[q].dy), c);
+            pen += g[q].advance;
+        }
+        i = j;
     }
+    return pen - x0;
+}
+
+void render_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c)
+{
+    shaped_text(rd, role, s, n, x, y, c, 1);
 }
 
 int32_t render_text_width(render *rd, int role, const uint8_t *s, size_t n)
 {
-    layout_metrics m = font_metrics(rd->fs);
-    int32_t w = 0;
-    uint32_t prev = 0;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        i += text_next(s + i, n - i, &cp); /* a bad byte: U+FFFD, as layout measures it (text.h) */
-        int space = cp == ' ' || cp == 0xA0;
-        if (prev && !space) w += m.kern(m.ctx, role, prev, cp);
-        w += m.advance(m.ctx, role, cp);
-        prev = space ? 0 : cp;
-    }
-    return w;
+    return shaped_text(rd, role, s, n, 0, 0, (SDL_Color){0, 0, 0, 255}, 0);
 }
 
 /* ---- pages ---------------------------------------------------------------------- */
@@ -511,6 +631,14 @@ static void line_glyph(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
 {
     line_ctx *lc = ctx;
     put_glyph(lc->rd, font, cp, lc->x + r26(x), lc->y + r26(y), lc->c);
+}
+
+/* A shaped glyph: its id from its face, through FreeType. */
+static void line_placed(void *ctx, const layout_placed *p)
+{
+    line_ctx *lc = ctx;
+    put_quad(lc->rd, get_glyph_id(lc->rd, p->font, p->face, p->id, lc->c), lc->x + r26(p->x), lc->y + r26(p->y),
+             lc->c);
 }
 
 static void fill(SDL_Renderer *r, int x, int y, int w, int h, SDL_Color c)
@@ -586,7 +714,8 @@ static int draw_page(render *rd, const render_page *pg, int clear, lerr *e)
         for (size_t i = p->first_line; i < (size_t)p->first_line + p->nlines && i < lr->nlines; i++) {
             const layout_line *ln = &lr->lines[i];
             if (!pg->es) continue;
-            layout_line_glyphs(pg->es, ln, &m, line_glyph, &lc);
+            if (m.shape) layout_line_shaped(pg->es, ln, &m, line_placed, &lc);
+            else layout_line_glyphs(pg->es, ln, &m, line_glyph, &lc);
             layout_line_decor(pg->es, ln, &m, line_decor, &lc);
         }
     }

@@ -1,9 +1,12 @@
 /* render.h - draw typeset pages with SDL2: a glyph atlas, themes, page
  * furniture, and a small cache of pre-rendered pages.
  *
- * Glyphs are rasterized once (TTF_RenderGlyph32_Blended, coverage in
- * alpha) into one atlas texture, keyed by (face, style, size, code point),
- * and cropped to their ink. A page is then one SDL_RenderGeometry call of
+ * Glyphs are rasterized once into one atlas texture: shaped glyph ids
+ * (layout_line_shaped, and render_text's words) through FreeType
+ * (font_render_glyph: coverage in alpha, colour emoji as their colours),
+ * keyed by (face, role, size, glyph id); without a shaper, code points
+ * through SDL_ttf (TTF_RenderGlyph32_Blended), keyed by (face, style,
+ * size, code point) and cropped to their ink. A page is then one SDL_RenderGeometry call of
  * textured quads: no TTF_Render* per frame, no per-line surfaces. On a GPU
  * renderer glyphs are white and the quads' vertex colour (texture colour
  * modulation) tints them with the theme's ink. SDL's software blitter is
@@ -197,8 +200,10 @@ int render_show_page(render *rd, const render_page *pg, int x, int y, lerr *e);
 /* Text outside the page body (furniture now; library cards and the menu
  * next). render_text queues the UTF-8 string s[0..n) in font role `role`
  * with its pen starting at x and baseline at y (pixels), tinted c; quads are
- * drawn at render_flush (render_draw_page flushes itself). Invalid UTF-8
- * bytes are skipped. render_text_width measures in 26.6 with kerning. */
+ * drawn at render_flush (render_draw_page flushes itself). Its words (the
+ * runs between spaces) are shaped as layout shapes them (fallback faces,
+ * ligatures, joining); invalid UTF-8 bytes are drawn as U+FFFD.
+ * render_text_width measures the same in 26.6. */
 void render_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c);
 int32_t render_text_width(render *rd, int role, const uint8_t *s, size_t n);
 int render_flush(render *rd);

@@ -178,7 +178,7 @@ static int32_t f_adv(void *ctx, int f, uint32_t cp) { (void)ctx; (void)f; return
 static int32_t f_kern(void *ctx, int f, uint32_t l, uint32_t r) { (void)ctx; (void)f; (void)l; (void)r; return 0; }
 static int32_t f_lh(void *ctx, int f) { (void)ctx; (void)f; return 1280; }
 static int32_t f_asc(void *ctx, int f) { (void)ctx; (void)f; return 1024; }
-static const layout_metrics M = {NULL, f_adv, f_kern, f_lh, f_asc};
+static const layout_metrics M = {NULL, f_adv, f_kern, f_lh, f_asc, NULL};
 
 typedef struct packfx {
     pack_item items[5];

@@ -43,7 +43,7 @@ static int32_t f_asc(void *ctx, int f)
     (void)f;
     return 1024;
 }
-static layout_metrics M = {NULL, f_adv, f_kern, f_lh, f_asc};
+static layout_metrics M = {NULL, f_adv, f_kern, f_lh, f_asc, NULL};
 
 static essay mk(const char *s)
 {
@@ -251,7 +251,7 @@ static int32_t s_adv(void *ctx, int f, uint32_t cp)
     if (cp == ' ') return f == LAYOUT_BODY ? 768 : 576;
     return f >= 0 && f < LAYOUT_NFONTS ? w[f] : 640;
 }
-static layout_metrics MS = {NULL, s_adv, NULL, f_lh, f_asc};
+static layout_metrics MS = {NULL, s_adv, NULL, f_lh, f_asc, NULL};
 
 /* An essay from text and spans {block, start, len, style}, style section and all. */
 static essay mk_styled(const char *text, const uint32_t (*sp)[4], size_t n, uint8_t **keep)

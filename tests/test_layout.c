@@ -45,7 +45,7 @@ static int32_t f_lh(void *ctx, int f) { (void)ctx; (void)f; return LH; }
 static int32_t f_asc(void *ctx, int f) { (void)ctx; (void)f; return ASC; }
 
 static fake FK;
-static layout_metrics M = {&FK, f_adv, f_kern, f_lh, f_asc};
+static layout_metrics M = {&FK, f_adv, f_kern, f_lh, f_asc, NULL};
 
 static layout_params P(int wchars, int hlines)
 {
@@ -1041,6 +1041,122 @@ TEST(ragged_mode)
     essay_free(&es);
 }
 
+/* ---- shaping (layout_metrics.shape) ------------------------------------------- */
+
+/* A fake shaper: one glyph of G per character (id = the byte), except
+ * "fi", one ligature glyph (id 1000) of G for both, and a hyphen after 'b'
+ * kerned to half a glyph. Remembers what it was asked to shape. */
+typedef struct fshape {
+    layout_glyph g[256];
+    char asked[64][32];
+    int nasked;
+} fshape;
+static fshape FS;
+
+static const layout_glyph *f_shape(void *ctx, int f, const uint8_t *s, size_t n, size_t *count)
+{
+    (void)ctx; (void)f;
+    if (FS.nasked < 64) {
+        size_t k = n < 31 ? n : 31;
+        memcpy(FS.asked[FS.nasked], s, k);
+        FS.asked[FS.nasked++][k] = 0;
+    }
+    size_t ng = 0;
+    for (size_t i = 0; i < n && ng < 256; i++) {
+        layout_glyph g = {s[i], (uint32_t)i, G, 0, 0, 0};
+        if (s[i] == 'f' && i + 1 < n && s[i + 1] == 'i') g.id = 1000, i++;
+        else if (s[i] == '-' && i > 0 && s[i - 1] == 'b') g.advance = G / 2;
+        FS.g[ng++] = g;
+    }
+    *count = ng;
+    return FS.g;
+}
+
+static layout_metrics MSH = {&FK, f_adv, f_kern, f_lh, f_asc, f_shape};
+
+static int asked(const char *t)
+{
+    for (int i = 0; i < FS.nasked; i++)
+        if (!strcmp(FS.asked[i], t)) return 1;
+    return 0;
+}
+
+typedef struct placed_list {
+    layout_placed p[64];
+    size_t n;
+} placed_list;
+
+static void collect_placed(void *ctx, const layout_placed *g)
+{
+    placed_list *l = ctx;
+    if (l->n < 64) l->p[l->n++] = *g;
+}
+
+TEST(shaped_widths_are_measured)
+{
+    /* "fifi" shapes to two ligature glyphs: 2 glyphs wide, not 4 */
+    essay es = mk("fifi fifi\n");
+    layout_params p = P(20, 10);
+    layout_result r;
+    lerr e = {{0}};
+    FS.nasked = 0;
+    CHECK(layout_essay(&es, &MSH, &p, &r, &e) == 0);
+    CHECKF(r.nlines == 1 && r.lines[0].width == 5 * G, "%zu lines, width %d", r.nlines, r.nlines ? r.lines[0].width : 0);
+    CHECK(asked("fifi"));
+    CHECK(!asked("fifi fifi")); /* words are shaped, spaces are not */
+    placed_list pl = {.n = 0};
+    if (r.nlines) layout_line_shaped(&es, &r.lines[0], &MSH, collect_placed, &pl);
+    CHECKF(pl.n == 4, "%zu glyphs", pl.n);
+    if (pl.n == 4) {
+        for (size_t i = 0; i < 4; i++) CHECK(pl.p[i].id == 1000 && pl.p[i].what == LAYOUT_PLACED_TEXT);
+        CHECK(pl.p[0].x == 0 && pl.p[1].x == G && pl.p[2].x == 3 * G && pl.p[3].x == 4 * G);
+        CHECK(pl.p[0].off == 0 && pl.p[1].off == 2 && pl.p[2].off == 5 && pl.p[3].off == 7);
+    }
+    /* the code point walk agrees: 'i' of a ligature takes no width of its own */
+    gl g = {.n = 0};
+    if (r.nlines) layout_line_glyphs(&es, &r.lines[0], &MSH, collect, &g);
+    CHECKF(g.n == 8, "%zu", g.n);
+    if (g.n == 8) CHECK(g.x[0] == 0 && g.x[1] == G && g.x[2] == G && g.x[4] == 3 * G);
+    layout_free(&r);
+    /* without a shaper the same text is 4 glyphs a word */
+    r = lay(&es, &p);
+    CHECK(r.nlines == 1 && r.lines[0].width == 9 * G);
+    layout_free(&r);
+    essay_free(&es);
+}
+
+TEST(soft_hyphen_pieces_are_reshaped)
+{
+    /* 4 glyphs do not fit in 3: the word breaks at its soft hyphen, and
+     * each line shapes its own piece, the first with its hyphen (kerned to
+     * half a glyph after 'b') */
+    essay es = mk("ab\xC2\xAD" "cd\n");
+    layout_params p = P(3, 10);
+    layout_result r;
+    lerr e = {{0}};
+    FS.nasked = 0;
+    CHECK(layout_essay(&es, &MSH, &p, &r, &e) == 0);
+    CHECKF(r.nlines == 2, "%zu lines", r.nlines);
+    if (r.nlines == 2) {
+        CHECK(r.lines[0].flags & LAYOUT_LINE_HYPHEN);
+        CHECKF(r.lines[0].width == 2 * G + G / 2, "width %d", r.lines[0].width);
+        CHECK(r.lines[1].width == 2 * G);
+        CHECK(asked("abcd") && asked("ab-") && asked("cd"));
+        placed_list pl = {.n = 0};
+        layout_line_shaped(&es, &r.lines[0], &MSH, collect_placed, &pl);
+        CHECKF(pl.n == 3, "%zu glyphs", pl.n);
+        if (pl.n == 3) {
+            CHECK(pl.p[2].what == LAYOUT_PLACED_HYPHEN && pl.p[2].id == '-' && pl.p[2].x == 2 * G);
+            CHECK(pl.p[2].advance == G / 2);
+        }
+        pl.n = 0;
+        layout_line_shaped(&es, &r.lines[1], &MSH, collect_placed, &pl);
+        CHECK(pl.n == 2 && pl.p[0].id == 'c' && pl.p[0].x == 0);
+    }
+    layout_free(&r);
+    essay_free(&es);
+}
+
 int main(void)
 {
     RUN(soft_hyphen_breaks_and_shows_hyphen);
@@ -1061,5 +1177,7 @@ int main(void)
     RUN(resize_keeps_the_sentence_on_screen);
     RUN(metric_calls_are_cached);
     RUN(ragged_mode);
+    RUN(shaped_widths_are_measured);
+    RUN(soft_hyphen_pieces_are_reshaped);
     return T_END();
 }

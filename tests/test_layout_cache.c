@@ -30,7 +30,7 @@ static int32_t f_lh(void *ctx, int f) { (void)f; return ((fake *)ctx)->px * 2 * 
 static int32_t f_asc(void *ctx, int f) { (void)f; return ((fake *)ctx)->px * 3 / 2 * 64; }
 
 static fake FK = {10, 0};
-static layout_metrics M = {&FK, f_adv, NULL, f_lh, f_asc};
+static layout_metrics M = {&FK, f_adv, NULL, f_lh, f_asc, NULL};
 
 #define NES 5
 static char *texts[NES];

@@ -43,6 +43,7 @@ typedef struct golden_case {
 /* The Markdown sample (every construct of the rich-text issue) is read as
  * the reader reads a folder, with the default pack's faces. */
 #define MD_SAMPLE "tests/golden/md-sample"
+#define SCRIPTS "tests/golden/scripts"
 static const golden_case goldens[] = {
     {"page-800x480-light", 800, 480, THEME_LIGHT, 1, 1, NULL},
     {"page-720x1280-dark", 720, 1280, THEME_DARK, 3, 2, NULL},
@@ -51,6 +52,16 @@ static const golden_case goldens[] = {
     {"md-800x480-light-p2", 800, 480, THEME_LIGHT, 1, 2, MD_SAMPLE},
     {"md-720x1280-sepia-p1", 720, 1280, THEME_SEPIA, 1, 1, MD_SAMPLE},
     {"md-800x480-light-p3", 800, 480, THEME_LIGHT, 1, 3, MD_SAMPLE},
+    /* one essay per script, shaped (tests/golden/scripts: fallback faces
+     * from fonts-noto-core, -cjk and -color-emoji). Right-to-left text is
+     * drawn with its words in logical order until bidi reordering lands. */
+    {"script-arabic", 480, 320, THEME_LIGHT, 1, 1, SCRIPTS},
+    {"script-hebrew", 480, 320, THEME_LIGHT, 2, 1, SCRIPTS},
+    {"script-devanagari", 480, 320, THEME_LIGHT, 3, 1, SCRIPTS},
+    {"script-thai", 480, 320, THEME_LIGHT, 4, 1, SCRIPTS},
+    {"script-chinese", 480, 320, THEME_LIGHT, 5, 1, SCRIPTS},
+    {"script-japanese", 480, 320, THEME_LIGHT, 6, 1, SCRIPTS},
+    {"script-emoji", 480, 320, THEME_LIGHT, 7, 1, SCRIPTS},
 };
 
 static const int sizes[][2] = {{800, 480}, {1024, 600}, {1280, 800}, {720, 1280}, {1920, 1080}};
@@ -171,6 +182,13 @@ TEST(golden_md_800x480_page_1) { check_golden(&goldens[3]); }
 TEST(golden_md_800x480_page_2) { check_golden(&goldens[4]); }
 TEST(golden_md_720x1280_page_1) { check_golden(&goldens[5]); }
 TEST(golden_md_800x480_page_3) { check_golden(&goldens[6]); }
+TEST(golden_script_arabic) { check_golden(&goldens[7]); }
+TEST(golden_script_hebrew) { check_golden(&goldens[8]); }
+TEST(golden_script_devanagari) { check_golden(&goldens[9]); }
+TEST(golden_script_thai) { check_golden(&goldens[10]); }
+TEST(golden_script_chinese) { check_golden(&goldens[11]); }
+TEST(golden_script_japanese) { check_golden(&goldens[12]); }
+TEST(golden_script_emoji) { check_golden(&goldens[13]); }
 
 /* ---- glyph coverage: no tofu ---------------------------------------------------------- */
 
@@ -579,6 +597,92 @@ TEST(kerning_comes_from_gpos)
     font_close(fs);
 }
 
+TEST(cjk_face_by_language_and_ttc_index)
+{
+    /* Two faces of one collection (.ttc), at the index their flags carry:
+     * a Chinese essay's Han characters come from the SC face, a Japanese
+     * one's from the JP face, and the two map 直 to different glyphs (the
+     * regional forms), so the index is really used. */
+    const char *ttc = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+    const char *charis = "/usr/share/fonts/truetype/charis/CharisSIL-Regular.ttf";
+    static uint8_t *bytes[2];
+    size_t size[2] = {0, 0};
+    const char *paths[2] = {charis, ttc};
+    for (int i = 0; i < 2; i++) {
+        FILE *f = fopen(paths[i], "rb");
+        CHECKF(f != NULL, "%s is missing: install fonts-noto-cjk and fonts-sil-charis (tools/deps.sh test)", paths[i]);
+        if (!f) return;
+        fseek(f, 0, SEEK_END);
+        size[i] = (size_t)ftell(f);
+        fseek(f, 0, SEEK_SET);
+        bytes[i] = malloc(size[i]);
+        CHECK(bytes[i] && fread(bytes[i], 1, size[i], f) == size[i]);
+        fclose(f);
+    }
+    /* Noto Sans CJK's collection: 0 JP, 1 KR, 2 SC, 3 TC, 4 HK */
+    font_src src[3] = {{bytes[0], size[0], 0, "Charis SIL Regular"},
+                       {bytes[1], size[1], PACK_FONT_FALLBACK | 0 << 8, "Noto Sans CJK JP Regular"},
+                       {bytes[1], size[1], PACK_FONT_FALLBACK | 2 << 8, "Noto Sans CJK SC Regular"}};
+    font_faces *fs = NULL;
+    lerr e;
+    CHECKF(font_open_mem(&fs, src, 3, &e) == 0, "%s", e.msg);
+    if (fs) {
+        CHECK(font_set_size(fs, 24, &e) == 0);
+        font_set_lang(fs, "zh", 2);
+        int zh = font_face_of(fs, LAYOUT_BODY, 0x76F4);
+        font_set_lang(fs, "ja", 2);
+        int ja = font_face_of(fs, LAYOUT_BODY, 0x76F4);
+        CHECKF(zh == 2 && ja == 1, "zh face %d, ja face %d", zh, ja);
+        CHECK(font_face_of(fs, LAYOUT_BODY, 'a') == 0);
+        uint32_t gj = font_nominal_glyph(fs, 1, 0x76F4), gs = font_nominal_glyph(fs, 2, 0x76F4);
+        CHECKF(gj && gs && gj != gs, "直: JP glyph %u, SC glyph %u", (unsigned)gj, (unsigned)gs);
+        /* and shaping draws from the face chosen, with the glyph it maps */
+        font_set_lang(fs, "zh-Hans", 7);
+        layout_metrics m = font_metrics(fs);
+        size_t ng = 0;
+        const layout_glyph *g = m.shape(m.ctx, LAYOUT_BODY, (const uint8_t *)"a\xE7\x9B\xB4", 4, &ng);
+        CHECKF(g && ng == 2 && g[0].face == 0 && g[1].face == 2 && g[1].id == gs && g[1].cluster == 1,
+               "%zu glyphs", ng);
+        font_bitmap bm;
+        CHECK(font_render_glyph(fs, LAYOUT_BODY, 2, gs, &bm, &e) == 0 && bm.w > 10 && bm.h > 10 && !bm.color);
+        font_close(fs);
+    }
+    free(bytes[0]);
+    free(bytes[1]);
+}
+
+TEST(colour_emoji_scaled_to_the_text)
+{
+    /* Noto Color Emoji has one 109 px strike: drawn at the text's size */
+    const char *path = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
+    const char *charis = "/usr/share/fonts/truetype/charis/CharisSIL-Regular.ttf";
+    const char *paths[2] = {charis, path};
+    uint16_t flags[2] = {0, PACK_FONT_FALLBACK};
+    FILE *f = fopen(path, "rb");
+    CHECKF(f != NULL, "%s is missing: install fonts-noto-color-emoji (tools/deps.sh test)", path);
+    if (!f) return;
+    fclose(f);
+    font_faces *fs;
+    lerr e;
+    CHECKF(font_open_files(&fs, paths, flags, 2, &e) == 0, "%s", e.msg);
+    if (!fs) return;
+    CHECK(font_set_size(fs, 20, &e) == 0);
+    layout_metrics m = font_metrics(fs);
+    size_t ng = 0;
+    /* a ZWJ family and a flag: one glyph each */
+    const layout_glyph *g = m.shape(m.ctx, LAYOUT_BODY,
+                                    (const uint8_t *)"\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7", 18, &ng);
+    CHECKF(g && ng == 1 && g[0].face == 1, "%zu glyphs", ng);
+    uint32_t fam = g && ng ? g[0].id : 0;
+    g = m.shape(m.ctx, LAYOUT_BODY, (const uint8_t *)"\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7", 8, &ng);
+    CHECKF(g && ng == 1, "flag: %zu glyphs", ng);
+    font_bitmap bm;
+    CHECK(font_render_glyph(fs, LAYOUT_BODY, 1, fam, &bm, &e) == 0);
+    CHECKF(bm.color && bm.w >= 18 && bm.w <= 30 && bm.h >= 18 && bm.h <= 30, "emoji %dx%d at 20 px (colour %d)", bm.w,
+           bm.h, bm.color);
+    font_close(fs);
+}
+
 TEST(bad_fonts_are_refused)
 {
     static const uint8_t junk[] = "this is not a font, but it is long enough to look like one at first sight";
@@ -638,6 +742,13 @@ int main(int argc, char **argv)
     RUN(golden_md_800x480_page_2);
     RUN(golden_md_720x1280_page_1);
     RUN(golden_md_800x480_page_3);
+    RUN(golden_script_arabic);
+    RUN(golden_script_hebrew);
+    RUN(golden_script_devanagari);
+    RUN(golden_script_thai);
+    RUN(golden_script_chinese);
+    RUN(golden_script_japanese);
+    RUN(golden_script_emoji);
     if (!update_dir) {
         RUN(no_tofu_in_default_essays);
         RUN(glyphs_sit_on_their_metrics);
@@ -647,6 +758,8 @@ int main(int argc, char **argv)
         RUN(page_cache_turns_are_blits);
         RUN(size_change_keeps_the_sentence);
         RUN(kerning_comes_from_gpos);
+        RUN(cjk_face_by_language_and_ttc_index);
+        RUN(colour_emoji_scaled_to_the_text);
         RUN(bad_fonts_are_refused);
         RUN(sizes_follow_the_panel);
     }

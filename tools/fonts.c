@@ -374,6 +374,11 @@ static void text_chars(const fonts_text *texts, size_t n, int only, hb_set_t *ou
             i += k;
             if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue;
             hb_set_add(out, cp);
+            /* HarfBuzz's Thai and Lao shapers decompose SARA AM into NIKHAHIT
+             * and SARA AA themselves, outside any layout table, so the
+             * subset's closure does not reach them: keep them by hand. */
+            if (cp == 0x0E33) hb_set_add(out, 0x0E4D), hb_set_add(out, 0x0E32);
+            if (cp == 0x0EB3) hb_set_add(out, 0x0ECD), hb_set_add(out, 0x0EB2);
         }
     }
 }

@@ -270,7 +270,7 @@ for r in sample:
     if not os.path.isfile(path): mism.append("no file for " + r["font"]); continue
     tf = os.path.join(T, "hb.txt")
     open(tf, "w", encoding="utf-8").write(r["text"])
-    out = subprocess.run(["hb-shape", "--features=-liga,-clig,-calt", "--no-glyph-names", "--utf8-clusters", "--text-file=" + tf, path],
+    out = subprocess.run(["hb-shape", "--no-glyph-names", "--utf8-clusters", "--text-file=" + tf, path],
                          capture_output=True, text=True).stdout.strip()
     hb = [tuple(int(v) for v in re.match(r"(\d+)=(\d+)\+(-?\d+)", g).groups()) for g in out.strip("[]").split("|")]
     u = upem(path)

@@ -274,7 +274,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 4 || size > (1u << 16)) return 0;
     /* page and font from the first four bytes */
     fake k = {data[0] & 1, 192 + (data[0] >> 1) * 8};
-    layout_metrics m = {&k, f_adv, f_kern, f_lh, f_asc};
+    layout_metrics m = {&k, f_adv, f_kern, f_lh, f_asc, NULL};
     layout_params p;
     p.width = 64 * (4 + data[1] % 120) * 5 + (data[1] >> 7);
     p.height = 1280 * (1 + data[2] % 24) + (data[2] >> 5) * 64;
