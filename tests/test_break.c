@@ -407,7 +407,7 @@ TEST(layout_breaks_are_module_breaks_on_the_default_essays)
     lerr e = {{0}};
     CHECKF(pack_open(&pk, t_build("default.lpk"), &e) == 0, "%s: %s", t_build("default.lpk"), e.msg);
     if (!pk) return;
-    layout_metrics M = {NULL, fx_adv, fx_kern, fx_lh, fx_asc};
+    layout_metrics M = {NULL, fx_adv, fx_kern, fx_lh, fx_asc, NULL};
     size_t checked = 0, other = 0, split = 0, hydigit = 0;
     for (size_t n = 1; n <= pack_essays(pk); n++) {
         uint8_t *d;
