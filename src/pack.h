@@ -2,8 +2,9 @@
  *
  * Shared by lectern-pack and the reader. A pack is untrusted bytes: every
  * field is checked before use, every offset and size against the file, and
- * entries are decoded only with LZ4_decompress_safe into buffers of the size
- * the directory promises. No function here reads outside the file or
+ * entries are decoded only with LZ4's safe decoders (LZ4_decompress_safe,
+ * its _usingDict form for codec 2 and its _partial form for the shared
+ * dictionary) into buffers of the size the directory promises. No function here reads outside the file or
  * buffer, whatever the bytes. Plain C11 + liblz4 + libxxhash; no SDL.
  *
  * A pack file is never mapped: the file may be truncated or overwritten in
