@@ -41,12 +41,13 @@ struct pack {
     uint64_t cache_offset;
     uint32_t cache_size;
     int cache_valid;
-    int cache_block_ok;   /* its stored bytes matched block_xxh3 */
+    int cache_block_ok;   /* its stored bytes matched block_xxh3, and decoded to block_size */
     uint16_t major;       /* the pack's format version: 2 or 3 */
     /* the shared dictionary of codec 2 blocks (the first decoded bytes of
      * entry 0's block), loaded on first use */
     uint8_t *dict;
     uint32_t dict_size;
+    int dict_ok;          /* it came from stored bytes that matched their checksum */
 };
 
 static const char *kind_name(uint8_t kind) { return kind == PACK_ESSAY ? "essay" : "font"; }
@@ -519,8 +520,9 @@ static int decode_block(pack *p, size_t i, lerr *e)
             lerr_set(e, "out of memory decoding %u bytes", en->block_size);
             return PACK_ENOMEM;
         }
-        (void)decode(p, en, stored, p->cache);
-        p->cache_block_ok = p->checked[i] == CHECK_GOOD;
+        int r = decode(p, en, stored, p->cache);
+        p->cache_block_ok = p->checked[i] == CHECK_GOOD && r == (int)en->block_size &&
+                            (en->codec != PACK_LZ4_DICT || p->dict_ok);
         free(stored);
         p->cache_offset = en->block_offset;
         p->cache_size = en->block_size;
@@ -542,9 +544,10 @@ static int load_dict(pack *p, lerr *e)
         lerr_set(e, "out of memory for the pack's %u-byte dictionary", n);
         return PACK_ENOMEM;
     }
-    int st = PACK_OK;
+    int st = PACK_OK, ok = 0;
     if (cache_holds(p, d0) && p->cache_offset == d0->block_offset) {
         memcpy(d, p->cache, n);
+        ok = p->cache_block_ok;
     } else if (d0->codec == PACK_RAW) {
         st = read_at(p, d0->block_offset, n, d, e);
     } else {
@@ -553,6 +556,7 @@ static int load_dict(pack *p, lerr *e)
         if (st == PACK_OK) {
             int r = LZ4_decompress_safe_partial((const char *)stored, (char *)d, (int)d0->block_stored, (int)n, (int)n);
             free(stored);
+            ok = p->checked[0] == CHECK_GOOD;
             if (r != (int)n) {
                 lerr_set(e, "the pack's dictionary (the first %u decoded bytes of the block at bytes %llu-%llu) "
                          "cannot be decoded: that block is damaged", n, (unsigned long long)d0->block_offset,
@@ -567,6 +571,7 @@ static int load_dict(pack *p, lerr *e)
     }
     p->dict = d;
     p->dict_size = n;
+    p->dict_ok = ok;
     return PACK_OK;
 }
 
@@ -584,6 +589,7 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
     *data = NULL;
     uint8_t *own = NULL;       /* a buffer holding the stored bytes, when not the cache */
     const uint8_t *src = NULL; /* the entry's stored bytes (en->size of them) */
+    int block_ok = 0;          /* its block's stored bytes matched block_xxh3 and decoded whole */
     int whole = en->offset == 0 && en->size == en->block_size;
     if (en->codec == PACK_LZ4_DICT) st = load_dict(p, &why);
     if (st == PACK_OK && en->codec == PACK_RAW) {
@@ -602,6 +608,7 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
             st = load_stored(p, i, &own, &why);
             src = own ? own + en->offset : NULL;
         }
+        block_ok = p->checked[i] == CHECK_GOOD;
     } else if (st == PACK_OK && whole && !cache_holds(p, en)) {
         uint8_t *stored;
         st = load_stored(p, i, &stored, &why);
@@ -611,7 +618,9 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
                 lerr_set(&why, "out of memory for %u bytes", en->size);
                 st = PACK_ENOMEM;
             } else {
-                (void)decode(p, en, stored, own); /* the data checksum says if it worked */
+                int r = decode(p, en, stored, own);
+                block_ok = p->checked[i] == CHECK_GOOD && r == (int)en->block_size &&
+                           (en->codec != PACK_LZ4_DICT || p->dict_ok);
             }
             free(stored);
             src = own;
@@ -623,8 +632,13 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
          * elsewhere still yields this entry intact. */
         st = decode_block(p, i, &why);
         if (st == PACK_OK) src = p->cache + en->offset;
+        block_ok = p->cache_block_ok;
     }
-    if (st == PACK_OK) st = check_data(p, i, src, &why);
+    /* Stored bytes that match their checksum (and a dictionary that did)
+     * decode to what the writer compressed: the entry is intact, and
+     * hashing its decoded bytes again would only cost time. Otherwise the
+     * entry's own checksum decides. */
+    if (st == PACK_OK && !block_ok) st = check_data(p, i, src, &why);
     uint8_t *out = NULL;
     if (st == PACK_OK) {
         int expand = en->kind == PACK_ESSAY && en->flags;
@@ -708,31 +722,13 @@ int pack_essay_expand(const uint8_t *s, size_t n, unsigned flags, uint8_t *out, 
 {
     const uint8_t *nul = memchr(s, 0, n);
     size_t tend = nul ? (size_t)(nul - s) : n, r = 0, w = 0;
-    if (!(flags & PACK_ESSAY_HYPH)) {
-        if (tend > full) goto too_big;
-        memcpy(out, s, tend);
-        r = w = tend;
-    }
-    while (r < tend) {
-        const uint8_t *q = memchr(s + r, PACK_HYPH_BYTE, tend - r);
-        size_t seg = (q ? (size_t)(q - s) : tend) - r;
-        if (seg > full - w) goto too_big;
-        memcpy(out + w, s + r, seg);
-        w += seg;
-        r += seg;
-        if (!q) break;
-        /* a 0x1E may stand only between characters: after a complete one
-         * (not after a lead byte) and before a new one (not before a
-         * continuation byte) */
-        if ((r > 0 && s[r - 1] >= 0xC0) || (r + 1 < tend && (s[r + 1] & 0xC0) == 0x80)) {
-            lerr_set(e, "byte %zu of its stored text: a hyphenation point inside a UTF-8 character", r);
-            return -1;
-        }
-        if (full - w < 2) goto too_big;
-        out[w++] = 0xC2;
-        out[w++] = 0xAD;
-        r++;
-    }
+    /* The text, soft hyphens and all, is stored as it is: LZ4 repeats a
+     * hyphenated word with its hyphens in one match, and any rewriting
+     * here would cost a pass over the text (pack_format.md, "Stored
+     * essays", has the figures). */
+    if (tend > full) goto too_big;
+    memcpy(out, s, tend);
+    r = w = tend;
     if (nul) {
         if (w >= full) goto too_big;
         out[w++] = 0;

@@ -46,11 +46,9 @@ enum pack_codec { PACK_RAW = 0, PACK_LZ4 = 1, PACK_LZ4_DICT = 2 };
  * reader expands them (pack_essay_expand) to the same essay bytes a 2.0
  * pack held, so essay_parse and layout see no difference. */
 enum pack_essay_flags {
-    PACK_ESSAY_HYPH = 1,  /* U+00AD in the text is stored as the one byte 0x1E */
-    PACK_ESSAY_VSPANS = 2 /* the style section is stored with varints (pack_format.md) */
+    PACK_ESSAY_VSPANS = 1 /* the style section is stored with varints (pack_format.md) */
 };
-#define PACK_ESSAY_FLAGS_ALL 3u
-#define PACK_HYPH_BYTE 0x1E
+#define PACK_ESSAY_FLAGS_ALL 1u
 enum pack_font_flags { PACK_FONT_ITALIC = 1, PACK_FONT_BOLD = 2, PACK_FONT_FALLBACK = 4 };
 
 /* Status codes. PACK_OK is 0; the others are the kinds of failure a caller
@@ -140,12 +138,12 @@ int pack_changed(const pack *p);
 
 /* Expand an essay's stored bytes s[0..n) (as decoded from its block, with
  * its PACK_ESSAY_* flags) into out[0..full), which the caller owns and
- * which must hold exactly full bytes: every 0x1E in the text (up to the
- * first NUL) becomes U+00AD (C2 AD), and a varint style section becomes the
- * 16-byte span table. Flags 0: a copy. Returns 0, or -1 with a message
- * naming the byte offset in s (a hyphenation point inside a UTF-8
- * character, a bad varint, a span field out of range, a size other than
- * full); never reads or writes outside the two buffers. Shared by the
+ * which must hold exactly full bytes: the text (up to the first NUL) is
+ * copied, and a varint style section becomes the 16-byte span table.
+ * Flags 0: a copy. Returns 0, or -1 with a message naming the byte offset
+ * in s (a bad varint, a span count that cannot fit, a span field out of
+ * range, a size other than full); never reads or writes outside the two
+ * buffers. Shared by the
  * reader, lectern-pack (which checks every essay it compacts by expanding
  * it again) and the fuzzer. */
 int pack_essay_expand(const uint8_t *s, size_t n, unsigned flags, uint8_t *out, size_t full, lerr *e);

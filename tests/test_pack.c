@@ -402,7 +402,7 @@ TEST(header_fields_checked)
     fixture_free(&f);
 }
 
-/* ---- 3.0: compact essays (hyphens as 0x1E, varint spans) and the shared
+/* ---- 3.0: compact essays (varint spans), soft hyphens kept, and the shared
  * dictionary ---------------------------------------------------------------- */
 
 /* One span record of a 2.0 style section. */
@@ -456,16 +456,15 @@ static int essays_round_trip(const uint8_t *const *texts, const size_t *sizes, s
 TEST(soft_hyphens_round_trip)
 {
     /* hyphenation points at the start of the text, at the end of a line,
-     * two in a row, beside multi-byte characters, in a heading and a list
-     * item; and U+00AD bytes the writer must not touch (a lone 0xC2 before
-     * another continuation byte does not occur in valid text, but the
-     * reader must get back whatever was given) */
+     * two in a row, beside multi-byte characters (and 中, whose last byte
+     * is 0xAD), in a heading and a list item: the reader gets back every
+     * byte, in a cluster or in blocks of their own (codec 2) */
     static const char t0[] = "\xC2\xAD" "ab\xC2\xAD" "cd\xC2\xAD\n"
                              "\x01" "1Hy\xC2\xAD" "phen\n"
                              "\x02\xE2\x80\xA2 it\xC2\xAD\xC2\xAD" "em\n"
                              "na\xC3\xAF\xC2\xAD" "ve\xC2\xAD\xE2\x80\x94" "dash \xE4\xB8\xAD\xC2\xAD\xE6\x96\x87\n";
     static const char t1[] = "plain text without hyphenation points\n";
-    static const char t2[] = "a raw 0x1E \x1E byte means no compact form: co\xC2\xAD" "py\n";
+    static const char t2[] = "a style section too short for its header: co\xC2\xAD" "py\n\0\x01\x00";
     /* text with hyphens, then a style section: two spans in block 0 (one
      * after the other), one in block 2 with a language and a script; a
      * language list of one tag */
@@ -491,7 +490,7 @@ TEST(soft_hyphens_round_trip)
     unsigned seen = 0;
     for (uint32_t c = 0; c <= PACK_CLUSTER_DEFAULT; c += PACK_CLUSTER_DEFAULT) {
         CHECKF(essays_round_trip(texts, sizes, 4, c, &seen), "cluster %u", c);
-        CHECKF(seen == (PACK_ESSAY_HYPH | PACK_ESSAY_VSPANS), "flags 0x%x", seen);
+        CHECKF(seen == PACK_ESSAY_VSPANS, "flags 0x%x", seen);
     }
     /* each compact form is used where it applies, and only there */
     pack_item items[4];
@@ -502,13 +501,12 @@ TEST(soft_hyphens_round_trip)
     CHECK(pack_build(items, 4, NULL, &img, &size, &e) == 0);
     pack *p;
     CHECK(pack_open_mem(&p, img, size, &e) == PACK_OK);
-    CHECK(pack_entry_at(p, 0)->flags == PACK_ESSAY_HYPH);
-    CHECK(pack_entry_at(p, 0)->size == sizes[0] - 9); /* nine U+00AD, a byte each */
+    CHECK(pack_entry_at(p, 0)->flags == 0 && pack_entry_at(p, 0)->size == sizes[0]);
     CHECK(pack_entry_at(p, 1)->flags == 0 && pack_entry_at(p, 1)->size == sizes[1]);
-    CHECK(pack_entry_at(p, 2)->flags == 0); /* the text holds a 0x1E already */
-    CHECK(pack_entry_at(p, 3)->flags == (PACK_ESSAY_HYPH | PACK_ESSAY_VSPANS));
-    /* two U+00AD (a byte each), the header (8 bytes to 2), the spans (48 to 19) */
-    CHECKF(pack_entry_at(p, 3)->size == sizes[3] - 37, "%u of %zu", pack_entry_at(p, 3)->size, sizes[3]);
+    CHECK(pack_entry_at(p, 2)->flags == 0 && pack_entry_at(p, 2)->size == sizes[2]); /* no shape for varints */
+    CHECK(pack_entry_at(p, 3)->flags == PACK_ESSAY_VSPANS);
+    /* the header (8 bytes to 2), the spans (48 to 19) */
+    CHECKF(pack_entry_at(p, 3)->size == sizes[3] - 35, "%u of %zu", pack_entry_at(p, 3)->size, sizes[3]);
     pack_close(p);
     free(img);
 }
@@ -524,11 +522,9 @@ TEST(bad_stored_essays_refused)
         size_t full;
         const char *says;
     } cases[] = {
-        {"a\xE2\x1E\x80\x94\n", 6, PACK_ESSAY_HYPH, 7, "byte 2 of its stored text: a hyphenation point inside a UTF-8"},
-        {"\xC3\x1E" "a\n", 4, PACK_ESSAY_HYPH, 5, "byte 1 of its stored text: a hyphenation point inside"},
-        {"\xE2\x80\x1E\x94\n", 5, PACK_ESSAY_HYPH, 6, "byte 2 of its stored text: a hyphenation point inside"},
-        {"ab\x1E\n", 4, PACK_ESSAY_HYPH, 4, "expands to more than the 4 bytes"},
-        {"ab\x1E\n", 4, PACK_ESSAY_HYPH, 9, "expands to 5 bytes, but its entry says 9"},
+        {"a\n\0\x00\x00", 5, PACK_ESSAY_VSPANS, 10, "byte 3 of its stored text: 0 spans do not fit"},
+        {"a\n\0\x00\x00", 5, PACK_ESSAY_VSPANS, 12, "expands to 11 bytes, but its entry says 12"},
+        {"a\n\0\x00\x00" "fr", 7, PACK_ESSAY_VSPANS, 12, "expands to more than the 12 bytes"},
         {"ab\n", 3, 0, 2, "expands to more than the 2 bytes"},
         {"a\n\0\x80\x80\x80\x80\x80", 8, PACK_ESSAY_VSPANS, 40, "byte 3 of its stored text: bad span or language count"},
         {"a\n\0\x01\x00", 5, PACK_ESSAY_VSPANS, 27, "byte 3 of its stored text: 1 spans do not fit"},
@@ -549,11 +545,11 @@ TEST(bad_stored_essays_refused)
                 break;
             }
     }
-    /* and the well-formed ones: a hyphen at 0, at the end, two together */
+    /* and well-formed ones: the text is copied, soft hyphens and all */
     uint8_t out[64];
     lerr e;
-    CHECK(pack_essay_expand((const uint8_t *)"\x1E" "ab\x1E\x1E" "c\x1E\n", 8, PACK_ESSAY_HYPH, out, 12, &e) == 0);
-    CHECK(!memcmp(out, "\xC2\xAD" "ab\xC2\xAD\xC2\xAD" "c\xC2\xAD\n", 12));
+    CHECK(pack_essay_expand((const uint8_t *)"\xC2\xAD" "ab\xC2\xAD\n", 7, PACK_ESSAY_VSPANS, out, 7, &e) == 0);
+    CHECK(!memcmp(out, "\xC2\xAD" "ab\xC2\xAD\n", 7));
     /* a span starts from the end of the one before it in the same block */
     CHECKF(pack_essay_expand((const uint8_t *)"ab cd\n\0\x02\x00\x00\x00\x02\x01\x00\x00\x00\x01\x02\x02\x00\x00", 21,
                              PACK_ESSAY_VSPANS, out, 7 + 8 + 32, &e) == 0, "%s", e.msg);
@@ -562,30 +558,31 @@ TEST(bad_stored_essays_refused)
     CHECK(le32(out + 31) == 0 && le32(out + 35) == 3 && le32(out + 39) == 2 && out[43] == 2);
 }
 
-/* Damage the reader finds only after decoding: a compact essay whose stored
- * text has a hyphenation point inside a character (bytes sealed with good
- * checksums) is refused, naming the essay and the byte. */
-TEST(bad_hyphen_in_pack_named)
+/* Damage the reader finds only after decoding: a compact essay whose
+ * style section is malformed (bytes sealed with good checksums) is refused,
+ * naming the essay and the byte. */
+TEST(bad_compact_essay_in_pack_named)
 {
-    static const char text[] = "one \xE2\x1E\x80\x94 two\n"; /* a 0x1E: the writer stores it as is */
-    pack_item it = {PACK_ESSAY, 0, 2, (const uint8_t *)text, sizeof text - 1, "Dashes", "", "en-US"};
+    /* a style section the writer cannot make compact (its header is cut
+     * short), so it is stored as it is */
+    static const char text[] = "one two\n\0\x05\x00\x00";
+    pack_item it = {PACK_ESSAY, 0, 2, (const uint8_t *)text, sizeof text, "Spans", "", "en-US"};
     uint8_t *img;
     size_t size;
     lerr e;
     CHECK(pack_build(&it, 1, NULL, &img, &size, &e) == 0);
     uint64_t dir = le64(img + 24);
     uint8_t *f = img + dir;
-    CHECK(f[2] == 0 && le32(f + 72) == sizeof text - 1);
-    put16(f + 2, PACK_ESSAY_HYPH); /* say the 0x1E is a hyphenation point */
-    put32(f + 72, (uint32_t)sizeof text);
+    CHECK(f[2] == 0 && le32(f + 72) == sizeof text);
+    put16(f + 2, PACK_ESSAY_VSPANS); /* say it is compact: 5 spans in 2 bytes */
+    put32(f + 72, 40);
     reseal(img, size);
     pack *p;
     CHECKF(pack_open_mem(&p, img, size, &e) == PACK_OK, "%s", e.msg);
     uint8_t *d;
     size_t n;
     CHECK(pack_read(p, 0, &d, &n, &e) == PACK_EDAMAGED && d == NULL);
-    CHECKF(strstr(e.msg, "essay 1 'Dashes' is damaged: byte 5 of its stored text: a hyphenation point inside a UTF-8 "
-                         "character"), "%s", e.msg);
+    CHECKF(strstr(e.msg, "essay 1 'Spans' is damaged: byte 9 of its stored text: 5 spans do not fit"), "%s", e.msg);
     pack_close(p);
     free(img);
 }
@@ -660,7 +657,7 @@ TEST(version_2_packs_read)
     pack_close(p);
     uint8_t *m = malloc(size);
     const size_t at[] = {1, 2, 72};
-    const uint8_t val[] = {PACK_LZ4_DICT, PACK_ESSAY_HYPH, 1};
+    const uint8_t val[] = {PACK_LZ4_DICT, PACK_ESSAY_VSPANS, 1};
     const char *says[] = {"unknown codec 2", "unknown flags 0x1", "reserved field is not zero"};
     for (size_t c = 0; c < 3; c++) {
         memcpy(m, img, size);
@@ -1066,7 +1063,7 @@ int main(void)
     RUN(header_fields_checked);
     RUN(soft_hyphens_round_trip);
     RUN(bad_stored_essays_refused);
-    RUN(bad_hyphen_in_pack_named);
+    RUN(bad_compact_essay_in_pack_named);
     RUN(shared_dictionary);
     RUN(version_2_packs_read);
     RUN(default_pack_truncations);

@@ -98,9 +98,9 @@ static int compact_spans(const uint8_t *s, size_t m, buf *o)
     return buf_put(o, s + 8 + (size_t)count * 16, m - 8 - (size_t)count * 16) ? -1 : 1;
 }
 
-/* An essay's bytes d[0..n) as they are stored (pack_format.md, "Essay
- * flags"): U+00AD as the byte 0x1E, the span table as varints, each only
- * where it applies; into o, flags into *flags. The result is expanded again
+/* An essay's bytes d[0..n) as they are stored (pack_format.md, "Stored
+ * essays"): the text as it is, the span table as varints where it has the
+ * shape for them; into o, flags into *flags. The result is expanded again
  * with the reader's own pack_essay_expand and compared with d: anything
  * that does not come back byte for byte is stored as it is (flags 0).
  * Returns 0, or -1 out of memory. */
@@ -110,26 +110,8 @@ static int compact_essay(const uint8_t *d, size_t n, buf *o, uint16_t *flags)
     o->n = 0;
     if (n == 0) return 0;
     const uint8_t *nul = memchr(d, 0, n);
-    size_t tend = nul ? (size_t)(nul - d) : n, shy = 0;
-    int hyph = !memchr(d, PACK_HYPH_BYTE, tend);
-    if (buf_reserve(o, n)) return -1;
-    for (size_t i = 0; i < tend;) {
-        const uint8_t *q = hyph ? memchr(d + i, 0xC2, tend - i) : NULL;
-        size_t seg = (q ? (size_t)(q - d) : tend) - i;
-        if (buf_put(o, d + i, seg)) return -1;
-        i += seg;
-        if (!q) break;
-        if (i + 1 < tend && d[i + 1] == 0xAD) {
-            uint8_t b = PACK_HYPH_BYTE;
-            if (buf_put(o, &b, 1)) return -1;
-            i += 2;
-            shy++;
-        } else {
-            if (buf_put(o, d + i, 1)) return -1;
-            i++;
-        }
-    }
-    if (shy) *flags |= PACK_ESSAY_HYPH;
+    size_t tend = nul ? (size_t)(nul - d) : n;
+    if (buf_put(o, d, tend)) return -1;
     if (nul) {
         size_t at = o->n;
         if (buf_put(o, "", 1)) return -1;
