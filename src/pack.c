@@ -644,6 +644,7 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
     const uint8_t *src = NULL; /* the entry's stored bytes (en->size of them) */
     int block_ok = 0;          /* its block's stored bytes matched block_xxh3 and decoded whole */
     uint8_t *tmp_block = NULL; /* a decoded block not kept in the cache, freed here */
+    int own_whole = 0;         /* own holds exactly the entry, in entry_cap bytes */
     int whole = en->offset == 0 && en->size == en->block_size;
     if (en->codec == PACK_LZ4_DICT) st = load_dict(p, &why);
     if (st == PACK_OK && en->codec == PACK_RAW) {
@@ -656,6 +657,7 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
             } else {
                 st = read_at(p, en->block_offset, en->size, own, &why);
                 if (st == PACK_OK) p->checked[i] = lx_hash(own, en->size) == en->block_xxh3 ? CHECK_GOOD : CHECK_BAD;
+                own_whole = 1;
             }
             src = own;
         } else {
@@ -673,8 +675,8 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
                 st = PACK_ENOMEM;
             } else {
                 int r = decode(p, en, stored, own);
-                block_ok = p->checked[i] == CHECK_GOOD && r == (int)en->block_size &&
-                           (en->codec != PACK_LZ4_DICT || p->dict_ok);
+                block_ok = p->checked[i] == CHECK_GOOD && r == (int)en->block_size;
+                own_whole = 1;
             }
             free(stored);
             src = own;
@@ -703,7 +705,7 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
     uint8_t *out = NULL;
     if (st == PACK_OK) {
         int expand = en->kind == PACK_ESSAY && en->flags;
-        if (own && src == own) {
+        if (own_whole) {
             /* the stored bytes are the entry (a whole block, decoded or
              * read into a buffer that can hold it expanded): no copy */
             out = own;
