@@ -796,6 +796,7 @@ static inline int get_varint(const uint8_t *s, size_t n, size_t *r, uint64_t max
 static int expand_styles(const uint8_t *s, size_t n, size_t r, size_t disp, unsigned flags, uint8_t *out, size_t w,
                          size_t full, lerr *e)
 {
+    if (w > full) goto too_big; /* every check below counts on full - w */
     if (flags & PACK_ESSAY_VSPANS) {
         size_t base = r + disp;
         uint64_t count, nlangs;
