@@ -643,7 +643,6 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
     uint8_t *own = NULL;       /* a buffer holding the stored bytes, when not the cache */
     const uint8_t *src = NULL; /* the entry's stored bytes (en->size of them) */
     int block_ok = 0;          /* its block's stored bytes matched block_xxh3 and decoded whole */
-    uint8_t *tmp_block = NULL; /* a decoded block not kept in the cache, freed here */
     int own_whole = 0;         /* own holds exactly the entry, in entry_cap bytes */
     int whole = en->offset == 0 && en->size == en->block_size;
     if (en->codec == PACK_LZ4_DICT) st = load_dict(p, &why);
@@ -681,6 +680,27 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
             free(stored);
             src = own;
         }
+    } else if (st == PACK_OK && whole && en->codec == PACK_LZ4_DICT && !cache_holds(p, en)) {
+        /* decoded after a copy of the dictionary (lz4_dec), in the buffer
+         * that is returned, then moved down over it: one buffer, one move */
+        uint8_t *stored;
+        st = load_stored(p, i, &stored, &why);
+        if (st == PACK_OK) {
+            size_t pre = p->dict_size;
+            own = malloc(pre + entry_cap(en));
+            if (!own) {
+                lerr_set(&why, "out of memory for %u bytes", en->size);
+                st = PACK_ENOMEM;
+            } else {
+                memcpy(own, p->dict, pre);
+                int r = decode(p, en, stored, own + pre);
+                block_ok = p->checked[i] == CHECK_GOOD && r == (int)en->block_size && p->dict_ok;
+                memmove(own, own + pre, en->size);
+                own_whole = 1;
+            }
+            free(stored);
+            src = own;
+        }
     } else if (st == PACK_OK) {
         /* LZ4_decompress_safe is safe on any bytes, so the block is decoded
          * without first trusting its stored checksum: the entry's own
@@ -689,13 +709,6 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
         st = decode_block(p, i, &why);
         if (st == PACK_OK) src = p->cache + en->offset;
         block_ok = p->cache_block_ok;
-        if (st == PACK_OK && whole && en->codec == PACK_LZ4_DICT) {
-            /* a large essay's own block: the result is copied out (below),
-             * so the cache need not keep it */
-            tmp_block = p->cache_mem;
-            p->cache_mem = p->cache = NULL;
-            p->cache_valid = 0;
-        }
     }
     /* Stored bytes that match their checksum (and a dictionary that did)
      * decode to what the writer compressed: the entry is intact, and
@@ -721,7 +734,6 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
         }
     }
     free(own);
-    free(tmp_block);
     if (st != PACK_OK) {
         free(out);
         return name_failure(p, i, st, &why, e);
