@@ -36,12 +36,20 @@ struct pack {
     size_t *essay_index;  /* essay number - 1 -> entry index */
     size_t essays;
     uint8_t *checked;     /* per entry: CHECK_* for its block's stored checksum */
-    /* one-slot cache of the last decoded cluster block */
+    /* one-slot cache of the last decoded cluster block: cache points into
+     * cache_mem, after a copy of the dictionary for a codec 2 block */
+    uint8_t *cache_mem;
     uint8_t *cache;
     uint64_t cache_offset;
     uint32_t cache_size;
     int cache_valid;
-    int cache_block_ok;   /* its stored bytes matched block_xxh3 */
+    int cache_block_ok;   /* its stored bytes matched block_xxh3, and decoded to block_size */
+    uint16_t major;       /* the pack's format version: 2 or 3 */
+    /* the shared dictionary of codec 2 blocks (the first decoded bytes of
+     * entry 0's block), loaded on first use */
+    uint8_t *dict;
+    uint32_t dict_size;
+    int dict_ok;          /* it came from stored bytes that matched their checksum */
 };
 
 static const char *kind_name(uint8_t kind) { return kind == PACK_ESSAY ? "essay" : "font"; }
@@ -104,17 +112,19 @@ static int parse_header(pack *p, const uint8_t *h, lerr *e, uint64_t *dir_off, u
         lerr_set(e, "header is damaged (header checksum mismatch, bytes 0-63)");
         return PACK_EDAMAGED;
     }
-    if (le16(h + 8) < PACK_VERSION_MAJOR) {
+    if (le16(h + 8) < PACK_VERSION_OLDEST) {
         lerr_set(e, "pack format version %u.%u is older than this reader's %d.x (it has no inline styles); "
                  "rebuild the pack with this version's lectern-pack (lectern-pack build)",
                  le16(h + 8), le16(h + 10), PACK_VERSION_MAJOR);
         return PACK_EDAMAGED;
     }
-    if (le16(h + 8) != PACK_VERSION_MAJOR) {
-        lerr_set(e, "pack format version %u.%u; this build reads version %d.x", le16(h + 8), le16(h + 10),
-                 PACK_VERSION_MAJOR);
+    if (le16(h + 8) > PACK_VERSION_MAJOR) {
+        lerr_set(e, "pack format version %u.%u is newer than this reader, which reads versions %d.x to %d.x; "
+                 "update lectern, or rebuild the pack with this version's lectern-pack",
+                 le16(h + 8), le16(h + 10), PACK_VERSION_OLDEST, PACK_VERSION_MAJOR);
         return PACK_EDAMAGED;
     }
+    p->major = le16(h + 8);
     if (le32(h + 12) != PACK_HEADER_SIZE) {
         lerr_set(e, "header: header_size is %u, must be %d [byte 12]", le32(h + 12), PACK_HEADER_SIZE);
         return PACK_EDAMAGED;
@@ -172,9 +182,15 @@ static int parse_entry(pack *p, size_t i, uint64_t dir_off, uint32_t dir_size, u
         lerr_prefix(e, where_);                                                        \
         return PACK_EDAMAGED;                                                          \
     } while (0)
+    int v3 = p->major >= 3;
     if (en->kind != PACK_ESSAY && en->kind != PACK_FONT) BAD(0, "unknown kind %u", en->kind);
-    if (en->codec != PACK_RAW && en->codec != PACK_LZ4) BAD(1, "unknown codec %u", en->codec);
-    if (en->kind == PACK_ESSAY ? en->flags != 0 : (en->flags & ~0xff07u) != 0) BAD(2, "unknown flags 0x%x", en->flags);
+    if (en->codec != PACK_RAW && en->codec != PACK_LZ4 && !(v3 && en->codec == PACK_LZ4_DICT))
+        BAD(1, "unknown codec %u", en->codec);
+    /* the dictionary is entry 0's block, decoded without one */
+    if (en->codec == PACK_LZ4_DICT && (i == 0 || p->entries[0].codec == PACK_LZ4_DICT))
+        BAD(1, "codec 2 (LZ4 with the shared dictionary), but entry 0's block is not one without a dictionary");
+    if (en->kind == PACK_ESSAY ? (en->flags & ~(v3 ? PACK_ESSAY_FLAGS_ALL : 0u)) != 0 : (en->flags & ~0xff07u) != 0)
+        BAD(2, "unknown flags 0x%x", en->flags);
     if (en->kind == PACK_FONT && en->words != 0) BAD(4, "font with a word count");
     if (en->block_offset < PACK_HEADER_SIZE || en->block_offset > dir_off ||
         en->block_stored == 0 || en->block_stored > dir_off - en->block_offset)
@@ -191,7 +207,19 @@ static int parse_entry(pack *p, size_t i, uint64_t dir_off, uint32_t dir_size, u
         BAD(20, "block claims %u decoded bytes from %u stored: impossible for LZ4", en->block_size, en->block_stored);
     if (en->offset > en->block_size || en->size > en->block_size - en->offset)
         BAD(24, "entry (offset %u, %u bytes) lies outside its %u-byte block", en->offset, en->size, en->block_size);
-    if (le64(f + 72) != 0) BAD(72, "reserved field is not zero");
+    /* 3.0: an essay's full_size at 72 (2.0: zero, and the size) */
+    en->full_size = en->size;
+    if (v3 && en->kind == PACK_ESSAY) {
+        en->full_size = le32(f + 72);
+        if (le32(f + 76) != 0) BAD(76, "reserved field is not zero");
+        if (en->flags == 0 && en->full_size != en->size)
+            BAD(72, "essay stored as is (flags 0) of %u bytes claims %u bytes in full", en->size, en->full_size);
+        /* a stored byte becomes at most 4 (a varint style header) */
+        if (en->full_size > PACK_MAX_BLOCK || (uint64_t)en->full_size > (uint64_t)en->size * 4)
+            BAD(72, "essay of %u stored bytes claims %u bytes in full: impossible", en->size, en->full_size);
+    } else if (le64(f + 72) != 0) {
+        BAD(72, "reserved field is not zero");
+    }
 #undef BAD
     if (load_string(f + 48, strings, strings_size, &en->title, &en->title_len, i, "title", at + 48, e) ||
         load_string(f + 56, strings, strings_size, &en->byline, &en->byline_len, i, "byline", at + 56, e) ||
@@ -316,7 +344,8 @@ void pack_close(pack *p)
     free(p->entries);
     free(p->essay_index);
     free(p->checked);
-    free(p->cache);
+    free(p->cache_mem);
+    free(p->dict);
     free(p);
 }
 
@@ -421,6 +450,10 @@ static int check_data(pack *p, size_t i, const uint8_t *data, lerr *e)
         lerr_set(e, "stored bytes %llu-%llu fail their checksum, and its text cannot be recovered",
                  (unsigned long long)en->block_offset,
                  (unsigned long long)(en->block_offset + en->block_stored - 1));
+    else if (en->codec == PACK_LZ4_DICT && check_block(p, 0, e) == PACK_EDAMAGED)
+        lerr_set(e, "its decoded bytes fail their checksum: the block it is decoded with as a dictionary "
+                 "(bytes %llu-%llu) is damaged", (unsigned long long)p->entries[0].block_offset,
+                 (unsigned long long)(p->entries[0].block_offset + p->entries[0].block_stored - 1));
     else
         lerr_set(e, "its decoded bytes fail their checksum");
     return PACK_EDAMAGED;
@@ -449,16 +482,44 @@ static int name_failure(pack *p, size_t i, int st, const lerr *why, lerr *e)
  * right, and each entry's own checksum says whether it did. A failed
  * decode is redone into zeroed memory, and a short one has its tail
  * zeroed, so that every byte later hashed is defined. */
-static int decode(const pack_entry *en, const uint8_t *stored, uint8_t *dst)
+static int lz4_dec(const pack *p, const pack_entry *en, const uint8_t *stored, uint8_t *dst)
 {
-    int r = LZ4_decompress_safe((const char *)stored, (char *)dst, (int)en->block_stored, (int)en->block_size);
+    /* codec 2: the same safe decoder, with matches allowed to reach back
+     * into the dictionary. dst always follows a copy of it (alloc_block),
+     * so that liblz4 decodes with a prefix, as fast as with none (with the
+     * dictionary elsewhere it takes a slower path: 20-50% on the KJV). */
+    if (en->codec == PACK_LZ4_DICT)
+        return LZ4_decompress_safe_usingDict((const char *)stored, (char *)dst, (int)en->block_stored,
+                                             (int)en->block_size, (const char *)dst - p->dict_size,
+                                             (int)p->dict_size);
+    return LZ4_decompress_safe((const char *)stored, (char *)dst, (int)en->block_stored, (int)en->block_size);
+}
+
+static int decode(const pack *p, const pack_entry *en, const uint8_t *stored, uint8_t *dst)
+{
+    int r = lz4_dec(p, en, stored, dst);
     if (r < 0) {
         memset(dst, 0, en->block_size);
-        r = LZ4_decompress_safe((const char *)stored, (char *)dst, (int)en->block_stored, (int)en->block_size);
+        r = lz4_dec(p, en, stored, dst);
     } else if ((uint32_t)r < en->block_size) {
         memset(dst + r, 0, en->block_size - (uint32_t)r);
     }
     return r;
+}
+
+/* A buffer to decode entry i's block into: *mem to free, *dst where the
+ * block goes (for codec 2, after a copy of the loaded dictionary). */
+static int alloc_block(const pack *p, const pack_entry *en, uint8_t **mem, uint8_t **dst, lerr *e)
+{
+    size_t pre = en->codec == PACK_LZ4_DICT ? p->dict_size : 0;
+    *mem = malloc(pre + en->block_size);
+    if (!*mem) {
+        lerr_set(e, "out of memory decoding %u bytes", en->block_size);
+        return PACK_ENOMEM;
+    }
+    if (pre) memcpy(*mem, p->dict, pre);
+    *dst = *mem + pre;
+    return PACK_OK;
 }
 
 /* Make p->cache hold entry i's decoded block (a cluster), and whether
@@ -468,19 +529,19 @@ static int decode_block(pack *p, size_t i, lerr *e)
     const pack_entry *en = &p->entries[i];
     if (!cache_holds(p, en)) {
         p->cache_valid = 0;
-        free(p->cache);
-        p->cache = NULL;
+        free(p->cache_mem);
+        p->cache_mem = p->cache = NULL;
         uint8_t *stored;
         int st = load_stored(p, i, &stored, e);
         if (st) return st;
-        p->cache = malloc(en->block_size);
-        if (!p->cache) {
+        st = alloc_block(p, en, &p->cache_mem, &p->cache, e);
+        if (st) {
             free(stored);
-            lerr_set(e, "out of memory decoding %u bytes", en->block_size);
-            return PACK_ENOMEM;
+            return st;
         }
-        (void)decode(en, stored, p->cache);
-        p->cache_block_ok = p->checked[i] == CHECK_GOOD;
+        int r = decode(p, en, stored, p->cache);
+        p->cache_block_ok = p->checked[i] == CHECK_GOOD && r == (int)en->block_size &&
+                            (en->codec != PACK_LZ4_DICT || p->dict_ok);
         free(stored);
         p->cache_offset = en->block_offset;
         p->cache_size = en->block_size;
@@ -489,51 +550,190 @@ static int decode_block(pack *p, size_t i, lerr *e)
     return PACK_OK;
 }
 
-/* Entry i into a fresh buffer of en->size bytes (at least 1), checked. An
- * entry that is its whole block is decoded (or read) straight into the
- * result, with no cache: a large essay costs its stored size plus its text,
- * only while it is read. Entries of a cluster go through the cache. */
+/* Make p->dict hold the shared dictionary of codec 2 blocks: the first
+ * PACK_DICT_MAX (or fewer) decoded bytes of entry 0's block, decoded alone
+ * (LZ4_decompress_safe_partial stops there). Kept until pack_close. */
+static int load_dict(pack *p, lerr *e)
+{
+    if (p->dict) return PACK_OK;
+    const pack_entry *d0 = &p->entries[0];
+    uint32_t n = d0->block_size < PACK_DICT_MAX ? d0->block_size : PACK_DICT_MAX;
+    uint8_t *d = malloc(n);
+    if (!d) {
+        lerr_set(e, "out of memory for the pack's %u-byte dictionary", n);
+        return PACK_ENOMEM;
+    }
+    int st = PACK_OK, ok = 0;
+    if (cache_holds(p, d0) && p->cache_offset == d0->block_offset) {
+        memcpy(d, p->cache, n);
+        ok = p->cache_block_ok;
+    } else if (d0->codec == PACK_RAW) {
+        st = read_at(p, d0->block_offset, n, d, e);
+    } else {
+        uint8_t *stored;
+        st = load_stored(p, 0, &stored, e);
+        if (st == PACK_OK) {
+            int r = LZ4_decompress_safe_partial((const char *)stored, (char *)d, (int)d0->block_stored, (int)n, (int)n);
+            free(stored);
+            ok = p->checked[0] == CHECK_GOOD;
+            if (r != (int)n) {
+                lerr_set(e, "the pack's dictionary (the first %u decoded bytes of the block at bytes %llu-%llu) "
+                         "cannot be decoded: that block is damaged", n, (unsigned long long)d0->block_offset,
+                         (unsigned long long)(d0->block_offset + d0->block_stored - 1));
+                st = PACK_EDAMAGED;
+            }
+        }
+    }
+    if (st != PACK_OK) {
+        free(d);
+        return st;
+    }
+    p->dict = d;
+    p->dict_size = n;
+    p->dict_ok = ok;
+    return PACK_OK;
+}
+
+/* Bytes to allocate for entry i when its stored bytes are read or decoded
+ * into the buffer that is then returned: room for it stored and expanded. */
+static size_t entry_cap(const pack_entry *en)
+{
+    size_t n = en->size > en->full_size ? en->size : en->full_size;
+    return n ? n : 1;
+}
+
+static int expand_styles(const uint8_t *s, size_t n, size_t r, size_t disp, unsigned flags, uint8_t *out, size_t w,
+                         size_t full, lerr *e);
+
+/* Expand a compact essay where it lies, in buf (entry_cap bytes): its text
+ * stays where it is, and only its style section, copied aside, is
+ * rewritten after it. */
+static int expand_in_place(uint8_t *buf, const pack_entry *en, lerr *e)
+{
+    const uint8_t *nul = memchr(buf, 0, en->size);
+    if (!nul) {
+        if (en->size == en->full_size) return 0;
+        lerr_set(e, "its stored text expands to %u bytes, but its entry says %u", en->size, en->full_size);
+        return -1;
+    }
+    size_t tend = (size_t)(nul - buf), m = en->size - tend - 1;
+    uint8_t *tmp = malloc(m ? m : 1);
+    if (!tmp) {
+        lerr_set(e, "out of memory for a %zu-byte style section", m);
+        return -1;
+    }
+    memcpy(tmp, buf + tend + 1, m);
+    int r = expand_styles(tmp, m, 0, tend + 1, en->flags, buf, tend + 1, en->full_size, e);
+    free(tmp);
+    return r;
+}
+
+/* Entry i into a fresh buffer of en->full_size bytes (at least 1), checked
+ * (data checksum over its stored bytes) and, for an essay stored compact,
+ * expanded. An entry that is its whole block is decoded (or read) into a
+ * buffer of its own, with no cache: a large essay costs its stored size
+ * plus its text, only while it is read. Entries of a cluster go through the
+ * cache and are expanded (or copied) straight out of it. */
 static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
 {
     const pack_entry *en = &p->entries[i];
     lerr why;
-    int st;
+    int st = PACK_OK;
     *data = NULL;
-    uint8_t *out = malloc(en->size ? en->size : 1);
-    if (!out) {
-        lerr_set(&why, "out of memory for %u bytes", en->size);
-        return name_failure(p, i, PACK_ENOMEM, &why, e);
-    }
+    uint8_t *own = NULL;       /* a buffer holding the stored bytes, when not the cache */
+    const uint8_t *src = NULL; /* the entry's stored bytes (en->size of them) */
+    int block_ok = 0;          /* its block's stored bytes matched block_xxh3 and decoded whole */
+    int own_whole = 0;         /* own holds exactly the entry, in entry_cap bytes */
     int whole = en->offset == 0 && en->size == en->block_size;
-    if (en->codec == PACK_RAW) {
+    if (en->codec == PACK_LZ4_DICT) st = load_dict(p, &why);
+    if (st == PACK_OK && en->codec == PACK_RAW) {
         /* stored as is: block_stored == block_size */
         if (whole) {
-            st = read_at(p, en->block_offset, en->size, out, &why);
-            if (st == PACK_OK) p->checked[i] = lx_hash(out, en->size) == en->block_xxh3 ? CHECK_GOOD : CHECK_BAD;
-        } else {
-            uint8_t *stored;
-            st = load_stored(p, i, &stored, &why);
-            if (st == PACK_OK) {
-                memcpy(out, stored + en->offset, en->size);
-                free(stored);
+            own = malloc(entry_cap(en));
+            if (!own) {
+                lerr_set(&why, "out of memory for %u bytes", en->size);
+                st = PACK_ENOMEM;
+            } else {
+                st = read_at(p, en->block_offset, en->size, own, &why);
+                if (st == PACK_OK) p->checked[i] = lx_hash(own, en->size) == en->block_xxh3 ? CHECK_GOOD : CHECK_BAD;
+                own_whole = 1;
             }
+            src = own;
+        } else {
+            st = load_stored(p, i, &own, &why);
+            src = own ? own + en->offset : NULL;
         }
-    } else if (whole && !cache_holds(p, en)) {
+        block_ok = p->checked[i] == CHECK_GOOD;
+    } else if (st == PACK_OK && whole && en->codec == PACK_LZ4 && !cache_holds(p, en)) {
         uint8_t *stored;
         st = load_stored(p, i, &stored, &why);
         if (st == PACK_OK) {
-            (void)decode(en, stored, out); /* the data checksum says if it worked */
+            own = malloc(entry_cap(en));
+            if (!own) {
+                lerr_set(&why, "out of memory for %u bytes", en->size);
+                st = PACK_ENOMEM;
+            } else {
+                int r = decode(p, en, stored, own);
+                block_ok = p->checked[i] == CHECK_GOOD && r == (int)en->block_size;
+                own_whole = 1;
+            }
             free(stored);
+            src = own;
         }
-    } else {
+    } else if (st == PACK_OK && whole && en->codec == PACK_LZ4_DICT && !cache_holds(p, en)) {
+        /* decoded after a copy of the dictionary (lz4_dec), in the buffer
+         * that is returned, then moved down over it: one buffer, one move */
+        uint8_t *stored;
+        st = load_stored(p, i, &stored, &why);
+        if (st == PACK_OK) {
+            size_t pre = p->dict_size;
+            own = malloc(pre + entry_cap(en));
+            if (!own) {
+                lerr_set(&why, "out of memory for %u bytes", en->size);
+                st = PACK_ENOMEM;
+            } else {
+                memcpy(own, p->dict, pre);
+                int r = decode(p, en, stored, own + pre);
+                block_ok = p->checked[i] == CHECK_GOOD && r == (int)en->block_size && p->dict_ok;
+                memmove(own, own + pre, en->size);
+                own_whole = 1;
+            }
+            free(stored);
+            src = own;
+        }
+    } else if (st == PACK_OK) {
         /* LZ4_decompress_safe is safe on any bytes, so the block is decoded
          * without first trusting its stored checksum: the entry's own
          * checksum below has the last word, and a cluster damaged
          * elsewhere still yields this entry intact. */
         st = decode_block(p, i, &why);
-        if (st == PACK_OK) memcpy(out, p->cache + en->offset, en->size);
+        if (st == PACK_OK) src = p->cache + en->offset;
+        block_ok = p->cache_block_ok;
     }
-    if (st == PACK_OK) st = check_data(p, i, out, &why);
+    /* Stored bytes that match their checksum (and a dictionary that did)
+     * decode to what the writer compressed: the entry is intact, and
+     * hashing its decoded bytes again would only cost time. Otherwise the
+     * entry's own checksum decides. */
+    if (st == PACK_OK && !block_ok) st = check_data(p, i, src, &why);
+    uint8_t *out = NULL;
+    if (st == PACK_OK) {
+        int expand = en->kind == PACK_ESSAY && en->flags;
+        if (own_whole) {
+            /* the stored bytes are the entry (a whole block, decoded or
+             * read into a buffer that can hold it expanded): no copy */
+            out = own;
+            own = NULL;
+            if (expand && expand_in_place(out, en, &why)) st = PACK_EDAMAGED;
+        } else if (!(out = malloc(en->full_size ? en->full_size : 1))) {
+            lerr_set(&why, "out of memory for %u bytes", en->full_size);
+            st = PACK_ENOMEM;
+        } else if (expand) {
+            if (pack_essay_expand(src, en->size, en->flags, out, en->full_size, &why)) st = PACK_EDAMAGED;
+        } else {
+            memcpy(out, src, en->size);
+        }
+    }
+    free(own);
     if (st != PACK_OK) {
         free(out);
         return name_failure(p, i, st, &why, e);
@@ -551,7 +751,7 @@ int pack_read(pack *p, size_t i, uint8_t **data, size_t *size, lerr *e)
         return PACK_ERANGE;
     }
     int st = load_entry(p, i, data, e);
-    if (st == PACK_OK) *size = p->entries[i].size;
+    if (st == PACK_OK) *size = p->entries[i].full_size;
     return st;
 }
 
@@ -577,8 +777,126 @@ int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e)
         if (st) return st;
     }
     *data = p->views[i];
-    *size = en->size;
+    *size = en->full_size;
     return PACK_OK;
+}
+
+/* LEB128: 7 bits a byte, low first, at most 5 bytes, value <= max. */
+static inline int get_varint(const uint8_t *s, size_t n, size_t *r, uint64_t max, uint64_t *v)
+{
+    if (*r < n && s[*r] < 0x80) { /* one byte: most of them */
+        *v = s[(*r)++];
+        return *v <= max ? 0 : -1;
+    }
+    uint64_t x = 0;
+    for (int k = 0; k < 5; k++) {
+        if (*r >= n) return -1;
+        uint8_t b = s[(*r)++];
+        x |= (uint64_t)(b & 0x7F) << (7 * k);
+        if (!(b & 0x80)) {
+            *v = x;
+            return x <= max ? 0 : -1;
+        }
+    }
+    return -1;
+}
+
+/* The style section: s[r..n) are its stored bytes (after the text's NUL,
+ * in a buffer apart from out), out[0..w) already holds the text and the
+ * NUL. `disp` is added to offsets in messages, so that they count in the
+ * essay's stored form. */
+static int expand_styles(const uint8_t *s, size_t n, size_t r, size_t disp, unsigned flags, uint8_t *out, size_t w,
+                         size_t full, lerr *e)
+{
+    if (w > full) goto too_big; /* every check below counts on full - w */
+    if (flags & PACK_ESSAY_VSPANS) {
+        size_t base = r + disp;
+        uint64_t count, nlangs;
+        if (get_varint(s, n, &r, UINT32_MAX, &count) || get_varint(s, n, &r, 65535, &nlangs)) {
+            lerr_set(e, "byte %zu of its stored text: bad span or language count in the style section", base);
+            return -1;
+        }
+        /* each span is at least 6 stored bytes */
+        if (count > (n - r) / 6 || 8 + count * 16 > full - w) {
+            lerr_set(e, "byte %zu of its stored text: %llu spans do not fit in the style section", base,
+                     (unsigned long long)count);
+            return -1;
+        }
+        put32(out + w, (uint32_t)count);
+        put16(out + w + 4, (uint16_t)nlangs);
+        put16(out + w + 6, 0);
+        w += 8;
+        uint64_t block = 0, end = 0;
+        for (uint64_t k = 0; k < count; k++) {
+            size_t at = r + disp;
+            uint64_t db, st, len, script;
+            uint8_t style = 0, lang = 0;
+            int bad = get_varint(s, n, &r, UINT32_MAX, &db) || get_varint(s, n, &r, UINT32_MAX, &st) ||
+                      get_varint(s, n, &r, UINT32_MAX, &len) || n - r < 2;
+            if (!bad) {
+                style = s[r];
+                lang = s[r + 1];
+                r += 2;
+                bad = get_varint(s, n, &r, 65535, &script);
+            }
+            if (bad) {
+                lerr_set(e, "byte %zu of its stored text: span %llu is cut short or has a bad number", at,
+                         (unsigned long long)k);
+                return -1;
+            }
+            /* the start counts from the end of the span before in the
+             * same block, or from the block's start */
+            if (db) end = 0;
+            block += db;
+            st += end;
+            end = st + len;
+            if (block > UINT32_MAX || end > UINT32_MAX) {
+                lerr_set(e, "byte %zu of its stored text: span %llu lies past 4 GiB", at, (unsigned long long)k);
+                return -1;
+            }
+            put32(out + w, (uint32_t)block);
+            put32(out + w + 4, (uint32_t)st);
+            put32(out + w + 8, (uint32_t)len);
+            out[w + 12] = style;
+            out[w + 13] = lang;
+            put16(out + w + 14, (uint16_t)script);
+            w += 16;
+        }
+    }
+    if (n - r > full - w) goto too_big;
+    memcpy(out + w, s + r, n - r);
+    w += n - r;
+    if (w != full) {
+        lerr_set(e, "its stored text expands to %zu bytes, but its entry says %zu", w, full);
+        return -1;
+    }
+    return 0;
+too_big:
+    lerr_set(e, "its stored text expands to more than the %zu bytes its entry says", full);
+    return -1;
+}
+
+int pack_essay_expand(const uint8_t *s, size_t n, unsigned flags, uint8_t *out, size_t full, lerr *e)
+{
+    const uint8_t *nul = memchr(s, 0, n);
+    size_t tend = nul ? (size_t)(nul - s) : n;
+    /* The text, soft hyphens and all, is stored as it is: LZ4 repeats a
+     * hyphenated word with its hyphens in one match, and any rewriting
+     * here would cost a pass over the text (pack_format.md, "Stored
+     * essays", has the figures). */
+    if (tend > full || (nul && tend + 1 > full)) {
+        lerr_set(e, "its stored text expands to more than the %zu bytes its entry says", full);
+        return -1;
+    }
+    memcpy(out, s, nul ? tend + 1 : tend);
+    if (!nul) {
+        if (tend != full) {
+            lerr_set(e, "its stored text expands to %zu bytes, but its entry says %zu", tend, full);
+            return -1;
+        }
+        return 0;
+    }
+    return expand_styles(s, n, tend + 1, 0, flags, out, tend + 1, full, e);
 }
 
 size_t pack_verify(pack *p, void (*report)(void *ctx, size_t i, const char *msg), void *ctx)

@@ -2,8 +2,9 @@
  *
  * Shared by lectern-pack and the reader. A pack is untrusted bytes: every
  * field is checked before use, every offset and size against the file, and
- * entries are decoded only with LZ4_decompress_safe into buffers of the size
- * the directory promises. No function here reads outside the file or
+ * entries are decoded only with LZ4's safe decoders (LZ4_decompress_safe,
+ * its _usingDict form for codec 2 and its _partial form for the shared
+ * dictionary) into buffers of the size the directory promises. No function here reads outside the file or
  * buffer, whatever the bytes. Plain C11 + liblz4 + libxxhash; no SDL.
  *
  * A pack file is never mapped: the file may be truncated or overwritten in
@@ -26,8 +27,9 @@
 #include "util.h"
 
 #define PACK_MAGIC "LPAK\r\n\x1a\n"
-#define PACK_VERSION_MAJOR 2
+#define PACK_VERSION_MAJOR 3
 #define PACK_VERSION_MINOR 0
+#define PACK_VERSION_OLDEST 2 /* the oldest major version this reader still reads */
 #define PACK_HEADER_SIZE 64
 #define PACK_ENTRY_SIZE 80
 #define PACK_MAX_ENTRIES (1u << 24)
@@ -35,7 +37,18 @@
 #define PACK_MAX_STRING 65535u
 
 enum pack_kind { PACK_ESSAY = 1, PACK_FONT = 2 };
-enum pack_codec { PACK_RAW = 0, PACK_LZ4 = 1 };
+enum pack_codec { PACK_RAW = 0, PACK_LZ4 = 1, PACK_LZ4_DICT = 2 };
+/* PACK_LZ4_DICT: one LZ4 block decoded with LZ4_decompress_safe_usingDict,
+ * its dictionary the first PACK_DICT_MAX (or fewer) decoded bytes of entry
+ * 0's block (pack_format.md, "The shared dictionary"). */
+#define PACK_DICT_MAX 65536u
+/* Essay flags (3.0): how the essay's bytes are stored in its block. The
+ * reader expands them (pack_essay_expand) to the same essay bytes a 2.0
+ * pack held, so essay_parse and layout see no difference. */
+enum pack_essay_flags {
+    PACK_ESSAY_VSPANS = 1 /* the style section is stored with varints (pack_format.md) */
+};
+#define PACK_ESSAY_FLAGS_ALL 1u
 enum pack_font_flags { PACK_FONT_ITALIC = 1, PACK_FONT_BOLD = 2, PACK_FONT_FALLBACK = 4 };
 
 /* Status codes. PACK_OK is 0; the others are the kinds of failure a caller
@@ -51,6 +64,7 @@ typedef struct pack_entry {
     uint32_t words;
     uint64_t block_offset;
     uint32_t block_stored, block_size, offset, size;
+    uint32_t full_size;   /* essays: bytes pack_read returns (size, expanded); fonts: size */
     uint64_t block_xxh3, data_xxh3;
     const char *title, *byline, *lang;
     uint16_t title_len, byline_len, lang_len;
@@ -89,7 +103,9 @@ const pack_entry *pack_entry_at(const pack *p, size_t i);
 size_t pack_essay_index(const pack *p, size_t n);
 
 /* Decode entry i into a fresh malloc'd buffer: *data (caller frees; may be
- * NULL when *size is 0). Decodes with LZ4_decompress_safe into a buffer of
+ * NULL when *size is 0), *size == full_size bytes: for an essay the same
+ * essay bytes (text with U+00AD, NUL, 16-byte span table) whatever its
+ * stored form. Decodes with LZ4_decompress_safe into a buffer of
  * exactly the block's promised size, checks that it decoded to that size
  * and that the entry's bytes match its data checksum. A failure affects
  * only this entry: PACK_EDAMAGED with a message naming the essay or font
@@ -119,6 +135,18 @@ int pack_view(pack *p, size_t i, const uint8_t **data, size_t *size, lerr *e);
  * PACK_SAME. */
 enum pack_change { PACK_SAME = 0, PACK_REPLACED = 1, PACK_MODIFIED = 2, PACK_GONE = 3 };
 int pack_changed(const pack *p);
+
+/* Expand an essay's stored bytes s[0..n) (as decoded from its block, with
+ * its PACK_ESSAY_* flags) into out[0..full), which the caller owns and
+ * which must hold exactly full bytes: the text (up to the first NUL) is
+ * copied, and a varint style section becomes the 16-byte span table.
+ * Flags 0: a copy. Returns 0, or -1 with a message naming the byte offset
+ * in s (a bad varint, a span count that cannot fit, a span field out of
+ * range, a size other than full); never reads or writes outside the two
+ * buffers. Shared by the
+ * reader, lectern-pack (which checks every essay it compacts by expanding
+ * it again) and the fuzzer. */
+int pack_essay_expand(const uint8_t *s, size_t n, unsigned flags, uint8_t *out, size_t full, lerr *e);
 
 /* Check every entry, its stored bytes and its decoded bytes (pack_verify is
  * what `lectern-pack verify` runs).

@@ -11,6 +11,8 @@
 #include FT_FREETYPE_H
 #include FT_SFNT_NAMES_H
 
+#include <lz4hc.h>
+
 #include "packer.h"
 #include "pack.h"
 #include "pack_write.h"
@@ -267,12 +269,19 @@ static int flip_detected(uint8_t *img, size_t size, size_t bit, int *named_right
             size_t n;
             const pack_entry *en = pack_entry_at(p, i);
             int in_block = byte >= en->block_offset && byte < en->block_offset + en->block_stored;
+            /* a codec 2 block is decoded with entry 0's block as its
+             * dictionary (pack_format.md): damage there is its damage too */
+            const pack_entry *e0 = pack_entry_at(p, 0);
+            int in_dict = en->codec == PACK_LZ4_DICT && byte >= e0->block_offset &&
+                          byte < e0->block_offset + e0->block_stored;
             int st = pack_read(p, i, &d, &n, &e);
             free(d);
             /* verify must call the hit block damaged ... */
             if (in_block) detected = 1;
-            /* ... and reading an entry of another block must still work */
-            if (!in_block && st != PACK_OK) *named_right = 0;
+            /* ... and reading an entry of another block must still work,
+             * or fail as damaged, naming that dictionary block */
+            if (!in_block && !in_dict && st != PACK_OK) *named_right = 0;
+            if (in_dict && st != PACK_OK && (st != PACK_EDAMAGED || !strstr(e.msg, "dictionary"))) *named_right = 0;
         }
         detected = detected && pack_verify(p, NULL, NULL) > 0;
         pack_close(p);
@@ -358,7 +367,7 @@ TEST(header_fields_checked)
         size_t at;
         uint8_t val;
         const char *says;
-    } cases[] = {{8, 2, "version 4"}, {8, 255, "rebuild the pack with this version's lectern-pack"}, {12, 65, "header_size"}, {16, 1, "truncated"},
+    } cases[] = {{8, 1, "version 4"}, {8, 254, "rebuild the pack with this version's lectern-pack"}, {12, 65, "header_size"}, {16, 1, "truncated"},
                  {24, 1, "directory"}, {38, 1, "entries do not fit"}, {48, 1, "reserved"}};
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         uint8_t *m = malloc(size);
@@ -374,7 +383,7 @@ TEST(header_fields_checked)
     }
     /* entry fields: kind, codec, reserved, a string out of the table */
     uint64_t dir = le64(img + 24);
-    size_t fields[] = {0, 1, 3, 72, 54, 14};
+    size_t fields[] = {0, 1, 3, 76, 54, 14};
     const char *says[] = {"unknown kind", "unknown codec", "flags", "reserved", "string table", "outside"};
     for (size_t c = 0; c < 6; c++) {
         uint8_t *m = malloc(size);
@@ -389,6 +398,274 @@ TEST(header_fields_checked)
         if (st == 0) pack_close(p);
         free(m);
     }
+    free(img);
+    fixture_free(&f);
+}
+
+/* ---- 3.0: compact essays (varint spans), soft hyphens kept, and the shared
+ * dictionary ---------------------------------------------------------------- */
+
+/* One span record of a 2.0 style section. */
+static void span16(uint8_t *r, uint32_t block, uint32_t start, uint32_t len, uint8_t style, uint8_t lang,
+                   uint16_t script)
+{
+    put32(r, block);
+    put32(r + 4, start);
+    put32(r + 8, len);
+    r[12] = style;
+    r[13] = lang;
+    put16(r + 14, script);
+}
+
+/* Build a pack of the given essays (cluster size c) and read each back:
+ * the bytes must be the ones given, whatever the stored form. */
+static int essays_round_trip(const uint8_t *const *texts, const size_t *sizes, size_t n, uint32_t c,
+                             unsigned *flags_seen)
+{
+    pack_item items[8];
+    static const char *titles[] = {"A", "B", "C", "D", "E", "F", "G", "H"};
+    for (size_t i = 0; i < n; i++) items[i] = (pack_item){PACK_ESSAY, 0, 1, texts[i], sizes[i], titles[i], "", "en-US"};
+    pack_write_opts o = {c, NULL, NULL};
+    uint8_t *img;
+    size_t size;
+    lerr e;
+    *flags_seen = 0;
+    if (pack_build(items, n, &o, &img, &size, &e)) {
+        fprintf(stderr, "  pack_build: %s\n", e.msg);
+        return 0;
+    }
+    pack *p;
+    int ok = pack_open_mem(&p, img, size, &e) == PACK_OK;
+
+    for (size_t i = 0; ok && i < n; i++) {
+        uint8_t *d;
+        size_t dn;
+        const pack_entry *en = pack_entry_at(p, i);
+        *flags_seen |= en->flags;
+        ok = pack_read(p, i, &d, &dn, &e) == PACK_OK && dn == sizes[i] && en->full_size == sizes[i] &&
+             (!dn || !memcmp(d, texts[i], dn));
+        if (!ok) fprintf(stderr, "  essay %zu: %s\n", i + 1, e.msg);
+        free(d);
+    }
+    if (ok) ok = pack_verify(p, NULL, NULL) == 0;
+    pack_close(p);
+    free(img);
+    return ok;
+}
+
+TEST(soft_hyphens_round_trip)
+{
+    /* hyphenation points at the start of the text, at the end of a line,
+     * two in a row, beside multi-byte characters (and 中, whose last byte
+     * is 0xAD), in a heading and a list item: the reader gets back every
+     * byte, in a cluster or in blocks of their own (codec 2) */
+    static const char t0[] = "\xC2\xAD" "ab\xC2\xAD" "cd\xC2\xAD\n"
+                             "\x01" "1Hy\xC2\xAD" "phen\n"
+                             "\x02\xE2\x80\xA2 it\xC2\xAD\xC2\xAD" "em\n"
+                             "na\xC3\xAF\xC2\xAD" "ve\xC2\xAD\xE2\x80\x94" "dash \xE4\xB8\xAD\xC2\xAD\xE6\x96\x87\n";
+    static const char t1[] = "plain text without hyphenation points\n";
+    static const char t2[] = "a style section too short for its header: co\xC2\xAD" "py\n\0\x01\x00";
+    /* text with hyphens, then a style section: two spans in block 0 (one
+     * after the other), one in block 2 with a language and a script; a
+     * language list of one tag */
+    uint8_t t3[256];
+    size_t n3 = 0;
+    static const char body[] = "Styl\xC2\xAD" "ed words here\nsecond\nthird block\xC2\xAD" "s\n";
+    memcpy(t3, body, sizeof body - 1);
+    n3 = sizeof body - 1;
+    t3[n3++] = 0;
+    put32(t3 + n3, 3);
+    put16(t3 + n3 + 4, 1);
+    put16(t3 + n3 + 6, 0);
+    n3 += 8;
+    span16(t3 + n3, 0, 0, 7, 1, 0, 0);
+    span16(t3 + n3 + 16, 0, 8, 5, 2, 0, 0);
+    span16(t3 + n3 + 32, 2, 0, 5, 0, 1, 215);
+    n3 += 48;
+    t3[n3++] = 2;
+    memcpy(t3 + n3, "fr", 2);
+    n3 += 2;
+    const uint8_t *texts[] = {(const uint8_t *)t0, (const uint8_t *)t1, (const uint8_t *)t2, t3};
+    size_t sizes[] = {sizeof t0 - 1, sizeof t1 - 1, sizeof t2 - 1, n3};
+    unsigned seen = 0;
+    for (uint32_t c = 0; c <= PACK_CLUSTER_DEFAULT; c += PACK_CLUSTER_DEFAULT) {
+        CHECKF(essays_round_trip(texts, sizes, 4, c, &seen), "cluster %u", c);
+        CHECKF(seen == PACK_ESSAY_VSPANS, "flags 0x%x", seen);
+    }
+    /* each compact form is used where it applies, and only there */
+    pack_item items[4];
+    for (size_t i = 0; i < 4; i++) items[i] = (pack_item){PACK_ESSAY, 0, 1, texts[i], sizes[i], "T", "", ""};
+    uint8_t *img;
+    size_t size;
+    lerr e;
+    CHECK(pack_build(items, 4, NULL, &img, &size, &e) == 0);
+    pack *p;
+    CHECK(pack_open_mem(&p, img, size, &e) == PACK_OK);
+    CHECK(pack_entry_at(p, 0)->flags == 0 && pack_entry_at(p, 0)->size == sizes[0]);
+    CHECK(pack_entry_at(p, 1)->flags == 0 && pack_entry_at(p, 1)->size == sizes[1]);
+    CHECK(pack_entry_at(p, 2)->flags == 0 && pack_entry_at(p, 2)->size == sizes[2]); /* no shape for varints */
+    CHECK(pack_entry_at(p, 3)->flags == PACK_ESSAY_VSPANS);
+    /* the header (8 bytes to 2), the spans (48 to 19) */
+    CHECKF(pack_entry_at(p, 3)->size == sizes[3] - 35, "%u of %zu", pack_entry_at(p, 3)->size, sizes[3]);
+    pack_close(p);
+    free(img);
+}
+
+/* The expansion refuses every malformed stored essay with the byte offset,
+ * and never writes past the size it was given. */
+TEST(bad_stored_essays_refused)
+{
+    struct {
+        const char *s;
+        size_t n;
+        unsigned flags;
+        size_t full;
+        const char *says;
+    } cases[] = {
+        {"a\n\0\x00\x00", 5, PACK_ESSAY_VSPANS, 10, "byte 3 of its stored text: 0 spans do not fit"},
+        {"a\n\0\x00\x00", 5, PACK_ESSAY_VSPANS, 12, "expands to 11 bytes, but its entry says 12"},
+        {"a\n\0\x00\x00" "fr", 7, PACK_ESSAY_VSPANS, 12, "expands to more than the 12 bytes"},
+        {"ab\n", 3, 0, 2, "expands to more than the 2 bytes"},
+        {"a\n\0\x80\x80\x80\x80\x80", 8, PACK_ESSAY_VSPANS, 40, "byte 3 of its stored text: bad span or language count"},
+        {"a\n\0\x01\x00", 5, PACK_ESSAY_VSPANS, 27, "byte 3 of its stored text: 1 spans do not fit"},
+        {"a\n\0\x01\x00\x00\x00\x01\x01\x00\x80", 11, PACK_ESSAY_VSPANS, 27, "byte 5 of its stored text: span 0 is cut short"},
+        {"a\n\0\x01\x00\x00\x00\x01\x01\x00\x80\x80\x04", 13, PACK_ESSAY_VSPANS, 27, "span 0 is cut short or has a bad number"},
+        {"a\n\0\x01\x00\x00\xFF\xFF\xFF\xFF\x0F\x02\x01\x00\x00", 15, PACK_ESSAY_VSPANS, 27, "span 0 lies past 4 GiB"},
+        {"a\n\0\x02\x00", 5, PACK_ESSAY_VSPANS, 11, "2 spans do not fit"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        uint8_t out[64];
+        memset(out, 0xEE, sizeof out);
+        lerr e = {{0}};
+        int r = pack_essay_expand((const uint8_t *)cases[c].s, cases[c].n, cases[c].flags, out, cases[c].full, &e);
+        CHECKF(r == -1 && strstr(e.msg, cases[c].says), "case %zu: %d %s", c, r, e.msg);
+        for (size_t k = cases[c].full; k < sizeof out; k++)
+            if (out[k] != 0xEE) {
+                CHECKF(0, "case %zu: wrote byte %zu past %zu", c, k, cases[c].full);
+                break;
+            }
+    }
+    /* and well-formed ones: the text is copied, soft hyphens and all */
+    uint8_t out[64];
+    lerr e;
+    CHECK(pack_essay_expand((const uint8_t *)"\xC2\xAD" "ab\xC2\xAD\n", 7, PACK_ESSAY_VSPANS, out, 7, &e) == 0);
+    CHECK(!memcmp(out, "\xC2\xAD" "ab\xC2\xAD\n", 7));
+    /* a span starts from the end of the one before it in the same block */
+    CHECKF(pack_essay_expand((const uint8_t *)"ab cd\n\0\x02\x00\x00\x00\x02\x01\x00\x00\x00\x01\x02\x02\x00\x00", 21,
+                             PACK_ESSAY_VSPANS, out, 7 + 8 + 32, &e) == 0, "%s", e.msg);
+    CHECK(!memcmp(out, "ab cd\n\0", 7) && le32(out + 7) == 2 && le16(out + 11) == 0 && le16(out + 13) == 0);
+    CHECK(le32(out + 15) == 0 && le32(out + 19) == 0 && le32(out + 23) == 2 && out[27] == 1);
+    CHECK(le32(out + 31) == 0 && le32(out + 35) == 3 && le32(out + 39) == 2 && out[43] == 2);
+}
+
+/* Damage the reader finds only after decoding: a compact essay whose
+ * style section is malformed (bytes sealed with good checksums) is refused,
+ * naming the essay and the byte. */
+TEST(bad_compact_essay_in_pack_named)
+{
+    /* a style section the writer cannot make compact (its header is cut
+     * short), so it is stored as it is */
+    static const char text[] = "one two\n\0\x05\x00\x00";
+    pack_item it = {PACK_ESSAY, 0, 2, (const uint8_t *)text, sizeof text, "Spans", "", "en-US"};
+    uint8_t *img;
+    size_t size;
+    lerr e;
+    CHECK(pack_build(&it, 1, NULL, &img, &size, &e) == 0);
+    uint64_t dir = le64(img + 24);
+    uint8_t *f = img + dir;
+    CHECK(f[2] == 0 && le32(f + 72) == sizeof text);
+    put16(f + 2, PACK_ESSAY_VSPANS); /* say it is compact: 5 spans in 2 bytes */
+    put32(f + 72, 40);
+    reseal(img, size);
+    pack *p;
+    CHECKF(pack_open_mem(&p, img, size, &e) == PACK_OK, "%s", e.msg);
+    uint8_t *d;
+    size_t n;
+    CHECK(pack_read(p, 0, &d, &n, &e) == PACK_EDAMAGED && d == NULL);
+    CHECKF(strstr(e.msg, "essay 1 'Spans' is damaged: byte 9 of its stored text: 5 spans do not fit"), "%s", e.msg);
+    pack_close(p);
+    free(img);
+}
+
+/* Later essay blocks are decoded with the first block as a dictionary
+ * (codec 2): smaller, and checked like any other. */
+TEST(shared_dictionary)
+{
+    fixture f;
+    fixture_init(&f);
+    size_t size;
+    uint8_t *img = build(&f, 0, &size);
+    pack *p;
+    lerr e;
+    CHECK(pack_open_mem(&p, img, size, &e) == PACK_OK);
+    CHECK(pack_entry_at(p, 0)->codec == PACK_LZ4);
+    for (size_t i = 1; i < 4; i++) CHECK(pack_entry_at(p, i)->codec == PACK_LZ4_DICT);
+    CHECK(pack_entry_at(p, 4)->codec != PACK_LZ4_DICT); /* fonts: never */
+    /* essay 2 (5000 bytes) against its own block without the dictionary */
+    char tmp[8192];
+    int alone = LZ4_compress_HC((const char *)f.texts[1], tmp, 5000, (int)sizeof tmp, 12);
+    CHECKF(pack_entry_at(p, 1)->block_stored < (uint32_t)alone, "%u vs %d", pack_entry_at(p, 1)->block_stored, alone);
+    /* read in any order: the dictionary is loaded when first needed */
+    for (size_t k = 0; k < 4; k++) {
+        size_t i = 3 - k;
+        uint8_t *d;
+        size_t n;
+        CHECKF(pack_read(p, i, &d, &n, &e) == PACK_OK && n == f.items[i].size && !memcmp(d, f.texts[i], n), "%s",
+               e.msg);
+        free(d);
+    }
+    pack_close(p);
+    /* codec 2 on entry 0 (no dictionary before it) is refused at open */
+    uint64_t dir = le64(img + 24);
+    img[dir + 1] = PACK_LZ4_DICT;
+    reseal(img, size);
+    CHECK(pack_open_mem(&p, img, size, &e) == PACK_EDAMAGED && strstr(e.msg, "directory entry 0") &&
+          strstr(e.msg, "codec 2"));
+    free(img);
+    fixture_free(&f);
+}
+
+/* A 2.0 pack (no compact essays, no codec 2, bytes 72-79 zero) is still
+ * read; 3.0 things in it are refused. */
+TEST(version_2_packs_read)
+{
+    fixture f;
+    fixture_init(&f);
+    size_t size;
+    /* one cluster of all four essays: codec 1, and plain text has flags 0 */
+    uint8_t *img = build(&f, PACK_CLUSTER_DEFAULT, &size);
+    uint64_t dir = le64(img + 24);
+    uint32_t count = le32(img + 36);
+    for (uint32_t i = 0; i < count; i++) {
+        CHECK(img[dir + i * PACK_ENTRY_SIZE + 1] != PACK_LZ4_DICT && le16(img + dir + i * PACK_ENTRY_SIZE + 2) ==
+              (i == 5 ? PACK_FONT_BOLD : 0));
+        put32(img + dir + i * PACK_ENTRY_SIZE + 72, 0);
+    }
+    put16(img + 8, 2);
+    reseal(img, size);
+    pack *p;
+    lerr e;
+    CHECKF(pack_open_mem(&p, img, size, &e) == PACK_OK, "%s", e.msg);
+    for (size_t i = 0; i < 4; i++) {
+        uint8_t *d;
+        size_t n;
+        CHECKF(pack_read(p, i, &d, &n, &e) == PACK_OK && n == f.items[i].size && !memcmp(d, f.texts[i], n), "%s",
+               e.msg);
+        CHECK(pack_entry_at(p, i)->full_size == f.items[i].size);
+        free(d);
+    }
+    pack_close(p);
+    uint8_t *m = malloc(size);
+    const size_t at[] = {1, 2, 72};
+    const uint8_t val[] = {PACK_LZ4_DICT, PACK_ESSAY_VSPANS, 1};
+    const char *says[] = {"unknown codec 2", "unknown flags 0x1", "reserved field is not zero"};
+    for (size_t c = 0; c < 3; c++) {
+        memcpy(m, img, size);
+        m[dir + PACK_ENTRY_SIZE + at[c]] = val[c];
+        reseal(m, size);
+        CHECKF(pack_open_mem(&p, m, size, &e) == PACK_EDAMAGED && strstr(e.msg, says[c]), "case %zu: %s", c, e.msg);
+    }
+    free(m);
     free(img);
     fixture_free(&f);
 }
@@ -784,6 +1061,11 @@ int main(void)
     RUN(bit_flips_rejected);
     RUN(cluster_salvage);
     RUN(header_fields_checked);
+    RUN(soft_hyphens_round_trip);
+    RUN(bad_stored_essays_refused);
+    RUN(bad_compact_essay_in_pack_named);
+    RUN(shared_dictionary);
+    RUN(version_2_packs_read);
     RUN(default_pack_truncations);
     RUN(default_pack_bit_flips);
     RUN(truncated_under_reader);

@@ -337,7 +337,7 @@ static int cmd_info(const char *path)
         int new_block = i == 0 || en->block_offset != last_block;
         last_block = en->block_offset;
         if (en->kind == PACK_ESSAY) {
-            text += en->size;
+            text += en->full_size;
             words += en->words;
             if (new_block) stored += en->block_stored, blocks++;
         } else {

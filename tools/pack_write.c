@@ -24,8 +24,11 @@ typedef struct placed {
 } placed;
 
 /* Append one block holding raw[0..n) to data; compress with LZ4HC level 12
- * unless told not to or unless compressing does not pay. */
-static int put_block(buf *data, const uint8_t *raw, size_t n, int compress, placed *pl, lerr *e)
+ * unless told not to or unless compressing does not pay. With a dictionary
+ * (hc, dict[0..dn)), the block is compressed as if dict came just before
+ * it (codec 2, pack_format.md "The shared dictionary"). */
+static int put_block(buf *data, const uint8_t *raw, size_t n, int compress, LZ4_streamHC_t *hc,
+                     const uint8_t *dict, size_t dn, placed *pl, lerr *e)
 {
     pl->block_offset = PACK_HEADER_SIZE + data->n;
     pl->block_size = (uint32_t)n;
@@ -33,9 +36,16 @@ static int put_block(buf *data, const uint8_t *raw, size_t n, int compress, plac
     if (compress) {
         int bound = LZ4_compressBound((int)n);
         if (buf_reserve(data, (size_t)bound)) goto oom;
-        int c = LZ4_compress_HC((const char *)raw, (char *)data->p + data->n, (int)n, bound, LZ4HC_CLEVEL_MAX);
+        int c;
+        if (hc && dn) {
+            LZ4_resetStreamHC_fast(hc, LZ4HC_CLEVEL_MAX);
+            LZ4_loadDictHC(hc, (const char *)dict, (int)dn);
+            c = LZ4_compress_HC_continue(hc, (const char *)raw, (char *)data->p + data->n, (int)n, bound);
+        } else {
+            c = LZ4_compress_HC((const char *)raw, (char *)data->p + data->n, (int)n, bound, LZ4HC_CLEVEL_MAX);
+        }
         if (c > 0 && (size_t)c < n) {
-            pl->codec = PACK_LZ4;
+            pl->codec = hc && dn ? PACK_LZ4_DICT : PACK_LZ4;
             pl->block_stored = (uint32_t)c;
             pl->block_xxh3 = lx_hash(data->p + data->n, (size_t)c);
             data->n += (size_t)c;
@@ -49,6 +59,84 @@ static int put_block(buf *data, const uint8_t *raw, size_t n, int compress, plac
 oom:
     lerr_set(e, "out of memory");
     return -1;
+}
+
+static int put_varint(buf *b, uint64_t v)
+{
+    uint8_t t[10];
+    size_t k = 0;
+    while (v >= 0x80) {
+        t[k++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    t[k++] = (uint8_t)v;
+    return buf_put(b, t, k);
+}
+
+/* The 16-byte span table of a style section s[0..m) (the bytes after the
+ * text's NUL) as varints (pack_format.md, "Compact style section"), onto o.
+ * Returns 1 done, 0 when the section does not have the shape to encode
+ * (it is then stored as it is), -1 out of memory. */
+static int compact_spans(const uint8_t *s, size_t m, buf *o)
+{
+    if (m < 8 || le16(s + 6) != 0) return 0;
+    uint32_t count = le32(s);
+    if ((uint64_t)count * 16 > m - 8) return 0;
+    if (put_varint(o, count) || put_varint(o, le16(s + 4))) return -1;
+    uint32_t block = 0, end = 0;
+    for (uint32_t k = 0; k < count; k++) {
+        const uint8_t *r = s + 8 + (size_t)k * 16;
+        uint32_t b = le32(r), st = le32(r + 4), len = le32(r + 8);
+        if (b < block || (b == block && st < end)) return 0;
+        if (b != block) end = 0;
+        if (put_varint(o, b - block) || put_varint(o, st - end) || put_varint(o, len) || buf_put(o, r + 12, 2) ||
+            put_varint(o, le16(r + 14)))
+            return -1;
+        block = b;
+        end = st + len;
+    }
+    return buf_put(o, s + 8 + (size_t)count * 16, m - 8 - (size_t)count * 16) ? -1 : 1;
+}
+
+/* An essay's bytes d[0..n) as they are stored (pack_format.md, "Stored
+ * essays"): the text as it is, the span table as varints where it has the
+ * shape for them; into o, flags into *flags. The result is expanded again
+ * with the reader's own pack_essay_expand and compared with d: anything
+ * that does not come back byte for byte is stored as it is (flags 0).
+ * Returns 0, or -1 out of memory. */
+static int compact_essay(const uint8_t *d, size_t n, buf *o, uint16_t *flags)
+{
+    *flags = 0;
+    o->n = 0;
+    if (n == 0) return 0;
+    const uint8_t *nul = memchr(d, 0, n);
+    size_t tend = nul ? (size_t)(nul - d) : n;
+    if (buf_put(o, d, tend)) return -1;
+    if (nul) {
+        size_t at = o->n;
+        if (buf_put(o, "", 1)) return -1;
+        int c = compact_spans(nul + 1, n - tend - 1, o);
+        if (c < 0) return -1;
+        if (c) {
+            *flags |= PACK_ESSAY_VSPANS;
+        } else {
+            o->n = at + 1;
+            if (buf_put(o, nul + 1, n - tend - 1)) return -1;
+        }
+    }
+    if (*flags) {
+        uint8_t *back = malloc(n ? n : 1);
+        if (!back) return -1;
+        lerr e;
+        int same = pack_essay_expand(o->p, o->n, *flags, back, n, &e) == 0 && !memcmp(back, d, n);
+        free(back);
+        if (!same) *flags = 0;
+    }
+    if (!*flags) {
+        o->n = 0;
+        if (buf_put(o, d, n)) return -1;
+    }
+    return 0;
 }
 
 static int put_string(buf *strings, const char *s, uint8_t field[8], const char *what, size_t item, lerr *e)
@@ -80,7 +168,19 @@ int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8
     int rc = -1;
     buf data = {0}, dir = {0}, strings = {0}, clus = {0};
     placed *pl = calloc(n ? n : 1, sizeof *pl);
-    if (!pl) { lerr_set(e, "out of memory"); return -1; }
+    /* each essay as stored (compact_essay) and its flags */
+    buf *sto = calloc(n ? n : 1, sizeof *sto);
+    uint16_t *sflags = calloc(n ? n : 1, sizeof *sflags);
+    LZ4_streamHC_t *hc = NULL;
+    uint8_t *dict = NULL;
+    size_t dn = 0;
+    if (!pl || !sto || !sflags) {
+        free(pl);
+        free(sto);
+        free(sflags);
+        lerr_set(e, "out of memory");
+        return -1;
+    }
     if (n > PACK_MAX_ENTRIES) { lerr_set(e, "%zu entries; the format allows %u", n, PACK_MAX_ENTRIES); goto done; }
     if (o->cluster_max > PACK_CLUSTER_MAX) {
         /* the reader decodes a whole cluster to read one essay of it */
@@ -91,6 +191,13 @@ int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8
 
     uint64_t total = 0, done = 0;
     for (size_t i = 0; i < n; i++) total += items[i].size;
+    /* every essay in its stored form first (its size decides its cluster) */
+    for (size_t i = 0; i < n; i++)
+        if (items[i].kind == PACK_ESSAY && items[i].size <= PACK_ESSAY_MAX_TEXT &&
+            compact_essay(items[i].data, items[i].size, &sto[i], &sflags[i])) {
+            lerr_set(e, "out of memory");
+            goto done;
+        }
 
     for (size_t i = 0; i < n; i++) {
         const pack_item *it = &items[i];
@@ -115,26 +222,36 @@ int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8
         if (it->kind == PACK_FONT) {
             /* LZ4 when that is smaller (a subset font: about 0.6x; its
              * licence text compresses well), else raw */
-            if (put_block(&data, it->data, it->size, 1, &pl[i], e)) goto done;
+            if (put_block(&data, it->data, it->size, 1, NULL, NULL, 0, &pl[i], e)) goto done;
             pl[i].offset = 0;
             done += it->size;
             continue;
         }
-        /* A cluster: this essay and the ones after it while they fit. */
+        /* A cluster: this essay and the ones after it while they fit (in
+         * their stored form). */
         size_t j = i, sum = 0;
         clus.n = 0;
         while (j < n && items[j].kind == PACK_ESSAY &&
-               (j == i || sum + items[j].size <= o->cluster_max) &&
-               sum + items[j].size <= PACK_MAX_BLOCK) {
+               (j == i || sum + sto[j].n <= o->cluster_max) &&
+               sum + sto[j].n <= PACK_MAX_BLOCK) {
             pl[j].offset = (uint32_t)sum;
-            if (buf_put(&clus, items[j].data, items[j].size)) { lerr_set(e, "out of memory"); goto done; }
-            sum += items[j].size;
+            if (buf_put(&clus, sto[j].p, sto[j].n)) { lerr_set(e, "out of memory"); goto done; }
+            sum += sto[j].n;
             j++;
             if (o->cluster_max == 0) break;
         }
         if (clus.n == 0 && buf_put(&clus, "\n", 1)) { lerr_set(e, "out of memory"); goto done; }
         placed block;
-        if (put_block(&data, clus.p, clus.n, 1, &block, e)) goto done;
+        if (put_block(&data, clus.p, clus.n, 1, hc, dict, dn, &block, e)) goto done;
+        if (i == 0) {
+            /* The first block's first bytes are the dictionary of every
+             * other essay block (codec 2). */
+            dn = clus.n < PACK_DICT_MAX ? clus.n : PACK_DICT_MAX;
+            dict = malloc(dn);
+            hc = j < n && items[j].kind == PACK_ESSAY ? LZ4_createStreamHC() : NULL;
+            if (!dict || (j < n && items[j].kind == PACK_ESSAY && !hc)) { lerr_set(e, "out of memory"); goto done; }
+            memcpy(dict, clus.p, dn);
+        }
         for (size_t k = i; k < j; k++) {
             uint32_t off = pl[k].offset;
             pl[k] = block;
@@ -154,17 +271,21 @@ int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8
         uint8_t *f = dir.p + dir.n;
         memset(f, 0, PACK_ENTRY_SIZE);
         dir.n += PACK_ENTRY_SIZE;
+        int ess = it->kind == PACK_ESSAY;
+        const uint8_t *sd = ess ? sto[i].p : it->data;
+        size_t sn = ess ? sto[i].n : it->size;
         f[0] = it->kind;
         f[1] = pl[i].codec;
-        put16(f + 2, it->kind == PACK_FONT ? it->flags : 0);
+        put16(f + 2, ess ? sflags[i] : it->flags);
         put32(f + 4, it->kind == PACK_ESSAY ? it->words : 0);
         put64(f + 8, pl[i].block_offset);
         put32(f + 16, pl[i].block_stored);
         put32(f + 20, pl[i].block_size);
         put32(f + 24, pl[i].offset);
-        put32(f + 28, (uint32_t)it->size);
+        put32(f + 28, (uint32_t)sn);
         put64(f + 32, pl[i].block_xxh3);
-        put64(f + 40, lx_hash(it->data, it->size));
+        put64(f + 40, lx_hash(sd, sn));
+        if (ess) put32(f + 72, (uint32_t)it->size); /* full_size: what the reader expands it to */
         if (!it->title || !*it->title) { lerr_set(e, "item %zu has no title", i); goto done; }
         if (put_string(&strings, it->title, f + 48, "title", i, e) ||
             put_string(&strings, it->byline, f + 56, "byline", i, e) ||
@@ -197,6 +318,11 @@ int pack_build(const pack_item *items, size_t n, const pack_write_opts *o, uint8
     *size = img.n;
     rc = 0;
 done:
+    for (size_t i = 0; i < n; i++) free(sto[i].p);
+    free(sto);
+    free(sflags);
+    free(dict);
+    LZ4_freeStreamHC(hc);
     free(pl);
     free(data.p);
     free(dir.p);
