@@ -3,6 +3,8 @@
  * TEXT_SENTENCE_TITLE. */
 #include "input_int.h"
 
+#include "essay.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,6 +183,10 @@ char *input_make_title(const uint8_t *s, size_t n, size_t max)
         if (buf_put(&b, s, cut) || buf_put(&b, "\xE2\x80\xA6", 3)) goto oom;
     }
     b.n = input_strip_soft_hyphens(b.p, b.n);
+    /* a title taken from a table row: its cells apart by a space, not by
+     * the row's internal separator (a control character) */
+    for (size_t i = 0; i < b.n; i++)
+        if (b.p[i] == ESSAY_CELL_SEP) b.p[i] = ' ';
     if (b.n == 0 && buf_put(&b, "\xE2\x80\xA6", 3)) goto oom;
     return input_buf_cstr(&b);
 oom:

@@ -64,7 +64,9 @@ static void check(const input_essay *es)
          * the edges or doubled, separators only between text */
         for (size_t j = 0; j + 1 < b->len; j++)
             if (s[j] == 0xC2 && s[j + 1] <= 0x9F) fail("C1 control in text", t, n);
-        if (b->len >= 2 && (memcmp(s, "\xC2\xA0", 2) == 0 || memcmp(s + b->len - 2, "\xC2\xA0", 2) == 0))
+        /* (a code line is verbatim: a no-break space may start or end it) */
+        if (b->kind != ESSAY_CODE && b->len >= 2 &&
+            (memcmp(s, "\xC2\xA0", 2) == 0 || memcmp(s + b->len - 2, "\xC2\xA0", 2) == 0))
             fail("no-break space at an edge", t, n);
         if (b->kind == ESSAY_SEP && (i == 0 || i + 1 == ep.nblocks || ep.blocks[i - 1].kind == ESSAY_SEP))
             fail("separator not between text blocks", t, n);
