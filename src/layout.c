@@ -1218,6 +1218,7 @@ static int set_block(lay *L, uint32_t bi)
     if (b->kind == ESSAY_CODE) return set_code(L, bi, f, (uint32_t)n, x, width);
     /* A right-to-left paragraph (its first strong character) starts at the right. */
     L->rtl = b->kind != ESSAY_TABLE && text_bidi_dir(es->text + b->start, b->len, TEXT_BIDI_AUTO);
+    if (L->rtl) x = W - x - width; /* a quote's or list's indents mirrored: the label hangs right */
 
     /* The pieces between hard line breaks (U+2028), and a table row's
      * cells (set one under another), are broken each on its own. */
@@ -1686,6 +1687,16 @@ static int swcp_cmp(const void *a, const void *b)
 
 static int64_t sw_vis(const swalker *w, int64_t x, int64_t wd) { return w->mirror ? w->mir - x - wd : x; }
 
+/* Where a list label goes, the pen of its first glyph: it hangs one space
+ * left of the line (lw: its width), or right of a right-to-left line's
+ * right edge (the measure's, or a line set flush right: its text's). */
+static int64_t label_x(const layout_line *ln, int32_t sw, int64_t lw)
+{
+    if (!(ln->flags & LAYOUT_LINE_RTL)) return (int64_t)ln->x - sw - lw;
+    int flush = ln->space_extra == 0 && ln->space_rem == 0 && ln->width < ln->measure;
+    return (int64_t)ln->x + (flush ? ln->width : ln->measure) + sw;
+}
+
 static void sw_free(swalker *w)
 {
     free(w->cb);
@@ -1933,7 +1944,7 @@ static int64_t sw_line(swalker *w, const essay *es, const layout_line *ln)
             int64_t lw = sw_run(w, NULL, UINT32_MAX, es->text + b->label, 0, b->label_len, f, NULL, 0, 0, 0, y, NULL);
             w->gf = gf;
             sw_run(w, NULL, UINT32_MAX, es->text + b->label, 0, b->label_len, f, NULL, 0, LAYOUT_PLACED_LABEL,
-                   (int64_t)ln->x - m_adv(m, f, ' ') - lw, y, NULL);
+                   label_x(ln, m_adv(m, f, ' '), lw), y, NULL);
             w->cpf = cpf;
         }
     }
@@ -2054,7 +2065,7 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
         if ((uint64_t)b->label + b->label_len <= es->size) {
             const uint8_t *lb = es->text + b->label;
             int64_t lw = walk_plain(m, f, lb, b->label_len, 0, y, measure_cb, NULL);
-            walk_plain(m, f, lb, b->label_len, (int64_t)ln->x - m_adv(m, f, ' ') - lw, y, fn, ctx);
+            walk_plain(m, f, lb, b->label_len, label_x(ln, m_adv(m, f, ' '), lw), y, fn, ctx);
         }
     }
     int32_t sw = m_adv(m, f, ' ');

@@ -11,7 +11,8 @@
 # set from the right: the rightmost run holds the line's first character,
 # a paragraph's last line ends at the right edge of the measure, and every
 # line says dir "rtl". A Latin paragraph in the same pack stays "ltr" with
-# its runs in logical order.
+# its runs in logical order. A Hebrew list hangs its bullets on the right,
+# a Hebrew quote is indented from the right.
 . tests/cli/lib.sh
 export SDL_VIDEODRIVER=offscreen
 need() { command -v "$1" > /dev/null 2>&1 || { fail "rtl_needs_$1" "$1 is missing (tools/deps.sh test)"; exit 1; }; }
@@ -29,7 +30,11 @@ lang = ar
 [c.txt]
 title = Latin
 lang = en
+[d.md]
+title = רשימה
+lang = he
 EOF
+printf 'פסקה לפני הרשימה.\n\n- פריט ראשון ברשימה\n- פריט שני\n\n> ציטוט קצר בעברית\n' > "$T/e/d.md"
 cat > "$T/e/a.txt" <<'EOF'
 המוזיאון נפתח בשנת 1975 (לפני כמעט חמישים שנה) ומציג כיום יותר מ־300 פריטים. בין המבקרים יש רבים שמגיעים מ-Tel Aviv ו-Haifa, והם קוראים את השלטים [בעברית ובאנגלית] בשקט רב. הכניסה חופשית לכולם בימי שלישי.
 EOF
@@ -68,6 +73,16 @@ for sz in ("480x320", "800x480"):
     lines = [json.loads(l) for l in open(f"{T}/dump-{sz}.jsonl", encoding="utf-8")]
     body = [d for d in lines if d["kind"] == "para"]
     rtl = [d for d in body if d["essay"] in (1, 2)]
+    # a right-to-left list: its bullet hangs right of the item, a space out; a quote is indented from the right
+    items = [d for d in lines if d["essay"] == 4 and d["kind"] == "list"]
+    def right(d): return max(r["x"] + sum(g[2] for g in r["glyphs"]) for r in d["runs"])
+    labels = [(right(d), m["x"]) for d in items for m in d["marks"] if m["what"] == "label"]
+    check(f"rtl_{sz}_list_label_hangs_right", len(labels) == 2 and all(d["dir"] == "rtl" for d in items)
+          and all(2 <= lx - rx <= 12 for rx, lx in labels), f"{labels}")
+    para4 = [d for d in lines if d["essay"] == 4 and d["kind"] == "para"]
+    quote = [d for d in lines if d["essay"] == 4 and d["kind"] == "quote"]
+    check(f"rtl_{sz}_quote_indented_from_the_right", bool(para4 and quote) and
+          right(quote[0]) < right(para4[0]) - 10, f"quote ends {quote and right(quote[0])}, para {para4 and right(para4[0])}")
     ltr = [d for d in body if d["essay"] == 3]
     check(f"rtl_{sz}_paragraphs_dir_rtl", len(rtl) >= 4 and all(d["dir"] == "rtl" for d in rtl),
           f"{len(rtl)} lines, dirs {[d['dir'] for d in rtl]}")
