@@ -12,7 +12,8 @@
  *                       title's or byline's own text)
  *   kind                title byline para heading list quote code table sep notes
  *                       (today's essays have para, heading, list, quote, sep)
- *   dir                 the paragraph's base direction: "ltr" (all of today's)
+ *   dir                 the paragraph's base direction: "rtl" when its first
+ *                       strong character is right to left (LAYOUT_LINE_RTL)
  *   x, y, width         px on the page (the panel turned upright, as
  *                       --screenshot writes it): the line's left edge, its
  *                       baseline, and the measure it is set in
@@ -53,6 +54,7 @@
 #include "layout.h"
 #include "platform.h"
 #include "text.h"
+#include "text_bidi.h"
 
 /* ---- JSON output ------------------------------------------------------------ */
 
@@ -262,9 +264,10 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
     int role = ln->font;
     double ox = a->geom.text_x, oy = a->geom.text_y;
 
-    fprintf(f, "{\"essay\":%zu,\"page\":%zu,\"line\":%zu,\"block\":%ld,\"kind\":\"%s\",\"dir\":\"ltr\",\"x\":",
+    int rtl = (ln->flags & LAYOUT_LINE_RTL) != 0;
+    fprintf(f, "{\"essay\":%zu,\"page\":%zu,\"line\":%zu,\"block\":%ld,\"kind\":\"%s\",\"dir\":\"%s\",\"x\":",
             a->essay_no, page, lineno, front ? 0L : (long)ln->block,
-            front ? (ln->block == LAYOUT_BLOCK_TITLE ? "title" : "byline") : kind_name(b->kind));
+            front ? (ln->block == LAYOUT_BLOCK_TITLE ? "title" : "byline") : kind_name(b->kind), rtl ? "rtl" : "ltr");
     json_num(f, ox + ln->x / 64.0);
     fputs(",\"y\":", f);
     json_num(f, oy + ln->y / 64.0);
@@ -277,7 +280,8 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
     /* Runs: the line's code points split where their style or the role
      * that draws them changes, or the face (the fallback face); spaces and
      * invisible characters of the same style stay with the run they are
-     * in. One direction, so visual order is logical. */
+     * in, and where the bidi level does (the walk gives the line's runs in
+     * visual order, each run's code points in logical order). */
     d->wk.n = 0;
     layout_line_walk(es, ln, &m, walk_cb, &d->wk);
     if (d->wk.oom) {
@@ -320,12 +324,28 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
             d->face[k] = cur >= 0 ? cur : font_face_of(a->fonts, p[k].font, cl == TEXT_VISIBLE ? p[k].cp : ' ');
         }
     }
-    int nruns = 0;
+    /* each code point's bidi level, as layout reorders the line (text_bidi.h) */
+    text_bidi_para bp = {0};
+    if (text_bidi_analyse(txt + ln->start, ln->end - ln->start, rtl ? TEXT_BIDI_RTL : TEXT_BIDI_LTR, &bp, e))
+        return -1;
+#define LEVEL(k) text_bidi_level_at(&bp, p[k].off - ln->start)
+#define NEXT(k) (p[k].off + (uint32_t)text_next(txt + p[k].off, ln->end - p[k].off, &(uint32_t){0}))
+    /* the runs, then (a line with bidi levels) sorted left to right by their left ends */
+    typedef struct { size_t i, j; int fi; int32_t rx; } drun;
+    drun *dr_ = malloc((n ? n : 1) * sizeof *dr_);
+    if (!dr_) {
+        text_bidi_free(&bp);
+        lerr_set(e, "out of memory");
+        return -1;
+    }
+    size_t ndr = 0;
     for (size_t i = 0; i < n;) {
         int fi = -1, rrole = p[i].font, rstyle = p[i].style;
+        int rlev = LEVEL(i);
         size_t j = i;
         for (; j < n; j++) {
             if (p[j].style != rstyle || p[j].font != rrole) break;
+            if (j > i && (LEVEL(j) != rlev || p[j].off < p[j - 1].off)) break;
             int cl = text_class(p[j].cp);
             if (cl != TEXT_VISIBLE) continue;
             int fj = d->face[j];
@@ -333,13 +353,33 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
             else if (fj != fi) break;
         }
         if (fi < 0) fi = font_face_of(a->fonts, rrole, ' ');
+        int32_t rx = INT32_MAX;
+        for (size_t k = i; k < j; k++)
+            if (text_class(p[k].cp) != TEXT_SHY && (rx == INT32_MAX || ((rlev & 1) && p[k].x < rx))) rx = p[k].x;
+        dr_[ndr++] = (drun){i, j, fi, rx};
+        i = j;
+    }
+    if (!bp.uniform || bp.base)
+        for (size_t q = 1; q < ndr; q++) /* insertion sort: stable, and the runs come nearly in order */
+            for (size_t r = q; r > 0 && dr_[r].rx < dr_[r - 1].rx; r--) {
+                drun t = dr_[r];
+                dr_[r] = dr_[r - 1];
+                dr_[r - 1] = t;
+            }
+    int nruns = 0;
+    for (size_t u = 0; u < ndr; u++) {
+        size_t i = dr_[u].i, j = dr_[u].j;
+        int fi = dr_[u].fi, rrole = p[i].font, rstyle = p[i].style;
+        int rlev = LEVEL(i);
         /* the run's text, soft hyphens left out */
-        uint32_t end = j < n ? p[j].off : ln->end;
+        uint32_t end = NEXT(j - 1);
         size_t len = 0, need = end - p[i].off;
         if (need > d->cap) {
             uint8_t *nb = realloc(d->buf, need);
             if (!nb) {
                 lerr_set(e, "out of memory");
+                text_bidi_free(&bp);
+                free(dr_);
                 return -1;
             }
             d->buf = nb;
@@ -347,7 +387,7 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
         }
         size_t first = SIZE_MAX;
         for (size_t k = i; k < j; k++) {
-            uint32_t to = k + 1 < n ? p[k + 1].off : ln->end;
+            uint32_t to = NEXT(k);
             if (text_class(p[k].cp) == TEXT_SHY) continue;
             if (first == SIZE_MAX) first = k;
             d->at[k] = (uint32_t)len;
@@ -367,8 +407,9 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
                 if (rstyle & sn[q].bit) fprintf(f, "%s\"%s\"", ns++ ? "," : "", sn[q].name);
             fputs("],\"font\":", f);
             json_cstr(f, font_face_name(a->fonts, fi));
-            fprintf(f, ",\"size\":%d,\"dir\":\"ltr\",\"x\":", font_role_px(a->fonts, rrole));
-            json_num(f, ox + p[first].x / 64.0);
+            fprintf(f, ",\"size\":%d,\"dir\":\"%s\",\"x\":", font_role_px(a->fonts, rrole),
+                    (rlev & 1) ? "rtl" : "ltr");
+            json_num(f, ox + dr_[u].rx / 64.0); /* its left end: a right-to-left run's last code point */
             fputs(",\"glyphs\":[", f);
             /* the shaped glyphs of its segments, and its spaces at their natural width */
             int ng = 0;
@@ -388,8 +429,8 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
                 if (k > i && text_class(p[k - 1].cp) != TEXT_SPACE && text_class(p[k - 1].cp) != TEXT_NBSP &&
                     text_class(p[k - 1].cp) != TEXT_ZWSP)
                     continue; /* a segment's glyphs are written at its first code point */
-                uint32_t s0 = p[k].off, s1 = ln->end;
-                for (size_t q = k + 1; q < n; q++) {
+                uint32_t s0 = p[k].off, s1 = end;
+                for (size_t q = k + 1; q < j; q++) {
                     int cq = text_class(p[q].cp);
                     if (cq == TEXT_SPACE || cq == TEXT_NBSP || cq == TEXT_ZWSP) {
                         s1 = p[q].off;
@@ -411,8 +452,11 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
             fputs("]}", f);
             nruns++;
         }
-        i = j;
     }
+    free(dr_);
+    text_bidi_free(&bp);
+#undef LEVEL
+#undef NEXT
 
     /* What else the line draws, where the renderer draws it. */
     fputs("],\"marks\":[", f);

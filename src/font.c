@@ -679,7 +679,7 @@ static int scratch_room(font_faces *fs, size_t n)
  * (face_for) or the script does (between two scripts that are not Common
  * or Inherited), each piece shaped by HarfBuzz with the font's default
  * features, its script and direction, and the text's language. */
-static long shape_uncached(font_faces *fs, int r, const uint8_t *s, size_t n)
+static long shape_uncached(font_faces *fs, int r, int rtl, const uint8_t *s, size_t n)
 {
     const role *ro = get_role(fs, r);
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
@@ -719,6 +719,7 @@ static long shape_uncached(font_faces *fs, int r, const uint8_t *s, size_t n)
             hb_buffer_set_script(b, sc);
             hb_buffer_set_direction(b, hb_script_get_horizontal_direction(sc));
         }
+        if (rtl) hb_buffer_set_direction(b, HB_DIRECTION_RTL); /* an odd bidi level (LAYOUT_SHAPE_RTL) */
         if (lang != HB_LANGUAGE_INVALID) hb_buffer_set_language(b, lang);
         hb_buffer_guess_segment_properties(b);
         hb_shape(fa->hbfont, b, NULL, 0);
@@ -760,16 +761,20 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     font_faces *fs = ctx;
     *count = 0;
     if (!fs->body_px || n > INT32_MAX) return NULL;
+    int rtl = (r & LAYOUT_SHAPE_RTL) != 0;
+    r &= ~LAYOUT_SHAPE_RTL;
     const role *ro = get_role(fs, r);
-    /* roles that share a face share its shapes: the fallback chain depends on the face only */
-    uint64_t h = text_hash(s, n, ro->face, 0);
+    /* roles that share a face share its shapes: the fallback chain depends on the face only;
+     * a right-to-left shape is cached apart (key face + 0x10000) */
+    int key = ro->face + (rtl ? 0x10000 : 0);
+    uint64_t h = text_hash(s, n, key, 0);
     size_t mask = SHAPE_SLOTS - 1, i = (size_t)(h ^ (h >> 29)) & mask;
     for (; fs->cache[i].hash; i = (i + 1) & mask) {
         shape_ent *c = &fs->cache[i];
-        if (c->hash == h && c->n == n && c->face == ro->face && !memcmp(c->text, s, n))
+        if (c->hash == h && c->n == n && c->face == key && !memcmp(c->text, s, n))
             return scaled(fs, ro, c->g, c->ng, count);
     }
-    long ng = shape_uncached(fs, r, s, n);
+    long ng = shape_uncached(fs, r, rtl, s, n);
     if (ng < 0) return NULL;
     if (fs->ncache * 2 >= SHAPE_SLOTS) {
         cache_clear(fs);
@@ -785,7 +790,7 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     }
     memcpy(t, s, n);
     memcpy(g, fs->scratch, (size_t)ng * sizeof *g);
-    *c = (shape_ent){h, t, n, ro->face, g, (size_t)ng};
+    *c = (shape_ent){h, t, n, key, g, (size_t)ng};
     fs->ncache++;
     return scaled(fs, ro, g, (size_t)ng, count);
 }

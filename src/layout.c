@@ -9,6 +9,7 @@
 #include "layout.h"
 
 #include "text.h"
+#include "text_bidi.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -303,7 +304,7 @@ static void sscratch_free(sscratch *sc)
  * none). Returns 0, or -1 when the provider could not shape it (out of
  * memory: wcp then holds advances from m->advance, *ng is 0). */
 static int shape_seg(const layout_metrics *m, int fc, const uint8_t *t, const uint32_t *cp, const uint32_t *off,
-                     size_t nk, int hy, sscratch *sc, int32_t *wcp, const layout_glyph **g, size_t *ng,
+                     size_t nk, int hy, int rtl, sscratch *sc, int32_t *wcp, const layout_glyph **g, size_t *ng,
                      int32_t *hyw, size_t *hyfrom)
 {
     size_t bytes = off[nk] - off[0] + 1;
@@ -336,7 +337,7 @@ static int shape_seg(const layout_metrics *m, int fc, const uint8_t *t, const ui
     }
     if (len == 0) return 0;
     size_t n = 0;
-    const layout_glyph *gl = m->shape(m->ctx, fc, sc->buf, len, &n);
+    const layout_glyph *gl = m->shape(m->ctx, fc | (rtl ? LAYOUT_SHAPE_RTL : 0), sc->buf, len, &n);
     if (!gl) goto plain;
     size_t hf = n;
     for (size_t i = 0; i < n; i++) {
@@ -413,6 +414,7 @@ typedef struct lay {
     int32_t lh[LAYOUT_NFONTS], asc[LAYOUT_NFONTS];
     sscratch ss;
     layout_result *r;
+    int rtl; /* the block being set is a right-to-left paragraph (LAYOUT_LINE_RTL) */
 } lay;
 
 /* The width code point k of the decoded block adds to a line, after the code
@@ -893,6 +895,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
     if (got < 0 || (!got && choose_breaks(L, width, ragged, sw, 0) < 0)) return -1;
 
     int64_t sh = ragged ? 0 : sw / 3;
+    size_t first_line = L->nl;
     for (size_t q = 1; q < L->nbrk; q++) {
         const cand *ci = &L->c[L->brk[q - 1]], *cj = &L->c[L->brk[q]];
         layout_line *ln = push_line(L);
@@ -919,6 +922,16 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
          * edges shaped on their own. Between spaces the block's segments
          * are the line's, and so is its width. */
         int inside = (ci->kind != CK_START && ci->kind != CK_SPACE) || (cj->kind != CK_END && cj->kind != CK_SPACE);
+        /* and so is a line with right-to-left text: its bidi runs shaped each on its own */
+        if (L->rtl) ln->flags |= LAYOUT_LINE_RTL;
+        if (ms->m->shape && !inside) {
+            text_bidi_para bp = {0};
+            if (text_bidi_analyse(L->txt + ln->start, ln->end - ln->start, L->rtl ? TEXT_BIDI_RTL : TEXT_BIDI_LTR,
+                                  &bp, NULL) == 0 &&
+                !(bp.uniform && bp.base == 0))
+                inside = 1;
+            text_bidi_free(&bp);
+        }
         if (ms->m->shape && inside) {
             w = shaped_width(ms->m, es, L->txt, ln, &L->ss);
             ln->width = clamp32(w);
@@ -955,6 +968,13 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
             if (ratio > r->max_stretch) r->max_stretch = ratio;
             if (2 * (sw + largest) > 3 * (int64_t)sw) r->over_1_5++;
         }
+    }
+    /* Right to left: every line flagged; one that is not filled (ragged, a
+     * last line, a line left ragged) is set flush right. */
+    for (size_t q = first_line; L->rtl && q < L->nl; q++) {
+        layout_line *ln = &L->lines[q];
+        ln->flags |= LAYOUT_LINE_RTL;
+        if (ln->space_extra == 0 && ln->space_rem == 0 && ln->width < width) ln->x = x + (width - ln->width);
     }
     return 0;
 }
@@ -1037,7 +1057,7 @@ static void measure_cps(lay *L, const uint8_t *text, size_t n)
             const layout_glyph *g;
             size_t ng, hf;
             int32_t hyw;
-            shape_seg(m, L->fa[k], text, L->cp + k, L->off + k, j - k, 0, &L->ss, L->wd + k, &g, &ng, &hyw, &hf);
+            shape_seg(m, L->fa[k], text, L->cp + k, L->off + k, j - k, 0, 0, &L->ss, L->wd + k, &g, &ng, &hyw, &hf);
             for (size_t q = k; q < j; q++) L->kj[q] = 0;
             if (pv && pf != L->fa[k]) L->kj[k] = join(ms, pf, pv, L->fa[k], c);
             for (size_t q = k; q < j; q++)
@@ -1122,6 +1142,7 @@ static int set_front(lay *L, uint32_t blk, const uint8_t *t, uint32_t len, int f
     if (decode(L, t, 0, len, f, blk, &n)) return -1;
     if (n == 0) return 0;
     L->txt = t;
+    L->rtl = 0; /* centred: its runs are still reordered when drawn */
     int rc = set_piece(L, blk, f, 0, (uint32_t)n, 0, W, 1, HEAD_SOFT_PEN, 1, 1);
     L->txt = L->es->text;
     if (rc) return -1;
@@ -1141,6 +1162,7 @@ static int set_block(lay *L, uint32_t bi)
     meas *ms = &L->ms;
     int32_t W = p->width;
     int32_t ind = p->indent < 0 ? 0 : p->indent > W / 4 ? W / 4 : p->indent;
+    L->rtl = 0;
 
     if ((uint64_t)b->start + b->len > es->size ||
         ((b->kind == ESSAY_LIST || b->kind == ESSAY_NOTE) && (uint64_t)b->label + b->label_len > es->size)) {
@@ -1194,6 +1216,9 @@ static int set_block(lay *L, uint32_t bi)
     if (decode(L, es->text, b->start, b->len, f, bi, &n)) return -1;
 
     if (b->kind == ESSAY_CODE) return set_code(L, bi, f, (uint32_t)n, x, width);
+    /* A right-to-left paragraph (its first strong character) starts at the right. */
+    L->rtl = b->kind != ESSAY_TABLE && text_bidi_dir(es->text + b->start, b->len, TEXT_BIDI_AUTO);
+    if (L->rtl) x = W - x - width; /* a quote's or list's indents mirrored: the label hangs right */
 
     /* The pieces between hard line breaks (U+2028), and a table row's
      * cells (set one under another), are broken each on its own. */
@@ -1621,10 +1646,60 @@ typedef struct swalker {
     size_t cap;
     sscratch ss;
     int oom;
+    /* bidi: rtl shapes the run right to left; with mirror, a run walked in
+     * logical order is placed from its right end: what the logical pen
+     * puts at x, w is drawn at mir - x - w (mir: the run's left edge plus
+     * its right edge). nsp counts the line's spaces across its runs. */
+    int rtl, mirror;
+    int64_t mir;
+    uint32_t nsp;
+    struct swcp *cb; /* a reordered line's code points, reported in logical order after its walk */
+    size_t ncb, cbcap;
 } swalker;
+
+typedef struct swcp {
+    uint32_t off, cp;
+    int cl, font, style;
+    int64_t x, w;
+} swcp;
+
+static void sw_keep(void *ctx, uint32_t off, uint32_t cp, int cl, int64_t x, int64_t wd, int font, int style)
+{
+    swalker *w = ctx;
+    if (w->ncb == w->cbcap) {
+        size_t nc = w->cbcap ? w->cbcap * 2 : 64;
+        swcp *nb = realloc(w->cb, nc * sizeof *nb);
+        if (!nb) {
+            w->oom = 1;
+            return;
+        }
+        w->cb = nb;
+        w->cbcap = nc;
+    }
+    w->cb[w->ncb++] = (swcp){off, cp, cl, font, style, x, wd};
+}
+
+static int swcp_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const swcp *)a)->off, y = ((const swcp *)b)->off;
+    return (x > y) - (x < y);
+}
+
+static int64_t sw_vis(const swalker *w, int64_t x, int64_t wd) { return w->mirror ? w->mir - x - wd : x; }
+
+/* Where a list label goes, the pen of its first glyph: it hangs one space
+ * left of the line (lw: its width), or right of a right-to-left line's
+ * right edge (the measure's, or a line set flush right: its text's). */
+static int64_t label_x(const layout_line *ln, int32_t sw, int64_t lw)
+{
+    if (!(ln->flags & LAYOUT_LINE_RTL)) return (int64_t)ln->x - sw - lw;
+    int flush = ln->space_extra == 0 && ln->space_rem == 0 && ln->width < ln->measure;
+    return (int64_t)ln->x + (flush ? ln->width : ln->measure) + sw;
+}
 
 static void sw_free(swalker *w)
 {
+    free(w->cb);
     free(w->cp);
     free(w->off);
     free(w->fa);
@@ -1694,7 +1769,7 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
     }
     w->off[n] = end;
     int32_t sw = m_adv(m, f, ' ');
-    uint32_t pv = 0, nsp = 0;
+    uint32_t pv = 0;
     int pf = f;
     if (hy_font) *hy_font = f;
     for (size_t k = 0; k < n;) {
@@ -1707,18 +1782,33 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
             const layout_glyph *g;
             size_t ng, hf;
             int32_t hyw;
-            if (shape_seg(m, fc, s, w->cp + k, w->off + k, j - k, h, &w->ss, w->wcp, &g, &ng, &hyw, &hf)) w->oom = 1;
+            if (shape_seg(m, fc, s, w->cp + k, w->off + k, j - k, h, w->rtl, &w->ss, w->wcp, &g, &ng, &hyw, &hf))
+                w->oom = 1;
             if (pv && pf != fc) x += m_join(m, pf, pv, fc, c);
-            sw_glyphs(w, g, 0, hf, what, fc, x, y, w->off + k, j - k);
+            int64_t segw = h ? hyw : 0;
+            if (w->mirror)
+                for (size_t q = k; q < j; q++) segw += w->wcp[q - k];
+            int64_t gx = sw_vis(w, x, segw); /* the segment's left edge: its glyphs are in visual order */
+            if (!w->rtl) {
+                sw_glyphs(w, g, 0, hf, what, fc, gx, y, w->off + k, j - k);
+            } else { /* shaped right to left: the hyphen's glyphs lead */
+                for (size_t q = 0; q < ng; q++) {
+                    uint32_t gc = g[q].cluster;
+                    int hyg = h && gc < w->ss.cap && w->ss.bk[gc] == j - k;
+                    sw_glyphs(w, g, q, q + 1, hyg ? LAYOUT_PLACED_HYPHEN : what, fc, gx, y, w->off + k, j - k);
+                    gx += clamp_adv(g[q].advance);
+                }
+            }
             int64_t cx = x;
             for (size_t q = k; q < j; q++) {
                 int cq = text_class(w->cp[q]);
-                if (w->cpf) w->cpf(w->cctx, w->off[q], w->cp[q], cq, cx, w->wcp[q - k], fc, w->st[q]);
+                if (w->cpf)
+                    w->cpf(w->cctx, w->off[q], w->cp[q], cq, sw_vis(w, cx, w->wcp[q - k]), w->wcp[q - k], fc, w->st[q]);
                 cx += w->wcp[q - k];
                 if (cq == TEXT_VISIBLE) pv = w->cp[q];
             }
             if (h) {
-                sw_glyphs(w, g, hf, ng, LAYOUT_PLACED_HYPHEN, fc, cx, y, w->off + k, j - k);
+                if (!w->rtl) sw_glyphs(w, g, hf, ng, LAYOUT_PLACED_HYPHEN, fc, cx, y, w->off + k, j - k);
                 if (hy_font) *hy_font = fc;
                 cx += hyw;
             }
@@ -1730,8 +1820,8 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
         int64_t wd = 0;
         switch (cl) {
         case TEXT_SPACE:
-            wd = sw + (ln ? ln->space_extra + (nsp < ln->space_rem) : 0);
-            nsp++;
+            wd = sw + (ln ? ln->space_extra + (w->nsp < ln->space_rem) : 0);
+            w->nsp++;
             pv = 0;
             break;
         case TEXT_NBSP: wd = fixed_space(c, sw); pv = 0; break;
@@ -1743,10 +1833,87 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
             pv = c;
             pf = fc;
         }
-        if (w->cpf) w->cpf(w->cctx, w->off[k], c, cl, x, wd, fc, w->st[k]);
+        if (w->cpf) w->cpf(w->cctx, w->off[k], c, cl, sw_vis(w, x, wd), wd, fc, w->st[k]);
         x += wd;
         k++;
     }
+    return x;
+}
+
+/* The text of line ln (bytes s[ln->start..ln->end), role f) from pen x:
+ * in one run when it is all left to right, else in the visual order of its
+ * bidi runs (text_bidi_reorder of the line under the paragraph's base
+ * direction, LAYOUT_LINE_RTL), each right-to-left run shaped right to left
+ * and placed from its right end. Returns the pen after it. */
+static int64_t sw_text(swalker *w, const essay *es, const layout_line *ln, const uint8_t *s, int f, int hy, int what,
+                       int64_t x, int32_t y)
+{
+    uint32_t block = (ln->flags & LAYOUT_LINE_FRONT) ? UINT32_MAX : ln->block;
+    w->nsp = 0;
+    text_bidi_para bp = {0};
+    int rtl = (ln->flags & LAYOUT_LINE_RTL) != 0;
+    w->rtl = w->mirror = 0;
+    if (text_bidi_analyse(s + ln->start, ln->end - ln->start, rtl ? TEXT_BIDI_RTL : TEXT_BIDI_LTR, &bp, NULL) ||
+        (bp.uniform && bp.base == 0)) {
+        text_bidi_free(&bp);
+        return sw_run(w, es, block, s, ln->start, ln->end, f, ln, hy, what, x, y, NULL);
+    }
+    text_bidi_line bl = {0};
+    text_bidi_run one = {0, ln->end - ln->start, bp.base};
+    const text_bidi_run *runs = &one;
+    size_t nruns = ln->end > ln->start;
+    if (!bp.uniform) {
+        if (text_bidi_reorder(&bp, 0, ln->end - ln->start, &bl, NULL)) {
+            text_bidi_free(&bp);
+            return sw_run(w, es, block, s, ln->start, ln->end, f, ln, hy, what, x, y, NULL);
+        }
+        runs = bl.runs;
+        nruns = bl.nruns;
+    }
+    /* the code points are reported in logical order, where the runs put them */
+    void (*ucpf)(void *, uint32_t, uint32_t, int, int64_t, int64_t, int, int) = w->cpf;
+    void *uctx = w->cctx;
+    if (ucpf) {
+        w->cpf = sw_keep;
+        w->cctx = w;
+        w->ncb = 0;
+    }
+    for (size_t r = 0; r < nruns; r++) {
+        uint32_t a = ln->start + runs[r].start, b = ln->start + runs[r].end;
+        int h = hy && b == ln->end;
+        w->rtl = runs[r].level & 1;
+        w->mirror = 0;
+        if (!w->rtl) {
+            x = sw_run(w, es, block, s, a, b, f, ln, h, what, x, y, NULL);
+            continue;
+        }
+        /* measure it (nothing reported), then walk it again from its right end */
+        void (*cpf)(void *, uint32_t, uint32_t, int, int64_t, int64_t, int, int) = w->cpf;
+        void (*gf)(void *, const layout_placed *) = w->gf;
+        uint32_t nsp = w->nsp;
+        w->cpf = NULL;
+        w->gf = NULL;
+        int64_t e = sw_run(w, es, block, s, a, b, f, ln, h, what, x, y, NULL);
+        w->cpf = cpf;
+        w->gf = gf;
+        w->nsp = nsp;
+        w->mirror = 1;
+        w->mir = x + e;
+        x = sw_run(w, es, block, s, a, b, f, ln, h, what, x, y, NULL);
+        w->mirror = 0;
+    }
+    if (ucpf) {
+        w->cpf = ucpf;
+        w->cctx = uctx;
+        qsort(w->cb, w->ncb, sizeof *w->cb, swcp_cmp);
+        for (size_t q = 0; q < w->ncb; q++) {
+            const swcp *c = &w->cb[q];
+            ucpf(uctx, c->off, c->cp, c->cl, c->x, c->w, c->font, c->style);
+        }
+    }
+    w->rtl = 0;
+    text_bidi_line_free(&bl);
+    text_bidi_free(&bp);
     return x;
 }
 
@@ -1777,13 +1944,12 @@ static int64_t sw_line(swalker *w, const essay *es, const layout_line *ln)
             int64_t lw = sw_run(w, NULL, UINT32_MAX, es->text + b->label, 0, b->label_len, f, NULL, 0, 0, 0, y, NULL);
             w->gf = gf;
             sw_run(w, NULL, UINT32_MAX, es->text + b->label, 0, b->label_len, f, NULL, 0, LAYOUT_PLACED_LABEL,
-                   (int64_t)ln->x - m_adv(m, f, ' ') - lw, y, NULL);
+                   label_x(ln, m_adv(m, f, ' '), lw), y, NULL);
             w->cpf = cpf;
         }
     }
     int hy = (ln->flags & LAYOUT_LINE_HYPHEN) != 0;
-    int64_t x = sw_run(w, es, (ln->flags & LAYOUT_LINE_FRONT) ? UINT32_MAX : ln->block, s, ln->start, ln->end, f,
-                       ln, hy, LAYOUT_PLACED_TEXT, ln->x, y, NULL);
+    int64_t x = sw_text(w, es, ln, s, f, hy, LAYOUT_PLACED_TEXT, ln->x, y);
     if ((ln->flags & LAYOUT_LINE_CONT) && gf) {
         const uint8_t *mk = (const uint8_t *)LAYOUT_CONT_MARK;
         w->cpf = NULL;
@@ -1805,8 +1971,7 @@ static int64_t shaped_width(const layout_metrics *m, const essay *es, const uint
     w.m = m;
     w.ss = *ss;
     int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
-    int64_t x = sw_run(&w, es, (ln->flags & LAYOUT_LINE_FRONT) ? UINT32_MAX : ln->block, s, ln->start, ln->end, f,
-                       NULL, (ln->flags & LAYOUT_LINE_HYPHEN) != 0, 0, 0, 0, NULL);
+    int64_t x = sw_text(&w, es, ln, s, f, (ln->flags & LAYOUT_LINE_HYPHEN) != 0, 0, 0, 0);
     *ss = w.ss;
     w.ss = (sscratch){0};
     sw_free(&w);
@@ -1900,7 +2065,7 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
         if ((uint64_t)b->label + b->label_len <= es->size) {
             const uint8_t *lb = es->text + b->label;
             int64_t lw = walk_plain(m, f, lb, b->label_len, 0, y, measure_cb, NULL);
-            walk_plain(m, f, lb, b->label_len, (int64_t)ln->x - m_adv(m, f, ' ') - lw, y, fn, ctx);
+            walk_plain(m, f, lb, b->label_len, label_x(ln, m_adv(m, f, ' '), lw), y, fn, ctx);
         }
     }
     int32_t sw = m_adv(m, f, ' ');
@@ -1944,12 +2109,13 @@ static void decor_cp(void *ctx, uint32_t off, uint32_t cp, int cl, int64_t x, in
     decor_ctx *d = ctx;
     for (int k = 0; k < 2; k++) {
         int on = (st & decor_bit[k]) != 0;
-        if (on && !d->open[k] && cl != TEXT_SPACE) { d->open[k] = 1; d->x0[k] = x; d->font[k] = fc; }
+        if (on && !d->open[k] && cl != TEXT_SPACE) { d->open[k] = 1; d->x0[k] = x; d->font[k] = fc; d->last_end[k] = x + w; }
+        if (on && cl != TEXT_SPACE && x < d->x0[k]) d->x0[k] = x; /* a right-to-left run: x decreases */
         if (!on && d->open[k]) {
             d->fn(d->ctx, decor_bit[k], d->font[k], (int32_t)d->x0[k], (int32_t)d->last_end[k], d->y);
             d->open[k] = 0;
         }
-        if (on && cl != TEXT_SPACE) d->last_end[k] = x + w;
+        if (on && cl != TEXT_SPACE && x + w > d->last_end[k]) d->last_end[k] = x + w;
     }
 }
 
@@ -1977,8 +2143,7 @@ static void shaped_cps(const essay *es, const layout_line *ln, const layout_metr
     w.cpf = cpf;
     w.cctx = ctx;
     int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
-    sw_run(&w, es, (ln->flags & LAYOUT_LINE_FRONT) ? UINT32_MAX : ln->block, s, ln->start, ln->end, f, ln,
-           (ln->flags & LAYOUT_LINE_HYPHEN) != 0, LAYOUT_PLACED_TEXT, ln->x, ln->y, NULL);
+    sw_text(&w, es, ln, s, f, (ln->flags & LAYOUT_LINE_HYPHEN) != 0, LAYOUT_PLACED_TEXT, ln->x, ln->y);
     sw_free(&w);
 }
 

@@ -73,6 +73,11 @@ typedef struct layout_metrics {
     const layout_glyph *(*shape)(void *ctx, int f, const uint8_t *s, size_t n, size_t *count);
 } layout_metrics;
 
+/* Or'ed into shape's f for a piece of an odd (right-to-left) bidi level:
+ * shape it right to left (HarfBuzz then mirrors brackets). Without it the
+ * direction is the text's script's. */
+#define LAYOUT_SHAPE_RTL 0x100
+
 /* Page geometry and typographic settings. */
 typedef struct layout_params {
     int32_t width, height; /* text area, 26.6 (margins already taken off) */
@@ -98,8 +103,11 @@ enum layout_line_flags {
     LAYOUT_LINE_FRONT = 128,  /* a line of the title or byline (block LAYOUT_BLOCK_TITLE or
                                  LAYOUT_BLOCK_BYLINE; start, end are offsets in es->title or
                                  es->byline), centred, at the top of the first page */
-    LAYOUT_LINE_ROW = 256     /* a table cell set beside the previous line (its row's first
+    LAYOUT_LINE_ROW = 256,    /* a table cell set beside the previous line (its row's first
                                  cell): the same baseline, never at the top of a page */
+    LAYOUT_LINE_RTL = 512     /* a line of a right-to-left paragraph (its first strong character,
+                                 text_bidi_dir): a line not filled is set flush right (x moved
+                                 right), its bidi runs are placed from the right in visual order */
 };
 
 /* The block numbers of front lines: not blocks of the essay. */
@@ -232,9 +240,12 @@ typedef struct layout_placed {
  * a CENTER line reports the ornament only. layout_line_glyphs,
  * layout_line_walk and layout_line_decor give the same positions: with
  * shaping, a code point's x is its segment's pen plus the advances of the
- * glyphs whose clusters start at code points before it (visual order is
- * logical order until bidi reordering lands: right-to-left words are drawn
- * right to left within themselves, words left to right). */
+ * glyphs whose clusters start at code points before it. A line with
+ * right-to-left text is walked in the visual order of its bidi runs
+ * (text_bidi_reorder of the line's own bytes under its paragraph's base
+ * direction, LAYOUT_LINE_RTL): runs left to right on screen, each odd-level
+ * run shaped right to left (LAYOUT_SHAPE_RTL) and walked in logical order
+ * from its right end, so x decreases within it. */
 void layout_line_shaped(const essay *es, const layout_line *ln, const layout_metrics *m,
                         void (*fn)(void *ctx, const layout_placed *g), void *ctx);
 

@@ -1050,12 +1050,14 @@ typedef struct fshape {
     layout_glyph g[256];
     char asked[64][32];
     int nasked;
+    int rtl_asked; /* pieces asked for right to left (LAYOUT_SHAPE_RTL) */
 } fshape;
 static fshape FS;
 
 static const layout_glyph *f_shape(void *ctx, int f, const uint8_t *s, size_t n, size_t *count)
 {
-    (void)ctx; (void)f;
+    (void)ctx;
+    if (f & LAYOUT_SHAPE_RTL) FS.rtl_asked++;
     if (FS.nasked < 64) {
         size_t k = n < 31 ? n : 31;
         memcpy(FS.asked[FS.nasked], s, k);
@@ -1125,6 +1127,52 @@ TEST(shaped_widths_are_measured)
     essay_free(&es);
 }
 
+static int32_t placed_x_at(const placed_list *pl, uint32_t off)
+{
+    for (size_t i = 0; i < pl->n; i++)
+        if (pl->p[i].what == LAYOUT_PLACED_TEXT && pl->p[i].off == off) return pl->p[i].x;
+    return -1;
+}
+
+TEST(rtl_paragraph_set_from_the_right)
+{
+    /* Hebrew (2 bytes, so 2 fake glyphs, a letter): "אב abc גד" is one
+     * right-to-left paragraph: flagged, its one (last) line flush right in
+     * 20 glyphs, and drawn in visual order: גד, then abc, then אב at the
+     * right edge; the Hebrew words shaped right to left, abc not. */
+    essay es = mk("\xd7\x90\xd7\x91 abc \xd7\x92\xd7\x93\n");
+    layout_params p = P(20, 10);
+    layout_result r;
+    lerr e = {{0}};
+    FS.rtl_asked = 0;
+    CHECK(layout_essay(&es, &MSH, &p, &r, &e) == 0);
+    CHECKF(r.nlines == 1, "%zu lines", r.nlines);
+    if (r.nlines == 1) {
+        const layout_line *ln = &r.lines[0];
+        CHECK(ln->flags & LAYOUT_LINE_RTL);
+        CHECKF(ln->width == 13 * G && ln->x == 7 * G, "width %d, x %d", ln->width, ln->x);
+        placed_list pl = {.n = 0};
+        FS.rtl_asked = 0;
+        layout_line_shaped(&es, ln, &MSH, collect_placed, &pl);
+        CHECKF(pl.n == 11, "%zu glyphs", pl.n);
+        int32_t x_ab = placed_x_at(&pl, 0), x_abc = placed_x_at(&pl, 5), x_gd = placed_x_at(&pl, 9);
+        CHECKF(x_gd == 7 * G && x_abc == 12 * G && x_ab == 16 * G, "gd %d, abc %d, ab %d", x_gd, x_abc, x_ab);
+        CHECK(FS.rtl_asked >= 2); /* each Hebrew word (measured, then placed) */
+        /* the code point walk reports logical order, at those places */
+        gl g = {.n = 0};
+        layout_line_glyphs(&es, ln, &MSH, collect, &g);
+        CHECKF(g.n == 7 && g.x[0] > g.x[1] && g.x[2] < g.x[0] && g.x[2] > g.x[6], "%zu", g.n);
+    }
+    layout_free(&r);
+    essay_free(&es);
+    /* the same words in a Latin paragraph: left to right, not flagged */
+    es = mk("abc \xd7\x90\xd7\x91\n");
+    CHECK(layout_essay(&es, &MSH, &p, &r, &e) == 0);
+    CHECK(r.nlines == 1 && !(r.lines[0].flags & LAYOUT_LINE_RTL) && r.lines[0].x == 0);
+    layout_free(&r);
+    essay_free(&es);
+}
+
 TEST(soft_hyphen_pieces_are_reshaped)
 {
     /* 4 glyphs do not fit in 3: the word breaks at its soft hyphen, and
@@ -1178,6 +1226,7 @@ int main(void)
     RUN(metric_calls_are_cached);
     RUN(ragged_mode);
     RUN(shaped_widths_are_measured);
+    RUN(rtl_paragraph_set_from_the_right);
     RUN(soft_hyphen_pieces_are_reshaped);
     return T_END();
 }

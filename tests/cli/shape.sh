@@ -9,7 +9,7 @@
 # compared where the pack keeps the font's ids (its subset has more glyphs
 # than the largest id hb-shape gives); a face subset with new ids (the CJK
 # collection) is compared by clusters and advances. Right-to-left words are compared as
-# words: lines are not reordered yet (bidi lands separately).
+# words (their lines' visual order is tests/cli/rtl.sh's).
 . tests/cli/lib.sh
 export SDL_VIDEODRIVER=offscreen
 need() { command -v "$1" > /dev/null 2>&1 || { fail "shape_needs_$1" "$1 is missing (tools/deps.sh test)"; exit 1; }; }
