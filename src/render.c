@@ -404,6 +404,20 @@ static glyph *rasterize(render *rd, uint64_t key, TTF_Font *ttf, uint32_t cp, SD
     return &rd->g[rd->ng++];
 }
 
+/* The glyph cached under key, counted as a hit (and its shelf as used in
+ * this epoch), or NULL, counted as a miss. */
+static glyph *cache_hit(render *rd, uint64_t key)
+{
+    glyph *g = table_find(rd, key);
+    if (!g) {
+        rd->st.misses++;
+        return NULL;
+    }
+    rd->st.hits++;
+    if (g->shelf >= 0) rd->shelves[g->shelf].stamp = rd->epoch;
+    return g;
+}
+
 /* The atlas glyph for (role, cp), white or, when tinting, in colour c. */
 static glyph *get_glyph(render *rd, int role, uint32_t cp, SDL_Color c)
 {
@@ -414,14 +428,8 @@ static glyph *get_glyph(render *rd, int role, uint32_t cp, SDL_Color c)
     if (!rd->tint) c = white;
     uint64_t rgb = (uint64_t)c.r << 16 | (uint64_t)c.g << 8 | c.b;
     uint64_t key = (uint64_t)fkey << 45 | rgb << 21 | (cp & 0x1FFFFF);
-    glyph *g = table_find(rd, key);
-    if (g) {
-        rd->st.hits++;
-        if (g->shelf >= 0) rd->shelves[g->shelf].stamp = rd->epoch;
-        return g;
-    }
-    rd->st.misses++;
-    return rasterize(rd, key, ttf, cp, c);
+    glyph *g = cache_hit(rd, key);
+    return g ? g : rasterize(rd, key, ttf, cp, c);
 }
 
 /* Make room for one more glyph in the table (as rasterize does). */
@@ -508,14 +516,8 @@ static glyph *get_glyph_id(render *rd, int role, int fi, uint32_t gid, SDL_Color
     uint64_t px = (uint64_t)font_role_px(rd->fs, role) & 511;
     uint64_t key = 1ULL << 63 | (uint64_t)(fi & 15) << 53 | (uint64_t)(role & 15) << 49 | px << 40 | rgb << 16 |
                    (gid & 0xFFFF);
-    glyph *g = table_find(rd, key);
-    if (g) {
-        rd->st.hits++;
-        if (g->shelf >= 0) rd->shelves[g->shelf].stamp = rd->epoch;
-        return g;
-    }
-    rd->st.misses++;
-    return rasterize_id(rd, key, role, fi, gid, c);
+    glyph *g = cache_hit(rd, key);
+    return g ? g : rasterize_id(rd, key, role, fi, gid, c);
 }
 
 static int queue_reserve(render *rd)
