@@ -3,6 +3,7 @@
 
 #include "util.h"
 
+#include <string.h>
 #include <utf8proc.h>
 
 /* ---- 1. bytes to code points ----------------------------------------------- */
@@ -176,4 +177,38 @@ size_t text_sentence_start(const uint8_t *s, size_t n, size_t pos, int rule)
         i = past;
     }
     return best;
+}
+
+static int lang_is(const char *lang, size_t n, const char *two)
+{
+    return n == 2 && (lang[0] | 0x20) == two[0] && (lang[1] | 0x20) == two[1];
+}
+
+const char *text_cjk_tag(const char *lang)
+{
+    if (!lang) return "";
+    /* the primary subtag only: "jav" (Javanese) is not "ja" */
+    size_t n = strcspn(lang, "-_");
+    if (lang_is(lang, n, "ja")) return " JP";
+    if (lang_is(lang, n, "ko")) return " KR";
+    if (lang_is(lang, n, "zh")) {
+        if (strstr(lang, "Hant") || strstr(lang, "TW") || strstr(lang, "tw") || strstr(lang, "MO")) return " TC";
+        if (strstr(lang, "HK") || strstr(lang, "hk")) return " HK";
+        return " SC";
+    }
+    return "";
+}
+
+int text_is_cjk(uint32_t c)
+{
+    return (c >= 0x1100 && c <= 0x11FF) ||  /* Hangul Jamo */
+           (c >= 0x2E80 && c <= 0x2FDF) ||  /* CJK radicals, Kangxi */
+           (c >= 0x3000 && c <= 0x30FF) ||  /* CJK punctuation, kana */
+           (c >= 0x3100 && c <= 0x31FF) ||  /* Bopomofo, Hangul compat., kana ext. */
+           (c >= 0x3400 && c <= 0x4DBF) ||  /* Extension A */
+           (c >= 0x4E00 && c <= 0x9FFF) ||  /* Unified Ideographs */
+           (c >= 0xAC00 && c <= 0xD7AF) ||  /* Hangul syllables */
+           (c >= 0xF900 && c <= 0xFAFF) ||  /* Compatibility Ideographs */
+           (c >= 0xFF00 && c <= 0xFFEF) ||  /* fullwidth forms */
+           (c >= 0x20000 && c <= 0x3FFFF);  /* Extensions B.. */
 }

@@ -127,4 +127,16 @@ size_t text_sentence_end(const uint8_t *s, size_t n, size_t i, int rule, size_t 
  * before pos. */
 size_t text_sentence_start(const uint8_t *s, size_t n, size_t pos, int rule);
 
+/* The CJK face a language wants, as Noto CJK names its faces: " JP" for
+ * ja, " KR" for ko, " SC" for zh (zh-Hans, zh-CN, zh-SG), " TC" for
+ * zh-Hant and zh-TW, " HK" for zh-HK; "" for any other language and for
+ * NULL. lang is a NUL-terminated BCP-47 tag. The packer embeds a face per
+ * tag its essays use; the reader puts the face of the essay's tag first. */
+const char *text_cjk_tag(const char *lang);
+
+/* Whether c is of a script that a CJK face draws and whose shapes differ
+ * by language (Han, Hiragana, Katakana, Hangul, Bopomofo, their
+ * punctuation U+3000..U+303F and the fullwidth forms U+FF00..U+FFEF). */
+int text_is_cjk(uint32_t c);
+
 #endif

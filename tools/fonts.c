@@ -16,6 +16,7 @@
 
 #include "layout.h"
 #include "pack.h"
+#include "text.h"
 
 /* Characters the reader draws itself, whatever the essays hold: checked
  * like essay text, so that the pack always has them, and kept when the
@@ -189,7 +190,7 @@ static int find_missing(FT_Face face, const fonts_text *texts, size_t n, missing
     /* a bitmap of seen code points keeps this linear in the text */
     uint8_t *seen = calloc(0x110000 / 8, 1);
     if (!seen) { lerr_set(e, "out of memory"); return -1; }
-    fonts_text ui = {(const uint8_t *)ui_chars, sizeof ui_chars - 1, "the reader's labels", 0, FONTS_FOR_TEXT};
+    fonts_text ui = {(const uint8_t *)ui_chars, sizeof ui_chars - 1, "the reader's labels", 0, FONTS_FOR_TEXT, NULL};
     for (size_t t = 0; t <= n; t++) {
         const fonts_text *tx = t < n ? &texts[t] : &ui;
         if (tx->only != FONTS_FOR_TEXT) continue; /* parts of the essay texts */
@@ -261,6 +262,85 @@ static int best_fallback(const missing *mv, size_t nm, const font_set *fs, char 
     return found;
 }
 
+/* The CJK face tags (text_cjk_tag), in the order their faces are added. */
+static const char *const cjk_tags[] = {" SC", " TC", " HK", " JP", " KR"};
+#define NCJK (sizeof cjk_tags / sizeof *cjk_tags)
+
+/* fontconfig's language for a CJK face tag (text_cjk_tag). */
+static const char *fc_lang_of(const char *tag)
+{
+    static const char *const map[][2] = {{" JP", "ja"}, {" KR", "ko"}, {" SC", "zh-cn"}, {" TC", "zh-tw"}, {" HK", "zh-hk"}};
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (!strcmp(tag, map[i][0])) return map[i][1];
+    return NULL;
+}
+
+/* Whether face ff is the CJK face of tag: Noto names them "Noto Serif CJK
+ * SC", "Noto Sans CJK JP" ... (the reader tells them the same way). */
+static int is_cjk_face_of(const char *name, const char *tag)
+{
+    return name && *tag && strstr(name, "CJK") && strstr(name, tag);
+}
+
+/* Add to out the CJK characters (text_is_cjk) of the body texts whose
+ * language wants tag (text_cjk_tag; "" for the texts of no CJK language). */
+static void cjk_chars_of(const fonts_text *texts, size_t n, const char *tag, hb_set_t *out)
+{
+    for (size_t t = 0; t < n; t++) {
+        if (texts[t].only != FONTS_FOR_TEXT || strcmp(text_cjk_tag(texts[t].lang), tag)) continue;
+        for (size_t i = 0; i < texts[t].n;) {
+            uint32_t cp;
+            size_t k = utf8_decode(texts[t].s + i, texts[t].n - i, &cp);
+            if (!k) { cp = 0xfffd; k = 1; }
+            i += k;
+            if (text_is_cjk(cp) && !is_blank(cp)) hb_set_add(out, cp);
+        }
+    }
+}
+
+/* The installed face for tag's language that covers most of cs, serif
+ * first (the body is serif): 0 and its file/index, or -1 when no face
+ * named for that language covers any of it. */
+static int lang_fallback(const FcCharSet *cs, const char *tag, const font_set *fs, char **file, int *index)
+{
+    FcPattern *pat = FcPatternCreate();
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"serif");
+    FcPatternAddString(pat, FC_LANG, (const FcChar8 *)fc_lang_of(tag));
+    FcPatternAddCharSet(pat, FC_CHARSET, (FcCharSet *)cs);
+    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcFontSet *set = FcFontSort(NULL, pat, FcFalse, NULL, &res);
+    int found = -1;
+    FcChar32 best = 0, want = FcCharSetCount(cs);
+    for (int i = 0; set && i < set->nfont && best < want; i++) {
+        FcChar8 *f = NULL, *fam = NULL;
+        FcCharSet *have = NULL;
+        int idx = 0;
+        if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &f) != FcResultMatch ||
+            FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &fam) != FcResultMatch ||
+            FcPatternGetCharSet(set->fonts[i], FC_CHARSET, 0, &have) != FcResultMatch)
+            continue;
+        if (!is_cjk_face_of((const char *)fam, tag)) continue;
+        FcPatternGetInteger(set->fonts[i], FC_INDEX, 0, &idx);
+        int dup = 0;
+        for (size_t k = 0; k < fs->n; k++)
+            if (strcmp(fs->v[k].path, (const char *)f) == 0 && (fs->v[k].flags >> 8) == idx) dup = 1;
+        if (dup) continue;
+        FcChar32 c = FcCharSetIntersectCount(cs, have);
+        if (c > best) { /* FcFontSort's order decides among equals: serif first */
+            best = c;
+            free(*file);
+            *file = strdup((const char *)f);
+            *index = idx;
+            found = *file ? 0 : -1;
+        }
+    }
+    if (set) FcFontSetDestroy(set);
+    FcPatternDestroy(pat);
+    return found;
+}
+
 /* Remove from mv the characters that face ff has. */
 static int drop_covered(FT_Library ft, const font_file *ff, missing *mv, size_t *nm, lerr *e)
 {
@@ -305,7 +385,46 @@ int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, 
     int r = find_missing(face, texts, n, &mv, &nm, e);
     FT_Done_Face(face);
     if (r) goto out;
-    /* Add the face that covers most of what is missing, until nothing is
+    /* First a face per CJK language of the texts, where the regular face
+     * lacks that language's characters: the same ideograph is drawn
+     * differently in Chinese and Japanese. */
+        missing *mv0 = nm ? malloc(nm * sizeof *mv0) : NULL; /* what the regular face lacks */
+    size_t nm0 = mv0 ? nm : 0;
+    if (nm && !mv0) { lerr_set(e, "out of memory"); goto out; }
+    if (mv0) memcpy(mv0, mv, nm * sizeof *mv0);
+    for (size_t t = 0; t < NCJK && nm0 > 0 && *added < 8; t++) {
+        int have = 0;
+        for (size_t k = 0; k < fs->n; k++) have |= is_cjk_face_of(fs->v[k].name, cjk_tags[t]);
+        if (have) continue;
+        FcCharSet *cs = FcCharSetCreate();
+        hb_set_t *hs = hb_set_create();
+        cjk_chars_of(texts, n, cjk_tags[t], hs);
+        for (hb_codepoint_t c = HB_SET_VALUE_INVALID; cs && hb_set_next(hs, &c);) FcCharSetAddChar(cs, c);
+        int ok = cs && hb_set_allocation_successful(hs);
+        hb_set_destroy(hs);
+        if (!ok) {
+            if (cs) FcCharSetDestroy(cs);
+            free(mv0);
+            lerr_set(e, "out of memory");
+            goto out;
+        }
+        int lacks = 0;
+        for (size_t k = 0; k < nm0 && !lacks; k++) lacks = FcCharSetHasChar(cs, mv0[k].cp);
+        char *file = NULL;
+        int index = 0;
+        int found = lacks ? lang_fallback(cs, cjk_tags[t], fs, &file, &index) : -1;
+        FcCharSetDestroy(cs);
+        if (found) { free(file); continue; }
+        r = add_face(fs, file, index, PACK_FONT_FALLBACK, e);
+        free(file);
+        if (!r) (*added)++;
+        if (r || drop_covered(ft, &fs->v[fs->n - 1], mv, &nm, e)) {
+            free(mv0);
+            goto out;
+        }
+    }
+    free(mv0);
+    /* Then the face that covers most of what is missing, until nothing is
      * or no installed face helps. */
     while (nm > 0 && *added < 8) {
         char *file = NULL;
@@ -363,7 +482,7 @@ static const char mono_chars[] = "iMW. " LAYOUT_CONT_MARK;
 static void text_chars(const fonts_text *texts, size_t n, int only, hb_set_t *out)
 {
     const char *own = only == FONTS_FOR_MONO ? mono_chars : only == FONTS_FOR_BOLD_ITALIC ? "-" : ui_chars;
-    fonts_text ui = {(const uint8_t *)own, strlen(own), "the reader's own characters", 0, only};
+    fonts_text ui = {(const uint8_t *)own, strlen(own), "the reader's own characters", 0, only, NULL};
     for (size_t t = 0; t <= n; t++) {
         const fonts_text *tx = t < n ? &texts[t] : &ui;
         if (tx->only != only) continue;
@@ -535,6 +654,7 @@ int fonts_subset(font_set *fs, const fonts_text *texts, size_t n, lerr *e)
     hb_set_t *want = hb_set_create(), *need = hb_set_create(), *covered = hb_set_create(), *cm = hb_set_create();
     hb_set_t *common = hb_set_create();
     hb_set_t *keep[3] = {want, hb_set_create(), hb_set_create()}; /* by FONTS_FOR_* */
+    hb_set_t *mine[NCJK + 1] = {0}; /* CJK characters by language, below */
     hb_face_t **faces = calloc(nf ? nf : 1, sizeof *faces);
     int *roles = calloc(nf ? nf : 1, sizeof *roles);
     if (!faces || !roles) goto oom;
@@ -567,11 +687,45 @@ int fonts_subset(font_set *fs, const fonts_text *texts, size_t n, lerr *e)
         !hb_set_allocation_successful(cm) || !hb_set_allocation_successful(keep[1]) ||
         !hb_set_allocation_successful(keep[2]))
         goto oom;
+    /* The CJK characters of each CJK language's texts, and of the texts of
+     * none (an English essay quoting 漢字): a CJK face made for a language
+     * keeps its own texts' characters and those of no language's, not
+     * those only another language's texts use (their face has them). */
+    for (size_t t = 0; t <= NCJK; t++) {
+        mine[t] = hb_set_create();
+        cjk_chars_of(texts, n, t < NCJK ? cjk_tags[t] : "", mine[t]);
+        if (!hb_set_allocation_successful(mine[t])) goto oom;
+    }
     size_t k = 0;
     for (size_t i = 0; i < nf; i++) {
         font_file *ff = &fs->v[i];
         int r;
-        if (ff->flags & PACK_FONT_FALLBACK) {
+        size_t lt = 0;
+        while (lt < NCJK && !((ff->flags & PACK_FONT_FALLBACK) && is_cjk_face_of(ff->name, cjk_tags[lt]) &&
+                              !hb_set_is_empty(mine[lt])))
+            lt++;
+        if (lt < NCJK) {
+            /* others: what only the other CJK languages' texts draw */
+            hb_set_t *others = hb_set_create();
+            for (size_t t = 0; t < NCJK; t++)
+                if (t != lt) hb_set_union(others, mine[t]);
+            hb_set_subtract(others, mine[lt]);
+            hb_set_subtract(others, mine[NCJK]);
+            hb_set_clear(cm);
+            hb_face_collect_unicodes(faces[i], cm);
+            hb_set_intersect(cm, need);
+            hb_set_subtract(cm, others);
+            int ok = hb_set_allocation_successful(others) && hb_set_allocation_successful(cm);
+            hb_set_destroy(others);
+            if (!ok) {
+                r = -1;
+                lerr_set(e, "out of memory subsetting the fonts");
+            } else {
+                hb_set_union(covered, cm);
+                hb_set_union(cm, common);
+                r = subset_face(ff, faces[i], cm, e);
+            }
+        } else if (ff->flags & PACK_FONT_FALLBACK) {
             hb_set_clear(cm);
             hb_face_collect_unicodes(faces[i], cm);
             hb_set_intersect(cm, need); /* what it may draw */
@@ -604,6 +758,7 @@ int fonts_subset(font_set *fs, const fonts_text *texts, size_t n, lerr *e)
 oom:
     lerr_set(e, "out of memory subsetting the fonts");
 out:
+    for (size_t t = 0; t <= NCJK; t++) hb_set_destroy(mine[t]);
     for (size_t i = 0; faces && i < nf; i++) hb_face_destroy(faces[i]);
     free(faces);
     free(roles);

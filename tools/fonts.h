@@ -47,6 +47,9 @@ typedef struct fonts_text {
     const char *where;  /* e.g. "essays/a.txt" or "essays/a.txt (title)" */
     int paragraphs;     /* 1: s is essay text, say which paragraph */
     int only;           /* FONTS_FOR_*: the faces that draw these characters */
+    const char *lang;   /* the text's BCP-47 language, NULL if unknown: a
+                           Chinese, Japanese or Korean text gets the CJK
+                           face drawn for its language (text_cjk_tag) */
 } fonts_text;
 
 /* fonts_text.only. Text in general (0) is drawn by the regular, italic and
@@ -63,6 +66,11 @@ typedef struct fonts_text {
  * labels. For characters it lacks, add fallback faces from the system
  * (flag PACK_FONT_FALLBACK). If some are still not covered, fail with the
  * characters and where each first occurs. Then fonts_subset the set.
+ * CJK texts come first: for each CJK language the texts name (ja, ko,
+ * zh-Hans, zh-Hant, zh-HK) a face made for it is added, serif where the
+ * system has one (Noto Serif CJK SC for Chinese under Charis), so that
+ * ideographs take their own language's shapes; a pack of Chinese and
+ * Japanese essays carries two CJK faces, each cut to its own texts.
  * *added gets the number of fallback faces added and kept. */
 int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, lerr *e);
 

@@ -82,14 +82,15 @@ static int choose_fonts(const packer_opts *o, const input_essay *es, size_t ne, 
             rc = -1;
             break;
         }
-        texts[nt++] = (fonts_text){es[i].text, tsize, es[i].path, 1, FONTS_FOR_TEXT};
-        texts[nt++] = (fonts_text){(const uint8_t *)es[i].title, strlen(es[i].title), wheres[2 * i], 0, FONTS_FOR_TEXT};
+        texts[nt++] = (fonts_text){es[i].text, tsize, es[i].path, 1, FONTS_FOR_TEXT, es[i].lang};
         texts[nt++] =
-            (fonts_text){(const uint8_t *)es[i].byline, strlen(es[i].byline), wheres[2 * i + 1], 0, FONTS_FOR_TEXT};
+            (fonts_text){(const uint8_t *)es[i].title, strlen(es[i].title), wheres[2 * i], 0, FONTS_FOR_TEXT, es[i].lang};
+        texts[nt++] = (fonts_text){(const uint8_t *)es[i].byline, strlen(es[i].byline), wheres[2 * i + 1], 0,
+                                   FONTS_FOR_TEXT, es[i].lang};
     }
     if (!rc) {
-        texts[nt++] = (fonts_text){bi.p, bi.n, "bold italic runs", 0, FONTS_FOR_BOLD_ITALIC};
-        texts[nt++] = (fonts_text){mono.p, mono.n, "code", 0, FONTS_FOR_MONO};
+        texts[nt++] = (fonts_text){bi.p, bi.n, "bold italic runs", 0, FONTS_FOR_BOLD_ITALIC, NULL};
+        texts[nt++] = (fonts_text){mono.p, mono.n, "code", 0, FONTS_FOR_MONO, NULL};
         rc = fonts_cover(fs, texts, nt, &added, e);
     }
     free(bi.p);
