@@ -133,7 +133,7 @@
 #define TUN_THEMES(X)                                                                                        \
     X(LIGHT, "light", 0xFBFAF6, 0x222222, 0x6E6E6E, 0xE2DFD8, 0x8C8A85, 0.04f, 0.13f, 0.08f, 0.0f, 100)       \
     X(DARK, "dark", 0x16181B, 0xD6D3CC, 0x8E8C88, 0x2C2F33, 0x8E8C88, 0.07f, 0.18f, 0.13f, 0.05f, 150)        \
-    X(SEPIA, "sepia", 0xF4ECD8, 0x3E3020, 0x85735A, 0xE0D3B6, 0x9E8866, 0.04f, 0.13f, 0.08f, 0.0f, 100)
+    X(SEPIA, "sepia", 0xF4ECD8, 0x3E3020, 0x72614A, 0xE0D3B6, 0x9E8866, 0.04f, 0.13f, 0.08f, 0.0f, 100)
 
 #define TUN_THEME_ID(id, ...) THEME_##id,
 enum theme_id { TUN_THEMES(TUN_THEME_ID) THEME_COUNT };

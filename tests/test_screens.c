@@ -221,11 +221,48 @@ TEST(no_pack_no_font)
     app_close(&a);
 }
 
+/* WCAG 2.x contrast ratio of two opaque sRGB colours. */
+static double lum(SDL_Color c)
+{
+    double v[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0};
+    for (int i = 0; i < 3; i++) v[i] = v[i] <= 0.04045 ? v[i] / 12.92 : pow((v[i] + 0.055) / 1.055, 2.4);
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+static double contrast(SDL_Color a, SDL_Color b)
+{
+    double x = lum(a), y = lum(b);
+    return x > y ? (x + 0.05) / (y + 0.05) : (y + 0.05) / (x + 0.05);
+}
+
+/* Every text the screens draw meets WCAG AA (4.5:1) in every theme: the
+ * text colour on the paper, the cards, the hint's button and the menu's
+ * sheet, and the running title and page number's muted colour on the
+ * paper, the cards and the sheet (the grounds it is drawn on), from the
+ * colours screen_colors_for makes out of the theme table. */
+TEST(every_text_meets_wcag_aa_in_every_theme)
+{
+    static const char *const names[] = {"light", "dark", "sepia"};
+    for (int t = 0; t < THEME_COUNT; t++) {
+        screen_colors c = screen_colors_for(t);
+        const struct { const char *what; SDL_Color fg, bg; } pair[] = {
+            {"text on paper", c.ink, c.bg},       {"text on a card", c.ink, c.card},
+            {"text on a button", c.ink, c.button}, {"text on the menu", c.ink, c.sheet},
+            {"muted on paper", c.muted, c.bg},    {"muted on a card", c.muted, c.card},
+            {"muted on the menu", c.muted, c.sheet},
+        };
+        for (size_t k = 0; k < sizeof pair / sizeof *pair; k++) {
+            double r = contrast(pair[k].fg, pair[k].bg);
+            CHECKF(r >= 4.5, "%s theme, %s: %.2f:1", t < 3 ? names[t] : "?", pair[k].what, r);
+        }
+    }
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "offscreen", 0);
     if (SDL_Init(0) || TTF_Init()) return 1;
     RUN(targets_at_least_9mm_everywhere);
+    RUN(every_text_meets_wcag_aa_in_every_theme);
     RUN(the_800x480_target_is_48px);
     RUN(text_lines_fit_and_shorten);
     RUN(round_rect_fills_inside_the_corners);
