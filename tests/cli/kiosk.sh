@@ -24,7 +24,7 @@ if need unit_security_score systemd-analyze systemd; then
 fi
 # What the issue asks for, line by line (a score alone could hide a removal).
 for want in 'Conflicts=getty@tty1.service' 'TTYPath=/dev/tty1' 'Restart=always' 'User=lectern' \
-    'PrivateNetwork=yes' 'IPAddressDeny=any' 'RestrictAddressFamilies=AF_UNIX AF_NETLINK' \
+    'IPAddressDeny=any' 'RestrictAddressFamilies=AF_UNIX AF_NETLINK' \
     'ProtectSystem=strict' 'ProtectHome=yes' 'NoNewPrivileges=yes' 'DevicePolicy=closed' \
     'DeviceAllow=char-drm rw' 'DeviceAllow=char-input r' 'DeviceAllow=/dev/tty1 rw' \
     'CapabilityBoundingSet=' 'SystemCallFilter=@system-service' 'StateDirectory=lectern' \
@@ -33,6 +33,12 @@ for want in 'Conflicts=getty@tty1.service' 'TTYPath=/dev/tty1' 'Restart=always' 
   check "unit_has_$(echo "$want" | tr -c 'A-Za-z0-9@=\n' _)" grep -qxF -- "$want" "$UNIT"
 done
 check unit_no_private_devices sh -c "! grep -q '^PrivateDevices=yes' '$UNIT'"
+# udev's hot-plug events (a touchscreen that comes up after the reader) are
+# netlink messages in the host's network namespace: no namespace of its own,
+# and no IP socket family either
+check unit_hears_udev_events sh -c "! grep -q '^PrivateNetwork=yes' '$UNIT'"
+check unit_no_ip_sockets sh -c "grep -qx 'RestrictAddressFamilies=AF_UNIX AF_NETLINK' '$UNIT' &&
+  ! grep -E '^RestrictAddressFamilies=.*AF_(INET|INET6|PACKET)' '$UNIT'"
 check unit_runs_kiosk_mode grep -q '^ExecStart=/usr/bin/lectern .*--kiosk' "$UNIT"
 # off the slow part of the boot: not after basic.target, local-fs.target or
 # the firmware partition (DefaultDependencies=no), but after the display
