@@ -46,6 +46,9 @@ check unit_not_after_local_fs sh -c "! grep -E '^(After|Requires|Wants)=.*(basic
 check unit_after_display grep -qE '^After=.*dev-dri-card0\.device' "$UNIT"
 # nor after what systemd-remount-fs holds up: the root is rw from the kernel's
 # command line (below), and /tmp is the unit's own (TemporaryFileSystem=)
+# SysRq is off from the command line (checked below): waiting for
+# systemd-sysctl would also wait for systemd-modules-load
+check unit_not_after_sysctl sh -c "! grep -E '^After=.*systemd-sysctl' '$UNIT'"
 check unit_not_after_remount_fs sh -c "! grep -E '^(After|Requires|Wants)=.*(systemd-remount-fs|tmp\.mount|systemd-tmpfiles)' '$UNIT'"
 check unit_own_tmp sh -c "grep -qE '^TemporaryFileSystem=/tmp:.* /var/tmp:' '$UNIT' && ! grep -q '^PrivateTmp=' '$UNIT'"
 check udev_drm_card_is_systemd_device grep -qE 'SUBSYSTEM=="drm", KERNEL=="card\[0-9\]\*", TAG\+="systemd"' firmware/udev/70-lectern-drm.rules
