@@ -160,6 +160,7 @@ typedef struct app {
     char soft_gl[64];
     /* start-up, in SDL ticks (ms): video asked for, up, window open, renderer made */
     uint64_t t_start, t_video, t_window, t_renderer;
+    int video_retries;      /* kiosk: failed tries to start video before it started */
     int path;               /* enum app_path, as last told on stderr */
 
     int screen;             /* enum app_screen */

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "platform.h"
 #include "screen.h"
@@ -186,11 +187,28 @@ int app_video(app *a, int headless, lerr *e)
         return video_ready(a, w, h, e);
     }
     a->t_start = SDL_GetTicks64();
-    if (SDL_InitSubSystem(SDL_INIT_VIDEO)) {
+    /* In kiosk mode at boot the display may not be usable for a moment
+     * (udev has not yet given its device node to the video group): keep
+     * trying here for a while, which is much cheaper than exiting and
+     * being started again. Said once. */
+    const char *wait_env = getenv("LECTERN_VIDEO_WAIT_MS"); /* for tests */
+    long wait_ms = wait_env ? strtol(wait_env, NULL, 10) : TUN_VIDEO_WAIT_MS;
+    while (SDL_InitSubSystem(SDL_INIT_VIDEO)) {
         const char *want = getenv("SDL_VIDEODRIVER");
-        lerr_set(e, "cannot start video%s%s: %s", want ? " with SDL_VIDEODRIVER=" : "", want ? want : "", SDL_GetError());
-        return -1;
+        uint64_t waited = SDL_GetTicks64() - a->t_start;
+        if (!a->o.kiosk || (long)waited >= wait_ms) {
+            lerr_set(e, "cannot start video%s%s: %s", want ? " with SDL_VIDEODRIVER=" : "", want ? want : "",
+                     SDL_GetError());
+            return -1;
+        }
+        if (!a->video_retries++)
+            fprintf(stderr, "lectern: cannot start video yet (%s); trying again for up to %ld s\n", SDL_GetError(),
+                    (wait_ms + 999) / 1000);
+        SDL_Delay(TUN_VIDEO_RETRY_MS);
     }
+    if (a->video_retries)
+        fprintf(stderr, "lectern: video started after %lu ms and %d tries\n",
+                (unsigned long)(SDL_GetTicks64() - a->t_start), a->video_retries + 1);
     /* With no display SDL falls back to its invisible offscreen driver: a
      * window nobody sees, waiting forever. Only when asked for explicitly. */
     a->t_video = SDL_GetTicks64();
@@ -396,6 +414,13 @@ int app_run(app *a, volatile sig_atomic_t *stop)
      * SDL_Init, just after the configuration is read) */
     if (a->win) {
         uint64_t t = SDL_GetTicks64();
+        /* the clock the boot's timestamps use (systemd's ExecMainStart),
+         * so that the time before SDL_Init shows too */
+        struct timespec mono;
+        clock_gettime(CLOCK_MONOTONIC, &mono);
+        double now_s = (double)mono.tv_sec + mono.tv_nsec / 1e9;
+        fprintf(stderr, "lectern: ready at %.2f s of the boot (CLOCK_MONOTONIC); SDL started at %.2f s\n", now_s,
+                now_s - (double)t / 1000.0);
         fprintf(stderr, "lectern: start-up took %lu ms: video %lu, window %lu, renderer %lu, fonts, pages and the "
                 "first frame %lu%s%s\n", (unsigned long)t, (unsigned long)(a->t_video - a->t_start),
                 (unsigned long)(a->t_window - a->t_video), (unsigned long)(a->t_renderer - a->t_window),

@@ -25,6 +25,10 @@
 #define TUN_PANEL_W 800
 #define TUN_PANEL_H 480
 #define TUN_PANEL_STR "800x480"
+/* kiosk mode: how long to keep trying to start video at boot (the display's
+ * device node may not be the video group's yet), and how often */
+#define TUN_VIDEO_WAIT_MS 20000
+#define TUN_VIDEO_RETRY_MS 250
 
 /* The largest page the reader draws (window, screenshot, dump): a 4K panel's
  * pixels, in either orientation, and no side over 8192. One 32-bit page

@@ -93,7 +93,16 @@ case $1 in prereqs) echo "$PREREQ"; exit 0 ;; esac
 . /usr/share/initramfs-tools/hook-functions
 manual_add_modules virtio_gpu vc4
 mkdir -p "${DESTDIR}/etc/udev/rules.d"
-echo 'SUBSYSTEM=="drm", KERNEL=="card[0-9]*", TAG+="systemd"' > "${DESTDIR}/etc/udev/rules.d/70-lectern-drm.rules"
+# The initramfs has no /etc/group, so udev there cannot give the node to
+# the video group by name (50-udev-default.rules): numbers from the root,
+# so that the reader can open the display as soon as systemd starts it,
+# before the real root's udev coldplug; input devices loaded here likewise.
+vg=$(getent group video | cut -d: -f3)
+ig=$(getent group input | cut -d: -f3)
+{
+  echo "SUBSYSTEM==\"drm\", KERNEL==\"card[0-9]*\", TAG+=\"systemd\"${vg:+, GROUP=\"$vg\", MODE=\"0660\"}"
+  [ -z "$ig" ] || echo "SUBSYSTEM==\"input\", KERNEL==\"event[0-9]*\", GROUP=\"$ig\", MODE=\"0660\""
+} > "${DESTDIR}/etc/udev/rules.d/70-lectern-drm.rules"
 EOF
 if [ -n "${IMAGE_ROOTFS_FROM:-}" ]; then
   # development aid: start from a copy of an earlier root file system

@@ -400,7 +400,7 @@ def boot_times(agent, ok, fail):
     # the reader's own account: how long its start-up took, and where; and
     # what a start that failed said
     for l in agent.cmd("journal", timeout=30) or []:
-        if "start-up took" in l or "renderer" in l or "cannot" in l or "Failed" in l or "exited" in l:
+        if any(w in l for w in ("start-up took", "ready at", "renderer", "video", "cannot", "Failed", "exited")):
             print("  reader: " + l.strip(), flush=True)
 
 

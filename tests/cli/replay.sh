@@ -216,6 +216,15 @@ printf 'key escape\nexpect screen library\n' > "$T/bad4.txt"
 replay bad4 "$T/bad4.txt" --pack "$FIXTURE"
 check expect_after_quit_fails bash -c "test $? -eq 1 && grep -q 'ended at line 1' '$T/bad4.err'"
 
+# ---- kiosk mode waits for video at boot (the display's node not yet the video group's) ----
+SDL_VIDEODRIVER=nonesuch LECTERN_VIDEO_WAIT_MS=700 "$READER" --pack "$FIXTURE" --kiosk --state-dir "$T/state-vw" \
+  > /dev/null 2> "$T/vw.err"; st=$?
+check kiosk_video_retried_then_failed sh -c "test $st -eq 1 && test \$(grep -c 'cannot start video yet' '$T/vw.err') -eq 1 &&
+  grep -q 'trying again for up to 1 s' '$T/vw.err' && grep -q 'cannot start video with SDL_VIDEODRIVER=nonesuch' '$T/vw.err'"
+SDL_VIDEODRIVER=nonesuch LECTERN_VIDEO_WAIT_MS=700 "$READER" --pack "$FIXTURE" --state-dir "$T/state-vw" \
+  > /dev/null 2> "$T/vw2.err"; st=$?
+check window_video_fails_at_once sh -c "test $st -eq 1 && ! grep -q 'trying again' '$T/vw2.err'"
+
 # ---- the live loop: SIGTERM saves and ends it, SIGINT is ignored in kiosk mode ------------------------
 # The reader says "lectern: ready" on stderr once its first frame is up and
 # it takes input: the test waits for that line, not for a time. Without
