@@ -389,24 +389,41 @@ static void entry_name(const pack *p, size_t i, char *buf, size_t n)
     }
 }
 
-/* Read entry i's stored block into a fresh buffer (caller frees) and note
- * whether its stored checksum matches. */
-static int load_stored(pack *p, size_t i, uint8_t **out, lerr *e)
+/* Entry i's block's stored bytes, and whether they match block_xxh3
+ * (p->checked[i]). *bytes points at them: into the caller's buffer for a
+ * pack opened with pack_open_mem (borrowed, no copy), else into *own, a
+ * fresh buffer the caller frees (free(*own) is right in both cases: it is
+ * NULL when nothing was allocated). */
+static int load_stored(pack *p, size_t i, const uint8_t **bytes, uint8_t **own, lerr *e)
 {
     const pack_entry *en = &p->entries[i];
-    *out = NULL;
-    uint8_t *b = malloc(en->block_stored);
-    if (!b) {
-        lerr_set(e, "out of memory reading %u bytes", en->block_stored);
-        return PACK_ENOMEM;
-    }
-    int st = read_at(p, en->block_offset, en->block_stored, b, e);
-    if (st) {
-        free(b);
-        return st;
+    *bytes = NULL;
+    *own = NULL;
+    const uint8_t *b;
+    if (p->fd < 0) {
+        /* checked against the buffer's size at open, which cannot change */
+        if (en->block_offset > p->size || en->block_stored > p->size - en->block_offset) {
+            lerr_set(e, "bytes %llu-%llu lie outside the %llu-byte pack", (unsigned long long)en->block_offset,
+                     (unsigned long long)(en->block_offset + en->block_stored - 1), (unsigned long long)p->size);
+            return PACK_EDAMAGED;
+        }
+        b = p->mem + en->block_offset;
+    } else {
+        uint8_t *m = malloc(en->block_stored);
+        if (!m) {
+            lerr_set(e, "out of memory reading %u bytes", en->block_stored);
+            return PACK_ENOMEM;
+        }
+        int st = read_at(p, en->block_offset, en->block_stored, m, e);
+        if (st) {
+            free(m);
+            return st;
+        }
+        *own = m;
+        b = m;
     }
     p->checked[i] = lx_hash(b, en->block_stored) == en->block_xxh3 ? CHECK_GOOD : CHECK_BAD;
-    *out = b;
+    *bytes = b;
     return PACK_OK;
 }
 
@@ -423,10 +440,11 @@ static int check_block(pack *p, size_t i, lerr *e)
     if (p->checked[i] == CHECK_UNKNOWN && cache_holds(p, en))
         p->checked[i] = p->cache_block_ok ? CHECK_GOOD : CHECK_BAD;
     if (p->checked[i] == CHECK_UNKNOWN) {
-        uint8_t *b;
+        const uint8_t *b;
+        uint8_t *own;
         lerr why;
-        int st = load_stored(p, i, &b, &why);
-        free(b);
+        int st = load_stored(p, i, &b, &own, &why);
+        free(own);
         if (st) {
             lerr_set(e, "%s", why.msg);
             return st;
@@ -531,18 +549,19 @@ static int decode_block(pack *p, size_t i, lerr *e)
         p->cache_valid = 0;
         free(p->cache_mem);
         p->cache_mem = p->cache = NULL;
-        uint8_t *stored;
-        int st = load_stored(p, i, &stored, e);
+        const uint8_t *stored;
+        uint8_t *sown;
+        int st = load_stored(p, i, &stored, &sown, e);
         if (st) return st;
         st = alloc_block(p, en, &p->cache_mem, &p->cache, e);
         if (st) {
-            free(stored);
+            free(sown);
             return st;
         }
         int r = decode(p, en, stored, p->cache);
         p->cache_block_ok = p->checked[i] == CHECK_GOOD && r == (int)en->block_size &&
                             (en->codec != PACK_LZ4_DICT || p->dict_ok);
-        free(stored);
+        free(sown);
         p->cache_offset = en->block_offset;
         p->cache_size = en->block_size;
         p->cache_valid = 1;
@@ -570,11 +589,12 @@ static int load_dict(pack *p, lerr *e)
     } else if (d0->codec == PACK_RAW) {
         st = read_at(p, d0->block_offset, n, d, e);
     } else {
-        uint8_t *stored;
-        st = load_stored(p, 0, &stored, e);
+        const uint8_t *stored;
+        uint8_t *sown;
+        st = load_stored(p, 0, &stored, &sown, e);
         if (st == PACK_OK) {
             int r = LZ4_decompress_safe_partial((const char *)stored, (char *)d, (int)d0->block_stored, (int)n, (int)n);
-            free(stored);
+            free(sown);
             ok = p->checked[0] == CHECK_GOOD;
             if (r != (int)n) {
                 lerr_set(e, "the pack's dictionary (the first %u decoded bytes of the block at bytes %llu-%llu) "
@@ -660,13 +680,15 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
             }
             src = own;
         } else {
-            st = load_stored(p, i, &own, &why);
-            src = own ? own + en->offset : NULL;
+            const uint8_t *stored;
+            st = load_stored(p, i, &stored, &own, &why);
+            src = stored ? stored + en->offset : NULL;
         }
         block_ok = p->checked[i] == CHECK_GOOD;
     } else if (st == PACK_OK && whole && en->codec == PACK_LZ4 && !cache_holds(p, en)) {
-        uint8_t *stored;
-        st = load_stored(p, i, &stored, &why);
+        const uint8_t *stored;
+        uint8_t *sown;
+        st = load_stored(p, i, &stored, &sown, &why);
         if (st == PACK_OK) {
             own = malloc(entry_cap(en));
             if (!own) {
@@ -677,14 +699,15 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
                 block_ok = p->checked[i] == CHECK_GOOD && r == (int)en->block_size;
                 own_whole = 1;
             }
-            free(stored);
+            free(sown);
             src = own;
         }
     } else if (st == PACK_OK && whole && en->codec == PACK_LZ4_DICT && !cache_holds(p, en)) {
         /* decoded after a copy of the dictionary (lz4_dec), in the buffer
          * that is returned, then moved down over it: one buffer, one move */
-        uint8_t *stored;
-        st = load_stored(p, i, &stored, &why);
+        const uint8_t *stored;
+        uint8_t *sown;
+        st = load_stored(p, i, &stored, &sown, &why);
         if (st == PACK_OK) {
             size_t pre = p->dict_size;
             own = malloc(pre + entry_cap(en));
@@ -698,7 +721,7 @@ static int load_entry(pack *p, size_t i, uint8_t **data, lerr *e)
                 memmove(own, own + pre, en->size);
                 own_whole = 1;
             }
-            free(stored);
+            free(sown);
             src = own;
         }
     } else if (st == PACK_OK) {

@@ -82,8 +82,10 @@ typedef struct pack pack;
 int pack_open(pack **out, const char *path, lerr *e);
 
 /* The same checks on bytes already in memory. The pack borrows buf, which
- * must outlive it (the directory is copied). Used by tests and the
- * fuzzer. */
+ * must outlive it and stay unchanged while it is open: the directory is
+ * copied, but a block's stored bytes are checked and decoded where they
+ * lie, with no copy. Used by tests, the fuzzer, and a folder packed for
+ * reading. */
 int pack_open_mem(pack **out, const void *buf, size_t size, lerr *e);
 
 /* Close the file and free everything, pack_view buffers included. NULL is
