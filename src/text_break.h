@@ -80,9 +80,9 @@
  * writes the same values each time, so calling it twice is harmless, but
  * two threads calling it at once is a data race by the letter of C11.
  * Create breakers from one thread (main, before it starts others). A
- * breaker holds libthai's dictionary: use one breaker from one thread at
- * a time (it keeps no state between calls; each call allocates its own
- * scratch and frees it). */
+ * breaker holds libthai's dictionary once Thai has been met: use one
+ * breaker from one thread at a time (it keeps nothing else between calls;
+ * each call allocates its own scratch and frees it). */
 #ifndef LECTERN_TEXT_BREAK_H
 #define LECTERN_TEXT_BREAK_H
 
@@ -119,10 +119,12 @@ typedef struct text_lang_run {
 
 typedef struct text_breaker text_breaker;
 
-/* Make a breaker: calls init_linebreak() (see "Thread use") and loads
- * libthai's dictionary (th_brk_new(NULL)). Returns 0 and *out (owned by
- * the caller: text_breaker_free), or -1 with a message (no dictionary,
- * out of memory) and *out = NULL. */
+/* Make a breaker: calls init_linebreak() (see "Thread use"). libthai's
+ * dictionary (th_brk_new(NULL), tens of milliseconds on a Pi) is not
+ * loaded here but by the first text_line_breaks call that meets a run of
+ * Thai, and kept until text_breaker_free: text without Thai never loads
+ * it. Returns 0 and *out (owned by the caller: text_breaker_free), or -1
+ * with a message (out of memory) and *out = NULL. */
 int text_breaker_new(text_breaker **out, lerr *e);
 
 /* Free a breaker (NULL is fine). */
@@ -152,8 +154,13 @@ void text_breaker_free(text_breaker *b);
  * essay is opened and keep it (one byte per byte of text) across
  * re-layouts, rather than pay for libunibreak on every re-layout.
  *
+ * The first call that meets Thai loads libthai's dictionary into b (the
+ * breaker is const for the caller: its answers do not change, but two
+ * threads must not share it, see "Thread use").
+ *
  * Returns 0, or -1 with a message (a run out of bounds, n over 2^31 - 1
- * bytes, out of memory); brk is then all TEXT_BRK_NONE. n == 0 is fine
+ * bytes, out of memory, Thai text and no dictionary); brk is then all
+ * TEXT_BRK_NONE. n == 0 is fine
  * (nothing is written; s and brk may be NULL). */
 int text_line_breaks(const text_breaker *b, const uint8_t *s, size_t n, const char *base_lang,
                      const text_lang_run *runs, size_t nruns, unsigned flags, uint8_t *brk, lerr *e);
