@@ -379,6 +379,7 @@ typedef struct cand {
     uint32_t s_end, s_next; /* cumulative inter-word space counts */
     int32_t extra;          /* added to a line ending here: the hyphen at a soft hyphen */
     uint32_t g_end, g_next; /* cumulative inter-character gaps (layout_gap_at), as s_end, s_next */
+    uint32_t k_end, k_next; /* ... of them CJK gaps */
     int16_t pen;
     uint8_t kind;
 } cand;
@@ -410,6 +411,7 @@ typedef struct lay {
     int32_t *wd; /* per code point: the width it adds (its advance, or with shaping its glyphs' advances) */
     int32_t *kj; /* per code point: the kerning or italic correction before it, after a visible one */
     uint32_t *gc; /* [n + 1] inter-character gaps (layout_gap_at) before code point k, cumulative */
+    uint32_t *gk; /* [n + 1] the same, CJK gaps only */
     size_t cp_cap;
     const uint8_t *tb;      /* the break opportunities of txt, by byte offset (enum text_brk) */
     const layout_breaks *bk;
@@ -505,14 +507,22 @@ static int cjk_wide(uint32_t c)
 
 static int thai_cp(uint32_t c) { return c >= 0x0E01 && c <= 0x0E5B; }
 
-int layout_gap_at(uint32_t a, uint32_t b)
+/* layout_gap_at: 0 none, 1 a Thai gap, 2 a CJK gap */
+static int gap_kind(uint32_t a, uint32_t b)
 {
     if (!a || text_is_mark(b)) return 0;
-    if (cjk_wide(a) || cjk_wide(b)) return 1;
+    if (cjk_wide(a) || cjk_wide(b)) return 2;
     if (thai_cp(a) && thai_cp(b))
         return !(b == 0x0E30 || b == 0x0E32 || b == 0x0E33 || b == 0x0E45) && !(a >= 0x0E40 && a <= 0x0E44);
     return 0;
 }
+
+int layout_gap_at(uint32_t a, uint32_t b) { return gap_kind(a, b) != 0; }
+
+/* The gaps a line from candidate ci to cj spreads its slack over (with
+ * its nsp spaces): all of them when it has CJK gaps or no spaces; a Thai
+ * line with spaces between its phrases stretches those, as Latin does. */
+static int64_t used_gaps(const struct cand *ci, const struct cand *cj, int64_t nsp);
 
 /* Walk the decoded code points cp[k0..n) of a block (or of one of its
  * pieces between hard breaks) once, collecting candidates into L->c at the
@@ -745,9 +755,18 @@ static void cand_gaps(lay *L, uint32_t n)
         cand *c = &L->c[i];
         uint32_t q = c->kn;
         while (q < n && (text_class(L->cp[q]) == TEXT_INVISIBLE || text_class(L->cp[q]) == TEXT_SHY)) q++;
+        int vis = q < n && text_class(L->cp[q]) == TEXT_VISIBLE;
         c->g_end = L->gc[c->ke];
-        c->g_next = L->gc[c->kn] + (q < n && text_class(L->cp[q]) == TEXT_VISIBLE ? L->gc[q + 1] - L->gc[q] : 0);
+        c->g_next = L->gc[c->kn] + (vis ? L->gc[q + 1] - L->gc[q] : 0);
+        c->k_end = L->gk[c->ke];
+        c->k_next = L->gk[c->kn] + (vis ? L->gk[q + 1] - L->gk[q] : 0);
     }
+}
+
+static int64_t used_gaps(const cand *ci, const cand *cj, int64_t nsp)
+{
+    int64_t ng = (int64_t)cj->g_end - (int64_t)ci->g_next, nk = (int64_t)cj->k_end - (int64_t)ci->k_next;
+    return ng > 0 && (nsp == 0 || nk > 0) ? ng : 0;
 }
 
 /* ---- the dynamic program -------------------------------------------------- */
@@ -851,8 +870,7 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
                     /* A line without spaces or gaps is costed as if it had
                      * one space: it cannot stretch, and shows its slack at
                      * the end. Gaps stretch by a quarter space each. */
-                    int64_t ng = (int64_t)cj->g_end - (int64_t)ci->g_next;
-                    if (ng < 0) ng = 0;
+                    int64_t ng = used_gaps(ci, cj, nsp);
                     int64_t n1 = nsp + ng > 0 ? nsp + ng : 1;
                     int64_t stretch = nsp + ng > 0 ? nsp * st + ng * gst : st;
                     if (slack > stretch) {
@@ -965,8 +983,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
         int64_t w = cj->w_end - ci->w_next + cj->extra;
         int64_t nsp = (int64_t)cj->s_end - (int64_t)ci->s_next;
         if (nsp < 0) nsp = 0;
-        int64_t ngp = (int64_t)cj->g_end - (int64_t)ci->g_next;
-        if (ngp < 0) ngp = 0;
+        int64_t ngp = used_gaps(ci, cj, nsp);
         int last = q + 1 == L->nbrk;
         ln->block = bi;
         ln->start = ci->next;
@@ -1012,6 +1029,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
             continue;
         }
         nsp += ngp; /* the walks give space_extra to spaces and gaps alike */
+        if (ngp) ln->flags |= LAYOUT_LINE_GAPS;
         if (!last && slack > nsp * (int64_t)((LAYOUT_MAX_STRETCH - 1.0) * sw)) {
             ln->flags |= LAYOUT_LINE_RAGGED;
             r->ragged++;
@@ -1189,6 +1207,13 @@ static int decode(lay *L, const uint8_t *text, uint32_t start, uint32_t len, int
             lerr_set(L->e, "out of memory laying out essay block %u", bi);
             return -1;
         }
+        og = L->gk;
+        L->gk = realloc(og, cap * sizeof *L->gk);
+        if (!L->gk) {
+            L->gk = og;
+            lerr_set(L->e, "out of memory laying out essay block %u", bi);
+            return -1;
+        }
     }
     scur sc;
     scur_init(&sc, L->es, bi);
@@ -1203,18 +1228,22 @@ static int decode(lay *L, const uint8_t *text, uint32_t start, uint32_t len, int
     measure_cps(L, text, n);
     /* the inter-character gaps, as the walks find them: after a visible
      * code point of the same word (spaces, no-break spaces and U+200B part) */
-    uint32_t pv = 0, g = 0;
+    uint32_t pv = 0, g = 0, gj = 0;
     for (size_t k = 0; k < n; k++) {
         L->gc[k] = g;
+        L->gk[k] = gj;
         int cl = text_class(L->cp[k]);
         if (cl == TEXT_VISIBLE) {
-            g += (uint32_t)layout_gap_at(pv, L->cp[k]);
+            int gk = gap_kind(pv, L->cp[k]);
+            g += gk != 0;
+            gj += gk == 2;
             pv = L->cp[k];
         } else if (cl == TEXT_SPACE || cl == TEXT_NBSP || cl == TEXT_ZWSP) {
             pv = 0;
         }
     }
     L->gc[n] = g;
+    L->gk[n] = gj;
     return 0;
 }
 
@@ -1743,6 +1772,7 @@ done:
     free(L.wd);
     free(L.kj);
     free(L.gc);
+    free(L.gk);
     sscratch_free(&L.ss);
     free(L.c);
     free(L.c2);
@@ -1820,7 +1850,10 @@ static int64_t set_step(const layout_metrics *m, const layout_line *ln, int32_t 
     case TEXT_SHY: case TEXT_INVISIBLE: break;
     default:
         if (*pv) *x += m_join(m, *pf, *pv, fc, c);
-        if (layout_gap_at(*pv, c)) { *x += ln->space_extra + (*nsp < ln->space_rem); (*nsp)++; }
+        if ((ln->flags & LAYOUT_LINE_GAPS) && layout_gap_at(*pv, c)) {
+            *x += ln->space_extra + (*nsp < ln->space_rem);
+            (*nsp)++;
+        }
         w = m_adv(m, fc, c);
         *pv = c;
         *pf = fc;
@@ -1998,7 +2031,8 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
             uint32_t gp = pv;
             for (size_t q = k; q < j; q++) {
                 if (text_class(w->cp[q]) != TEXT_VISIBLE) { w->gx[q - k] = acc; continue; }
-                if (ln && !w->rtl && layout_gap_at(gp, w->cp[q])) acc += ln->space_extra + (w->nsp++ < ln->space_rem);
+                if (ln && (ln->flags & LAYOUT_LINE_GAPS) && !w->rtl && layout_gap_at(gp, w->cp[q]))
+                    acc += ln->space_extra + (w->nsp++ < ln->space_rem);
                 w->gx[q - k] = acc;
                 gp = w->cp[q];
             }
@@ -2045,7 +2079,8 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
         case TEXT_SHY: case TEXT_INVISIBLE: break;
         default:
             if (pv) x += m_join(m, pf, pv, fc, c);
-            if (ln && !w->rtl && layout_gap_at(pv, c)) x += ln->space_extra + (w->nsp++ < ln->space_rem);
+            if (ln && (ln->flags & LAYOUT_LINE_GAPS) && !w->rtl && layout_gap_at(pv, c))
+                x += ln->space_extra + (w->nsp++ < ln->space_rem);
             wd = m_adv(m, fc, c);
             pv = c;
             pf = fc;

@@ -106,9 +106,12 @@ enum layout_line_flags {
                                  es->byline), centred, at the top of the first page */
     LAYOUT_LINE_ROW = 256,    /* a table cell set beside the previous line (its row's first
                                  cell): the same baseline, never at the top of a page */
-    LAYOUT_LINE_RTL = 512     /* a line of a right-to-left paragraph (its first strong character,
+    LAYOUT_LINE_RTL = 512,    /* a line of a right-to-left paragraph (its first strong character,
                                  text_bidi_dir): a line not filled is set flush right (x moved
                                  right), its bidi runs are placed from the right in visual order */
+    LAYOUT_LINE_GAPS = 1024   /* justified over its inter-character gaps too (layout_gap_at): a line
+                                 with CJK gaps, or with Thai gaps and no spaces. space_extra and
+                                 space_rem then apply to its spaces and gaps alike */
 };
 
 /* The block numbers of front lines: not blocks of the essay. */
@@ -130,9 +133,9 @@ typedef struct layout_line {
     int32_t x, y;          /* left edge and baseline within the page's text area, 26.6 */
     int32_t width;         /* natural width of the content (with the end hyphen), 26.6 */
     int32_t measure;       /* the width the line is set in (justified lines fill it), 26.6 */
-    int32_t space_extra;   /* added to each inter-word space on this line, 26.6, and to each
-                              inter-character gap (layout_gap_at: between CJK characters, between
-                              Thai character clusters), which justify a line without spaces */
+    int32_t space_extra;   /* added to each inter-word space on this line, 26.6, and on a
+                              LAYOUT_LINE_GAPS line to each inter-character gap (layout_gap_at:
+                              between CJK characters, between Thai character clusters) */
     uint8_t font;          /* enum layout_font */
     uint16_t flags;        /* enum layout_line_flags */
     uint16_t space_rem;    /* the first space_rem spaces and gaps (in the order the line is
@@ -189,9 +192,9 @@ size_t layout_breaks_bytes(const layout_breaks *bk);
  * either is a CJK character (ideographs, kana, bopomofo, CJK punctuation,
  * fullwidth forms; not Hangul, which Korean sets between words), or both
  * are Thai and b starts a character cluster (not a following vowel such as
- * U+0E32, nor after a leading vowel U+0E40..U+0E44). A justified line
- * spreads its slack over its spaces and these gaps; layout and the walks
- * below count them the same way. */
+ * U+0E32, nor after a leading vowel U+0E40..U+0E44). A LAYOUT_LINE_GAPS
+ * line spreads its slack over its spaces and these gaps; layout and the
+ * walks below count them the same way. */
 int layout_gap_at(uint32_t a, uint32_t b);
 
 /* Typeset `es` with metrics `m` and params `p` into *out, with the break
