@@ -1028,8 +1028,8 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
             }
             continue;
         }
+        int64_t nsp0 = nsp;
         nsp += ngp; /* the walks give space_extra to spaces and gaps alike */
-        if (ngp) ln->flags |= LAYOUT_LINE_GAPS;
         if (!last && slack > nsp * (int64_t)((LAYOUT_MAX_STRETCH - 1.0) * sw)) {
             ln->flags |= LAYOUT_LINE_RAGGED;
             r->ragged++;
@@ -1046,6 +1046,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
         }
         ln->space_extra = (int32_t)ex;
         ln->space_rem = (uint16_t)(rem > UINT16_MAX ? UINT16_MAX : rem);
+        if (nsp > nsp0) ln->flags |= LAYOUT_LINE_GAPS;
         if (!last && sw > 0) {
             int64_t largest = ex + (rem > 0);
             double ratio = (double)(sw + largest) / sw;

@@ -43,6 +43,8 @@ int text_breaker_new(text_breaker **out, lerr *e)
     return 0;
 }
 
+int text_breaker_thai_loaded(const text_breaker *b) { return b && b->dict->th != NULL; }
+
 void text_breaker_free(text_breaker *b)
 {
     if (!b) return;

@@ -127,6 +127,10 @@ typedef struct text_breaker text_breaker;
  * with a message (out of memory) and *out = NULL. */
 int text_breaker_new(text_breaker **out, lerr *e);
 
+/* 1 once b has loaded libthai's dictionary (a paragraph with Thai was
+ * broken), else 0: for tests and the start-up account. */
+int text_breaker_thai_loaded(const text_breaker *b);
+
 /* Free a breaker (NULL is fine). */
 void text_breaker_free(text_breaker *b);
 
