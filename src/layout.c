@@ -510,10 +510,11 @@ static int thai_cp(uint32_t c) { return c >= 0x0E01 && c <= 0x0E5B; }
 /* layout_gap_at: 0 none, 1 a Thai gap, 2 a CJK gap */
 static int gap_kind(uint32_t a, uint32_t b)
 {
-    if (!a || text_is_mark(b)) return 0;
-    if (cjk_wide(a) || cjk_wide(b)) return 2;
+    if (!a || (a < 0x0E01 && b < 0x0E01)) return 0; /* Latin, Greek, Cyrillic, Arabic...: no gaps (fast) */
+    if (cjk_wide(a) || cjk_wide(b)) return text_is_mark(b) ? 0 : 2;
     if (thai_cp(a) && thai_cp(b))
-        return !(b == 0x0E30 || b == 0x0E32 || b == 0x0E33 || b == 0x0E45) && !(a >= 0x0E40 && a <= 0x0E44);
+        return !text_is_mark(b) && !(b == 0x0E30 || b == 0x0E32 || b == 0x0E33 || b == 0x0E45) &&
+               !(a >= 0x0E40 && a <= 0x0E44);
     return 0;
 }
 
