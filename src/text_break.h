@@ -52,7 +52,11 @@
  *         Unicode 15.1; layout already refused it);
  *       CJ resolved to NS (above).
  *
- * Differences from layout.c's break code (build_cands) today:
+ * Layout (layout.c, build_cands) walks this output since issue 12
+ * (layout_breaks_new makes it once per essay); it keeps its URL_WHOLE /
+ * URL_BREAK choice, the hyphen drawn at a soft hyphen, and its old rule
+ * at an em dash (no break before one that follows a non-CJK character).
+ * How this output differs from layout.c's own break code before that:
  *   - After '-': the same (a break after it, none after a hyphen that
  *     starts a word, none between two), except before a digit: UAX #14
  *     keeps "x-5" and "3-4" whole (LB25), layout breaks them.
