@@ -1617,6 +1617,51 @@ done:
 
 /* ---- break opportunities, per essay ---------------------------------------- */
 
+/* text_line_breaks needs about 24 bytes of scratch a byte: a paragraph
+ * longer than this is broken in pieces, cut where the answer does not
+ * depend on what is on the other side (UAX #14's rules look across spaces
+ * only from OP, QU, CL, B2 and at SP itself): after "x " before "y" (x an
+ * ASCII letter or digit, y an ASCII letter), or between two CJK unified
+ * ideographs. A break is allowed there either way. */
+#define BREAK_PIECE (64u << 10)
+
+static int ascii_letter(uint8_t c) { return (unsigned)((c | 0x20) - 'a') < 26u; }
+static int ascii_alnum(uint8_t c) { return ascii_letter(c) || (unsigned)(c - '0') < 10u; }
+static int ideograph_at(const uint8_t *s, size_t n, size_t i)
+{
+    /* U+4E00..U+9FFF: E4 B8 80 .. E9 BF BF */
+    return i + 3 <= n && s[i] >= 0xE4 && s[i] <= 0xE9 && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
+           (s[i] > 0xE4 || s[i + 1] >= 0xB8);
+}
+
+/* A place to cut s[0..n) at or after `from`, or n. */
+static size_t piece_end(const uint8_t *s, size_t n, size_t from)
+{
+    for (size_t i = from < 2 ? 2 : from; i < n; i++) {
+        if (s[i - 1] == ' ' && ascii_alnum(s[i - 2]) && ascii_letter(s[i])) return i;
+        if (i >= 3 && ideograph_at(s, n, i - 3) && ideograph_at(s, n, i)) return i;
+    }
+    return n;
+}
+
+static int break_text(const text_breaker *tb, const uint8_t *s, size_t n, const char *base, const text_lang_run *runs,
+                      size_t nr, text_lang_run *sub, uint8_t *brk, lerr *e)
+{
+    size_t a = 0;
+    while (a < n) {
+        size_t z = n - a > BREAK_PIECE ? piece_end(s, n, a + BREAK_PIECE) : n;
+        size_t ns = 0;
+        for (size_t k = 0; k < nr; k++) { /* the language runs, clipped to the piece and moved */
+            size_t rs = runs[k].start > a ? runs[k].start : a, re = runs[k].end < z ? runs[k].end : z;
+            if (rs < re) sub[ns++] = (text_lang_run){(uint32_t)(rs - a), (uint32_t)(re - a), runs[k].tag, runs[k].tag_len};
+        }
+        if (text_line_breaks(tb, s + a, z - a, base, sub, ns, 0, brk + a, e)) return -1;
+        if (a) brk[a] = TEXT_BRK_ALLOW;
+        a = z;
+    }
+    return 0;
+}
+
 void layout_breaks_free(layout_breaks *bk)
 {
     if (!bk) return;
@@ -1625,6 +1670,8 @@ void layout_breaks_free(layout_breaks *bk)
     free(bk->byline);
     free(bk);
 }
+
+const uint8_t *layout_breaks_text(const layout_breaks *bk) { return bk->text; }
 
 size_t layout_breaks_bytes(const layout_breaks *bk)
 {
@@ -1662,11 +1709,11 @@ int layout_breaks_new(layout_breaks **out, const essay *es, const char *lang, si
             continue; /* nothing to break (a bad range: layout_essay_breaks says so) */
         size_t ns, nr = 0;
         const essay_span *sp = essay_block_spans(es, bi, &ns);
-        if (ns > runs_cap) {
-            text_lang_run *nrs = realloc(runs, ns * sizeof *nrs);
+        if (2 * ns > runs_cap) { /* the runs, and room for them clipped to a piece */
+            text_lang_run *nrs = realloc(runs, 2 * ns * sizeof *nrs);
             if (!nrs) goto oom;
             runs = nrs;
-            runs_cap = ns;
+            runs_cap = 2 * ns;
         }
         for (size_t k = 0; k < ns; k++) {
             if (!sp[k].lang || sp[k].lang > es->nlangs || !sp[k].len || (uint64_t)sp[k].start + sp[k].len > b->len)
@@ -1674,8 +1721,8 @@ int layout_breaks_new(layout_breaks **out, const essay *es, const char *lang, si
             const essay_lang *lg = &es->langs[sp[k].lang - 1];
             runs[nr++] = (text_lang_run){sp[k].start, sp[k].start + sp[k].len, (const char *)es->text + lg->off, lg->len};
         }
-        if (text_line_breaks(tb, es->text + b->start, b->len, base[0] ? base : NULL, runs, nr, 0, bk->text + b->start,
-                             &be)) {
+        if (break_text(tb, es->text + b->start, b->len, base[0] ? base : NULL, runs, nr, runs ? runs + ns : NULL,
+                       bk->text + b->start, &be)) {
             lerr_set(e, "essay block %zu: %s", bi, be.msg);
             free(runs);
             layout_breaks_free(bk);

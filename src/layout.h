@@ -186,6 +186,11 @@ int layout_breaks_new(layout_breaks **out, const essay *es, const char *lang, si
 void layout_breaks_free(layout_breaks *bk);
 /* The bytes it holds (about the essay's size). */
 size_t layout_breaks_bytes(const layout_breaks *bk);
+/* Its answer for es->text: one enum text_brk per byte, es->size of them
+ * (borrowed from bk). A paragraph over 64 KiB is broken in pieces, cut
+ * where the answer cannot depend on the other side, so that the scratch
+ * of text_line_breaks stays small: the answer is the same as one call's. */
+const uint8_t *layout_breaks_text(const layout_breaks *bk);
 
 /* Is there an inter-character justification gap between the visible code
  * points a and b, adjacent in a word: b is not a combining mark and

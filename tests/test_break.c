@@ -539,6 +539,52 @@ TEST(thai_lines_break_at_libthai_words)
     essay_free(&es);
 }
 
+/* A paragraph over 64 KiB is broken in pieces (layout_breaks_new): the
+ * same answer as one call over all of it, Latin words, Chinese, Thai,
+ * URLs and a language run included. */
+TEST(long_paragraph_in_pieces_is_broken_as_one)
+{
+    static const char *const parts[] = {"Words and/or (brackets) “quotes” go here, ", "中文的句子没有空格，标点符号在行内。",
+                                        "ภาษาไทยเขียนโดยไม่มีช่องว่าง ", "see http://www.ex-ample.com/a/b ok ",
+                                        "日本語の「かぎ括弧」ゃっー。", "x-ray 3-4 — dash ", "汉字汉字汉字汉字"};
+    size_t cap = 300000, n = 0;
+    char *t = malloc(cap + 2);
+    CHECK(t != NULL);
+    if (!t) return;
+    for (size_t k = 0; n + 200 < cap; k++) {
+        const char *p = parts[(k * 7 + k / 3) % 7];
+        memcpy(t + n, p, strlen(p));
+        n += strlen(p);
+    }
+    while (n && t[n - 1] == ' ') n--; /* a paragraph does not end with a space */
+    t[n] = '\n';
+    t[n + 1] = 0;
+    essay es;
+    lerr e = {{0}};
+    int pr = essay_parse((const uint8_t *)t, n + 1, &es, &e);
+    CHECKF(pr == 0 && es.nblocks == 1, "%s, %zu blocks", pr ? e.msg : "parsed", es.nblocks);
+    layout_breaks *bk = NULL;
+    if (pr) {
+        free(t);
+        return;
+    }
+    CHECK(layout_breaks_new(&bk, &es, "zh", 2, B, &e) == 0);
+    uint8_t *one = malloc(n);
+    CHECK(one && text_line_breaks(B, (const uint8_t *)t, n, "zh", NULL, 0, 0, one, &e) == 0);
+    if (bk && one) {
+        const uint8_t *got = layout_breaks_text(bk);
+        size_t diff = 0, first = 0;
+        for (size_t i = 0; i < n; i++)
+            if (got[i] != one[i] && !diff++) first = i;
+        CHECKF(diff == 0, "%zu bytes differ, the first at %zu: \"%.12s|%.12s\"", diff, first,
+               t + (first > 12 ? first - 12 : 0), t + first);
+    }
+    free(one);
+    layout_breaks_free(bk);
+    essay_free(&es);
+    free(t);
+}
+
 int main(void)
 {
     lerr e = {{0}};
@@ -564,6 +610,7 @@ int main(void)
     RUN(bad_language_runs_are_refused);
     RUN(layout_breaks_are_module_breaks_on_the_default_essays);
     RUN(thai_lines_break_at_libthai_words);
+    RUN(long_paragraph_in_pieces_is_broken_as_one);
     text_breaker_free(B);
     return T_END();
 }
