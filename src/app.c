@@ -86,6 +86,8 @@ int app_open(app *a, const app_opts *o, lerr *e)
 void app_close_essay(app *a)
 {
     a->lr = &a->no_layout;
+    layout_breaks_free(a->breaks);
+    a->breaks = NULL;
     essay_free(&a->es);
     free(a->text);
     a->text = NULL;
@@ -101,7 +103,7 @@ static int relayout(app *a, lerr *e)
     if (!a->essay_no || a->screen == APP_ERROR) return 0; /* nothing open, or only its number (error page) */
     layout_metrics m = font_metrics(a->fonts);
     layout_key k = {(uint32_t)a->essay_no, font_body_px(a->fonts), a->lp};
-    const layout_result *old = a->lr, *now = layout_cache_get(a->layouts, &k, &a->es, &m, e);
+    const layout_result *old = a->lr, *now = layout_cache_get_breaks(a->layouts, &k, &a->es, a->breaks, &m, e);
     if (!now) {
         char pre[700];
         snprintf(pre, sizeof pre, "%.400s: essay %zu \xE2\x80\x9C%.200s\xE2\x80\x9D", a->pack_file, a->essay_no, a->title);
@@ -203,6 +205,13 @@ int app_open_essay(app *a, size_t n, lerr *e)
     a->essay_no = n;
     a->page = 0;
     if (a->fonts) font_set_lang(a->fonts, en->lang, en->lang ? en->lang_len : 0); /* shaping, CJK faces */
+    /* where its lines may break: once per essay opened, kept across sizes */
+    if ((!a->breaker && text_breaker_new(&a->breaker, &pe)) ||
+        layout_breaks_new(&a->breaks, &a->es, en->lang, en->lang ? en->lang_len : 0, a->breaker, &pe)) {
+        lerr_set(e, "%s: essay %zu \xE2\x80\x9C%s\xE2\x80\x9D: %s", a->pack_file, n, a->title, pe.msg);
+        app_close_essay(a);
+        return -1;
+    }
     if (relayout(a, e)) {
         app_close_essay(a);
         return -1;
@@ -398,6 +407,7 @@ void app_close(app *a)
     if (a->surface) SDL_FreeSurface(a->surface);
     font_close(a->fonts);
     layout_cache_free(a->layouts);
+    text_breaker_free(a->breaker);
     pack_close(a->pk);
     free(a->pack_mem); /* after the pack that borrows it */
     memset(a, 0, sizeof *a);

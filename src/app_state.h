@@ -128,6 +128,8 @@ typedef struct app {
     essay es;
     char title[512];        /* UTF-8, NUL-terminated */
     layout_cache *layouts;  /* every layout made, per (essay, size, page): turns never lay out again */
+    text_breaker *breaker;  /* line breaking (owned; made on the main thread at the first essay opened) */
+    layout_breaks *breaks;  /* the open essay's break opportunities (owned): kept across re-layouts */
     const layout_result *lr; /* the open essay's, owned by `layouts`; &no_layout when there is none */
     layout_result no_layout;
     size_t page;            /* 0-based */

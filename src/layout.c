@@ -363,7 +363,8 @@ plain:
 
 /* ---- break candidates ---------------------------------------------------- */
 
-enum { CK_START, CK_SPACE, CK_SOFT, CK_HARD, CK_DASH, CK_ZW, CK_URL, CK_SPLIT, CK_END };
+enum { CK_START, CK_SPACE, CK_SOFT, CK_HARD, CK_DASH, CK_ZW, CK_URL, CK_SPLIT, CK_END,
+       CK_INTER /* between two characters where text_break allows it: ideographs, Thai words, after '/' */ };
 
 /* A place where a line may end. A line from candidate i to candidate j has
  * natural width c[j].w_end - c[i].w_next + c[j].extra and
@@ -377,6 +378,8 @@ typedef struct cand {
     uint32_t kn;
     uint32_t s_end, s_next; /* cumulative inter-word space counts */
     int32_t extra;          /* added to a line ending here: the hyphen at a soft hyphen */
+    uint32_t g_end, g_next; /* cumulative inter-character gaps (layout_gap_at), as s_end, s_next */
+    uint32_t k_end, k_next; /* ... of them CJK gaps */
     int16_t pen;
     uint8_t kind;
 } cand;
@@ -389,6 +392,13 @@ typedef struct knode {
     uint8_t fit; /* 0 very loose, 1 loose, 2 decent, 3 tight */
 } knode;
 
+struct layout_breaks {
+    uint8_t *text, *title, *byline; /* enum text_brk per byte of es->text, es->title, es->byline */
+    size_t size, nblocks;           /* the essay they were made for */
+    uint32_t title_len, byline_len;
+    int hint;                       /* enum text_bidi_hint from the essay's language */
+};
+
 /* Working state of one layout_essay call; buffers are reused from block to block. */
 typedef struct lay {
     meas ms;
@@ -400,7 +410,11 @@ typedef struct lay {
     uint8_t *fa; /* per code point: its face role (layout_face of the line's role and its style) */
     int32_t *wd; /* per code point: the width it adds (its advance, or with shaping its glyphs' advances) */
     int32_t *kj; /* per code point: the kerning or italic correction before it, after a visible one */
+    uint32_t *gc; /* [n + 1] inter-character gaps (layout_gap_at) before code point k, cumulative */
+    uint32_t *gk; /* [n + 1] the same, CJK gaps only */
     size_t cp_cap;
+    const uint8_t *tb;      /* the break opportunities of txt, by byte offset (enum text_brk) */
+    const layout_breaks *bk;
     cand *c, *c2;
     size_t nc, c_cap, nc2, c2_cap;
     knode *nodes;
@@ -468,28 +482,54 @@ static cand *push_cand(lay *L, cand **arr, size_t *n, size_t *cap)
 
 enum { URL_NONE, URL_WHOLE, URL_BREAK };
 
-/* Is the word starting at code point k a URL, and does it fit on a line? */
-static int url_mode(lay *L, int f, uint32_t k, uint32_t n, int32_t width)
+/* Does the word holding code point k (between spaces) fit on a line? Asked
+ * only at a URL's break places (TEXT_BRK_URL), so a URL that fits is kept
+ * whole (URL_WHOLE) and one that does not breaks there (URL_BREAK). */
+static int url_mode(lay *L, int f, uint32_t k0, uint32_t k, uint32_t n, int32_t width)
 {
     const uint32_t *cp = L->cp;
-    uint32_t e = k;
+    uint32_t s = k, e = k;
+    while (s > k0 && text_class(cp[s - 1]) != TEXT_SPACE) s--;
     while (e < n && text_class(cp[e]) != TEXT_SPACE) e++;
-    uint32_t j = k;
-    while (j < e && (text_opening_at(cp, j) || cp[j] == '<')) j++;
-    int url = e - j >= 4 && (cp[j] | 0x20) == 'w' && (cp[j + 1] | 0x20) == 'w' &&
-              (cp[j + 2] | 0x20) == 'w' && cp[j + 3] == '.';
-    for (uint32_t i = j; !url && i + 2 < e; i++)
-        url = cp[i] == ':' && cp[i + 1] == '/' && cp[i + 2] == '/';
-    if (!url) return URL_NONE;
-    const uint8_t *t = L->txt;
-    int64_t w = measure_str(&L->ms, f, t + L->off[k], L->off[e] - L->off[k]);
+    int64_t w = measure_str(&L->ms, f, L->txt + L->off[s], L->off[e] - L->off[s]);
     return w <= width ? URL_WHOLE : URL_BREAK;
 }
 
+/* Is a break before code point k allowed (text_break: ALLOW or MUST)? */
+static int brk_ok(const lay *L, uint32_t k) { uint8_t v = L->tb[L->off[k]]; return v == TEXT_BRK_ALLOW || v == TEXT_BRK_MUST; }
+
+static int cjk_wide(uint32_t c)
+{
+    return (c >= 0x2E80 && c <= 0x312F) || (c >= 0x3190 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) ||
+           (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+static int thai_cp(uint32_t c) { return c >= 0x0E01 && c <= 0x0E5B; }
+
+/* layout_gap_at: 0 none, 1 a Thai gap, 2 a CJK gap */
+static int gap_kind(uint32_t a, uint32_t b)
+{
+    if (!a || (a < 0x0E01 && b < 0x0E01)) return 0; /* Latin, Greek, Cyrillic, Arabic...: no gaps (fast) */
+    if (cjk_wide(a) || cjk_wide(b)) return text_is_mark(b) ? 0 : 2;
+    if (thai_cp(a) && thai_cp(b))
+        return !text_is_mark(b) && !(b == 0x0E30 || b == 0x0E32 || b == 0x0E33 || b == 0x0E45) &&
+               !(a >= 0x0E40 && a <= 0x0E44);
+    return 0;
+}
+
+int layout_gap_at(uint32_t a, uint32_t b) { return gap_kind(a, b) != 0; }
+
+/* The gaps a line from candidate ci to cj spreads its slack over (with
+ * its nsp spaces): all of them when it has CJK gaps or no spaces; a Thai
+ * line with spaces between its phrases stretches those, as Latin does. */
+static int64_t used_gaps(const struct cand *ci, const struct cand *cj, int64_t nsp);
+
 /* Walk the decoded code points cp[k0..n) of a block (or of one of its
- * pieces between hard breaks) once, collecting candidates into L->c. f is
- * the line's role (spaces are set in it); each visible code point is
- * measured in its own face L->fa[k]. */
+ * pieces between hard breaks) once, collecting candidates into L->c at the
+ * break opportunities of text_break (L->tb), with layout's own rules on
+ * top (layout.h). f is the line's role (spaces are set in it); each visible
+ * code point is measured in its own face L->fa[k]. */
 static int build_cands(lay *L, int f, uint32_t k0, uint32_t n, int32_t width, int soft_pen)
 {
     const uint32_t *cp = L->cp, *off = L->off;
@@ -509,22 +549,34 @@ static int build_cands(lay *L, int f, uint32_t k0, uint32_t n, int32_t width, in
     uint32_t pv = 0;     /* previous visible code point in this word (kerning), 0 after a space */
     uint32_t run = 0;    /* visible glyphs since the last space */
     size_t pending = SIZE_MAX; /* candidate waiting for w_next: the next glyph's kerned start */
-    int url = URL_NONE;
+    int url = -1;        /* URL_WHOLE or URL_BREAK once the word's URL has been measured, -1 before */
     for (uint32_t k = k0; k < n; k++) {
         uint32_t ch = cp[k];
         int cl = text_class(ch);
-        if (cl != TEXT_SPACE && (k == k0 || text_class(cp[k - 1]) == TEXT_SPACE)) url = url_mode(L, f, k, n, width);
+        if (cl == TEXT_SPACE) url = -1;
 
-        /* Breaks after a hyphen, a dash, or in a long URL after / . - */
-        if (cl == TEXT_VISIBLE && run >= 2 && pv == cp[k - 1] && url != URL_WHOLE && !text_closing_at(cp, k)) {
+        /* Breaks between two visible characters: after a hyphen or a dash,
+         * in a long URL after / . -, between ideographs and Thai words. */
+        if (cl == TEXT_VISIBLE && k > k0 && pv && pv == cp[k - 1]) {
             uint32_t p1 = cp[k - 1];
+            uint8_t v = L->tb[off[k]];
             int kind = -1, pen = 0;
-            if (url == URL_BREAK) {
-                if ((p1 == '/' || p1 == '.' || p1 == '-') && ch != p1) kind = CK_URL, pen = URL_PEN;
-            } else if (p1 == '-' && ch != '-') {
-                kind = CK_HARD, pen = HARD_PEN;
-            } else if (text_is_dash(p1) && !text_is_dash(ch)) {
-                kind = CK_DASH, pen = DASH_PEN;
+            if (v == TEXT_BRK_URL) {
+                if (url < 0) url = url_mode(L, f, k0, k, n, width);
+                if (url == URL_BREAK) kind = CK_URL, pen = URL_PEN;
+            } else if (v == TEXT_BRK_ALLOW || v == TEXT_BRK_MUST) {
+                if (p1 == '-') {
+                    if (run >= 2) kind = CK_HARD, pen = HARD_PEN;
+                } else if (text_is_dash(p1)) {
+                    if (run >= 2 && !text_is_dash(ch)) kind = CK_DASH, pen = DASH_PEN;
+                } else if (ch == 0x2014 && !cjk_wide(p1)) {
+                    /* layout's old rule: an em dash stays with the word before it */
+                } else {
+                    kind = CK_INTER;
+                    /* between ideographs or Thai words a break is as good as a space;
+                       elsewhere (after '/') as after a hyphen */
+                    pen = cjk_wide(p1) || cjk_wide(ch) || (thai_cp(p1) && thai_cp(ch)) ? 0 : HARD_PEN;
+                }
             }
             if (kind >= 0) {
                 if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
@@ -541,8 +593,7 @@ static int build_cands(lay *L, int f, uint32_t k0, uint32_t n, int32_t width, in
         switch (cl) {
         case TEXT_SPACE:
             if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
-            if (k > k0 && k + 1 < n && text_class(cp[k + 1]) != TEXT_SPACE && !text_closing_at(cp, k + 1) &&
-                !text_opening_at(cp, k - 1)) {
+            if (k > k0 && k + 1 < n && text_class(cp[k + 1]) != TEXT_SPACE && brk_ok(L, k + 1)) {
                 if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
                 c->end = off[k];
                 c->next = off[k + 1];
@@ -568,8 +619,8 @@ static int build_cands(lay *L, int f, uint32_t k0, uint32_t n, int32_t width, in
             run = 0;
             break;
         case TEXT_SHY:
-            if (url == URL_NONE && pv && !text_no_line_end(pv) && pending == SIZE_MAX && k + 1 < n &&
-                text_class(cp[k + 1]) == TEXT_VISIBLE && !text_closing_at(cp, k + 1)) {
+            if (pv && !text_no_line_end(pv) && pending == SIZE_MAX && k + 1 < n &&
+                text_class(cp[k + 1]) == TEXT_VISIBLE && !text_closing_at(cp, k + 1) && brk_ok(L, k + 1)) {
                 if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
                 c->end = c->next = off[k + 1]; /* the soft hyphen stays on the line it ends */
                 c->ke = c->kn = k + 1;
@@ -583,7 +634,8 @@ static int build_cands(lay *L, int f, uint32_t k0, uint32_t n, int32_t width, in
             break;
         case TEXT_ZWSP:
             if (pending != SIZE_MAX) { L->c[pending].w_next = T; L->c[pending].s_next = S; pending = SIZE_MAX; }
-            if (pv && k + 1 < n && text_class(cp[k + 1]) == TEXT_VISIBLE && !text_closing_at(cp, k + 1)) {
+            if (pv && k + 1 < n && text_class(cp[k + 1]) == TEXT_VISIBLE && !text_closing_at(cp, k + 1) &&
+                brk_ok(L, k + 1)) {
                 if (!(c = push_cand(L, &L->c, &L->nc, &L->c_cap))) return -1;
                 c->end = c->next = off[k + 1]; /* like a soft hyphen, it stays on its line */
                 c->ke = c->kn = k + 1;
@@ -694,6 +746,30 @@ static int split_long(lay *L, int f, int32_t width)
     return 0;
 }
 
+/* The inter-character gaps of each candidate (L->gc): a line from i to j
+ * has c[j].g_end - c[i].g_next of them; the gap before the line's first
+ * visible character is not one (the walks start a line with no code point
+ * before it). */
+static void cand_gaps(lay *L, uint32_t n)
+{
+    for (size_t i = 0; i < L->nc; i++) {
+        cand *c = &L->c[i];
+        uint32_t q = c->kn;
+        while (q < n && (text_class(L->cp[q]) == TEXT_INVISIBLE || text_class(L->cp[q]) == TEXT_SHY)) q++;
+        int vis = q < n && text_class(L->cp[q]) == TEXT_VISIBLE;
+        c->g_end = L->gc[c->ke];
+        c->g_next = L->gc[c->kn] + (vis ? L->gc[q + 1] - L->gc[q] : 0);
+        c->k_end = L->gk[c->ke];
+        c->k_next = L->gk[c->kn] + (vis ? L->gk[q + 1] - L->gk[q] : 0);
+    }
+}
+
+static int64_t used_gaps(const cand *ci, const cand *cj, int64_t nsp)
+{
+    int64_t ng = (int64_t)cj->g_end - (int64_t)ci->g_next, nk = (int64_t)cj->k_end - (int64_t)ci->k_next;
+    return ng > 0 && (nsp == 0 || nk > 0) ? ng : 0;
+}
+
 /* ---- the dynamic program -------------------------------------------------- */
 
 /* TeX's badness, 100 r^3, from the excess t over the available stretch or
@@ -747,6 +823,7 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
     size_t nc = L->nc;
     int64_t st = sw / 2 > 0 ? sw / 2 : 1; /* stretch per space: 1.5x at r = 1 */
     int64_t sh = ragged ? 0 : sw / 3;     /* shrink per space */
+    int64_t gst = st / 2 > 0 ? st / 2 : 1; /* stretch per inter-character gap (they do not shrink) */
     int64_t rag = 3 * (int64_t)(sw > 0 ? sw : 64);
     const int64_t INF = INT64_MAX;
 
@@ -791,11 +868,14 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
                     b = badness(slack, rag);
                     fit = 2;
                 } else {
-                    /* A line without spaces is costed as if it had one: it
-                     * cannot stretch, and shows its slack at the end. */
-                    int64_t n1 = nsp > 0 ? nsp : 1;
-                    if (slack > n1 * st) {
-                        int64_t u = 1 + (slack - n1 * st) * 10 / (n1 * (sw > 0 ? sw : 1));
+                    /* A line without spaces or gaps is costed as if it had
+                     * one space: it cannot stretch, and shows its slack at
+                     * the end. Gaps stretch by a quarter space each. */
+                    int64_t ng = used_gaps(ci, cj, nsp);
+                    int64_t n1 = nsp + ng > 0 ? nsp + ng : 1;
+                    int64_t stretch = nsp + ng > 0 ? nsp * st + ng * gst : st;
+                    if (slack > stretch) {
+                        int64_t u = 1 + (slack - stretch) * 10 / (n1 * (sw > 0 ? sw : 1));
                         over = u > OVER_UNITS_MAX ? OVER_UNITS_MAX : u;
                     }
                     if (over && strict) {
@@ -803,7 +883,7 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
                         for (size_t a2 = a + 1; a2 < L->na; a2++) L->act[keep++] = L->act[a2];
                         break;
                     }
-                    b = badness(slack, n1 * st);
+                    b = badness(slack, stretch);
                     fit = b > 99 ? 0 : b > 12 ? 1 : 2;
                 }
             }
@@ -890,6 +970,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
     meas *ms = &L->ms;
     if (build_cands(L, f, k0, k1, width, soft_pen)) return -1;
     if (split_long(L, f, width)) return -1;
+    cand_gaps(L, k1);
     int32_t sw = adv(ms, f, ' ');
     int got = ragged ? 0 : choose_breaks(L, width, 0, sw, 1);
     if (got < 0 || (!got && choose_breaks(L, width, ragged, sw, 0) < 0)) return -1;
@@ -903,6 +984,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
         int64_t w = cj->w_end - ci->w_next + cj->extra;
         int64_t nsp = (int64_t)cj->s_end - (int64_t)ci->s_next;
         if (nsp < 0) nsp = 0;
+        int64_t ngp = used_gaps(ci, cj, nsp);
         int last = q + 1 == L->nbrk;
         ln->block = bi;
         ln->start = ci->next;
@@ -939,13 +1021,16 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
 
         int64_t slack = width - w;
         if (ragged || (last && slack >= 0)) continue;
-        if (nsp == 0) {
+        /* a line without spaces spreads its slack over its gaps, if it has any */
+        if (nsp + ngp == 0) {
             if (!last && slack > 0) {
                 ln->flags |= LAYOUT_LINE_RAGGED;
                 r->ragged++;
             }
             continue;
         }
+        int64_t nsp0 = nsp;
+        nsp += ngp; /* the walks give space_extra to spaces and gaps alike */
         if (!last && slack > nsp * (int64_t)((LAYOUT_MAX_STRETCH - 1.0) * sw)) {
             ln->flags |= LAYOUT_LINE_RAGGED;
             r->ragged++;
@@ -962,6 +1047,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
         }
         ln->space_extra = (int32_t)ex;
         ln->space_rem = (uint16_t)(rem > UINT16_MAX ? UINT16_MAX : rem);
+        if (nsp > nsp0) ln->flags |= LAYOUT_LINE_GAPS;
         if (!last && sw > 0) {
             int64_t largest = ex + (rem > 0);
             double ratio = (double)(sw + largest) / sw;
@@ -1116,6 +1202,20 @@ static int decode(lay *L, const uint8_t *text, uint32_t start, uint32_t len, int
             lerr_set(L->e, "out of memory laying out essay block %u", bi);
             return -1;
         }
+        uint32_t *og = L->gc;
+        L->gc = realloc(og, cap * sizeof *L->gc);
+        if (!L->gc) {
+            L->gc = og;
+            lerr_set(L->e, "out of memory laying out essay block %u", bi);
+            return -1;
+        }
+        og = L->gk;
+        L->gk = realloc(og, cap * sizeof *L->gk);
+        if (!L->gk) {
+            L->gk = og;
+            lerr_set(L->e, "out of memory laying out essay block %u", bi);
+            return -1;
+        }
     }
     scur sc;
     scur_init(&sc, L->es, bi);
@@ -1128,6 +1228,24 @@ static int decode(lay *L, const uint8_t *text, uint32_t start, uint32_t len, int
     L->off[n] = start + len;
     *n_out = n;
     measure_cps(L, text, n);
+    /* the inter-character gaps, as the walks find them: after a visible
+     * code point of the same word (spaces, no-break spaces and U+200B part) */
+    uint32_t pv = 0, g = 0, gj = 0;
+    for (size_t k = 0; k < n; k++) {
+        L->gc[k] = g;
+        L->gk[k] = gj;
+        int cl = text_class(L->cp[k]);
+        if (cl == TEXT_VISIBLE) {
+            int gk = gap_kind(pv, L->cp[k]);
+            g += gk != 0;
+            gj += gk == 2;
+            pv = L->cp[k];
+        } else if (cl == TEXT_SPACE || cl == TEXT_NBSP || cl == TEXT_ZWSP) {
+            pv = 0;
+        }
+    }
+    L->gc[n] = g;
+    L->gk[n] = gj;
     return 0;
 }
 
@@ -1142,9 +1260,11 @@ static int set_front(lay *L, uint32_t blk, const uint8_t *t, uint32_t len, int f
     if (decode(L, t, 0, len, f, blk, &n)) return -1;
     if (n == 0) return 0;
     L->txt = t;
+    L->tb = blk == LAYOUT_BLOCK_TITLE ? L->bk->title : L->bk->byline;
     L->rtl = 0; /* centred: its runs are still reordered when drawn */
     int rc = set_piece(L, blk, f, 0, (uint32_t)n, 0, W, 1, HEAD_SOFT_PEN, 1, 1);
     L->txt = L->es->text;
+    L->tb = L->bk->text;
     if (rc) return -1;
     for (size_t k = first; k < L->nl; k++) {
         layout_line *ln = &L->lines[k];
@@ -1217,7 +1337,8 @@ static int set_block(lay *L, uint32_t bi)
 
     if (b->kind == ESSAY_CODE) return set_code(L, bi, f, (uint32_t)n, x, width);
     /* A right-to-left paragraph (its first strong character) starts at the right. */
-    L->rtl = b->kind != ESSAY_TABLE && text_bidi_dir(es->text + b->start, b->len, TEXT_BIDI_AUTO);
+    /* (with no strong character, the essay's language decides: layout_breaks_new) */
+    L->rtl = b->kind != ESSAY_TABLE && text_bidi_dir(es->text + b->start, b->len, L->bk->hint);
     if (L->rtl) x = W - x - width; /* a quote's or list's indents mirrored: the label hangs right */
 
     /* The pieces between hard line breaks (U+2028), and a table row's
@@ -1494,10 +1615,132 @@ done:
 
 /* ---- public --------------------------------------------------------------- */
 
-int layout_essay(const essay *es, const layout_metrics *m, const layout_params *p, layout_result *out,
-                 lerr *e)
+/* ---- break opportunities, per essay ---------------------------------------- */
+
+/* text_line_breaks needs about 24 bytes of scratch a byte: a paragraph
+ * longer than this is broken in pieces, cut where the answer does not
+ * depend on what is on the other side (UAX #14's rules look across spaces
+ * only from OP, QU, CL, B2 and at SP itself): after "x " before "y" (x an
+ * ASCII letter or digit, y an ASCII letter), or between two CJK unified
+ * ideographs. A break is allowed there either way. */
+#define BREAK_PIECE (64u << 10)
+
+static int ascii_letter(uint8_t c) { return (unsigned)((c | 0x20) - 'a') < 26u; }
+static int ascii_alnum(uint8_t c) { return ascii_letter(c) || (unsigned)(c - '0') < 10u; }
+static int ideograph_at(const uint8_t *s, size_t n, size_t i)
 {
-    memset(out, 0, sizeof *out);
+    /* U+4E00..U+9FFF: E4 B8 80 .. E9 BF BF */
+    return i + 3 <= n && s[i] >= 0xE4 && s[i] <= 0xE9 && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
+           (s[i] > 0xE4 || s[i + 1] >= 0xB8);
+}
+
+/* A place to cut s[0..n) at or after `from`, or n. */
+static size_t piece_end(const uint8_t *s, size_t n, size_t from)
+{
+    for (size_t i = from < 2 ? 2 : from; i < n; i++) {
+        if (s[i - 1] == ' ' && ascii_alnum(s[i - 2]) && ascii_letter(s[i])) return i;
+        if (i >= 3 && ideograph_at(s, n, i - 3) && ideograph_at(s, n, i)) return i;
+    }
+    return n;
+}
+
+static int break_text(const text_breaker *tb, const uint8_t *s, size_t n, const char *base, const text_lang_run *runs,
+                      size_t nr, text_lang_run *sub, uint8_t *brk, lerr *e)
+{
+    size_t a = 0;
+    while (a < n) {
+        size_t z = n - a > BREAK_PIECE ? piece_end(s, n, a + BREAK_PIECE) : n;
+        size_t ns = 0;
+        for (size_t k = 0; k < nr; k++) { /* the language runs, clipped to the piece and moved */
+            size_t rs = runs[k].start > a ? runs[k].start : a, re = runs[k].end < z ? runs[k].end : z;
+            if (rs < re) sub[ns++] = (text_lang_run){(uint32_t)(rs - a), (uint32_t)(re - a), runs[k].tag, runs[k].tag_len};
+        }
+        if (text_line_breaks(tb, s + a, z - a, base, sub, ns, 0, brk + a, e)) return -1;
+        if (a) brk[a] = TEXT_BRK_ALLOW;
+        a = z;
+    }
+    return 0;
+}
+
+void layout_breaks_free(layout_breaks *bk)
+{
+    if (!bk) return;
+    free(bk->text);
+    free(bk->title);
+    free(bk->byline);
+    free(bk);
+}
+
+const uint8_t *layout_breaks_text(const layout_breaks *bk) { return bk->text; }
+
+size_t layout_breaks_bytes(const layout_breaks *bk)
+{
+    return bk ? sizeof *bk + bk->size + bk->title_len + bk->byline_len : 0;
+}
+
+int layout_breaks_new(layout_breaks **out, const essay *es, const char *lang, size_t lang_len,
+                      const text_breaker *tb, lerr *e)
+{
+    *out = NULL;
+    char base[36] = "";
+    if (lang && lang_len && lang_len < sizeof base) memcpy(base, lang, lang_len);
+    layout_breaks *bk = calloc(1, sizeof *bk);
+    text_lang_run *runs = NULL;
+    size_t runs_cap = 0;
+    if (!bk) goto oom;
+    bk->size = es->size;
+    bk->nblocks = es->nblocks;
+    bk->title_len = es->title ? es->title_len : 0;
+    bk->byline_len = es->byline ? es->byline_len : 0;
+    bk->hint = text_bidi_hint_for_lang(base[0] ? base : NULL, strlen(base));
+    if (!(bk->text = calloc(es->size ? es->size : 1, 1)) || !(bk->title = calloc(bk->title_len + 1, 1)) ||
+        !(bk->byline = calloc(bk->byline_len + 1, 1)))
+        goto oom;
+    lerr be;
+    if (text_line_breaks(tb, es->title, bk->title_len, base[0] ? base : NULL, NULL, 0, 0, bk->title, &be) ||
+        text_line_breaks(tb, es->byline, bk->byline_len, base[0] ? base : NULL, NULL, 0, 0, bk->byline, &be)) {
+        lerr_set(e, "breaking the title into lines: %s", be.msg);
+        layout_breaks_free(bk);
+        return -1;
+    }
+    for (size_t bi = 0; bi < es->nblocks; bi++) {
+        const essay_block *b = &es->blocks[bi];
+        if (b->kind == ESSAY_SEP || b->kind == ESSAY_CODE || !b->len || (uint64_t)b->start + b->len > es->size)
+            continue; /* nothing to break (a bad range: layout_essay_breaks says so) */
+        size_t ns, nr = 0;
+        const essay_span *sp = essay_block_spans(es, bi, &ns);
+        if (2 * ns > runs_cap) { /* the runs, and room for them clipped to a piece */
+            text_lang_run *nrs = realloc(runs, 2 * ns * sizeof *nrs);
+            if (!nrs) goto oom;
+            runs = nrs;
+            runs_cap = 2 * ns;
+        }
+        for (size_t k = 0; k < ns; k++) {
+            if (!sp[k].lang || sp[k].lang > es->nlangs || !sp[k].len || (uint64_t)sp[k].start + sp[k].len > b->len)
+                continue;
+            const essay_lang *lg = &es->langs[sp[k].lang - 1];
+            runs[nr++] = (text_lang_run){sp[k].start, sp[k].start + sp[k].len, (const char *)es->text + lg->off, lg->len};
+        }
+        if (break_text(tb, es->text + b->start, b->len, base[0] ? base : NULL, runs, nr, runs ? runs + ns : NULL,
+                       bk->text + b->start, &be)) {
+            lerr_set(e, "essay block %zu: %s", bi, be.msg);
+            free(runs);
+            layout_breaks_free(bk);
+            return -1;
+        }
+    }
+    free(runs);
+    *out = bk;
+    return 0;
+oom:
+    free(runs);
+    layout_breaks_free(bk);
+    lerr_set(e, "out of memory for the line breaks of an essay of %zu bytes", es->size);
+    return -1;
+}
+
+static int check_args(const essay *es, const layout_metrics *m, const layout_params *p, lerr *e)
+{
     if (!m || !m->advance || !m->line_height || !m->ascent) {
         lerr_set(e, "layout: metrics without advance, line_height or ascent");
         return -1;
@@ -1510,6 +1753,34 @@ int layout_essay(const essay *es, const layout_metrics *m, const layout_params *
         lerr_set(e, "layout: essay too large");
         return -1;
     }
+    return 0;
+}
+
+int layout_essay(const essay *es, const layout_metrics *m, const layout_params *p, layout_result *out,
+                 lerr *e)
+{
+    memset(out, 0, sizeof *out);
+    if (check_args(es, m, p, e)) return -1;
+    text_breaker *tb;
+    layout_breaks *bk = NULL;
+    if (text_breaker_new(&tb, e)) return -1;
+    int rc = layout_breaks_new(&bk, es, NULL, 0, tb, e);
+    text_breaker_free(tb);
+    if (!rc) rc = layout_essay_breaks(es, bk, m, p, out, e);
+    layout_breaks_free(bk);
+    return rc;
+}
+
+int layout_essay_breaks(const essay *es, const layout_breaks *bk, const layout_metrics *m, const layout_params *p,
+                        layout_result *out, lerr *e)
+{
+    memset(out, 0, sizeof *out);
+    if (check_args(es, m, p, e)) return -1;
+    if (!bk || bk->size != es->size || bk->nblocks != es->nblocks ||
+        bk->title_len != (es->title ? es->title_len : 0) || bk->byline_len != (es->byline ? es->byline_len : 0)) {
+        lerr_set(e, "layout: the line breaks given were made for another essay");
+        return -1;
+    }
     lay L = {0};
     L.ms.m = m;
     L.es = es;
@@ -1517,6 +1788,8 @@ int layout_essay(const essay *es, const layout_metrics *m, const layout_params *
     L.e = e;
     L.r = out;
     L.txt = es->text;
+    L.bk = bk;
+    L.tb = bk->text;
     int rc = -1;
     if (set_front(&L, LAYOUT_BLOCK_TITLE, es->title, es->title_len, LAYOUT_TITLE) ||
         set_front(&L, LAYOUT_BLOCK_BYLINE, es->byline, es->byline_len, LAYOUT_BYLINE))
@@ -1547,6 +1820,8 @@ done:
     free(L.fa);
     free(L.wd);
     free(L.kj);
+    free(L.gc);
+    free(L.gk);
     sscratch_free(&L.ss);
     free(L.c);
     free(L.c2);
@@ -1624,6 +1899,10 @@ static int64_t set_step(const layout_metrics *m, const layout_line *ln, int32_t 
     case TEXT_SHY: case TEXT_INVISIBLE: break;
     default:
         if (*pv) *x += m_join(m, *pf, *pv, fc, c);
+        if ((ln->flags & LAYOUT_LINE_GAPS) && layout_gap_at(*pv, c)) {
+            *x += ln->space_extra + (*nsp < ln->space_rem);
+            (*nsp)++;
+        }
         w = m_adv(m, fc, c);
         *pv = c;
         *pf = fc;
@@ -1643,6 +1922,7 @@ typedef struct swalker {
     uint32_t *cp, *off;
     uint8_t *fa, *st;
     int32_t *wcp;
+    int64_t *gx; /* per code point of a segment: the justification of the gaps up to it (layout_gap_at) */
     size_t cap;
     sscratch ss;
     int oom;
@@ -1705,6 +1985,7 @@ static void sw_free(swalker *w)
     free(w->fa);
     free(w->st);
     free(w->wcp);
+    free(w->gx);
     sscratch_free(&w->ss);
 }
 
@@ -1722,7 +2003,9 @@ static int sw_grow(swalker *w, size_t n)
     if (d) w->st = d;
     int32_t *e = d ? realloc(w->wcp, nc * sizeof *e) : NULL;
     if (e) w->wcp = e;
-    if (!e) {
+    int64_t *gx = e ? realloc(w->gx, nc * sizeof *gx) : NULL;
+    if (gx) w->gx = gx;
+    if (!gx) {
         w->oom = 1;
         return -1;
     }
@@ -1730,15 +2013,19 @@ static int sw_grow(swalker *w, size_t n)
     return 0;
 }
 
+/* ex: NULL, or per code point of the segment the gaps' justification
+ * before it, added to the pen of the glyphs of its cluster. */
 static void sw_glyphs(swalker *w, const layout_glyph *g, size_t from, size_t to, int what, int font, int64_t x,
-                      int32_t y, const uint32_t *offk, size_t nk)
+                      int32_t y, const uint32_t *offk, size_t nk, const int64_t *ex)
 {
     for (size_t i = from; i < to; i++) {
         if (w->gf) {
             uint32_t c = g[i].cluster;
-            uint32_t off = c < w->ss.cap && w->ss.bk[c] < nk ? offk[w->ss.bk[c]] : offk[nk];
+            int in = c < w->ss.cap && w->ss.bk[c] < nk;
+            uint32_t off = in ? offk[w->ss.bk[c]] : offk[nk];
+            int64_t gx = ex && in ? ex[w->ss.bk[c]] : 0;
             layout_placed p = {g[i].id, g[i].face, font, what, off,
-                               (int32_t)(x + g[i].dx), y - g[i].dy, g[i].advance};
+                               (int32_t)(x + gx + g[i].dx), y - g[i].dy, g[i].advance};
             w->gf(w->gctx, &p);
         }
         x += clamp_adv(g[i].advance);
@@ -1788,14 +2075,24 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
             int64_t segw = h ? hyw : 0;
             if (w->mirror)
                 for (size_t q = k; q < j; q++) segw += w->wcp[q - k];
+            /* inter-character gaps (left-to-right runs only: CJK and Thai are never set right to left) */
+            int64_t acc = 0;
+            uint32_t gp = pv;
+            for (size_t q = k; q < j; q++) {
+                if (text_class(w->cp[q]) != TEXT_VISIBLE) { w->gx[q - k] = acc; continue; }
+                if (ln && (ln->flags & LAYOUT_LINE_GAPS) && !w->rtl && layout_gap_at(gp, w->cp[q]))
+                    acc += ln->space_extra + (w->nsp++ < ln->space_rem);
+                w->gx[q - k] = acc;
+                gp = w->cp[q];
+            }
             int64_t gx = sw_vis(w, x, segw); /* the segment's left edge: its glyphs are in visual order */
             if (!w->rtl) {
-                sw_glyphs(w, g, 0, hf, what, fc, gx, y, w->off + k, j - k);
+                sw_glyphs(w, g, 0, hf, what, fc, gx, y, w->off + k, j - k, acc ? w->gx : NULL);
             } else { /* shaped right to left: the hyphen's glyphs lead */
                 for (size_t q = 0; q < ng; q++) {
                     uint32_t gc = g[q].cluster;
                     int hyg = h && gc < w->ss.cap && w->ss.bk[gc] == j - k;
-                    sw_glyphs(w, g, q, q + 1, hyg ? LAYOUT_PLACED_HYPHEN : what, fc, gx, y, w->off + k, j - k);
+                    sw_glyphs(w, g, q, q + 1, hyg ? LAYOUT_PLACED_HYPHEN : what, fc, gx, y, w->off + k, j - k, NULL);
                     gx += clamp_adv(g[q].advance);
                 }
             }
@@ -1803,12 +2100,14 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
             for (size_t q = k; q < j; q++) {
                 int cq = text_class(w->cp[q]);
                 if (w->cpf)
-                    w->cpf(w->cctx, w->off[q], w->cp[q], cq, sw_vis(w, cx, w->wcp[q - k]), w->wcp[q - k], fc, w->st[q]);
+                    w->cpf(w->cctx, w->off[q], w->cp[q], cq, sw_vis(w, cx + w->gx[q - k], w->wcp[q - k]), w->wcp[q - k],
+                           fc, w->st[q]);
                 cx += w->wcp[q - k];
                 if (cq == TEXT_VISIBLE) pv = w->cp[q];
             }
+            cx += acc;
             if (h) {
-                if (!w->rtl) sw_glyphs(w, g, hf, ng, LAYOUT_PLACED_HYPHEN, fc, cx, y, w->off + k, j - k);
+                if (!w->rtl) sw_glyphs(w, g, hf, ng, LAYOUT_PLACED_HYPHEN, fc, cx, y, w->off + k, j - k, NULL);
                 if (hy_font) *hy_font = fc;
                 cx += hyw;
             }
@@ -1829,6 +2128,8 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
         case TEXT_SHY: case TEXT_INVISIBLE: break;
         default:
             if (pv) x += m_join(m, pf, pv, fc, c);
+            if (ln && (ln->flags & LAYOUT_LINE_GAPS) && !w->rtl && layout_gap_at(pv, c))
+                x += ln->space_extra + (w->nsp++ < ln->space_rem);
             wd = m_adv(m, fc, c);
             pv = c;
             pf = fc;

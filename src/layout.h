@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "essay.h"
+#include "text_break.h"
 #include "util.h"
 
 #define LAYOUT_VERSION 1
@@ -105,9 +106,12 @@ enum layout_line_flags {
                                  es->byline), centred, at the top of the first page */
     LAYOUT_LINE_ROW = 256,    /* a table cell set beside the previous line (its row's first
                                  cell): the same baseline, never at the top of a page */
-    LAYOUT_LINE_RTL = 512     /* a line of a right-to-left paragraph (its first strong character,
+    LAYOUT_LINE_RTL = 512,    /* a line of a right-to-left paragraph (its first strong character,
                                  text_bidi_dir): a line not filled is set flush right (x moved
                                  right), its bidi runs are placed from the right in visual order */
+    LAYOUT_LINE_GAPS = 1024   /* justified over its inter-character gaps too (layout_gap_at): a line
+                                 with CJK gaps, or with Thai gaps and no spaces. space_extra and
+                                 space_rem then apply to its spaces and gaps alike */
 };
 
 /* The block numbers of front lines: not blocks of the essay. */
@@ -129,11 +133,14 @@ typedef struct layout_line {
     int32_t x, y;          /* left edge and baseline within the page's text area, 26.6 */
     int32_t width;         /* natural width of the content (with the end hyphen), 26.6 */
     int32_t measure;       /* the width the line is set in (justified lines fill it), 26.6 */
-    int32_t space_extra;   /* added to each inter-word space on this line, 26.6 */
+    int32_t space_extra;   /* added to each inter-word space on this line, 26.6, and on a
+                              LAYOUT_LINE_GAPS line to each inter-character gap (layout_gap_at:
+                              between CJK characters, between Thai character clusters) */
     uint8_t font;          /* enum layout_font */
     uint16_t flags;        /* enum layout_line_flags */
-    uint16_t space_rem;    /* the first space_rem spaces get 1 more unit, so that a justified line
-                              fills its width exactly: width + nspaces*space_extra + space_rem */
+    uint16_t space_rem;    /* the first space_rem spaces and gaps (in the order the line is
+                              walked) get 1 more unit, so that a justified line fills its width
+                              exactly: width + (nspaces + ngaps)*space_extra + space_rem */
 } layout_line;
 
 typedef struct layout_page {
@@ -154,6 +161,53 @@ typedef struct layout_result {
     size_t ragged;          /* non-last lines of justified blocks left ragged (LAYOUT_LINE_RAGGED) */
 } layout_result;
 
+/* ---- line-break opportunities, kept per essay --------------------------------- */
+
+/* The break opportunities of an essay's text (text_break.h: UAX #14,
+ * libthai's dictionary for Thai, kinsoku), one byte per byte of its text,
+ * title and byline, and its language. They depend on the text and its
+ * languages only, not on fonts, size or page: the reader makes them once
+ * when it opens an essay and lays it out at any size with them
+ * (layout_essay_breaks), without breaking the text again. */
+typedef struct layout_breaks layout_breaks;
+
+/* Break every block (but separators and code lines) of es, its title and
+ * its byline, with breaker tb (borrowed for the call; text_break.h says
+ * from which thread), in the essay's language lang[0..lang_len) (a BCP 47
+ * tag, the pack entry's; NULL or 0: none) and its spans' languages. The
+ * language also settles the base direction of a paragraph with no strong
+ * character (text_bidi_hint_for_lang: an Arabic essay's paragraph that is
+ * all digits and punctuation is right to left). Returns 0 and *out (owned
+ * by the caller: layout_breaks_free; it keeps no pointer into es), or -1
+ * with a message (out of memory, Thai text and no dictionary) and *out
+ * NULL. */
+int layout_breaks_new(layout_breaks **out, const essay *es, const char *lang, size_t lang_len,
+                      const text_breaker *tb, lerr *e);
+void layout_breaks_free(layout_breaks *bk);
+/* The bytes it holds (about the essay's size). */
+size_t layout_breaks_bytes(const layout_breaks *bk);
+/* Its answer for es->text: one enum text_brk per byte, es->size of them
+ * (borrowed from bk). A paragraph over 64 KiB is broken in pieces, cut
+ * where the answer cannot depend on the other side, so that the scratch
+ * of text_line_breaks stays small: the answer is the same as one call's. */
+const uint8_t *layout_breaks_text(const layout_breaks *bk);
+
+/* Is there an inter-character justification gap between the visible code
+ * points a and b, adjacent in a word: b is not a combining mark and
+ * either is a CJK character (ideographs, kana, bopomofo, CJK punctuation,
+ * fullwidth forms; not Hangul, which Korean sets between words), or both
+ * are Thai and b starts a character cluster (not a following vowel such as
+ * U+0E32, nor after a leading vowel U+0E40..U+0E44). A LAYOUT_LINE_GAPS
+ * line spreads its slack over its spaces and these gaps; layout and the
+ * walks below count them the same way. */
+int layout_gap_at(uint32_t a, uint32_t b);
+
+/* Typeset `es` with metrics `m` and params `p` into *out, with the break
+ * opportunities bk made for this very essay (layout_breaks_new; it must
+ * have been made from es as it is now). Otherwise as layout_essay. */
+int layout_essay_breaks(const essay *es, const layout_breaks *bk, const layout_metrics *m, const layout_params *p,
+                        layout_result *out, lerr *e);
+
 /* Typeset `es` with metrics `m` and params `p` into *out. Returns 0, or -1
  * with a message (out of memory, or a page too small for one line); *out is
  * then empty. *out owns its arrays (free with layout_free); it keeps no
@@ -172,6 +226,17 @@ typedef struct layout_result {
  * beside the row's first), else each cell broken on its own, one under
  * another; a quote's last line that opens with a dash (its "— Name"
  * attribution) is set flush right.
+ * Lines break where text_break.h allows (UAX #14, Thai words, kinsoku),
+ * chosen by Knuth–Plass; layout keeps its own rules on top: a URL that
+ * fits a line is kept whole (TEXT_BRK_URL places only when it does not),
+ * a soft hyphen draws a hyphen, no break before an em dash that follows a
+ * non-CJK character (its old rule), none after a hyphen or dash that
+ * starts a word. A justified line spreads its slack over its spaces and
+ * its inter-character gaps (layout_gap_at), so a CJK or Thai line without
+ * spaces still reaches the right edge.
+ * layout_essay makes the break opportunities itself for each call (a
+ * breaker and layout_breaks, no language): use layout_essay_breaks to keep
+ * them across re-layouts.
  * Styled runs (the block's spans) are measured in their face (layout_face);
  * spaces in the line's role. A hard line break (U+2028) ends a line, which
  * is set ragged (LAYOUT_LINE_HARD); the break consumes the U+2028.

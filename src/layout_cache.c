@@ -129,13 +129,14 @@ const layout_result *layout_cache_find(layout_cache *c, const layout_key *k)
 }
 
 /* Lay out into slot x (already emptied) and stamp it. */
-static int fill(layout_cache *c, entry *x, const layout_key *k, const essay *es, const layout_metrics *m, lerr *e)
+static int fill(layout_cache *c, entry *x, const layout_key *k, const essay *es, const layout_breaks *bk,
+                const layout_metrics *m, lerr *e)
 {
     x->key = *k;
     x->version = LAYOUT_VERSION;
     x->stamp = ++c->clock;
     c->layouts++;
-    if (layout_essay(es, m, &k->params, &x->r, e)) {
+    if (bk ? layout_essay_breaks(es, bk, m, &k->params, &x->r, e) : layout_essay(es, m, &k->params, &x->r, e)) {
         x->state = E_FAILED;
         return -1;
     }
@@ -149,6 +150,12 @@ static int fill(layout_cache *c, entry *x, const layout_key *k, const essay *es,
 const layout_result *layout_cache_get(layout_cache *c, const layout_key *k, const essay *es,
                                       const layout_metrics *m, lerr *e)
 {
+    return layout_cache_get_breaks(c, k, es, NULL, m, e);
+}
+
+const layout_result *layout_cache_get_breaks(layout_cache *c, const layout_key *k, const essay *es,
+                                             const layout_breaks *bk, const layout_metrics *m, lerr *e)
+{
     entry *x = lookup(c, k);
     if (x && x->state == E_OK) {
         x->stamp = ++c->clock;
@@ -157,7 +164,7 @@ const layout_result *layout_cache_get(layout_cache *c, const layout_key *k, cons
     }
     if (!x) x = make_room(c, NULL);
     /* the least recently used is never the latest returned: n >= 2 */
-    if (fill(c, x, k, es, m, e)) return NULL;
+    if (fill(c, x, k, es, bk, m, e)) return NULL;
     return &x->r;
 }
 
@@ -177,7 +184,7 @@ int layout_cache_fill_one(layout_cache *c, int32_t font_px, const layout_params 
         if (!es) continue;
         entry *x = make_room(c, &k);
         if (!x) return 0; /* full of this size's layouts already */
-        return fill(c, x, &k, es, m, e) ? -1 : 1;
+        return fill(c, x, &k, es, NULL, m, e) ? -1 : 1;
     }
     return 0;
 }

@@ -62,6 +62,13 @@ const layout_result *layout_cache_find(layout_cache *c, const layout_key *k);
 const layout_result *layout_cache_get(layout_cache *c, const layout_key *k, const essay *es,
                                       const layout_metrics *m, lerr *e);
 
+/* The same, laying out with the essay's break opportunities bk
+ * (layout_essay_breaks; NULL: layout_essay, which breaks the text on each
+ * call): the reader keeps bk for the open essay, so that a size change
+ * lays out without breaking the text again. bk is borrowed for the call. */
+const layout_result *layout_cache_get_breaks(layout_cache *c, const layout_key *k, const essay *es,
+                                             const layout_breaks *bk, const layout_metrics *m, lerr *e);
+
 /* Lazy fill, for idle time: lays out the first essay of 0..n-1 that has no
  * layout at (font_px, p), getting it from get_essay(ctx, i) (which returns
  * NULL to skip an essay, e.g. a damaged one). The key's essay number is i.

@@ -11,8 +11,18 @@
 
 #include "text.h"
 
+/* libthai's dictionary, loaded on the first paragraph with a Thai run
+ * (th_brk_new reads and indexes the whole word list: a Latin-only reader
+ * never pays for it). A separate allocation, so that a breaker that is
+ * const for its callers (it answers the same whatever was loaded) can
+ * still fill it in. */
+typedef struct thai_dict {
+    ThBrk *th;  /* owned; NULL until needed */
+    int failed; /* th_brk_new failed once: not tried again */
+} thai_dict;
+
 struct text_breaker {
-    ThBrk *th; /* owned: libthai's dictionary */
+    thai_dict *dict; /* owned */
 };
 
 int text_breaker_new(text_breaker **out, lerr *e)
@@ -23,21 +33,23 @@ int text_breaker_new(text_breaker **out, lerr *e)
         lerr_set(e, "out of memory for the line breaker");
         return -1;
     }
-    init_linebreak(); /* see "Thread use" in text_break.h */
-    b->th = th_brk_new(NULL);
-    if (!b->th) {
+    if (!(b->dict = calloc(1, sizeof *b->dict))) {
         free(b);
-        lerr_set(e, "cannot load libthai's word dictionary (the libthai-data package): Thai text cannot be broken into words");
+        lerr_set(e, "out of memory for the line breaker");
         return -1;
     }
+    init_linebreak(); /* see "Thread use" in text_break.h */
     *out = b;
     return 0;
 }
 
+int text_breaker_thai_loaded(const text_breaker *b) { return b && b->dict->th != NULL; }
+
 void text_breaker_free(text_breaker *b)
 {
     if (!b) return;
-    th_brk_delete(b->th);
+    if (b->dict->th) th_brk_delete(b->dict->th);
+    free(b->dict);
     free(b);
 }
 
@@ -165,8 +177,9 @@ static void uax14(scratch *w, size_t m)
     }
 }
 
-/* Thai runs: libthai's word boundaries replace UAX #14's inside each run. */
-static void thai(const text_breaker *b, scratch *w, size_t m)
+/* Thai runs: libthai's word boundaries replace UAX #14's inside each run.
+ * Loads the dictionary at the first run; -1 with a message when it cannot. */
+static int thai(const text_breaker *b, scratch *w, size_t m, lerr *e)
 {
     size_t k = 0;
     while (k < m) {
@@ -177,7 +190,14 @@ static void thai(const text_breaker *b, scratch *w, size_t m)
         if (len < 2) continue;
         for (size_t i = 0; i < len; i++) w->wc[i] = (wchar_t)w->cp[s + i];
         w->wc[len] = 0;
-        int np = th_brk_wc_find_breaks(b->th, w->wc, w->pos, len);
+        thai_dict *d = b->dict;
+        if (!d->th && !d->failed && !(d->th = th_brk_new(NULL))) d->failed = 1;
+        if (!d->th) {
+            lerr_set(e, "cannot load libthai's word dictionary (the libthai-data package): Thai text cannot be broken "
+                        "into words");
+            return -1;
+        }
+        int np = th_brk_wc_find_breaks(d->th, w->wc, w->pos, len);
         for (size_t i = s + 1; i < k; i++)
             if (w->bef[i] != TEXT_BRK_MUST) w->bef[i] = TEXT_BRK_NONE;
         for (int p = 0; p < np; p++) {
@@ -186,6 +206,7 @@ static void thai(const text_breaker *b, scratch *w, size_t m)
             if (w->bef[i] == TEXT_BRK_NONE) w->bef[i] = TEXT_BRK_ALLOW;
         }
     }
+    return 0;
 }
 
 /* The fixes and product rules of text_break.h, over bef[1..m). */
@@ -302,7 +323,11 @@ int text_line_breaks(const text_breaker *b, const uint8_t *s, size_t n, const ch
     }
 
     uax14(&w, m);
-    thai(b, &w, m);
+    if (thai(b, &w, m, e)) {
+        scratch_free(&w);
+        memset(brk, TEXT_BRK_NONE, n);
+        return -1;
+    }
     rules(&w, m);
 
     for (size_t k = 1; k < m; k++) brk[w.off[k]] = w.bef[k];

@@ -52,7 +52,11 @@
  *         Unicode 15.1; layout already refused it);
  *       CJ resolved to NS (above).
  *
- * Differences from layout.c's break code (build_cands) today:
+ * Layout (layout.c, build_cands) walks this output since issue 12
+ * (layout_breaks_new makes it once per essay); it keeps its URL_WHOLE /
+ * URL_BREAK choice, the hyphen drawn at a soft hyphen, and its old rule
+ * at an em dash (no break before one that follows a non-CJK character).
+ * How this output differs from layout.c's own break code before that:
  *   - After '-': the same (a break after it, none after a hyphen that
  *     starts a word, none between two), except before a digit: UAX #14
  *     keeps "x-5" and "3-4" whole (LB25), layout breaks them.
@@ -80,9 +84,9 @@
  * writes the same values each time, so calling it twice is harmless, but
  * two threads calling it at once is a data race by the letter of C11.
  * Create breakers from one thread (main, before it starts others). A
- * breaker holds libthai's dictionary: use one breaker from one thread at
- * a time (it keeps no state between calls; each call allocates its own
- * scratch and frees it). */
+ * breaker holds libthai's dictionary once Thai has been met: use one
+ * breaker from one thread at a time (it keeps nothing else between calls;
+ * each call allocates its own scratch and frees it). */
 #ifndef LECTERN_TEXT_BREAK_H
 #define LECTERN_TEXT_BREAK_H
 
@@ -119,11 +123,17 @@ typedef struct text_lang_run {
 
 typedef struct text_breaker text_breaker;
 
-/* Make a breaker: calls init_linebreak() (see "Thread use") and loads
- * libthai's dictionary (th_brk_new(NULL)). Returns 0 and *out (owned by
- * the caller: text_breaker_free), or -1 with a message (no dictionary,
- * out of memory) and *out = NULL. */
+/* Make a breaker: calls init_linebreak() (see "Thread use"). libthai's
+ * dictionary (th_brk_new(NULL), tens of milliseconds on a Pi) is not
+ * loaded here but by the first text_line_breaks call that meets a run of
+ * Thai, and kept until text_breaker_free: text without Thai never loads
+ * it. Returns 0 and *out (owned by the caller: text_breaker_free), or -1
+ * with a message (out of memory) and *out = NULL. */
 int text_breaker_new(text_breaker **out, lerr *e);
+
+/* 1 once b has loaded libthai's dictionary (a paragraph with Thai was
+ * broken), else 0: for tests and the start-up account. */
+int text_breaker_thai_loaded(const text_breaker *b);
 
 /* Free a breaker (NULL is fine). */
 void text_breaker_free(text_breaker *b);
@@ -152,8 +162,13 @@ void text_breaker_free(text_breaker *b);
  * essay is opened and keep it (one byte per byte of text) across
  * re-layouts, rather than pay for libunibreak on every re-layout.
  *
+ * The first call that meets Thai loads libthai's dictionary into b (the
+ * breaker is const for the caller: its answers do not change, but two
+ * threads must not share it, see "Thread use").
+ *
  * Returns 0, or -1 with a message (a run out of bounds, n over 2^31 - 1
- * bytes, out of memory); brk is then all TEXT_BRK_NONE. n == 0 is fine
+ * bytes, out of memory, Thai text and no dictionary); brk is then all
+ * TEXT_BRK_NONE. n == 0 is fine
  * (nothing is written; s and brk may be NULL). */
 int text_line_breaks(const text_breaker *b, const uint8_t *s, size_t n, const char *base_lang,
                      const text_lang_run *runs, size_t nruns, unsigned flags, uint8_t *brk, lerr *e);

@@ -456,6 +456,135 @@ TEST(layout_breaks_are_module_breaks_on_the_default_essays)
            checked, split, hydigit, other);
 }
 
+/* Thai in layout: every line of a Thai paragraph (no spaces, or a few
+ * between phrases) starts at a word boundary as libthai's own TIS-620
+ * interface finds it, or after a space: never inside a word, at any width. */
+TEST(thai_lines_break_at_libthai_words)
+{
+    static const char *const para[2] = {
+        "ประเทศไทยมีประชากรประมาณเจ็ดสิบล้านคนและมีวัฒนธรรมที่หลากหลายมากภาษาไทยเป็นภาษาที่สวยงาม",
+        "ภาษาไทยเขียนโดยไม่มีช่องว่างระหว่างคำ และมีวรรณยุกต์อยู่เหนือพยัญชนะ น้ำใจ ผู้ใหญ่ กำลังทำงาน"};
+    char txt[1024];
+    snprintf(txt, sizeof txt, "%s\n%s\n", para[0], para[1]);
+    essay es;
+    lerr e = {{0}};
+    CHECK(essay_parse((const uint8_t *)txt, strlen(txt), &es, &e) == 0 && es.nblocks == 2);
+    if (es.nblocks != 2) return;
+    /* libthai's word starts, per block, as byte offsets in the block (Thai is 3 bytes, the space 1) */
+    uint8_t word[2][512] = {{0}};
+    for (int b = 0; b < 2; b++) {
+        const char *s = para[b];
+        size_t n = strlen(s), i = 0, k = 0, bytes[256];
+        while (i < n) { /* runs between spaces, each given to libthai alone */
+            size_t j = i;
+            while (j < n && s[j] != ' ') j++;
+            char run[512];
+            memcpy(run, s + i, j - i);
+            run[j - i] = 0;
+            int pos[128];
+            int np = thai_reference(run, pos, 128);
+            k = 0;
+            for (size_t q = 0; q < j - i; q += 3) bytes[k++] = i + q;
+            for (int p = 0; p < np; p++)
+                if (pos[p] > 0 && (size_t)pos[p] < k) word[b][bytes[pos[p]]] = 1;
+            i = j < n ? j + 1 : j;
+        }
+    }
+    text_breaker *tb;
+    layout_breaks *bk;
+    CHECK(text_breaker_new(&tb, &e) == 0);
+    CHECK(!text_breaker_thai_loaded(tb)); /* loaded only for Thai */
+    CHECK(layout_breaks_new(&bk, &es, "th", 2, tb, &e) == 0);
+    CHECK(text_breaker_thai_loaded(tb));
+    layout_metrics M = {NULL, fx_adv, fx_kern, fx_lh, fx_asc, NULL};
+    size_t inside = 0, justified = 0;
+    for (int wch = 10; wch <= 34; wch += 3) {
+        layout_params lp = {wch * 640 + 200, 60 * 1280, 0, 0, 1};
+        layout_result r;
+        CHECK(layout_essay_breaks(&es, bk, &M, &lp, &r, &e) == 0);
+        size_t per[2] = {0, 0};
+        for (size_t k = 0; k < r.nlines; k++) {
+            const layout_line *ln = &r.lines[k];
+            if (ln->block > 1) continue;
+            per[ln->block]++;
+            uint32_t at = ln->start - es.blocks[ln->block].start;
+            if (at == 0) continue;
+            int after_space = es.text[ln->start - 1] == ' ';
+            CHECKF(after_space || word[ln->block][at], "width %d: block %u breaks inside a word at byte %u (\"%.*s|%.*s\")",
+                   wch, (unsigned)ln->block, at, (int)(ln->start - r.lines[k - 1].start),
+                   (const char *)es.text + r.lines[k - 1].start, (int)(ln->end - ln->start),
+                   (const char *)es.text + ln->start);
+            inside += !after_space;
+            /* justified: the line before, if it has no spaces, over its character gaps */
+            const layout_line *pl = &r.lines[k - 1];
+            if (!memchr(es.text + pl->start, ' ', pl->end - pl->start) && !(pl->flags & LAYOUT_LINE_RAGGED))
+                justified += (pl->flags & LAYOUT_LINE_GAPS) != 0;
+        }
+        CHECKF(per[0] > 1, "width %d: the space-less paragraph is %zu line(s)", wch, per[0]);
+        layout_free(&r);
+    }
+    CHECKF(inside > 10 && justified > 5, "%zu breaks inside space-less runs, %zu of their lines justified", inside,
+           justified);
+    layout_breaks_free(bk);
+    /* Latin only: the dictionary stays unloaded */
+    text_breaker *t2;
+    essay en;
+    CHECK(text_breaker_new(&t2, &e) == 0);
+    CHECK(essay_parse((const uint8_t *)"Plain English words.\n", 21, &en, &e) == 0);
+    CHECK(layout_breaks_new(&bk, &en, "en", 2, t2, &e) == 0 && !text_breaker_thai_loaded(t2));
+    layout_breaks_free(bk);
+    essay_free(&en);
+    text_breaker_free(t2);
+    text_breaker_free(tb);
+    essay_free(&es);
+}
+
+/* A paragraph over 64 KiB is broken in pieces (layout_breaks_new): the
+ * same answer as one call over all of it, Latin words, Chinese, Thai,
+ * URLs and a language run included. */
+TEST(long_paragraph_in_pieces_is_broken_as_one)
+{
+    static const char *const parts[] = {"Words and/or (brackets) “quotes” go here, ", "中文的句子没有空格，标点符号在行内。",
+                                        "ภาษาไทยเขียนโดยไม่มีช่องว่าง ", "see http://www.ex-ample.com/a/b ok ",
+                                        "日本語の「かぎ括弧」ゃっー。", "x-ray 3-4 — dash ", "汉字汉字汉字汉字"};
+    size_t cap = 300000, n = 0;
+    char *t = malloc(cap + 2);
+    CHECK(t != NULL);
+    if (!t) return;
+    for (size_t k = 0; n + 200 < cap; k++) {
+        const char *p = parts[(k * 7 + k / 3) % 7];
+        memcpy(t + n, p, strlen(p));
+        n += strlen(p);
+    }
+    while (n && t[n - 1] == ' ') n--; /* a paragraph does not end with a space */
+    t[n] = '\n';
+    t[n + 1] = 0;
+    essay es;
+    lerr e = {{0}};
+    int pr = essay_parse((const uint8_t *)t, n + 1, &es, &e);
+    CHECKF(pr == 0 && es.nblocks == 1, "%s, %zu blocks", pr ? e.msg : "parsed", es.nblocks);
+    layout_breaks *bk = NULL;
+    if (pr) {
+        free(t);
+        return;
+    }
+    CHECK(layout_breaks_new(&bk, &es, "zh", 2, B, &e) == 0);
+    uint8_t *one = malloc(n);
+    CHECK(one && text_line_breaks(B, (const uint8_t *)t, n, "zh", NULL, 0, 0, one, &e) == 0);
+    if (bk && one) {
+        const uint8_t *got = layout_breaks_text(bk);
+        size_t diff = 0, first = 0;
+        for (size_t i = 0; i < n; i++)
+            if (got[i] != one[i] && !diff++) first = i;
+        CHECKF(diff == 0, "%zu bytes differ, the first at %zu: \"%.12s|%.12s\"", diff, first,
+               t + (first > 12 ? first - 12 : 0), t + first);
+    }
+    free(one);
+    layout_breaks_free(bk);
+    essay_free(&es);
+    free(t);
+}
+
 int main(void)
 {
     lerr e = {{0}};
@@ -480,6 +609,8 @@ int main(void)
     RUN(malformed_utf8_and_empty);
     RUN(bad_language_runs_are_refused);
     RUN(layout_breaks_are_module_breaks_on_the_default_essays);
+    RUN(thai_lines_break_at_libthai_words);
+    RUN(long_paragraph_in_pieces_is_broken_as_one);
     text_breaker_free(B);
     return T_END();
 }

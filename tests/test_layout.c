@@ -1205,6 +1205,209 @@ TEST(soft_hyphen_pieces_are_reshaped)
     essay_free(&es);
 }
 
+
+/* ---- CJK and Thai: break opportunities, justification, direction ------------ */
+
+/* Paragraphs under 85 characters (the fake shaper shapes at most 256 bytes). */
+static const char CJK_TEXT[] =
+    "中文的句子没有空格，标点符号在行内。这是简体中文的一段文字，用来检查字形是否完整。\n"
+    "他说：“我们明天（星期六）去博物馆，好吗？”她回答：“好！”书名号《红楼梦》不能拆开，顿号、逗号，句号。\n"
+    "日本語の文章には空白がありません。「かぎ括弧」の中の文も、行頭に句点。や読点、が来てはいけません。\n"
+    "小さい仮名ゃゅょっや長音ーも行頭に来ません。東京（とうきょう）は日本の首都です！本当に？そうです。\n";
+#define CJK_BLOCKS 4
+
+/* may not start a line (kinsoku): closing brackets and quotes, stops,
+ * commas, small kana, the prolonged sound mark */
+static int cjk_closing(uint32_t c)
+{
+    static const uint32_t cl[] = {0x3002, 0xFF0C, 0x3001, 0x300D, 0x300F, 0xFF09, 0x3015, 0x3011, 0x300B, 0x201D,
+                                  0xFF01, 0xFF1F, 0xFF1A, 0xFF1B, 0x30FC, 0x3083, 0x3085, 0x3087, 0x3063, 0x2026};
+    for (size_t i = 0; i < sizeof cl / sizeof cl[0]; i++)
+        if (c == cl[i]) return 1;
+    return 0;
+}
+
+/* may not end a line: opening brackets and quotes */
+static int cjk_opening(uint32_t c)
+{
+    static const uint32_t op[] = {0x300C, 0x300E, 0xFF08, 0x3014, 0x3010, 0x300A, 0x201C};
+    for (size_t i = 0; i < sizeof op / sizeof op[0]; i++)
+        if (c == op[i]) return 1;
+    return 0;
+}
+
+static int ideo(uint32_t c) { return (c >= 0x3041 && c <= 0x30FA) || (c >= 0x4E00 && c <= 0x9FFF); }
+
+/* Kinsoku needs room: "名ゃゅょっ" (small kana never start a line) is one
+ * unbreakable piece of 5, which a narrower line must split; from 6 up no
+ * line may break it. Laid out as the reader does, with the essay's
+ * language (in Chinese “ ” are brackets). */
+TEST(cjk_lines_break_between_ideographs_with_kinsoku)
+{
+    essay es = mk(CJK_TEXT);
+    text_breaker *tb;
+    layout_breaks *bk;
+    lerr e = {{0}};
+    CHECK(text_breaker_new(&tb, &e) == 0 && layout_breaks_new(&bk, &es, "zh", 2, tb, &e) == 0);
+    size_t inside = 0, lines = 0;
+    for (int w = 6; w <= 24; w++) {
+        layout_params p = P(w, 200);
+        layout_result r;
+        CHECK(layout_essay_breaks(&es, bk, &M, &p, &r, &e) == 0);
+        size_t per_block[CJK_BLOCKS] = {0};
+        for (size_t k = 0; k < r.nlines; k++) {
+            const layout_line *ln = &r.lines[k];
+            if (ln->block < CJK_BLOCKS) per_block[ln->block]++;
+            uint32_t a = first_cp(&es, ln->start), z = last_cp(&es, ln->start, ln->end);
+            CHECKF(!cjk_closing(a), "width %d: line %zu \"%s\" starts with U+%04X", w, k, ltext(&es, ln), a);
+            CHECKF(!cjk_opening(z), "width %d: line %zu \"%s\" ends with U+%04X", w, k, ltext(&es, ln), z);
+            CHECKF(ln->width <= p.width, "width %d: line %zu \"%s\" overfull", w, k, ltext(&es, ln));
+            if (k + 1 < r.nlines && r.lines[k + 1].block == ln->block && ideo(z) &&
+                ideo(first_cp(&es, r.lines[k + 1].start)))
+                inside++;
+        }
+        for (int b = 0; b < CJK_BLOCKS; b++)
+            CHECKF(per_block[b] > 1 || w > 20, "width %d: block %d in %zu lines", w, b, per_block[b]);
+        CHECK(check_cover(&es, &r) == 0);
+        lines += r.nlines;
+        layout_free(&r);
+    }
+    CHECKF(inside > 20, "%zu of %zu lines broken between two ideographs or kana", inside, lines);
+    layout_breaks_free(bk);
+    text_breaker_free(tb);
+    essay_free(&es);
+}
+
+/* The right end of line ln's last glyph, as the walks place it. */
+static int64_t right_end(const essay *es, const layout_line *ln, const layout_metrics *m)
+{
+    if (m->shape) {
+        placed_list pl = {.n = 0};
+        layout_line_shaped(es, ln, m, collect_placed, &pl);
+        return pl.n ? (int64_t)pl.p[pl.n - 1].x + pl.p[pl.n - 1].advance : -1;
+    }
+    gl g = {.n = 0};
+    layout_line_glyphs(es, ln, m, collect, &g);
+    return g.n ? (int64_t)g.x[g.n - 1] + G : -1;
+}
+
+TEST(cjk_justified_lines_reach_the_right_edge)
+{
+    essay es = mk(CJK_TEXT);
+    const layout_metrics *ms[2] = {&M, &MSH};
+    size_t gaps = 0, ragged = 0;
+    for (int s = 0; s < 2; s++) {
+        int g = s ? 3 : 1; /* the fake shaper draws a glyph per byte: 3 per CJK character */
+        for (int w = 6; w <= 14; w++) {
+            layout_params p = {(w * g) * G + 300, 200 * LH, 0, 0, 1};
+            layout_result r;
+            lerr e = {{0}};
+            CHECK(layout_essay(&es, ms[s], &p, &r, &e) == 0);
+            for (size_t k = 0; k < r.nlines; k++) {
+                const layout_line *ln = &r.lines[k];
+                if (ln->flags & LAYOUT_LINE_LAST) {
+                    CHECKF(!(ln->flags & LAYOUT_LINE_GAPS), "shaper %d width %d: last line %zu \"%s\" width %d measure %d extra %d", s, w, k, ltext(&es, ln), ln->width, ln->measure, ln->space_extra);
+                    continue;
+                }
+                /* a line kinsoku leaves short (more slack than 2 spaces a gap) is set ragged */
+                if (ln->flags & LAYOUT_LINE_RAGGED) {
+                    CHECK(!(ln->flags & LAYOUT_LINE_GAPS) && ln->space_extra == 0);
+                    ragged++;
+                    continue;
+                }
+                CHECKF(ln->flags & LAYOUT_LINE_GAPS, "shaper %d width %d: line %zu \"%s\" flags %x", s, w, k,
+                       ltext(&es, ln), ln->flags);
+                int64_t end = right_end(&es, ln, ms[s]);
+                CHECKF(end == (int64_t)ln->x + ln->measure, "shaper %d width %d: line %zu \"%s\" ends at %lld of %d", s,
+                       w, k, ltext(&es, ln), (long long)end, ln->x + ln->measure);
+                /* the slack is spread evenly: glyph origins one step apart, give or take one unit */
+                gl gg = {.n = 0};
+                layout_line_glyphs(&es, ln, ms[s], collect, &gg);
+                int32_t lo = INT32_MAX, hi = INT32_MIN;
+                for (size_t q = 1; q < gg.n; q++) {
+                    int32_t d = gg.x[q] - gg.x[q - 1];
+                    if (s == 0 || gg.cp[q] != gg.cp[q - 1]) {
+                        if (d < lo) lo = d;
+                        if (d > hi) hi = d;
+                    }
+                }
+                if (s == 0) CHECKF(hi - lo <= 1, "width %d: line %zu steps %d..%d", w, k, lo, hi);
+                gaps++;
+            }
+            layout_free(&r);
+        }
+    }
+    CHECKF(gaps > 50 && ragged * 10 < gaps, "%zu lines justified over gaps, %zu ragged", gaps, ragged);
+    essay_free(&es);
+    /* Latin lines never use gaps; a Thai line with spaces stretches its spaces */
+    es = mk("Some words that will wrap onto several lines when the page is narrow enough.\n");
+    layout_params p = P(20, 30);
+    layout_result r = lay(&es, &p);
+    for (size_t k = 0; k < r.nlines; k++) CHECK(!(r.lines[k].flags & LAYOUT_LINE_GAPS));
+    layout_free(&r);
+    essay_free(&es);
+}
+
+TEST(language_settles_the_direction_of_a_neutral_paragraph)
+{
+    essay es = mk("1975 - 2025.\n(12) 34\nabc 1975\n");
+    text_breaker *tb;
+    lerr e = {{0}};
+    CHECK(text_breaker_new(&tb, &e) == 0);
+    static const char *const lang[3] = {"ar", "he-IL", "en"};
+    for (int l = 0; l < 3; l++) {
+        layout_breaks *bk;
+        CHECK(layout_breaks_new(&bk, &es, lang[l], strlen(lang[l]), tb, &e) == 0);
+        layout_params p = P(30, 20);
+        layout_result r;
+        CHECK(layout_essay_breaks(&es, bk, &M, &p, &r, &e) == 0);
+        CHECKF(r.nlines == 3, "%zu lines", r.nlines);
+        for (size_t k = 0; k < r.nlines; k++) {
+            /* digits and punctuation only: the language's direction; "abc": its strong L */
+            int want = l < 2 && r.lines[k].block < 2;
+            CHECKF(!!(r.lines[k].flags & LAYOUT_LINE_RTL) == want, "%s: line %zu \"%s\"", lang[l], k,
+                   ltext(&es, &r.lines[k]));
+            if (want) CHECK(r.lines[k].x + r.lines[k].width == p.width); /* flush right */
+        }
+        layout_free(&r);
+        /* made for another essay: refused */
+        essay other = mk("x\n");
+        CHECK(layout_essay_breaks(&other, bk, &M, &p, &r, &e) == -1 && strstr(e.msg, "another essay"));
+        essay_free(&other);
+        layout_breaks_free(bk);
+    }
+    /* without a language (layout_essay): left to right */
+    layout_params p = P(30, 20);
+    layout_result r = lay(&es, &p);
+    for (size_t k = 0; k < r.nlines; k++) CHECK(!(r.lines[k].flags & LAYOUT_LINE_RTL));
+    layout_free(&r);
+    text_breaker_free(tb);
+    essay_free(&es);
+}
+
+TEST(kept_breaks_lay_out_as_fresh_ones)
+{
+    /* one layout_breaks, many sizes: the same lines as layout_essay's */
+    essay es = mk(CJK_TEXT);
+    text_breaker *tb;
+    layout_breaks *bk;
+    lerr e = {{0}};
+    CHECK(text_breaker_new(&tb, &e) == 0 && layout_breaks_new(&bk, &es, NULL, 0, tb, &e) == 0);
+    CHECK(layout_breaks_bytes(bk) >= es.size);
+    for (int w = 5; w <= 40; w += 7) {
+        layout_params p = P(w, 20);
+        layout_result a = lay(&es, &p), b;
+        CHECK(layout_essay_breaks(&es, bk, &M, &p, &b, &e) == 0);
+        CHECK(a.nlines == b.nlines && a.npages == b.npages);
+        if (a.nlines == b.nlines) CHECK(memcmp(a.lines, b.lines, a.nlines * sizeof *a.lines) == 0);
+        layout_free(&a);
+        layout_free(&b);
+    }
+    layout_breaks_free(bk);
+    text_breaker_free(tb);
+    essay_free(&es);
+}
+
 int main(void)
 {
     RUN(soft_hyphen_breaks_and_shows_hyphen);
@@ -1228,5 +1431,9 @@ int main(void)
     RUN(shaped_widths_are_measured);
     RUN(rtl_paragraph_set_from_the_right);
     RUN(soft_hyphen_pieces_are_reshaped);
+    RUN(cjk_lines_break_between_ideographs_with_kinsoku);
+    RUN(cjk_justified_lines_reach_the_right_edge);
+    RUN(language_settles_the_direction_of_a_neutral_paragraph);
+    RUN(kept_breaks_lay_out_as_fresh_ones);
     return T_END();
 }

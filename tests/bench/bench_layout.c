@@ -1,6 +1,9 @@
 /* bench_layout.c - re-laying out all five default essays at a new text
  * size, as the reader does on A+/A- (font metrics from the pack's faces,
- * the 800x480 text area). Prints markdown rows; nothing fails.
+ * the 800x480 text area), with each essay's line-break opportunities made
+ * once beforehand and kept, as the reader keeps them (layout_breaks; the
+ * second row: making them, once per essay opened). Prints markdown rows;
+ * nothing fails.
  * Usage: bench_layout [PACK [LABEL]] (default $B/default.lpk); LABEL, if
  * given, names the essays in the row (as "the five essays, styled"). */
 #include <stdio.h>
@@ -38,6 +41,12 @@ int main(int argc, char **argv)
     size_t n = pack_essays(p);
     uint8_t **text = calloc(n, sizeof *text);
     essay *es = calloc(n, sizeof *es);
+    layout_breaks **bk = calloc(n, sizeof *bk);
+    text_breaker *tb;
+    if (!text || !es || !bk || text_breaker_new(&tb, &e)) {
+        fprintf(stderr, "bench_layout: %s\n", text && es && bk ? e.msg : "out of memory");
+        return 1;
+    }
     size_t bytes = 0;
     for (size_t i = 0; i < n; i++) {
         size_t sz;
@@ -46,6 +55,20 @@ int main(int argc, char **argv)
             return 1;
         }
         bytes += sz;
+    }
+    double brk_best = 1e9;
+    for (int r = 0; r < 10; r++) {
+        double t0 = now();
+        for (size_t i = 0; i < n; i++) {
+            const pack_entry *en = pack_entry_at(p, pack_essay_index(p, i + 1));
+            layout_breaks_free(bk[i]);
+            if (layout_breaks_new(&bk[i], &es[i], en->lang, en->lang ? en->lang_len : 0, tb, &e)) {
+                fprintf(stderr, "bench_layout: essay %zu: %s\n", i + 1, e.msg);
+                return 1;
+            }
+        }
+        double t = now() - t0;
+        if (t < brk_best) brk_best = t;
     }
     /* the 800x480 text area; sizes alternate so every round is a new size */
     layout_params lp = {648 * 64, 373 * 64, 0, 0, 1};
@@ -61,7 +84,7 @@ int main(int argc, char **argv)
         lines = 0;
         for (size_t i = 0; i < n; i++) {
             layout_result lr;
-            if (layout_essay(&es[i], &m, &lp, &lr, &e)) {
+            if (layout_essay_breaks(&es[i], bk[i], &m, &lp, &lr, &e)) {
                 fprintf(stderr, "bench_layout: %s\n", e.msg);
                 return 1;
             }
@@ -77,12 +100,17 @@ int main(int argc, char **argv)
     else
         printf("| re-lay out all %zu essays (%zu KB, %zu lines) at a new size, 800x480 | %.2f ms (best of 58) |\n", n,
                bytes / 1024, lines, best * 1e3);
+    printf("| break all %zu essays into line-break opportunities (once per essay opened) | %.2f ms (best of 10) |\n", n,
+           brk_best * 1e3);
     for (size_t i = 0; i < n; i++) {
+        layout_breaks_free(bk[i]);
         essay_free(&es[i]);
         free(text[i]);
     }
     free(es);
+    free(bk);
     free(text);
+    text_breaker_free(tb);
     font_close(fs);
     pack_close(p);
     TTF_Quit();

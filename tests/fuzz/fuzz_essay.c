@@ -138,6 +138,28 @@ static size_t repair(const uint8_t *d, size_t n, uint8_t *o)
     return m;
 }
 
+/* The inter-character gaps of a LAYOUT_LINE_GAPS line, counted as
+ * layout.h says (layout_gap_at between visible code points of a word), on
+ * its own from the walk: they take space_extra as spaces do. */
+static int64_t line_gaps(const essay *es, const layout_line *ln)
+{
+    if (!(ln->flags & LAYOUT_LINE_GAPS)) return 0;
+    int64_t n = 0;
+    uint32_t pv = 0;
+    for (uint32_t i = ln->start; i < ln->end;) {
+        uint32_t cp;
+        i += (uint32_t)text_next(es->text + i, ln->end - i, &cp);
+        int cl = text_class(cp);
+        if (cl == TEXT_VISIBLE) {
+            n += layout_gap_at(pv, cp) != 0;
+            pv = cp;
+        } else if (cl == TEXT_SPACE || cl == TEXT_NBSP || cl == TEXT_ZWSP) {
+            pv = 0;
+        }
+    }
+    return n;
+}
+
 /* Does the line end with a space of some kind, maybe behind soft hyphens
  * (not drawn, but measured)? */
 static int trailing_space(const essay *es, const layout_line *ln)
@@ -218,12 +240,13 @@ static void check_layout(const essay *es, const layout_params *p, const layout_m
         const layout_line *ln = &r->lines[j];
         walk w = {0, 0, 0, 0, k};
         layout_line tmp = *ln;
-        tmp.flags &= (uint8_t)~LAYOUT_LINE_LABEL;
+        tmp.flags &= (uint16_t)~LAYOUT_LINE_LABEL; /* (uint16_t: the flags above 128 stay, LAYOUT_LINE_GAPS too) */
         layout_line_glyphs(es, &tmp, m, on_glyph, &w);
         CHECK(!w.bad);
         if (ln->flags & LAYOUT_LINE_CENTER) continue;
         int64_t nsp = 0;
         for (uint32_t b = ln->start; b < ln->end; b++) nsp += es->text[b] == ' ';
+        nsp += line_gaps(es, ln); /* CJK and Thai lines are justified over their gaps too */
         int64_t filled = ln->width + nsp * ln->space_extra + ln->space_rem;
         if (w.n && trailing_space(es, ln)) CHECK(w.end_x <= ln->x + filled);
         else if (w.n) CHECK(w.end_x == ln->x + filled);
