@@ -15,10 +15,9 @@
  *   4. Line-break opportunities (UAX #14): src/text_break.h, over
  *      libunibreak and libthai (Thai words), with the product's own rules
  *      (strict kinsoku, spaces, URLs): one value per byte, "a line may
- *      start before this byte". Layout still finds breaks itself (spaces,
- *      soft hyphens, after dashes and zero-width spaces, with
- *      text_no_line_start / text_no_line_end / text_closing_at /
- *      text_opening_at) until it walks text_line_breaks' result instead.
+ *      start before this byte". Layout walks that result (made once per
+ *      essay, layout_breaks) and keeps its own choices on top: a URL
+ *      whole when it fits, the drawn hyphen of a soft hyphen.
  *   5. Direction (UAX #9): src/text_bidi.h, over FriBidi: a paragraph's
  *      base direction and levels, and each line's runs in visual order, in
  *      logical byte offsets, so that layout keeps measuring in logical
