@@ -33,7 +33,7 @@ static void on_warning(png_structp p, png_const_charp msg)
 }
 
 /* The write itself, into an open FILE. 0, or -1 with se->msg set. */
-static int write_png(FILE *f, const uint8_t *pixels, int w, int h, size_t pitch, int channels, shot_err *se)
+static int write_png(FILE *f, const uint8_t *pixels, int w, int h, size_t pitch, int layout, shot_err *se)
 {
     png_structp p = png_create_write_struct(PNG_LIBPNG_VER_STRING, se, on_error, on_warning);
     png_infop info = p ? png_create_info_struct(p) : NULL;
@@ -47,11 +47,15 @@ static int write_png(FILE *f, const uint8_t *pixels, int w, int h, size_t pitch,
     if (setjmp(se->jmp) == 0) {
         png_init_io(p, f);
         png_set_compression_level(p, Z_BEST_SPEED);
-        png_set_filter(p, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+        png_set_filter(p, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
         png_set_IHDR(p, info, (png_uint_32)w, (png_uint_32)h, 8,
-                     channels == 4 ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                     layout == SHOT_RGBA ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                      PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
         png_write_info(p, info);
+        if (layout == SHOT_BGRX) { /* after png_write_info, as libpng asks */
+            png_set_bgr(p);
+            png_set_filler(p, 0, PNG_FILLER_AFTER);
+        }
         for (int y = 0; y < h; y++) png_write_row(p, pixels + (size_t)y * pitch);
         png_write_end(p, NULL);
         rc = 0;
@@ -60,10 +64,11 @@ static int write_png(FILE *f, const uint8_t *pixels, int w, int h, size_t pitch,
     return rc;
 }
 
-int shot_save_png(const char *path, const uint8_t *pixels, int w, int h, size_t pitch, int channels, lerr *e)
+int shot_save_png(const char *path, const uint8_t *pixels, int w, int h, size_t pitch, int layout, lerr *e)
 {
-    if (w < 1 || h < 1 || w > 65535 || h > 65535 || (channels != 3 && channels != 4) ||
-        pitch < (size_t)w * (size_t)channels) {
+    size_t bpp = layout == SHOT_RGB ? 3 : 4;
+    if (w < 1 || h < 1 || w > 65535 || h > 65535 || (layout != SHOT_RGB && layout != SHOT_RGBA && layout != SHOT_BGRX) ||
+        pitch < (size_t)w * bpp) {
         lerr_set(e, "%s: cannot write a %dx%d picture", path, w, h);
         return -1;
     }
@@ -89,7 +94,7 @@ int shot_save_png(const char *path, const uint8_t *pixels, int w, int h, size_t 
         snprintf(se.msg, sizeof se.msg, "%s", strerror(errno));
         close(fd);
     } else {
-        rc = write_png(f, pixels, w, h, pitch, channels, &se);
+        rc = write_png(f, pixels, w, h, pitch, layout, &se);
         if (fflush(f) != 0 && rc == 0) {
             snprintf(se.msg, sizeof se.msg, "%s", strerror(errno));
             rc = -1;
