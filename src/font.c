@@ -18,7 +18,8 @@
 #define ADV_SLOTS 1024  /* direct-mapped per face: covers Latin + punctuation without collisions */
 #define KERN_SLOTS 4096 /* direct-mapped pair cache per face */
 #define MAX_OPEN 32     /* distinct (face, style, px) SDL_ttf fonts: 14 roles x (main + fallback) */
-#define SHAPE_SLOTS 16384 /* shape cache entries (a power of two); emptied when half full */
+#define SHAPE_SLOTS 16384 /* shape cache slots (a power of two); emptied when half full */
+_Static_assert(SHAPE_SLOTS <= 65536, "a slot holds an entry's number in 16 bits");
 
 enum { SERVE_NONE = 0, SERVE_MAIN = 1, SERVE_FALLBACK = 2 };
 
@@ -32,7 +33,7 @@ typedef struct adv_slot {
 /* One shaped piece of text, cached by (text, role's face): in font units
  * of each glyph's face (advance, offsets), so that every size shares it. */
 typedef struct shape_ent {
-    uint64_t hash; /* 0 = empty */
+    uint64_t hash;
     uint8_t *text;
     size_t n;
     int face;
@@ -91,8 +92,13 @@ struct font_faces {
     int nfb;
     char lang[36];    /* the text's language (font_set_lang), "" for none */
     FT_Library ft;
-    shape_ent *cache; /* SHAPE_SLOTS entries */
-    size_t ncache;
+    /* The shape cache: an open-addressing table of SHAPE_SLOTS slots, each
+     * 0 (empty) or an entry's number + 1, over the entries in the order they
+     * came. Small and dense: a cold start touches 32 kB of table and the
+     * entries it made, not a table of whole entries (768 kB) at random. */
+    uint16_t *slot;
+    shape_ent *ents;
+    size_t ncache, ecap;
     layout_glyph *scratch; /* glyphs of an uncached piece, font units */
     size_t scap;
     layout_glyph *out;     /* what m_shape returns: 26.6 at the role's size */
@@ -177,10 +183,10 @@ static font_faces *set_new(void)
     if (!fs) return NULL;
     fs->fallback = -1;
     fs->buf = hb_buffer_create();
-    fs->cache = calloc(SHAPE_SLOTS, sizeof *fs->cache);
+    fs->slot = calloc(SHAPE_SLOTS, sizeof *fs->slot);
     if (FT_Init_FreeType(&fs->ft)) fs->ft = NULL;
-    if (!fs->cache || !fs->ft) {
-        free(fs->cache);
+    if (!fs->slot || !fs->ft) {
+        free(fs->slot);
         if (fs->ft) FT_Done_FreeType(fs->ft);
         hb_buffer_destroy(fs->buf);
         free(fs);
@@ -413,11 +419,11 @@ static void close_opened(opened *o, int n)
 
 static void cache_clear(font_faces *fs)
 {
-    for (size_t i = 0; i < SHAPE_SLOTS; i++) {
-        free(fs->cache[i].text);
-        free(fs->cache[i].g);
+    for (size_t k = 0; k < fs->ncache; k++) {
+        free(fs->ents[k].text);
+        free(fs->ents[k].g);
     }
-    memset(fs->cache, 0, SHAPE_SLOTS * sizeof *fs->cache);
+    if (fs->ncache) memset(fs->slot, 0, SHAPE_SLOTS * sizeof *fs->slot);
     fs->ncache = 0;
 }
 
@@ -428,7 +434,8 @@ void font_close(font_faces *fs)
     for (int i = 0; i < fs->nfaces; i++) face_free(&fs->faces[i]);
     if (fs->buf) hb_buffer_destroy(fs->buf);
     cache_clear(fs);
-    free(fs->cache);
+    free(fs->slot);
+    free(fs->ents);
     free(fs->scratch);
     free(fs->out);
     free(fs->bm);
@@ -769,8 +776,8 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     int key = ro->face + (rtl ? 0x10000 : 0);
     uint64_t h = text_hash(s, n, key, 0);
     size_t mask = SHAPE_SLOTS - 1, i = (size_t)(h ^ (h >> 29)) & mask;
-    for (; fs->cache[i].hash; i = (i + 1) & mask) {
-        shape_ent *c = &fs->cache[i];
+    for (; fs->slot[i]; i = (i + 1) & mask) {
+        const shape_ent *c = &fs->ents[fs->slot[i] - 1];
         if (c->hash == h && c->n == n && c->face == key && !memcmp(c->text, s, n))
             return scaled(fs, ro, c->g, c->ng, count);
     }
@@ -778,9 +785,15 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     if (ng < 0) return NULL;
     if (fs->ncache * 2 >= SHAPE_SLOTS) {
         cache_clear(fs);
-        for (i = (size_t)(h ^ (h >> 29)) & mask; fs->cache[i].hash; i = (i + 1) & mask) {}
+        i = (size_t)(h ^ (h >> 29)) & mask; /* an empty table: the first slot is free */
     }
-    shape_ent *c = &fs->cache[i];
+    if (fs->ncache == fs->ecap) { /* at most SHAPE_SLOTS / 2 entries */
+        size_t nc = fs->ecap ? fs->ecap * 2 : 256;
+        shape_ent *ne = realloc(fs->ents, nc * sizeof *ne);
+        if (!ne) return scaled(fs, ro, fs->scratch, (size_t)ng, count); /* uncached: still right */
+        fs->ents = ne;
+        fs->ecap = nc;
+    }
     uint8_t *t = malloc(n ? n : 1);
     layout_glyph *g = malloc((size_t)(ng ? ng : 1) * sizeof *g);
     if (!t || !g) { /* uncached: still right */
@@ -790,8 +803,8 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     }
     memcpy(t, s, n);
     memcpy(g, fs->scratch, (size_t)ng * sizeof *g);
-    *c = (shape_ent){h, t, n, key, g, (size_t)ng};
-    fs->ncache++;
+    fs->ents[fs->ncache] = (shape_ent){h, t, n, key, g, (size_t)ng};
+    fs->slot[i] = (uint16_t)++fs->ncache; /* fewer than SHAPE_SLOTS / 2 + 1: emptied above when half full */
     return scaled(fs, ro, g, (size_t)ng, count);
 }
 
