@@ -74,8 +74,9 @@ typedef struct role {
     int face;           /* main face index */
     int style;          /* TTF_STYLE_* synthesized on top of the face */
     int px;
-    TTF_Font *ttf;      /* main face at px */
-    TTF_Font *ttf_fb;   /* fallback face at px, or NULL */
+    TTF_Font *ttf;      /* main face at px, opened when first asked for (role_ttf), or NULL */
+    TTF_Font *ttf_fb;   /* fallback face at px, the same */
+    int ttf_failed;     /* 1 main, 2 fallback: could not be opened, said once on stderr */
     int32_t line, ascent; /* 26.6, whole pixels */
 } role;
 
@@ -499,22 +500,19 @@ int font_set_size(font_faces *fs, int body_px, lerr *e)
         return -1;
     }
     if (body_px == fs->body_px) return 0;
-    opened o[MAX_OPEN];
-    int n = 0;
+    /* The SDL_ttf fonts (code points drawn by SDL_ttf: furniture and
+     * interface text not shaped) are opened when first needed, role_ttf:
+     * pages are drawn from glyph ids with FreeType, and each SDL_ttf font
+     * costs a FreeType face and a cleared glyph cache of its own (a cold
+     * start opened 14 and used none). */
     role nr[LAYOUT_NFONTS];
     for (int r = 0; r < LAYOUT_NFONTS; r++) {
         role *ro = &nr[r];
         *ro = fs->roles[r];
         ro->px = role_px(r, body_px);
         if (r == LAYOUT_MONO && !face_is_mono(&fs->faces[ro->face])) ro->px = body_px; /* no code face */
-        ro->ttf = get_opened(fs, o, &n, ro->face, ro->style, ro->px, e);
-        ro->ttf_fb = NULL;
-        if (ro->ttf && fs->fallback >= 0)
-            ro->ttf_fb = get_opened(fs, o, &n, fs->fallback, ro->style & TTF_STYLE_ITALIC, ro->px, e);
-        if (!ro->ttf || (fs->fallback >= 0 && !ro->ttf_fb)) {
-            close_opened(o, n);
-            return -1;
-        }
+        ro->ttf = ro->ttf_fb = NULL;
+        ro->ttf_failed = 0;
         /* Line box: a typographic factor of the size, whole pixels, with the
          * glyphs centred in it from the face's own ascender and descender. */
         const face *f = &fs->faces[ro->face];
@@ -527,8 +525,7 @@ int font_set_size(font_faces *fs, int body_px, lerr *e)
         ro->ascent = (int32_t)a * 64;
     }
     close_opened(fs->open, fs->nopen);
-    memcpy(fs->open, o, sizeof o);
-    fs->nopen = n;
+    fs->nopen = 0;
     memcpy(fs->roles, nr, sizeof nr);
     fs->body_px = body_px;
     return 0;
@@ -930,6 +927,24 @@ int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, font_bitmap *
 
 /* ---- drawing support ------------------------------------------------------ */
 
+/* The role's SDL_ttf font (fb: its fallback face's), opened on first use;
+ * NULL when there is no fallback face or it cannot be opened (said once). */
+static TTF_Font *role_ttf(font_faces *fs, int f, int fb)
+{
+    role *ro = &fs->roles[f >= 0 && f < LAYOUT_NFONTS ? f : LAYOUT_BODY];
+    TTF_Font **t = fb ? &ro->ttf_fb : &ro->ttf;
+    int bit = fb ? 2 : 1;
+    if (*t || (fb && fs->fallback < 0) || (ro->ttf_failed & bit)) return *t;
+    lerr e;
+    *t = fb ? get_opened(fs, fs->open, &fs->nopen, fs->fallback, ro->style & TTF_STYLE_ITALIC, ro->px, &e)
+            : get_opened(fs, fs->open, &fs->nopen, ro->face, ro->style, ro->px, &e);
+    if (!*t) {
+        ro->ttf_failed |= bit;
+        fprintf(stderr, "lectern: %s; its characters are drawn as missing\n", e.msg);
+    }
+    return *t;
+}
+
 TTF_Font *font_glyph_face(font_faces *fs, int f, uint32_t cp, uint32_t *key, int *missing)
 {
     if (!fs->body_px) return NULL;
@@ -941,14 +956,14 @@ TTF_Font *font_glyph_face(font_faces *fs, int f, uint32_t cp, uint32_t *key, int
     int style = fb ? (ro->style & TTF_STYLE_ITALIC) : ro->style;
     if (missing) *missing = s->serve == SERVE_NONE || (s->serve == SERVE_FALLBACK && !fb);
     if (key) *key = (((uint32_t)fi * 4 + (uint32_t)(style & 3)) << 10) | (uint32_t)ro->px;
-    return fb ? ro->ttf_fb : ro->ttf;
+    return role_ttf(fs, f, fb);
 }
 
 int font_has_glyph(font_faces *fs, int f, uint32_t cp)
 {
     if (!fs->body_px) return 0;
-    const role *ro = get_role(fs, f);
-    return TTF_GlyphIsProvided32(ro->ttf, cp) || (ro->ttf_fb && TTF_GlyphIsProvided32(ro->ttf_fb, cp));
+    TTF_Font *m = role_ttf(fs, f, 0), *b = role_ttf(fs, f, 1);
+    return (m && TTF_GlyphIsProvided32(m, cp)) || (b && TTF_GlyphIsProvided32(b, cp));
 }
 
 const char *font_role_name(const font_faces *fs, int f) { return fs->faces[get_role(fs, f)->face].name; }
