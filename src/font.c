@@ -92,6 +92,7 @@ struct font_faces {
     int fb[FONT_MAX_FACES]; /* every fallback face, in the order they are tried */
     int nfb;
     char lang[36];    /* the text's language (font_set_lang), "" for none */
+    hb_language_t hblang; /* the same for HarfBuzz, HB_LANGUAGE_INVALID for none */
     FT_Library ft;
     /* The shape cache: an open-addressing table of SHAPE_SLOTS slots, each
      * 0 (empty) or an entry's number + 1, over the entries in the order they
@@ -687,7 +688,7 @@ static long shape_uncached(font_faces *fs, int r, int rtl, const uint8_t *s, siz
 {
     const role *ro = get_role(fs, r);
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
-    hb_language_t lang = fs->lang[0] ? hb_language_from_string(fs->lang, -1) : HB_LANGUAGE_INVALID;
+    hb_language_t lang = fs->hblang;
     size_t ng = 0;
     size_t i = 0;
     int prev = -1;
@@ -819,6 +820,7 @@ void font_set_lang(font_faces *fs, const char *lang, size_t n)
     if (!strcmp(l, fs->lang)) return;
     const char *old = cjk_tag(fs->lang);
     memcpy(fs->lang, l, n + 1);
+    fs->hblang = fs->lang[0] ? hb_language_from_string(fs->lang, -1) : HB_LANGUAGE_INVALID;
     cache_clear(fs); /* shaped with another language */
     if (strcmp(old, cjk_tag(fs->lang))) {
         order_fallbacks(fs);
