@@ -42,6 +42,15 @@ static int write_png(FILE *f, const uint8_t *pixels, int w, int h, size_t pitch,
         png_destroy_write_struct(&p, NULL);
         return -1;
     }
+    /* B, G, R, unused rows are turned into R, G, B here, one row at a time:
+     * one pass, where libpng's own transforms (png_set_bgr, png_set_filler)
+     * take two. Made before the setjmp, and freed after it either way. */
+    uint8_t *const row = layout == SHOT_BGRX ? malloc((size_t)w * 3) : NULL;
+    if (layout == SHOT_BGRX && !row) {
+        snprintf(se->msg, sizeof se->msg, "out of memory");
+        png_destroy_write_struct(&p, &info);
+        return -1;
+    }
     /* volatile: read after the longjmp */
     volatile int rc = -1;
     if (setjmp(se->jmp) == 0) {
@@ -55,15 +64,23 @@ static int write_png(FILE *f, const uint8_t *pixels, int w, int h, size_t pitch,
                      layout == SHOT_RGBA ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                      PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
         png_write_info(p, info);
-        if (layout == SHOT_BGRX) { /* after png_write_info, as libpng asks */
-            png_set_bgr(p);
-            png_set_filler(p, 0, PNG_FILLER_AFTER);
+        for (int y = 0; y < h; y++) {
+            const uint8_t *src = pixels + (size_t)y * pitch;
+            if (row) {
+                for (int x = 0; x < w; x++) {
+                    row[3 * x] = src[4 * x + 2];
+                    row[3 * x + 1] = src[4 * x + 1];
+                    row[3 * x + 2] = src[4 * x];
+                }
+                src = row;
+            }
+            png_write_row(p, src);
         }
-        for (int y = 0; y < h; y++) png_write_row(p, pixels + (size_t)y * pitch);
         png_write_end(p, NULL);
         rc = 0;
     }
     png_destroy_write_struct(&p, &info);
+    free(row);
     return rc;
 }
 

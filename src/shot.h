@@ -20,7 +20,7 @@ enum shot_layout {
     SHOT_RGB = 3,  /* R, G, B */
     SHOT_RGBA = 4, /* R, G, B, A */
     SHOT_BGRX = 5  /* B, G, R, unused: SDL's ARGB8888 on a little-endian machine,
-                      written as RGB without a copy */
+                      written as RGB a row at a time, without a copy of the picture */
 };
 
 /* Write the w x h picture at `pixels` (rows `pitch` bytes apart, pixels laid
