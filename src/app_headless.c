@@ -62,7 +62,7 @@ int app_save_png(SDL_Surface *s, const char *path, lerr *e)
     }
     int rc = SDL_MUSTLOCK(rgb) ? SDL_LockSurface(rgb) : 0;
     if (rc == 0) {
-        rc = shot_save_png(path, rgb->pixels, rgb->w, rgb->h, (size_t)rgb->pitch, 3, e);
+        rc = shot_save_png(path, rgb->pixels, rgb->w, rgb->h, (size_t)rgb->pitch, SHOT_RGB, e);
         if (SDL_MUSTLOCK(rgb)) SDL_UnlockSurface(rgb);
     } else {
         lerr_set(e, "%s: cannot write: %s", path, SDL_GetError());
@@ -71,13 +71,46 @@ int app_save_png(SDL_Surface *s, const char *path, lerr *e)
     return rc;
 }
 
+/* 1 when the page can be drawn straight onto the headless screen surface
+ * and written from its own pixels: the surface is the page's size, in
+ * memory as B, G, R, unused bytes, and nothing else draws on it. */
+static int direct_shot(const app *a)
+{
+    const SDL_Surface *s = a->surface;
+    return SDL_BYTEORDER == SDL_LIL_ENDIAN && s && a->rd && !a->out && !a->frame && s->w == a->geom.w &&
+           s->h == a->geom.h && s->format->format == SDL_PIXELFORMAT_ARGB8888 && !SDL_MUSTLOCK(s);
+}
+
+/* The page on the headless screen (its software renderer draws into
+ * a->surface), written from there: no page texture and no RGB copy, the
+ * page's two largest buffers at a cold start (--screenshot: one page). */
+static int save_page_direct(app *a, const char *path, size_t page, lerr *e)
+{
+    render_page pg = app_page_of(a, page);
+    a->dirty = 1; /* the screen shows the page now, not the current screen */
+    SDL_SetRenderTarget(a->ren, NULL);
+    render_flush(a->rd); /* text queued before is not the page's */
+    if (render_draw_page(a->rd, &pg, e)) return -1;
+    if (SDL_RenderFlush(a->ren)) {
+        lerr_set(e, "drawing the page: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_Surface *s = a->surface;
+    return shot_save_png(path, s->pixels, s->w, s->h, (size_t)s->pitch, SHOT_BGRX, e);
+}
+
 static int save_page(app *a, const char *dir, size_t page, lerr *e)
 {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/essay%zu-page%03zu.png", dir, a->essay_no, page + 1);
+    if (direct_shot(a)) {
+        if (save_page_direct(a, path, page, e)) return -1;
+        printf("%s\n", path);
+        return 0;
+    }
     SDL_Surface *s = app_page_surface(a, page, e);
     if (!s) return -1;
-    char path[4200];
     int rc = 0;
-    snprintf(path, sizeof path, "%s/essay%zu-page%03zu.png", dir, a->essay_no, page + 1);
     if (app_save_png(s, path, e)) {
         rc = -1;
     } else {

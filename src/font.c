@@ -18,7 +18,8 @@
 #define ADV_SLOTS 1024  /* direct-mapped per face: covers Latin + punctuation without collisions */
 #define KERN_SLOTS 4096 /* direct-mapped pair cache per face */
 #define MAX_OPEN 32     /* distinct (face, style, px) SDL_ttf fonts: 14 roles x (main + fallback) */
-#define SHAPE_SLOTS 16384 /* shape cache entries (a power of two); emptied when half full */
+#define SHAPE_SLOTS 16384 /* shape cache slots (a power of two); emptied when half full */
+_Static_assert(SHAPE_SLOTS <= 65536, "a slot holds an entry's number in 16 bits");
 
 enum { SERVE_NONE = 0, SERVE_MAIN = 1, SERVE_FALLBACK = 2 };
 
@@ -32,7 +33,7 @@ typedef struct adv_slot {
 /* One shaped piece of text, cached by (text, role's face): in font units
  * of each glyph's face (advance, offsets), so that every size shares it. */
 typedef struct shape_ent {
-    uint64_t hash; /* 0 = empty */
+    uint64_t hash;
     uint8_t *text;
     size_t n;
     int face;
@@ -73,8 +74,9 @@ typedef struct role {
     int face;           /* main face index */
     int style;          /* TTF_STYLE_* synthesized on top of the face */
     int px;
-    TTF_Font *ttf;      /* main face at px */
-    TTF_Font *ttf_fb;   /* fallback face at px, or NULL */
+    TTF_Font *ttf;      /* main face at px, opened when first asked for (role_ttf), or NULL */
+    TTF_Font *ttf_fb;   /* fallback face at px, the same */
+    int ttf_failed;     /* 1 main, 2 fallback: could not be opened, said once on stderr */
     int32_t line, ascent; /* 26.6, whole pixels */
 } role;
 
@@ -90,9 +92,15 @@ struct font_faces {
     int fb[FONT_MAX_FACES]; /* every fallback face, in the order they are tried */
     int nfb;
     char lang[36];    /* the text's language (font_set_lang), "" for none */
+    hb_language_t hblang; /* the same for HarfBuzz, HB_LANGUAGE_INVALID for none */
     FT_Library ft;
-    shape_ent *cache; /* SHAPE_SLOTS entries */
-    size_t ncache;
+    /* The shape cache: an open-addressing table of SHAPE_SLOTS slots, each
+     * 0 (empty) or an entry's number + 1, over the entries in the order they
+     * came. Small and dense: a cold start touches 32 kB of table and the
+     * entries it made, not a table of whole entries (768 kB) at random. */
+    uint16_t *slot;
+    shape_ent *ents;
+    size_t ncache, ecap;
     layout_glyph *scratch; /* glyphs of an uncached piece, font units */
     size_t scap;
     layout_glyph *out;     /* what m_shape returns: 26.6 at the role's size */
@@ -177,10 +185,10 @@ static font_faces *set_new(void)
     if (!fs) return NULL;
     fs->fallback = -1;
     fs->buf = hb_buffer_create();
-    fs->cache = calloc(SHAPE_SLOTS, sizeof *fs->cache);
+    fs->slot = calloc(SHAPE_SLOTS, sizeof *fs->slot);
     if (FT_Init_FreeType(&fs->ft)) fs->ft = NULL;
-    if (!fs->cache || !fs->ft) {
-        free(fs->cache);
+    if (!fs->slot || !fs->ft) {
+        free(fs->slot);
         if (fs->ft) FT_Done_FreeType(fs->ft);
         hb_buffer_destroy(fs->buf);
         free(fs);
@@ -413,11 +421,11 @@ static void close_opened(opened *o, int n)
 
 static void cache_clear(font_faces *fs)
 {
-    for (size_t i = 0; i < SHAPE_SLOTS; i++) {
-        free(fs->cache[i].text);
-        free(fs->cache[i].g);
+    for (size_t k = 0; k < fs->ncache; k++) {
+        free(fs->ents[k].text);
+        free(fs->ents[k].g);
     }
-    memset(fs->cache, 0, SHAPE_SLOTS * sizeof *fs->cache);
+    if (fs->ncache) memset(fs->slot, 0, SHAPE_SLOTS * sizeof *fs->slot);
     fs->ncache = 0;
 }
 
@@ -428,7 +436,8 @@ void font_close(font_faces *fs)
     for (int i = 0; i < fs->nfaces; i++) face_free(&fs->faces[i]);
     if (fs->buf) hb_buffer_destroy(fs->buf);
     cache_clear(fs);
-    free(fs->cache);
+    free(fs->slot);
+    free(fs->ents);
     free(fs->scratch);
     free(fs->out);
     free(fs->bm);
@@ -492,22 +501,19 @@ int font_set_size(font_faces *fs, int body_px, lerr *e)
         return -1;
     }
     if (body_px == fs->body_px) return 0;
-    opened o[MAX_OPEN];
-    int n = 0;
+    /* The SDL_ttf fonts (code points drawn by SDL_ttf: furniture and
+     * interface text not shaped) are opened when first needed, role_ttf:
+     * pages are drawn from glyph ids with FreeType, and each SDL_ttf font
+     * costs a FreeType face and a cleared glyph cache of its own (a cold
+     * start opened 14 and used none). */
     role nr[LAYOUT_NFONTS];
     for (int r = 0; r < LAYOUT_NFONTS; r++) {
         role *ro = &nr[r];
         *ro = fs->roles[r];
         ro->px = role_px(r, body_px);
         if (r == LAYOUT_MONO && !face_is_mono(&fs->faces[ro->face])) ro->px = body_px; /* no code face */
-        ro->ttf = get_opened(fs, o, &n, ro->face, ro->style, ro->px, e);
-        ro->ttf_fb = NULL;
-        if (ro->ttf && fs->fallback >= 0)
-            ro->ttf_fb = get_opened(fs, o, &n, fs->fallback, ro->style & TTF_STYLE_ITALIC, ro->px, e);
-        if (!ro->ttf || (fs->fallback >= 0 && !ro->ttf_fb)) {
-            close_opened(o, n);
-            return -1;
-        }
+        ro->ttf = ro->ttf_fb = NULL;
+        ro->ttf_failed = 0;
         /* Line box: a typographic factor of the size, whole pixels, with the
          * glyphs centred in it from the face's own ascender and descender. */
         const face *f = &fs->faces[ro->face];
@@ -520,8 +526,7 @@ int font_set_size(font_faces *fs, int body_px, lerr *e)
         ro->ascent = (int32_t)a * 64;
     }
     close_opened(fs->open, fs->nopen);
-    memcpy(fs->open, o, sizeof o);
-    fs->nopen = n;
+    fs->nopen = 0;
     memcpy(fs->roles, nr, sizeof nr);
     fs->body_px = body_px;
     return 0;
@@ -683,7 +688,7 @@ static long shape_uncached(font_faces *fs, int r, int rtl, const uint8_t *s, siz
 {
     const role *ro = get_role(fs, r);
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
-    hb_language_t lang = fs->lang[0] ? hb_language_from_string(fs->lang, -1) : HB_LANGUAGE_INVALID;
+    hb_language_t lang = fs->hblang;
     size_t ng = 0;
     size_t i = 0;
     int prev = -1;
@@ -769,8 +774,8 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     int key = ro->face + (rtl ? 0x10000 : 0);
     uint64_t h = text_hash(s, n, key, 0);
     size_t mask = SHAPE_SLOTS - 1, i = (size_t)(h ^ (h >> 29)) & mask;
-    for (; fs->cache[i].hash; i = (i + 1) & mask) {
-        shape_ent *c = &fs->cache[i];
+    for (; fs->slot[i]; i = (i + 1) & mask) {
+        const shape_ent *c = &fs->ents[fs->slot[i] - 1];
         if (c->hash == h && c->n == n && c->face == key && !memcmp(c->text, s, n))
             return scaled(fs, ro, c->g, c->ng, count);
     }
@@ -778,9 +783,15 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     if (ng < 0) return NULL;
     if (fs->ncache * 2 >= SHAPE_SLOTS) {
         cache_clear(fs);
-        for (i = (size_t)(h ^ (h >> 29)) & mask; fs->cache[i].hash; i = (i + 1) & mask) {}
+        i = (size_t)(h ^ (h >> 29)) & mask; /* an empty table: the first slot is free */
     }
-    shape_ent *c = &fs->cache[i];
+    if (fs->ncache == fs->ecap) { /* at most SHAPE_SLOTS / 2 entries */
+        size_t nc = fs->ecap ? fs->ecap * 2 : 256;
+        shape_ent *ne = realloc(fs->ents, nc * sizeof *ne);
+        if (!ne) return scaled(fs, ro, fs->scratch, (size_t)ng, count); /* uncached: still right */
+        fs->ents = ne;
+        fs->ecap = nc;
+    }
     uint8_t *t = malloc(n ? n : 1);
     layout_glyph *g = malloc((size_t)(ng ? ng : 1) * sizeof *g);
     if (!t || !g) { /* uncached: still right */
@@ -790,8 +801,8 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     }
     memcpy(t, s, n);
     memcpy(g, fs->scratch, (size_t)ng * sizeof *g);
-    *c = (shape_ent){h, t, n, key, g, (size_t)ng};
-    fs->ncache++;
+    fs->ents[fs->ncache] = (shape_ent){h, t, n, key, g, (size_t)ng};
+    fs->slot[i] = (uint16_t)++fs->ncache; /* fewer than SHAPE_SLOTS / 2 + 1: emptied above when half full */
     return scaled(fs, ro, g, (size_t)ng, count);
 }
 
@@ -809,6 +820,7 @@ void font_set_lang(font_faces *fs, const char *lang, size_t n)
     if (!strcmp(l, fs->lang)) return;
     const char *old = cjk_tag(fs->lang);
     memcpy(fs->lang, l, n + 1);
+    fs->hblang = fs->lang[0] ? hb_language_from_string(fs->lang, -1) : HB_LANGUAGE_INVALID;
     cache_clear(fs); /* shaped with another language */
     if (strcmp(old, cjk_tag(fs->lang))) {
         order_fallbacks(fs);
@@ -917,6 +929,24 @@ int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, font_bitmap *
 
 /* ---- drawing support ------------------------------------------------------ */
 
+/* The role's SDL_ttf font (fb: its fallback face's), opened on first use;
+ * NULL when there is no fallback face or it cannot be opened (said once). */
+static TTF_Font *role_ttf(font_faces *fs, int f, int fb)
+{
+    role *ro = &fs->roles[f >= 0 && f < LAYOUT_NFONTS ? f : LAYOUT_BODY];
+    TTF_Font **t = fb ? &ro->ttf_fb : &ro->ttf;
+    int bit = fb ? 2 : 1;
+    if (*t || (fb && fs->fallback < 0) || (ro->ttf_failed & bit)) return *t;
+    lerr e;
+    *t = fb ? get_opened(fs, fs->open, &fs->nopen, fs->fallback, ro->style & TTF_STYLE_ITALIC, ro->px, &e)
+            : get_opened(fs, fs->open, &fs->nopen, ro->face, ro->style, ro->px, &e);
+    if (!*t) {
+        ro->ttf_failed |= bit;
+        fprintf(stderr, "lectern: %s; its characters are drawn as missing\n", e.msg);
+    }
+    return *t;
+}
+
 TTF_Font *font_glyph_face(font_faces *fs, int f, uint32_t cp, uint32_t *key, int *missing)
 {
     if (!fs->body_px) return NULL;
@@ -928,14 +958,14 @@ TTF_Font *font_glyph_face(font_faces *fs, int f, uint32_t cp, uint32_t *key, int
     int style = fb ? (ro->style & TTF_STYLE_ITALIC) : ro->style;
     if (missing) *missing = s->serve == SERVE_NONE || (s->serve == SERVE_FALLBACK && !fb);
     if (key) *key = (((uint32_t)fi * 4 + (uint32_t)(style & 3)) << 10) | (uint32_t)ro->px;
-    return fb ? ro->ttf_fb : ro->ttf;
+    return role_ttf(fs, f, fb);
 }
 
 int font_has_glyph(font_faces *fs, int f, uint32_t cp)
 {
     if (!fs->body_px) return 0;
-    const role *ro = get_role(fs, f);
-    return TTF_GlyphIsProvided32(ro->ttf, cp) || (ro->ttf_fb && TTF_GlyphIsProvided32(ro->ttf_fb, cp));
+    TTF_Font *m = role_ttf(fs, f, 0), *b = role_ttf(fs, f, 1);
+    return (m && TTF_GlyphIsProvided32(m, cp)) || (b && TTF_GlyphIsProvided32(b, cp));
 }
 
 const char *font_role_name(const font_faces *fs, int f) { return fs->faces[get_role(fs, f)->face].name; }

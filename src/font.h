@@ -80,9 +80,10 @@ void font_close(font_faces *fs);
 /* Open every role at the sizes that follow from body_px (body text in
  * pixels): italic and bold the same, H1 about 1.45x, H2 1.2x, H3 1.1x, H4 1.05x, H5 1x, H6 0.92x,
  * title 1.75x, byline 1.1x, small 0.78x
- * (never below 11 px). Re-opening at the same size does nothing. Returns 0,
- * or -1 with a message (px outside FONT_MIN_PX..FONT_MAX_PX, SDL_ttf failure;
- * the set then keeps its previous size). */
+ * (never below 11 px). Re-opening at the same size does nothing. The
+ * SDL_ttf fonts of the roles are opened only when first asked for
+ * (font_glyph_face, font_has_glyph). Returns 0, or -1 with a message (px
+ * outside FONT_MIN_PX..FONT_MAX_PX; the set then keeps its previous size). */
 int font_set_size(font_faces *fs, int body_px, lerr *e);
 
 /* Current body size in pixels (0 before font_set_size), and the pixel size of a role. */
@@ -100,11 +101,14 @@ layout_metrics font_metrics(font_faces *fs);
  * (owned by the set, valid until the next font_set_size or font_close) and
  * a key that identifies (face, style, size) for a glyph cache. Falls back
  * per glyph; when neither face has cp, returns the main face (which draws
- * its .notdef box) and sets *missing to 1. NULL only before font_set_size. */
+ * its .notdef box) and sets *missing to 1. NULL before font_set_size, or
+ * when SDL_ttf cannot open the face at that size (said once on stderr: its
+ * characters are then not drawn). */
 TTF_Font *font_glyph_face(font_faces *fs, int role, uint32_t cp, uint32_t *key, int *missing);
 
 /* 1 when the role's face or the fallback face has a glyph for cp, using
- * TTF_GlyphIsProvided32 on the opened SDL_ttf fonts. 0 before font_set_size. */
+ * TTF_GlyphIsProvided32 on the SDL_ttf fonts (opened for it if need be).
+ * 0 before font_set_size. */
 int font_has_glyph(font_faces *fs, int role, uint32_t cp);
 
 /* Face names (for --help/--version and messages): the name of the face that

@@ -125,6 +125,8 @@ layout_params render_layout_params(font_faces *fs, const render_geom *g)
 /* ---- the renderer ------------------------------------------------------------ */
 
 #define MAX_SHELVES 512
+#define ATLAS_START_H 256 /* rows of the atlas at first: one page's glyphs need fewer, and each
+                             row made is memory written (SDL clears a new texture) */
 #define PAGE_SLOTS 3
 
 typedef struct shelf {
@@ -155,7 +157,8 @@ struct render {
     SDL_Renderer *r;
     font_faces *fs;
     SDL_Texture *atlas;
-    int aw, ah;
+    int aw, ah; /* the atlas's size at most */
+    int th;     /* the texture's height now: it starts at ATLAS_START_H rows and grows to ah (atlas_grow) */
     shelf shelves[MAX_SHELVES];
     int nshelves, shelf_top;
     glyph *g;
@@ -211,6 +214,16 @@ static void drop_glyphs(render *rd, int s)
     for (size_t i = 0; i < rd->ng; i++) table_insert(rd, i);
 }
 
+static SDL_Texture *atlas_texture(SDL_Renderer *r, int w, int h)
+{
+    SDL_Texture *t = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, w, h);
+    if (!t) return NULL;
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    /* Quads map texels 1:1; nearest keeps a GPU from blurring them. */
+    SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
+    return t;
+}
+
 int render_create(render **out, SDL_Renderer *r, font_faces *fs, int aw, int ah, lerr *e)
 {
     *out = NULL;
@@ -237,15 +250,13 @@ int render_create(render **out, SDL_Renderer *r, font_faces *fs, int aw, int ah,
     rd->g = malloc(cap * sizeof *rd->g);
     rd->table = calloc(t, sizeof *rd->table);
     if (!rd->g || !rd->table) goto oom;
-    rd->atlas = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, aw, ah);
+    rd->th = ah < ATLAS_START_H ? ah : ATLAS_START_H;
+    rd->atlas = atlas_texture(r, aw, rd->th);
     if (!rd->atlas) {
-        lerr_set(e, "glyph atlas %dx%d: %s", aw, ah, SDL_GetError());
+        lerr_set(e, "glyph atlas %dx%d: %s", aw, rd->th, SDL_GetError());
         render_destroy(rd);
         return -1;
     }
-    SDL_SetTextureBlendMode(rd->atlas, SDL_BLENDMODE_BLEND);
-    /* Quads map texels 1:1; nearest keeps a GPU from blurring them. */
-    SDL_SetTextureScaleMode(rd->atlas, SDL_ScaleModeNearest);
     /* A GPU tints for free; SDL's software blitter is twice as slow with
      * colour modulation as without, so there glyphs are kept per colour
      * (a page uses two: ink and the furniture's). */
@@ -261,7 +272,7 @@ int render_create(render **out, SDL_Renderer *r, font_faces *fs, int aw, int ah,
     rd->epoch = 1;
     rd->st.atlas_w = aw;
     rd->st.atlas_h = ah;
-    rd->st.bytes = (size_t)aw * ah * 4 + cap * sizeof *rd->g + t * sizeof *rd->table;
+    rd->st.bytes = (size_t)aw * rd->th * 4 + cap * sizeof *rd->g + t * sizeof *rd->table;
     *out = rd;
     return 0;
 oom:
@@ -292,9 +303,34 @@ void render_get_stats(const render *rd, render_stats *s)
     for (size_t i = 0; i < rd->ng; i++) s->used_px += (size_t)rd->g[i].w * rd->g[i].h;
 }
 
+/* A taller atlas texture, at least `h` rows more than the shelves take:
+ * twice as high (at most rd->ah). Its glyphs start again empty (they are
+ * drawn again when next asked for: not evictions, and no more than the
+ * few a page needed), after the quads queued so far, which point into the
+ * old one, are drawn. Nothing changes when the texture cannot be made:
+ * shelves are then reused as in a full atlas. */
+static void atlas_grow(render *rd, int h)
+{
+    int nh = rd->th;
+    while (nh < rd->ah && nh < rd->shelf_top + h) nh = nh * 2 < rd->ah ? nh * 2 : rd->ah;
+    SDL_Texture *t = atlas_texture(rd->r, rd->aw, nh);
+    if (!t) return;
+    render_flush(rd);
+    SDL_DestroyTexture(rd->atlas);
+    rd->atlas = t;
+    rd->st.bytes += (size_t)rd->aw * (nh - rd->th) * 4;
+    rd->th = nh;
+    rd->ng = 0;
+    memset(rd->table, 0, (rd->tmask + 1) * sizeof *rd->table);
+    rd->nshelves = 0;
+    rd->shelf_top = 0;
+    rd->st.grows++;
+}
+
 /* Room for a w x h box (padding included): a shelf that fits it snugly, a
- * new shelf, or the least recently used shelf not used since the last
- * flush. Returns the shelf index or -1 (everything is in use). */
+ * new shelf (in an atlas grown for it, while it can grow), or the least
+ * recently used shelf not used since the last flush. Returns the shelf
+ * index or -1 (everything is in use). */
 static int shelf_for(render *rd, int w, int h)
 {
     int best = -1;
@@ -304,7 +340,8 @@ static int shelf_for(render *rd, int w, int h)
             best = i;
     }
     if (best >= 0) return best;
-    if (rd->shelf_top + h <= rd->ah && rd->nshelves < MAX_SHELVES) {
+    if (rd->shelf_top + h > rd->th && rd->shelf_top + h <= rd->ah && rd->nshelves < MAX_SHELVES) atlas_grow(rd, h);
+    if (rd->shelf_top + h <= rd->th && rd->nshelves < MAX_SHELVES) {
         shelf *s = &rd->shelves[rd->nshelves];
         *s = (shelf){rd->shelf_top, h, 0, rd->epoch};
         rd->shelf_top += h;
@@ -547,8 +584,8 @@ static void put_quad(render *rd, const glyph *g, int x, int y, SDL_Color c)
     if (rd->tint || g->color) c = (SDL_Color){255, 255, 255, 255};
     float x0 = (float)(x + g->ox), y0 = (float)(y + g->oy);
     float x1 = x0 + g->w, y1 = y0 + g->h;
-    float u0 = (float)g->x / rd->aw, v0 = (float)g->y / rd->ah;
-    float u1 = (float)(g->x + g->w) / rd->aw, v1 = (float)(g->y + g->h) / rd->ah;
+    float u0 = (float)g->x / rd->aw, v0 = (float)g->y / rd->th;
+    float u1 = (float)(g->x + g->w) / rd->aw, v1 = (float)(g->y + g->h) / rd->th;
     SDL_Vertex *v = &rd->v[rd->nq * 4];
     v[0] = (SDL_Vertex){{x0, y0}, c, {u0, v0}};
     v[1] = (SDL_Vertex){{x1, y0}, c, {u1, v0}};

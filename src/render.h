@@ -115,7 +115,8 @@ typedef struct render_stats {
     size_t glyphs;          /* glyphs in the atlas now */
     size_t shelves;         /* shelves now */
     size_t used_px;         /* atlas pixels holding glyphs now */
-    size_t bytes;           /* atlas texture + tables: fixed at creation */
+    size_t bytes;           /* atlas texture + tables (the texture's rows as made so far) */
+    uint64_t grows;         /* times the atlas texture was made taller (it starts small) */
     int atlas_w, atlas_h;
     uint64_t page_hits, page_misses; /* page cache */
     uint64_t pages_drawn;
@@ -125,8 +126,10 @@ typedef struct render_stats {
 /* A renderer drawing with r (borrowed) and the faces fs (borrowed, may be
  * resized between pages: glyphs of other sizes stay cached until evicted).
  * atlas_w x atlas_h is the atlas size in pixels (0 = RENDER_ATLAS_DEFAULT;
- * at least 64). It uses render targets when r has them
- * (SDL_RenderTargetSupported). Returns 0, or -1 with a message (texture
+ * at least 64): its texture starts 256 rows high (or atlas_h, if less) and
+ * is made taller as glyphs fill it, up to atlas_h (a cold start that draws
+ * one page writes half of a default atlas). It uses render targets when r
+ * has them (SDL_RenderTargetSupported). Returns 0, or -1 with a message (texture
  * creation failed). */
 int render_create(render **out, SDL_Renderer *r, font_faces *fs, int atlas_w, int atlas_h, lerr *e);
 

@@ -448,6 +448,61 @@ TEST(atlas_bounded_evicts_and_draws_the_same)
     app_close(&a);
 }
 
+/* An atlas texture starts small and is made taller as glyphs fill it: the
+ * pages it draws are the same as from an atlas that cannot grow (and
+ * evicts instead), and it grew, up to its size and no further. */
+TEST(atlas_grows_and_draws_the_same)
+{
+    app a;
+    if (open_app(&a, 1280, 800, THEME_LIGHT, 3)) {
+        CHECK(0);
+        return;
+    }
+    lerr e;
+    render *grow = NULL, *fixed = NULL;
+    /* narrow, so that a few pages in three themes (glyphs are kept per colour
+     * on the software renderer) fill 256 rows */
+    CHECKF(render_create(&grow, a.ren, a.fonts, 256, 1024, &e) == 0, "%s", e.msg);
+    CHECKF(render_create(&fixed, a.ren, a.fonts, 256, 256, &e) == 0, "%s", e.msg);
+    render_stats g0 = {0}, g1 = {0}, f1 = {0};
+    if (grow) render_get_stats(grow, &g0);
+    size_t n = (size_t)a.geom.w * a.geom.h;
+    uint32_t *p1 = malloc(n * 4), *p2 = malloc(n * 4);
+    static const int th[] = {THEME_LIGHT, THEME_DARK, THEME_SEPIA};
+    size_t pages = a.lr->npages < 6 ? a.lr->npages : 6, same = 0, drawn = 0;
+    for (size_t p = 0; grow && fixed && p1 && p2 && p < pages; p++) {
+        int step = TUN_SIZE_DEFAULT + (int)(p % 3); /* larger text: more and taller glyphs */
+        CHECK(app_set_size_step(&a, step, &e) == 0);
+        if (p >= a.lr->npages) break;
+        render_page pg = page_at(&a, p, th[p % 3]);
+        SDL_Texture *tg = render_page_to_texture(grow, &pg, &e);
+        SDL_Texture *tf = render_page_to_texture(fixed, &pg, &e);
+        CHECK(tg && tf);
+        if (tg && tf && !read_tex(a.ren, tg, a.geom.w, p1) && !read_tex(a.ren, tf, a.geom.w, p2)) {
+            drawn++;
+            same += memcmp(p1, p2, n * 4) == 0;
+        }
+        if (tg) SDL_DestroyTexture(tg);
+        if (tf) SDL_DestroyTexture(tf);
+    }
+    if (grow) render_get_stats(grow, &g1);
+    if (fixed) render_get_stats(fixed, &f1);
+    CHECKF(drawn == pages && same == pages, "the growing atlas drew %zu of %zu pages like the fixed one", same, pages);
+    CHECKF(g0.bytes < g1.bytes && g1.grows >= 1, "the atlas did not grow: %llu times, %zu -> %zu bytes",
+           (unsigned long long)g1.grows, g0.bytes, g1.bytes);
+    CHECKF(g1.bytes - g0.bytes <= (size_t)256 * (1024 - 256) * 4, "the atlas grew past its size: %zu -> %zu bytes",
+           g0.bytes, g1.bytes);
+    CHECKF(f1.grows == 0, "an atlas already at its size grew %llu times", (unsigned long long)f1.grows);
+    printf("# growing atlas 256x1024: %llu grows, %zu -> %zu bytes, %llu evictions; fixed 256x256: %llu evictions\n",
+           (unsigned long long)g1.grows, g0.bytes, g1.bytes, (unsigned long long)g1.evictions,
+           (unsigned long long)f1.evictions);
+    free(p1);
+    free(p2);
+    render_destroy(grow);
+    render_destroy(fixed);
+    app_close(&a);
+}
+
 TEST(atlas_warm_page_rasterizes_nothing)
 {
     app a;
@@ -754,6 +809,7 @@ int main(int argc, char **argv)
         RUN(glyphs_sit_on_their_metrics);
         RUN(margins_clean_at_every_size);
         RUN(atlas_bounded_evicts_and_draws_the_same);
+        RUN(atlas_grows_and_draws_the_same);
         RUN(atlas_warm_page_rasterizes_nothing);
         RUN(page_cache_turns_are_blits);
         RUN(size_change_keeps_the_sentence);

@@ -56,7 +56,7 @@ TEST(rgb_round_trip_with_a_pitch)
     char path[128];
     snprintf(path, sizeof path, "%s/a.png", dir);
     lerr e = {0};
-    CHECKF(shot_save_png(path, px, W, H, PITCH, 3, &e) == 0, "%s", e.msg);
+    CHECKF(shot_save_png(path, px, W, H, PITCH, SHOT_RGB, &e) == 0, "%s", e.msg);
     int w = 0, h = 0;
     uint8_t *back = read_back(path, 3, &w, &h);
     CHECK(back && w == W && h == H);
@@ -79,13 +79,48 @@ TEST(rgba_round_trip_and_replace)
     FILE *f = fopen(path, "w");
     if (f) fputs("old", f), fclose(f);
     lerr e = {0};
-    CHECKF(shot_save_png(path, px, 2, 2, 8, 4, &e) == 0, "%s", e.msg);
+    CHECKF(shot_save_png(path, px, 2, 2, 8, SHOT_RGBA, &e) == 0, "%s", e.msg);
     int w = 0, h = 0;
     uint8_t *back = read_back(path, 4, &w, &h);
     CHECK(back && w == 2 && h == 2 && !memcmp(back, px, sizeof px));
     free(back);
     CHECK(entries() == 1);
     unlink(path);
+}
+
+/* B, G, R, unused (SDL's ARGB8888 on a little-endian machine) is written
+ * as RGB: the same picture as from the same pixels given as R, G, B. */
+TEST(bgrx_is_written_as_the_same_rgb)
+{
+    enum { W = 29, H = 17, PITCH = W * 4 + 12 };
+    uint8_t *bgrx = calloc(H, PITCH), *rgb = calloc(H, W * 3);
+    for (int y = 0; bgrx && rgb && y < H; y++)
+        for (int x = 0; x < W; x++) {
+            uint8_t r = (uint8_t)(x * 9 + y), g = (uint8_t)(y * 13), b = (uint8_t)(255 - x * 5);
+            uint8_t *q = bgrx + y * PITCH + x * 4, *p = rgb + (y * W + x) * 3;
+            q[0] = b, q[1] = g, q[2] = r, q[3] = (uint8_t)(x * 31); /* the unused byte must not matter */
+            p[0] = r, p[1] = g, p[2] = b;
+        }
+    CHECK(bgrx && rgb);
+    char path[128];
+    snprintf(path, sizeof path, "%s/f.png", dir);
+    lerr e = {0};
+    CHECKF(bgrx && shot_save_png(path, bgrx, W, H, PITCH, SHOT_BGRX, &e) == 0, "%s", e.msg);
+    int w = 0, h = 0;
+    uint8_t *back = read_back(path, 3, &w, &h);
+    CHECK(back && w == W && h == H && rgb && !memcmp(back, rgb, W * H * 3));
+    /* an RGB PNG, not RGBA: the unused byte is not kept */
+    png_image im;
+    memset(&im, 0, sizeof im);
+    im.version = PNG_IMAGE_VERSION;
+    CHECK(png_image_begin_read_from_file(&im, path) && !(im.format & PNG_FORMAT_FLAG_ALPHA));
+    png_image_free(&im);
+    CHECK(shot_save_png(path, bgrx, W, H, W * 4 - 1, SHOT_BGRX, &e) == -1); /* pitch too small */
+    free(back);
+    free(bgrx);
+    free(rgb);
+    unlink(path);
+    CHECK(entries() == 0);
 }
 
 TEST(bad_sizes_and_folders_leave_nothing)
@@ -125,6 +160,7 @@ int main(void)
     if (!mkdtemp(dir)) return 1;
     RUN(rgb_round_trip_with_a_pitch);
     RUN(rgba_round_trip_and_replace);
+    RUN(bgrx_is_written_as_the_same_rgb);
     RUN(bad_sizes_and_folders_leave_nothing);
     RUN(a_folder_in_the_way_is_an_error_and_no_temporary_file);
     rmdir(dir);

@@ -13,23 +13,61 @@ ESSAY=3
 CHROME_FLAGS="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
   --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars"
 
-now() { date +%s.%N; }
-# run N times; print "best_seconds max_rss_kb" (RSS of the largest process
-# in the tree, as GNU time reports it)
-measure() {
-  local n=$1; shift; local best= rss=0
+# Cold starts, best of N: CPU time (user + system, the process and what it
+# waited for: steadier than wall time on a loaded machine) and wall time,
+# from wait4(2) in microseconds (GNU time's %U %S count in 10 ms). The
+# commands given as NAME=N:COMMAND... take turns round by round, so a change
+# in the machine's load falls on all of them alike. Prints a line
+# "NAME best_cpu_s best_wall_s" for each.
+rounds() {
+  python3 - "$@" <<'PY'
+import os, sys, time
+runs = [(a.split("=", 1)[0], int(a.split("=", 1)[1].split(":", 1)[0]), a.split(":", 1)[1].split("\x1f"))
+        for a in sys.argv[1:]]
+best = {name: [None, None] for name, _, _ in runs}
+null = os.open(os.devnull, os.O_WRONLY)
+failed = set()
+for r in range(max(n for _, n, _ in runs)):
+    for name, n, cmd in runs:
+        if r >= n:
+            continue
+        t0 = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+            try:
+                os.execvp(cmd[0], cmd)
+            finally:
+                os._exit(127)
+        _, st, ru = os.wait4(pid, 0)
+        wall = time.perf_counter() - t0
+        if st != 0 and name not in failed:
+            failed.add(name)
+            print("bench: %s exited with status %d: %s" % (name, st >> 8, " ".join(cmd)), file=sys.stderr)
+        cpu = ru.ru_utime + ru.ru_stime
+        b = best[name]
+        b[0] = cpu if b[0] is None else min(b[0], cpu)
+        b[1] = wall if b[1] is None else min(b[1], wall)
+for name, (cpu, wall) in best.items():
+    print(name, "%.6f" % cpu, "%.6f" % wall)
+PY
+}
+# one command as an argument of rounds: its words joined by the unit separator
+cmd() { local IFS=$'\x1f'; echo "$*"; }
+# peak RSS in kB over n runs (the largest process in the tree, as GNU time
+# reports it; apart from the timed runs, as GNU time adds its own start)
+peak_rss() {
+  local n=$1; shift; local rss=0
   for _ in $(seq "$n"); do
-    local t0 t1 r
-    t0=$(now)
+    local r
     r=$( { /usr/bin/time -f '%M' "$@" > /dev/null 2> "$W/err"; } 2>&1; tail -1 "$W/err")
-    t1=$(now)
     r=$(tail -1 "$W/err")
-    best=$(echo "$t1 - $t0" | bc -l | awk -v b="$best" '{ if (b == "" || $1 < b) print $1; else print b }')
     [ "$r" -gt "$rss" ] 2>/dev/null && rss=$r
   done
-  echo "$best $rss"
+  echo "$rss"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 # the reader's own typesetting parameters at 800x480
 hdr=$("$READER" --layout-stats --pack "$B/default.lpk" --size 800x480 | head -1)
@@ -42,21 +80,35 @@ python3 tests/bench/essay_html.py "$W/essay.txt" "$W/essay.html" "$px" "$lead" "
 python3 tests/bench/essay_html.py "$W/essay.txt" "$W/measure.html" "$px" "$lead" "$width" --measure
 
 mkdir -p "$W/shots"
-read -r t_lec rss_lec < <(measure 10 env SDL_VIDEODRIVER=offscreen "$READER" --pack "$B/default.lpk" \
-  --screenshot "$W/shots" --essay $ESSAY --page 1 --size 800x480)
-read -r t_chr rss_chr < <(measure 5 chromium $CHROME_FLAGS --user-data-dir="$W/chr" \
-  --screenshot="$W/chrome.png" --window-size=800,480 "file://$W/essay.html")
-read -r t_mu rss_mu < <(measure 10 mutool draw -q -o "$W/mupdf%d.png" -W 800 -H 480 -r 96 "$W/essay.html" 1)
+LEC=(env SDL_VIDEODRIVER=offscreen "$READER" --pack "$B/default.lpk" --screenshot "$W/shots" --essay $ESSAY --page 1
+     --size 800x480)
+CHR=(chromium $CHROME_FLAGS --user-data-dir="$W/chr" --screenshot="$W/chrome.png" --window-size=800,480
+     "file://$W/essay.html")
+MU=(mutool draw -q -o "$W/mupdf%d.png" -W 800 -H 480 -r 96 "$W/essay.html" 1)
+times=$(rounds "lectern=20:$(cmd "${LEC[@]}")" "mutool=20:$(cmd "${MU[@]}")" "chromium=5:$(cmd "${CHR[@]}")")
+field_of() { echo "$times" | awk -v n="$1" -v f="$2" '$1 == n { print $f }'; }
+c_lec=$(field_of lectern 2) t_lec=$(field_of lectern 3)
+c_mu=$(field_of mutool 2) t_mu=$(field_of mutool 3)
+c_chr=$(field_of chromium 2) t_chr=$(field_of chromium 3)
+rss_lec=$(peak_rss 3 "${LEC[@]}")
+rss_mu=$(peak_rss 3 "${MU[@]}")
+rss_chr=$(peak_rss 2 "${CHR[@]}")
+ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 echo "## Cold start to first page written (800x480 PNG, essay $ESSAY, ${px} px Charis SIL, ${width} px column)"
-echo "| | best wall time | peak RSS | lectern is faster by | lectern uses less memory by |"
-echo "|---|---:|---:|---:|---:|"
-printf '| lectern --screenshot (best of 10) | %.0f ms | %.1f MB | 1.0x | 1.0x |\n' \
-  "$(echo "$t_lec * 1000" | bc -l)" "$(echo "$rss_lec / 1024" | bc -l)"
-printf '| chromium --headless --screenshot (best of 5) | %.0f ms | %.1f MB | %sx | %sx |\n' \
-  "$(echo "$t_chr * 1000" | bc -l)" "$(echo "$rss_chr / 1024" | bc -l)" "$(ratio "$t_chr" "$t_lec")" "$(ratio "$rss_chr" "$rss_lec")"
-printf '| mutool draw, HTML at 800x480 (best of 10) | %.0f ms | %.1f MB | %sx | %sx |\n' \
-  "$(echo "$t_mu * 1000" | bc -l)" "$(echo "$rss_mu / 1024" | bc -l)" "$(ratio "$t_mu" "$t_lec")" "$(ratio "$rss_mu" "$rss_lec")"
+echo "Best of 20 rounds (Chromium: 5), the programs taking turns; CPU is user + system time. Ratios are the"
+echo "other program's figure over lectern's: above 1, lectern is faster or smaller."
+echo "| | best CPU time | best wall time | peak RSS | CPU: other/lectern | wall: other/lectern | RSS: other/lectern |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+printf '| lectern --screenshot | %s ms | %s ms | %s MB | 1.00x | 1.00x | 1.00x |\n' \
+  "$(ms "$c_lec")" "$(ms "$t_lec")" "$(mb "$rss_lec")"
+printf '| chromium --headless --screenshot | %s ms | %s ms | %s MB | %sx | %sx | %sx |\n' \
+  "$(ms "$c_chr")" "$(ms "$t_chr")" "$(mb "$rss_chr")" "$(ratio "$c_chr" "$c_lec")" "$(ratio "$t_chr" "$t_lec")" \
+  "$(ratio "$rss_chr" "$rss_lec")"
+printf '| mutool draw, HTML at 800x480 | %s ms | %s ms | %s MB | %sx | %sx | %sx |\n' \
+  "$(ms "$c_mu")" "$(ms "$t_mu")" "$(mb "$rss_mu")" "$(ratio "$c_mu" "$c_lec")" "$(ratio "$t_mu" "$t_lec")" \
+  "$(ratio "$rss_mu" "$rss_lec")"
 echo
 echo "(Chromium's RSS is its largest process, as GNU time reports it; the browser"
 echo "runs several. Pages are in $W while the bench runs.)"
