@@ -208,19 +208,6 @@ static int face_is_mono(const face *f)
     return a0 > 0;
 }
 
-/* The language's CJK face tag, as Noto CJK names its faces ("" if none). */
-static const char *cjk_tag(const char *lang)
-{
-    if (!strncmp(lang, "ja", 2)) return " JP";
-    if (!strncmp(lang, "ko", 2)) return " KR";
-    if (!strncmp(lang, "zh", 2)) {
-        if (strstr(lang, "Hant") || strstr(lang, "TW")) return " TC";
-        if (strstr(lang, "HK")) return " HK";
-        return " SC";
-    }
-    return "";
-}
-
 /* Order the fallback faces: upright before italic or bold, and a face
  * named for the text's language (a Chinese essay gets a "... SC" face, a
  * Japanese one "... JP") before the other faces of its kind. Stable. */
@@ -228,7 +215,7 @@ static int fb_rank(const font_faces *fs, int fi)
 {
     const face *f = &fs->faces[fi];
     int r = (f->flags & (PACK_FONT_ITALIC | PACK_FONT_BOLD)) ? 2 : 0;
-    const char *tag = cjk_tag(fs->lang);
+    const char *tag = text_cjk_tag(fs->lang);
     if (*tag && strstr(f->name, "CJK") && !strstr(f->name, tag)) r += 1;
     return r;
 }
@@ -818,11 +805,11 @@ void font_set_lang(font_faces *fs, const char *lang, size_t n)
     memcpy(l, lang ? lang : "", n);
     l[n] = 0;
     if (!strcmp(l, fs->lang)) return;
-    const char *old = cjk_tag(fs->lang);
+    const char *old = text_cjk_tag(fs->lang);
     memcpy(fs->lang, l, n + 1);
     fs->hblang = fs->lang[0] ? hb_language_from_string(fs->lang, -1) : HB_LANGUAGE_INVALID;
     cache_clear(fs); /* shaped with another language */
-    if (strcmp(old, cjk_tag(fs->lang))) {
+    if (strcmp(old, text_cjk_tag(fs->lang))) {
         order_fallbacks(fs);
         for (int i = 0; i < fs->nfaces; i++) memset(fs->faces[i].adv, 0, ADV_SLOTS * sizeof *fs->faces[i].adv);
     }
