@@ -23,6 +23,8 @@ serve() {
         until systemd-analyze > /tmp/analyze 2>&1 || [ $i -ge 60 ]; do sleep 1; i=$((i + 1)); done
         cat /tmp/analyze
         systemd-analyze critical-chain lectern.service 2>&1
+        # every unit the reader waits for, the implicit orderings included
+        echo "lectern is ordered after: $(show After lectern.service)"
         echo "userspace_us=$(systemctl show -p UserspaceTimestampMonotonic --value)"
         echo "lectern_exec_us=$(show ExecMainStartTimestampMonotonic lectern.service)"
         echo "lectern_ready_us=$(show ActiveEnterTimestampMonotonic lectern.service)"
