@@ -14,6 +14,7 @@
 #include "app_pack.h"
 #include "config.h"
 #include "font.h"
+#include "guard.h"
 #include "tunables.h"
 #include "layout_cache.h"
 #include "pack.h"
@@ -384,6 +385,14 @@ fail:
 
 void app_close(app *a)
 {
+    /* a clean end (main's last step, after SIGTERM too): no essay is open,
+     * so the next start counts no death (guard.h) */
+    if (a->gd) {
+        lerr e;
+        e.msg[0] = 0;
+        if (guard_set_open(a->gd, 0, &e) == GUARD_MEMORY && e.msg[0]) fprintf(stderr, "lectern: %s\n", e.msg);
+    }
+    guard_close(a->gd);
     app_close_essay(a);
     free(a->toc_blocks);
     free(a->list);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 
+#include "guard.h"
 #include "layout.h"
 #include "replay.h"
 
@@ -309,6 +310,17 @@ static int expect(run *r, const replay_cmd *c)
     case REPLAY_EXPECT_HINT:
         snprintf(got + strlen(got), sizeof got - strlen(got), " and the hint is %s", app_hint_shown(a) ? "shown" : "hidden");
         return app_hint_shown(a) == c->arg ? 0 : fail(r, want, got);
+    case REPLAY_EXPECT_CARD: {
+        /* what the card shows: in the library's list, and marked or not */
+        int in = 0;
+        for (size_t i = 0; i < a->nlist && !in; i++) in = a->list[i] == (uint32_t)c->n;
+        int failed = guard_failed(a->gd, (uint32_t)c->n);
+        if (!in) snprintf(got, sizeof got, "essay %lld has no card in the library", (long long)c->n);
+        else snprintf(got, sizeof got, "card %lld is %s (%u abnormal end%s counted)", (long long)c->n,
+                      failed ? "unavailable" : "available", guard_deaths(a->gd, (uint32_t)c->n),
+                      guard_deaths(a->gd, (uint32_t)c->n) == 1 ? "" : "s");
+        return in && failed != c->arg ? 0 : fail(r, want, got);
+    }
     case REPLAY_EXPECT_MARKED: {
         if (!reading_like(a) || a->screen == APP_END) return fail(r, want, got);
         const layout_page *p = &a->lr->pages[a->page];
@@ -378,6 +390,11 @@ int app_replay(app *a, const replay_script *s, const char *name, const char *sho
             fflush(stdout);
             break;
         case REPLAY_RANDOM: soak(&r, (uint64_t)c->n, c->seed); break;
+        case REPLAY_CRASH:
+            /* as a crash ends it: no save, no clean exit, no atexit */
+            fflush(stdout);
+            fprintf(stderr, "lectern: %s:%u: crash (a replay's simulated crash)\n", r.name, r.line);
+            _exit(REPLAY_CRASH_STATUS);
         default:
             if (expect(&r, c)) return 1;
             break;

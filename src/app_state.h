@@ -23,6 +23,7 @@
 typedef struct pack pack;
 typedef struct pack_entry pack_entry;
 typedef struct state state;
+typedef struct guard guard;
 typedef struct config config;
 typedef struct layout_cache layout_cache;
 
@@ -202,6 +203,7 @@ typedef struct app {
     state *st;
     int st_pending;         /* positions changed since the last save */
     uint64_t st_changed;
+    guard *gd;              /* the crash-loop guard (guard.h): which essay is open, deaths per essay */
 } app;
 
 #endif

@@ -178,9 +178,9 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
         }
         c->op = REPLAY_WAIT;
         c->ms = (uint32_t)u;
-    } else if (!strcmp(op, "mark") || !strcmp(op, "print")) {
+    } else if (!strcmp(op, "mark") || !strcmp(op, "print") || !strcmp(op, "crash")) {
         NEED(0, "nothing after it");
-        c->op = op[0] == 'm' ? REPLAY_MARK : REPLAY_PRINT;
+        c->op = op[0] == 'm' ? REPLAY_MARK : op[0] == 'p' ? REPLAY_PRINT : REPLAY_CRASH;
     } else if (!strcmp(op, "shot")) {
         NEED(1, "a NAME");
         if (!valid_name(w[1])) {
@@ -205,10 +205,28 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
         c->seed = (uint32_t)u;
     } else if (!strcmp(op, "expect")) {
         if (nw < 2) {
-            snprintf(why, wn, "'expect' wants screen, page, essay, theme, size, first, hint, marked or quit");
+            snprintf(why, wn, "'expect' wants screen, page, essay, theme, size, first, hint, card, marked or quit");
             return -1;
         }
         const char *what = w[1];
+        if (!strcmp(what, "card")) {
+            if (nw != 4) {
+                snprintf(why, wn, "'expect card' wants an essay number and available or unavailable");
+                return -1;
+            }
+            if (parse_uint(w[2], REPLAY_MAX_N, &u) || u == 0) {
+                snprintf(why, wn, "expect card '%s': want an essay number from 1 to %d", shown(w[2], b1), REPLAY_MAX_N);
+                return -1;
+            }
+            if (strcmp(w[3], "available") && strcmp(w[3], "unavailable")) {
+                snprintf(why, wn, "expect card %s '%s': want available or unavailable", w[2], shown(w[3], b1));
+                return -1;
+            }
+            c->op = REPLAY_EXPECT_CARD;
+            c->n = (int64_t)u;
+            c->arg = w[3][0] == 'a';
+            return 0;
+        }
         if (!strcmp(what, "marked") || !strcmp(what, "quit")) {
             if (nw != 2) {
                 snprintf(why, wn, "'expect %s' wants nothing after it", what);
@@ -261,7 +279,7 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
             c->op = what[0] == 'p' ? REPLAY_EXPECT_PAGE : what[0] == 'e' ? REPLAY_EXPECT_ESSAY : REPLAY_EXPECT_FIRST;
             c->n = (int64_t)u;
         } else {
-            snprintf(why, wn, "expect '%s': want screen, page, essay, theme, size, first, hint, marked or quit",
+            snprintf(why, wn, "expect '%s': want screen, page, essay, theme, size, first, hint, card, marked or quit",
                      shown(what, b1));
             return -1;
         }
@@ -423,6 +441,10 @@ size_t replay_format(const replay_cmd *c, char *buf, size_t n)
     case REPLAY_EXPECT_MARKED: k = snprintf(buf, n, "expect marked"); break;
     case REPLAY_EXPECT_QUIT: k = snprintf(buf, n, "expect quit"); break;
     case REPLAY_EXPECT_HINT: k = snprintf(buf, n, "expect hint %s", c->arg ? "shown" : "hidden"); break;
+    case REPLAY_EXPECT_CARD:
+        k = snprintf(buf, n, "expect card %lld %s", (long long)c->n, c->arg ? "available" : "unavailable");
+        break;
+    case REPLAY_CRASH: k = snprintf(buf, n, "crash"); break;
     case REPLAY_MARK: k = snprintf(buf, n, "mark"); break;
     case REPLAY_PRINT: k = snprintf(buf, n, "print"); break;
     case REPLAY_SHOT: k = snprintf(buf, n, "shot %s", c->name); break;

@@ -124,6 +124,10 @@ TEST(bad_lines_name_their_line)
     refused("random 0 1\n", 1, "random count '0'");
     refused("random 10 -1\n", 1, "random seed '-1'");
     refused("mark twice\n", 1, "wants nothing after it");
+    refused("crash now\n", 1, "wants nothing after it");
+    refused("expect card 0 available\n", 1, "expect card '0'");
+    refused("expect card 2\n", 1, "'expect card' wants");
+    refused("expect card 2 broken\n", 1, "expect card 2 'broken'");
     refused("# ok\n\ntap 0.5 0.5\x01\n", 3, "control byte 0x01");
     refused("a b c d e f g h i\n", 1, "too many words");
     char lng[1100];
@@ -147,7 +151,8 @@ TEST(format_reads_back_the_same)
     const char *text = "tap 0.1234 0.9\nswipe up\ndrag -0.5 0 1.5 1 16\nlongpress 0.5 0.5\nclick 1 0\n"
                        "key escape\nwait 0\nexpect screen end\nexpect page 16777216\nexpect essay 5\n"
                        "expect theme dark\nexpect size 0\nexpect size -3\nexpect first 1\nexpect marked\n"
-                       "expect quit\nmark\nshot a\nprint\nrandom 100000000 4294967295\n";
+                       "expect quit\nmark\nshot a\nprint\nrandom 100000000 4294967295\n"
+                       "crash\nexpect card 3 unavailable\nexpect card 16777216 available\n";
     replay_script a, b;
     lerr e;
     CHECK(parse(text, &a, &e) == 0);
@@ -158,7 +163,9 @@ TEST(format_reads_back_the_same)
         strcat(out, "\n");
     }
     CHECK(parse(out, &b, &e) == 0);
-    CHECKF(a.n == b.n && a.n == 20, "%zu %zu", a.n, b.n);
+    CHECKF(a.n == b.n && a.n == 23, "%zu %zu", a.n, b.n);
+    CHECK(a.n == 23 && a.cmds[20].op == REPLAY_CRASH && a.cmds[21].op == REPLAY_EXPECT_CARD && a.cmds[21].n == 3 &&
+          a.cmds[21].arg == 0 && a.cmds[22].n == 16777216 && a.cmds[22].arg == 1);
     for (size_t i = 0; i < a.n && i < b.n; i++) {
         const replay_cmd *x = &a.cmds[i], *y = &b.cmds[i];
         CHECKF(x->op == y->op && x->arg == y->arg && x->ms == y->ms && x->n == y->n && x->seed == y->seed &&

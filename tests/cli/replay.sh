@@ -153,6 +153,56 @@ printf 'lectern-state 0\n' > "$T/state-bad/state"
 replay state_old "$T/nav.txt" --pack "$FIXTURE" --state-dir "$T/state-bad"
 check state_old_version_ignored bash -c "test $? -eq 0 && grep -q 'ignored' '$T/state_old.err'"
 
+# ---- no crash loop (src/guard.h): deaths with an essay open, in the same boot ----------------
+# `crash` ends the reader as a crash would (_exit 70, nothing cleared);
+# LECTERN_BOOT_ID stands for the kernel's boot id (another value: the
+# machine was restarted or lost power in between).
+S=$T/state-crash
+mkdir -p "$S"
+printf 'expect screen reading\nexpect essay 2\ncrash\n' > "$T/cr1.txt"
+LECTERN_BOOT_ID=boot-a replay crash1 "$T/cr1.txt" --pack "$FIXTURE" --start 2 --state-dir "$S"
+check crash_command_exits_70 test $? -eq 70
+check crash_leaves_the_open_mark grep -q '^open 2 boot-a$' "$S/guard"
+printf 'expect screen library\nexpect card 2 available\ntap 0.5 0.55\nexpect essay 2\ncrash\n' > "$T/cr2.txt"
+LECTERN_BOOT_ID=boot-a replay crash2 "$T/cr2.txt" --pack "$FIXTURE" --start 2 --state-dir "$S"
+check crash_restart_starts_on_the_library test $? -eq 70
+check crash_restart_says_why test "$(grep -c 'ended abnormally while essay 2 .*was open (1 time with this pack); starting on the library' "$T/crash2.err")" -eq 1
+LECTERN_BOOT_ID=boot-a replay crash3 "$T/cr2.txt" --pack "$FIXTURE" --start 2 --state-dir "$S"
+check crash_second_death_still_opens_by_hand test $? -eq 70
+printf 'expect screen library\nexpect card 2 unavailable\nexpect card 1 available\nshot marked\ntap 0.5 0.55\nexpect screen library\ntap 0.5 0.3\nexpect essay 1\nkey end\nkey right\nexpect screen end\nkey right\nexpect essay 3\n' > "$T/cr4.txt"
+LECTERN_BOOT_ID=boot-a replay crash4 "$T/cr4.txt" --pack "$FIXTURE" --start 2 --state-dir "$S"
+check crash_third_death_marks_the_card test $? -eq 0
+check crash_marked_said_once test "$(grep -c '(3 times with this pack); starting on the library instead of opening it again; it is marked "could not be shown"' "$T/crash4.err")" -eq 1
+check crash_marked_in_the_file grep -q '^deaths 2 3$' "$S/guard"
+check crash_clean_exit_clears_the_mark bash -c "! grep -q '^open ' '$S/guard'"
+# marked: start = 2 shows the library again, saying why, and the card stays marked
+printf 'expect screen library\nexpect card 2 unavailable\n' > "$T/cr5.txt"
+LECTERN_BOOT_ID=boot-a replay crash5 "$T/cr5.txt" --pack "$FIXTURE" --start 2 --state-dir "$S"
+check crash_marked_stays test $? -eq 0
+check crash_marked_start_says_why grep -q 'start = 2: essay 2 .*could not be shown' "$T/crash5.err"
+# a new pack (one essay more) starts the counts again
+mkdir -p "$T/extra"
+printf 'One more essay\nA short text so that the pack is another.\n' > "$T/extra/zz.txt"
+"$PACKER" build --cluster-size 0 -o "$T/fixture2.lpk" tests/replay/essays assets/essays "$T/extra" > /dev/null 2>&1
+printf 'expect screen reading\nexpect essay 2\nkey home\nexpect card 2 available\n' > "$T/cr6.txt"
+LECTERN_BOOT_ID=boot-a replay crash_newpack "$T/cr6.txt" --pack "$T/fixture2.lpk" --start 2 --state-dir "$S"
+check crash_new_pack_resets test $? -eq 0
+check crash_new_pack_file_reset bash -c "! grep -q '^deaths' '$S/guard'"
+# clean exits are not counted: four runs that end at the script's end
+S=$T/state-clean
+mkdir -p "$S"
+printf 'expect screen reading\nexpect essay 2\nkey right\n' > "$T/cl.txt"
+st=0
+for i in 1 2 3 4; do LECTERN_BOOT_ID=boot-a replay "clean$i" "$T/cl.txt" --pack "$FIXTURE" --start 2 --state-dir "$S" || st=1; done
+check crash_clean_exits_not_counted bash -c "test $st -eq 0 && ! grep -q '^deaths\|^open' '$S/guard' && ! grep -q abnormally '$T/clean4.err'"
+# a power cut (the next start is in another boot) is not counted either
+S=$T/state-power
+mkdir -p "$S"
+st=0
+for i in 1 2 3 4; do LECTERN_BOOT_ID="night-$i" replay "power$i" "$T/cr1.txt" --pack "$FIXTURE" --start 2 --state-dir "$S" || [ $? -eq 70 ] || st=1; done
+check crash_power_cuts_not_counted bash -c "test $st -eq 0 && ! grep -q '^deaths' '$S/guard'"
+check crash_power_cut_said grep -q 'essay 2 was open when the machine last stopped (a power cut or a restart: not counted' "$T/power4.err"
+
 # ---- a missing pack: the error page, and the reader keeps running ---------------------------------
 printf 'expect screen error\nshot nopack\ntap 0.5 0.5\nswipe left\nkey right\nwait 600000\nexpect screen error\n' > "$T/np.txt"
 replay nopack "$T/np.txt" --pack "$T/nope.lpk" --idle-timeout 60
@@ -244,6 +294,8 @@ if command -v xvfb-run > /dev/null 2>&1; then
   wait "$pid"; st=$?
   check kiosk_sigterm_exit_0 test $st -eq 0
   check kiosk_sigterm_saved_position grep -q '^essay 2 ' "$T/state-live/state"
+  # and SIGTERM is a clean end: no essay is left marked open (src/guard.h)
+  check kiosk_sigterm_clears_open_mark bash -c "test -f '$T/state-live/guard' && ! grep -q '^open ' '$T/state-live/guard'"
 elif [ "${CI:-}" = true ]; then
   fail kiosk_live_loop "xvfb-run is not installed: the live loop's signals cannot be tested (CI=true)"
 else
