@@ -19,7 +19,9 @@
  *   key NAME                   left right up down pageup pagedown space home
  *                              end plus minus escape return backspace q t m
  *   wait MS                    the clock moves on; nothing else happens
- *   expect screen NAME         library reading menu contents end error
+ *   expect screen NAME         library reading menu contents end error sleep
+ *                              (sleep: the display is asleep, whatever
+ *                              screen is under it)
  *   expect page N              page N (from 1) of the open essay
  *   expect essay N             essay N (as `lectern-pack list` numbers it)
  *                              is open; 0: none
@@ -36,6 +38,10 @@
  *   crash                      end the reader at once, as a crash would:
  *                              _exit(70), nothing saved or cleared (tests
  *                              of the crash-loop guard; replays only)
+ *   clock YYYY-MM-DD HH:MM     set the wall clock (local time) the awake
+ *                              hours are checked against; it then runs
+ *                              with the script's clock (a replay without
+ *                              it keeps the real one)
  *   mark                       remember the first character on the page
  *   shot NAME                  write the panel as DIR/NAME.png (--screenshot)
  *   print                      one line of status on stdout
@@ -84,6 +90,7 @@ enum replay_op {
     REPLAY_EXPECT_HINT,
     REPLAY_CRASH,
     REPLAY_EXPECT_CARD,
+    REPLAY_CLOCK,
     REPLAY_NOPS
 };
 
@@ -96,6 +103,7 @@ enum replay_screen {
     REPLAY_SCREEN_CONTENTS,
     REPLAY_SCREEN_END,
     REPLAY_SCREEN_ERROR,
+    REPLAY_SCREEN_SLEEP,
     REPLAY_NSCREENS
 };
 
@@ -110,6 +118,8 @@ enum replay_key {
  *   TAP, LONGPRESS, CLICK: x1, y1.  DRAG: x1, y1, x2, y2, ms.  WAIT: ms.
  *   SWIPE: arg = enum replay_dir.  KEY: arg = enum replay_key.
  *   EXPECT_CARD: n = the essay, arg = 1 available, 0 unavailable.
+ *   CLOCK: n = the wall time in minutes since 1970-01-01 00:00 (civil,
+ *   schedule.h), years 1970..9999.
  *   EXPECT_SCREEN: arg = enum replay_screen.  EXPECT_HINT: arg = 1 shown,
  *   0 hidden.  EXPECT_THEME: arg = 0 light,
  *   1 dark, 2 sepia.  EXPECT_PAGE, EXPECT_ESSAY, EXPECT_FIRST, EXPECT_SIZE:
