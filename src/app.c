@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app_pack.h"
+#include "app_sleep.h"
 #include "config.h"
 #include "font.h"
 #include "guard.h"
@@ -309,6 +310,7 @@ size_t app_resume_page(const app *a, uint32_t off)
 
 int app_screen_id(const app *a)
 {
+    if (a->asleep) return REPLAY_SCREEN_SLEEP; /* whatever screen is under it */
     switch (a->screen) {
     case APP_READING: return REPLAY_SCREEN_READING;
     case APP_LIBRARY: return REPLAY_SCREEN_LIBRARY;
@@ -393,6 +395,7 @@ void app_close(app *a)
         if (guard_set_open(a->gd, 0, &e) == GUARD_MEMORY && e.msg[0]) fprintf(stderr, "lectern: %s\n", e.msg);
     }
     guard_close(a->gd);
+    app_sleep_end(a);
     app_close_essay(a);
     free(a->toc_blocks);
     free(a->list);

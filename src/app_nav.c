@@ -9,6 +9,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "app_sleep.h"
 #include "config.h"
 #include "fileio.h"
 #include "guard.h"
@@ -494,6 +495,7 @@ void app_tick(app *a, uint64_t now)
         idle_reset(a);
     if (a->st_pending && a->now - a->st_changed >= TUN_SAVE_AFTER_MS) app_persist(a);
     if (a->pk && !a->pack_mem && a->now - a->pack_checked >= TUN_PACK_CHECK_MS) check_pack(a);
+    app_sleep_tick(a); /* last: asleep, nothing above is drawn */
 }
 
 int app_busy(const app *a)

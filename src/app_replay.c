@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 
+#include "app_sleep.h"
 #include "guard.h"
 #include "layout.h"
 #include "replay.h"
@@ -163,7 +164,7 @@ static int shot(run *r, const char *nm)
 {
     app *a = r->a;
     lerr e;
-    app_draw(a); /* what is on the panel now */
+    if (!a->asleep) app_draw(a); /* what is on the panel now (asleep: the black frame) */
     if (!r->dir) return 0;
     if (mkdir(r->dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "lectern: %s: cannot create directory: %s\n", r->dir, strerror(errno));
@@ -260,7 +261,7 @@ static void soak(run *r, uint64_t n, uint32_t seed)
     long end = rss_kb();
     printf("random: %" PRIu64 " events, seed %u: rss %ld KB after warm-up (%" PRIu64 " events), %ld KB at half, "
            "%ld KB at the end; heap in use %ld, %ld, %ld KB; %lu frames; "
-           "screens seen (library reading menu contents end error):",
+           "screens seen (library reading menu contents end error sleep):",
            r->events - start, seed, warm, warm_at, half, end, heap_warm, heap_half, heap_kb(), a->frames - frames0);
     for (int i = 0; i < REPLAY_NSCREENS; i++) printf(" %d", visited[i]);
     printf("\n");
@@ -390,6 +391,11 @@ int app_replay(app *a, const replay_script *s, const char *name, const char *sho
             fflush(stdout);
             break;
         case REPLAY_RANDOM: soak(&r, (uint64_t)c->n, c->seed); break;
+        case REPLAY_CLOCK:
+            app_set_wall(a, c->n * 60);
+            app_tick(a, a->now); /* asleep or awake at once, as the hours say */
+            frame(a);
+            break;
         case REPLAY_CRASH:
             /* as a crash ends it: no save, no clean exit, no atexit */
             fflush(stdout);

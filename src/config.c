@@ -11,7 +11,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-enum ktype { K_PATH, K_ROTATE, K_THEME, K_FONT, K_MARGINS, K_SECONDS, K_BOOL, K_ESSAYS, K_START };
+enum ktype { K_PATH, K_ROTATE, K_THEME, K_FONT, K_MARGINS, K_SECONDS, K_BOOL, K_ESSAYS, K_START, K_MINUTES,
+             K_HOURS };
 
 /* Every key, in one place. Defaults are text and go through the same parser
  * as the file and the flags, so they cannot drift from what is accepted. */
@@ -205,7 +206,7 @@ int config_set(config *c, const char *name, const char *value, const char *where
     const struct key *k = key_find(name);
     if (!k) return -1;
     char *field = (char *)c + k->off;
-    char why[128] = "";
+    char why[256] = "";
     int ok = 0, iv;
     double dv;
     uint32_t uv;
@@ -263,6 +264,20 @@ int config_set(config *c, const char *name, const char *value, const char *where
         }
         break;
     }
+    case K_MINUTES:
+        if (!parse_amount(value, "min", 1, 0, CONFIG_SLEEP_MAX, &dv)) {
+            *(int *)(void *)field = (int)dv;
+            ok = 1;
+        }
+        break;
+    case K_HOURS:
+        if (!strcasecmp(value, "always")) {
+            memset(&c->awake, 0, sizeof c->awake);
+            ok = 1;
+        } else if (!schedule_parse(value, &c->awake, why, sizeof why)) {
+            ok = 1;
+        }
+        break;
     case K_START: {
         const char *p = value;
         if (!strcasecmp(value, "library")) { c->start = 0; ok = 1; }
