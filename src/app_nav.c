@@ -382,14 +382,17 @@ void app_start(app *a)
     if (r < 0) fprintf(stderr, "lectern: out of memory for reading positions\n");
     else if (r > 0 && a->o.state_dir && e.msg[0]) fprintf(stderr, "lectern: %s\n", e.msg);
 
-    /* the crash-loop guard, beside the positions (only when they go to disk) */
+    /* the crash-loop guard, beside the positions (with state = off too: it
+     * keeps no reading positions) */
     char boot[GUARD_BOOT_MAX];
     boot_id(boot, sizeof boot);
     guard_start gs;
     e.msg[0] = 0;
-    r = guard_open(&a->gd, a->o.state_dir, a->st && state_persistent(a->st), pack_identity(a->pk), boot, &gs, &e);
+    r = guard_open(&a->gd, a->o.state_dir, a->o.state_dir != NULL, pack_identity(a->pk), boot, &gs, &e);
+    /* a directory that is missing or read-only: said once already, by state.c, when positions are on */
+    int dir_said = a->o.state_on && a->st && !state_persistent(a->st);
     if (r < 0) fprintf(stderr, "lectern: out of memory for the crash-loop guard\n");
-    else if (r > 0 && e.msg[0]) fprintf(stderr, "lectern: %s\n", e.msg);
+    else if (r > 0 && e.msg[0] && ((r & GUARD_IGNORED) || !dir_said)) fprintf(stderr, "lectern: %s\n", e.msg);
 
     uint32_t count = (uint32_t)pack_essays(a->pk);
     if (build_list(a)) return;

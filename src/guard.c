@@ -289,6 +289,18 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
+/* Add a sentence to e's message: after "; " when there is one already. */
+static void append_msg(lerr *e, int notes, const char *msg)
+{
+    if (!e) return;
+    if (!notes) {
+        lerr_set(e, "%s", msg);
+        return;
+    }
+    size_t used = strlen(e->msg);
+    snprintf(e->msg + used, sizeof e->msg - used, "; %s", msg);
+}
+
 #define IN_MEMORY "the crash-loop guard is kept in memory only (an essay the reader dies on is opened again)"
 
 /* Write g now. Returns GUARD_OK, GUARD_MEMORY with a message the first
@@ -341,9 +353,11 @@ int guard_open(guard **out, const char *dir, int enabled, uint64_t pack_id, cons
     g->tmp = join(dir, GUARD_TMP);
     if (!g->dir || !g->path || !g->tmp) goto nomem;
     struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        g->mode = M_OFF; /* state.c says it: no directory */
-        return GUARD_OK;
+    const char *why = stat(dir, &sb) != 0 ? strerror(errno) : !S_ISDIR(sb.st_mode) ? "not a directory" : NULL;
+    if (why) {
+        g->mode = M_OFF;
+        lerr_set(e, "state directory %s: %s: " IN_MEMORY, dir, why);
+        return GUARD_MEMORY;
     }
     int notes = 0;
     uint8_t *buf = NULL;
@@ -389,20 +403,18 @@ int guard_open(guard **out, const char *dir, int enabled, uint64_t pack_id, cons
     }
     g->open_boot[0] = '\0';
     if (!state_can_write(g->tmp)) {
-        g->mode = M_OFF; /* state.c says so: the directory is not writable */
-        return notes;
+        lerr we;
+        lerr_set(&we, "state directory %s is not writable (%s): " IN_MEMORY, dir, strerror(errno));
+        g->mode = M_OFF;
+        append_msg(e, notes, we.msg);
+        return notes | GUARD_MEMORY;
     }
     if (changed) {
         lerr we;
         int r = flush(g, &we);
         if (r == GUARD_ENOMEM) goto nomem;
         if (r == GUARD_MEMORY) {
-            if (e && notes) {
-                size_t used = strlen(e->msg);
-                snprintf(e->msg + used, sizeof e->msg - used, "; %s", we.msg);
-            } else {
-                lerr_set(e, "%s", we.msg);
-            }
+            append_msg(e, notes, we.msg);
             notes |= GUARD_MEMORY;
         }
     }

@@ -50,9 +50,11 @@
  * GUARD_MAX_FILE bytes. Untrusted: read whole, the checksum checked before
  * any line is believed; a damaged file is ignored as a whole, with a
  * message, and the next write replaces it. Writes are atomic
- * (state_write_atomic). When it cannot be kept on disk (off, no
- * directory, read-only, a failed write) it works the same in memory, which
- * guards nothing across starts; that is said once.
+ * (state_write_atomic). It is kept even with state = off (it holds no
+ * reading positions: only which essay is open and the failure counts).
+ * When it cannot be kept on disk (no directory, read-only, a failed write)
+ * it works the same in memory, which guards nothing across starts; that
+ * is said once.
  *
  * Plain C, no SDL; no global state; nothing is printed. */
 #ifndef LECTERN_GUARD_H
@@ -91,7 +93,9 @@ typedef struct guard_start {
     int new_pack;      /* the counts were for another pack: started again */
 } guard_start;
 
-/* Open the guard kept in `dir` (enabled = 0: memory only, quietly) for the
+/* Open the guard kept in `dir` (enabled = 0 or no dir: memory only,
+ * quietly; a dir that is missing, not a directory or not writable: memory
+ * only, GUARD_MEMORY and the message) for the
  * pack of identity pack_id, in the boot `boot` (1..63 of 0-9 a-z '-';
  * anything else is taken as "unknown"). Reads the file, counts a death
  * (see above) into *st, clears the open mark and writes the file back at

@@ -249,8 +249,9 @@ TEST(off_and_missing_write_nothing)
     CHECK(read_file(d, buf, sizeof buf) < 0);
     char nodir[200];
     snprintf(nodir, sizeof nodir, "%s/no/such", root);
-    CHECK(guard_open(&g, nodir, 1, 1, "b", &st, &e) == GUARD_OK && g);
-    CHECK(guard_set_open(g, 3, &e) == GUARD_OK);
+    e.msg[0] = 0;
+    CHECK(guard_open(&g, nodir, 1, 1, "b", &st, &e) == GUARD_MEMORY && g && strstr(e.msg, "in memory only"));
+    CHECK(guard_set_open(g, 3, &e) == GUARD_OK && !guard_persistent(g));
     guard_close(g);
 }
 
