@@ -120,7 +120,7 @@ TEST(power_cut_is_not_counted)
     guard_start st = run(d, 1, "tuesday", 0, 0);
     CHECKF(st.died == 0 && st.stopped == 6, "died %u stopped %u", st.died, st.stopped);
     for (int i = 0; i < 5; i++) {
-        char boot[16];
+        char boot[24];
         snprintf(boot, sizeof boot, "night-%d", i);
         run(d, 1, boot, 6, 1);
     }
