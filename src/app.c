@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "app_pack.h"
+#include "app_sleep.h"
 #include "config.h"
 #include "font.h"
+#include "guard.h"
 #include "tunables.h"
 #include "layout_cache.h"
 #include "pack.h"
@@ -317,6 +319,7 @@ size_t app_resume_page(const app *a, uint32_t off)
 
 int app_screen_id(const app *a)
 {
+    if (a->asleep) return REPLAY_SCREEN_SLEEP; /* whatever screen is under it */
     switch (a->screen) {
     case APP_READING: return REPLAY_SCREEN_READING;
     case APP_LIBRARY: return REPLAY_SCREEN_LIBRARY;
@@ -393,6 +396,15 @@ fail:
 
 void app_close(app *a)
 {
+    /* a clean end (main's last step, after SIGTERM too): no essay is open,
+     * so the next start counts no death (guard.h) */
+    if (a->gd) {
+        lerr e;
+        e.msg[0] = 0;
+        if (guard_set_open(a->gd, 0, &e) == GUARD_MEMORY && e.msg[0]) fprintf(stderr, "lectern: %s\n", e.msg);
+    }
+    guard_close(a->gd);
+    app_sleep_end(a);
     app_close_essay(a);
     free(a->toc_blocks);
     free(a->list);

@@ -8,6 +8,7 @@
 
 #include <math.h>
 
+#include "app_sleep.h"
 #include "platform.h"
 #include "render.h"
 #include "screen.h"
@@ -18,6 +19,7 @@ static void input_seen(app *a)
 {
     a->last_input = a->now;
     a->idle_done = 0;
+    a->touched = 1;
 }
 
 static app_list *list_of(app *a)
@@ -268,6 +270,7 @@ static void mouse_norm(const app *a, int x, int y, float *px, float *py)
 void app_event(app *a, const SDL_Event *ev)
 {
     float px, py;
+    if (app_sleep_event(a, ev)) return; /* it woke the display, and does nothing else */
     switch (ev->type) {
     case SDL_QUIT: app_do(a, action_make(ACT_QUIT, 0)); break;
     case SDL_FINGERDOWN:

@@ -6,11 +6,87 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
 
+#include "app_sleep.h"
 #include "config.h"
+#include "fileio.h"
+#include "guard.h"
 #include "pack.h"
 #include "screen.h"
 #include "state.h"
+
+/* ---- the crash-loop guard (guard.h) ------------------------------------------------ */
+
+/* The pack's identity for the guard's counts: the XXH3 of every entry's
+ * kind and checksums, in directory order. Any change of an essay or a
+ * font, an essay added or removed, gives another. */
+static uint64_t pack_identity(const pack *pk)
+{
+    XXH3_state_t *h = XXH3_createState();
+    if (!h) return 0;
+    XXH3_64bits_reset(h);
+    for (size_t i = 0; i < pack_count(pk); i++) {
+        const pack_entry *en = pack_entry_at(pk, i);
+        uint8_t b[17];
+        b[0] = en->kind;
+        for (int k = 0; k < 8; k++) {
+            b[1 + k] = (uint8_t)(en->data_xxh3 >> (8 * k));
+            b[9 + k] = (uint8_t)(en->block_xxh3 >> (8 * k));
+        }
+        XXH3_64bits_update(h, b, sizeof b);
+    }
+    uint64_t id = XXH3_64bits_digest(h);
+    XXH3_freeState(h);
+    return id;
+}
+
+/* This boot's id: $LECTERN_BOOT_ID when set (tests: another value is
+ * another boot, as after a power cut), else the kernel's, else "unknown"
+ * (guard.c: then every unclean end counts). */
+static void boot_id(char *buf, size_t n)
+{
+    const char *env = getenv("LECTERN_BOOT_ID");
+    snprintf(buf, n, "unknown");
+    if (env && *env) {
+        snprintf(buf, n, "%s", env);
+        return;
+    }
+    uint8_t *b = NULL;
+    size_t len = 0;
+    lerr e;
+    if (fio_read_all("/proc/sys/kernel/random/boot_id", 256, &b, &len, &e)) return;
+    while (len && (b[len - 1] == '\n' || b[len - 1] == ' ')) len--;
+    if (len && len < n) {
+        memcpy(buf, b, len);
+        buf[len] = '\0';
+    }
+    free(b);
+}
+
+/* Say a guard write's first failure (guard.c says it once). */
+static void guard_said(int r, const lerr *e)
+{
+    if (r == GUARD_MEMORY && e->msg[0]) fprintf(stderr, "lectern: %s\n", e->msg);
+}
+
+/* Essay n (0: none) is open now, on disk before it is read or laid out. */
+static void guard_mark(app *a, size_t n)
+{
+    if (!a->gd) return;
+    lerr e;
+    e.msg[0] = 0;
+    guard_said(guard_set_open(a->gd, (uint32_t)n, &e), &e);
+}
+
+/* The title of essay n for a message ("" when there is none). */
+static const char *title_of(const app *a, size_t n, char *buf, size_t cap)
+{
+    const pack_entry *en = app_entry(a, n);
+    snprintf(buf, cap, "%.*s", en ? (int)(en->title_len > 200 ? 200 : en->title_len) : 0, en ? en->title : "");
+    return buf;
+}
 
 /* ---- navigation ------------------------------------------------------------------- */
 
@@ -33,7 +109,9 @@ void app_show_essay(app *a, size_t n)
             a->list_pos = (long)i;
             break;
         }
+    guard_mark(a, n); /* before anything of it is read: a crash from here on counts */
     if (app_open_essay(a, n, &e)) {
+        guard_mark(a, 0); /* it failed without a crash: its error page */
         fprintf(stderr, "lectern: %s\n", e.msg);
         snprintf(a->error, sizeof a->error, "%s", e.msg);
         a->screen = APP_ERROR;
@@ -61,6 +139,7 @@ void app_go_library(app *a)
 {
     app_leave(a);
     app_close_essay(a);
+    guard_mark(a, 0);
     still(a);
     a->screen = APP_LIBRARY;
     a->list_pos = -1;
@@ -70,6 +149,7 @@ void app_go_library(app *a)
 void app_open_from_list(app *a, size_t index)
 {
     if (index >= a->nlist) return;
+    if (guard_failed(a->gd, a->list[index])) return; /* "could not be shown": its card opens nothing */
     app_leave(a);
     app_show_essay(a, a->list[index]);
 }
@@ -82,6 +162,12 @@ void app_next_essay(app *a)
     }
     /* after the last, the first: a kiosk has no dead end */
     size_t next = a->list_pos >= 0 ? ((size_t)a->list_pos + 1) % a->nlist : 0;
+    /* past the essays that could not be shown; when every one is, the library */
+    for (size_t k = 0; k < a->nlist && guard_failed(a->gd, a->list[next]); k++) next = (next + 1) % a->nlist;
+    if (guard_failed(a->gd, a->list[next])) {
+        app_go_library(a);
+        return;
+    }
     app_open_from_list(a, next);
 }
 
@@ -271,6 +357,11 @@ static void check_pack(app *a)
         return;
     }
     a->pack_retry_said = 0;
+    if (a->gd) { /* the essay was closed; another pack starts the counts again */
+        lerr ge;
+        ge.msg[0] = 0;
+        guard_said(guard_set_pack(a->gd, pack_identity(a->pk), &ge), &ge);
+    }
     fprintf(stderr, "lectern: %s was %s; reopened it: %zu essay%s\n", a->pack_file,
             c == PACK_REPLACED ? "replaced" : "changed", pack_essays(a->pk), pack_essays(a->pk) == 1 ? "" : "s");
     a->nlist = 0;
@@ -291,14 +382,47 @@ void app_start(app *a)
     if (r < 0) fprintf(stderr, "lectern: out of memory for reading positions\n");
     else if (r > 0 && a->o.state_dir && e.msg[0]) fprintf(stderr, "lectern: %s\n", e.msg);
 
+    /* the crash-loop guard, beside the positions (with state = off too: it
+     * keeps no reading positions) */
+    char boot[GUARD_BOOT_MAX];
+    boot_id(boot, sizeof boot);
+    guard_start gs;
+    e.msg[0] = 0;
+    r = guard_open(&a->gd, a->o.state_dir, a->o.state_dir != NULL, pack_identity(a->pk), boot, &gs, &e);
+    /* a directory that is missing or read-only: said once already, by state.c, when positions are on */
+    int dir_said = a->o.state_on && a->st && !state_persistent(a->st);
+    if (r < 0) fprintf(stderr, "lectern: out of memory for the crash-loop guard\n");
+    else if (r > 0 && e.msg[0] && ((r & GUARD_IGNORED) || !dir_said)) fprintf(stderr, "lectern: %s\n", e.msg);
+
     uint32_t count = (uint32_t)pack_essays(a->pk);
     if (build_list(a)) return;
     a->screen = APP_LIBRARY;
-    if (a->o.start && a->o.start > count)
-        fprintf(stderr, "lectern: start = %u: %s has %u essay%s; showing the library\n", a->o.start, a->pack_file,
+    char t[256];
+    uint32_t start = a->o.start;
+    if (gs.died) {
+        /* one line for the journal: what happened, and what the reader does about it */
+        int again = start == gs.died, marked = gs.deaths >= GUARD_DEATHS;
+        fprintf(stderr, "lectern: the reader ended abnormally while essay %u \xE2\x80\x9C%s\xE2\x80\x9D was open "
+                "(%u time%s with this pack)%s%s\n", gs.died, title_of(a, gs.died, t, sizeof t), gs.deaths,
+                gs.deaths == 1 ? "" : "s",
+                again ? "; starting on the library instead of opening it again" : "",
+                marked ? "; it is marked \"could not be shown\" in the library until the pack changes" : "");
+        if (again) start = 0;
+    } else if (gs.stopped) {
+        fprintf(stderr, "lectern: essay %u was open when the machine last stopped (a power cut or a restart: "
+                "not counted as a failure)\n", gs.stopped);
+    }
+    if (start && start <= count && guard_failed(a->gd, start)) {
+        fprintf(stderr, "lectern: start = %u: essay %u \xE2\x80\x9C%s\xE2\x80\x9D could not be shown (the reader "
+                "ended abnormally %u times while it was open); showing the library\n", start, start,
+                title_of(a, start, t, sizeof t), guard_deaths(a->gd, start));
+        start = 0;
+    }
+    if (start && start > count)
+        fprintf(stderr, "lectern: start = %u: %s has %u essay%s; showing the library\n", start, a->pack_file,
                 count, count == 1 ? "" : "s");
-    else if (a->o.start)
-        app_show_essay(a, a->o.start);
+    else if (start)
+        app_show_essay(a, start);
 }
 
 /* ---- time ---------------------------------------------------------------------------- */
@@ -374,6 +498,7 @@ void app_tick(app *a, uint64_t now)
         idle_reset(a);
     if (a->st_pending && a->now - a->st_changed >= TUN_SAVE_AFTER_MS) app_persist(a);
     if (a->pk && !a->pack_mem && a->now - a->pack_checked >= TUN_PACK_CHECK_MS) check_pack(a);
+    app_sleep_tick(a); /* last: asleep, nothing above is drawn */
 }
 
 int app_busy(const app *a)

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 
+#include "app_sleep.h"
+#include "guard.h"
 #include "layout.h"
 #include "replay.h"
 
@@ -162,7 +164,7 @@ static int shot(run *r, const char *nm)
 {
     app *a = r->a;
     lerr e;
-    app_draw(a); /* what is on the panel now */
+    if (!a->asleep) app_draw(a); /* what is on the panel now (asleep: the black frame) */
     if (!r->dir) return 0;
     if (mkdir(r->dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "lectern: %s: cannot create directory: %s\n", r->dir, strerror(errno));
@@ -259,7 +261,7 @@ static void soak(run *r, uint64_t n, uint32_t seed)
     long end = rss_kb();
     printf("random: %" PRIu64 " events, seed %u: rss %ld KB after warm-up (%" PRIu64 " events), %ld KB at half, "
            "%ld KB at the end; heap in use %ld, %ld, %ld KB; %lu frames; "
-           "screens seen (library reading menu contents end error):",
+           "screens seen (library reading menu contents end error sleep):",
            r->events - start, seed, warm, warm_at, half, end, heap_warm, heap_half, heap_kb(), a->frames - frames0);
     for (int i = 0; i < REPLAY_NSCREENS; i++) printf(" %d", visited[i]);
     printf("\n");
@@ -309,6 +311,17 @@ static int expect(run *r, const replay_cmd *c)
     case REPLAY_EXPECT_HINT:
         snprintf(got + strlen(got), sizeof got - strlen(got), " and the hint is %s", app_hint_shown(a) ? "shown" : "hidden");
         return app_hint_shown(a) == c->arg ? 0 : fail(r, want, got);
+    case REPLAY_EXPECT_CARD: {
+        /* what the card shows: in the library's list, and marked or not */
+        int in = 0;
+        for (size_t i = 0; i < a->nlist && !in; i++) in = a->list[i] == (uint32_t)c->n;
+        int failed = guard_failed(a->gd, (uint32_t)c->n);
+        if (!in) snprintf(got, sizeof got, "essay %lld has no card in the library", (long long)c->n);
+        else snprintf(got, sizeof got, "card %lld is %s (%u abnormal end%s counted)", (long long)c->n,
+                      failed ? "unavailable" : "available", guard_deaths(a->gd, (uint32_t)c->n),
+                      guard_deaths(a->gd, (uint32_t)c->n) == 1 ? "" : "s");
+        return in && failed != c->arg ? 0 : fail(r, want, got);
+    }
     case REPLAY_EXPECT_MARKED: {
         if (!reading_like(a) || a->screen == APP_END) return fail(r, want, got);
         const layout_page *p = &a->lr->pages[a->page];
@@ -378,6 +391,16 @@ int app_replay(app *a, const replay_script *s, const char *name, const char *sho
             fflush(stdout);
             break;
         case REPLAY_RANDOM: soak(&r, (uint64_t)c->n, c->seed); break;
+        case REPLAY_CLOCK:
+            app_set_wall(a, c->n * 60);
+            app_tick(a, a->now); /* asleep or awake at once, as the hours say */
+            frame(a);
+            break;
+        case REPLAY_CRASH:
+            /* as a crash ends it: no save, no clean exit, no atexit */
+            fflush(stdout);
+            fprintf(stderr, "lectern: %s:%u: crash (a replay's simulated crash)\n", r.name, r.line);
+            _exit(REPLAY_CRASH_STATUS);
         default:
             if (expect(&r, c)) return 1;
             break;

@@ -23,6 +23,7 @@
 typedef struct pack pack;
 typedef struct pack_entry pack_entry;
 typedef struct state state;
+typedef struct guard guard;
 typedef struct config config;
 typedef struct layout_cache layout_cache;
 
@@ -205,6 +206,17 @@ typedef struct app {
     state *st;
     int st_pending;         /* positions changed since the last save */
     uint64_t st_changed;
+    guard *gd;              /* the crash-loop guard (guard.h): which essay is open, deaths per essay */
+
+    /* the display's sleep (app_sleep.h) */
+    int asleep;             /* blanked, backlight off: the first touch only wakes it */
+    int wake_swallow;       /* the touch that woke it is still down: its events go nowhere */
+    int touched;            /* any input since start (out of hours, a start sleeps at once) */
+    int hours_known, in_hours; /* the awake hours as at the last tick */
+    int backlight_said;     /* a backlight failure was said */
+    int wall_set;           /* a replay's `clock` set the wall clock: */
+    int64_t wall_base;      /* civil second (schedule.h) ... */
+    uint64_t wall_at;       /* ... at this a->now */
 } app;
 
 #endif

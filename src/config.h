@@ -18,6 +18,12 @@
  *   kiosk = yes|no         fullscreen, and nothing a visitor does ends it
  *   essays = all|LIST      a subset or an order: "3,1,2", "1-3, 5"
  *   start = library|N      open the library, or essay N at start-up
+ * Held back until firmware/ documents them (see the key table in config.c):
+ *   sleep_after = MIN      minutes without a touch before the display
+ *                          sleeps (0 = never, up to 10080; "min" optional)
+ *   awake = HOURS          when the display is awake, e.g. "Mon-Fri
+ *                          08:30-18:00, Sat 10:00-16:00" (schedule.h);
+ *                          always (the default) or empty: always awake
  * Booleans take yes/no, on/off, true/false or 1/0, any case; names of keys
  * and enumerated values are case-insensitive.
  *
@@ -44,6 +50,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "schedule.h"
 #include "tunables.h" /* LECTERN_DATADIR, enum theme_id */
 
 #define CONFIG_DEFAULT_FILE "/etc/lectern/lectern.conf"
@@ -54,6 +61,7 @@
 #define CONFIG_FONT_MAX 72.0f
 #define CONFIG_MARGIN_MAX 60.0f
 #define CONFIG_IDLE_MAX 604800
+#define CONFIG_SLEEP_MAX 10080 /* minutes: a week */
 
 
 /* config_init results */
@@ -86,6 +94,8 @@ typedef struct config {
     config_range essays[CONFIG_MAX_RANGES]; /* in order; nessays == 0: all */
     size_t nessays;
     uint32_t start;              /* 0 = library, else an essay number */
+    int sleep_after;             /* minutes; 0 = never */
+    schedule awake;              /* awake.n == 0: always awake */
     /* from the command line only */
     char file[CONFIG_PATH_MAX];  /* the file read (--config, or the default) */
     int file_given;              /* --config was given (even naming the default) */

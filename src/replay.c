@@ -1,6 +1,7 @@
 /* replay.c - the replay script parser. See replay.h for the language. */
 #include "replay.h"
 
+#include "schedule.h"
 #include "tunables.h"
 
 #include <errno.h>
@@ -9,7 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const screen_names[REPLAY_NSCREENS] = {"library", "reading", "menu", "contents", "end", "error"};
+static const char *const screen_names[REPLAY_NSCREENS] = {"library", "reading", "menu", "contents", "end", "error",
+                                                                 "sleep"};
 static const char *const key_names[REPLAY_NKEYS] = {"left", "right", "up", "down", "pageup", "pagedown",
                                                     "space", "home", "end", "plus", "minus", "escape",
                                                     "return", "backspace", "q", "t", "m"};
@@ -178,9 +180,31 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
         }
         c->op = REPLAY_WAIT;
         c->ms = (uint32_t)u;
-    } else if (!strcmp(op, "mark") || !strcmp(op, "print")) {
+    } else if (!strcmp(op, "mark") || !strcmp(op, "print") || !strcmp(op, "crash")) {
         NEED(0, "nothing after it");
-        c->op = op[0] == 'm' ? REPLAY_MARK : REPLAY_PRINT;
+        c->op = op[0] == 'm' ? REPLAY_MARK : op[0] == 'p' ? REPLAY_PRINT : REPLAY_CRASH;
+    } else if (!strcmp(op, "clock")) {
+        NEED(2, "a date and a time: YYYY-MM-DD HH:MM");
+        const char *d = w[1], *t = w[2];
+        int ok = strlen(d) == 10 && d[4] == '-' && d[7] == '-' && strlen(t) == 5 && t[2] == ':';
+        for (int k = 0; ok && k < 10; k++) ok = k == 4 || k == 7 || (d[k] >= '0' && d[k] <= '9');
+        for (int k = 0; ok && k < 5; k++) ok = k == 2 || (t[k] >= '0' && t[k] <= '9');
+        int y = 0, mo = 0, dd = 0, h = 0, mi = 0;
+        if (ok) {
+            y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+            mo = (d[5] - '0') * 10 + (d[6] - '0');
+            dd = (d[8] - '0') * 10 + (d[9] - '0');
+            h = (t[0] - '0') * 10 + (t[1] - '0');
+            mi = (t[3] - '0') * 10 + (t[4] - '0');
+        }
+        if (!ok || y < 1970 || !schedule_valid_date(y, mo, dd) || h > 23 || mi > 59) {
+            char b2[40];
+            snprintf(why, wn, "clock '%s %s': want a real date and time, YYYY-MM-DD HH:MM, from 1970", shown(d, b1),
+                     shown(t, b2));
+            return -1;
+        }
+        c->op = REPLAY_CLOCK;
+        c->n = schedule_days(y, mo, dd) * 1440 + h * 60 + mi;
     } else if (!strcmp(op, "shot")) {
         NEED(1, "a NAME");
         if (!valid_name(w[1])) {
@@ -205,10 +229,28 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
         c->seed = (uint32_t)u;
     } else if (!strcmp(op, "expect")) {
         if (nw < 2) {
-            snprintf(why, wn, "'expect' wants screen, page, essay, theme, size, first, hint, marked or quit");
+            snprintf(why, wn, "'expect' wants screen, page, essay, theme, size, first, hint, card, marked or quit");
             return -1;
         }
         const char *what = w[1];
+        if (!strcmp(what, "card")) {
+            if (nw != 4) {
+                snprintf(why, wn, "'expect card' wants an essay number and available or unavailable");
+                return -1;
+            }
+            if (parse_uint(w[2], REPLAY_MAX_N, &u) || u == 0) {
+                snprintf(why, wn, "expect card '%s': want an essay number from 1 to %d", shown(w[2], b1), REPLAY_MAX_N);
+                return -1;
+            }
+            if (strcmp(w[3], "available") && strcmp(w[3], "unavailable")) {
+                snprintf(why, wn, "expect card %s '%s': want available or unavailable", w[2], shown(w[3], b1));
+                return -1;
+            }
+            c->op = REPLAY_EXPECT_CARD;
+            c->n = (int64_t)u;
+            c->arg = w[3][0] == 'a';
+            return 0;
+        }
         if (!strcmp(what, "marked") || !strcmp(what, "quit")) {
             if (nw != 2) {
                 snprintf(why, wn, "'expect %s' wants nothing after it", what);
@@ -231,7 +273,8 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
         } else if (!strcmp(what, "screen")) {
             int s = lookup(screen_names, REPLAY_NSCREENS, w[2]);
             if (s < 0) {
-                snprintf(why, wn, "unknown screen '%s' (library, reading, menu, contents, end, error)", shown(w[2], b1));
+                snprintf(why, wn, "unknown screen '%s' (library, reading, menu, contents, end, error, sleep)",
+                         shown(w[2], b1));
                 return -1;
             }
             c->op = REPLAY_EXPECT_SCREEN;
@@ -261,7 +304,7 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
             c->op = what[0] == 'p' ? REPLAY_EXPECT_PAGE : what[0] == 'e' ? REPLAY_EXPECT_ESSAY : REPLAY_EXPECT_FIRST;
             c->n = (int64_t)u;
         } else {
-            snprintf(why, wn, "expect '%s': want screen, page, essay, theme, size, first, hint, marked or quit",
+            snprintf(why, wn, "expect '%s': want screen, page, essay, theme, size, first, hint, card, marked or quit",
                      shown(what, b1));
             return -1;
         }
@@ -423,6 +466,17 @@ size_t replay_format(const replay_cmd *c, char *buf, size_t n)
     case REPLAY_EXPECT_MARKED: k = snprintf(buf, n, "expect marked"); break;
     case REPLAY_EXPECT_QUIT: k = snprintf(buf, n, "expect quit"); break;
     case REPLAY_EXPECT_HINT: k = snprintf(buf, n, "expect hint %s", c->arg ? "shown" : "hidden"); break;
+    case REPLAY_EXPECT_CARD:
+        k = snprintf(buf, n, "expect card %lld %s", (long long)c->n, c->arg ? "available" : "unavailable");
+        break;
+    case REPLAY_CRASH: k = snprintf(buf, n, "crash"); break;
+    case REPLAY_CLOCK: {
+        int y, mo, d;
+        int64_t days = c->n / 1440, mins = c->n % 1440;
+        schedule_date(days, &y, &mo, &d);
+        k = snprintf(buf, n, "clock %04d-%02d-%02d %02d:%02d", y, mo, d, (int)(mins / 60), (int)(mins % 60));
+        break;
+    }
     case REPLAY_MARK: k = snprintf(buf, n, "mark"); break;
     case REPLAY_PRINT: k = snprintf(buf, n, "print"); break;
     case REPLAY_SHOT: k = snprintf(buf, n, "shot %s", c->name); break;

@@ -19,7 +19,9 @@
  *   key NAME                   left right up down pageup pagedown space home
  *                              end plus minus escape return backspace q t m
  *   wait MS                    the clock moves on; nothing else happens
- *   expect screen NAME         library reading menu contents end error
+ *   expect screen NAME         library reading menu contents end error sleep
+ *                              (sleep: the display is asleep, whatever
+ *                              screen is under it)
  *   expect page N              page N (from 1) of the open essay
  *   expect essay N             essay N (as `lectern-pack list` numbers it)
  *                              is open; 0: none
@@ -30,6 +32,16 @@
  *   expect quit                the reader has ended
  *   expect hint shown|hidden   the first page's hint on turning pages is on
  *                              screen (fading out counts as shown), or not
+ *   expect card N available|unavailable
+ *                              the library's card of essay N opens it, or
+ *                              says "could not be shown" (guard.h)
+ *   crash                      end the reader at once, as a crash would:
+ *                              _exit(70), nothing saved or cleared (tests
+ *                              of the crash-loop guard; replays only)
+ *   clock YYYY-MM-DD HH:MM     set the wall clock (local time) the awake
+ *                              hours are checked against; it then runs
+ *                              with the script's clock (a replay without
+ *                              it keeps the real one)
  *   mark                       remember the first character on the page
  *   shot NAME                  write the panel as DIR/NAME.png (--screenshot)
  *   print                      one line of status on stdout
@@ -53,6 +65,7 @@
 #define REPLAY_MAX_N 16777216
 #define REPLAY_MAX_RANDOM 100000000u
 #define REPLAY_NAME_MAX 64
+#define REPLAY_CRASH_STATUS 70 /* `crash`: the exit status (EX_SOFTWARE) */
 
 enum replay_op {
     REPLAY_TAP = 0,
@@ -75,6 +88,9 @@ enum replay_op {
     REPLAY_PRINT,
     REPLAY_RANDOM,
     REPLAY_EXPECT_HINT,
+    REPLAY_CRASH,
+    REPLAY_EXPECT_CARD,
+    REPLAY_CLOCK,
     REPLAY_NOPS
 };
 
@@ -87,6 +103,7 @@ enum replay_screen {
     REPLAY_SCREEN_CONTENTS,
     REPLAY_SCREEN_END,
     REPLAY_SCREEN_ERROR,
+    REPLAY_SCREEN_SLEEP,
     REPLAY_NSCREENS
 };
 
@@ -100,6 +117,9 @@ enum replay_key {
 /* One command. Which fields mean something depends on op:
  *   TAP, LONGPRESS, CLICK: x1, y1.  DRAG: x1, y1, x2, y2, ms.  WAIT: ms.
  *   SWIPE: arg = enum replay_dir.  KEY: arg = enum replay_key.
+ *   EXPECT_CARD: n = the essay, arg = 1 available, 0 unavailable.
+ *   CLOCK: n = the wall time in minutes since 1970-01-01 00:00 (civil,
+ *   schedule.h), years 1970..9999.
  *   EXPECT_SCREEN: arg = enum replay_screen.  EXPECT_HINT: arg = 1 shown,
  *   0 hidden.  EXPECT_THEME: arg = 0 light,
  *   1 dark, 2 sepia.  EXPECT_PAGE, EXPECT_ESSAY, EXPECT_FIRST, EXPECT_SIZE:

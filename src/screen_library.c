@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guard.h"
 #include "pack.h"
 #include "state.h"
 
@@ -59,6 +60,9 @@ static void draw_card(app *a, const screen_colors *c, size_t i, int y)
     size_t idx = pack_essay_index(a->pk, n);
     if (idx == (size_t)-1) return;
     const pack_entry *en = pack_entry_at(a->pk, idx);
+    /* the reader died GUARD_DEATHS times with it open (guard.h): the card
+     * stays, quieter, and says so instead of its reading time */
+    int failed = guard_failed(a->gd, n);
     int x = u->col_x, w = u->col_w, ix = x + u->pad, iw = w - 2 * u->pad;
     render_round_rect(a->rd, x, y, w, u->card_h, u->radius, c->card);
 
@@ -68,13 +72,19 @@ static void draw_card(app *a, const screen_colors *c, size_t i, int y)
     int l3 = screen_line_h(a, LAYOUT_SMALL), bar = u->pad / 2;
     int top = y + (u->card_h - bar - (l1 + l2 + l3)) / 2 + bar / 2;
     render_text_line(a->rd, LAYOUT_H2, (const uint8_t *)en->title, en->title_len, ix,
-                     screen_baseline(a, LAYOUT_H2, top, l1), iw, 0, c->ink);
+                     screen_baseline(a, LAYOUT_H2, top, l1), iw, 0, failed ? c->muted : c->ink);
     top += l1;
     if (en->byline_len)
         render_text_line(a->rd, LAYOUT_BODY, (const uint8_t *)en->byline, en->byline_len, ix,
                          screen_baseline(a, LAYOUT_BODY, top, l2), iw, 0, c->muted);
     top += l2;
 
+    if (failed) {
+        static const char why[] = "Could not be shown";
+        render_text_line(a->rd, LAYOUT_SMALL, (const uint8_t *)why, sizeof why - 1, ix,
+                         screen_baseline(a, LAYOUT_SMALL, top, l3), iw, 0, c->muted);
+        return;
+    }
     int p = progress(a, n, en);
     unsigned minutes = (en->words + TUN_WORDS_PER_MINUTE - 1) / TUN_WORDS_PER_MINUTE;
     char meta[96];
@@ -137,5 +147,8 @@ action screen_library_tap(app *a, float x, float y)
     /* in the gap between two cards: the nearer one */
     double in = ly - (double)i * a->ui.card_pitch;
     if (in >= a->ui.card_h && in - a->ui.card_h > a->ui.gap / 2.0) i++;
+    /* a card that could not be shown says so, and a tap on it does nothing:
+     * the visitor sees why, and no page is drawn that could end the reader */
+    if (i < a->nlist && guard_failed(a->gd, a->list[i])) return ACTION_NONE;
     return i < a->nlist ? action_make(ACT_OPEN, (long)i) : ACTION_NONE;
 }

@@ -240,20 +240,29 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
-/* Create s->tmp afresh for writing: O_EXCL and O_NOFOLLOW, so that
+/* Create `tmp` afresh for writing: O_EXCL and O_NOFOLLOW, so that
  * whatever is at that name (a symlink to another file, a file left by a
  * crash, a FIFO) is never opened, truncated or written through. What is
  * there is unlinked (which removes a link, not what it points to) and the
  * create tried once more. Returns the descriptor, or -1 with errno set. */
-static int create_tmp(const state *s)
+static int create_tmp(const char *tmp)
 {
     for (int tries = 0; tries < 2; tries++) {
-        int fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd >= 0 || errno != EEXIST) return fd;
-        if (unlink(s->tmp) != 0 && errno != ENOENT) return -1;
+        if (unlink(tmp) != 0 && errno != ENOENT) return -1;
     }
     errno = EEXIST;
     return -1;
+}
+
+int state_can_write(const char *tmp)
+{
+    int fd = create_tmp(tmp);
+    if (fd < 0) return 0;
+    close(fd);
+    unlink(tmp);
+    return 1;
 }
 
 /* Add one note to the status and its sentence to the message. */
@@ -333,14 +342,10 @@ int state_open(state **out, const char *dir, int enabled, lerr *e)
     }
 
     /* Can we write here? Try the very file a save would create. */
-    int fd = create_tmp(s);
-    if (fd < 0) {
+    if (!state_can_write(s->tmp)) {
         s->mode = M_READONLY;
         snprintf(msg, sizeof msg, "state directory %s is not writable (%s): " IN_MEMORY, dir, strerror(errno));
         note(e, &notes, STATE_MEMORY, msg);
-    } else {
-        close(fd);
-        unlink(s->tmp);
     }
     return notes;
 nomem:
@@ -360,26 +365,25 @@ void state_close(state *s)
     free(s);
 }
 
-/* temp file, fsync, rename, fsync the directory. Returns 0, or -1 with
- * *step naming what failed and errno set. */
-static int write_atomic(const state *s, const uint8_t *buf, size_t n, const char **step)
+int state_write_atomic(const char *dir, const char *path, const char *tmp, const uint8_t *buf, size_t n,
+                       const char **step)
 {
-    int fd = create_tmp(s);
+    int fd = create_tmp(tmp);
     if (fd < 0) { *step = "create"; return -1; }
     if (fio_write_all(fd, buf, n) != 0) *step = "write";
     else if (fsync(fd) != 0) *step = "fsync";
     else *step = NULL;
     int err = errno;
     if (close(fd) != 0 && !*step) { *step = "close"; err = errno; }
-    if (!*step && rename(s->tmp, s->path) != 0) { *step = "rename"; err = errno; }
+    if (!*step && rename(tmp, path) != 0) { *step = "rename"; err = errno; }
     if (*step) {
-        unlink(s->tmp);
+        unlink(tmp);
         errno = err;
         return -1;
     }
     /* Make the rename itself durable. Some filesystems cannot fsync a
      * directory (EINVAL): the new file is in place either way. */
-    int dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0) { *step = "open the directory"; return -1; }
     int r = fsync(dfd) != 0 && errno != EINVAL ? -1 : 0;
     err = errno;
@@ -399,7 +403,7 @@ int state_save(state *s, lerr *e)
         return STATE_ENOMEM;
     }
     const char *step = NULL;
-    int r = write_atomic(s, buf, n, &step);
+    int r = state_write_atomic(s->dir, s->path, s->tmp, buf, n, &step);
     int err = errno;
     free(buf);
     if (r == 0) {

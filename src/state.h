@@ -105,6 +105,19 @@ int state_persistent(const state *s);
 /* How many essays have a position. */
 size_t state_count(const state *s);
 
+/* The atomic replacement of `path` (in directory `dir`) by buf[0..n), as
+ * state_save does it and for the other files of the state directory
+ * (guard.h): `tmp` created afresh (O_EXCL|O_NOFOLLOW, whatever was at that
+ * name unlinked first), written, fsynced, renamed over path, the directory
+ * fsynced. Returns 0, or -1 with *step naming what failed ("create",
+ * "write", "fsync", "rename" ...) and errno set; tmp is then removed. */
+int state_write_atomic(const char *dir, const char *path, const char *tmp, const uint8_t *buf, size_t n,
+                       const char **step);
+
+/* 1 when `tmp` can be created (and it was removed again), else 0 with
+ * errno set: can files be written in its directory? */
+int state_can_write(const char *tmp);
+
 /* Replace s's positions with those in buf[0..n) (the file format above).
  * Returns STATE_OK, or STATE_EDAMAGED with a message naming the line and
  * byte offset (s is then unchanged), or STATE_ENOMEM. For the loader, the

@@ -143,4 +143,10 @@
 enum theme_id { TUN_THEMES(TUN_THEME_ID) THEME_COUNT };
 #undef TUN_THEME_ID
 
+/* ---- the display's sleep (app_sleep.h) --------------------------------------------------------- */
+
+/* Outside the awake hours, a kiosk woken by a touch stays awake this long
+ * after the last touch (when sleep_after is 0; else sleep_after). */
+#define TUN_SLEEP_GRACE_MS 120000
+
 #endif

@@ -124,6 +124,16 @@ TEST(bad_lines_name_their_line)
     refused("random 0 1\n", 1, "random count '0'");
     refused("random 10 -1\n", 1, "random seed '-1'");
     refused("mark twice\n", 1, "wants nothing after it");
+    refused("crash now\n", 1, "wants nothing after it");
+    refused("clock 2026-02-29 10:00\n", 1, "clock '2026-02-29 10:00': want a real date");
+    refused("clock 2026-12-01 24:00\n", 1, "clock '2026-12-01 24:00'");
+    refused("clock 1969-12-31 23:59\n", 1, "from 1970");
+    refused("clock 2026-1-01 10:00\n", 1, "want a real date");
+    refused("clock 2026-12-01\n", 1, "wants a date and a time");
+    refused("expect screen asleep\n", 1, "unknown screen 'asleep'");
+    refused("expect card 0 available\n", 1, "expect card '0'");
+    refused("expect card 2\n", 1, "'expect card' wants");
+    refused("expect card 2 broken\n", 1, "expect card 2 'broken'");
     refused("# ok\n\ntap 0.5 0.5\x01\n", 3, "control byte 0x01");
     refused("a b c d e f g h i\n", 1, "too many words");
     char lng[1100];
@@ -147,7 +157,9 @@ TEST(format_reads_back_the_same)
     const char *text = "tap 0.1234 0.9\nswipe up\ndrag -0.5 0 1.5 1 16\nlongpress 0.5 0.5\nclick 1 0\n"
                        "key escape\nwait 0\nexpect screen end\nexpect page 16777216\nexpect essay 5\n"
                        "expect theme dark\nexpect size 0\nexpect size -3\nexpect first 1\nexpect marked\n"
-                       "expect quit\nmark\nshot a\nprint\nrandom 100000000 4294967295\n";
+                       "expect quit\nmark\nshot a\nprint\nrandom 100000000 4294967295\n"
+                       "crash\nexpect card 3 unavailable\nexpect card 16777216 available\n"
+                       "clock 2026-12-07 08:30\nclock 1970-01-01 00:00\nclock 9999-12-31 23:59\nexpect screen sleep\n";
     replay_script a, b;
     lerr e;
     CHECK(parse(text, &a, &e) == 0);
@@ -158,7 +170,15 @@ TEST(format_reads_back_the_same)
         strcat(out, "\n");
     }
     CHECK(parse(out, &b, &e) == 0);
-    CHECKF(a.n == b.n && a.n == 20, "%zu %zu", a.n, b.n);
+    CHECKF(a.n == b.n && a.n == 27, "%zu %zu", a.n, b.n);
+    CHECK(a.n == 27 && a.cmds[20].op == REPLAY_CRASH && a.cmds[21].op == REPLAY_EXPECT_CARD && a.cmds[21].n == 3 &&
+          a.cmds[21].arg == 0 && a.cmds[22].n == 16777216 && a.cmds[22].arg == 1);
+    /* 2026-12-07 is day 20794 */
+    CHECK(a.n == 27 && a.cmds[23].op == REPLAY_CLOCK && a.cmds[23].n == 20794LL * 1440 + 8 * 60 + 30 &&
+          a.cmds[24].n == 0 && a.cmds[26].op == REPLAY_EXPECT_SCREEN && a.cmds[26].arg == REPLAY_SCREEN_SLEEP);
+    char cl[64];
+    replay_format(&a.cmds[25], cl, sizeof cl);
+    CHECKF(!strcmp(cl, "clock 9999-12-31 23:59"), "%s", cl);
     for (size_t i = 0; i < a.n && i < b.n; i++) {
         const replay_cmd *x = &a.cmds[i], *y = &b.cmds[i];
         CHECKF(x->op == y->op && x->arg == y->arg && x->ms == y->ms && x->n == y->n && x->seed == y->seed &&
