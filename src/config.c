@@ -48,19 +48,12 @@ static const struct key {
      "which essays the library shows, in this order"},
     {"start", K_START, offsetof(config, start), "library",
      "library or an essay number", "what to open at start-up"},
-    /* Held back (issue 16): sleep_after and awake are parsed below (K_MINUTES,
-     * K_HOURS) and used by the reader (app_sleep.c), but become keys only
-     * together with their documentation in firmware/lectern.conf and
-     * firmware/man (tests/cli/kiosk.sh checks that every key is documented).
-     * To enable, turn these two comments back into rows (and add the two
-     * names to issue_keys in tests/test_config.c):
-     *   {"sleep_after", K_MINUTES, offsetof(config, sleep_after), "0",
-     *   "minutes from 0 to 10080, 0 = never",
-     *   "with no touch for this long, blank the display and turn its backlight off; a touch wakes it"},
-     *   {"awake", K_HOURS, offsetof(config, awake), "always",
-     *   "always (or empty), or days and hours such as Mon-Fri 08:30-18:00, Sat 10:00-16:00",
-     *   "when the display is awake (local time); outside these hours it sleeps until touched"},
-     */
+    {"sleep_after", K_MINUTES, offsetof(config, sleep_after), "0",
+     "minutes from 0 to 10080, 0 = never",
+     "with no touch for this long, blank the display and turn its backlight off; a touch wakes it"},
+    {"awake", K_HOURS, offsetof(config, awake), "always",
+     "always (or empty), or days and hours such as Mon-Fri 08:30-18:00, Sat 10:00-16:00",
+     "when the display is awake (local time); outside these hours it sleeps until touched"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

@@ -374,7 +374,8 @@ TEST(missing_or_unreadable_file)
 TEST(help_lists_every_key)
 {
     static const char *issue_keys[] = {"pack", "rotate", "theme", "font_size", "margins", "idle_timeout",
-                                       "state_dir", "state", "kiosk", "essays", "start"};
+                                       "state_dir", "state", "kiosk", "essays", "start",
+                                       "sleep_after", "awake"};
     config c;
     msgs M;
     char *argv[] = {"lectern", "--rotate", "banana", "--help", NULL};
