@@ -126,16 +126,22 @@ int text_opening_at(const uint32_t *cp, size_t k)
 
 /* ---- 3. sentences ------------------------------------------------------------ */
 
-int text_is_stop(uint32_t c) { return c == '.' || c == '!' || c == '?' || c == 0x2026; }
+/* The ideographic full stop and the fullwidth ! ? . of Chinese and
+ * Japanese: a sentence ends after them with no space. */
+static int cjk_stop(uint32_t c) { return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF0E; }
+
+int text_is_stop(uint32_t c) { return c == '.' || c == '!' || c == '?' || c == 0x2026 || cjk_stop(c); }
 
 int text_is_closer(uint32_t c)
 {
-    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x201D || c == 0x2019 || c == 0xBB;
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x201D || c == 0x2019 || c == 0xBB ||
+           c == 0x300D || c == 0x300F || c == 0x3011 || c == 0x3015 || c == 0xFF09; /* 」 』 】 〕 ） */
 }
 
 int text_is_opener(uint32_t c)
 {
-    return c == '"' || c == '\'' || c == '(' || c == '[' || c == 0x201C || c == 0x2018 || c == 0xAB;
+    return c == '"' || c == '\'' || c == '(' || c == '[' || c == 0x201C || c == 0x2018 || c == 0xAB ||
+           c == 0x300C || c == 0x300E || c == 0x3010 || c == 0x3014 || c == 0xFF08; /* 「 『 【 〔 （ */
 }
 
 static int starts_sentence(uint32_t c, int rule)
@@ -156,13 +162,15 @@ size_t text_sentence_end(const uint8_t *s, size_t n, size_t i, int rule, size_t 
         if (past) *past = e;
         return 0;
     }
+    int cjk = cjk_stop(c);
     while (e < n) {
         size_t l = text_next(s + e, n - e, &c);
-        if (text_is_stop(c) || text_is_closer(c)) e += l;
+        if (text_is_stop(c) || text_is_closer(c)) e += l, cjk |= cjk_stop(c);
         else break;
     }
     if (past) *past = e;
     if (e == n) return n;
+    if (cjk && s[e] != ' ') return e; /* 。 needs no space, and there is no case to look at */
     if (s[e] != ' ' || e + 1 >= n) return 0;
     text_next(s + e + 1, n - e - 1, &c);
     return starts_sentence(c, rule) ? e : 0;
@@ -173,7 +181,8 @@ size_t text_sentence_start(const uint8_t *s, size_t n, size_t pos, int rule)
     size_t best = 0;
     for (size_t i = 0; i < n && i <= pos;) {
         size_t past, e = text_sentence_end(s, n, i, rule, &past);
-        if (e && e < n && e + 1 <= pos) best = e + 1;
+        size_t start = e < n && s[e] == ' ' ? e + 1 : e; /* after the space; after 。 itself */
+        if (e && e < n && start <= pos) best = start;
         i = past;
     }
     return best;

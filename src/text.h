@@ -96,9 +96,9 @@ int text_opening_at(const uint32_t *cp, size_t k);
 
 /* ---- 3. sentences ------------------------------------------------------------ */
 
-int text_is_stop(uint32_t c);   /* . ! ? … end a sentence */
-int text_is_closer(uint32_t c); /* " ' ) ] ” ’ » may follow the stop inside the sentence */
-int text_is_opener(uint32_t c); /* " ' ( [ “ ‘ « may open the next one */
+int text_is_stop(uint32_t c);   /* . ! ? … and 。！？． end a sentence */
+int text_is_closer(uint32_t c); /* " ' ) ] ” ’ » 」』】〕） may follow the stop inside the sentence */
+int text_is_opener(uint32_t c); /* " ' ( [ “ ‘ « 「『【〔（ may open the next one */
 
 /* When does the text after a stop start a new sentence? One rule, two
  * strictnesses, because a wrong answer costs different things:
@@ -113,7 +113,9 @@ enum text_sentence_rule { TEXT_SENTENCE_READER = 0, TEXT_SENTENCE_TITLE = 1 };
 
 /* Does a sentence end at s[i] (a stop)? A sentence ends after a stop, any
  * further stops and closers, and then either the end of s[0..n), or one
- * U+0020 followed by a character that starts a sentence under `rule`.
+ * U+0020 followed by a character that starts a sentence under `rule`, or,
+ * when one of the stops is a Chinese or Japanese one (。！？．), anything
+ * at all: those need no space and the script has no case.
  * Returns the end (the offset just past the last stop or closer; n at the
  * end of the text), or 0 if no sentence ends here (s[i] not a stop
  * included). *past, if given, always gets the offset past the stops and
@@ -121,8 +123,9 @@ enum text_sentence_rule { TEXT_SENTENCE_READER = 0, TEXT_SENTENCE_TITLE = 1 };
 size_t text_sentence_end(const uint8_t *s, size_t n, size_t i, int rule, size_t *past);
 
 /* Byte offset of the start of the sentence that holds s[pos] within one
- * block s[0..n) (pos < n): 0, or the offset just after the space of the
- * last sentence end (text_sentence_end) whose next sentence starts at or
+ * block s[0..n) (pos < n): 0, or the offset just after the space (or,
+ * after 。 with none, just after the stop and closers) of the last sentence
+ * end (text_sentence_end) whose next sentence starts at or
  * before pos. */
 size_t text_sentence_start(const uint8_t *s, size_t n, size_t pos, int rule);
 

@@ -114,6 +114,33 @@ TEST(sentence_end_reader_rule)
     CHECK(text_sentence_end(S("A. -x"), 1, TEXT_SENTENCE_TITLE, NULL) == 0);
 }
 
+/* Chinese and Japanese: 。！？ end a sentence with no space after them, and
+ * the closing brackets after them stay with it. */
+TEST(sentence_cjk)
+{
+    const int T = TEXT_SENTENCE_TITLE, R = TEXT_SENTENCE_READER;
+    /* 甲。乙: the stop at byte 3, the next sentence at byte 6 */
+    CHECK(text_sentence_end(S("\xE7\x94\xB2\xE3\x80\x82\xE4\xB9\x99"), 3, T, NULL) == 6);
+    CHECK(text_sentence_end(S("\xE7\x94\xB2\xE3\x80\x82\xE4\xB9\x99"), 3, R, NULL) == 6);
+    /* 甲。」乙: the closing bracket goes with the sentence */
+    CHECK(text_sentence_end(S("\xE7\x94\xB2\xE3\x80\x82\xE3\x80\x8D\xE4\xB9\x99"), 3, T, NULL) == 9);
+    /* 甲？乙 (fullwidth question mark) and a space after 。 */
+    CHECK(text_sentence_end(S("\xE7\x94\xB2\xEF\xBC\x9F\xE4\xB9\x99"), 3, T, NULL) == 6);
+    CHECK(text_sentence_end(S("\xE7\x94\xB2\xE3\x80\x82 \xE4\xB9\x99"), 3, T, NULL) == 6);
+    /* the comma 、 and ， end nothing */
+    CHECK(text_sentence_end(S("\xE7\x94\xB2\xE3\x80\x81\xE4\xB9\x99"), 3, T, NULL) == 0);
+    CHECK(!text_is_stop(0xFF0C) && !text_is_stop(0x3001) && text_is_stop(0x3002));
+    /* the sentence of a character after 。 starts after the stop itself */
+    const uint8_t *s = (const uint8_t *)"\xE7\x94\xB2\xE3\x80\x82\xE4\xB9\x99\xE4\xB8\x99";
+    size_t n = strlen((const char *)s);
+    CHECK(text_sentence_start(s, n, 0, R) == 0);
+    CHECK(text_sentence_start(s, n, 3, R) == 0);
+    CHECK(text_sentence_start(s, n, 6, R) == 6);
+    CHECK(text_sentence_start(s, n, 9, R) == 6);
+    /* and the ASCII rules are as they were */
+    CHECK(text_sentence_end(S("3.14"), 1, T, NULL) == 0);
+}
+
 TEST(sentence_start)
 {
     const uint8_t *s = (const uint8_t *)"One. Two three? Four, U.S. tech. Five";
@@ -145,5 +172,6 @@ int main(void)
     RUN(sentence_end_title_rule);
     RUN(sentence_end_reader_rule);
     RUN(sentence_start);
+    RUN(sentence_cjk);
     return T_END();
 }

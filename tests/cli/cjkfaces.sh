@@ -34,6 +34,19 @@ check cjkfaces_one_language_one_face bash -c "test \$(grep -c '^font_[0-9]*: .*C
 "$READER" --pack "$T/two.lpk" --dump-layout --size 800x480 > "$T/two.jsonl" 2> "$T/dump.err"; st=$?
 check cjkfaces_dump_exit_0 bash -c "test $st -eq 0 && test -s '$T/two.jsonl'"
 
+# A Chinese essay that opens with a paragraph, no heading: its title is the
+# first sentence (。 ends one with no space after it), and the paragraph
+# stays in the essay
+mkdir -p "$T/title"
+printf '[a.txt]\nlang = zh-Hans\n' > "$T/title/manifest.ini"
+printf '中文的句子没有空格，标点符号在行内。这是简体中文的一段文字，用来检查字形是否完整。\n第二段在这里。\n' > "$T/title/a.txt"
+"$PACKER" build -o "$T/title.lpk" "$T/title" > /dev/null 2>&1
+"$PACKER" list "$T/title.lpk" > "$T/title.list" 2>&1
+"$PACKER" cat "$T/title.lpk" 1 > "$T/title.txt" 2>&1
+check cjkfaces_title_is_the_first_sentence bash -c "grep -q '中文的句子没有空格，标点符号在行内。\$' '$T/title.list' && ! grep -q '这是' '$T/title.list'"
+# (lectern-pack cat prints the title, a blank line, then the essay)
+check cjkfaces_first_paragraph_stays bash -c "awk 'f; /^\$/ { f = 1 }' '$T/title.txt' | grep -q '^中文的句子没有空格，标点符号在行内。这是简体中文'"
+
 T="$T" python3 - <<'PY'
 import json, os
 T = os.environ["T"]
