@@ -251,7 +251,9 @@ static void check_layout(const essay *es, const layout_params *p, const layout_m
         if (w.n && trailing_space(es, ln)) CHECK(w.end_x <= ln->x + filled);
         else if (w.n) CHECK(w.end_x == ln->x + filled);
         int quote = es->blocks[ln->block].kind == ESSAY_QUOTE;
-        int64_t L = p->width - ln->x - (quote ? ln->x : 0);
+        /* the line's own measure: a right-to-left list or quote is indented
+         * from the right, so x alone does not give it */
+        int64_t L = ln->measure > 0 ? ln->measure : p->width - ln->x - (quote ? ln->x : 0);
         int justified = p->justify && es->blocks[ln->block].kind != ESSAY_HEADING &&
                         !(ln->flags & (LAYOUT_LINE_LAST | LAYOUT_LINE_RAGGED)) && nsp > 0;
         if (justified) CHECK(filled == L || (filled > L && ln->space_extra < 0));
@@ -278,7 +280,14 @@ static void check_text_rules(const uint8_t *d, size_t n)
     size_t pos = ((size_t)d[0] << 8 | d[n - 1]) % n;
     for (int rule = 0; rule < 2; rule++) {
         size_t s = text_sentence_start(d, n, pos, rule);
-        CHECK(s <= pos && (s == 0 || (s >= 2 && d[s - 1] == ' ')));
+        /* a sentence starts after a space, or right after a Chinese or
+         * Japanese stop (and its closers), which need none */
+        size_t b = s;
+        while (b > 0 && s - b < 4 && (d[b - 1] & 0xC0) == 0x80) b--;
+        uint32_t before = 0;
+        if (b > 0) text_next(d + b - 1, s - b + 1, &before);
+        CHECK(s <= pos && (s == 0 || (s >= 2 && d[s - 1] == ' ') ||
+                           (s >= 3 && (text_is_stop(before) || text_is_closer(before)) && before >= 0x3000)));
         size_t past, e = text_sentence_end(d, n, pos, rule, &past);
         CHECK(past > pos && past <= n && (e == 0 || (e > pos && e <= past)));
     }
