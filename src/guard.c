@@ -91,23 +91,6 @@ static int add_death(guard *g, uint32_t essay)
 
 /* ---- the format ------------------------------------------------------------- */
 
-static const char hexdig[] = "0123456789abcdef";
-
-static size_t put_hex(uint8_t *p, uint64_t v)
-{
-    for (int i = 15; i >= 0; i--, v >>= 4) p[i] = (uint8_t)hexdig[v & 15];
-    return 16;
-}
-
-static size_t put_dec(uint8_t *p, uint32_t v)
-{
-    uint8_t tmp[10];
-    size_t n = 0;
-    do tmp[n++] = (uint8_t)('0' + v % 10); while (v /= 10);
-    for (size_t i = 0; i < n; i++) p[i] = tmp[n - 1 - i];
-    return n;
-}
-
 static size_t put_str(uint8_t *p, const char *s)
 {
     size_t n = strlen(s);
@@ -128,54 +111,31 @@ int guard_format(const guard *g, uint8_t **buf, size_t *n)
     size_t head = sizeof GUARD_MAGIC - 1 + 1 + 1 + 17;
     uint8_t *p = b + head;
     p += put_str(p, "pack ");
-    p += put_hex(p, g->pack);
+    p += state_put_hex(p, g->pack);
     *p++ = '\n';
     if (g->open) {
         p += put_str(p, "open ");
-        p += put_dec(p, g->open);
+        p += state_put_dec(p, g->open);
         *p++ = ' ';
         p += put_str(p, g->open_boot);
         *p++ = '\n';
     }
     for (size_t i = 0; i < g->n; i++) {
         p += put_str(p, "deaths ");
-        p += put_dec(p, g->v[i].essay);
+        p += state_put_dec(p, g->v[i].essay);
         *p++ = ' ';
-        p += put_dec(p, g->v[i].n);
+        p += state_put_dec(p, g->v[i].n);
         *p++ = '\n';
     }
     size_t body_len = (size_t)(p - (b + head));
     k += put_str(b + k, GUARD_MAGIC);
-    k += put_dec(b + k, GUARD_VERSION);
+    k += state_put_dec(b + k, GUARD_VERSION);
     b[k++] = '\n';
-    k += put_hex(b + k, XXH3_64bits(b + head, body_len));
+    k += state_put_hex(b + k, XXH3_64bits(b + head, body_len));
     b[k++] = '\n';
     *buf = b;
     *n = k + body_len; /* k == head */
     return GUARD_OK;
-}
-
-static size_t get_dec(const uint8_t *p, const uint8_t *lim, uint8_t end, uint64_t max, uint64_t *v)
-{
-    size_t i = 0;
-    uint64_t x = 0;
-    while (p + i < lim && p[i] >= '0' && p[i] <= '9' && i < 10) x = x * 10 + (uint64_t)(p[i++] - '0');
-    if (i == 0 || p + i >= lim || p[i] != end || (i > 1 && p[0] == '0') || x > max) return 0;
-    *v = x;
-    return i;
-}
-
-static size_t get_hex(const uint8_t *p, const uint8_t *lim, uint8_t end, uint64_t *v)
-{
-    if (lim - p < 17 || p[16] != end) return 0;
-    uint64_t x = 0;
-    for (int i = 0; i < 16; i++) {
-        const char *d = p[i] ? memchr(hexdig, p[i], 16) : NULL;
-        if (!d) return 0;
-        x = x << 4 | (uint64_t)(d - hexdig);
-    }
-    *v = x;
-    return 16;
 }
 
 static int starts(const uint8_t *p, const uint8_t *lim, const char *word)
@@ -195,7 +155,7 @@ int guard_parse(guard *g, const uint8_t *buf, size_t n, lerr *e)
         return GUARD_EDAMAGED;
     }
     p += ml;
-    if (!(k = get_dec(p, lim, '\n', UINT32_MAX, &version))) {
+    if (!(k = state_get_dec(p, lim, '\n', UINT32_MAX, &version))) {
         lerr_set(e, "damaged: bad version line");
         return GUARD_EDAMAGED;
     }
@@ -204,7 +164,7 @@ int guard_parse(guard *g, const uint8_t *buf, size_t n, lerr *e)
         lerr_set(e, "version %llu (this reader keeps version %d)", (unsigned long long)version, GUARD_VERSION);
         return GUARD_EDAMAGED;
     }
-    if (!(k = get_hex(p, lim, '\n', &sum))) {
+    if (!(k = state_get_hex(p, lim, '\n', &sum))) {
         lerr_set(e, "damaged: bad checksum line at byte %zu", (size_t)(p - buf));
         return GUARD_EDAMAGED;
     }
@@ -215,7 +175,7 @@ int guard_parse(guard *g, const uint8_t *buf, size_t n, lerr *e)
     }
     /* line 3: the pack */
     const uint8_t *start = p;
-    if (!starts(p, lim, "pack ") || !(k = get_hex(p + 5, lim, '\n', &pack))) {
+    if (!starts(p, lim, "pack ") || !(k = state_get_hex(p + 5, lim, '\n', &pack))) {
         lerr_set(e, "damaged: line 3 (byte %zu) is not \"pack HASH\"", (size_t)(start - buf));
         return GUARD_EDAMAGED;
     }
@@ -227,7 +187,7 @@ int guard_parse(guard *g, const uint8_t *buf, size_t n, lerr *e)
     if (starts(p, lim, "open ")) {
         start = p;
         const uint8_t *q = p + 5, *sp;
-        if (!(k = get_dec(q, lim, ' ', GUARD_MAX_ESSAY, &x)) || x == 0) goto bad_open;
+        if (!(k = state_get_dec(q, lim, ' ', GUARD_MAX_ESSAY, &x)) || x == 0) goto bad_open;
         q += k + 1;
         for (sp = q; sp < lim && *sp != '\n'; sp++) {}
         if (sp == lim || !boot_ok(q, (size_t)(sp - q))) goto bad_open;
@@ -246,9 +206,9 @@ int guard_parse(guard *g, const uint8_t *buf, size_t n, lerr *e)
         start = p;
         if (!starts(p, lim, "deaths ")) goto bad;
         p += 7;
-        if (!(k = get_dec(p, lim, ' ', GUARD_MAX_ESSAY, &x)) || x == 0) goto bad;
+        if (!(k = state_get_dec(p, lim, ' ', GUARD_MAX_ESSAY, &x)) || x == 0) goto bad;
         p += k + 1;
-        if (!(k = get_dec(p, lim, '\n', 255, &y)) || y == 0) goto bad;
+        if (!(k = state_get_dec(p, lim, '\n', 255, &y)) || y == 0) goto bad;
         p += k + 1;
         if (nv && x <= v[nv - 1].essay) {
             lerr_set(e, "damaged: line %zu (byte %zu): essay %llu out of order", line, (size_t)(start - buf),
@@ -276,18 +236,6 @@ bad_open:
 }
 
 /* ---- on disk ---------------------------------------------------------------- */
-
-static char *join(const char *dir, const char *name)
-{
-    size_t a = strlen(dir), b = strlen(name);
-    char *p = malloc(a + b + 2);
-    if (!p) return NULL;
-    memcpy(p, dir, a);
-    p[a] = '/';
-    memcpy(p + a + 1, name, b + 1);
-    if (!b) p[a] = '\0';
-    return p;
-}
 
 /* Add a sentence to e's message: after "; " when there is one already. */
 static void append_msg(lerr *e, int notes, const char *msg)
@@ -348,9 +296,9 @@ int guard_open(guard **out, const char *dir, int enabled, uint64_t pack_id, cons
         g->mode = M_OFF;
         return GUARD_OK;
     }
-    g->dir = join(dir, "");
-    g->path = join(dir, GUARD_FILE);
-    g->tmp = join(dir, GUARD_TMP);
+    g->dir = state_join(dir, "");
+    g->path = state_join(dir, GUARD_FILE);
+    g->tmp = state_join(dir, GUARD_TMP);
     if (!g->dir || !g->path || !g->tmp) goto nomem;
     struct stat sb;
     const char *why = stat(dir, &sb) != 0 ? strerror(errno) : !S_ISDIR(sb.st_mode) ? "not a directory" : NULL;

@@ -83,13 +83,13 @@ int state_persistent(const state *s) { return s->mode == M_DISK; }
 
 static const char hexdig[] = "0123456789abcdef";
 
-static size_t put_hex(uint8_t *p, uint64_t v)
+size_t state_put_hex(uint8_t *p, uint64_t v)
 {
     for (int i = 15; i >= 0; i--, v >>= 4) p[i] = (uint8_t)hexdig[v & 15];
     return 16;
 }
 
-static size_t put_dec(uint8_t *p, uint32_t v)
+size_t state_put_dec(uint8_t *p, uint32_t v)
 {
     uint8_t tmp[10];
     size_t n = 0;
@@ -109,11 +109,11 @@ int state_format(const state *s, uint8_t **buf, size_t *n)
     for (size_t i = 0; i < s->n; i++) {
         memcpy(p, "essay ", 6);
         p += 6;
-        p += put_dec(p, s->v[i].essay);
+        p += state_put_dec(p, s->v[i].essay);
         *p++ = ' ';
-        p += put_hex(p, s->v[i].xxh3);
+        p += state_put_hex(p, s->v[i].xxh3);
         *p++ = ' ';
-        p += put_dec(p, s->v[i].offset);
+        p += state_put_dec(p, s->v[i].offset);
         *p++ = '\n';
     }
     size_t body_len = (size_t)(p - body);
@@ -121,9 +121,9 @@ int state_format(const state *s, uint8_t **buf, size_t *n)
     size_t k = 0;
     memcpy(h, STATE_MAGIC, sizeof STATE_MAGIC - 1);
     k += sizeof STATE_MAGIC - 1;
-    k += put_dec(h + k, STATE_VERSION);
+    k += state_put_dec(h + k, STATE_VERSION);
     h[k++] = '\n';
-    k += put_hex(h + k, XXH3_64bits(body, body_len));
+    k += state_put_hex(h + k, XXH3_64bits(body, body_len));
     h[k++] = '\n';
     memmove(b + k, body, body_len); /* k <= head */
     memcpy(b, h, k);
@@ -132,9 +132,7 @@ int state_format(const state *s, uint8_t **buf, size_t *n)
     return STATE_OK;
 }
 
-/* Canonical decimal (no leading zeros) ending at the byte `end`, at most
- * `max`. Returns the bytes used, 0 when not. */
-static size_t get_dec(const uint8_t *p, const uint8_t *lim, uint8_t end, uint64_t max, uint64_t *v)
+size_t state_get_dec(const uint8_t *p, const uint8_t *lim, uint8_t end, uint64_t max, uint64_t *v)
 {
     size_t i = 0;
     uint64_t x = 0;
@@ -144,7 +142,7 @@ static size_t get_dec(const uint8_t *p, const uint8_t *lim, uint8_t end, uint64_
     return i;
 }
 
-static size_t get_hex(const uint8_t *p, const uint8_t *lim, uint8_t end, uint64_t *v)
+size_t state_get_hex(const uint8_t *p, const uint8_t *lim, uint8_t end, uint64_t *v)
 {
     if (lim - p < 17 || p[16] != end) return 0;
     uint64_t x = 0;
@@ -168,7 +166,7 @@ int state_parse(state *s, const uint8_t *buf, size_t n, lerr *e)
         return STATE_EDAMAGED;
     }
     p += ml;
-    if (!(k = get_dec(p, lim, '\n', UINT32_MAX, &version))) {
+    if (!(k = state_get_dec(p, lim, '\n', UINT32_MAX, &version))) {
         lerr_set(e, "damaged: bad version line");
         return STATE_EDAMAGED;
     }
@@ -177,7 +175,7 @@ int state_parse(state *s, const uint8_t *buf, size_t n, lerr *e)
         lerr_set(e, "version %llu (this reader keeps version %d)", (unsigned long long)version, STATE_VERSION);
         return STATE_EDAMAGED;
     }
-    if (!(k = get_hex(p, lim, '\n', &sum))) {
+    if (!(k = state_get_hex(p, lim, '\n', &sum))) {
         lerr_set(e, "damaged: bad checksum line at byte %zu", (size_t)(p - buf));
         return STATE_EDAMAGED;
     }
@@ -199,11 +197,11 @@ int state_parse(state *s, const uint8_t *buf, size_t n, lerr *e)
         uint64_t essay, xxh3, offset;
         if (lim - p < 6 || memcmp(p, "essay ", 6) != 0) goto bad;
         p += 6;
-        if (!(k = get_dec(p, lim, ' ', STATE_MAX_ESSAY, &essay)) || essay == 0) goto bad;
+        if (!(k = state_get_dec(p, lim, ' ', STATE_MAX_ESSAY, &essay)) || essay == 0) goto bad;
         p += k + 1;
-        if (!(k = get_hex(p, lim, ' ', &xxh3))) goto bad;
+        if (!(k = state_get_hex(p, lim, ' ', &xxh3))) goto bad;
         p += k + 1;
-        if (!(k = get_dec(p, lim, '\n', UINT32_MAX, &offset))) goto bad;
+        if (!(k = state_get_dec(p, lim, '\n', UINT32_MAX, &offset))) goto bad;
         p += k + 1;
         if (nv && essay <= v[nv - 1].essay) {
             lerr_set(e, "damaged: line %zu (byte %zu): essay %llu out of order", line, (size_t)(start - buf),
@@ -228,7 +226,7 @@ int state_parse(state *s, const uint8_t *buf, size_t n, lerr *e)
 
 /* ---- on disk ------------------------------------------------------------ */
 
-static char *join(const char *dir, const char *name)
+char *state_join(const char *dir, const char *name)
 {
     size_t a = strlen(dir), b = strlen(name);
     char *p = malloc(a + b + 2);
@@ -307,9 +305,9 @@ int state_open(state **out, const char *dir, int enabled, lerr *e)
         note(e, &notes, STATE_MEMORY, "no state directory set: " IN_MEMORY);
         return notes;
     }
-    s->dir = join(dir, "");
-    s->path = join(dir, STATE_FILE);
-    s->tmp = join(dir, STATE_TMP);
+    s->dir = state_join(dir, "");
+    s->path = state_join(dir, STATE_FILE);
+    s->tmp = state_join(dir, STATE_TMP);
     if (!s->dir || !s->path || !s->tmp) goto nomem;
     struct stat st;
     const char *why = stat(dir, &st) != 0 ? strerror(errno) : !S_ISDIR(st.st_mode) ? "not a directory" : NULL;

@@ -128,4 +128,22 @@ int state_parse(state *s, const uint8_t *buf, size_t n, lerr *e);
  * frees). Returns STATE_OK or STATE_ENOMEM. */
 int state_format(const state *s, uint8_t **buf, size_t *n);
 
+/* Canonical text fields, for the files of the state directory (state,
+ * guard): one spelling per value, so that a file reads back to the same
+ * bytes. state_put_hex writes v as 16 lowercase hex digits, state_put_dec
+ * as decimal without leading zeros; both return the bytes written (p has
+ * room for 16 and 10). state_get_dec reads a canonical decimal of at most
+ * 10 digits ending at the byte `end` (before lim), at most max;
+ * state_get_hex 16 lowercase hex digits ending at `end`. Both return the
+ * digits used, 0 when the field is not canonical (nothing is written to
+ * *v then). */
+size_t state_put_hex(uint8_t *p, uint64_t v);
+size_t state_put_dec(uint8_t *p, uint32_t v);
+size_t state_get_dec(const uint8_t *p, const uint8_t *lim, uint8_t end, uint64_t max, uint64_t *v);
+size_t state_get_hex(const uint8_t *p, const uint8_t *lim, uint8_t end, uint64_t *v);
+
+/* dir + "/" + name, malloc'd (the caller frees it); a copy of dir when name
+ * is "". NULL when out of memory. */
+char *state_join(const char *dir, const char *name);
+
 #endif
