@@ -115,7 +115,10 @@ ifeq ($(ARCH),$(HOSTARCH))
   UNIBREAK_LIBS   := $(call pc,--libs,libunibreak)
 else
   XROOT           := $(B)/xroot
-  UNIBREAK_CFLAGS := -I$(XROOT)/usr/include
+  # its headers are recorded in the debug information as the system's
+  # (/usr/include), not under this build's folder, so that a second build in
+  # another folder gives the same binary (make deb-test's deb_reproducible)
+  UNIBREAK_CFLAGS := -I$(XROOT)/usr/include -ffile-prefix-map=$(XROOT)/=/ -ffile-prefix-map=$(abspath $(XROOT))/=/
   UNIBREAK_LIBS   := -L$(XROOT)/usr/lib -lunibreak
   XROOT_ENV       := LD_LIBRARY_PATH=$(abspath $(XROOT))/usr/lib
 endif
