@@ -140,6 +140,10 @@ INCS      := $(SDL_INCS)
 # it is linked.
 CORE_LIBS += $(call pc,--libs,libsystemd)
 ALL_LIBS  := $(SDL_LIBS) $(IMG_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
+# Signed packs (src/pack_sign.c): libsodium, linked into lectern-pack and
+# the tests; the reader does not check signatures yet, so it links none.
+SIGN_INCS := $(CORE_INCS) $(call pc,--cflags,libsodium)
+SIGN_LIBS := $(call pc,--libs,libsodium)
 
 # ---- sources, named one by one -----------------------------------------------
 # The core: plain C11, no SDL, no FreeType; shared by the reader, the packer
@@ -157,7 +161,9 @@ CORE_SRC += src/backlight.c
 TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_manifest.c \
             tools/input_title.c tools/input_walk.c tools/input_md.c tools/input_smart.c \
             tools/hyph.c tools/fonts.c \
-            tools/pack_write.c tools/packer.c
+            tools/pack_write.c tools/packer.c tools/pack_install.c
+# Signatures (libsodium): lectern-pack and the tests.
+SIGN_SRC := src/pack_sign.c
 # The reader's SDL code (and src/app_pack.c, plain C over the packer: it
 # goes with the reader but is compiled without SDL, see below).
 SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c src/app_headless.c \
@@ -166,14 +172,15 @@ SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c s
 MAIN_SRC := src/main.c tools/lectern-pack.c
 # A source file in src/ or tools/ that no list names is a mistake, not a
 # file to build by accident.
-UNLISTED := $(filter-out $(CORE_SRC) $(TOOL_SRC) $(SDL_SRC) $(MAIN_SRC),$(wildcard src/*.c tools/*.c))
-$(if $(UNLISTED),$(error $(UNLISTED): not in CORE_SRC, TOOL_SRC, SDL_SRC or MAIN_SRC in the Makefile; add it to the list of its part))
+UNLISTED := $(filter-out $(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(MAIN_SRC),$(wildcard src/*.c tools/*.c))
+$(if $(UNLISTED),$(error $(UNLISTED): not in CORE_SRC, TOOL_SRC, SIGN_SRC, SDL_SRC or MAIN_SRC in the Makefile; add it to the list of its part))
 TEST_SRC  := $(wildcard tests/test_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 CORE_A := $(B)/libcore.a
 TOOL_A := $(B)/libtool.a
+SIGN_A := $(B)/libsign.a
 SDL_A  := $(B)/libsdl.a
 PACKER := $(B)/lectern-pack
 READER := $(B)/lectern
@@ -195,7 +202,9 @@ $(B)/obj/%.o: %.c
 
 # The flags of each part (tests, benches and fuzz targets get INCS, all of them).
 $(call obj,$(CORE_SRC)): INCS := $(CORE_INCS)
-$(call obj,$(TOOL_SRC) tools/lectern-pack.c src/app_pack.c): INCS := $(TOOL_INCS)
+$(call obj,$(TOOL_SRC) src/app_pack.c): INCS := $(TOOL_INCS)
+$(call obj,tools/lectern-pack.c): INCS := $(TOOL_INCS) $(call pc,--cflags,libsodium)
+$(call obj,$(SIGN_SRC)): INCS := $(SIGN_INCS)
 # The compiler's own list of what a core object included (its .d file, with
 # system headers: -MD) must name no SDL header.
 DEPFLAGS := -MMD -MP
@@ -206,19 +215,20 @@ $(call obj,$(CORE_SRC) src/app_pack.c): NO_SDL = if grep -q 'SDL2/' $(@:.o=.d); 
 ifneq ($(XROOT),)
 $(XROOT)/.stamp:
 	$(Q)tools/xroot.sh $(ARCH) $(XROOT)
-$(call obj,$(CORE_SRC) $(TOOL_SRC) $(SDL_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC)): | $(XROOT)/.stamp
+$(call obj,$(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC)): | $(XROOT)/.stamp
 endif
 
 $(CORE_A): $(call obj,$(CORE_SRC))
 $(TOOL_A): $(call obj,$(TOOL_SRC))
 $(SDL_A):  $(call obj,$(SDL_SRC))
-$(CORE_A) $(TOOL_A) $(SDL_A):
+$(SIGN_A): $(call obj,$(SIGN_SRC))
+$(CORE_A) $(TOOL_A) $(SDL_A) $(SIGN_A):
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(PACKER): $(call obj,tools/lectern-pack.c) $(TOOL_A) $(CORE_A)
+$(PACKER): $(call obj,tools/lectern-pack.c) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 $(READER): $(call obj,src/main.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
@@ -236,10 +246,10 @@ $(SDL_TESTS): $(B)/tests/%: $(call obj,tests/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
-$(B)/tests/%: $(call obj,tests/%.c) $(TOOL_A) $(CORE_A)
+$(B)/tests/%: $(call obj,tests/%.c) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 # The allocation-failure sweep: every allocation of the core and the packer
 # goes through the test's wrappers (tests/test_alloc.c).

@@ -45,6 +45,11 @@ struct pack {
     int cache_valid;
     int cache_block_ok;   /* its stored bytes matched block_xxh3, and decoded to block_size */
     uint16_t major;       /* the pack's format version: 2 or 3 */
+    uint16_t minor;
+    uint64_t dir_off;     /* the directory's offset */
+    uint64_t data_end;    /* where the last data block ends (64 with none) */
+    int is_signed;        /* a signature block lies in [data_end, dir_off) */
+    pack_sig sig;
     /* the shared dictionary of codec 2 blocks (the first decoded bytes of
      * entry 0's block), loaded on first use */
     uint8_t *dict;
@@ -125,6 +130,7 @@ static int parse_header(pack *p, const uint8_t *h, lerr *e, uint64_t *dir_off, u
         return PACK_EDAMAGED;
     }
     p->major = le16(h + 8);
+    p->minor = le16(h + 10);
     if (le32(h + 12) != PACK_HEADER_SIZE) {
         lerr_set(e, "header: header_size is %u, must be %d [byte 12]", le32(h + 12), PACK_HEADER_SIZE);
         return PACK_EDAMAGED;
@@ -268,12 +274,75 @@ static int open_checked(pack *p, lerr *e)
         lerr_set(e, "out of memory for %u directory entries", count);
         return PACK_ENOMEM;
     }
+    p->dir_off = dir_off;
+    p->data_end = PACK_HEADER_SIZE;
     for (size_t i = 0; i < count; i++) {
         st = parse_entry(p, i, dir_off, dir_size, count, &p->entries[i], e);
         if (st) return st;
         if (p->entries[i].kind == PACK_ESSAY) p->essay_index[p->essays++] = i;
+        uint64_t end = p->entries[i].block_offset + p->entries[i].block_stored;
+        if (end > p->data_end) p->data_end = end;
     }
+    /* Between the last block and the directory: nothing, or exactly one
+     * signature block (3.1). parse_entry keeps every block below dir_off. */
+    uint64_t gap = dir_off - p->data_end;
+    if (gap == 0) return PACK_OK;
+    if (gap != PACK_SIG_SIZE) {
+        lerr_set(e, "%llu bytes between the last data block and the directory (bytes %llu-%llu) are not "
+                 "a signature block, which is %d bytes [byte %llu]", (unsigned long long)gap,
+                 (unsigned long long)p->data_end, (unsigned long long)dir_off - 1, PACK_SIG_SIZE,
+                 (unsigned long long)p->data_end);
+        return PACK_EDAMAGED;
+    }
+    uint8_t b[PACK_SIG_SIZE];
+    st = read_at(p, p->data_end, sizeof b, b, e);
+    if (st) return st;
+    st = pack_sig_parse(b, p->data_end, &p->sig, e);
+    if (st) return st;
+    p->is_signed = 1;
     return PACK_OK;
+}
+
+int pack_sig_parse(const uint8_t *b, uint64_t at, pack_sig *out, lerr *e)
+{
+    unsigned long long a = (unsigned long long)at;
+    if (memcmp(b, PACK_SIG_MAGIC, 8) != 0) {
+        lerr_set(e, "signature block is damaged: bad magic [byte %llu]", a);
+        return PACK_EDAMAGED;
+    }
+    if (lx_hash(b, 120) != le64(b + 120)) {
+        lerr_set(e, "signature block is damaged (its checksum does not match, bytes %llu-%llu)", a, a + 127);
+        return PACK_EDAMAGED;
+    }
+    if (le16(b + 8) != PACK_SIG_ALG_ED25519PH) {
+        lerr_set(e, "signature block: unknown signature algorithm %u (this lectern knows 1, Ed25519ph); "
+                 "update lectern [byte %llu]", le16(b + 8), a + 8);
+        return PACK_EDAMAGED;
+    }
+    if (le16(b + 10) != 0 || le64(b + 112) != 0) {
+        lerr_set(e, "signature block: reserved field is not zero [byte %llu]", le16(b + 10) ? a + 10 : a + 112);
+        return PACK_EDAMAGED;
+    }
+    if (le32(b + 12) != PACK_SIG_SIZE) {
+        lerr_set(e, "signature block: block_size is %u, must be %d [byte %llu]", le32(b + 12), PACK_SIG_SIZE,
+                 a + 12);
+        return PACK_EDAMAGED;
+    }
+    out->offset = at;
+    memcpy(out->pubkey, b + 16, PACK_SIG_PUBKEY_SIZE);
+    memcpy(out->sig, b + 48, PACK_SIG_BYTES);
+    return PACK_OK;
+}
+
+void pack_sig_format(uint8_t *b, const uint8_t *pubkey, const uint8_t *sig)
+{
+    memset(b, 0, PACK_SIG_SIZE);
+    memcpy(b, PACK_SIG_MAGIC, 8);
+    put16(b + 8, PACK_SIG_ALG_ED25519PH);
+    put32(b + 12, PACK_SIG_SIZE);
+    memcpy(b + 16, pubkey, PACK_SIG_PUBKEY_SIZE);
+    if (sig) memcpy(b + 48, sig, PACK_SIG_BYTES);
+    put64(b + 120, lx_hash(b, 120));
 }
 
 static pack *pack_new(void)
@@ -352,6 +421,15 @@ void pack_close(pack *p)
 size_t pack_count(const pack *p) { return p->count; }
 size_t pack_essays(const pack *p) { return p->essays; }
 uint64_t pack_file_size(const pack *p) { return p->size; }
+uint64_t pack_dir_offset(const pack *p) { return p->dir_off; }
+uint64_t pack_data_end(const pack *p) { return p->data_end; }
+const pack_sig *pack_signature(const pack *p) { return p->is_signed ? &p->sig : NULL; }
+
+void pack_version(const pack *p, unsigned *major, unsigned *minor)
+{
+    *major = p->major;
+    *minor = p->minor;
+}
 
 const pack_entry *pack_entry_at(const pack *p, size_t i) { return i < p->count ? &p->entries[i] : NULL; }
 

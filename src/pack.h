@@ -35,6 +35,16 @@
 #define PACK_MAX_ENTRIES (1u << 24)
 #define PACK_MAX_BLOCK (256u << 20)
 #define PACK_MAX_STRING 65535u
+/* A signed pack (format 3.1): one signature block of PACK_SIG_SIZE bytes
+ * between the last data block and the directory (pack_format.md,
+ * "Signature block"). The reader checks its structure and checksum here;
+ * the signature itself is checked by src/pack_sign.c (libsodium). */
+#define PACK_SIG_MAGIC "LSIG\r\n\x1a\n"
+#define PACK_SIG_SIZE 128
+#define PACK_SIG_ALG_ED25519PH 1
+#define PACK_SIG_PUBKEY_SIZE 32
+#define PACK_SIG_BYTES 64
+#define PACK_VERSION_MINOR_SIGNED 1 /* version_minor that lectern-pack sign writes */
 
 enum pack_kind { PACK_ESSAY = 1, PACK_FONT = 2 };
 enum pack_codec { PACK_RAW = 0, PACK_LZ4 = 1, PACK_LZ4_DICT = 2 };
@@ -72,6 +82,24 @@ typedef struct pack_entry {
 
 typedef struct pack pack;
 
+/* A signature block, decoded and checked (structure and checksum only:
+ * whether the signature is right is pack_sign's business). */
+typedef struct pack_sig {
+    uint64_t offset;                       /* where the block starts in the file */
+    uint8_t pubkey[PACK_SIG_PUBKEY_SIZE];  /* the Ed25519 key it claims to be made with */
+    uint8_t sig[PACK_SIG_BYTES];           /* the Ed25519ph signature */
+} pack_sig;
+
+/* Decode the PACK_SIG_SIZE bytes b of a signature block found at file
+ * offset `at` into *out. Returns PACK_OK, or PACK_EDAMAGED with a message
+ * naming the field and its byte offset in the file (bad magic, unknown
+ * algorithm, reserved bytes, size, checksum). Reads only b[0..128). */
+int pack_sig_parse(const uint8_t *b, uint64_t at, pack_sig *out, lerr *e);
+
+/* Write a signature block into b[0..PACK_SIG_SIZE): magic, algorithm,
+ * size, pubkey, sig (NULL: 64 zero bytes) and its checksum. */
+void pack_sig_format(uint8_t *b, const uint8_t *pubkey, const uint8_t *sig);
+
 /* Open the file at `path` (defensively: fio_open_read, so a FIFO, device
  * or directory is refused at once, never waited on), read its header and
  * directory and check them. On success *out owns an open descriptor of the
@@ -96,6 +124,19 @@ void pack_close(pack *p);
 size_t pack_count(const pack *p);
 size_t pack_essays(const pack *p);
 uint64_t pack_file_size(const pack *p);
+
+/* Where the directory starts, and where the data blocks end: the same
+ * offset for an unsigned pack; for a signed one the signature block lies
+ * between the two. */
+uint64_t pack_dir_offset(const pack *p);
+uint64_t pack_data_end(const pack *p);
+
+/* The pack's version from its header (major, minor). */
+void pack_version(const pack *p, unsigned *major, unsigned *minor);
+
+/* The pack's signature block (checked at open), or NULL when it has none.
+ * Lives as long as the pack. */
+const pack_sig *pack_signature(const pack *p);
 
 /* Entry i (0-based, < pack_count). The pointer lives as long as the pack. */
 const pack_entry *pack_entry_at(const pack *p, size_t i);

@@ -23,7 +23,7 @@
 set -eu
 
 RUN_PKGS="build-essential pkg-config
- liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev
+ liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev libsodium-dev
  libfreetype-dev libfontconfig-dev libharfbuzz-dev libsystemd-dev
  libfribidi-dev libunibreak-dev libthai-dev
  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev
@@ -33,7 +33,7 @@ TEST_PKGS="strace xvfb xauth systemd file python3 groff-base man-db fonts-noto-c
 FUZZ_PKGS="clang libclang-rt-14-dev libfuzzer-14-dev"
 BENCH_PKGS="mupdf-tools chromium lz4 time bc python3 file xvfb xauth zip libharfbuzz-bin fontconfig"
 # The -dev libraries a cross build links against, for CROSS_ARCH.
-CROSS_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev
+CROSS_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev libsodium-dev
  libfreetype-dev libfontconfig-dev libharfbuzz-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libsystemd-dev
  libfribidi-dev libthai-dev"
 # Not libunibreak-dev: Debian's (bookworm, 1.1) is not Multi-Arch, so its :arm64
