@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "essay.h"
@@ -14,6 +15,8 @@
 #include "fonts.h"
 #include "input.h"
 #include "pack.h"
+#include "pack_install.h"
+#include "pack_sign.h"
 #include "pack_write.h"
 #include "packer.h"
 
@@ -28,8 +31,11 @@ static const char usage[] =
     "                          INPUT...\n"
     "       lectern-pack list FILE\n"
     "       lectern-pack cat FILE N [--show-hyphens]\n"
-    "       lectern-pack verify FILE\n"
+    "       lectern-pack verify [--pubkey NAME.pub] FILE\n"
     "       lectern-pack info FILE\n"
+    "       lectern-pack keygen -o NAME\n"
+    "       lectern-pack sign --key NAME.key FILE\n"
+    "       lectern-pack install [--pubkey NAME.pub] SOURCE DEST\n"
     "       lectern-pack --help | --version\n";
 
 static const char help[] =
@@ -62,8 +68,19 @@ static const char help[] =
     "        \xE2\x80\x94 byline when the essay has one.\n"
     "cat     Print essay N (numbered from 1, as list prints) as plain text.\n"
     "        --show-hyphens marks the hyphenation points with '\u2027'.\n"
-    "verify  Check every checksum; say what is damaged.\n"
+    "verify  Check every checksum; say what is damaged. A signed pack's signature\n"
+    "        is checked too. --pubkey NAME.pub also requires a valid signature by\n"
+    "        that key: an unsigned pack, one signed by another key, or one changed\n"
+    "        after it was signed is refused, and the message says which.\n"
     "info    key: value lines about the pack, for scripts.\n"
+    "keygen  Make a signing key: NAME.key (secret, readable only by you) and\n"
+    "        NAME.pub (for the kiosks). Never overwrites a file.\n"
+    "sign    Sign FILE with NAME.key, in place (atomically, as build writes);\n"
+    "        signing again replaces the old signature.\n"
+    "install Check SOURCE (a pack, or a folder of essays, packed as build does)\n"
+    "        and put it at DEST atomically, keeping the old DEST as\n"
+    "        DEST.previous. With --pubkey, SOURCE must be a pack signed by that\n"
+    "        key. On any failure DEST is left as it was.\n"
     "\n"
     "Exit status: 0 ok, 1 bad input or damaged pack, 2 usage.\n";
 
@@ -311,17 +328,266 @@ static void report_damage(void *ctx, size_t i, const char *msg)
     fprintf(stderr, "%s: %s\n", (const char *)ctx, msg);
 }
 
-static int cmd_verify(const char *path)
+/* The largest pack verify, sign and install read into memory. */
+#define PACK_FILE_MAX ((size_t)1 << 30)
+
+/* Read the pack at path into memory and open it there: *img (caller
+ * frees) and *p (caller closes). Messages name the path. */
+static int load_pack(const char *path, uint8_t **img, size_t *n, pack **p, lerr *e)
 {
-    pack *p = open_or_die(path);
-    if (!p) return EXIT_BAD;
+    *p = NULL;
+    if (fio_read_all(path, PACK_FILE_MAX, img, n, e)) {
+        *img = NULL;
+        return -1;
+    }
+    if (pack_open_mem(p, *img, *n, e)) {
+        lerr_prefix(e, path);
+        free(*img);
+        *img = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int load_pubkey(const char *file, uint8_t *pk, char *fp)
+{
+    lerr e;
+    if (psign_load_public(file, pk, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        return -1;
+    }
+    psign_fingerprint(pk, fp);
+    return 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+    const char *path = NULL, *pubfile = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--pubkey") && i + 1 < argc) pubfile = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) path = NULL, i = argc, pubfile = "";
+        else if (!path) path = argv[i];
+        else path = NULL, i = argc;
+    }
+    if (!path || (pubfile && !*pubfile)) {
+        fprintf(stderr, "lectern-pack verify: needs FILE, and optionally --pubkey NAME.pub\n%s", usage);
+        return EXIT_USAGE;
+    }
+    uint8_t pk[PSIGN_PUBLIC_SIZE];
+    char fp[PSIGN_FP_SIZE];
+    if (pubfile && load_pubkey(pubfile, pk, fp)) return EXIT_BAD;
+    uint8_t *img;
+    size_t n;
+    pack *p;
+    lerr e;
+    if (load_pack(path, &img, &n, &p, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        if (pubfile)
+            fprintf(stderr, "%s: damaged or tampered with: its signature cannot be checked against key %s (%s)\n",
+                    path, fp, pubfile);
+        return EXIT_BAD;
+    }
     size_t bad = pack_verify(p, report_damage, (void *)path);
     if (bad)
         fprintf(stderr, "%s: %zu of %zu entries damaged\n", path, bad, pack_count(p));
-    else
+    int rc = bad ? EXIT_BAD : 0;
+    const pack_sig *sig = pack_signature(p);
+    int st = PSIGN_UNSIGNED;
+    if (pubfile || sig) {
+        st = psign_check(p, img, n, pubfile ? pk : NULL, &e);
+        if (st != PSIGN_OK) {
+            fprintf(stderr, "%s: %s%s%s%s\n", path, e.msg, pubfile ? " (" : "", pubfile ? pubfile : "",
+                    pubfile ? ")" : "");
+            rc = EXIT_BAD;
+        }
+    }
+    if (!bad)
         printf("%s: ok, %zu entries (%zu essays), every checksum matches\n", path, pack_count(p), pack_essays(p));
+    if (st == PSIGN_OK) {
+        char has[PSIGN_FP_SIZE];
+        psign_fingerprint(sig->pubkey, has);
+        if (pubfile)
+            printf("%s: signed by key %s (%s), signature valid\n", path, has, pubfile);
+        else
+            printf("%s: signed by key %s, signature matches (give --pubkey to require that key)\n", path, has);
+    }
     pack_close(p);
-    return bad ? EXIT_BAD : 0;
+    free(img);
+    return rc;
+}
+
+/* ---- keys, signing, installing -------------------------------------------- */
+
+static int cmd_keygen(int argc, char **argv)
+{
+    if (argc != 2 || strcmp(argv[0], "-o") || !argv[1][0]) {
+        fprintf(stderr, "lectern-pack keygen: needs -o NAME (writes NAME.key and NAME.pub)\n%s", usage);
+        return EXIT_USAGE;
+    }
+    char fp[PSIGN_FP_SIZE];
+    lerr e;
+    if (psign_keygen(argv[1], fp, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        return EXIT_BAD;
+    }
+    printf("made key %s: secret key %s.key (keep it private), public key %s.pub (for the kiosks)\n", fp, argv[1],
+           argv[1]);
+    return 0;
+}
+
+static int cmd_sign(int argc, char **argv)
+{
+    const char *keyfile = NULL, *path = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--key") && i + 1 < argc) keyfile = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) keyfile = NULL, i = argc;
+        else if (!path) path = argv[i];
+        else path = NULL, i = argc;
+    }
+    if (!keyfile || !path) {
+        fprintf(stderr, "lectern-pack sign: needs --key NAME.key and FILE\n%s", usage);
+        return EXIT_USAGE;
+    }
+    lerr e;
+    if (fio_check_replace(path, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        return EXIT_BAD;
+    }
+    uint8_t sk[PSIGN_SECRET_SIZE];
+    int loose = 0;
+    if (psign_load_secret(keyfile, sk, &loose, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        return EXIT_BAD;
+    }
+    if (loose)
+        fprintf(stderr, "lectern-pack: warning: %s can be read by other users; make it private "
+                "(chmod 600 %s)\n", keyfile, keyfile);
+    uint8_t *img, *out = NULL;
+    size_t n, on;
+    pack *p;
+    int rc = EXIT_BAD;
+    if (load_pack(path, &img, &n, &p, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        psign_wipe(sk, sizeof sk);
+        return EXIT_BAD;
+    }
+    size_t bad = pack_verify(p, report_damage, (void *)path);
+    pack_close(p);
+    if (bad) {
+        fprintf(stderr, "%s: %zu entries damaged: not signing a damaged pack (build it again)\n", path, bad);
+        goto out;
+    }
+    if (psign_sign(img, n, sk, &out, &on, &e)) {
+        fprintf(stderr, "lectern-pack: %s: %s\n", path, e.msg);
+        goto out;
+    }
+    /* check what is about to be written, with the reader's code */
+    pack *q;
+    if (pack_open_mem(&q, out, on, &e) || psign_check(q, out, on, sk + 32, &e) != PSIGN_OK) {
+        fprintf(stderr, "lectern-pack: %s: the signed pack does not check: %s\n", path, e.msg);
+        pack_close(q);
+        goto out;
+    }
+    pack_close(q);
+    if (pack_install_bytes(path, out, on, 0, NULL, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        goto out;
+    }
+    char fp[PSIGN_FP_SIZE];
+    psign_fingerprint(sk + 32, fp);
+    printf("signed %s with key %s\n", path, fp);
+    rc = 0;
+out:
+    psign_wipe(sk, sizeof sk);
+    free(out);
+    free(img);
+    return rc;
+}
+
+static int cmd_install(int argc, char **argv)
+{
+    const char *pubfile = NULL, *src = NULL, *dest = NULL;
+    int bad_arg = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--pubkey") && i + 1 < argc) pubfile = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) bad_arg = 1;
+        else if (!src) src = argv[i];
+        else if (!dest) dest = argv[i];
+        else bad_arg = 1;
+    }
+    if (bad_arg || !src || !dest) {
+        fprintf(stderr, "lectern-pack install: needs SOURCE and DEST, and optionally --pubkey NAME.pub\n%s", usage);
+        return EXIT_USAGE;
+    }
+    lerr e;
+    if (fio_check_replace(dest, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        return EXIT_BAD;
+    }
+    uint8_t pk[PSIGN_PUBLIC_SIZE];
+    char fp[PSIGN_FP_SIZE];
+    if (pubfile && load_pubkey(pubfile, pk, fp)) return EXIT_BAD;
+    struct stat st;
+    uint8_t *img = NULL;
+    size_t n = 0;
+    pack *p = NULL;
+    int rc = EXIT_BAD;
+    if (stat(src, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (pubfile) {
+            fprintf(stderr, "lectern-pack: %s is a folder of essays, which carries no signature; --pubkey %s "
+                    "needs a pack signed by key %s (lectern-pack sign)\n", src, pubfile, fp);
+            return EXIT_BAD;
+        }
+        /* packed as build packs it, in memory */
+        char *inputs[1] = {(char *)src};
+        packer_summary su;
+        packer_opts po = {NULL, 0, 0, NULL, 0, PACK_CLUSTER_DEFAULT, NULL, NULL, 0,
+                          note_cb, NULL, 0, INPUT_ENC_AUTO, problem_cb, &su};
+        if (packer_build(inputs, 1, &po, NULL, &img, &n, &e)) {
+            fprintf(stderr, "lectern-pack: %s\n", e.msg);
+            fprintf(stderr, "lectern-pack: nothing installed; %s is as it was\n", dest);
+            return EXIT_BAD;
+        }
+        if (pack_open_mem(&p, img, n, &e)) {
+            fprintf(stderr, "lectern-pack: %s: %s\n", src, e.msg);
+            goto out;
+        }
+    } else if (load_pack(src, &img, &n, &p, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        if (pubfile)
+            fprintf(stderr, "%s: damaged or tampered with: its signature cannot be checked against key %s (%s)\n",
+                    src, fp, pubfile);
+        goto out;
+    }
+    /* the signature first: with --pubkey, whether the pack is the one
+     * that was signed is the question, and damage is one way it is not */
+    if (pubfile) {
+        if (psign_check(p, img, n, pk, &e) != PSIGN_OK) {
+            fprintf(stderr, "%s: %s (%s)\n", src, e.msg, pubfile);
+            goto out;
+        }
+    } else if (pack_signature(p) && psign_check(p, img, n, NULL, &e) != PSIGN_OK) {
+        fprintf(stderr, "%s: %s\n", src, e.msg);
+        goto out;
+    }
+    size_t bad = pack_verify(p, report_damage, (void *)src);
+    if (bad) {
+        fprintf(stderr, "%s: %zu of %zu entries damaged\n", src, bad, pack_count(p));
+        goto out;
+    }
+    int had_prev = 0;
+    if (pack_install_bytes(dest, img, n, 1, &had_prev, &e)) {
+        fprintf(stderr, "lectern-pack: %s\n", e.msg);
+        goto out;
+    }
+    printf("installed %zu essay%s into %s%s%s%s\n", pack_essays(p), pack_essays(p) == 1 ? "" : "s", dest,
+           had_prev ? "; the pack it replaced is " : "", had_prev ? dest : "", had_prev ? ".previous" : "");
+    rc = 0;
+out:
+    if (rc) fprintf(stderr, "lectern-pack: nothing installed; %s is as it was\n", dest);
+    pack_close(p);
+    free(img);
+    return rc;
 }
 
 static int cmd_info(const char *path)
@@ -378,6 +644,16 @@ static int cmd_info(const char *path)
         printf("font_%zu_licence: %s%s\n", k, ab.licence, ab.licence_bytes > strlen(ab.licence) ? " ..." : "");
         printf("font_%zu_licence_bytes: %zu\nfont_%zu_licence_url: %s\n", k, ab.licence_bytes, k, ab.licence_url);
     }
+    const pack_sig *sig = pack_signature(p);
+    unsigned vmaj, vmin;
+    pack_version(p, &vmaj, &vmin);
+    printf("pack_version: %u.%u\n", vmaj, vmin);
+    printf("signed: %s\n", sig ? "yes" : "no");
+    if (sig) {
+        char fp[PSIGN_FP_SIZE];
+        psign_fingerprint(sig->pubkey, fp);
+        printf("signed_by: %s\n", fp);
+    }
     pack_close(p);
     return 0;
 }
@@ -401,7 +677,15 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2);
     if (!strcmp(cmd, "cat")) return cmd_cat(argc - 2, argv + 2);
     if (argc == 3 && !strcmp(cmd, "list")) return cmd_list(argv[2]);
-    if (argc == 3 && !strcmp(cmd, "verify")) return cmd_verify(argv[2]);
+    lerr se;
+    if (psign_init(&se)) {
+        fprintf(stderr, "lectern-pack: %s\n", se.msg);
+        return EXIT_BAD;
+    }
+    if (!strcmp(cmd, "verify")) return cmd_verify(argc - 2, argv + 2);
+    if (!strcmp(cmd, "keygen")) return cmd_keygen(argc - 2, argv + 2);
+    if (!strcmp(cmd, "sign")) return cmd_sign(argc - 2, argv + 2);
+    if (!strcmp(cmd, "install")) return cmd_install(argc - 2, argv + 2);
     if (argc == 3 && !strcmp(cmd, "info")) return cmd_info(argv[2]);
     fprintf(stderr, "lectern-pack: unknown command or wrong arguments: '%s'\n%s", cmd, usage);
     return EXIT_USAGE;
