@@ -24,6 +24,8 @@ int psign_init(lerr *e)
 
 void psign_wipe(void *p, size_t n) { sodium_memzero(p, n); }
 
+void psign_keypair(uint8_t *pk, uint8_t *sk) { crypto_sign_keypair(pk, sk); }
+
 void psign_fingerprint(const uint8_t *pk, char *out)
 {
     uint8_t h[8];
@@ -230,7 +232,7 @@ int psign_keygen(const char *name, char *fp, lerr *e)
         lerr_set(e, "out of memory");
         goto out;
     }
-    crypto_sign_keypair(pk, sk);
+    psign_keypair(pk, sk);
     size_t h = strlen(PSIGN_SECRET_HEADER);
     memcpy(sec, PSIGN_SECRET_HEADER "\n", h + 1);
     sodium_bin2base64(sec + h + 1, sizeof sec - h - 1, sk, sizeof sk, sodium_base64_VARIANT_ORIGINAL);

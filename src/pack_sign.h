@@ -41,6 +41,10 @@ int psign_init(lerr *e);
 /* The fingerprint of pk into out (PSIGN_FP_SIZE bytes, NUL-terminated). */
 void psign_fingerprint(const uint8_t *pk, char *out);
 
+/* A new key pair in memory (crypto_sign_keypair): pk PSIGN_PUBLIC_SIZE
+ * bytes, sk PSIGN_SECRET_SIZE (the caller wipes it). */
+void psign_keypair(uint8_t *pk, uint8_t *sk);
+
 /* Make a key pair and write NAME.key (the secret key, mode 0600) and
  * NAME.pub (the public key, mode 0644 less the umask). Both are created
  * with O_EXCL|O_NOFOLLOW: an existing file or symbolic link at either name

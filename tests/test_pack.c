@@ -15,6 +15,7 @@
 
 #include "packer.h"
 #include "pack.h"
+#include "pack_sign.h"
 #include "pack_write.h"
 #include "t.h"
 
@@ -1050,6 +1051,303 @@ TEST(subset_fonts_cover_the_text)
     free(img);
 }
 
+/* ---- signed packs (3.1): the signature block and what it covers ---------- */
+
+/* A small pack (two short essays, no fonts): every byte of it can be
+ * flipped in turn. */
+static uint8_t *small_pack(size_t *size)
+{
+    static const char a[] = "One short essay.\n", b[] = "And another one, a little longer.\n";
+    pack_item it[2] = {{PACK_ESSAY, 0, 3, (const uint8_t *)a, sizeof a - 1, "One", "", "en-US"},
+                       {PACK_ESSAY, 0, 6, (const uint8_t *)b, sizeof b - 1, "Two", "By Me", "en-US"}};
+    pack_write_opts o = {0, NULL, NULL};
+    uint8_t *img = NULL;
+    lerr e;
+    if (pack_build(it, 2, &o, &img, size, &e)) fprintf(stderr, "  pack_build: %s\n", e.msg);
+    return img;
+}
+
+static uint8_t *signed_copy(const uint8_t *img, size_t n, const uint8_t *sk, size_t *out_n)
+{
+    uint8_t *out = NULL;
+    lerr e;
+    if (psign_sign(img, n, sk, &out, out_n, &e)) fprintf(stderr, "  psign_sign: %s\n", e.msg);
+    return out;
+}
+
+TEST(signed_pack_reads_as_unsigned)
+{
+    uint8_t pk[PSIGN_PUBLIC_SIZE], sk[PSIGN_SECRET_SIZE], pk2[PSIGN_PUBLIC_SIZE], sk2[PSIGN_SECRET_SIZE];
+    CHECK(psign_init(NULL) == 0);
+    psign_keypair(pk, sk);
+    psign_keypair(pk2, sk2);
+    fixture f;
+    fixture_init(&f);
+    size_t n, sn;
+    uint8_t *img = build(&f, PACK_CLUSTER_DEFAULT, &n);
+    uint8_t *sig = img ? signed_copy(img, n, sk, &sn) : NULL;
+    CHECK(sig != NULL);
+    if (!sig) goto out;
+    CHECKF(sn == n + PACK_SIG_SIZE, "signed %zu bytes, unsigned %zu", sn, n);
+    pack *u, *p;
+    lerr e;
+    CHECK(pack_open_mem(&u, img, n, &e) == 0);
+    int st = pack_open_mem(&p, sig, sn, &e);
+    CHECKF(st == 0, "%s", e.msg);
+    if (st) {
+        pack_close(u);
+        goto out;
+    }
+    CHECK(pack_signature(u) == NULL);
+    const pack_sig *s = pack_signature(p);
+    CHECK(s != NULL && s->offset == pack_dir_offset(u) && memcmp(s->pubkey, pk, 32) == 0);
+    CHECK(pack_data_end(p) == pack_dir_offset(u) && pack_dir_offset(p) == pack_dir_offset(u) + PACK_SIG_SIZE);
+    unsigned ma, mi;
+    pack_version(p, &ma, &mi);
+    CHECK(ma == 3 && mi == PACK_VERSION_MINOR_SIGNED);
+    pack_version(u, &ma, &mi);
+    CHECK(ma == 3 && mi == 0);
+    CHECK(pack_count(p) == pack_count(u) && pack_essays(p) == pack_essays(u));
+    CHECK(pack_verify(p, NULL, NULL) == 0);
+    for (size_t i = 0; i < pack_count(p); i++) {
+        uint8_t *d1, *d2;
+        size_t n1, n2;
+        CHECK(pack_read(u, i, &d1, &n1, &e) == 0 && pack_read(p, i, &d2, &n2, &e) == 0 && n1 == n2 &&
+              memcmp(d1, d2, n1) == 0);
+        free(d1);
+        free(d2);
+    }
+    CHECK(psign_check(p, sig, sn, pk, &e) == PSIGN_OK);
+    CHECK(psign_check(p, sig, sn, NULL, &e) == PSIGN_OK);
+    CHECK(psign_check(p, sig, sn, pk2, &e) == PSIGN_OTHER_KEY && strstr(e.msg, "another key"));
+    CHECK(psign_check(u, img, n, pk, &e) == PSIGN_UNSIGNED && strstr(e.msg, "not signed"));
+    /* signing again replaces the block: same size, the new key's, and the
+     * same bytes as signing the unsigned pack with it */
+    size_t rn, qn;
+    uint8_t *re = signed_copy(sig, sn, sk2, &rn), *q = signed_copy(img, n, sk2, &qn);
+    CHECK(re && q && rn == sn && qn == rn && memcmp(re, q, rn) == 0);
+    pack *r;
+    if (re && pack_open_mem(&r, re, rn, &e) == 0) {
+        CHECK(psign_check(r, re, rn, pk2, &e) == PSIGN_OK);
+        CHECK(psign_check(r, re, rn, pk, &e) == PSIGN_OTHER_KEY);
+        pack_close(r);
+    }
+    free(re);
+    free(q);
+    pack_close(u);
+    pack_close(p);
+out:
+    psign_wipe(sk, sizeof sk);
+    psign_wipe(sk2, sizeof sk2);
+    free(sig);
+    free(img);
+    fixture_free(&f);
+}
+
+TEST(signed_pack_every_byte_flip_refused)
+{
+    uint8_t pk[PSIGN_PUBLIC_SIZE], sk[PSIGN_SECRET_SIZE];
+    psign_keypair(pk, sk);
+    size_t n, sn;
+    uint8_t *img = small_pack(&n);
+    uint8_t *sig = img ? signed_copy(img, n, sk, &sn) : NULL;
+    CHECK(sig != NULL);
+    size_t caught = 0, total = 0, truncs = 0;
+    for (size_t i = 0; sig && i < sn; i++) {
+        for (int bit = 0; bit < 8; bit += 3) { /* bits 0, 3 and 6 of every byte */
+            total++;
+            sig[i] ^= (uint8_t)(1 << bit);
+            pack *p;
+            lerr e;
+            if (pack_open_mem(&p, sig, sn, &e) != 0) caught++;
+            else {
+                if (psign_check(p, sig, sn, pk, &e) == PSIGN_TAMPERED && strstr(e.msg, "tampered")) caught++;
+                else fprintf(stderr, "  byte %zu bit %d not caught: %s\n", i, bit, e.msg);
+                pack_close(p);
+            }
+            sig[i] ^= (uint8_t)(1 << bit);
+        }
+    }
+    CHECKF(caught == total && total == sn * 3, "%zu of %zu flips caught", caught, total);
+    for (size_t len = 0; sig && len < sn; len++) {
+        pack *p;
+        lerr e;
+        if (open_exact(sig, len, &p, &e) != 0) truncs++;
+    }
+    CHECKF(truncs == sn, "%zu of %zu truncations refused", truncs, sn);
+    psign_wipe(sk, sizeof sk);
+    free(sig);
+    free(img);
+}
+
+/* Re-checksum a signature block at b after changing a field. */
+static void reseal_sig(uint8_t *b) { put64(b + 120, lx_hash(b, 120)); }
+
+TEST(signature_block_fields_checked)
+{
+    uint8_t pk[PSIGN_PUBLIC_SIZE], sk[PSIGN_SECRET_SIZE];
+    psign_keypair(pk, sk);
+    size_t n, sn;
+    uint8_t *img = small_pack(&n);
+    uint8_t *sig = img ? signed_copy(img, n, sk, &sn) : NULL;
+    CHECK(sig != NULL);
+    if (!sig) {
+        free(img);
+        return;
+    }
+    uint64_t at = le64(sig + 24) - PACK_SIG_SIZE;
+    struct {
+        size_t off;
+        uint8_t val;
+        int reseal;
+        const char *want;
+    } cases[] = {
+        {0, 'X', 1, "bad magic"},
+        {7, 0, 1, "bad magic"},
+        {8, 2, 1, "unknown signature algorithm 2"},
+        {10, 1, 1, "reserved field is not zero"},
+        {12, 129, 1, "block_size is 129, must be 128"},
+        {112, 1, 1, "reserved field is not zero"},
+        {30, 1, 0, "checksum does not match"},
+        {70, 1, 0, "checksum does not match"},
+        {125, 1, 0, "checksum does not match"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        uint8_t *m = malloc(sn);
+        memcpy(m, sig, sn);
+        m[at + cases[c].off] = cases[c].val;
+        if (cases[c].reseal) reseal_sig(m + at);
+        pack *p;
+        lerr e;
+        int st = pack_open_mem(&p, m, sn, &e);
+        CHECKF(st == PACK_EDAMAGED && strstr(e.msg, cases[c].want), "field at %zu: %d %s", cases[c].off, st,
+               st ? e.msg : "accepted");
+        if (!st) pack_close(p);
+        /* the message names the byte, for the fields checked one by one */
+        char where[48];
+        snprintf(where, sizeof where, "%llu", (unsigned long long)(at + (cases[c].off == 7 ? 0 : cases[c].off)));
+        if (cases[c].reseal && cases[c].off != 7) CHECKF(st && strstr(e.msg, where), "%s", e.msg);
+        free(m);
+    }
+    /* pack_sig_parse on its own: format, parse back */
+    uint8_t b[PACK_SIG_SIZE], s64[PACK_SIG_BYTES];
+    for (int i = 0; i < PACK_SIG_BYTES; i++) s64[i] = (uint8_t)(i * 7 + 1);
+    pack_sig_format(b, pk, s64);
+    pack_sig ps;
+    lerr e;
+    CHECK(pack_sig_parse(b, 4096, &ps, &e) == 0 && ps.offset == 4096 && memcmp(ps.pubkey, pk, 32) == 0 &&
+          memcmp(ps.sig, s64, 64) == 0);
+    CHECK(memcmp(b, "LSIG\r\n\x1a\n", 8) == 0 && le16(b + 8) == 1 && le32(b + 12) == 128);
+    /* a gap before the directory that is not one block: refused, named */
+    size_t gn = n + 64;
+    uint8_t *g = malloc(gn);
+    uint64_t dir = le64(img + 24);
+    memcpy(g, img, (size_t)dir);
+    memset(g + dir, 0, 64);
+    memcpy(g + dir + 64, img + dir, n - (size_t)dir);
+    put64(g + 16, gn);
+    put64(g + 24, dir + 64);
+    put64(g + 56, lx_hash(g, 56));
+    pack *p;
+    int st = pack_open_mem(&p, g, gn, &e);
+    CHECKF(st == PACK_EDAMAGED && strstr(e.msg, "64 bytes between the last data block and the directory"), "%s",
+           st ? e.msg : "accepted");
+    if (!st) pack_close(p);
+    free(g);
+    /* 128 zero bytes there: not a signature block either */
+    g = malloc(sn);
+    memcpy(g, sig, sn);
+    memset(g + at, 0, PACK_SIG_SIZE);
+    st = pack_open_mem(&p, g, sn, &e);
+    CHECKF(st == PACK_EDAMAGED && strstr(e.msg, "signature block is damaged"), "%s", st ? e.msg : "accepted");
+    if (!st) pack_close(p);
+    free(g);
+    psign_wipe(sk, sizeof sk);
+    free(sig);
+    free(img);
+}
+
+TEST(key_files_parsed_strictly)
+{
+    uint8_t pk[PSIGN_PUBLIC_SIZE], sk[PSIGN_SECRET_SIZE], got[PSIGN_SECRET_SIZE];
+    psign_keypair(pk, sk);
+    /* the base64 of the keys, as keygen writes them */
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char pub64[64], sec64[128];
+    for (int w = 0; w < 2; w++) {
+        const uint8_t *k = w ? sk : pk;
+        size_t kn = w ? 64 : 32, o = 0;
+        char *dst = w ? sec64 : pub64;
+        for (size_t i = 0; i < kn; i += 3) {
+            uint32_t v = (uint32_t)k[i] << 16 | (i + 1 < kn ? (uint32_t)k[i + 1] << 8 : 0) | (i + 2 < kn ? k[i + 2] : 0);
+            dst[o++] = b64[v >> 18 & 63];
+            dst[o++] = b64[v >> 12 & 63];
+            dst[o++] = i + 1 < kn ? b64[v >> 6 & 63] : '=';
+            dst[o++] = i + 2 < kn ? b64[v & 63] : '=';
+        }
+        dst[o] = 0;
+    }
+    char t[512];
+    lerr e;
+    snprintf(t, sizeof t, "lectern-pack public key 1\n%s\n", pub64);
+    CHECK(psign_parse_public((uint8_t *)t, strlen(t), "k.pub", got, &e) == 0 && memcmp(got, pk, 32) == 0);
+    snprintf(t, sizeof t, "lectern-pack public key 1\r\n%s\r\n", pub64);
+    CHECK(psign_parse_public((uint8_t *)t, strlen(t), "k.pub", got, &e) == 0 && memcmp(got, pk, 32) == 0);
+    snprintf(t, sizeof t, "lectern-pack public key 1\n%s", pub64);
+    CHECK(psign_parse_public((uint8_t *)t, strlen(t), "k.pub", got, &e) == 0);
+    snprintf(t, sizeof t, "lectern-pack secret key 1\n%s\n", sec64);
+    CHECK(psign_parse_secret((uint8_t *)t, strlen(t), "k.key", got, &e) == 0 && memcmp(got, sk, 64) == 0);
+    struct {
+        const char *fmt;
+        int secret;
+        const char *want;
+    } bad[] = {
+        {"", 0, "k: line 1: the file is empty"},
+        {"lectern-pack public key 2\n%s\n", 0, "k: line 1: not a lectern-pack public key file"},
+        {"lectern-pack secret key 1\n%s\n", 0, "k: line 1: this is a secret key file, not a public one"},
+        {"lectern-pack public key 1\n%s\n", 1, "k: line 1: this is a public key file, not a secret one"},
+        {"lectern-pack public key 1\n\n", 0, "k: line 2: the key is missing"},
+        {"lectern-pack public key 1\n %s\n", 0, "k: line 2: the key is not valid base64"},
+        {"lectern-pack public key 1\n%s!\n", 0, "k: line 2: the key is not valid base64"},
+        {"lectern-pack public key 1\n%.40s\n", 0, "k: line 2: the key is 30 bytes, a public key is 32"},
+        {"lectern-pack public key 1\n%s\nmore\n", 0, "k: line 3: unexpected text after the key"},
+        {"lectern-pack public key 1\n%s\n\n\nx", 0, "k: line 5: unexpected text after the key"},
+    };
+    for (size_t c = 0; c < sizeof bad / sizeof bad[0]; c++) {
+        snprintf(t, sizeof t, bad[c].fmt, pub64);
+        int st = bad[c].secret ? psign_parse_secret((uint8_t *)t, strlen(t), "k", got, &e)
+                               : psign_parse_public((uint8_t *)t, strlen(t), "k", got, &e);
+        CHECKF(st != 0 && strstr(e.msg, bad[c].want), "case %zu: %s", c, st ? e.msg : "accepted");
+    }
+    /* a secret key whose halves disagree */
+    uint8_t sk2[PSIGN_SECRET_SIZE];
+    memcpy(sk2, sk, 64);
+    sk2[40] ^= 1;
+    char s2[128];
+    size_t o = 0;
+    for (size_t i = 0; i < 64; i += 3) {
+        uint32_t v = (uint32_t)sk2[i] << 16 | (i + 1 < 64 ? (uint32_t)sk2[i + 1] << 8 : 0) | (i + 2 < 64 ? sk2[i + 2] : 0);
+        s2[o++] = b64[v >> 18 & 63];
+        s2[o++] = b64[v >> 12 & 63];
+        s2[o++] = i + 1 < 64 ? b64[v >> 6 & 63] : '=';
+        s2[o++] = i + 2 < 64 ? b64[v & 63] : '=';
+    }
+    s2[o] = 0;
+    snprintf(t, sizeof t, "lectern-pack secret key 1\n%s\n", s2);
+    int st = psign_parse_secret((uint8_t *)t, strlen(t), "k.key", got, &e);
+    CHECKF(st != 0 && strstr(e.msg, "k.key: line 2: the key is damaged"), "%s", st ? e.msg : "accepted");
+    /* fingerprints: four groups of four hex digits, different keys differ */
+    char f1[PSIGN_FP_SIZE], f2[PSIGN_FP_SIZE];
+    uint8_t pk2[32], skx[64];
+    psign_keypair(pk2, skx);
+    psign_fingerprint(pk, f1);
+    psign_fingerprint(pk2, f2);
+    CHECK(strlen(f1) == 19 && f1[4] == ' ' && f1[9] == ' ' && f1[14] == ' ' && strcmp(f1, f2) != 0);
+    psign_wipe(sk, sizeof sk);
+    psign_wipe(skx, sizeof skx);
+    psign_wipe(got, sizeof got);
+}
+
 int main(void)
 {
     RUN(round_trip);
@@ -1073,6 +1371,10 @@ int main(void)
     RUN(replaced_and_removed);
     RUN(not_regular_files_refused);
     RUN(subset_fonts_cover_the_text);
+    RUN(signed_pack_reads_as_unsigned);
+    RUN(signed_pack_every_byte_flip_refused);
+    RUN(signature_block_fields_checked);
+    RUN(key_files_parsed_strictly);
     rm_tmpdir();
     return T_END();
 }
