@@ -7,7 +7,8 @@
  * and "resealed": the header, directory, block and data checksums are
  * recomputed so that the loader has to judge every other field on its own
  * (codec 2 blocks decoded with entry 0's block as their dictionary, as the
- * reader does).
+ * reader does), and a signature block found just before the directory
+ * (3.1) given its checksum again.
  *
  * And pack_essay_expand alone: the input's first byte gives the flags and
  * the next four the size it must expand to; the rest is a stored essay. The
@@ -50,6 +51,15 @@ static void seal_header(uint8_t *m, size_t size)
     put64(m + 56, lx_hash(m, 56));
 }
 
+/* A signature block just before the directory: its own checksum again. */
+static void seal_sig(uint8_t *m, size_t size)
+{
+    uint64_t dir = le64(m + 24);
+    if (dir > size || dir < PACK_HEADER_SIZE + PACK_SIG_SIZE) return;
+    uint8_t *b = m + dir - PACK_SIG_SIZE;
+    if (memcmp(b, PACK_SIG_MAGIC, 4) == 0) put64(b + 120, lx_hash(b, 120));
+}
+
 static void expand(const uint8_t *data, size_t size)
 {
     if (size < 5) return;
@@ -70,6 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(m, data, size);
     memcpy(m, PACK_MAGIC, 8);
     put64(m + 16, size);
+    seal_sig(m, size);
     seal_header(m, size);
     pack *p;
     if (pack_open_mem(&p, m, size, NULL) == PACK_OK) {
