@@ -399,9 +399,18 @@ def boot_times(agent, ok, fail):
         print("  (no start times from the guest: %s)" % v, flush=True)
     # the reader's own account: how long its start-up took, and where; and
     # what a start that failed said
-    for l in agent.cmd("journal", timeout=30) or []:
-        if any(w in l for w in ("start-up took", "ready at", "renderer", "video", "cannot", "Failed", "exited")):
+    journal = agent.cmd("journal", timeout=30) or []
+    for l in journal:
+        if any(w in l for w in ("start-up took", "ready at", "renderer", "video", "cannot", "Failed", "exited",
+                                "lectern.conf")):
             print("  reader: " + l.strip(), flush=True)
+    # image-test.sh put a lectern.conf on the FAT partition: read at start, or
+    # when the partition was mounted after the reader started, then applied
+    if any("settings also from /boot/firmware/lectern.conf" in l for l in journal):
+        ok("image_boot_partition_settings_read")
+    else:
+        fail("image_boot_partition_settings_read", "the reader's journal never says it read "
+             "/boot/firmware/lectern.conf")
 
 
 def disk(agent, when):
