@@ -395,6 +395,10 @@ def boot_times(agent, ok, fail):
               % ((x - u) / 1e6), flush=True)
         print("lectern.service started -> library drawn (READY=1): %.1f s (goal <= 10 s); restarts %s"
               % ((r - x) / 1e6, v.get("lectern_restarts")), flush=True)
+        b = int(v.get("bootfs_mounted_us") or 0)
+        if b:
+            print("systemd start -> FAT partition mounted: %.1f s (%s the reader started)"
+                  % ((b - u) / 1e6, "before" if b <= x else "%.1f s after" % ((b - x) / 1e6)), flush=True)
     except (KeyError, ValueError):
         print("  (no start times from the guest: %s)" % v, flush=True)
     # the reader's own account: how long its start-up took, and where; and
