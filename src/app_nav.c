@@ -9,6 +9,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "app_conf.h"
 #include "app_sleep.h"
 #include "config.h"
 #include "fileio.h"
@@ -375,6 +376,7 @@ void app_start(app *a)
 {
     a->last_input = a->now;
     a->dirty = 1;
+    app_conf_start(a);
     if (!a->pk) return; /* the error page about the pack is all there is */
     lerr e;
     e.msg[0] = 0;
@@ -498,6 +500,7 @@ void app_tick(app *a, uint64_t now)
         idle_reset(a);
     if (a->st_pending && a->now - a->st_changed >= TUN_SAVE_AFTER_MS) app_persist(a);
     if (a->pk && !a->pack_mem && a->now - a->pack_checked >= TUN_PACK_CHECK_MS) check_pack(a);
+    app_conf_tick(a);
     app_sleep_tick(a); /* last: asleep, nothing above is drawn */
 }
 

@@ -14,6 +14,7 @@
 
 #include <SDL2/SDL.h>
 
+#include "config.h" /* config_stamp */
 #include "essay.h"
 #include "gesture.h"
 #include "layout.h"
@@ -74,6 +75,11 @@ typedef struct app_opts {
     int state_on;          /* 0: positions in memory only (state = off, and tests) */
     int no_targets;        /* use no render targets, as if the renderer had none
                             * ($LECTERN_NO_RENDER_TARGETS, tests) */
+    /* main's command line and config_init flags, to read the settings again
+     * as at start-up (app_conf.h); argv is main's, NULL-terminated */
+    int argc;
+    char **argv;
+    int config_flags;
 } app_opts;
 
 /* A touch target on a screen: where it is (page pixels) and what it does. */
@@ -116,6 +122,11 @@ typedef struct app {
     uint8_t *pack_mem;      /* a folder packed in memory (owned; pk borrows it), else NULL */
     uint64_t pack_checked;  /* a->now when the pack file was last looked at (app_tick) */
     int pack_retry_said;    /* "cannot be read yet" was said for this change */
+    /* the boot partition's settings file, watched in kiosk mode (app_conf.h) */
+    int conf_watch;
+    config_stamp conf_stamp; /* as it was last seen */
+    uint64_t conf_checked;  /* a->now when it was last looked at */
+    int reexec;             /* it changed: main starts the reader again (exec) */
     font_faces *fonts;
     double dpi;             /* panel density used for sizes */
     int base_px;            /* body size for the panel before A-/A+ */

@@ -7,9 +7,11 @@
 #include <ini.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 enum ktype { K_PATH, K_ROTATE, K_THEME, K_FONT, K_MARGINS, K_SECONDS, K_BOOL, K_ESSAYS, K_START, K_MINUTES,
              K_HOURS };
@@ -303,6 +305,7 @@ void config_defaults(config *c)
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < NKEYS; i++) config_set(c, keys[i].name, keys[i].def, "default", NULL, NULL);
     memcpy(c->file, CONFIG_DEFAULT_FILE, sizeof CONFIG_DEFAULT_FILE);
+    memcpy(c->boot_file, CONFIG_BOOT_FILE, sizeof CONFIG_BOOT_FILE);
 }
 
 /* ---- the file ----------------------------------------------------------- */
@@ -431,14 +434,17 @@ int config_load_mem(config *c, const char *name, const char *text, size_t len,
     return parse_source(&s);
 }
 
-int config_load_file(config *c, const char *path, int must_exist, config_report report, void *ctx)
+/* missing: 0 a problem, 1 one CONFIG_INFO message, 2 nothing said. *found
+ * (if not NULL) says whether the file was there. */
+static int load_file(config *c, const char *path, int missing, int *found, config_report report, void *ctx)
 {
     int fd, err = fio_open_read(path, &fd, NULL, NULL); /* a FIFO or device: refused, not waited on */
     FILE *f = err ? NULL : fdopen(fd, "r");
+    if (found) *found = err != ENOENT;
     if (!f) {
         if (!err) { err = errno; close(fd); }
-        if (err == ENOENT && !must_exist) {
-            say(report, ctx, CONFIG_INFO, "%s: not found; using the defaults", path);
+        if (err == ENOENT && missing) {
+            if (missing == 1) say(report, ctx, CONFIG_INFO, "%s: not found; using the defaults", path);
             return 0;
         }
         say(report, ctx, CONFIG_WARN, "%s: cannot open: %s; using the defaults", path,
@@ -453,6 +459,11 @@ int config_load_file(config *c, const char *path, int must_exist, config_report 
     }
     fclose(f);
     return problems;
+}
+
+int config_load_file(config *c, const char *path, int must_exist, config_report report, void *ctx)
+{
+    return load_file(c, path, !must_exist, NULL, report, ctx);
 }
 
 /* ---- the command line --------------------------------------------------- */
@@ -477,7 +488,7 @@ static int parse_args(config *c, int *argc, char **argv, int meta_only, config_r
         if (len >= sizeof name) { if (!meta_only) argv[out++] = argv[i]; continue; }
         memcpy(name, a + 2, len);
         name[len] = '\0';
-        int is_config = !strcmp(name, "config");
+        int is_boot = !strcmp(name, "boot-config") || !strcmp(name, "boot_config"), is_config = is_boot || !strcmp(name, "config");
         const struct key *k = is_config ? NULL : key_find(name);
         if (!is_config && !k) { if (!meta_only) argv[out++] = argv[i]; continue; } /* the caller's */
         if (eq) value = eq + 1;
@@ -489,6 +500,15 @@ static int parse_args(config *c, int *argc, char **argv, int meta_only, config_r
         if (!value) {
             problems++;
             say(report, ctx, CONFIG_WARN, "%s: needs a value (%s)", where, k ? k->values : "a file path");
+        } else if (is_boot) {
+            const char *v = !strcmp(value, "none") ? "" : value;
+            if (strlen(v) < sizeof c->boot_file) {
+                memcpy(c->boot_file, v, strlen(v) + 1);
+                c->boot_given = 1;
+            } else {
+                problems++;
+                say(report, ctx, CONFIG_WARN, "%s: bad file name", where);
+            }
         } else if (is_config) {
             if (*value && strlen(value) < sizeof c->file) {
                 memcpy(c->file, value, strlen(value) + 1);
@@ -523,15 +543,61 @@ int config_init(config *c, int *argc, char **argv, int flags, config_report repo
     int explicit_file = c->file_given || strcmp(c->file, CONFIG_DEFAULT_FILE) != 0;
     if (explicit_file || !(flags & CONFIG_ONLY_GIVEN_FILE))
         c->file_problems = config_load_file(c, c->file, explicit_file, report, ctx);
+    /* The boot partition's file goes with the system's, not with a file
+     * given for a test or a desktop; it may always be missing. */
+    if (*c->boot_file && (c->boot_given || (!explicit_file && !(flags & CONFIG_ONLY_GIVEN_FILE))))
+    {
+        config_stamp_take(c->boot_file, &c->boot_stamp); /* before: a change after it is seen later */
+        c->boot_problems = load_file(c, c->boot_file, 2, &c->boot_read, report, ctx);
+    }
     c->flag_problems = parse_args(c, argc, argv, 0, report, ctx);
-    int problems = c->file_problems + c->flag_problems;
+    int problems = c->file_problems + c->boot_problems + c->flag_problems;
     if (problems && c->strict) {
-        say(report, ctx, CONFIG_WARN, "--strict: not starting with %d problem%s in %s%s", problems,
-            problems == 1 ? "" : "s", c->file_problems ? c->file : "the options",
-            c->file_problems && c->flag_problems ? " and the options" : "");
+        char in[2 * CONFIG_PATH_MAX + 40] = "";
+        size_t n = 0;
+        if (c->file_problems) n += (size_t)snprintf(in + n, sizeof in - n, "%s", c->file);
+        if (c->boot_problems)
+            n += (size_t)snprintf(in + n, sizeof in - n, "%s%s", n ? " and " : "", c->boot_file);
+        if (c->flag_problems && n < sizeof in) snprintf(in + n, sizeof in - n, "%sthe options", n ? " and " : "");
+        say(report, ctx, CONFIG_WARN, "--strict: not starting with %d problem%s in %s", problems,
+            problems == 1 ? "" : "s", in);
         return CONFIG_ESTRICT;
     }
     return CONFIG_OK;
+}
+
+/* ---- noticing a change -------------------------------------------------- */
+
+void config_stamp_take(const char *path, config_stamp *s)
+{
+    uint8_t *b = NULL;
+    size_t n = 0;
+    s->taken = 1;
+    s->present = fio_read_all(path, CONFIG_MAX_FILE, &b, &n, NULL) == 0;
+    s->hash = s->present ? XXH3_64bits(b, n) : 0;
+    free(b);
+}
+
+int config_stamp_changed(const char *path, config_stamp *s)
+{
+    config_stamp now;
+    config_stamp_take(path, &now);
+    if (!now.present || (s->present && now.hash == s->hash)) return 0;
+    *s = now;
+    return 1;
+}
+
+int config_same(const config *a, const config *b)
+{
+    /* both were zeroed by config_defaults before anything was set, padding
+     * included, so the bytes compare */
+    config x = *a, y = *b;
+    config *v[2] = {&x, &y};
+    for (int i = 0; i < 2; i++) {
+        memset(&v[i]->boot_stamp, 0, sizeof v[i]->boot_stamp);
+        v[i]->boot_read = v[i]->file_problems = v[i]->boot_problems = v[i]->flag_problems = 0;
+    }
+    return !memcmp(&x, &y, sizeof x);
 }
 
 /* ---- help --------------------------------------------------------------- */
@@ -540,16 +606,20 @@ void config_help(FILE *f)
 {
     fprintf(f, "Usage: lectern [--KEY VALUE | --KEY=VALUE]... [--config FILE] [--strict] [--help]\n\n"
                "Settings come from %s (INI, \"key = value\", optionally under\n"
-               "[lectern]), then from flags, which win. In flags, '-' may replace '_'.\n\n",
-            CONFIG_DEFAULT_FILE);
+               "[lectern]), then from %s (the SD card's FAT partition,\n"
+               "editable from any computer), then from flags, which win. In flags, '-' may\n"
+               "replace '_'.\n\n",
+            CONFIG_DEFAULT_FILE, CONFIG_BOOT_FILE);
     for (size_t i = 0; i < NKEYS; i++) {
         fprintf(f, "  --%s VALUE\n      %s.\n      %s; default: %s\n", keys[i].name, keys[i].help,
                 keys[i].values, keys[i].def);
     }
-    fprintf(f, "  --config FILE\n      read this file instead of %s.\n"
+    fprintf(f, "  --config FILE\n      read this file instead of %s (and not the boot partition's).\n"
+               "  --boot-config FILE\n      read this file after the first one (default %s, when the\n"
+               "      default first file is read; none: no second file). It may be missing.\n"
                "  --strict\n      stop on an unknown key or bad value instead of going on with the default.\n"
                "  --help, -h\n      print this and exit.\n",
-            CONFIG_DEFAULT_FILE);
+            CONFIG_DEFAULT_FILE, CONFIG_BOOT_FILE);
 }
 
 /* ---- essays ------------------------------------------------------------- */

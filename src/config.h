@@ -34,7 +34,17 @@
  * On the command line each key is `--key VALUE` or `--key=VALUE` (dashes
  * and underscores are the same: --font-size, --font_size). A boolean given
  * as the last argument, or followed by another --flag, means yes. Also:
- * --config FILE (default /etc/lectern/lectern.conf), --strict, --help/-h.
+ * --config FILE (default /etc/lectern/lectern.conf), --boot-config FILE
+ * (default /boot/firmware/lectern.conf; "none" for no such file), --strict,
+ * --help/-h.
+ *
+ * Two files: /etc/lectern/lectern.conf on the root file system, then
+ * lectern.conf on the SD card's FAT boot partition, which a teacher can
+ * edit from Windows or a Mac (Notepad's CRLF line ends and UTF-8 byte order
+ * mark are fine). The second wins where both set a key; flags win over
+ * both. The boot partition's file is read only with the default file (no
+ * --config), or when --boot-config names it; a missing one is normal and
+ * nothing is said.
  *
  * Problems: an unknown key, a bad value, a syntax error or an unreadable
  * file are reported through the caller's callback as "FILE:LINE: ..." (or
@@ -54,6 +64,7 @@
 #include "tunables.h" /* LECTERN_DATADIR, enum theme_id */
 
 #define CONFIG_DEFAULT_FILE "/etc/lectern/lectern.conf"
+#define CONFIG_BOOT_FILE "/boot/firmware/lectern.conf"
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_MAX_RANGES 64
 #define CONFIG_MAX_ESSAY (1u << 24) /* PACK_MAX_ENTRIES */
@@ -81,6 +92,15 @@ typedef struct config_range {
     uint32_t lo, hi; /* 1-based essay numbers, lo <= hi */
 } config_range;
 
+/* A settings file as it was seen: to notice later that it appeared or that
+ * its content changed (the boot partition is mounted after the reader
+ * starts). Plain data; no file is kept open. */
+typedef struct config_stamp {
+    int taken;                   /* config_stamp_take was called */
+    int present;                 /* the file could be read then */
+    uint64_t hash;               /* XXH3 of its bytes (when present) */
+} config_stamp;
+
 typedef struct config {
     char pack[CONFIG_PATH_MAX];
     int rotate;                  /* 0, 90, 180 or 270 */
@@ -99,12 +119,17 @@ typedef struct config {
     /* from the command line only */
     char file[CONFIG_PATH_MAX];  /* the file read (--config, or the default) */
     int file_given;              /* --config was given (even naming the default) */
+    char boot_file[CONFIG_PATH_MAX]; /* --boot-config, or the default; "" = none */
+    int boot_given;              /* --boot-config was given */
+    int boot_read;               /* config_init found boot_file and read it */
+    config_stamp boot_stamp;     /* boot_file just before config_init read it */
     int strict, help;
     /* what config_init found: problems in the file, and in the flags */
-    int file_problems, flag_problems;
+    int file_problems, boot_problems, flag_problems;
 } config;
 
-/* Fill c with the defaults (and file = CONFIG_DEFAULT_FILE). */
+/* Fill c with the defaults (file = CONFIG_DEFAULT_FILE, boot_file =
+ * CONFIG_BOOT_FILE). */
 void config_defaults(config *c);
 
 /* The whole start-up: defaults, the file (--config FILE or the default;
@@ -113,10 +138,12 @@ void config_defaults(config *c);
  * missing (one CONFIG_INFO message). Recognised arguments are removed from
  * argv and *argc reduced; the rest (argv[0], the reader's own flags such
  * as --replay, stray words) stay in order for the caller. c->file_problems
- * and c->flag_problems count what was reported. Returns CONFIG_OK,
+ * c->boot_problems and c->flag_problems count what was reported. Returns CONFIG_OK,
  * CONFIG_HELP (--help: the caller prints config_help and exits 0), or
  * CONFIG_ESTRICT (--strict and at least one problem, each reported, then
- * "--strict: not starting with N problems in FILE"). */
+ * "--strict: not starting with N problems in FILE"). Without --strict a
+ * problem never stops the reader: the key keeps its default (or the first
+ * file's value) and the message says which file and line. */
 int config_init(config *c, int *argc, char **argv, int flags, config_report report, void *ctx);
 
 /* Apply the file at path over c. A missing file is a CONFIG_INFO message
@@ -139,6 +166,19 @@ int config_parse_args(config *c, int *argc, char **argv, config_report report, v
  * or -1 when name is not a key (nothing reported: the caller words it). */
 int config_set(config *c, const char *name, const char *value, const char *where,
                config_report report, void *ctx);
+
+/* Note what path holds now into *s: present, and the hash of its bytes
+ * (at most 1 MiB read; a FIFO or device is not present). Never fails. */
+void config_stamp_take(const char *path, config_stamp *s);
+
+/* 1 when path now holds a readable file whose bytes differ from what *s
+ * saw (it appeared, or was changed), and *s is updated; 0 otherwise,
+ * including when the file has gone (its settings stay as they were read). */
+int config_stamp_changed(const char *path, config_stamp *s);
+
+/* 1 when a and b hold the same settings: every key, and the files and
+ * flags that config_init took (what it found and reported is not compared). */
+int config_same(const config *a, const config *b);
 
 /* Print usage: every key with its flag, values, default and meaning. */
 void config_help(FILE *f);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
@@ -77,7 +78,10 @@ static void usage(FILE *f)
         "  the pack     FOLDER or --pack, the file's `pack`, $LECTERN_PACK; else the first of\n"
         "               default.lpk beside the lectern program, " LECTERN_DATADIR "/default.lpk,\n"
         "               /usr/share/lectern/default.lpk, build/host/default.lpk\n"
-        "  settings     " CONFIG_DEFAULT_FILE " (--config FILE for another)\n"
+        "  settings     " CONFIG_DEFAULT_FILE " (--config FILE for another), then\n"
+        "               " CONFIG_BOOT_FILE ", on the SD card's FAT partition\n"
+        "               (--boot-config FILE for another); a kiosk that sees the second\n"
+        "               appear or change while it runs starts again with it\n"
         "  positions    the key state_dir, default /var/lib/lectern; when that is not a folder\n"
         "               the reader can write (a desktop), $XDG_STATE_HOME/lectern, by default\n"
         "               ~/.local/state/lectern\n"
@@ -296,6 +300,13 @@ int main(int argc, char **argv)
         return bad_usage("%s", "--dump-layout goes with none of --layout-stats, --screenshot, --replay");
 
     /* ---- the configuration: defaults, the file, the flags over it ---- */
+    /* what config_init is given, kept: a kiosk reads its settings again
+     * this way when the boot partition's file changes (app_conf.h) */
+    static char **conf_argv;
+    conf_argv = calloc((size_t)cargc + 1, sizeof *conf_argv);
+    if (!conf_argv) return 1;
+    memcpy(conf_argv, cargv, (size_t)cargc * sizeof *conf_argv);
+    int conf_argc = cargc;
     config c;
     int quiet = shot_dir || stats || dump || replay_path;
     int cr = config_init(&c, &cargc, cargv, replay_path ? CONFIG_ONLY_GIVEN_FILE : 0, report, &quiet);
@@ -314,10 +325,14 @@ int main(int argc, char **argv)
         return 2;
     }
     if (cr == CONFIG_ESTRICT) return 1;
+    if (c.boot_read && !quiet) fprintf(stderr, "lectern: settings also from %s\n", c.boot_file);
     free(cargv);
     cargv = NULL;
 
     options(&c, positional, shot_dir || stats || dump, replay_path != NULL, &o);
+    o.argc = conf_argc;
+    o.argv = conf_argv;
+    o.config_flags = replay_path ? CONFIG_ONLY_GIVEN_FILE : 0;
 
     replay_script script = {0};
     if (replay_path) {
@@ -376,8 +391,18 @@ int main(int argc, char **argv)
     else rc = app_run(&a, &stop_flag);
 out:
     replay_free(&script);
+    int reexec = a.reexec;
     app_close(&a);
     TTF_Quit();
     SDL_Quit();
+    if (reexec) {
+        /* The settings changed under a kiosk (app_conf.h): the same program,
+         * the same arguments, in this process, so that systemd sees no
+         * restart and the watchdog no gap longer than a start-up. */
+        fflush(NULL);
+        execv("/proc/self/exe", argv);
+        fprintf(stderr, "lectern: cannot start again with the new settings: %s\n", strerror(errno));
+        return 1; /* systemd starts it again */
+    }
     return rc;
 }

@@ -1,6 +1,7 @@
 /* test_config.c - the configuration file, flags, messages and --help. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -371,6 +372,57 @@ TEST(missing_or_unreadable_file)
     CHECK(config_load_file(&c, "/dev/zero", 1, collect, &M) >= 1 && has(&M, "not a regular file"));
 }
 
+/* The SD card's FAT partition: a teacher's Notepad file over the system's. */
+TEST(boot_partition_file_over_the_system_file)
+{
+    char sys[160], boot[160], fifo[160], gone[160];
+    snprintf(sys, sizeof sys, "%s", write_file("sys.conf", "theme = dark\nrotate = 90\n"));
+    snprintf(boot, sizeof boot, "%s",
+             write_file("boot.conf", "\xEF\xBB\xBF; written on Windows\r\n[lectern]\r\ntheme = sepia\r\n"
+                                     "font_size = 20\r\n"));
+    snprintf(gone, sizeof gone, "%s/gone.conf", tmpdir);
+    config c;
+    msgs M;
+    char *argv[] = {"lectern", "--config", sys, "--boot-config", boot, NULL};
+    int r = run_init(&c, &M, argv);
+    if (M.n) dump(&M);
+    CHECK(r == CONFIG_OK && M.n == 0 && c.boot_read == 1 && c.boot_problems == 0);
+    CHECK(c.theme == THEME_SEPIA && c.rotate == 90 && c.font_size == 20.0f);
+    /* flags over both */
+    char *argv2[] = {"lectern", "--config", sys, "--boot_config", boot, "--theme", "light", NULL};
+    r = run_init(&c, &M, argv2);
+    CHECK(r == CONFIG_OK && c.theme == THEME_LIGHT && c.font_size == 20.0f && argv_count(argv2) == 1);
+    /* none, and missing: nothing read, nothing said */
+    char *argv3[] = {"lectern", "--config", sys, "--boot-config", "none", NULL};
+    r = run_init(&c, &M, argv3);
+    CHECK(r == CONFIG_OK && M.n == 0 && c.boot_read == 0 && c.theme == THEME_DARK);
+    char *argv4[] = {"lectern", "--config", sys, "--boot-config", gone, NULL};
+    r = run_init(&c, &M, argv4);
+    CHECK(r == CONFIG_OK && M.n == 0 && c.boot_read == 0 && c.theme == THEME_DARK && c.rotate == 90);
+    /* a bad line there keeps the system file's value and names the boot
+     * file's line (the byte order mark does not count as a line) */
+    snprintf(boot, sizeof boot, "%s", write_file("boot.conf", "\xEF\xBB\xBFtheme = sepia\r\nrotate = 45\r\n"));
+    char *argv5[] = {"lectern", "--config", sys, "--boot-config", boot, NULL};
+    r = run_init(&c, &M, argv5);
+    if (M.n != 1) dump(&M);
+    CHECK(r == CONFIG_OK && c.boot_problems == 1 && c.file_problems == 0 && c.rotate == 90 && c.theme == THEME_SEPIA);
+    CHECK(M.n == 1 && M.level[0] == CONFIG_WARN && strstr(M.msg[0], "boot.conf:2: bad value '45' for rotate"));
+    char *argv6[] = {"lectern", "--strict", "--config", sys, "--boot-config", boot, NULL};
+    r = run_init(&c, &M, argv6);
+    CHECK(r == CONFIG_ESTRICT && has(&M, "1 problem in ") && has(&M, "boot.conf") && !has(&M, "sys.conf and"));
+    /* a FIFO there (a hostile or broken card): refused, no hang */
+    snprintf(fifo, sizeof fifo, "%s/fifo.conf", tmpdir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    char *argv7[] = {"lectern", "--config", sys, "--boot-config", fifo, NULL};
+    r = run_init(&c, &M, argv7);
+    CHECK(r == CONFIG_OK && c.boot_problems == 1 && has(&M, "not a regular file") && c.theme == THEME_DARK);
+    /* a file given with --config alone: the boot partition's is not read
+     * (a test's or a desktop's settings are what they say) */
+    char *argv8[] = {"lectern", "--config", sys, NULL};
+    r = run_init(&c, &M, argv8);
+    CHECK(r == CONFIG_OK && c.boot_read == 0 && !strcmp(c.boot_file, CONFIG_BOOT_FILE));
+}
+
 TEST(help_lists_every_key)
 {
     static const char *issue_keys[] = {"pack", "rotate", "theme", "font_size", "margins", "idle_timeout",
@@ -492,6 +544,7 @@ int main(void)
     RUN(flags_override_the_file);
     RUN(strict_and_not);
     RUN(missing_or_unreadable_file);
+    RUN(boot_partition_file_over_the_system_file);
     RUN(help_lists_every_key);
     RUN(set_names_and_unknowns);
     RUN(sleep_keys);

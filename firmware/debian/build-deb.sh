@@ -68,6 +68,7 @@ f 0644 firmware/udev/70-lectern-drm.rules lib/udev/rules.d/70-lectern-drm.rules
 # what lectern-install-kiosk needs, as in the source tree
 f 0644 firmware/config.txt usr/share/lectern/firmware/config.txt
 f 0644 firmware/cmdline.txt usr/share/lectern/firmware/cmdline.txt
+f 0644 firmware/lectern-boot.conf usr/share/lectern/firmware/lectern-boot.conf
 f 0644 firmware/systemd/lectern-watchdog.conf usr/share/lectern/firmware/systemd/lectern-watchdog.conf
 f 0644 firmware/systemd/logind-kiosk.conf usr/share/lectern/firmware/systemd/logind-kiosk.conf
 for x in lectern-kiosk-system.conf journald-kiosk.conf sysctl-kiosk.conf; do

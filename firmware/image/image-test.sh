@@ -130,6 +130,19 @@ if [ "$root" = writable ] && [ -z "$quick" ]; then
   fi
 fi
 
+# Settings from a teacher's computer: a lectern.conf on the copy's FAT
+# partition (partition 1), as Notepad writes it (byte order mark, CRLF),
+# which the reader must read (the agent's journal shows it; qmp-drive.py).
+if [ -z "$quick" ]; then
+  fat=$(sfdisk -d "$DISK" | sed -n "s|^$DISK""1 : start= *\([0-9]*\),.*|\1|p")
+  printf '\357\273\277# written on a laptop\r\nidle_timeout = 299\r\n' > "$TMP/boot.conf"
+  if [ -n "$fat" ] && mcopy -o -i "$DISK@@$((fat * 512))" "$TMP/boot.conf" ::lectern.conf 2> "$TMP/mcopy.log"; then
+    ok image_boot_conf_written
+  else
+    fail image_boot_conf_written "could not write lectern.conf to the copy's FAT partition: $(cat "$TMP/mcopy.log")"
+  fi
+fi
+
 # boot SERIAL_LOG DRIVE_ARGS...: start QEMU on $DISK and drive it through QMP.
 boot() {
   log=$1; shift

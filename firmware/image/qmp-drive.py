@@ -395,13 +395,26 @@ def boot_times(agent, ok, fail):
               % ((x - u) / 1e6), flush=True)
         print("lectern.service started -> library drawn (READY=1): %.1f s (goal <= 10 s); restarts %s"
               % ((r - x) / 1e6, v.get("lectern_restarts")), flush=True)
+        b = int(v.get("bootfs_mounted_us") or 0)
+        if b:
+            print("systemd start -> FAT partition mounted: %.1f s (%s the reader started)"
+                  % ((b - u) / 1e6, "before" if b <= x else "%.1f s after" % ((b - x) / 1e6)), flush=True)
     except (KeyError, ValueError):
         print("  (no start times from the guest: %s)" % v, flush=True)
     # the reader's own account: how long its start-up took, and where; and
     # what a start that failed said
-    for l in agent.cmd("journal", timeout=30) or []:
-        if any(w in l for w in ("start-up took", "ready at", "renderer", "video", "cannot", "Failed", "exited")):
+    journal = agent.cmd("journal", timeout=30) or []
+    for l in journal:
+        if any(w in l for w in ("start-up took", "ready at", "renderer", "video", "cannot", "Failed", "exited",
+                                "lectern.conf")):
             print("  reader: " + l.strip(), flush=True)
+    # image-test.sh put a lectern.conf on the FAT partition: read at start, or
+    # when the partition was mounted after the reader started, then applied
+    if any("settings also from /boot/firmware/lectern.conf" in l for l in journal):
+        ok("image_boot_partition_settings_read")
+    else:
+        fail("image_boot_partition_settings_read", "the reader's journal never says it read "
+             "/boot/firmware/lectern.conf")
 
 
 def disk(agent, when):

@@ -28,7 +28,8 @@ serve() {
         echo "userspace_us=$(systemctl show -p UserspaceTimestampMonotonic --value)"
         echo "lectern_exec_us=$(show ExecMainStartTimestampMonotonic lectern.service)"
         echo "lectern_ready_us=$(show ActiveEnterTimestampMonotonic lectern.service)"
-        echo "lectern_restarts=$(show NRestarts lectern.service)" ;;
+        echo "lectern_restarts=$(show NRestarts lectern.service)"
+        echo "bootfs_mounted_us=$(show ActiveEnterTimestampMonotonic boot-firmware.mount)" ;;
       status)
         echo "pid=$(show MainPID lectern.service)"
         echo "restarts=$(show NRestarts lectern.service)"

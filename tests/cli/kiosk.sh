@@ -172,6 +172,15 @@ check ik_journal_volatile grep -qx 'Storage=volatile' "$R/etc/systemd/journald.c
 for u in fstrim.timer e2scrub_all.timer dpkg-db-backup.timer apt-daily.timer apt-daily-upgrade.timer man-db.timer; do
   check "ik_masked_$u" test "$(readlink "$R/etc/systemd/system/$u")" = /dev/null
 done
+# lectern.conf on the FAT partition, for a teacher's computer: commented
+# lines, CRLF, and what the reader reads without a single complaint
+BC=$R/boot/firmware/lectern.conf
+check ik_boot_conf_template grep -q '^#theme = light.$' "$BC"
+check ik_boot_conf_crlf sh -c "test \"\$(grep -c \"\$(printf '\\r')\$\" '$BC')\" -eq \"\$(wc -l < '$BC')\""
+: > "$T/empty.conf"
+check ik_boot_conf_reads_clean sh -c "'$READER' --pack '$PACK' --config '$T/empty.conf' --boot-config '$BC' --strict \
+  --dump-layout --essay 1 > /dev/null 2> '$T/bc.err' && ! grep -q . '$T/bc.err'"
+check ik_boot_conf_no_dropin test ! -e "$R/etc/systemd/system/lectern.service.d/boot-config.conf"
 
 find "$R" -type f -exec cksum {} + | sort > "$T/sum1"
 sh "$IK" --root "$R" --profile hdmi-1024x600 --no-apt > "$T/out2" 2>&1; st=$?
@@ -180,6 +189,21 @@ check ik_second_run_changes_nothing sh -c "test $st -eq 0 && cmp -s '$T/sum1' '$
 sh "$IK" --root "$R" --no-apt > /dev/null 2>&1
 find "$R" -type f -exec cksum {} + | sort > "$T/sum3"
 check ik_remembers_profile cmp -s "$T/sum1" "$T/sum3"
+# a teacher's own file there is never replaced
+printf 'theme = dark\r\n' > "$BC"
+sh "$IK" --root "$R" --profile hdmi-1024x600 --no-apt > /dev/null 2>&1
+check ik_boot_conf_kept test "$(cat "$BC")" = "$(printf 'theme = dark\r')"
+# the FAT at /boot (older Raspberry Pi OS): the reader is told where
+R2=$T/root2
+mkdir -p "$R2/boot" "$R2/usr/bin" "$R2/lib/systemd/system" "$R2/etc"
+cp "$T/config.orig" "$R2/boot/config.txt"
+echo 'console=tty1 root=PARTUUID=0b0d2da0-02 rootwait' > "$R2/boot/cmdline.txt"
+cp "$R/usr/bin/lectern" "$R2/usr/bin/"; cp "$UNIT" "$R2/lib/systemd/system/"
+sh "$IK" --root "$R2" --profile hdmi-1024x600 --no-apt > /dev/null 2>&1
+check ik_boot_conf_at_boot test -f "$R2/boot/lectern.conf"
+check ik_boot_conf_dropin grep -qx 'ExecStart=/usr/bin/lectern --kiosk=yes --boot-config /boot/lectern.conf' \
+  "$R2/etc/systemd/system/lectern.service.d/boot-config.conf"
+check ik_boot_conf_dropin_resets grep -qx 'ExecStart=' "$R2/etc/systemd/system/lectern.service.d/boot-config.conf"
 
 sh "$IK" --root "$R" --profile pi-dsi-7in --no-apt --pack "$T/museum.lpk" > /dev/null 2>&1; check ik_switch_profile test $? -eq 0
 check ik_switch_block_once test "$(grep -c '^# >>> lectern kiosk' "$C")" -eq 1

@@ -1,0 +1,89 @@
+#!/bin/bash
+# Settings from the SD card's FAT partition (issue 16): a lectern.conf
+# written on Windows (byte order mark, CRLF) is read after the system's
+# file, and a kiosk whose boot partition is mounted after it started (as
+# systemd does: the reader does not wait for the FAT's fsck) notices the
+# file appear, and starts again in the same process to apply it.
+. tests/cli/lib.sh
+mkdir -p "$T/boot" "$T/state"
+: > "$T/sys.conf"
+printf '\357\273\277; lectern settings, from Notepad\r\n[lectern]\r\ntheme = sepia\r\n' > "$T/notepad.conf"
+
+# a replay sees the theme the boot partition's file sets, and only with it
+printf 'expect screen library\nexpect theme sepia\n' > "$T/sepia.replay"
+check bootconf_theme_applied "$READER" --pack "$B/default.lpk" --config "$T/sys.conf" \
+  --boot-config "$T/notepad.conf" --replay "$T/sepia.replay"
+check bootconf_not_read_without_it bash -c "! '$READER' --pack '$B/default.lpk' --config '$T/sys.conf' \
+  --replay '$T/sepia.replay' 2> /dev/null"
+# the system file is read first, the boot partition's over it, flags last
+printf 'theme = dark\nfont_size = 14\n' > "$T/sys2.conf"
+printf 'expect theme sepia\n' > "$T/s2.replay"
+check bootconf_over_the_system_file "$READER" --pack "$B/default.lpk" --config "$T/sys2.conf" \
+  --boot-config "$T/notepad.conf" --replay "$T/s2.replay"
+printf 'expect theme light\n' > "$T/l.replay"
+check bootconf_flags_win "$READER" --pack "$B/default.lpk" --config "$T/sys2.conf" \
+  --boot-config "$T/notepad.conf" --theme light --replay "$T/l.replay"
+# a bad line there: the kiosk starts anyway, and the message names the line
+printf 'theme = sepia\r\nrotate = 45\r\n' > "$T/bad.conf"
+"$READER" --pack "$B/default.lpk" --config "$T/sys.conf" --boot-config "$T/bad.conf" \
+  --replay "$T/sepia.replay" > /dev/null 2> "$T/bad.err"
+check bootconf_bad_line_goes_on test $? = 0
+check bootconf_bad_line_named grep -q "bad.conf:2: bad value '45' for rotate" "$T/bad.err"
+
+# The live kiosk: the file appears, changes, goes; a desktop reader ignores it.
+python3 - "$READER" "$B/default.lpk" "$T" > "$T/live.out" 2> "$T/live.err" <<'PY'
+import os, signal, socket, subprocess, sys, time
+reader, pack, t = sys.argv[1:4]
+boot = os.path.join(t, "boot", "lectern.conf")
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(os.path.join(t, "notify.sock"))
+s.settimeout(0.2)
+env = dict(os.environ, NOTIFY_SOCKET=os.path.join(t, "notify.sock"), SDL_VIDEODRIVER="offscreen")
+def run(kiosk):
+    log = open(os.path.join(t, "reader-%s.err" % kiosk), "w")
+    return subprocess.Popen([reader, "--pack", pack, "--config", os.path.join(t, "sys.conf"), "--boot-config", boot,
+                             "--kiosk", kiosk, "--state-dir", os.path.join(t, "state")],
+                            env=env, stderr=log, stdout=subprocess.DEVNULL)
+def readies(seconds, want=None):
+    n, t0 = 0, time.time()
+    while time.time() - t0 < seconds:
+        try: n += s.recv(256).decode().split("\n").count("READY=1")
+        except socket.timeout: pass
+        if want is not None and n >= want: break
+    return n
+def write(text):
+    tmp = boot + ".new"
+    with open(tmp, "wb") as f: f.write(text)
+    os.rename(tmp, boot)
+r = run("yes")
+print("first", readies(8, 1))
+write(b"# only comments, as install-kiosk's template\r\n#theme = dark\r\n")
+print("comments", readies(5))                  # no new start for nothing
+write(b"\xef\xbb\xbftheme = sepia\r\n")        # the partition is mounted
+print("appeared", readies(12, 1))
+write(b"theme = dark\r\n")                     # and edited
+print("changed", readies(12, 1))
+os.unlink(boot)                                # and gone: nothing to do
+print("gone", readies(5))
+print("alive", r.poll() is None)
+r.terminate(); print("exit", r.wait(timeout=10))
+d = run("no")                                  # a desktop reader
+readies(8, 1)
+write(b"theme = sepia\r\n")
+print("desktop", readies(5))
+d.terminate(); d.wait(timeout=10)
+PY
+val() { sed -n "s/^$1 //p" "$T/live.out"; }
+check bootconf_kiosk_ready test "$(val first)" = 1
+check bootconf_kiosk_stays_for_comments test "$(val comments)" = 0
+check bootconf_kiosk_restarts_when_it_appears test "$(val appeared)" = 1
+check bootconf_kiosk_restarts_when_it_changes test "$(val changed)" = 1
+check bootconf_kiosk_stays_when_it_goes test "$(val gone)" = 0
+check bootconf_kiosk_same_process test "$(val alive)" = True
+check bootconf_kiosk_ends_cleanly test "$(val exit)" = 0
+check bootconf_desktop_ignores_changes test "$(val desktop)" = 0
+check bootconf_kiosk_says_why grep -q "lectern.conf has appeared (the boot partition was mounted after.*; it changes no setting" "$T/reader-yes.err"
+check bootconf_kiosk_says_why_again grep -q "lectern.conf has changed since the reader started; starting again" "$T/reader-yes.err"
+check bootconf_kiosk_says_what_it_read grep -q "settings also from $T/boot/lectern.conf" "$T/reader-yes.err"
+[ -s "$T/live.err" ] && sed 's/^/  live: /' "$T/live.err" >&2
+true
