@@ -230,7 +230,8 @@ int app_run_layout_stats(app *a, FILE *out)
 int app_layout_stats(app *a, FILE *out)
 {
     size_t n = pack_essays(a->pk), pages = 0, lines = 0, hyph = 0, over = 0, bad = 0;
-    double maxs = 0;
+    size_t just = 0, stacks = 0, hends = 0, shorts = 0;
+    double maxs = 0, maxblank = 0;
     fprintf(out, "# pack=%s size=%dx%d body=%dpx dpi=%.0f font=\"%s\"\n", a->pack_file, a->geom.w, a->geom.h,
             font_body_px(a->fonts), a->dpi, font_role_name(a->fonts, LAYOUT_BODY));
     for (size_t i = 1; i <= n; i++) {
@@ -242,16 +243,29 @@ int app_layout_stats(app *a, FILE *out)
             continue;
         }
         const layout_result *r = a->lr;
-        fprintf(out, "essay=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu title=\"%s\"\n", i,
-                r->npages, r->nlines, r->hyphenated, r->max_stretch, r->over_1_5, a->title);
+        layout_metrics fm = font_metrics(a->fonts);
+        int32_t lh = fm.line_height(fm.ctx, LAYOUT_BODY);
+        double blank = lh > 0 ? (double)r->max_blank / lh : 0;
+        fprintf(out,
+                "essay=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu justified=%zu ragged=%zu "
+                "hyphen_stacks=%zu hyphen_page_ends=%zu short_last_page=%zu max_blank_lines=%.1f title=\"%s\"\n",
+                i, r->npages, r->nlines, r->hyphenated, r->max_stretch, r->over_1_5, r->justified, r->ragged,
+                r->hyphen_stacks, r->hyphen_page_ends, r->short_last_page, blank, a->title);
+        just += r->justified;
+        stacks += r->hyphen_stacks;
+        hends += r->hyphen_page_ends;
+        shorts += r->short_last_page;
+        if (blank > maxblank) maxblank = blank;
         pages += r->npages;
         lines += r->nlines;
         hyph += r->hyphenated;
         over += r->over_1_5;
         if (r->max_stretch > maxs) maxs = r->max_stretch;
     }
-    fprintf(out, "total essays=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu damaged=%zu\n", n,
-            pages, lines, hyph, maxs, over, bad);
+    fprintf(out,
+            "total essays=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu justified=%zu "
+            "hyphen_stacks=%zu hyphen_page_ends=%zu short_last_pages=%zu max_blank_lines=%.1f damaged=%zu\n",
+            n, pages, lines, hyph, maxs, over, just, stacks, hends, shorts, maxblank, bad);
     return bad ? 1 : 0;
 }
 

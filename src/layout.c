@@ -29,6 +29,12 @@ enum {
 #define DEM_DOUBLE_HYPHEN 10000LL        /* \doublehyphendemerits */
 #define DEM_FINAL_HYPHEN 5000LL          /* \finalhyphendemerits */
 #define DEM_ADJ 10000LL                  /* \adjdemerits: a tight line next to a loose one */
+/* A third line in a row that ends in a hyphen (a "stack"): as bad as
+ * stretching one line's spaces 0.3x further beyond 1.5x (DEM_OVER). A
+ * strict pass (lines within 1.5x only) that can only end with a stack is
+ * therefore not the answer: the full program is run as well. */
+#define DEM_STACK (100 * DEM_OVER)
+#define HRUN_MAX 3
 /* A justified line whose spaces would exceed 1.5x costs more than all the
  * hyphens and uneven lines of any paragraph under ~250,000 lines can (each
  * costs at most ~40,000): when the text allows a setting within 1.5x,
@@ -389,7 +395,8 @@ static int flagged(int kind) { return kind == CK_SOFT || kind == CK_HARD; }
 typedef struct knode {
     int64_t dem;
     uint32_t cand, prev;
-    uint8_t fit; /* 0 very loose, 1 loose, 2 decent, 3 tight */
+    uint8_t fit;  /* 0 very loose, 1 loose, 2 decent, 3 tight */
+    uint8_t hrun; /* lines in a row ending in a hyphen up to here (0..HRUN_MAX) */
 } knode;
 
 struct layout_breaks {
@@ -423,6 +430,7 @@ typedef struct lay {
     size_t na, act_cap;
     uint32_t *brk;
     size_t nbrk, brk_cap;
+    int stacked; /* the breaks choose_breaks gave make three hyphens in a row */
     layout_line *lines;
     size_t nl, nl_cap;
     int32_t lh[LAYOUT_NFONTS], asc[LAYOUT_NFONTS];
@@ -795,7 +803,7 @@ static int64_t line_demerits(int64_t b)
 
 static int64_t sat_add(int64_t a, int64_t b) { return a > DEM_MAX - b ? DEM_MAX : a + b; }
 
-static int push_node(lay *L, int64_t dem, uint32_t cand_i, uint32_t prev, int fit)
+static int push_node(lay *L, int64_t dem, uint32_t cand_i, uint32_t prev, int fit, int hrun)
 {
     if (L->nn >= UINT32_MAX - 1) {
         lerr_set(L->e, "paragraph too large to lay out");
@@ -803,7 +811,7 @@ static int push_node(lay *L, int64_t dem, uint32_t cand_i, uint32_t prev, int fi
     }
     if (grow(L, (void **)&L->nodes, &L->nn_cap, L->nn + 1, sizeof *L->nodes)) return -1;
     if (grow(L, (void **)&L->act, &L->act_cap, L->na + 1, sizeof *L->act)) return -1;
-    L->nodes[L->nn] = (knode){dem, cand_i, prev, (uint8_t)fit};
+    L->nodes[L->nn] = (knode){dem, cand_i, prev, (uint8_t)fit, (uint8_t)hrun};
     L->act[L->na++] = (uint32_t)L->nn++;
     return 0;
 }
@@ -828,12 +836,15 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
     const int64_t INF = INT64_MAX;
 
     L->nn = L->na = 0;
-    if (push_node(L, 0, 0, NONE, 2)) return -1;
+    if (push_node(L, 0, 0, NONE, 2, 0)) return -1;
     for (size_t j = 1; j < nc; j++) {
         const cand *cj = &c[j];
-        int last = j + 1 == nc;
-        int64_t best[4] = {INF, INF, INF, INF};
-        uint32_t bprev[4] = {NONE, NONE, NONE, NONE};
+        int last = j + 1 == nc, hy = flagged(cj->kind);
+        /* the best way here per fitness class and hyphen run */
+        int64_t best[4][HRUN_MAX + 1];
+        uint32_t bprev[4][HRUN_MAX + 1];
+        for (int k = 0; k < 4; k++)
+            for (int h = 0; h <= HRUN_MAX; h++) best[k][h] = INF, bprev[k][h] = NONE;
         uint32_t rescue = NONE;
         size_t keep = 0;
         for (size_t a = 0; a < L->na; a++) {
@@ -894,28 +905,33 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
             d += over * DEM_OVER;
             if (last && w > width) d += DEM_LAST_SHRINK;
             if (fit - nd->fit > 1 || nd->fit - fit > 1) d += DEM_ADJ;
+            int h = hy ? (nd->hrun < HRUN_MAX ? nd->hrun + 1 : HRUN_MAX) : 0;
+            if (h >= 3) d += DEM_STACK;
             int64_t tot = sat_add(nd->dem, d);
-            if (tot < best[fit]) {
-                best[fit] = tot;
-                bprev[fit] = ni;
+            if (tot < best[fit][h]) {
+                best[fit][h] = tot;
+                bprev[fit][h] = ni;
             }
         }
         L->na = keep;
-        int64_t minb = INF;
-        for (int k = 0; k < 4; k++)
-            if (best[k] < minb) minb = best[k];
         int made = 0;
-        if (minb < INF) {
-            /* A class worse than the best by more than DEM_ADJ can never win later. */
-            for (int k = 0; k < 4; k++) {
-                if (best[k] == INF || best[k] > sat_add(minb, DEM_ADJ)) continue;
-                if (push_node(L, best[k], (uint32_t)j, bprev[k], k)) return -1;
+        /* A way here worse by more than DEM_ADJ than another with no longer
+         * a hyphen run can never win later; a longer run may (it risks a
+         * stack that the other does not). */
+        for (int h = 0; h <= HRUN_MAX; h++) {
+            int64_t minb = INF;
+            for (int h2 = 0; h2 <= h; h2++)
+                for (int k = 0; k < 4; k++)
+                    if (best[k][h2] < minb) minb = best[k][h2];
+            for (int k = 0; k < 4 && minb < INF; k++) {
+                if (best[k][h] == INF || best[k][h] > sat_add(minb, DEM_ADJ)) continue;
+                if (push_node(L, best[k][h], (uint32_t)j, bprev[k][h], k, h)) return -1;
                 made++;
             }
         }
         if (!made && L->na == 0 && strict) return 0;
         if (!made && L->na == 0 && rescue != NONE) {
-            if (push_node(L, sat_add(L->nodes[rescue].dem, DEM_RESCUE), (uint32_t)j, rescue, 2)) return -1;
+            if (push_node(L, sat_add(L->nodes[rescue].dem, DEM_RESCUE), (uint32_t)j, rescue, 2, 0)) return -1;
         }
         if (L->na > ACTIVE_MAX) {
             size_t drop = L->na - ACTIVE_MAX;
@@ -934,7 +950,11 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
     for (uint32_t ni = fin; ni != NONE; ni = L->nodes[ni].prev) nb++;
     if (grow(L, (void **)&L->brk, &L->brk_cap, nb + 1, sizeof *L->brk)) return -1;
     L->nbrk = nb;
-    for (uint32_t ni = fin; ni != NONE; ni = L->nodes[ni].prev) L->brk[--nb] = L->nodes[ni].cand;
+    L->stacked = 0;
+    for (uint32_t ni = fin; ni != NONE; ni = L->nodes[ni].prev) {
+        L->brk[--nb] = L->nodes[ni].cand;
+        if (L->nodes[ni].hrun >= 3) L->stacked = 1;
+    }
     if (L->nodes[fin].cand != nc - 1) L->brk[L->nbrk++] = (uint32_t)(nc - 1);
     return 1;
 }
@@ -973,6 +993,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
     cand_gaps(L, k1);
     int32_t sw = adv(ms, f, ' ');
     int got = ragged ? 0 : choose_breaks(L, width, 0, sw, 1);
+    if (got == 1 && L->stacked) got = 0; /* a line beyond 1.5x may cost less than the stack */
     if (got < 0 || (!got && choose_breaks(L, width, ragged, sw, 0) < 0)) return -1;
 
     int64_t sh = ragged ? 0 : sw / 3;
@@ -1035,6 +1056,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
             ln->flags |= LAYOUT_LINE_RAGGED;
             r->ragged++;
             r->over_1_5++;
+            r->justified++;
             continue;
         }
         int64_t ex, rem;
@@ -1049,6 +1071,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
         ln->space_rem = (uint16_t)(rem > UINT16_MAX ? UINT16_MAX : rem);
         if (nsp > nsp0) ln->flags |= LAYOUT_LINE_GAPS;
         if (!last && sw > 0) {
+            r->justified++;
             int64_t largest = ex + (rem > 0);
             double ratio = (double)(sw + largest) / sw;
             if (ratio > r->max_stretch) r->max_stretch = ratio;
@@ -1479,19 +1502,38 @@ static int line_kind(const lay *L, const layout_line *ln)
     return ln->block < L->es->nblocks ? L->es->blocks[ln->block].kind : ESSAY_PARA;
 }
 
-/* How bad is a page break before line k: 0 fine, 1 leaves a widow or an
- * orphan, 2 ends a page with a heading, 3 splits a heading. */
-static int break_class(const lay *L, const uint32_t *bfirst, const uint32_t *bcount, size_t k)
+/* Whether line ln ends in a hyphen a reader sees: a soft hyphen drawn, or
+ * a break after an explicit hyphen (U+002D, U+2010). */
+static int ends_in_hyphen(const lay *L, const layout_line *ln)
+{
+    if (ln->flags & LAYOUT_LINE_HYPHEN) return 1;
+    if (ln->flags & (LAYOUT_LINE_FRONT | LAYOUT_LINE_LAST | LAYOUT_LINE_HARD)) return 0;
+    const uint8_t *t = L->txt;
+    uint32_t e = ln->end;
+    if (e <= ln->start) return 0;
+    if (t[e - 1] == '-') return 1;
+    return e >= ln->start + 3 && t[e - 3] == 0xE2 && t[e - 2] == 0x80 && t[e - 1] == 0x90;
+}
+
+/* What a page break before line k costs, in lines of empty space at the
+ * foot of the page that it is worth to avoid it: 0 fine; a widow or an
+ * orphan 3, a page that ends in a hyphen 2 (both: 5); a page that ends
+ * with a heading 8; a heading split 20; inside a table row, never (-1).
+ * Pagination takes the break of least cost plus lines given up, the
+ * latest of equals: a page gives up a line to avoid a hyphen, two to
+ * avoid a widow, but not three. */
+enum { PB_HYPHEN = 2, PB_WIDOW = 3, PB_HEADING_END = 8, PB_HEADING_SPLIT = 20 };
+static int break_cost(const lay *L, const uint32_t *bfirst, const uint32_t *bcount, size_t k)
 {
     const layout_line *a = &L->lines[k - 1], *b = &L->lines[k];
-    if (b->flags & LAYOUT_LINE_ROW) return 4; /* inside a table row: never */
+    if (b->flags & LAYOUT_LINE_ROW) return -1; /* inside a table row: never */
     int ka = line_kind(L, a);
     if (a->block == b->block) {
-        if (ka == ESSAY_HEADING) return 3;
+        if (ka == ESSAY_HEADING) return PB_HEADING_SPLIT;
         uint32_t i = (uint32_t)k - bfirst[k], n = bcount[k];
-        return (i == 1 || n - i == 1) ? 1 : 0;
+        return ((i == 1 || n - i == 1) ? PB_WIDOW : 0) + (ends_in_hyphen(L, a) ? PB_HYPHEN : 0);
     }
-    return ka == ESSAY_HEADING ? 2 : 0;
+    return ka == ESSAY_HEADING ? PB_HEADING_END : 0;
 }
 
 static int paginate(lay *L)
@@ -1568,14 +1610,30 @@ static int paginate(lay *L)
         }
         size_t end = fit;
         if (fit < N) {
-            int bestc = 99;
+            /* the break of least cost, each line given up costing one; a
+             * page that can break nowhere (one table row) breaks at fit */
+            int64_t bestc = INT64_MAX;
             for (size_t k = fit; k > first; k--) {
-                int bc = break_class(L, bfirst, bcount, k);
-                if (bc < bestc) {
-                    bestc = bc;
+                int bc = break_cost(L, bfirst, bcount, k);
+                if (bc < 0) continue;
+                int64_t cost = bc + (int64_t)(fit - k);
+                if (cost < bestc) {
+                    bestc = cost;
                     end = k;
-                    if (bc == 0) break;
                 }
+                if ((int64_t)(fit - k) >= bestc) break; /* no break further back can cost less */
+            }
+            /* No last page of one line: this page gives it one to three
+             * more, at the best break no worse than a widow. */
+            if (N - end == 1) {
+                int64_t lastc = INT64_MAX;
+                size_t to = end;
+                for (size_t k = end - 1; k > first && end - k <= 3; k--) {
+                    int bc = break_cost(L, bfirst, bcount, k);
+                    if (bc < 0 || bc > PB_WIDOW) continue;
+                    if (bc + (int64_t)(end - k) < lastc) lastc = bc + (int64_t)(end - k), to = k;
+                }
+                end = to;
             }
         }
         top = 0;
@@ -1611,6 +1669,30 @@ done:
     free(bfirst);
     free(bcount);
     return rc;
+}
+
+/* The page figures of layout_result, from the lines and pages. */
+static void page_quality(lay *L)
+{
+    layout_result *r = L->r;
+    size_t run = 0;
+    for (size_t k = 0; k < L->nl; k++) {
+        if (ends_in_hyphen(L, &L->lines[k])) {
+            if (++run == 3) r->hyphen_stacks++;
+        } else {
+            run = 0;
+        }
+    }
+    for (size_t p = 0; p + 1 < r->npages; p++) {
+        const layout_page *pg = &r->pages[p];
+        if (!pg->nlines) continue;
+        const layout_line *ln = &L->lines[pg->first_line + pg->nlines - 1];
+        if (ends_in_hyphen(L, ln)) r->hyphen_page_ends++;
+        int32_t foot = ln->y - L->asc[ln->font] + L->lh[ln->font];
+        int32_t blank = L->p->height - foot;
+        if (blank > r->max_blank) r->max_blank = blank;
+    }
+    if (r->npages > 1 && r->pages[r->npages - 1].nlines < 2) r->short_last_page = 1;
 }
 
 /* ---- public --------------------------------------------------------------- */
@@ -1805,6 +1887,7 @@ int layout_essay_breaks(const essay *es, const layout_breaks *bk, const layout_m
         }
     }
     if (paginate(&L)) goto done;
+    page_quality(&L);
     out->lines = L.lines;
     out->nlines = L.nl;
     L.lines = NULL;

@@ -159,6 +159,12 @@ typedef struct layout_result {
     size_t over_1_5;        /* justified lines with spaces stretched beyond 1.5x */
     size_t hyphenated;      /* lines ending at a (soft) hyphen */
     size_t ragged;          /* non-last lines of justified blocks left ragged (LAYOUT_LINE_RAGGED) */
+    size_t justified;       /* non-last lines of justified blocks (the lines max_stretch is over) */
+    /* the pages (issue 13's rules), measured after pagination */
+    size_t hyphen_stacks;   /* runs of three or more lines in a row that end in a hyphen */
+    size_t hyphen_page_ends; /* pages but the last whose last line ends in a hyphen */
+    size_t short_last_page; /* 1 when there are two pages or more and the last has one line */
+    int32_t max_blank;      /* the largest empty space at the foot of a page but the last, 26.6 px */
 } layout_result;
 
 /* ---- line-break opportunities, kept per essay --------------------------------- */

@@ -794,6 +794,149 @@ TEST(widows_and_orphans_avoided)
     essay_free(&es);
 }
 
+/* Lines that end in a hyphen a reader sees (a soft hyphen drawn, or "-"). */
+static int hyphen_end(const essay *es, const layout_line *ln)
+{
+    if (ln->flags & LAYOUT_LINE_HYPHEN) return 1;
+    return !(ln->flags & LAYOUT_LINE_LAST) && last_cp(es, ln->start, ln->end) == '-';
+}
+
+#define SHY "\xC2\xAD" /* U+00AD, a soft hyphen: a hyphenation point */
+
+/* A paragraph of many hyphenatable words: stacks of hyphens are what the
+ * cheapest setting would have without the rule. */
+static char *hyphen_text(void)
+{
+    static const char *w[] = {"con" SHY "tin" SHY "u" SHY "ous", "the", "in" SHY "ter" SHY "na" SHY "tion" SHY "al", "of", "hy" SHY "phen" SHY "a" SHY "tion", "and", "re" SHY "mark" SHY "a" SHY "ble", "a", "ty" SHY "pog" SHY "ra" SHY "phy", "to", "in", "is", "set", "by"};
+    char *t = malloc(65536);
+    size_t n = 0;
+    unsigned seed = 7;
+    for (int i = 0; i < 600; i++) {
+        seed = seed * 1103515245u + 12345u;
+        const char *x = w[(seed >> 16) % (sizeof w / sizeof *w)];
+        if (i) t[n++] = ' ';
+        memcpy(t + n, x, strlen(x));
+        n += strlen(x);
+    }
+    memcpy(t + n, ".\n", 3);
+    return t;
+}
+
+TEST(no_three_hyphenated_lines_in_a_row)
+{
+    char *t = hyphen_text();
+    essay es = mk(t);
+    size_t twos = 0, hyph = 0;
+    /* (narrower, a word of 13 letters and its neighbours leave no setting
+     * without a stack short of lines many times too loose) */
+    for (int w = 20; w <= 44; w++) {
+        layout_params p = P(w, 30);
+        layout_result r = lay(&es, &p);
+        int run = 0, worst = 0;
+        for (size_t k = 0; k < r.nlines; k++) {
+            run = hyphen_end(&es, &r.lines[k]) ? run + 1 : 0;
+            if (run > worst) worst = run;
+            twos += run == 2;
+            hyph += run > 0;
+        }
+        CHECKF(worst <= 2, "width %d: %d hyphenated lines in a row", w, worst);
+        CHECKF(r.hyphen_stacks == 0, "width %d: hyphen_stacks %zu", w, r.hyphen_stacks);
+        CHECK(check_cover(&es, &r) == 0);
+        layout_free(&r);
+    }
+    /* the text is one where hyphens crowd: pairs are common */
+    CHECKF(twos > 20 && hyph > 200, "pairs %zu, hyphenated lines %zu", twos, hyph);
+    essay_free(&es);
+    free(t);
+}
+
+TEST(pages_avoid_ending_in_a_hyphen)
+{
+    char *t = hyphen_text();
+    essay es = mk(t);
+    size_t ends = 0, pages = 0, hlines = 0, lines = 0;
+    for (int h = 4; h <= 14; h++) {
+        for (int w = 12; w <= 30; w += 6) {
+            layout_params p = P(w, h);
+            layout_result r = lay(&es, &p);
+            size_t mine = 0;
+            for (size_t i = 0; i + 1 < r.npages; i++) {
+                const layout_page *pg = &r.pages[i];
+                size_t last = pg->first_line + pg->nlines - 1;
+                pages++;
+                if (!hyphen_end(&es, &r.lines[last])) continue;
+                mine++;
+                /* only where a line less would not help: the line before
+                 * ends in a hyphen too, or that break leaves a widow or
+                 * an orphan (one paragraph here: its first or last line) */
+                int ok = pg->nlines < 2 || hyphen_end(&es, &r.lines[last - 1]) || last == 1 ||
+                         last + 1 == r.nlines - 1;
+                CHECKF(ok, "h=%d w=%d: page %zu ends in a hyphen that a line less avoids", h, w, i + 1);
+            }
+            CHECK(r.hyphen_page_ends == mine);
+            for (size_t k = 0; k < r.nlines; k++) hlines += hyphen_end(&es, &r.lines[k]);
+            lines += r.nlines;
+            CHECK(check_pages(&r, &p) == 0);
+            ends += mine;
+            layout_free(&r);
+        }
+    }
+    /* a greedy page would end in a hyphen as often as a line does; these
+     * pages, less than half as often */
+    CHECKF(ends * lines * 2 < hlines * pages, "%zu of %zu pages end in a hyphen, %zu of %zu lines", ends, pages,
+           hlines, lines);
+    essay_free(&es);
+    free(t);
+}
+
+TEST(no_last_page_of_one_line)
+{
+    char txt[4096];
+    size_t n = 0;
+    /* 5 lines, then a paragraph of one line, on 5-line pages: that line
+     * alone would be the last page; page 1 gives it two more (a break
+     * after 3 lines leaves neither widow nor orphan). */
+    para_lines(txt, &n, 5);
+    para_lines(txt, &n, 1);
+    essay es = mk(txt);
+    layout_params p = P(10, 5);
+    layout_result r = lay(&es, &p);
+    CHECK(r.nlines == 6 && r.npages == 2);
+    if (r.npages == 2) CHECKF(r.pages[1].nlines >= 2, "last page: %u lines", r.pages[1].nlines);
+    CHECK(r.short_last_page == 0 && widows_orphans(&r) == 0 && check_pages(&r, &p) == 0);
+    layout_free(&r);
+    essay_free(&es);
+
+    /* many paragraph mixes and page heights: never a last page of one line */
+    int lens[] = {3, 5, 2, 4, 1, 6, 3, 2, 5, 4, 3, 1};
+    for (size_t m = 4; m <= sizeof lens / sizeof *lens; m++) {
+        n = 0;
+        for (size_t i = 0; i < m; i++) para_lines(txt, &n, lens[i]);
+        es = mk(txt);
+        for (int h = 4; h <= 9; h++) {
+            p = P(10, h);
+            r = lay(&es, &p);
+            CHECKF(r.npages < 2 || r.pages[r.npages - 1].nlines >= 2, "m=%zu h=%d: a last page of one line", m, h);
+            CHECK(check_pages(&r, &p) == 0);
+            layout_free(&r);
+        }
+        essay_free(&es);
+    }
+}
+
+/* A page break before line k that leaves a widow or an orphan, or ends a
+ * page with a heading. */
+static int bad_break(const essay *es, const layout_result *r, size_t k)
+{
+    if (k == 0 || k >= r->nlines) return 0;
+    const layout_line *a = &r->lines[k - 1], *b = &r->lines[k];
+    if (a->block < es->nblocks && es->blocks[a->block].kind == ESSAY_HEADING) return 1;
+    if (a->block != b->block) return 0;
+    int first_of_block = k == 1 || r->lines[k - 2].block != a->block;
+    int last_of_block = k + 1 == r->nlines || r->lines[k + 1].block != b->block;
+    return first_of_block || last_of_block;
+}
+
 TEST(heading_never_ends_a_page)
 {
     char txt[8192];
@@ -818,7 +961,15 @@ TEST(heading_never_ends_a_page)
             const layout_line *last = &r.lines[pg->first_line + pg->nlines - 1];
             CHECKF(es.blocks[last->block].kind != ESSAY_HEADING, "h=%d page %zu ends with '%s'", h, i, ltext(&es, last));
         }
-        CHECK(widows_orphans(&r) == 0);
+        /* a widow or an orphan only where the two breaks before are no
+         * better: avoiding it would leave more than two lines blank */
+        for (size_t i = 0; i + 1 < r.npages; i++) {
+            size_t k = r.pages[i].first_line + r.pages[i].nlines;
+            if (!bad_break(&es, &r, k)) continue;
+            for (size_t b = 1; b <= 2 && k - b > r.pages[i].first_line; b++)
+                CHECKF(bad_break(&es, &r, k - b), "h=%d: page %zu ends in a widow or orphan, %zu lines back not", h,
+                       i + 1, b);
+        }
         layout_free(&r);
     }
     essay_free(&es);
@@ -896,7 +1047,10 @@ TEST(megabyte_paragraph)
     CHECK(check_cover(&es, &r) == 0);
     CHECK(check_pages(&r, &p) == 0);
     CHECK(check_fill(&es, &p, &r, 0) == 0);
-    CHECKF(r.over_1_5 == 0, "over %zu", r.over_1_5);
+    /* within 1.5x wherever the text allows that without three hyphens in
+     * a row (a handful of lines in a megabyte of random words) */
+    CHECKF(r.over_1_5 * 1000 < r.nlines && r.hyphen_stacks == 0, "over %zu of %zu, stacks %zu", r.over_1_5,
+           r.nlines, r.hyphen_stacks);
     layout_free(&r);
     essay_free(&es);
     free(txt);
@@ -1420,6 +1574,9 @@ int main(void)
     RUN(stretch_stays_within_1_5_when_possible);
     RUN(consecutive_hyphens_penalized);
     RUN(widows_and_orphans_avoided);
+    RUN(no_three_hyphenated_lines_in_a_row);
+    RUN(pages_avoid_ending_in_a_hyphen);
+    RUN(no_last_page_of_one_line);
     RUN(heading_never_ends_a_page);
     RUN(empty_essay_and_bad_pages);
     RUN(megabyte_paragraph);
