@@ -11,6 +11,7 @@
 
 #include "app_sleep.h"
 #include "attract.h"
+#include "burnin.h"
 #include "config.h"
 #include "fileio.h"
 #include "guard.h"
@@ -577,6 +578,14 @@ void app_tick(app *a, uint64_t now)
     if (a->o.idle_s && !a->idle_done && a->pk && a->now - a->last_input >= (uint64_t)a->o.idle_s * 1000)
         idle_reset(a);
     if (a->screen == APP_ATTRACT && !a->asleep) attract_tick(a); /* asleep: nothing is drawn or read */
+    /* burn-in care: the static elements move a pixel now and then */
+    int dx, dy;
+    burnin_offset(a->now, &dx, &dy);
+    if (dx != a->burn_dx || dy != a->burn_dy) {
+        a->burn_dx = dx;
+        a->burn_dy = dy;
+        a->dirty = 1;
+    }
     if (a->st_pending && a->now - a->st_changed >= TUN_SAVE_AFTER_MS) app_persist(a);
     if (a->pk && !a->pack_mem && a->now - a->pack_checked >= TUN_PACK_CHECK_MS) check_pack(a);
     app_sleep_tick(a); /* last: asleep, nothing above is drawn */

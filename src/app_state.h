@@ -226,6 +226,8 @@ typedef struct app {
     int attract_level;      /* its strength as last drawn, 0..ATTRACT_LEVELS */
     int attract_swallow;    /* fingers still down of the touch that left it: their events go nowhere */
     int64_t attract_finger; /* the first of them */
+    /* burn-in care (burnin.h): the static elements' offset as last drawn */
+    int burn_dx, burn_dy;
 } app;
 
 #endif

@@ -354,6 +354,7 @@ int app_draw(app *a)
     } else if (!a->frame && !a->no_targets[0]) {
         SDL_SetRenderTarget(a->ren, NULL);
     }
+    if (a->rd) render_furniture_shift(a->rd, a->burn_dx, a->burn_dy); /* burn-in care (burnin.h) */
     switch (a->screen) {
     case APP_READING:
         draw_reading(a, app_slide_now(a));

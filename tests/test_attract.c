@@ -1,13 +1,16 @@
-/* test_attract.c - the attract screen's timing and text (src/attract.h):
- * plain functions of the clock and of bytes, so checked here without SDL. The fades are slow (a second or more
+/* test_attract.c - the attract screen's timing and text (src/attract.h) and
+ * burn-in care's offset (src/burnin.h): plain functions of the clock and of
+ * bytes, so checked here without SDL. The fades are slow (a second or more
  * from nothing to full, no flashing), one essay follows another in a new
  * place; the first line is the opening of the first paragraph, cut at a
- * word. */
+ * word; the burn-in offset is 0 at the start, never more than 2 px from
+ * home, and moves by a pixel at a time. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "attract.h"
+#include "burnin.h"
 #include "essay.h"
 #include "t.h"
 
@@ -173,6 +176,46 @@ TEST(first_line_from_the_first_paragraph)
     essay_free(&es);
 }
 
+/* ---- burn-in care ------------------------------------------------------------------------------- */
+
+TEST(burnin_zero_at_start_bounded_and_moving)
+{
+    int dx, dy;
+    burnin_offset(0, &dx, &dy);
+    CHECK(dx == 0 && dy == 0);
+    burnin_offset(TUN_BURNIN_STEP_MS - 1, &dx, &dy);
+    CHECK(dx == 0 && dy == 0); /* goldens, screenshots and short replays: as before */
+    CHECK(TUN_BURNIN_STEP_MS >= 60000); /* every few minutes, not faster */
+    int px = 0, py = 0, moves = 0, seen[5][5] = {{0}};
+    long sx = 0, sy = 0, samples = 0;
+    for (uint64_t t = 0; t < 48ull * 3600 * 1000; t += 10000) {
+        burnin_offset(t, &dx, &dy);
+        CHECKF(dx * dx + dy * dy <= BURNIN_MAX_PX * BURNIN_MAX_PX, "t=%llu: %d,%d", (unsigned long long)t, dx, dy);
+        CHECKF(abs(dx - px) <= 1 && abs(dy - py) <= 1, "t=%llu: a jump from %d,%d to %d,%d", (unsigned long long)t, px,
+               py, dx, dy);
+        if (dx != px || dy != py) moves++;
+        seen[dx + 2][dy + 2] = 1;
+        sx += dx;
+        sy += dy;
+        samples++;
+        px = dx;
+        py = dy;
+        int ex2, ey2;
+        burnin_offset(t, &ex2, &ey2); /* the same time, the same place */
+        CHECK(ex2 == dx && ey2 == dy);
+    }
+    /* it moves every step, and goes all round home, as long on each side */
+    CHECKF(moves >= 48 * 60 * 60 * 1000 / TUN_BURNIN_STEP_MS - 2, "moves=%d", moves);
+    int places = 0;
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 5; j++) places += seen[i][j];
+    CHECKF(places >= 8, "places=%d", places);
+    CHECKF(labs(sx) * 10 < samples && labs(sy) * 10 < samples, "mean %.2f, %.2f", (double)sx / samples,
+           (double)sy / samples);
+    burnin_offset(TUN_BURNIN_STEP_MS, &dx, &dy);
+    CHECK(dx != 0 || dy != 0);
+}
+
 int main(void)
 {
     RUN(fades_in_holds_and_fades_out);
@@ -180,5 +223,6 @@ int main(void)
     RUN(each_essay_somewhere_else);
     RUN(excerpt_first_sentence_or_cut_at_a_word);
     RUN(first_line_from_the_first_paragraph);
+    RUN(burnin_zero_at_start_bounded_and_moving);
     return T_END();
 }

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "attract.h"
+#include "burnin.h"
 #include "config.h"
 #include "replay.h"
 #include "screen.h"
@@ -224,7 +225,7 @@ TEST(no_pack_no_font)
     app_close(&a);
 }
 
-/* ---- the attract screen -------------------------------------------------------------------- */
+/* ---- the attract screen and burn-in care -------------------------------------------------------- */
 
 static int open_idle(app *a, const config *cfg, unsigned idle_s)
 {
@@ -339,6 +340,59 @@ TEST(attract_screen_fades_in_moves_and_a_touch_opens_the_library)
     app_close(&a);
 }
 
+/* Burn-in care moves the page's running title and number and the library's
+ * header by a pixel or two after TUN_BURNIN_STEP_MS, and nothing else. */
+TEST(burn_in_moves_only_the_static_elements)
+{
+    app a;
+    if (open_idle(&a, NULL, 0)) {
+        CHECK(0);
+        app_close(&a);
+        return;
+    }
+    size_t sz = (size_t)a.surface->pitch * a.surface->h;
+    uint8_t *p0 = malloc(sz), *p1 = malloc(sz);
+    if (!p0 || !p1) {
+        CHECK(0);
+        free(p0);
+        free(p1);
+        app_close(&a);
+        return;
+    }
+    for (int scr = 0; scr < 2; scr++) {
+        a.now = 0;
+        a.burn_dx = a.burn_dy = 0;
+        if (scr == 0) app_show_essay(&a, 2);
+        else app_go_library(&a);
+        app_tick(&a, 1000);
+        CHECK(a.burn_dx == 0 && a.burn_dy == 0);
+        CHECK(app_draw(&a) == 0);
+        memcpy(p0, a.surface->pixels, sz);
+        app_tick(&a, TUN_BURNIN_STEP_MS);
+        int dx, dy;
+        burnin_offset(TUN_BURNIN_STEP_MS, &dx, &dy);
+        CHECK(a.dirty && a.burn_dx == dx && a.burn_dy == dy && (dx || dy));
+        CHECK(app_draw(&a) == 0);
+        memcpy(p1, a.surface->pixels, sz);
+        /* the rows that changed: only the furniture's (the page's top band
+         * and foot, the library's header), never the text or the cards */
+        int lo = scr == 0 ? a.ui.top_band : a.ui.head_h + BURNIN_MAX_PX;
+        int hi = scr == 0 ? a.geom.text_y + a.geom.text_h : a.surface->h;
+        int changed = 0, inside = 0;
+        for (int y = 0; y < a.surface->h; y++) {
+            int diff = memcmp(p0 + (size_t)y * a.surface->pitch, p1 + (size_t)y * a.surface->pitch,
+                              (size_t)a.surface->pitch) != 0;
+            changed += diff;
+            if (diff && y >= lo && y < hi) inside++;
+        }
+        CHECKF(changed > 0 && inside == 0, "%s: %d rows changed, %d of them in %d..%d", scr ? "library" : "page",
+               changed, inside, lo, hi);
+    }
+    free(p0);
+    free(p1);
+    app_close(&a);
+}
+
 /* WCAG 2.x contrast ratio of two opaque sRGB colours. */
 static double lum(SDL_Color c)
 {
@@ -392,6 +446,7 @@ int main(void)
     RUN(round_rect_fills_inside_the_corners);
     RUN(no_pack_no_font);
     RUN(attract_screen_fades_in_moves_and_a_touch_opens_the_library);
+    RUN(burn_in_moves_only_the_static_elements);
     TTF_Quit();
     SDL_Quit();
     return T_END();
