@@ -189,17 +189,23 @@ static void finger(app *a, Uint32 type, int64_t id, float px, float py)
     /* The attract screen: a touch there opens the library, and that whole
      * touch, down to up, goes nowhere else (not a tap on the card that
      * comes under the finger). */
-    if (a->attract_swallow && type == SDL_FINGERDOWN && id == a->attract_finger)
-        a->attract_swallow = 0; /* its first finger again: its up was lost, this is a new touch */
+    /* its first finger down again, or a down after a gap in which a touch
+     * sends something (gesture.h, GESTURE_STALE_MS): an up was lost, and
+     * this is a new touch */
+    if (a->attract_swallow && type == SDL_FINGERDOWN &&
+        (id == a->attract_finger || a->now - a->attract_swallow_t > GESTURE_STALE_MS))
+        a->attract_swallow = 0;
     if (a->attract_swallow) {
         if (type == SDL_FINGERDOWN) a->attract_swallow++; /* another finger of it */
         else if (type == SDL_FINGERUP) a->attract_swallow--;
+        a->attract_swallow_t = a->now;
         return;
     }
     if (type == SDL_FINGERDOWN && a->screen == APP_ATTRACT) {
         gesture_reset(&a->g);
         a->attract_swallow = 1;
         a->attract_finger = id;
+        a->attract_swallow_t = a->now;
         app_do(a, screen_attract_tap(a, x * a->geom.w, y * a->geom.h));
         return;
     }

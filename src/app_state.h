@@ -226,6 +226,7 @@ typedef struct app {
     int attract_level;      /* its strength as last drawn, 0..ATTRACT_LEVELS */
     int attract_swallow;    /* fingers still down of the touch that left it: their events go nowhere */
     int64_t attract_finger; /* the first of them */
+    uint64_t attract_swallow_t; /* a->now at the last of their events */
     /* burn-in care (burnin.h): the static elements' offset as last drawn */
     int burn_dx, burn_dy;
 } app;

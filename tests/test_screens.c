@@ -267,17 +267,18 @@ static long inked(const app *a, SDL_Rect *box)
     return n;
 }
 
-static void touch(app *a, Uint32 type, float x, float y)
+static void touch_id(app *a, Uint32 type, int64_t id, float x, float y)
 {
     SDL_Event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = type;
-    ev.tfinger.fingerId = 7;
+    ev.tfinger.fingerId = id;
     ev.tfinger.x = x;
     ev.tfinger.y = y;
     app_event(a, &ev);
     app_tick(a, a->now);
 }
+#define touch(a, type, x, y) touch_id(a, type, 7, x, y)
 
 TEST(attract_screen_fades_in_moves_and_a_touch_opens_the_library)
 {
@@ -326,6 +327,21 @@ TEST(attract_screen_fades_in_moves_and_a_touch_opens_the_library)
     a.now += 60;
     touch(&a, SDL_FINGERUP, 0.5f, 0.3f);
     CHECK(a.screen == APP_READING && a.essay_no == a.list[0]);
+    /* a touch that left it and whose up was lost does not eat the next
+     * touches: the same finger down again, or any after a gap, is new */
+    for (int k = 0; k < 2; k++) {
+        a.now += 61000;
+        app_tick(&a, a.now);
+        CHECK(a.screen == APP_ATTRACT);
+        touch_id(&a, SDL_FINGERDOWN, 20, 0.5f, 0.3f); /* and no up */
+        CHECK(a.screen == APP_LIBRARY);
+        a.now += k ? 4000 : 100;
+        touch_id(&a, SDL_FINGERDOWN, k ? 21 : 20, 0.5f, 0.3f);
+        a.now += 60;
+        touch_id(&a, SDL_FINGERUP, k ? 21 : 20, 0.5f, 0.3f);
+        CHECKF(a.screen == APP_READING, "%s", k ? "after a gap" : "the same finger");
+        app_go_library(&a);
+    }
     app_close(&a);
 
     /* the default: back to the library, as before */

@@ -81,9 +81,11 @@ for s in tests/replay/*.txt; do
   grep -q -- '--rotate [1-9]' "$s" && want='drawn in memory'
   check "replay_no_targets_${name}_says_so_once" test "$(grep -c "LECTERN_NO_RENDER_TARGETS.*$want" "$T/nt-$name.err")" -eq 1
 done
-# random touches without targets, upright and turned (the two ways it draws)
+# random touches without targets, upright and turned (the two ways it draws), and
+# with the attract screen as the idle reset
 printf 'random 1500 7\n' > "$T/nt-soak.txt"
-for c in "upright:--size 400x240" "turned:--size 240x400 --rotate 90 --idle-timeout 30"; do
+for c in "upright:--size 400x240" "turned:--size 240x400 --rotate 90 --idle-timeout 30" \
+         "attract:--size 400x240 --idle-timeout 30 --idle-action attract"; do
   n=${c%%:*}
   # shellcheck disable=SC2086
   LECTERN_NO_RENDER_TARGETS=1 replay "nt-soak-$n" "$T/nt-soak.txt" --pack "$DAMAGED" ${c#*:}; st=$?
