@@ -27,7 +27,7 @@ attract_frame attract_at(uint64_t t, size_t n)
     /* The places: the R2 sequence (Roberts 2018, the additive recurrence of
      * the plastic number), which spreads points evenly over the square in
      * any run of turns, starting from the centre; consecutive places are at
-     * least a quarter of the room apart across and 0.43 down. The turn is
+     * least 0.24 of the room apart across and 0.43 down. The turn is
      * taken modulo a large prime to keep the double's fraction exact. */
     double k = (double)(f.turn % 1000003u);
     f.fx = (float)fmod(0.5 + k * 0.7548776662466927, 1.0);

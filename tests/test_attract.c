@@ -170,6 +170,19 @@ TEST(first_line_from_the_first_paragraph)
     size_t b = attract_block(&es, "Can we get it billions back?", 28, &skip);
     CHECKF(b == 0 && skip == strlen("Can we get it bil\xC2\xADlions back? "), "b=%zu skip=%zu", b, skip);
     essay_free(&es);
+    /* the packer's title for an essay without one, its first sentence cut
+     * with an ellipsis: the line goes on from there */
+    char line[256];
+    CHECK(parse("So, a firm (not even a software company) has put out a model. More text here.\n", &es) == 0);
+    size_t ln = attract_first_line(&es, "So, a firm (not even a\xE2\x80\xA6", 25, 150, line, sizeof line);
+    CHECKF(!strcmp(line, "\xE2\x80\xA6software company) has put out a model.") && ln == strlen(line), "%s", line);
+    /* a title of its own: the line as it is */
+    ln = attract_first_line(&es, "Models", 6, 150, line, sizeof line);
+    CHECKF(!strcmp(line, "So, a firm (not even a software company) has put out a model."), "%s", line);
+    essay_free(&es);
+    CHECK(parse("\x05" "code only\n", &es) == 0);
+    CHECK(attract_first_line(&es, "T", 1, 150, line, sizeof line) == 0 && line[0] == 0);
+    essay_free(&es);
     /* a longer first word is not the title */
     CHECK(parse("Walkingly we went.\n", &es) == 0);
     CHECK(attract_block(&es, "Walking", 7, &skip) == 0 && skip == 0);
