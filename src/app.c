@@ -326,6 +326,7 @@ int app_screen_id(const app *a)
     case APP_MENU: return REPLAY_SCREEN_MENU;
     case APP_CONTENTS: return REPLAY_SCREEN_CONTENTS;
     case APP_END: return REPLAY_SCREEN_END;
+    case APP_ATTRACT: return REPLAY_SCREEN_ATTRACT;
     default: return REPLAY_SCREEN_ERROR;
     }
 }

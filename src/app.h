@@ -161,6 +161,11 @@ void app_tick(app *a, uint64_t now);
 /* 1 while something moves without input (a finger is down, a page
  * slides, a list coasts): the caller should tick every frame. */
 int app_busy(const app *a);
+/* 1 while the attract screen fades (and the display is awake): the caller
+ * should tick often, about every 16 ms (a frame is drawn only when the
+ * fade's strength changes). Replays need not: the attract screen is a
+ * function of the clock, drawn right after any jump of it. */
+int app_fading(const app *a);
 
 /* Draw the current screen and present it. Returns 0, or -1 (message on stderr). */
 int app_draw(app *a);

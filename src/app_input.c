@@ -160,6 +160,7 @@ void app_gesture_events(app *a, const gesture_event *ev, int n)
         case APP_READING: reading_gesture(a, e); break;
         case APP_LIBRARY:
         case APP_CONTENTS: list_gesture(a, e); break;
+        case APP_ATTRACT: break; /* its touches never reach the gesture machine (finger) */
         case APP_MENU:
             if (e->type == GESTURE_TAP) app_do(a, screen_menu_tap(a, px, py));
             break;
@@ -185,6 +186,29 @@ static void finger(app *a, Uint32 type, int64_t id, float px, float py)
     gesture_event ev[GESTURE_MAX_EVENTS];
     int n = 0;
     input_seen(a);
+    /* The attract screen: a touch there opens the library, and that whole
+     * touch, down to up, goes nowhere else (not a tap on the card that
+     * comes under the finger). */
+    /* its first finger down again, or a down after a gap in which a touch
+     * sends something (gesture.h, GESTURE_STALE_MS): an up was lost, and
+     * this is a new touch */
+    if (a->attract_swallow && type == SDL_FINGERDOWN &&
+        (id == a->attract_finger || a->now - a->attract_swallow_t > GESTURE_STALE_MS))
+        a->attract_swallow = 0;
+    if (a->attract_swallow) {
+        if (type == SDL_FINGERDOWN) a->attract_swallow++; /* another finger of it */
+        else if (type == SDL_FINGERUP) a->attract_swallow--;
+        a->attract_swallow_t = a->now;
+        return;
+    }
+    if (type == SDL_FINGERDOWN && a->screen == APP_ATTRACT) {
+        gesture_reset(&a->g);
+        a->attract_swallow = 1;
+        a->attract_finger = id;
+        a->attract_swallow_t = a->now;
+        app_do(a, screen_attract_tap(a, x * a->geom.w, y * a->geom.h));
+        return;
+    }
     if (type == SDL_FINGERDOWN) {
         /* a touch on a coasting list stops it, and only that */
         app_list *l = list_of(a);
@@ -209,6 +233,8 @@ static action key_action(const app *a, SDL_Keycode k)
 {
     int fwd = k == SDLK_RIGHT || k == SDLK_DOWN || k == SDLK_PAGEDOWN || k == SDLK_SPACE;
     int back = k == SDLK_LEFT || k == SDLK_UP || k == SDLK_PAGEUP || k == SDLK_BACKSPACE;
+    /* the attract screen: any key but q (which ends a desktop reader) is the library */
+    if (a->screen == APP_ATTRACT) return action_make(k == SDLK_q ? ACT_QUIT : ACT_LIBRARY, 0);
     switch (k) {
     case SDLK_ESCAPE: return action_make(ACT_BACK, 0);
     case SDLK_q: return action_make(ACT_QUIT, 0);
@@ -296,7 +322,8 @@ void app_event(app *a, const SDL_Event *ev)
         app_list *l = list_of(a);
         input_seen(a);
         double notch = a->screen == APP_LIBRARY ? a->ui.card_pitch / 2.0 : a->ui.row_h;
-        if (l) app_do(a, action_scroll(-ev->wheel.y * notch));
+        if (a->screen == APP_ATTRACT) app_do(a, action_make(ACT_LIBRARY, 0));
+        else if (l) app_do(a, action_scroll(-ev->wheel.y * notch));
         else if (a->screen == APP_READING && ev->wheel.y) app_do(a, action_make(ACT_TURN, ev->wheel.y < 0 ? 1 : -1));
         break;
     }

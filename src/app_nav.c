@@ -11,6 +11,8 @@
 
 #include "app_conf.h"
 #include "app_sleep.h"
+#include "attract.h"
+#include "burnin.h"
 #include "config.h"
 #include "fileio.h"
 #include "guard.h"
@@ -248,7 +250,8 @@ void app_back(app *a)
     case APP_MENU:
     case APP_CONTENTS: close_overlay(a); break;
     case APP_READING:
-    case APP_END: app_go_library(a); break;
+    case APP_END:
+    case APP_ATTRACT: app_go_library(a); break;
     case APP_ERROR:
         if (a->error_kind == APP_ERR_ESSAY && a->nlist) app_go_library(a);
         else app_request_quit(a, 0);
@@ -368,7 +371,9 @@ static void check_pack(app *a)
     a->nlist = 0;
     if (build_list(a)) return;
     a->lib.scroll = 0;
-    a->screen = APP_LIBRARY;
+    if (a->screen != APP_ATTRACT) a->screen = APP_LIBRARY; /* an idle kiosk goes on inviting, with the new essays */
+    a->attract_essay = 0;
+    a->attract_turn = UINT64_MAX; /* its text again, from the new pack */
     a->dirty = 1;
 }
 
@@ -448,6 +453,80 @@ void app_slide_to_rest(app *a, float from)
     a->dirty = 1;
 }
 
+/* ---- the attract screen (attract.h) -------------------------------------------------- */
+
+/* The essays the attract screen shows: the library's, but not those that
+ * could not be shown (guard.h): how many, and the k-th of them (0: none). */
+static size_t attract_count(const app *a)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->nlist; i++) n += !guard_failed(a->gd, a->list[i]);
+    return n;
+}
+
+static uint32_t attract_nth(const app *a, size_t k)
+{
+    for (size_t i = 0; i < a->nlist; i++)
+        if (!guard_failed(a->gd, a->list[i]) && k-- == 0) return a->list[i];
+    return 0;
+}
+
+/* Essay n's first line into a->attract_line, from its text as the pack
+ * holds it ("" when it has none or cannot be read: the title alone is
+ * shown, and the damage is said when a visitor opens it). */
+static void attract_load(app *a, uint32_t n)
+{
+    a->attract_essay = n;
+    a->attract_line[0] = 0;
+    size_t idx = n ? pack_essay_index(a->pk, n) : (size_t)-1;
+    if (idx == (size_t)-1) return;
+    uint8_t *text = NULL;
+    size_t len = 0;
+    lerr e;
+    if (pack_read(a->pk, idx, &text, &len, &e)) return;
+    essay es;
+    memset(&es, 0, sizeof es);
+    if (essay_parse(text, len, &es, &e) == 0) {
+        const pack_entry *en = pack_entry_at(a->pk, idx);
+        attract_first_line(&es, en->title, en->title_len, TUN_ATTRACT_LINE_CHARS, a->attract_line,
+                           sizeof a->attract_line);
+    }
+    essay_free(&es);
+    free(text);
+}
+
+/* From app_tick on the attract screen: the essay of this turn, and a frame
+ * when the strength drawn would change (while it holds, none). */
+static void attract_tick(app *a)
+{
+    size_t n = attract_count(a);
+    attract_frame f = attract_at(a->now - a->attract_t0, n);
+    if (f.turn != a->attract_turn) { /* a new turn, or the pack changed (UINT64_MAX) */
+        uint32_t want = n ? attract_nth(a, f.item) : 0;
+        a->attract_turn = f.turn;
+        if (want != a->attract_essay) attract_load(a, want);
+        a->dirty = 1;
+    }
+    if (attract_level(f.alpha) != a->attract_level) a->dirty = 1;
+}
+
+static void attract_start(app *a)
+{
+    a->screen = APP_ATTRACT;
+    /* from the moment the idle timeout ran out, however late the tick came */
+    uint64_t due = a->last_input + (uint64_t)a->o.idle_s * 1000;
+    a->attract_t0 = due <= a->now ? due : a->now;
+    a->attract_essay = 0;
+    a->attract_turn = UINT64_MAX;
+    a->attract_level = -1; /* nothing drawn yet */
+    attract_tick(a);
+}
+
+int app_fading(const app *a)
+{
+    return a->screen == APP_ATTRACT && !a->asleep && attract_fading(a->now - a->attract_t0);
+}
+
 static void idle_reset(app *a)
 {
     lerr e;
@@ -457,6 +536,7 @@ static void idle_reset(app *a)
     gesture_inertia_stop(&a->toc.in);
     gesture_reset(&a->g);
     a->admin_step = 0;
+    a->attract_swallow = 0;
     if (a->size_step != TUN_SIZE_DEFAULT && app_set_size_step(a, TUN_SIZE_DEFAULT, &e))
         fprintf(stderr, "lectern: %s\n", e.msg);
     a->theme = a->o.theme;
@@ -464,6 +544,7 @@ static void idle_reset(app *a)
     a->hint_done = 0; /* the next visitor gets the hint again */
     a->idle_done = 1;
     a->dirty = 1;
+    if (a->o.cfg && a->o.cfg->idle_action == CONFIG_IDLE_ATTRACT) attract_start(a);
 }
 
 static void coast(app *a, app_list *l, double max)
@@ -498,6 +579,15 @@ void app_tick(app *a, uint64_t now)
     if (a->screen == APP_CONTENTS) coast(a, &a->toc, screen_contents_max(a));
     if (a->o.idle_s && !a->idle_done && a->pk && a->now - a->last_input >= (uint64_t)a->o.idle_s * 1000)
         idle_reset(a);
+    if (a->screen == APP_ATTRACT && !a->asleep) attract_tick(a); /* asleep: nothing is drawn or read */
+    /* burn-in care: the static elements move a pixel now and then */
+    int dx, dy;
+    burnin_offset(a->now, &dx, &dy);
+    if (dx != a->burn_dx || dy != a->burn_dy) {
+        a->burn_dx = dx;
+        a->burn_dy = dy;
+        a->dirty = 1;
+    }
     if (a->st_pending && a->now - a->st_changed >= TUN_SAVE_AFTER_MS) app_persist(a);
     if (a->pk && !a->pack_mem && a->now - a->pack_checked >= TUN_PACK_CHECK_MS) check_pack(a);
     app_conf_tick(a);

@@ -29,7 +29,7 @@ typedef struct config config;
 typedef struct layout_cache layout_cache;
 
 /* The first two keep their values from before the other screens existed. */
-enum app_screen { APP_READING = 0, APP_ERROR = 1, APP_LIBRARY, APP_MENU, APP_CONTENTS, APP_END };
+enum app_screen { APP_READING = 0, APP_ERROR = 1, APP_LIBRARY, APP_MENU, APP_CONTENTS, APP_END, APP_ATTRACT };
 /* What the error page is about. */
 enum app_error_kind { APP_ERR_ESSAY = 0, APP_ERR_NOPACK = 1 };
 /* How pages reach the panel (app_video chooses; a render target that fails
@@ -228,6 +228,18 @@ typedef struct app {
     int wall_set;           /* a replay's `clock` set the wall clock: */
     int64_t wall_base;      /* civil second (schedule.h) ... */
     uint64_t wall_at;       /* ... at this a->now */
+
+    /* the attract screen (idle_action = attract; attract.h, screen_attract.c) */
+    uint64_t attract_t0;    /* a->now when it began */
+    uint32_t attract_essay; /* the essay it shows now (0: none), and its first line: */
+    char attract_line[512]; /* UTF-8, NUL-terminated ("" when it has none or cannot be read) */
+    uint64_t attract_turn;  /* the turn (attract_frame) attract_essay belongs to */
+    int attract_level;      /* its strength as last drawn, 0..ATTRACT_LEVELS */
+    int attract_swallow;    /* fingers still down of the touch that left it: their events go nowhere */
+    int64_t attract_finger; /* the first of them */
+    uint64_t attract_swallow_t; /* a->now at the last of their events */
+    /* burn-in care (burnin.h): the static elements' offset as last drawn */
+    int burn_dx, burn_dy;
 } app;
 
 #endif

@@ -354,6 +354,7 @@ int app_draw(app *a)
     } else if (!a->frame && !a->no_targets[0]) {
         SDL_SetRenderTarget(a->ren, NULL);
     }
+    if (a->rd) render_furniture_shift(a->rd, a->burn_dx, a->burn_dy); /* burn-in care (burnin.h) */
     switch (a->screen) {
     case APP_READING:
         draw_reading(a, app_slide_now(a));
@@ -367,6 +368,7 @@ int app_draw(app *a)
     case APP_LIBRARY: screen_library_draw(a); break;
     case APP_CONTENTS: screen_contents_draw(a); break;
     case APP_END: screen_end_draw(a); break;
+    case APP_ATTRACT: screen_attract_draw(a); break;
     default: screen_error_draw(a); break;
     }
     if (a->rd) render_flush(a->rd);
@@ -445,7 +447,7 @@ int app_run(app *a, volatile sig_atomic_t *stop)
         if (stop && *stop) break;
         /* Sleep until an event, the next frame of an animation, or at most
          * a quarter second (SIGTERM, the idle timeout, the debounced save). */
-        int wait = app_busy(a) ? 8 : 250;
+        int wait = app_busy(a) ? 8 : app_fading(a) ? 16 : 250;
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, wait)) {
             do {

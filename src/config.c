@@ -14,7 +14,7 @@
 #include <xxhash.h>
 
 enum ktype { K_PATH, K_ROTATE, K_THEME, K_FONT, K_MARGINS, K_SECONDS, K_BOOL, K_ESSAYS, K_START, K_MINUTES,
-             K_HOURS };
+             K_HOURS, K_IDLE_ACTION };
 
 /* Every key, in one place. Defaults are text and go through the same parser
  * as the file and the flags, so they cannot drift from what is accepted. */
@@ -39,6 +39,9 @@ static const struct key {
     {"idle_timeout", K_SECONDS, offsetof(config, idle_timeout), "300",
      "seconds from 0 to 604800, 0 = never",
      "with no touch for this long, go back to the library with the default size and theme"},
+    {"idle_action", K_IDLE_ACTION, offsetof(config, idle_action), "library",
+     "library or attract",
+     "after idle_timeout, show the library, or a calm screen of essay titles and first lines until touched"},
     {"state_dir", K_PATH, offsetof(config, state_dir), "/var/lib/lectern",
      "a directory path", "where reading positions are kept"},
     {"state", K_BOOL, offsetof(config, state), "on",
@@ -283,6 +286,12 @@ int config_set(config *c, const char *name, const char *value, const char *where
             memset(&c->awake, 0, sizeof c->awake);
             ok = 1;
         } else if (!schedule_parse(value, &c->awake, why, sizeof why)) {
+            ok = 1;
+        }
+        break;
+    case K_IDLE_ACTION:
+        if (!strcasecmp(value, "library") || !strcasecmp(value, "attract")) {
+            *(int *)(void *)field = !strcasecmp(value, "attract") ? CONFIG_IDLE_ATTRACT : CONFIG_IDLE_LIBRARY;
             ok = 1;
         }
         break;

@@ -13,6 +13,8 @@
  *   idle_timeout = S       seconds without a touch before the reader goes
  *                          back to the library and default size and theme
  *                          (0 = never, up to 604800; "s" optional)
+ *   idle_action = library|attract  what the idle reset shows: the library,
+ *                          or the attract screen (attract.h) until touched
  *   state_dir = PATH       where reading positions are kept
  *   state = on|off         off for public kiosks: positions kept in memory
  *   kiosk = yes|no         fullscreen, and nothing a visitor does ends it
@@ -75,6 +77,9 @@
 #define CONFIG_SLEEP_MAX 10080 /* minutes: a week */
 
 
+/* idle_action: what the idle reset shows */
+enum config_idle_action { CONFIG_IDLE_LIBRARY = 0, CONFIG_IDLE_ATTRACT = 1 };
+
 /* config_init results */
 enum config_status { CONFIG_OK = 0, CONFIG_HELP = 1, CONFIG_ESTRICT = 2 };
 /* config_init flags: read the file only when --config names one (a replay
@@ -108,6 +113,7 @@ typedef struct config {
     float font_size;             /* points; 0 = auto */
     float margins;               /* mm; -1 = auto */
     int idle_timeout;            /* seconds; 0 = never */
+    int idle_action;             /* enum config_idle_action */
     char state_dir[CONFIG_PATH_MAX];
     int state;                   /* 1 on, 0 off */
     int kiosk;                   /* 1 yes, 0 no */

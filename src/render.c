@@ -149,6 +149,7 @@ typedef struct page_slot {
     uint32_t essay;
     size_t page;
     int theme, body_px, w, h;
+    int fdx, fdy;      /* the furniture's shift it was drawn with */
     const layout_result *lr;
     uint64_t used;
 } page_slot;
@@ -174,6 +175,7 @@ struct render {
     int tint; /* glyphs stored in their colour (software renderer), else white and tinted when drawn */
     int targets;        /* pages go through the cache of target textures; 0: drawn directly */
     char why[256];      /* why not, when targets == 0 */
+    int fdx, fdy;       /* render_furniture_shift */
     render_stats st;
 };
 
@@ -720,10 +722,9 @@ static void draw_title(render *rd, const render_page *pg, SDL_Color c)
         w += ew;
         cut = 1;
     }
-    int x = g->text_x + (g->text_w - r26(w)) / 2;
-    render_text(rd, LAYOUT_SMALL, pg->title, n, x, g->title_base, c);
-    if (cut) render_text(rd, LAYOUT_SMALL, ell, 3, x + r26(w - render_text_width(rd, LAYOUT_SMALL, ell, 3)),
-                         g->title_base, c);
+    int x = g->text_x + (g->text_w - r26(w)) / 2 + rd->fdx, y = g->title_base + rd->fdy;
+    render_text(rd, LAYOUT_SMALL, pg->title, n, x, y, c);
+    if (cut) render_text(rd, LAYOUT_SMALL, ell, 3, x + r26(w - render_text_width(rd, LAYOUT_SMALL, ell, 3)), y, c);
 }
 
 /* The page at the origin of the current target (or viewport). clear: the
@@ -764,8 +765,8 @@ static int draw_page(render *rd, const render_page *pg, int clear, lerr *e)
     char folio[48];
     int fn = snprintf(folio, sizeof folio, "%zu / %zu", cur, np);
     int32_t fw = render_text_width(rd, LAYOUT_SMALL, (const uint8_t *)folio, (size_t)fn);
-    render_text(rd, LAYOUT_SMALL, (const uint8_t *)folio, (size_t)fn, g->text_x + (g->text_w - r26(fw)) / 2,
-                g->folio_base, th->muted);
+    render_text(rd, LAYOUT_SMALL, (const uint8_t *)folio, (size_t)fn, g->text_x + (g->text_w - r26(fw)) / 2 + rd->fdx,
+                g->folio_base + rd->fdy, th->muted);
     int done = np ? (int)((double)g->text_w * cur / np + 0.5) : 0;
     fill(r, g->text_x, g->bar_y, done, g->bar_h, th->fill);
     fill(r, g->text_x + done, g->bar_y, g->text_w - done, g->bar_h, th->track);
@@ -838,10 +839,11 @@ SDL_Texture *render_page_to_texture(render *rd, const render_page *pg, lerr *e)
     return t;
 }
 
-static int same_doc(const page_slot *s, const render_page *pg, int body)
+static int same_doc(const render *rd, const page_slot *s, const render_page *pg, int body)
 {
+    int fdx = rd->fdx, fdy = rd->fdy;
     return s->valid && s->essay == pg->essay_id && s->lr == pg->lr && s->theme == pg->theme &&
-           s->body_px == body && s->w == pg->geom->w && s->h == pg->geom->h;
+           s->body_px == body && s->w == pg->geom->w && s->h == pg->geom->h && s->fdx == fdx && s->fdy == fdy;
 }
 
 /* The cached texture of pg (page number `page`), drawn on a miss into the
@@ -852,7 +854,7 @@ static SDL_Texture *cache_get(render *rd, const render_page *pg, size_t center, 
     int body = font_body_px(rd->fs);
     for (int i = 0; i < PAGE_SLOTS; i++) {
         page_slot *s = &rd->slots[i];
-        if (same_doc(s, pg, body) && s->page == pg->page) {
+        if (same_doc(rd, s, pg, body) && s->page == pg->page) {
             s->used = ++rd->tick;
             rd->st.page_hits++;
             return s->tex;
@@ -862,7 +864,7 @@ static SDL_Texture *cache_get(render *rd, const render_page *pg, size_t center, 
     size_t vd = 0;
     for (int i = 0; i < PAGE_SLOTS; i++) {
         page_slot *s = &rd->slots[i];
-        size_t d = !same_doc(s, pg, body) ? SIZE_MAX : s->page > center ? s->page - center : center - s->page;
+        size_t d = !same_doc(rd, s, pg, body) ? SIZE_MAX : s->page > center ? s->page - center : center - s->page;
         if (i == 0 || d > vd || (d == vd && s->used < rd->slots[victim].used)) {
             victim = i;
             vd = d;
@@ -887,7 +889,7 @@ static SDL_Texture *cache_get(render *rd, const render_page *pg, size_t center, 
     if (rc) return NULL;
     rd->st.page_misses++;
     *s = (page_slot){s->tex, s->tw, s->th, 1, pg->essay_id, pg->page, pg->theme, body,
-                     pg->geom->w, pg->geom->h, pg->lr, ++rd->tick};
+                     pg->geom->w, pg->geom->h, rd->fdx, rd->fdy, pg->lr, ++rd->tick};
     return s->tex;
 }
 
@@ -917,6 +919,12 @@ int render_prefetch(render *rd, const render_page *pg, lerr *e)
 void render_cache_clear(render *rd)
 {
     for (int i = 0; i < PAGE_SLOTS; i++) rd->slots[i].valid = 0;
+}
+
+void render_furniture_shift(render *rd, int dx, int dy)
+{
+    rd->fdx = dx;
+    rd->fdy = dy;
 }
 
 int render_targets(const render *rd, const char **why)

@@ -178,6 +178,12 @@ int render_prefetch(render *rd, const render_page *pg, lerr *e);
 /* Drop every cached page (e.g. after the renderer's targets were reset). */
 void render_cache_clear(render *rd);
 
+/* Burn-in care (burnin.h): draw the page furniture, the running title and
+ * the page number, dx, dy pixels from their place in the geometry from now
+ * on (0, 0 at first). Pages cached with another shift are drawn again when
+ * next shown; the text body, the progress bar and the layout do not move. */
+void render_furniture_shift(render *rd, int dx, int dy);
+
 /* ---- without render targets ------------------------------------------------------ */
 
 /* 1 while pages go through the cache of target textures, 0 once they are

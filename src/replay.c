@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 static const char *const screen_names[REPLAY_NSCREENS] = {"library", "reading", "menu", "contents", "end", "error",
-                                                                 "sleep"};
+                                                                 "sleep", "attract"};
 static const char *const key_names[REPLAY_NKEYS] = {"left", "right", "up", "down", "pageup", "pagedown",
                                                     "space", "home", "end", "plus", "minus", "escape",
                                                     "return", "backspace", "q", "t", "m"};

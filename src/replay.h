@@ -20,8 +20,9 @@
  *                              end plus minus escape return backspace q t m
  *   wait MS                    the clock moves on; nothing else happens
  *   expect screen NAME         library reading menu contents end error sleep
- *                              (sleep: the display is asleep, whatever
- *                              screen is under it)
+ *                              attract (sleep: the display is asleep,
+ *                              whatever screen is under it; attract: the
+ *                              idle screen of idle_action = attract)
  *   expect page N              page N (from 1) of the open essay
  *   expect essay N             essay N (as `lectern-pack list` numbers it)
  *                              is open; 0: none
@@ -104,6 +105,7 @@ enum replay_screen {
     REPLAY_SCREEN_END,
     REPLAY_SCREEN_ERROR,
     REPLAY_SCREEN_SLEEP,
+    REPLAY_SCREEN_ATTRACT,
     REPLAY_NSCREENS
 };
 

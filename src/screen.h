@@ -70,6 +70,16 @@ action screen_end_tap(app *a, float x, float y);
 void screen_error_draw(app *a);
 action screen_error_tap(app *a, float x, float y);
 
+/* The attract screen (idle_action = attract, attract.h): the essay
+ * a->attract_essay's title, a->attract_line and "Touch to read", faded in
+ * and out and placed as attract_at says for a->now - a->attract_t0; sets
+ * a->attract_level to the strength drawn. Its tap (any touch) is the
+ * library. Its colours at full strength: the title, the first line and the
+ * invitation, on the theme's paper. */
+void screen_attract_draw(app *a);
+action screen_attract_tap(app *a, float x, float y);
+void screen_attract_ink(int theme, SDL_Color *title, SDL_Color *line, SDL_Color *touch);
+
 /* Every touch target of the current screen into b[0..APP_MAX_BUTTONS), for
  * tests: the menu's (without its sheet), End's, the error page's, the
  * contents' Back, the page's menu control; none on the library (whose

@@ -116,15 +116,18 @@ void screen_library_draw(app *a)
         draw_card(a, &c, i, u->head_h + (int)lround(top));
         a->cards_drawn++;
     }
-    /* the header stays; cards pass under it */
+    /* the header stays; cards pass under it. What is in it (the title, the
+     * count, the hairline) sits a pixel or two off now and then: burn-in
+     * care (burnin.h) */
+    int dx = a->burn_dx, dy = a->burn_dy;
     render_fill(a->rd, 0, 0, w, u->head_h, c.bg);
-    render_fill(a->rd, u->col_x, u->head_h - 1, u->col_w, 1, c.line);
+    render_fill(a->rd, u->col_x + dx, u->head_h - 1 + (dy < 0 ? dy : 0), u->col_w, 1, c.line);
     static const char title[] = "Library";
-    int base = screen_baseline(a, LAYOUT_H1, 0, u->head_h);
-    render_text_line(a->rd, LAYOUT_H1, (const uint8_t *)title, sizeof title - 1, u->col_x, base, u->col_w, 0, c.ink);
+    int base = screen_baseline(a, LAYOUT_H1, 0, u->head_h) + dy;
+    render_text_line(a->rd, LAYOUT_H1, (const uint8_t *)title, sizeof title - 1, u->col_x + dx, base, u->col_w, 0, c.ink);
     char count[48];
     int k = snprintf(count, sizeof count, "%zu essay%s", a->nlist, a->nlist == 1 ? "" : "s");
-    render_text_line(a->rd, LAYOUT_SMALL, (const uint8_t *)count, (size_t)k, u->col_x, base, u->col_w, 2, c.muted);
+    render_text_line(a->rd, LAYOUT_SMALL, (const uint8_t *)count, (size_t)k, u->col_x + dx, base, u->col_w, 2, c.muted);
     /* where in a long list: a quiet bar at the right edge */
     double max = screen_library_max(a);
     if (max > 0) {

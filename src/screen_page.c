@@ -44,7 +44,8 @@ void screen_page_overlay_draw(app *a)
     /* the control: three short bars, thin and grey like the running title */
     app_button m = screen_page_control(a);
     int bw = m.r.w * 2 / 5, bh = u->gap / 3 > 2 ? u->gap / 3 : 2, step = bh * 3;
-    int bx = m.r.x + (m.r.w - bw) / 2, by = m.r.y + (m.r.h - 3 * bh - 2 * (step - bh)) / 2;
+    /* (a pixel or two off now and then: burn-in care, burnin.h; the target stays) */
+    int bx = m.r.x + (m.r.w - bw) / 2 + a->burn_dx, by = m.r.y + (m.r.h - 3 * bh - 2 * (step - bh)) / 2 + a->burn_dy;
     for (int i = 0; i < 3; i++) render_fill(a->rd, bx, by + i * step, bw, bh, c.muted);
 
     float alpha = screen_hint_alpha(a);

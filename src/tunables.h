@@ -144,6 +144,19 @@
 enum theme_id { TUN_THEMES(TUN_THEME_ID) THEME_COUNT };
 #undef TUN_THEME_ID
 
+/* ---- the attract screen (idle_action = attract, attract.h) ------------------------------------ */
+
+/* Each essay fades in, stays, and fades out: fades of 1.5 s (a second or
+ * more, far below WCAG 2.3's three flashes a second), 8 s shown in all. */
+#define TUN_ATTRACT_FADE_MS 1500
+#define TUN_ATTRACT_HOLD_MS 5000
+/* Its first line: at most this many characters (two lines of the column), cut at a word. */
+#define TUN_ATTRACT_LINE_CHARS 150
+
+/* ---- burn-in care (burnin.h) ------------------------------------------------------------------- */
+
+#define TUN_BURNIN_STEP_MS 180000 /* the running title, page number and library header move 1 px every 3 minutes, within 2 px of home */
+
 /* ---- the display's sleep (app_sleep.h) --------------------------------------------------------- */
 
 /* Outside the awake hours, a kiosk woken by a touch stays awake this long

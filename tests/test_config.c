@@ -62,6 +62,7 @@ TEST(defaults)
     CHECK(c.rotate == 0 && c.theme == THEME_LIGHT);
     CHECK(c.font_size == 0.0f && c.margins == -1.0f); /* auto, auto */
     CHECK(c.idle_timeout == 300);
+    CHECK(c.idle_action == CONFIG_IDLE_LIBRARY); /* today's behaviour */
     CHECK(!strcmp(c.state_dir, "/var/lib/lectern"));
     CHECK(c.state == 1 && c.kiosk == 0);
     CHECK(c.nessays == 0 && c.start == 0);
@@ -83,6 +84,7 @@ TEST(every_key_parsed)
                  "font_size = 14.5pt\n"
                  "\tmargins = 12 mm\n"
                  "idle_timeout = 90s\n"
+                 "idle_action = Attract\n"
                  "state_dir = /tmp/lectern state\n"
                  "state = OFF\n"
                  "kiosk = true\n"
@@ -94,6 +96,7 @@ TEST(every_key_parsed)
     CHECK(!strcmp(c.pack, "/srv/essays.lpk"));
     CHECK(c.rotate == 270 && c.theme == THEME_SEPIA);
     CHECK(c.font_size == 14.5f && c.margins == 12.0f && c.idle_timeout == 90);
+    CHECK(c.idle_action == CONFIG_IDLE_ATTRACT);
     CHECK(!strcmp(c.state_dir, "/tmp/lectern state"));
     CHECK(c.state == 0 && c.kiosk == 1 && c.start == 4);
     CHECK(c.nessays == 3 && c.essays[0].lo == 3 && c.essays[0].hi == 3 && c.essays[1].lo == 1 &&
@@ -101,10 +104,11 @@ TEST(every_key_parsed)
 
     /* and back: auto, library, all, the other spellings of booleans */
     p = load(&c, &M, "font_size=auto\nmargins=AUTO\nstart=library\nessays=all\nstate=yes\nkiosk=0\n"
-                     "theme=dark\nrotate=90\nidle_timeout=0\nfont_size=6\nmargins=0\n");
+                     "theme=dark\nrotate=90\nidle_timeout=0\nfont_size=6\nmargins=0\nidle_action=library\n");
     CHECK(p == 0 && M.n == 0);
     CHECK(c.start == 0 && c.nessays == 0 && c.state == 1 && c.kiosk == 0 && c.theme == THEME_DARK);
     CHECK(c.rotate == 90 && c.idle_timeout == 0 && c.font_size == 6.0f && c.margins == 0.0f);
+    CHECK(c.idle_action == CONFIG_IDLE_LIBRARY);
     /* no trailing newline on the last line */
     p = load(&c, &M, "rotate = 180");
     CHECK(p == 0 && c.rotate == 180);
@@ -119,6 +123,7 @@ TEST(bad_values_name_the_line_and_keep_the_default)
         {"font_size = 12.", "font_size"}, {"margins = -1", "margins"},     {"margins = 61", "margins"},
         {"idle_timeout = -5", "idle_timeout"}, {"idle_timeout = 1e3", "idle_timeout"},
         {"idle_timeout = 2.5", "idle_timeout"}, {"idle_timeout = 99999999999", "idle_timeout"},
+        {"idle_action = screensaver", "idle_action"}, {"idle_action = 1", "idle_action"},
         {"state = maybe", "state"},       {"kiosk = 2", "kiosk"},          {"essays = 0", "essays"},
         {"start = 0", "start"},           {"start = lib", "start"},        {"start = 3x", "start"},
         {"pack =", "pack"},               {"state_dir = ", "state_dir"},
@@ -425,7 +430,7 @@ TEST(boot_partition_file_over_the_system_file)
 
 TEST(help_lists_every_key)
 {
-    static const char *issue_keys[] = {"pack", "rotate", "theme", "font_size", "margins", "idle_timeout",
+    static const char *issue_keys[] = {"pack", "rotate", "theme", "font_size", "margins", "idle_timeout", "idle_action",
                                        "state_dir", "state", "kiosk", "essays", "start",
                                        "sleep_after", "awake"};
     config c;

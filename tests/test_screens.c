@@ -11,6 +11,10 @@
 #include <SDL2/SDL_ttf.h>
 
 #include "app.h"
+#include "attract.h"
+#include "burnin.h"
+#include "config.h"
+#include "replay.h"
 #include "screen.h"
 #include "t.h"
 
@@ -221,6 +225,190 @@ TEST(no_pack_no_font)
     app_close(&a);
 }
 
+/* ---- the attract screen and burn-in care -------------------------------------------------------- */
+
+static int open_idle(app *a, const config *cfg, unsigned idle_s)
+{
+    app_opts o;
+    memset(&o, 0, sizeof o);
+    o.pack_path = t_build("default.lpk");
+    o.cfg = cfg;
+    o.idle_s = idle_s;
+    lerr e;
+    if (app_open(a, &o, &e) || app_video(a, 1, &e)) {
+        fprintf(stderr, "  %s\n", e.msg);
+        return -1;
+    }
+    a->now = 0;
+    app_start(a);
+    return 0;
+}
+
+/* Pixels of the headless panel that are not the theme's paper, and their box. */
+static long inked(const app *a, SDL_Rect *box)
+{
+    SDL_Color bg = screen_colors_for(a->theme).bg;
+    const uint8_t *px = a->surface->pixels;
+    long n = 0;
+    int x0 = a->surface->w, y0 = a->surface->h, x1 = -1, y1 = -1;
+    for (int y = 0; y < a->surface->h; y++)
+        for (int x = 0; x < a->surface->w; x++) {
+            uint32_t v = ((const uint32_t *)(const void *)(px + (size_t)y * a->surface->pitch))[x];
+            SDL_Color c;
+            SDL_GetRGB(v, a->surface->format, &c.r, &c.g, &c.b);
+            if (c.r == bg.r && c.g == bg.g && c.b == bg.b) continue;
+            n++;
+            if (x < x0) x0 = x;
+            if (y < y0) y0 = y;
+            if (x > x1) x1 = x;
+            if (y > y1) y1 = y;
+        }
+    if (box) *box = (SDL_Rect){x0, y0, x1 - x0 + 1, y1 - y0 + 1};
+    return n;
+}
+
+static void touch_id(app *a, Uint32 type, int64_t id, float x, float y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.tfinger.fingerId = id;
+    ev.tfinger.x = x;
+    ev.tfinger.y = y;
+    app_event(a, &ev);
+    app_tick(a, a->now);
+}
+#define touch(a, type, x, y) touch_id(a, type, 7, x, y)
+
+TEST(attract_screen_fades_in_moves_and_a_touch_opens_the_library)
+{
+    config cfg;
+    config_defaults(&cfg);
+    cfg.idle_action = CONFIG_IDLE_ATTRACT;
+    app a;
+    if (open_idle(&a, &cfg, 60)) {
+        CHECK(0);
+        app_close(&a);
+        return;
+    }
+    app_tick(&a, 60000);
+    CHECK(a.screen == APP_ATTRACT && app_screen_id(&a) == REPLAY_SCREEN_ATTRACT);
+    CHECK(app_draw(&a) == 0);
+    CHECKF(inked(&a, NULL) == 0, "%ld", inked(&a, NULL)); /* it begins as paper, and fades in */
+    CHECK(app_fading(&a));
+    app_tick(&a, 60000 + TUN_ATTRACT_FADE_MS / 2);
+    CHECK(a.dirty && app_draw(&a) == 0 && a.attract_level > 0 && a.attract_level < ATTRACT_LEVELS);
+    app_tick(&a, 60000 + TUN_ATTRACT_FADE_MS + 100);
+    CHECK(app_draw(&a) == 0 && a.attract_level == ATTRACT_LEVELS && !app_fading(&a));
+    SDL_Rect b1, b2;
+    long n1 = inked(&a, &b1);
+    CHECKF(n1 > 1000, "%ld", n1);
+    CHECK(a.attract_essay == a.list[0] && a.attract_line[0]);
+    /* while it holds nothing is due */
+    app_tick(&a, 60000 + TUN_ATTRACT_FADE_MS + 2000);
+    CHECK(!a.dirty);
+    /* the next essay, somewhere else */
+    app_tick(&a, 60000 + ATTRACT_TURN_MS + TUN_ATTRACT_FADE_MS + 100);
+    CHECK(app_draw(&a) == 0 && a.attract_essay == a.list[1]);
+    inked(&a, &b2);
+    CHECKF(abs(b1.x - b2.x) > 20 || abs(b1.y - b2.y) > 20, "%d,%d then %d,%d", b1.x, b1.y, b2.x, b2.y);
+    /* a touch on the spot of the first card: the library at once, and the
+     * rest of that touch opens nothing */
+    touch(&a, SDL_FINGERDOWN, 0.5f, 0.3f);
+    CHECK(a.screen == APP_LIBRARY);
+    touch(&a, SDL_FINGERMOTION, 0.5f, 0.31f);
+    a.now += 60;
+    touch(&a, SDL_FINGERUP, 0.5f, 0.31f);
+    a.now += 2000;
+    app_tick(&a, a.now);
+    CHECK(a.screen == APP_LIBRARY && a.essay_no == 0);
+    /* the next touch is a tap again */
+    touch(&a, SDL_FINGERDOWN, 0.5f, 0.3f);
+    a.now += 60;
+    touch(&a, SDL_FINGERUP, 0.5f, 0.3f);
+    CHECK(a.screen == APP_READING && a.essay_no == a.list[0]);
+    /* a touch that left it and whose up was lost does not eat the next
+     * touches: the same finger down again, or any after a gap, is new */
+    for (int k = 0; k < 2; k++) {
+        a.now += 61000;
+        app_tick(&a, a.now);
+        CHECK(a.screen == APP_ATTRACT);
+        touch_id(&a, SDL_FINGERDOWN, 20, 0.5f, 0.3f); /* and no up */
+        CHECK(a.screen == APP_LIBRARY);
+        a.now += k ? 4000 : 100;
+        touch_id(&a, SDL_FINGERDOWN, k ? 21 : 20, 0.5f, 0.3f);
+        a.now += 60;
+        touch_id(&a, SDL_FINGERUP, k ? 21 : 20, 0.5f, 0.3f);
+        CHECKF(a.screen == APP_READING, "%s", k ? "after a gap" : "the same finger");
+        app_go_library(&a);
+    }
+    app_close(&a);
+
+    /* the default: back to the library, as before */
+    config_defaults(&cfg);
+    if (open_idle(&a, &cfg, 60)) {
+        CHECK(0);
+        app_close(&a);
+        return;
+    }
+    app_tick(&a, 60000);
+    CHECK(a.screen == APP_LIBRARY && !app_fading(&a));
+    app_close(&a);
+}
+
+/* Burn-in care moves the page's running title and number and the library's
+ * header by a pixel or two after TUN_BURNIN_STEP_MS, and nothing else. */
+TEST(burn_in_moves_only_the_static_elements)
+{
+    app a;
+    if (open_idle(&a, NULL, 0)) {
+        CHECK(0);
+        app_close(&a);
+        return;
+    }
+    size_t sz = (size_t)a.surface->pitch * a.surface->h;
+    uint8_t *p0 = malloc(sz), *p1 = malloc(sz);
+    if (!p0 || !p1) {
+        CHECK(0);
+        free(p0);
+        free(p1);
+        app_close(&a);
+        return;
+    }
+    for (int scr = 0; scr < 2; scr++) {
+        a.now = 0;
+        a.burn_dx = a.burn_dy = 0;
+        if (scr == 0) app_show_essay(&a, 2);
+        else app_go_library(&a);
+        app_tick(&a, 1000);
+        CHECK(a.burn_dx == 0 && a.burn_dy == 0);
+        CHECK(app_draw(&a) == 0);
+        memcpy(p0, a.surface->pixels, sz);
+        app_tick(&a, TUN_BURNIN_STEP_MS);
+        int dx, dy;
+        burnin_offset(TUN_BURNIN_STEP_MS, &dx, &dy);
+        CHECK(a.dirty && a.burn_dx == dx && a.burn_dy == dy && (dx || dy));
+        CHECK(app_draw(&a) == 0);
+        memcpy(p1, a.surface->pixels, sz);
+        /* the rows that changed: only the furniture's (the page's top band
+         * and foot, the library's header), never the text or the cards */
+        int lo = scr == 0 ? a.ui.top_band : a.ui.head_h + BURNIN_MAX_PX;
+        int hi = scr == 0 ? a.geom.text_y + a.geom.text_h : a.surface->h;
+        int changed = 0, inside = 0;
+        for (int y = 0; y < a.surface->h; y++) {
+            int diff = memcmp(p0 + (size_t)y * a.surface->pitch, p1 + (size_t)y * a.surface->pitch,
+                              (size_t)a.surface->pitch) != 0;
+            changed += diff;
+            if (diff && y >= lo && y < hi) inside++;
+        }
+        CHECKF(changed > 0 && inside == 0, "%s: %d rows changed, %d of them in %d..%d", scr ? "library" : "page",
+               changed, inside, lo, hi);
+    }
+    free(p0);
+    free(p1);
+    app_close(&a);
+}
+
 /* WCAG 2.x contrast ratio of two opaque sRGB colours. */
 static double lum(SDL_Color c)
 {
@@ -237,14 +425,20 @@ static double contrast(SDL_Color a, SDL_Color b)
 /* Every text the screens draw meets WCAG AA (4.5:1) in every theme: the
  * text colour on the paper, the cards, the hint's button and the menu's
  * sheet, and the running title and page number's muted colour on the
- * paper, the cards and the sheet (the grounds it is drawn on), from the
- * colours screen_colors_for makes out of the theme table. */
+ * paper, the cards and the sheet (the grounds it is drawn on), and the
+ * attract screen's title, first line and "Touch to read" on the paper (at
+ * full strength: they fade in from it), from the colours screen_colors_for
+ * makes out of the theme table. */
 TEST(every_text_meets_wcag_aa_in_every_theme)
 {
     static const char *const names[] = {"light", "dark", "sepia"};
     for (int t = 0; t < THEME_COUNT; t++) {
         screen_colors c = screen_colors_for(t);
+        SDL_Color at, al, ah; /* the attract screen's, at full strength */
+        screen_attract_ink(t, &at, &al, &ah);
         const struct { const char *what; SDL_Color fg, bg; } pair[] = {
+            {"attract title", at, c.bg},          {"attract first line", al, c.bg},
+            {"attract touch to read", ah, c.bg},
             {"text on paper", c.ink, c.bg},       {"text on a card", c.ink, c.card},
             {"text on a button", c.ink, c.button}, {"text on the menu", c.ink, c.sheet},
             {"muted on paper", c.muted, c.bg},    {"muted on a card", c.muted, c.card},
@@ -267,6 +461,8 @@ int main(void)
     RUN(text_lines_fit_and_shorten);
     RUN(round_rect_fills_inside_the_corners);
     RUN(no_pack_no_font);
+    RUN(attract_screen_fades_in_moves_and_a_touch_opens_the_library);
+    RUN(burn_in_moves_only_the_static_elements);
     TTF_Quit();
     SDL_Quit();
     return T_END();

@@ -81,9 +81,11 @@ for s in tests/replay/*.txt; do
   grep -q -- '--rotate [1-9]' "$s" && want='drawn in memory'
   check "replay_no_targets_${name}_says_so_once" test "$(grep -c "LECTERN_NO_RENDER_TARGETS.*$want" "$T/nt-$name.err")" -eq 1
 done
-# random touches without targets, upright and turned (the two ways it draws)
+# random touches without targets, upright and turned (the two ways it draws), and
+# with the attract screen as the idle reset
 printf 'random 1500 7\n' > "$T/nt-soak.txt"
-for c in "upright:--size 400x240" "turned:--size 240x400 --rotate 90 --idle-timeout 30"; do
+for c in "upright:--size 400x240" "turned:--size 240x400 --rotate 90 --idle-timeout 30" \
+         "attract:--size 400x240 --idle-timeout 30 --idle-action attract"; do
   n=${c%%:*}
   # shellcheck disable=SC2086
   LECTERN_NO_RENDER_TARGETS=1 replay "nt-soak-$n" "$T/nt-soak.txt" --pack "$DAMAGED" ${c#*:}; st=$?
@@ -288,6 +290,39 @@ check sleep_after_said grep -q 'display asleep: no touch for 5 minutes (sleep_af
 printf 'clock 2026-12-07 10:00\ntap 0.5 0.3\nkey right\nwait 299000\nexpect screen reading\nexpect page 2\nwait 2000\nexpect screen sleep\nkey right\nexpect screen reading\nexpect page 2\n' > "$T/sl4.txt"
 LECTERN_BACKLIGHT_DIR=$BL replay sleep_after_key "$T/sl4.txt" --pack "$FIXTURE" --sleep-after 5 --idle-timeout 0
 check sleep_key_only_wakes test $? -eq 0
+# the attract screen (idle_action = attract) sleeps too after sleep_after; the
+# first tap only wakes it (the attract screen again), the next opens the library
+cat > "$T/sl8.txt" << 'EOS'
+clock 2026-12-07 10:00
+tap 0.5 0.3
+expect essay 1
+wait 60000
+expect screen attract
+wait 239000
+expect screen attract
+wait 1000
+expect screen sleep
+shot asleep
+wait 600000
+expect screen sleep
+tap 0.5 0.3
+expect screen attract
+expect essay 0
+wait 4000
+shot woken
+tap 0.5 0.3
+expect screen library
+expect essay 0
+tap 0.5 0.3
+expect essay 1
+EOS
+LECTERN_BACKLIGHT_DIR=$BL replay sleep_attract "$T/sl8.txt" --pack "$FIXTURE" --sleep-after 5 --idle-timeout 60 \
+  --idle-action attract
+check sleep_over_the_attract_screen test $? -eq 0
+check sleep_attract_screen_black png_black "$SHOTS/sleep_attract/asleep.png"
+if png_black "$SHOTS/sleep_attract/woken.png"; then fail sleep_attract_woken_drawn "woken.png is black"
+else ok sleep_attract_woken_drawn; fi
+check sleep_attract_said grep -q 'display asleep: no touch for 5 minutes (sleep_after)' "$T/sleep_attract.err"
 # the awake hours beginning wake it; Sunday it sleeps all day
 printf 'clock 2026-12-07 08:29\nexpect screen sleep\nwait 61000\nexpect screen library\nclock 2026-12-13 12:00\nexpect screen sleep\n' > "$T/sl5.txt"
 LECTERN_BACKLIGHT_DIR=$BL replay sleep_opening "$T/sl5.txt" --pack "$FIXTURE" --awake "$HOURS"
