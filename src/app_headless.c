@@ -230,7 +230,7 @@ int app_run_layout_stats(app *a, FILE *out)
 int app_layout_stats(app *a, FILE *out)
 {
     size_t n = pack_essays(a->pk), pages = 0, lines = 0, hyph = 0, over = 0, bad = 0;
-    size_t just = 0, stacks = 0, hends = 0, shorts = 0;
+    size_t just = 0, stacks = 0, hends = 0, shorts = 0, rparas = 0;
     double maxs = 0, maxblank = 0;
     fprintf(out, "# pack=%s size=%dx%d body=%dpx dpi=%.0f font=\"%s\"\n", a->pack_file, a->geom.w, a->geom.h,
             font_body_px(a->fonts), a->dpi, font_role_name(a->fonts, LAYOUT_BODY));
@@ -247,11 +247,12 @@ int app_layout_stats(app *a, FILE *out)
         int32_t lh = fm.line_height(fm.ctx, LAYOUT_BODY);
         double blank = lh > 0 ? (double)r->max_blank / lh : 0;
         fprintf(out,
-                "essay=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu justified=%zu ragged=%zu "
+                "essay=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu justified=%zu ragged=%zu ragged_paras=%zu "
                 "hyphen_stacks=%zu hyphen_page_ends=%zu short_last_page=%zu max_blank_lines=%.1f title=\"%s\"\n",
-                i, r->npages, r->nlines, r->hyphenated, r->max_stretch, r->over_1_5, r->justified, r->ragged,
+                i, r->npages, r->nlines, r->hyphenated, r->max_stretch, r->over_1_5, r->justified, r->ragged, r->ragged_paras,
                 r->hyphen_stacks, r->hyphen_page_ends, r->short_last_page, blank, a->title);
         just += r->justified;
+        rparas += r->ragged_paras;
         stacks += r->hyphen_stacks;
         hends += r->hyphen_page_ends;
         shorts += r->short_last_page;
@@ -264,8 +265,9 @@ int app_layout_stats(app *a, FILE *out)
     }
     fprintf(out,
             "total essays=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu justified=%zu "
-            "hyphen_stacks=%zu hyphen_page_ends=%zu short_last_pages=%zu max_blank_lines=%.1f damaged=%zu\n",
-            n, pages, lines, hyph, maxs, over, just, stacks, hends, shorts, maxblank, bad);
+            "ragged_paras=%zu hyphen_stacks=%zu hyphen_page_ends=%zu short_last_pages=%zu max_blank_lines=%.1f "
+            "damaged=%zu\n",
+            n, pages, lines, hyph, maxs, over, just, rparas, stacks, hends, shorts, maxblank, bad);
     return bad ? 1 : 0;
 }
 

@@ -23,6 +23,8 @@ enum {
     DASH_PEN = 50,        /* after an unspaced en or em dash */
     DASH_START_PEN = 100, /* at the space before a spaced dash (the next line would open with it) */
     URL_PEN = 100,        /* inside a URL too long for any line */
+    URL_FIT_PEN = 700,    /* inside a URL that fits: 490,000 demerits, more than any line within 1.5x
+                             costs and less than one beyond it (DEM_OVER): broken only when needed */
     SPLIT_PEN = 100,      /* between two letters of a word too long for any line */
     HEAD_SOFT_PEN = 1000, /* headings are hyphenated only when a word cannot fit */
 };
@@ -491,8 +493,10 @@ static cand *push_cand(lay *L, cand **arr, size_t *n, size_t *cap)
 enum { URL_NONE, URL_WHOLE, URL_BREAK };
 
 /* Does the word holding code point k (between spaces) fit on a line? Asked
- * only at a URL's break places (TEXT_BRK_URL), so a URL that fits is kept
- * whole (URL_WHOLE) and one that does not breaks there (URL_BREAK). */
+ * only at a URL's break places (TEXT_BRK_URL): a URL that fits breaks
+ * there only when a line would otherwise be too loose (URL_WHOLE, at
+ * URL_FIT_PEN), one that does not at URL_PEN (URL_BREAK). No hyphen is
+ * drawn at either. */
 static int url_mode(lay *L, int f, uint32_t k0, uint32_t k, uint32_t n, int32_t width)
 {
     const uint32_t *cp = L->cp;
@@ -571,7 +575,7 @@ static int build_cands(lay *L, int f, uint32_t k0, uint32_t n, int32_t width, in
             int kind = -1, pen = 0;
             if (v == TEXT_BRK_URL) {
                 if (url < 0) url = url_mode(L, f, k0, k, n, width);
-                if (url == URL_BREAK) kind = CK_URL, pen = URL_PEN;
+                kind = CK_URL, pen = url == URL_BREAK ? URL_PEN : URL_FIT_PEN;
             } else if (v == TEXT_BRK_ALLOW || v == TEXT_BRK_MUST) {
                 if (p1 == '-') {
                     if (run >= 2) kind = CK_HARD, pen = HARD_PEN;
@@ -978,6 +982,21 @@ static const uint8_t SEP_TEXT[] = "* * *";
 static int64_t shaped_width(const layout_metrics *m, const essay *es, const uint8_t *s, const layout_line *ln,
                             sscratch *ss);
 
+/* Whether the breaks choose_breaks gave (L->brk) stretch a non-last line
+ * with spaces beyond LAYOUT_RAGGED_ABOVE times the normal space sw, as
+ * set_piece would set it (widths before any reshaping of a line's edges). */
+static int too_loose(const lay *L, int32_t width, int32_t sw)
+{
+    for (size_t q = 1; q + 1 < L->nbrk; q++) {
+        const cand *ci = &L->c[L->brk[q - 1]], *cj = &L->c[L->brk[q]];
+        int64_t nsp = (int64_t)cj->s_end - (int64_t)ci->s_next;
+        if (nsp <= 0) continue;
+        int64_t slack = width - (cj->w_end - ci->w_next + cj->extra);
+        if ((double)slack > nsp * (LAYOUT_RAGGED_ABOVE - 1.0) * sw) return 1;
+    }
+    return 0;
+}
+
 /* Set code points k0..k1 of block bi (the whole block, or a piece that
  * ends at a hard break) in role f at x in width: Knuth–Plass, then lines.
  * final: the piece ends the block; first: its first line gets the label. */
@@ -995,6 +1014,14 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
     int got = ragged ? 0 : choose_breaks(L, width, 0, sw, 1);
     if (got == 1 && L->stacked) got = 0; /* a line beyond 1.5x may cost less than the stack */
     if (got < 0 || (!got && choose_breaks(L, width, ragged, sw, 0) < 0)) return -1;
+    int rag_all = !ragged && sw > 0 && too_loose(L, width, sw);
+    if (rag_all) {
+        /* no justified setting within LAYOUT_RAGGED_ABOVE: ragged-right,
+         * by the ragged program's own costs, rather than rivers */
+        if (choose_breaks(L, width, 1, sw, 0) < 0) return -1;
+        ragged = 1;
+        r->ragged_paras++;
+    }
 
     int64_t sh = ragged ? 0 : sw / 3;
     size_t first_line = L->nl;
@@ -1041,6 +1068,11 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
         }
 
         int64_t slack = width - w;
+        if (rag_all && !last) {
+            ln->flags |= LAYOUT_LINE_RAGGED;
+            r->ragged++;
+            r->justified++;
+        }
         if (ragged || (last && slack >= 0)) continue;
         /* a line without spaces spreads its slack over its gaps, if it has any */
         if (nsp + ngp == 0) {

@@ -123,6 +123,10 @@ enum layout_line_flags {
 
 /* Beyond this multiple of the normal space a justified line is set ragged instead. */
 #define LAYOUT_MAX_STRETCH 3.0
+/* A justified paragraph whose best setting still stretches a line's spaces
+ * beyond this multiple (a river, on a narrow measure) is set ragged-right
+ * as a whole, its lines flagged LAYOUT_LINE_RAGGED (layout_result.ragged_paras). */
+#define LAYOUT_RAGGED_ABOVE 2.0
 
 /* One typeset line: a byte range of the essay's text, where it goes and how
  * much each space is stretched (or shrunk, if negative). */
@@ -160,6 +164,7 @@ typedef struct layout_result {
     size_t hyphenated;      /* lines ending at a (soft) hyphen */
     size_t ragged;          /* non-last lines of justified blocks left ragged (LAYOUT_LINE_RAGGED) */
     size_t justified;       /* non-last lines of justified blocks (the lines max_stretch is over) */
+    size_t ragged_paras;    /* justified paragraphs set ragged instead (LAYOUT_RAGGED_ABOVE) */
     /* the pages (issue 13's rules), measured after pagination */
     size_t hyphen_stacks;   /* runs of three or more lines in a row that end in a hyphen */
     size_t hyphen_page_ends; /* pages but the last whose last line ends in a hyphen */

@@ -91,8 +91,10 @@ static int is_scheme_char(uint32_t c)
 
 /* Does the word cp[k..e) (no U+0020 inside) hold a URL? Layout's rule: it
  * does when, after any opening marks and '<', it starts with "www." or
- * holds "://". Returns 1 and the URL's extent [*us, *ue): from "www." or
- * the scheme's first letter, to the end of the word or the first CJK,
+ * holds "://"; so does an e-mail address (an '@' with a dotted domain
+ * after it) and a path ("/a/b", "~/a/b", "./a/b"). Returns 1 and the
+ * URL's extent [*us, *ue): from "www.", the scheme's first letter, or the
+ * address's or path's first character, to the end of the word or the first CJK,
  * kana, Hangul or fullwidth character (U+2E80 and up), so that Chinese or
  * Japanese prose written against the URL without a space keeps its own
  * breaks. Layout today takes the whole word. */
@@ -109,6 +111,17 @@ static int find_url(const uint32_t *cp, size_t k, size_t e, size_t *us, size_t *
             s = i;
             while (s > j && is_scheme_char(cp[s - 1])) s--;
         }
+    }
+    /* an e-mail address: letters, '@', a domain with a dot */
+    for (size_t i = j + 1; s == SIZE_MAX && i + 3 < e; i++) {
+        if (cp[i] != '@') continue;
+        for (size_t d = i + 2; d + 1 < e && cp[d] < 0x2E80; d++)
+            if (cp[d] == '.' && cp[d + 1] != '.') { s = j; break; }
+    }
+    /* a path: "/a/b", "~/a", "./a" with another '/' further on */
+    if (s == SIZE_MAX && e - j >= 4 && (cp[j] == '/' || ((cp[j] == '~' || cp[j] == '.') && cp[j + 1] == '/'))) {
+        for (size_t i = j + 2; i + 1 < e; i++)
+            if (cp[i] == '/' && cp[i + 1] != '/') { s = j; break; }
     }
     if (s == SIZE_MAX) return 0;
     size_t z = s;
@@ -240,8 +253,12 @@ static void rules(scratch *w, size_t m)
         if (!find_url(cp, s, k, &us, &ue)) continue;
         for (size_t i = us + 1; i < ue; i++) {
             if (bef[i] == TEXT_BRK_MUST) continue;
+            int lead = 1; /* not inside a leading "/", "~/" or "./" */
+            for (size_t q = us; q < i && lead; q++) lead = cp[q] == '/' || cp[q] == '~' || cp[q] == '.';
+            if (lead && i <= us + 2) { bef[i] = TEXT_BRK_NONE; continue; }
             uint32_t p = cp[i - 1];
-            int at = (p == '/' || p == '.' || p == '-') && cp[i] != p && !text_closing_at(cp, i);
+            int at = (p == '/' || p == '.' || p == '-' || p == '_' || p == '?' || p == '&') && cp[i] != p &&
+                     !text_closing_at(cp, i);
             bef[i] = at ? TEXT_BRK_URL : TEXT_BRK_NONE;
         }
     }

@@ -102,7 +102,14 @@ TEST(product_rules_at_spaces)
 TEST(urls_are_marked_for_layout)
 {
     EXPECT("en", "see http://www.ex-ample.com/a/b?c=d ok",
-           "see |http://~www.~ex-~ample.~com/~a/~b?c=d |ok");
+           "see |http://~www.~ex-~ample.~com/~a/~b?~c=d |ok");
+    EXPECT("en", "http://a.org/x_y?p=1&q=2", "http://~a.~org/~x_~y?~p=1&~q=2");
+    /* e-mail addresses and paths are broken the same way */
+    EXPECT("en", "write to a.teacher@school-x.org today", "write |to |a.~teacher@school-~x.~org |today");
+    EXPECT("en", "in /usr/share/lectern/x.lpk or ~/essays/a_b",
+           "in /usr/~share/~lectern/~x.~lpk |or |~/essays/~a_~b"); /* UAX #14: no break before '/' */
+    /* not addresses: an @ without a dotted domain, a lone slash */
+    EXPECT("en", "meet @noon / at 5", "meet |@noon / |at |5");
     EXPECT("en", "(www.a.org/x).", "(www.~a.~org/~x).");
     /* Japanese against a URL keeps its breaks; the URL ends at the kana */
     EXPECT("ja", "詳細はhttp://a.jp/bを参照", "詳|細|は|http://~a.~jp/~b|を|参|照");

@@ -440,11 +440,12 @@ static void find(const essay *es, const char *needle, uint32_t *a, uint32_t *b)
 
 TEST(urls_whole_or_broken_after_slash_dot_hyphen)
 {
-    /* The URL (28 chars) fits a 30-char line but not after "cccc": it moves
-     * to the next line whole, although its '-' would allow a break. */
+    /* The URL (29 chars) fits a 30-char line. After an exactly full line
+     * it starts the next one and stays whole, although its '-', '.' and
+     * '/' would allow breaks. */
     const char *url = "https://my-site.org/some-path";
     char txt[256];
-    snprintf(txt, sizeof txt, "aaaa bbbb cccc %s and some more words after it\n", url);
+    snprintf(txt, sizeof txt, "aaaa bbbb cccc dddd eeee fffff %s and some more words after it\n", url);
     essay es = mk(txt);
     layout_params p = P(30, 100);
     layout_result r = lay(&es, &p);
@@ -454,6 +455,30 @@ TEST(urls_whole_or_broken_after_slash_dot_hyphen)
         const layout_line *ln = &r.lines[k];
         CHECKF(!(ln->start > ua && ln->start < ub), "URL broken at line %zu '%s'", k, ltext(&es, ln));
     }
+    CHECK(check_cover(&es, &r) == 0);
+    layout_free(&r);
+    essay_free(&es);
+
+    /* After "ddd" it does not fit: kept whole, it would leave "aaaa bbbb
+     * cccc ddd" with its spaces stretched to 4.7x. It is broken instead,
+     * after one of its marks ("https://my-" ends the line exactly), with no
+     * hyphen drawn, and no line is loose. */
+    snprintf(txt, sizeof txt, "aaaa bbbb cccc ddd %s and someone more words after it\n", url);
+    es = mk(txt);
+    r = lay(&es, &p);
+    find(&es, url, &ua, &ub);
+    int broken = 0;
+    for (size_t k = 0; k < r.nlines; k++) {
+        const layout_line *ln = &r.lines[k];
+        if (ln->start > ua && ln->start < ub) {
+            broken++;
+            uint8_t prev = es.text[ln->start - 1];
+            CHECKF(prev == '/' || prev == '.' || prev == '-', "break after '%c'", prev);
+            CHECK(!(r.lines[k - 1].flags & LAYOUT_LINE_HYPHEN));
+        }
+    }
+    CHECKF(broken == 1 && r.over_1_5 == 0 && r.ragged_paras == 0, "broken %d over %zu ragged %zu", broken, r.over_1_5,
+           r.ragged_paras);
     CHECK(check_cover(&es, &r) == 0);
     layout_free(&r);
     essay_free(&es);
@@ -675,6 +700,40 @@ TEST(stretch_stays_within_1_5_when_possible)
         essay_free(&es);
         free(txt);
     }
+}
+
+TEST(paragraph_that_cannot_be_justified_within_2x_is_ragged)
+{
+    /* On a 20-char measure "aaa bbb" must end line 1 (the 18-letter word
+     * cannot share it, and nothing breaks it): justified, its one space
+     * would stretch by 13 characters. The paragraph is set ragged-right:
+     * every line flagged, no space stretched, the text all there. The
+     * next paragraph's lines are exactly full (seven two-letter words). */
+    essay es = mk("aaa bbb cccccccccccccccccc dd ee ff gg hh ii jj kk ll mm.\n"
+                  "ab cd ef gh ij kl mn op qr st uv wx yz ab cd ef gh ij kl mn op.\n");
+    layout_params p = P(20, 12);
+    layout_result r = lay(&es, &p);
+    CHECKF(r.ragged_paras == 1, "%zu", r.ragged_paras);
+    size_t rag0 = 0, n0 = 0, rag1 = 0;
+    for (size_t k = 0; k < r.nlines; k++) {
+        const layout_line *ln = &r.lines[k];
+        if (ln->block == 0 && !(ln->flags & LAYOUT_LINE_LAST)) {
+            n0++;
+            rag0 += (ln->flags & LAYOUT_LINE_RAGGED) && ln->space_extra == 0 && ln->space_rem == 0;
+        }
+        if (ln->block == 1) rag1 += (ln->flags & LAYOUT_LINE_RAGGED) != 0;
+    }
+    CHECKF(n0 >= 2 && rag0 == n0, "%zu of %zu lines ragged", rag0, n0);
+    CHECK(rag1 == 0); /* the next paragraph is justified as ever */
+    CHECK(r.max_stretch <= LAYOUT_RAGGED_ABOVE + 1e-9);
+    CHECK(check_cover(&es, &r) == 0);
+    layout_free(&r);
+    /* wide enough, the same paragraph is justified */
+    p = P(40, 12);
+    r = lay(&es, &p);
+    CHECK(r.ragged_paras == 0);
+    layout_free(&r);
+    essay_free(&es);
 }
 
 TEST(consecutive_hyphens_penalized)
@@ -1572,6 +1631,7 @@ int main(void)
     RUN(nbsp_holds);
     RUN(justified_lines_fill_last_lines_ragged);
     RUN(stretch_stays_within_1_5_when_possible);
+    RUN(paragraph_that_cannot_be_justified_within_2x_is_ragged);
     RUN(consecutive_hyphens_penalized);
     RUN(widows_and_orphans_avoided);
     RUN(no_three_hyphenated_lines_in_a_row);
