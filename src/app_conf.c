@@ -23,7 +23,8 @@ void app_conf_tick(app *a)
     a->conf_checked = a->now;
     int had = a->conf_stamp.present;
     if (!config_stamp_changed(a->o.cfg->boot_file, &a->conf_stamp)) return;
-    const char *what = had ? "has changed" : "has appeared (the boot partition was mounted after the reader started)";
+    const char *what = had ? "has changed since the reader started"
+                           : "has appeared (the boot partition was mounted after the reader started)";
     /* The settings as a start now would read them: only a real difference
      * is worth a new start (the template install-kiosk puts there is all
      * comments). Without main's arguments, assume one. */
@@ -43,8 +44,7 @@ void app_conf_tick(app *a)
             return;
         }
     }
-    fprintf(stderr, "lectern: %s %s since the reader started; starting again to apply it\n", a->o.cfg->boot_file,
-            what);
+    fprintf(stderr, "lectern: %s %s; starting again to apply it\n", a->o.cfg->boot_file, what);
     a->reexec = 1;
     app_request_quit(a, 1);
 }
