@@ -32,7 +32,7 @@ window.addEventListener('load', () => {
   probe.textContent = 'aa';  const w1 = probe.getBoundingClientRect().width;
   const space = w2 - w1;
   probe.remove();
-  let lines = 0, over = 0, max = 0;
+  let lines = 0, over = 0, max = 0, stacks = 0;
   for (const p of document.querySelectorAll('p')) {
     // wrap each word in a span, keeping the spaces between them
     const words = p.textContent.split(' ');
@@ -50,6 +50,14 @@ window.addEventListener('load', () => {
         rows.get(k).push(r);
       }
     const keys = [...rows.keys()].sort((a, b) => a - b);
+    // rows that end inside a word: broken at a soft hyphen, a hyphen drawn
+    const hy = new Set();
+    for (const s of p.querySelectorAll('span')) {
+      const rs = [...s.getClientRects()];
+      rs.slice(0, -1).forEach(r => hy.add(Math.round(r.top)));
+    }
+    let run = 0;
+    keys.slice(0, -1).forEach(k => { run = hy.has(k) ? run + 1 : 0; if (run === 3) stacks++; });
     keys.slice(0, -1).forEach(k => {   // the last line is ragged
       const rs = rows.get(k).sort((a, b) => a.left - b.left);
       if (rs.length < 2) return;
@@ -58,7 +66,7 @@ window.addEventListener('load', () => {
       lines++; if (worst > 1.5) over++; max = Math.max(max, worst);
     });
   }
-  document.body.setAttribute('data-stats', JSON.stringify({lines, over, max: +max.toFixed(2), space}));
+  document.body.setAttribute('data-stats', JSON.stringify({lines, over, max: +max.toFixed(2), space, stacks}));
 });
 </script>"""
 

@@ -132,6 +132,47 @@ echo "| lectern (total-fit line breaking) | $(field "$l_row" lines) (all lines) 
 echo "| lectern, all five essays | $(field "$l_all" lines) (all lines) | $(field "$l_all" over_1_5) | $(field "$l_all" max_stretch)x |"
 echo
 
+# Every essay at the two panels of issue 13 (800x480, and the 720x1280
+# portrait Touch Display 2): lectern's --layout-stats beside Chromium's
+# justified lines for the same text, face, size and column.
+echo "## Typesetting quality, every essay, beside Chromium (same text, soft hyphens, face, size and column)"
+echo "Loose: a justified line whose spaces exceed 1.5x the normal space. Stacks: three or more lines in a"
+echo "row ending in a hyphen. Ragged: paragraphs set ragged-right because no justified setting stays"
+echo "within 2x. Chromium does not paginate: the page columns are lectern's alone."
+echo "| panel | essay | lectern loose / justified | lectern worst | Chromium loose / justified | Chromium worst | loose: lectern/Chromium | stacks: lectern, Chromium | ragged paras | pages ending in a hyphen | short last page | largest blank (lines) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for size in 800x480 720x1280; do
+  sw=${size%x*} sh=${size#*x}
+  st=$("$READER" --layout-stats --pack "$B/default.lpk" --size "$size")
+  spx=$(echo "$st" | head -1 | sed -n 's/.* body=\([0-9]*\)px.*/\1/p')
+  slead=$(awk -v p="$spx" 'BEGIN { printf "%.1f", p * 1.42 }')
+  # the column: the panel less the left margin of a body line, twice
+  sx=$("$READER" --dump-layout --pack "$B/default.lpk" --size "$size" --essay 1 |
+       python3 -c 'import json,sys
+for l in sys.stdin:
+    d = json.loads(l)
+    if d["kind"] == "para": print(int(d["x"])); break')
+  scol=$((sw - 2 * sx))
+  tl=0 tc=0 tj=0 tcj=0 tcs=0
+  for e in 1 2 3 4 5; do
+    "$PACKER" cat "$B/default.lpk" $e --show-hyphens > "$W/q.txt"
+    python3 tests/bench/essay_html.py "$W/q.txt" "$W/q.html" "$spx" "$slead" "$scol" --measure
+    cs=$(chromium $CHROME_FLAGS --user-data-dir="$W/chr3" --window-size="$sw,$sh" --virtual-time-budget=5000 \
+      --dump-dom "file://$W/q.html" 2> /dev/null | sed -n 's/.*data-stats="\([^"]*\)".*/\1/p' | sed 's/&quot;/"/g')
+    cj() { echo "$cs" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])" 2> /dev/null || echo "?"; }
+    row=$(echo "$st" | grep "^essay=$e ")
+    lo=$(field "$row" over_1_5) lj=$(field "$row" justified) co=$(cj over) cl=$(cj lines)
+    tl=$((tl + lo)) tj=$((tj + lj))
+    [ "$co" != "?" ] && tc=$((tc + co)) && tcj=$((tcj + cl)) && tcs=$((tcs + $(cj stacks)))
+    echo "| $size | $e | $lo / $lj | $(field "$row" max_stretch)x | $co / $cl | $(cj max)x | $( [ "$co" != "?" ] && [ "$co" -gt 0 ] && ratio "$lo" "$co" || echo "-") | $(field "$row" hyphen_stacks), $(cj stacks) | $(field "$row" ragged_paras) | $(field "$row" hyphen_page_ends) | $(field "$row" short_last_page) | $(field "$row" max_blank_lines) |"
+  done
+  tot=$(echo "$st" | grep '^total')
+  echo "| $size | all | $tl / $tj ($(awk -v a="$tl" -v b="$tj" 'BEGIN { printf "%.1f", 100 * a / b }')%) | $(field "$tot" max_stretch)x | $tc / $tcj ($(awk -v a="$tc" -v b="$tcj" 'BEGIN { printf "%.1f", b ? 100 * a / b : 0 }')%) | | $( [ "$tc" -gt 0 ] && ratio "$tl" "$tc" || echo "-") | $(field "$tot" hyphen_stacks), $tcs | $(field "$tot" ragged_paras) | $(field "$tot" hyphen_page_ends) | $(field "$tot" short_last_pages) | $(field "$tot" max_blank_lines) |"
+done
+echo "(Goals, issue 13: at 800x480 worst <= 1.6x and loose lines <= a quarter of Chromium's; at 720x1280 loose"
+echo "lines <= 5% of justified lines and worst <= 2.0x.)"
+echo
+
 # the reader's own costs
 echo "## The reader's own costs"
 echo "| measure | result |"
