@@ -20,7 +20,6 @@
  *   kiosk = yes|no         fullscreen, and nothing a visitor does ends it
  *   essays = all|LIST      a subset or an order: "3,1,2", "1-3, 5"
  *   start = library|N      open the library, or essay N at start-up
- * Held back until firmware/ documents them (see the key table in config.c):
  *   sleep_after = MIN      minutes without a touch before the display
  *                          sleeps (0 = never, up to 10080; "min" optional)
  *   awake = HOURS          when the display is awake, e.g. "Mon-Fri

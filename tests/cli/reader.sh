@@ -89,7 +89,7 @@ check damaged_no_crash bash -c "test $st_stats -lt 128 && test $st -lt 128 &&
 check damaged_others_still_open test $? -eq 0
 
 # ---- configuration: every key in --help, the file's problems by line, --strict ------------
-for k in pack rotate theme font_size margins idle_timeout state_dir state kiosk essays start; do
+for k in pack rotate theme font_size margins idle_timeout idle_action sleep_after awake state_dir state kiosk essays start; do
   check "help_lists_key_$k" grep -q -- "--$k VALUE" "$T/help"
 done
 check help_lists_replay grep -q -- '--replay SCRIPT' "$T/help"

@@ -206,10 +206,8 @@ check crash_power_cuts_not_counted bash -c "test $st -eq 0 && ! grep -q '^deaths
 check crash_power_cut_said grep -q 'essay 2 was open when the machine last stopped (a power cut or a restart: not counted' "$T/power4.err"
 
 # ---- the display's sleep: awake hours, sleep_after, the first touch only wakes ------------------
-# (sleep_after and awake are held back from the configuration's keys until
-# firmware/ documents them: src/config.c. Without them these checks cannot
-# run, and say so; they run as soon as the keys are there.)
-if "$READER" --help 2>&1 | grep -q -- '--sleep_after VALUE'; then
+check sleep_keys_in_help sh -c "'$READER' --help 2>&1 | grep -q -- '--sleep_after VALUE' &&
+  '$READER' --help 2>&1 | grep -q -- '--awake VALUE'"
 # A fake sysfs backlight (LECTERN_BACKLIGHT_DIR); the replay's `clock` sets
 # the wall time (2026-12-07 is a Monday). `crash` ends a run without the
 # clean exit, which would switch the backlight back on.
@@ -341,9 +339,6 @@ replay sleep_badconf "$T/sl7.txt" --pack "$FIXTURE" --config "$T/sleep.conf"
 check sleep_bad_values_go_on test $? -eq 0
 check sleep_bad_awake_named grep -q "sleep.conf:2: bad value 'Mon-Fri 08:30-18:00, Sat 10-16' for awake .*item 2 'Sat 10-16': expected a time HH:MM" "$T/sleep_badconf.err"
 check sleep_bad_sleep_after_named grep -q "sleep.conf:3: bad value '5 hours' for sleep_after" "$T/sleep_badconf.err"
-else
-  echo "  sleep_after and awake are not configuration keys yet (src/config.c): the display's sleep replays are not run" >&2
-fi
 
 # ---- a missing pack: the error page, and the reader keeps running ---------------------------------
 printf 'expect screen error\nshot nopack\ntap 0.5 0.5\nswipe left\nkey right\nwait 600000\nexpect screen error\n' > "$T/np.txt"
