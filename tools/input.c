@@ -351,7 +351,7 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, const par
 
     /* Output: one line per block. Separators only between text blocks. */
     int pending_sep = 0, any = 0;
-    uint32_t line = 0;
+    uint32_t line = 0, cjk = 0; /* cjk: Han characters and kana, for the reading time */
     for (size_t i = 0; i < d.n; i++) {
         const blk *k = &d.b[i];
         if (k->skip) continue;
@@ -388,12 +388,18 @@ int input_parse_core(const uint8_t *bytes, size_t n, const char *name, const par
             goto oom;
         o.p[o.n++] = '\n';
         line++;
-        if (k->kind != B_NOTE && k->kind != B_CODE)
+        if (k->kind != B_NOTE && k->kind != B_CODE) {
             out->words = input_count_words(A + k->start, k->len, out->words);
+            cjk = input_count_cjk(A + k->start, k->len, cjk);
+        }
         if (o.n > INPUT_MAX_TEXT) {
             lerr_set(e, "%s: essay text too large (over %u MiB)", name, INPUT_MAX_TEXT >> 20);
             goto done;
         }
+    }
+    if (cjk) { /* Chinese and Japanese: words of reading time, from characters */
+        uint32_t w = input_words_of_cjk(cjk, tag);
+        out->words = out->words > UINT32_MAX - w ? UINT32_MAX : out->words + w;
     }
     if (nspans) { /* the style section (pack_format.md) */
         uint8_t hd[9] = {0, (uint8_t)nspans, (uint8_t)(nspans >> 8), (uint8_t)(nspans >> 16),

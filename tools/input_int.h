@@ -172,6 +172,11 @@ int input_looks_like_title(const uint8_t *s, size_t n);
 size_t input_byline_at(const uint8_t *s, size_t n);
 /* words + the words of s (saturating). */
 uint32_t input_count_words(const uint8_t *s, size_t n, uint32_t words);
+/* Han characters and kana in s[0..n) added to chars (they are not words
+ * for input_count_words), and what they come to in words of reading time
+ * for an essay in language lang (a BCP 47 tag: zh, ja, or other). */
+uint32_t input_count_cjk(const uint8_t *s, size_t n, uint32_t chars);
+uint32_t input_words_of_cjk(uint32_t chars, const char *lang);
 
 /* ---- input_manifest.c ---------------------------------------------------- */
 

@@ -236,13 +236,43 @@ size_t input_byline_at(const uint8_t *s, size_t n)
     return 3;
 }
 
+/* Han characters and kana: Chinese and Japanese are read by the character,
+ * without spaces between words (input_count_cjk counts them). */
+static int reading_char(uint32_t c)
+{
+    return (c >= 0x3041 && c <= 0x30FF && c != 0x30FB) || (c >= 0x31F0 && c <= 0x31FF) ||
+           (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+uint32_t input_count_cjk(const uint8_t *s, size_t n, uint32_t chars)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        i += dec(s, n, i, &c);
+        if (reading_char(c) && chars < UINT32_MAX) chars++;
+    }
+    return chars;
+}
+
+uint32_t input_words_of_cjk(uint32_t chars, const char *lang)
+{
+    /* characters read in the time of one English word (about 230 a
+     * minute): Chinese about 255 characters a minute, Japanese 360 */
+    uint64_t per10 = lang && !strncmp(lang, "ja", 2) ? 18 : lang && !strncmp(lang, "zh", 2) ? 13 : 15;
+    uint64_t w = ((uint64_t)chars * 10 + per10 - 1) / per10;
+    return w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
+}
+
 uint32_t input_count_words(const uint8_t *s, size_t n, uint32_t words)
 {
     int in = 0;
     for (size_t i = 0; i < n;) {
         uint32_t c;
         size_t l = dec(s, n, i, &c);
-        if (text_is_word_char(c)) {
+        if (reading_char(c)) {
+            in = 0; /* counted by the character (input_count_cjk) */
+        } else if (text_is_word_char(c)) {
             if (!in && words < UINT32_MAX) words++;
             in = 1;
         } else if (in && (c == '\'' || c == 0x2019 || c == 0xAD) && i + l < n) {

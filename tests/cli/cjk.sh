@@ -60,6 +60,20 @@ printf 'المتحف مفتوح كل يوم.\n\n1975 - 2025.\n' > "$T/e/ar.txt"
 printf 'The museum is open every day.\n\n1975 - 2025.\n' > "$T/e/en.txt"
 "$PACKER" build -o "$T/cjk.lpk" "$T/e" > "$T/build.out" 2> "$T/build.err"; st=$?
 check cjk_pack_built bash -c "test $st -eq 0 && test -s '$T/cjk.lpk'" || { cat "$T/build.err" >&2; exit 1; }
+# Reading time by the character: Chinese about 1.3 characters, Japanese 1.8,
+# in the time of an English word (Han and kana counted from the packed text
+# below its title line); English by its words.
+"$PACKER" list "$T/cjk.lpk" > "$T/list"
+words_of() { sed -n "s/^ *$1 *\([0-9]*\) words.*/\1/p" "$T/list"; }
+cjk_chars() { "$PACKER" cat "$T/cjk.lpk" "$1" | tail -n +2 | python3 -c '
+import sys
+t = sys.stdin.read()
+print(sum(1 for c in t if 0x3041 <= ord(c) <= 0x30FF and ord(c) != 0x30FB or 0x31F0 <= ord(c) <= 0x31FF
+          or 0x3400 <= ord(c) <= 0x4DBF or 0x4E00 <= ord(c) <= 0x9FFF or 0xF900 <= ord(c) <= 0xFAFF or ord(c) >= 0x20000))'; }
+zc=$(cjk_chars 1) jc=$(cjk_chars 2)
+check cjk_words_zh_by_characters test "$(words_of 1)" = "$(( (zc * 10 + 12) / 13 ))"
+check cjk_words_ja_by_characters test "$(words_of 2)" = "$(( (jc * 10 + 17) / 18 ))"
+check cjk_words_en_by_words test "$(words_of 5)" -eq "$("$PACKER" cat "$T/cjk.lpk" 5 | tail -n +2 | tr ' ' '\n' | grep -c '[A-Za-z0-9]')"
 for sz in 320x480 480x320 360x640; do
   "$READER" --pack "$T/cjk.lpk" --dump-layout --size $sz > "$T/dump-$sz.jsonl" 2> "$T/dump.err"; st=$?
   check "cjk_dump_${sz}_exit_0" bash -c "test $st -eq 0 && test -s '$T/dump-$sz.jsonl'"
