@@ -225,6 +225,7 @@ typedef struct app {
     int touched;            /* any input since start (out of hours, a start sleeps at once) */
     int hours_known, in_hours; /* the awake hours as at the last tick */
     int backlight_said;     /* a backlight failure was said */
+    int clock_unset_said;   /* "the clock is not set: the awake hours wait" was said (once per stretch) */
     int wall_set;           /* a replay's `clock` set the wall clock: */
     int64_t wall_base;      /* civil second (schedule.h) ... */
     uint64_t wall_at;       /* ... at this a->now */
