@@ -131,7 +131,7 @@ static void clock_lines(out *o, const admin_facts *f)
     if (c && c->awake.n > 0 && !schedule_clock_set(f->wall)) {
         line(o, ADMIN_WARN, "The clock is not set. The awake hours need a set clock: until it is set, the display does "
              "not sleep by them%s.", c->sleep_after ? " (it still sleeps after sleep_after minutes without a touch)" : "");
-        line(o, ADMIN_WARN, "A Raspberry Pi 5 has a clock of its own (fit its battery); other models need a clock "
+        line(o, ADMIN_WARN, "A Raspberry Pi 5 has a clock of its own (with its small battery fitted); other models need a clock "
              "module, such as a DS3231.");
     }
 }

@@ -16,6 +16,7 @@
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
 
+#include "admin.h"
 #include "app.h"
 #include "config.h"
 #include "platform.h"
@@ -145,11 +146,20 @@ static int parse_count(const char *s, size_t *out)
 }
 
 /* Problems always go to stderr; notes (the default file is missing) only
- * when the reader runs, and never about a flag. */
+ * when the reader runs, and never about a flag. The problems (and that
+ * the file was missing, the one note config.c sends) are also kept for
+ * the admin screen. */
+typedef struct reporting {
+    int quiet;      /* a headless mode */
+    admin_log *log; /* main's, borrowed by the reader (app_opts.log) */
+} reporting;
 static void report(void *ctx, int level, const char *msg)
 {
-    int headless = *(const int *)ctx, flag = !strncmp(msg, "option --", 9);
-    if (level == CONFIG_WARN || (!headless && !flag)) fprintf(stderr, "lectern: %s\n", msg);
+    reporting *r = ctx;
+    int flag = !strncmp(msg, "option --", 9);
+    if (level == CONFIG_WARN || (!r->quiet && !flag)) fprintf(stderr, "lectern: %s\n", msg);
+    if (level == CONFIG_WARN && !flag) admin_log_add(r->log, msg);
+    else if (level == CONFIG_INFO) r->log->file_missing = 1;
 }
 
 /* SIGTERM (systemd stopping the service) ends the loop at its next turn,
@@ -309,7 +319,12 @@ int main(int argc, char **argv)
     int conf_argc = cargc;
     config c;
     int quiet = shot_dir || stats || dump || replay_path;
-    int cr = config_init(&c, &cargc, cargv, replay_path ? CONFIG_ONLY_GIVEN_FILE : 0, report, &quiet);
+    /* static: it lives as long as the reader, which borrows it */
+    static admin_log conf_log;
+    reporting rep = {quiet, &conf_log};
+    int cr = config_init(&c, &cargc, cargv, replay_path ? CONFIG_ONLY_GIVEN_FILE : 0, report, &rep);
+    /* was the settings file looked for (config_init's own rule) */
+    conf_log.file_looked = c.file_given || strcmp(c.file, CONFIG_DEFAULT_FILE) != 0 || !replay_path;
     /* lectern DIR (or FILE): a word that is not an option is what to read */
     const char *positional = NULL;
     if (cargc > 1 && cargv[1][0] != '-') {
@@ -333,6 +348,7 @@ int main(int argc, char **argv)
     o.argc = conf_argc;
     o.argv = conf_argv;
     o.config_flags = replay_path ? CONFIG_ONLY_GIVEN_FILE : 0;
+    o.log = &conf_log;
 
     replay_script script = {0};
     if (replay_path) {
