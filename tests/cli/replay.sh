@@ -58,6 +58,11 @@ for s in tests/replay/*.txt; do
   else fail "replay_$name" "exit $st: $(cat "$T/$name.err")"; fi
 done
 
+# the admin screen says in the journal that it was opened, and why the kiosk ended
+check admin_opened_said grep -q 'admin gesture: the admin screen is open' "$T/admin-problems.err"
+check admin_leave_said grep -q 'admin screen: leaving the kiosk' "$T/kiosk.err"
+check admin_problems_on_stderr_too grep -q "admin-problems.conf:6: unknown key 'colour'" "$T/admin-problems.err"
+
 # ---- the same scripts without render targets: the same screens, pixel for pixel ------------
 # (LECTERN_NO_RENDER_TARGETS: pages drawn straight to the screen; with
 # rotate, the picture drawn in memory and turned). Every script but the
