@@ -392,6 +392,8 @@ static int build_list(app *a)
     return 0;
 }
 
+static void admin_refresh(app *a);
+
 /* The pack file was replaced or changed under the reader: open it again
  * and show its library. While the new file cannot be read (being copied,
  * damaged) the old pack stays, and it is tried again at the next check. */
@@ -417,7 +419,8 @@ static void check_pack(app *a)
     a->nlist = 0;
     if (build_list(a)) return;
     a->lib.scroll = 0;
-    if (a->screen != APP_ATTRACT) a->screen = APP_LIBRARY; /* an idle kiosk goes on inviting, with the new essays */
+    if (a->screen == APP_ADMIN) admin_refresh(a); /* staff see the new pack's count */
+    else if (a->screen != APP_ATTRACT) a->screen = APP_LIBRARY; /* an idle kiosk goes on inviting, with the new essays */
     a->attract_essay = 0;
     a->attract_turn = UINT64_MAX; /* its text again, from the new pack */
     a->dirty = 1;

@@ -4,6 +4,7 @@
  * text size and on panels turned either way; UI text lines fit and are
  * shortened with an ellipsis; rounded rectangles fill what they should. */
 #include <math.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -541,6 +542,38 @@ TEST(admin_screen_lists_problems_scrolls_and_closes)
     CHECK(a.screen == APP_ADMIN);
     app_tick(&a, a.now + 1000);
     CHECK(a.screen == APP_LIBRARY);
+    /* the pack replaced under it (a rename, as an install does): reopened,
+     * and the admin screen stays, its lines made again */
+    char tmp[] = "/tmp/lectern-admin-XXXXXX";
+    int fd = mkstemp(tmp);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        close(fd);
+        char cmd[1200], path[64];
+        snprintf(path, sizeof path, "%s.lpk", tmp);
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s'", t_build("default.lpk"), path);
+        CHECK(system(cmd) == 0);
+        app b2;
+        o.pack_path = path;
+        o.kiosk = 1;
+        if (app_open(&b2, &o, &e) == 0 && app_video(&b2, 1, &e) == 0) {
+            b2.now = 0;
+            app_start(&b2);
+            app_do(&b2, action_make(ACT_ADMIN, 0));
+            CHECK(b2.screen == APP_ADMIN);
+            snprintf(cmd, sizeof cmd, "cp '%s' '%s.new' && mv '%s.new' '%s'", path, path, path, path);
+            CHECK(system(cmd) == 0);
+            b2.adm_n = 0;
+            b2.last_input = b2.now = 100;
+            app_tick(&b2, 100 + TUN_PACK_CHECK_MS);
+            CHECKF(b2.screen == APP_ADMIN && b2.adm_n > 0, "screen %d, %zu lines", b2.screen, b2.adm_n);
+        } else {
+            CHECKF(0, "%s", e.msg);
+        }
+        app_close(&b2);
+        unlink(path);
+        unlink(tmp);
+    }
     /* Leave the kiosk: the end, kiosk or not */
     app_do(&a, action_make(ACT_ADMIN, 0));
     screen_buttons(&a, b);
