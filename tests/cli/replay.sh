@@ -370,6 +370,25 @@ printf 'clock 1970-01-01 03:00\ntap 0.5 0.3\nwait 299000\nexpect screen reading\
 LECTERN_BACKLIGHT_DIR=$BL replay sleep_unset_clock_after "$T/sl10.txt" --pack "$FIXTURE" --awake "$HOURS" --sleep-after 5 --idle-timeout 0
 check sleep_unset_clock_sleep_after_still test $? -eq 0
 check sleep_unset_clock_sleep_after_said grep -q 'awake hours are not followed until it is; sleep_after still is' "$T/sleep_unset_clock_after.err"
+# the display sleeps over the admin screen too; the first tap (on Leave the
+# kiosk) only wakes it, the admin screen still there; the next one acts
+cat > "$T/sl11.txt" << 'EOS'
+clock 2026-12-07 10:00
+longpress 0.05 0.05
+longpress 0.95 0.05
+longpress 0.95 0.95
+expect screen admin
+wait 59000
+expect screen admin
+wait 2000
+expect screen sleep
+tap 0.65 0.91
+expect screen admin
+tap 0.65 0.91
+expect quit
+EOS
+LECTERN_BACKLIGHT_DIR=$BL replay sleep_admin "$T/sl11.txt" --pack "$FIXTURE" --kiosk --sleep-after 1 --idle-timeout 0
+check sleep_over_the_admin_screen test $? -eq 0
 else
   echo "  sleep_after and awake are not configuration keys yet (src/config.c): the display's sleep replays are not run" >&2
 fi
