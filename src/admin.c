@@ -87,7 +87,8 @@ static void settings(out *o, const admin_facts *f)
     }
     int read_any = 0;
     if (l && l->file_looked) {
-        if (l->file_missing) line(o, ADMIN_TEXT, "%s is not there: the defaults are used.", c->file);
+        if (l->file_missing)
+            line(o, ADMIN_TEXT, "%s is not there%s", c->file, c->boot_read ? "." : ": the defaults are used.");
         else {
             line(o, ADMIN_TEXT, "Read from %s", c->file);
             read_any = 1;

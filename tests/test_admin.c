@@ -105,12 +105,15 @@ TEST(settings_problems_with_their_lines)
     snprintf(c.boot_file, sizeof c.boot_file, "/boot/firmware/lectern.conf");
     n = make(&f);
     CHECK(find(n, ADMIN_TEXT, "No problems in the settings") >= 0);
-    CHECK(find(n, ADMIN_TEXT, "/etc/lectern/lectern.conf is not there") >= 0);
+    long miss = find(n, ADMIN_TEXT, "/etc/lectern/lectern.conf is not there");
+    CHECK(miss >= 0 && !strcmp(L[miss].text, "/etc/lectern/lectern.conf is not there."));
     CHECK(find(n, ADMIN_TEXT, "/boot/firmware/lectern.conf") >= 0);
     CHECK(find(n, ADMIN_WARN, "problem") < 0);
+    c.boot_read = 0;
+    n = make(&f);
+    CHECK(find(n, ADMIN_TEXT, "/etc/lectern/lectern.conf is not there: the defaults are used.") >= 0);
     /* a replay that reads no file */
     memset(&lg, 0, sizeof lg);
-    c.boot_read = 0;
     n = make(&f);
     CHECK(find(n, ADMIN_TEXT, "No settings file was read") >= 0);
     if (t_bad) dump(n);
