@@ -158,6 +158,7 @@ CORE_SRC += src/schedule.c
 CORE_SRC += src/backlight.c
 CORE_SRC += src/attract.c
 CORE_SRC += src/burnin.c
+CORE_SRC += src/admin.c
 # The packer's library (FreeType, fontconfig, libhyphen, utf8proc): used by
 # lectern-pack, and by the reader to open a folder of essays.
 TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_manifest.c \
@@ -171,7 +172,7 @@ SIGN_SRC := src/pack_sign.c
 SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c src/app_headless.c \
             src/app_replay.c src/app_dump.c src/app_pack.c src/app_sleep.c src/render.c src/font.c \
             src/screen_page.c src/screen_library.c src/screen_menu.c src/screen_end.c src/screen_ui.c \
-            src/screen_attract.c
+            src/screen_attract.c src/screen_admin.c
 SDL_SRC  += src/app_conf.c
 MAIN_SRC := src/main.c tools/lectern-pack.c
 # A source file in src/ or tools/ that no list names is a mistake, not a

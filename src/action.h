@@ -21,11 +21,12 @@ enum action_kind {
     ACT_LIBRARY,     /* the library (the position is kept) */
     ACT_MENU,        /* the menu over the page */
     ACT_CONTENTS,    /* the contents of the open essay */
-    ACT_CLOSE,       /* close the menu or the contents: the page */
+    ACT_CLOSE,       /* close the menu or the contents: the page; the admin screen: the library */
     ACT_BACK,        /* Escape: one step back, and on the library the end (not in kiosk mode) */
     ACT_SCROLL,      /* px: pixels to scroll the current list by (+ down) */
     ACT_QUIT,        /* end the reader (not in kiosk mode) */
-    ACT_QUIT_FORCE   /* end it even in kiosk mode (the admin gesture, SIGTERM) */
+    ACT_QUIT_FORCE,  /* end it even in kiosk mode (the admin screen's Leave the kiosk, SIGTERM) */
+    ACT_ADMIN        /* the admin screen (the admin gesture, kiosk mode) */
 };
 
 typedef struct action {

@@ -327,6 +327,7 @@ int app_screen_id(const app *a)
     case APP_CONTENTS: return REPLAY_SCREEN_CONTENTS;
     case APP_END: return REPLAY_SCREEN_END;
     case APP_ATTRACT: return REPLAY_SCREEN_ATTRACT;
+    case APP_ADMIN: return REPLAY_SCREEN_ADMIN;
     default: return REPLAY_SCREEN_ERROR;
     }
 }
@@ -408,6 +409,7 @@ void app_close(app *a)
     app_sleep_end(a);
     app_close_essay(a);
     free(a->toc_blocks);
+    free(a->adm_lines);
     free(a->list);
     state_close(a->st);
     render_destroy(a->rd);

@@ -24,12 +24,15 @@ static void input_seen(app *a)
 
 static app_list *list_of(app *a)
 {
-    return a->screen == APP_LIBRARY ? &a->lib : a->screen == APP_CONTENTS ? &a->toc : NULL;
+    return a->screen == APP_LIBRARY ? &a->lib : a->screen == APP_CONTENTS ? &a->toc : a->screen == APP_ADMIN ? &a->adm : NULL;
 }
 
 static double list_max(app *a)
 {
-    return a->screen == APP_LIBRARY ? screen_library_max(a) : a->screen == APP_CONTENTS ? screen_contents_max(a) : 0;
+    return a->screen == APP_LIBRARY    ? screen_library_max(a)
+           : a->screen == APP_CONTENTS ? screen_contents_max(a)
+           : a->screen == APP_ADMIN    ? screen_admin_max(a)
+                                       : 0;
 }
 
 /* ---- the admin gesture: long-presses in three corners in order ---------------------- */
@@ -47,8 +50,12 @@ static int admin(app *a, float x, float y)
     if (a->admin_step == 0) a->admin_t0 = a->now;
     if (++a->admin_step < 3) return 0;
     a->admin_step = 0;
-    fprintf(stderr, "lectern: admin gesture: leaving the kiosk\n");
-    app_do(a, action_make(ACT_QUIT_FORCE, 0));
+    if (!a->rd) { /* no font at all: no admin screen to show, so out, as before it existed */
+        fprintf(stderr, "lectern: admin gesture: no fonts for the admin screen; leaving the kiosk\n");
+        app_do(a, action_make(ACT_QUIT_FORCE, 0));
+        return 1;
+    }
+    app_do(a, action_make(ACT_ADMIN, 0));
     return 1;
 }
 
@@ -123,6 +130,7 @@ static void list_gesture(app *a, const gesture_event *ev)
     case GESTURE_TAP:
         if (a->touch_stopped_list) break; /* that touch stopped the list; it opens nothing */
         if (a->screen == APP_LIBRARY) app_do(a, screen_library_tap(a, ev->x * a->geom.w, ev->y * h));
+        else if (a->screen == APP_ADMIN) app_do(a, screen_admin_tap(a, ev->x * a->geom.w, ev->y * h));
         else app_do(a, screen_contents_tap(a, ev->x * a->geom.w, ev->y * h));
         break;
     case GESTURE_DRAG_START:
@@ -159,7 +167,8 @@ void app_gesture_events(app *a, const gesture_event *ev, int n)
         switch (a->screen) {
         case APP_READING: reading_gesture(a, e); break;
         case APP_LIBRARY:
-        case APP_CONTENTS: list_gesture(a, e); break;
+        case APP_CONTENTS:
+        case APP_ADMIN: list_gesture(a, e); break;
         case APP_ATTRACT: break; /* its touches never reach the gesture machine (finger) */
         case APP_MENU:
             if (e->type == GESTURE_TAP) app_do(a, screen_menu_tap(a, px, py));
@@ -235,6 +244,16 @@ static action key_action(const app *a, SDL_Keycode k)
     int back = k == SDLK_LEFT || k == SDLK_UP || k == SDLK_PAGEUP || k == SDLK_BACKSPACE;
     /* the attract screen: any key but q (which ends a desktop reader) is the library */
     if (a->screen == APP_ATTRACT) return action_make(k == SDLK_q ? ACT_QUIT : ACT_LIBRARY, 0);
+    /* the admin screen (staff, kiosk mode): Escape and the like close it, arrows scroll */
+    if (a->screen == APP_ADMIN) {
+        double row = screen_line_h((app *)a, LAYOUT_BODY), view = a->geom.h / 2.0;
+        if (k == SDLK_ESCAPE || k == SDLK_BACKSPACE || k == SDLK_HOME || k == SDLK_m) return action_make(ACT_CLOSE, 0);
+        if (k == SDLK_DOWN || k == SDLK_RIGHT) return action_scroll(row);
+        if (k == SDLK_UP || k == SDLK_LEFT) return action_scroll(-row);
+        if (k == SDLK_PAGEDOWN || k == SDLK_SPACE) return action_scroll(view);
+        if (k == SDLK_PAGEUP) return action_scroll(-view);
+        return ACTION_NONE;
+    }
     switch (k) {
     case SDLK_ESCAPE: return action_make(ACT_BACK, 0);
     case SDLK_q: return action_make(ACT_QUIT, 0);
@@ -321,7 +340,7 @@ void app_event(app *a, const SDL_Event *ev)
     case SDL_MOUSEWHEEL: {
         app_list *l = list_of(a);
         input_seen(a);
-        double notch = a->screen == APP_LIBRARY ? a->ui.card_pitch / 2.0 : a->ui.row_h;
+        double notch = a->screen == APP_LIBRARY ? a->ui.card_pitch / 2.0 : a->ui.row_h; /* admin: as contents */
         if (a->screen == APP_ATTRACT) app_do(a, action_make(ACT_LIBRARY, 0));
         else if (l) app_do(a, action_scroll(-ev->wheel.y * notch));
         else if (a->screen == APP_READING && ev->wheel.y) app_do(a, action_make(ACT_TURN, ev->wheel.y < 0 ? 1 : -1));

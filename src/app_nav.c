@@ -9,6 +9,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "admin.h"
 #include "app_conf.h"
 #include "app_sleep.h"
 #include "attract.h"
@@ -264,6 +265,11 @@ int app_hint_shown(const app *a) { return screen_hint_alpha(a) > 0; }
 
 static void close_overlay(app *a)
 {
+    if (a->screen == APP_ADMIN) { /* its Close: the library */
+        fprintf(stderr, "lectern: admin screen closed\n");
+        app_go_library(a);
+        return;
+    }
     if (a->screen != APP_MENU && a->screen != APP_CONTENTS) return;
     a->screen = APP_READING;
     a->dirty = 1;
@@ -281,14 +287,50 @@ static void open_contents(app *a)
 /* The list of the current screen, scrolled by d pixels within its length. */
 static void scroll(app *a, double d)
 {
-    app_list *l = a->screen == APP_LIBRARY ? &a->lib : a->screen == APP_CONTENTS ? &a->toc : NULL;
+    app_list *l = a->screen == APP_LIBRARY ? &a->lib : a->screen == APP_CONTENTS ? &a->toc : a->screen == APP_ADMIN ? &a->adm : NULL;
     if (!l) return;
-    double max = a->screen == APP_LIBRARY ? screen_library_max(a) : screen_contents_max(a);
+    double max = a->screen == APP_LIBRARY  ? screen_library_max(a)
+                 : a->screen == APP_ADMIN ? screen_admin_max(a)
+                                          : screen_contents_max(a);
     gesture_inertia_stop(&l->in);
     l->scroll += d;
     if (l->scroll > max) l->scroll = max;
     if (l->scroll < 0) l->scroll = 0;
     a->dirty = 1;
+}
+
+/* ---- the admin screen (admin.h) ------------------------------------------------------- */
+
+/* Its lines, from what the reader knows now. */
+static void admin_refresh(app *a)
+{
+    if (!a->adm_lines) a->adm_lines = calloc(ADMIN_LINES_MAX, sizeof *a->adm_lines);
+    if (!a->adm_lines) {
+        a->adm_n = 0;
+        return;
+    }
+    int64_t wall = app_wall(a);
+    admin_facts f = {.pack_file = a->pack_file, .folder = a->pack_mem != NULL, .pk = a->pk, .shown = a->nlist,
+                     .cfg = a->o.cfg, .log = a->o.log, .wall = wall};
+    a->adm_n = admin_lines(&f, a->adm_lines, ADMIN_LINES_MAX);
+    a->adm_minute = wall >= 0 ? wall / 60 : -((-wall + 59) / 60);
+    a->dirty = 1;
+}
+
+/* From the admin gesture: whatever was open is left as for the library
+ * (its position kept, the crash-loop guard told), then the admin screen. */
+static void open_admin(app *a)
+{
+    if (!a->o.kiosk) return;
+    if (a->screen != APP_ADMIN) {
+        app_go_library(a);
+        a->screen = APP_ADMIN;
+        a->adm.scroll = 0;
+        gesture_inertia_stop(&a->adm.in);
+        fprintf(stderr, "lectern: admin gesture: the admin screen is open\n");
+    }
+    admin_refresh(a);
+    if (!a->adm_n) fprintf(stderr, "lectern: out of memory for the admin screen\n");
 }
 
 void app_do(app *a, action act)
@@ -315,7 +357,11 @@ void app_do(app *a, action act)
     case ACT_BACK: app_back(a); break;
     case ACT_SCROLL: scroll(a, act.px); break;
     case ACT_QUIT: app_request_quit(a, 0); break;
-    case ACT_QUIT_FORCE: app_request_quit(a, 1); break;
+    case ACT_QUIT_FORCE:
+        if (a->screen == APP_ADMIN) fprintf(stderr, "lectern: admin screen: leaving the kiosk\n");
+        app_request_quit(a, 1);
+        break;
+    case ACT_ADMIN: open_admin(a); break;
     default: break;
     }
 }
@@ -346,6 +392,8 @@ static int build_list(app *a)
     return 0;
 }
 
+static void admin_refresh(app *a);
+
 /* The pack file was replaced or changed under the reader: open it again
  * and show its library. While the new file cannot be read (being copied,
  * damaged) the old pack stays, and it is tried again at the next check. */
@@ -371,7 +419,8 @@ static void check_pack(app *a)
     a->nlist = 0;
     if (build_list(a)) return;
     a->lib.scroll = 0;
-    if (a->screen != APP_ATTRACT) a->screen = APP_LIBRARY; /* an idle kiosk goes on inviting, with the new essays */
+    if (a->screen == APP_ADMIN) admin_refresh(a); /* staff see the new pack's count */
+    else if (a->screen != APP_ATTRACT) a->screen = APP_LIBRARY; /* an idle kiosk goes on inviting, with the new essays */
     a->attract_essay = 0;
     a->attract_turn = UINT64_MAX; /* its text again, from the new pack */
     a->dirty = 1;
@@ -534,6 +583,7 @@ static void idle_reset(app *a)
     a->lib.scroll = 0;
     gesture_inertia_stop(&a->lib.in);
     gesture_inertia_stop(&a->toc.in);
+    gesture_inertia_stop(&a->adm.in);
     gesture_reset(&a->g);
     a->admin_step = 0;
     a->attract_swallow = 0;
@@ -577,6 +627,11 @@ void app_tick(app *a, uint64_t now)
     }
     if (a->screen == APP_LIBRARY) coast(a, &a->lib, screen_library_max(a));
     if (a->screen == APP_CONTENTS) coast(a, &a->toc, screen_contents_max(a));
+    if (a->screen == APP_ADMIN) {
+        coast(a, &a->adm, screen_admin_max(a));
+        int64_t w = app_wall(a);
+        if ((w >= 0 ? w / 60 : -((-w + 59) / 60)) != a->adm_minute) admin_refresh(a); /* the clock it shows */
+    }
     if (a->o.idle_s && !a->idle_done && a->pk && a->now - a->last_input >= (uint64_t)a->o.idle_s * 1000)
         idle_reset(a);
     if (a->screen == APP_ATTRACT && !a->asleep) attract_tick(a); /* asleep: nothing is drawn or read */
@@ -597,6 +652,6 @@ void app_tick(app *a, uint64_t now)
 int app_busy(const app *a)
 {
     return gesture_busy(&a->g) || a->sliding || a->hint == APP_HINT_FADING || gesture_inertia_active(&a->lib.in) ||
-           gesture_inertia_active(&a->toc.in);
+           gesture_inertia_active(&a->toc.in) || gesture_inertia_active(&a->adm.in);
 }
 

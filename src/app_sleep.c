@@ -82,6 +82,26 @@ void app_sleep_tick(app *a)
     const schedule *hours = c ? &c->awake : NULL;
     if (!after && (!hours || !hours->n)) return; /* never sleeps */
     int64_t t = app_wall(a);
+    /* A clock that was never set (a Pi without a real-time clock and
+     * without a network starts in 1970): the awake hours are not followed
+     * by it, or the kiosk would sleep through opening time; sleep_after
+     * still is. Said once, and again if the clock goes back. */
+    if (hours && hours->n && !schedule_clock_set(t)) {
+        if (!a->clock_unset_said) {
+            int y, m, d;
+            schedule_date(t >= 0 ? t / 86400 : -((-t + 86399) / 86400), &y, &m, &d);
+            fprintf(stderr, "lectern: the clock is not set (it says %04d-%02d-%02d): the awake hours are not "
+                    "followed until it is%s\n", y, m, d, after ? "; sleep_after still is" : "");
+            a->clock_unset_said = 1;
+        }
+        hours = NULL;
+        /* asleep outside the hours as the clock said before it went back */
+        if (a->asleep && a->hours_known && !a->in_hours) wake(a, "the clock is not set: the awake hours wait for it");
+    } else if (hours && hours->n && a->clock_unset_said) {
+        fprintf(stderr, "lectern: the clock is set now: the awake hours are followed\n");
+        a->clock_unset_said = 0;
+        a->hours_known = 0;
+    }
     int in_hours = schedule_awake(hours, t);
     if (a->hours_known && in_hours && !a->in_hours) {
         a->last_input = a->now; /* opening time: the idle count starts again */

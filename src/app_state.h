@@ -27,9 +27,11 @@ typedef struct state state;
 typedef struct guard guard;
 typedef struct config config;
 typedef struct layout_cache layout_cache;
+typedef struct admin_log admin_log;
+typedef struct admin_line admin_line;
 
 /* The first two keep their values from before the other screens existed. */
-enum app_screen { APP_READING = 0, APP_ERROR = 1, APP_LIBRARY, APP_MENU, APP_CONTENTS, APP_END, APP_ATTRACT };
+enum app_screen { APP_READING = 0, APP_ERROR = 1, APP_LIBRARY, APP_MENU, APP_CONTENTS, APP_END, APP_ATTRACT, APP_ADMIN };
 /* What the error page is about. */
 enum app_error_kind { APP_ERR_ESSAY = 0, APP_ERR_NOPACK = 1 };
 /* How pages reach the panel (app_video chooses; a render target that fails
@@ -80,6 +82,9 @@ typedef struct app_opts {
     int argc;
     char **argv;
     int config_flags;
+    /* what the configuration reported at start-up, for the admin screen
+     * (admin.h): main's, borrowed; NULL: nothing was collected */
+    const admin_log *log;
 } app_opts;
 
 /* A touch target on a screen: where it is (page pixels) and what it does. */
@@ -225,6 +230,7 @@ typedef struct app {
     int touched;            /* any input since start (out of hours, a start sleeps at once) */
     int hours_known, in_hours; /* the awake hours as at the last tick */
     int backlight_said;     /* a backlight failure was said */
+    int clock_unset_said;   /* "the clock is not set: the awake hours wait" was said (once per stretch) */
     int wall_set;           /* a replay's `clock` set the wall clock: */
     int64_t wall_base;      /* civil second (schedule.h) ... */
     uint64_t wall_at;       /* ... at this a->now */
@@ -238,6 +244,13 @@ typedef struct app {
     int attract_swallow;    /* fingers still down of the touch that left it: their events go nowhere */
     int64_t attract_finger; /* the first of them */
     uint64_t attract_swallow_t; /* a->now at the last of their events */
+    /* the admin screen (admin.h, screen_admin.c), behind the admin gesture:
+     * its lines (owned, ADMIN_LINES_MAX of them; NULL until first opened),
+     * made again when the minute on the clock changes; its list */
+    admin_line *adm_lines;
+    size_t adm_n;
+    int64_t adm_minute;     /* the wall clock's minute the lines were made in */
+    app_list adm;
     /* burn-in care (burnin.h): the static elements' offset as last drawn */
     int burn_dx, burn_dy;
 } app;

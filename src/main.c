@@ -16,6 +16,7 @@
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
 
+#include "admin.h"
 #include "app.h"
 #include "config.h"
 #include "platform.h"
@@ -38,7 +39,8 @@ static void usage(FILE *f)
         "                     `expect`, naming the line. Commands, one a line (# comments):\n"
         "                       tap X Y | swipe left|right|up|down | drag X1 Y1 X2 Y2 MS |\n"
         "                       longpress X Y | click X Y | key NAME | wait MS |\n"
-        "                       expect screen library|reading|menu|contents|end|error |\n"
+        "                       expect screen library|reading|menu|contents|end|error|sleep|\n"
+        "                                     attract|admin |\n"
         "                       expect page N | expect essay N | expect theme T | expect size +S |\n"
         "                       expect first N | expect marked | expect quit |\n"
         "                       expect hint shown|hidden |\n"
@@ -67,9 +69,11 @@ static void usage(FILE *f)
         "\n"
         "touch: tap the right two-thirds of a page for the next, the left third for the previous;\n"
         "swipe; tap the top band (its mark at the top right) or hold a finger down for the menu\n"
-        "(library, text size, theme, contents). Kiosk mode ends only with long presses in three\n"
-        "corners in turn: top left, top right, bottom right, within 10 seconds. SIGTERM ends the\n"
-        "reader cleanly, and in kiosk mode SIGINT is ignored.\n"
+        "(library, text size, theme, contents). In kiosk mode, long presses in three corners in\n"
+        "turn (top left, top right, bottom right, within 10 seconds) open the admin screen for\n"
+        "staff: the essays, the settings and their problems, the clock, and \"Leave the kiosk\",\n"
+        "the only way a kiosk ends by touch. SIGTERM ends the reader cleanly, and in kiosk mode\n"
+        "SIGINT is ignored.\n"
         "keys in a window: Right/Down/PgDn/Space next page, Left/Up/PgUp previous, Home the\n"
         "library, End the last page, m the menu, +/- text size, t theme, Escape back (the menu\n"
         "or contents closes, a page goes to the library, the library ends the reader), q quit.\n"
@@ -145,11 +149,20 @@ static int parse_count(const char *s, size_t *out)
 }
 
 /* Problems always go to stderr; notes (the default file is missing) only
- * when the reader runs, and never about a flag. */
+ * when the reader runs, and never about a flag. The problems (and that
+ * the file was missing, the one note config.c sends) are also kept for
+ * the admin screen. */
+typedef struct reporting {
+    int quiet;      /* a headless mode */
+    admin_log *log; /* main's, borrowed by the reader (app_opts.log) */
+} reporting;
 static void report(void *ctx, int level, const char *msg)
 {
-    int headless = *(const int *)ctx, flag = !strncmp(msg, "option --", 9);
-    if (level == CONFIG_WARN || (!headless && !flag)) fprintf(stderr, "lectern: %s\n", msg);
+    reporting *r = ctx;
+    int flag = !strncmp(msg, "option --", 9);
+    if (level == CONFIG_WARN || (!r->quiet && !flag)) fprintf(stderr, "lectern: %s\n", msg);
+    if (level == CONFIG_WARN && !flag) admin_log_add(r->log, msg);
+    else if (level == CONFIG_INFO) r->log->file_missing = 1;
 }
 
 /* SIGTERM (systemd stopping the service) ends the loop at its next turn,
@@ -309,7 +322,12 @@ int main(int argc, char **argv)
     int conf_argc = cargc;
     config c;
     int quiet = shot_dir || stats || dump || replay_path;
-    int cr = config_init(&c, &cargc, cargv, replay_path ? CONFIG_ONLY_GIVEN_FILE : 0, report, &quiet);
+    /* static: it lives as long as the reader, which borrows it */
+    static admin_log conf_log;
+    reporting rep = {quiet, &conf_log};
+    int cr = config_init(&c, &cargc, cargv, replay_path ? CONFIG_ONLY_GIVEN_FILE : 0, report, &rep);
+    /* was the settings file looked for (config_init's own rule) */
+    conf_log.file_looked = c.file_given || strcmp(c.file, CONFIG_DEFAULT_FILE) != 0 || !replay_path;
     /* lectern DIR (or FILE): a word that is not an option is what to read */
     const char *positional = NULL;
     if (cargc > 1 && cargv[1][0] != '-') {
@@ -333,6 +351,7 @@ int main(int argc, char **argv)
     o.argc = conf_argc;
     o.argv = conf_argv;
     o.config_flags = replay_path ? CONFIG_ONLY_GIVEN_FILE : 0;
+    o.log = &conf_log;
 
     replay_script script = {0};
     if (replay_path) {

@@ -20,9 +20,11 @@
  *                              end plus minus escape return backspace q t m
  *   wait MS                    the clock moves on; nothing else happens
  *   expect screen NAME         library reading menu contents end error sleep
- *                              attract (sleep: the display is asleep,
+ *                              attract admin (sleep: the display is asleep,
  *                              whatever screen is under it; attract: the
- *                              idle screen of idle_action = attract)
+ *                              idle screen of idle_action = attract; admin:
+ *                              the kiosk's admin screen, after the admin
+ *                              gesture)
  *   expect page N              page N (from 1) of the open essay
  *   expect essay N             essay N (as `lectern-pack list` numbers it)
  *                              is open; 0: none
@@ -106,6 +108,7 @@ enum replay_screen {
     REPLAY_SCREEN_ERROR,
     REPLAY_SCREEN_SLEEP,
     REPLAY_SCREEN_ATTRACT,
+    REPLAY_SCREEN_ADMIN,
     REPLAY_NSCREENS
 };
 

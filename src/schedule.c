@@ -52,6 +52,8 @@ int schedule_valid_date(int y, int m, int d)
     return d <= len[m - 1] + (m == 2 && leap);
 }
 
+int schedule_clock_set(int64_t t) { return t >= schedule_days(SCHEDULE_CLOCK_YEAR, 1, 1) * 86400; }
+
 int schedule_awake(const schedule *s, int64_t t)
 {
     if (!s || s->n == 0) return 1;

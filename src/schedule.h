@@ -73,4 +73,11 @@ void schedule_date(int64_t days, int *y, int *m, int *d);
 int schedule_weekday(int64_t days);
 int schedule_valid_date(int y, int m, int d);
 
+/* A clock that was never set: a Pi without a real-time clock and without
+ * a network starts at 1970-01-01 (or at the date its image was made). The
+ * awake hours mean nothing by such a clock: schedule_clock_set is 1 when
+ * civil second t is in SCHEDULE_CLOCK_YEAR or later, 0 before it. */
+#define SCHEDULE_CLOCK_YEAR 2024
+int schedule_clock_set(int64_t t);
+
 #endif

@@ -80,15 +80,26 @@ void screen_attract_draw(app *a);
 action screen_attract_tap(app *a, float x, float y);
 void screen_attract_ink(int theme, SDL_Color *title, SDL_Color *line, SDL_Color *touch);
 
+/* The admin screen (admin.h: a->adm_lines), behind the admin gesture:
+ * the lines in a list that scrolls (a->adm, up to screen_admin_max), over
+ * a bar with Close (ACT_CLOSE: the library) and Leave the kiosk
+ * (ACT_QUIT_FORCE). Its colours: text, the small title, a warning and the
+ * ground of a warning. */
+void screen_admin_draw(app *a);
+action screen_admin_tap(app *a, float x, float y);
+int screen_admin_buttons(app *a, app_button *b);
+double screen_admin_max(const app *a);
+void screen_admin_ink(int theme, SDL_Color *text, SDL_Color *title, SDL_Color *warn, SDL_Color *warn_bg);
+
 /* Every touch target of the current screen into b[0..APP_MAX_BUTTONS), for
  * tests: the menu's (without its sheet), End's, the error page's, the
- * contents' Back, the page's menu control; none on the library (whose
+ * contents' Back, the page's menu control, the admin screen's two; none on the library (whose
  * cards span the column). Returns how many. */
 int screen_buttons(app *a, app_button *b);
 
 enum screen_button_id {
     MENU_SHEET = 1, MENU_LIBRARY, MENU_SMALLER, MENU_LARGER, MENU_LIGHT, MENU_DARK, MENU_SEPIA, MENU_CONTENTS,
-    MENU_CLOSE, END_NEXT, END_LIBRARY, END_BACK, ERR_NEXT, ERR_LIBRARY, TOC_BACK, PAGE_MENU
+    MENU_CLOSE, END_NEXT, END_LIBRARY, END_BACK, ERR_NEXT, ERR_LIBRARY, TOC_BACK, PAGE_MENU, ADMIN_CLOSE, ADMIN_LEAVE
 };
 
 /* Over a reading page: the menu control, a quiet mark at the top right of

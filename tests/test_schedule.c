@@ -130,6 +130,18 @@ TEST(sleep_policy)
     CHECK(!schedule_should_sleep(&k, 5 * min, min, day, 10, 50, 1));
 }
 
+/* A clock before 2024 is a clock that was never set (a Pi without a
+ * real-time clock starts in 1970): the awake hours are not followed by it. */
+TEST(unset_clock)
+{
+    CHECK(!schedule_clock_set(0));
+    CHECK(!schedule_clock_set(schedule_days(1970, 1, 1) * 86400 + 8 * 3600));
+    CHECK(!schedule_clock_set(schedule_days(2023, 12, 31) * 86400 + 86399));
+    CHECK(schedule_clock_set(schedule_days(2024, 1, 1) * 86400));
+    CHECK(schedule_clock_set(schedule_days(2026, 12, 7) * 86400 + 20 * 3600));
+    CHECK(!schedule_clock_set(-86400));
+}
+
 int main(void)
 {
     RUN(civil_dates);
@@ -137,5 +149,6 @@ int main(void)
     RUN(bad_values_say_where);
     RUN(format_reads_back);
     RUN(sleep_policy);
+    RUN(unset_clock);
     return T_END();
 }

@@ -4,12 +4,14 @@
  * text size and on panels turned either way; UI text lines fit and are
  * shortened with an ellipsis; rounded rectangles fill what they should. */
 #include <math.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
 
+#include "admin.h"
 #include "app.h"
 #include "attract.h"
 #include "burnin.h"
@@ -97,6 +99,19 @@ TEST(targets_at_least_9mm_everywhere)
             check_targets(&a, "error", panels[p].w, panels[p].h, panels[p].rot, step);
             a.screen = APP_CONTENTS;
             check_targets(&a, "contents", panels[p].w, panels[p].h, panels[p].rot, step);
+            /* the admin screen's two buttons: the full 10 mm target, both ways */
+            a.o.kiosk = 1;
+            app_do(&a, action_make(ACT_ADMIN, 0));
+            CHECK(a.screen == APP_ADMIN);
+            check_targets(&a, "admin", panels[p].w, panels[p].h, panels[p].rot, step);
+            app_button ab[APP_MAX_BUTTONS];
+            int nb = screen_buttons(&a, ab);
+            CHECK(nb == 2);
+            for (int i = 0; i < nb; i++)
+                CHECKF(ab[i].r.w >= a.ui.target && ab[i].r.h >= a.ui.target, "admin '%s' %dx%d, target %d",
+                       ab[i].label, ab[i].r.w, ab[i].r.h, a.ui.target);
+            CHECK(app_draw(&a) == 0);
+            a.o.kiosk = 0;
             CHECKF(a.ui.card_h >= 9.0 * a.dpi / 25.4 && a.ui.row_h >= 9.0 * a.dpi / 25.4, "cards %d rows %d",
                    a.ui.card_h, a.ui.row_h);
             CHECKF(a.ui.top_band >= 9.0 * a.dpi / 25.4 * 0.99, "top band %d", a.ui.top_band);
@@ -427,7 +442,8 @@ static double contrast(SDL_Color a, SDL_Color b)
  * sheet, and the running title and page number's muted colour on the
  * paper, the cards and the sheet (the grounds it is drawn on), and the
  * attract screen's title, first line and "Touch to read" on the paper (at
- * full strength: they fade in from it), from the colours screen_colors_for
+ * full strength: they fade in from it), and the admin screen's text, title
+ * and warnings (on their ground), from the colours screen_colors_for
  * makes out of the theme table. */
 TEST(every_text_meets_wcag_aa_in_every_theme)
 {
@@ -436,9 +452,13 @@ TEST(every_text_meets_wcag_aa_in_every_theme)
         screen_colors c = screen_colors_for(t);
         SDL_Color at, al, ah; /* the attract screen's, at full strength */
         screen_attract_ink(t, &at, &al, &ah);
+        SDL_Color xt, xh, xw, xwb; /* the admin screen's */
+        screen_admin_ink(t, &xt, &xh, &xw, &xwb);
         const struct { const char *what; SDL_Color fg, bg; } pair[] = {
             {"attract title", at, c.bg},          {"attract first line", al, c.bg},
             {"attract touch to read", ah, c.bg},
+            {"admin text", xt, c.bg},             {"admin title", xh, c.bg},
+            {"admin warning", xw, xwb},           {"admin problem", xt, c.bg},
             {"text on paper", c.ink, c.bg},       {"text on a card", c.ink, c.card},
             {"text on a button", c.ink, c.button}, {"text on the menu", c.ink, c.sheet},
             {"muted on paper", c.muted, c.bg},    {"muted on a card", c.muted, c.card},
@@ -449,6 +469,120 @@ TEST(every_text_meets_wcag_aa_in_every_theme)
             CHECKF(r >= 4.5, "%s theme, %s: %.2f:1", t < 3 ? names[t] : "?", pair[k].what, r);
         }
     }
+}
+
+/* The admin screen: only in kiosk mode; its lines name every problem the
+ * configuration reported, it scrolls when they are more than fit, its
+ * buttons close it (the library) or end the kiosk, and the idle reset
+ * closes it. */
+TEST(admin_screen_lists_problems_scrolls_and_closes)
+{
+    config cfg;
+    config_defaults(&cfg);
+    static admin_log lg;
+    memset(&lg, 0, sizeof lg);
+    lg.file_looked = 1;
+    for (int i = 0; i < 12; i++) {
+        char m[96];
+        snprintf(m, sizeof m, "kiosk.conf:%d: unknown key 'colour%d'", 2 * i + 1, i);
+        admin_log_add(&lg, m);
+    }
+    app a;
+    app_opts o;
+    memset(&o, 0, sizeof o);
+    o.pack_path = t_build("default.lpk");
+    o.cfg = &cfg;
+    o.idle_s = 60;
+    o.log = &lg;
+    lerr e;
+    if (app_open(&a, &o, &e) || app_video(&a, 1, &e)) {
+        fprintf(stderr, "  %s\n", e.msg);
+        CHECK(0);
+        app_close(&a);
+        return;
+    }
+    a.now = 0;
+    app_start(&a);
+    app_do(&a, action_make(ACT_ADMIN, 0));
+    CHECK(a.screen == APP_LIBRARY); /* not a kiosk: no admin screen */
+    a.o.kiosk = 1;
+    app_do(&a, action_make(ACT_ADMIN, 0));
+    CHECK(a.screen == APP_ADMIN && app_screen_id(&a) == REPLAY_SCREEN_ADMIN);
+    int found = 0;
+    for (size_t i = 0; i < a.adm_n; i++) found += strstr(a.adm_lines[i].text, "kiosk.conf:23: unknown key 'colour11'") != NULL;
+    CHECK(found == 1);
+    CHECK(app_draw(&a) == 0);
+    long n0 = inked(&a, NULL);
+    CHECKF(n0 > 2000, "%ld", n0);
+    /* twelve problems do not fit on 800x480: it scrolls, and drawing follows */
+    double max = screen_admin_max(&a);
+    CHECKF(max > 0, "%.0f", max);
+    size_t sz = (size_t)a.surface->pitch * a.surface->h;
+    uint8_t *p0 = malloc(sz);
+    if (p0) {
+        memcpy(p0, a.surface->pixels, sz);
+        app_do(&a, action_scroll(1e9));
+        CHECK(a.adm.scroll == max);
+        CHECK(app_draw(&a) == 0);
+        CHECK(memcmp(p0, a.surface->pixels, sz) != 0);
+        free(p0);
+    }
+    /* Close: the library */
+    app_button b[APP_MAX_BUTTONS];
+    CHECK(screen_buttons(&a, b) == 2 && b[0].id == ADMIN_CLOSE && b[1].id == ADMIN_LEAVE);
+    action c = screen_admin_tap(&a, b[0].r.x + 5.0f, b[0].r.y + 5.0f);
+    CHECK(c.kind == ACT_CLOSE);
+    app_do(&a, c);
+    CHECK(a.screen == APP_LIBRARY && !a.quit);
+    /* the idle reset closes it */
+    a.last_input = a.now;
+    app_do(&a, action_make(ACT_ADMIN, 0));
+    CHECK(a.screen == APP_ADMIN && a.adm.scroll == 0);
+    app_tick(&a, a.now + 59000);
+    CHECK(a.screen == APP_ADMIN);
+    app_tick(&a, a.now + 1000);
+    CHECK(a.screen == APP_LIBRARY);
+    /* the pack replaced under it (a rename, as an install does): reopened,
+     * and the admin screen stays, its lines made again */
+    char tmp[] = "/tmp/lectern-admin-XXXXXX";
+    int fd = mkstemp(tmp);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        close(fd);
+        char cmd[1200], path[64];
+        snprintf(path, sizeof path, "%s.lpk", tmp);
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s'", t_build("default.lpk"), path);
+        CHECK(system(cmd) == 0);
+        app b2;
+        o.pack_path = path;
+        o.kiosk = 1;
+        if (app_open(&b2, &o, &e) == 0 && app_video(&b2, 1, &e) == 0) {
+            b2.now = 0;
+            app_start(&b2);
+            app_do(&b2, action_make(ACT_ADMIN, 0));
+            CHECK(b2.screen == APP_ADMIN);
+            snprintf(cmd, sizeof cmd, "cp '%s' '%s.new' && mv '%s.new' '%s'", path, path, path, path);
+            CHECK(system(cmd) == 0);
+            b2.adm_n = 0;
+            b2.last_input = b2.now = 100;
+            app_tick(&b2, 100 + TUN_PACK_CHECK_MS);
+            CHECKF(b2.screen == APP_ADMIN && b2.adm_n > 0, "screen %d, %zu lines", b2.screen, b2.adm_n);
+        } else {
+            CHECKF(0, "%s", e.msg);
+        }
+        app_close(&b2);
+        unlink(path);
+        unlink(tmp);
+    }
+    /* Leave the kiosk: the end, kiosk or not */
+    app_do(&a, action_make(ACT_ADMIN, 0));
+    screen_buttons(&a, b);
+    c = screen_admin_tap(&a, b[1].r.x + 5.0f, b[1].r.y + 5.0f);
+    CHECK(c.kind == ACT_QUIT_FORCE);
+    CHECK(screen_admin_tap(&a, 2.0f, 2.0f).kind == ACT_NONE);
+    app_do(&a, c);
+    CHECK(a.quit);
+    app_close(&a);
 }
 
 int main(void)
@@ -463,6 +597,7 @@ int main(void)
     RUN(no_pack_no_font);
     RUN(attract_screen_fades_in_moves_and_a_touch_opens_the_library);
     RUN(burn_in_moves_only_the_static_elements);
+    RUN(admin_screen_lists_problems_scrolls_and_closes);
     TTF_Quit();
     SDL_Quit();
     return T_END();

@@ -58,6 +58,11 @@ for s in tests/replay/*.txt; do
   else fail "replay_$name" "exit $st: $(cat "$T/$name.err")"; fi
 done
 
+# the admin screen says in the journal that it was opened, and why the kiosk ended
+check admin_opened_said grep -q 'admin gesture: the admin screen is open' "$T/admin-problems.err"
+check admin_leave_said grep -q 'admin screen: leaving the kiosk' "$T/kiosk.err"
+check admin_problems_on_stderr_too grep -q "admin-problems.conf:6: unknown key 'colour'" "$T/admin-problems.err"
+
 # ---- the same scripts without render targets: the same screens, pixel for pixel ------------
 # (LECTERN_NO_RENDER_TARGETS: pages drawn straight to the screen; with
 # rotate, the picture drawn in memory and turned). Every script but the
@@ -339,6 +344,49 @@ replay sleep_badconf "$T/sl7.txt" --pack "$FIXTURE" --config "$T/sleep.conf"
 check sleep_bad_values_go_on test $? -eq 0
 check sleep_bad_awake_named grep -q "sleep.conf:2: bad value 'Mon-Fri 08:30-18:00, Sat 10-16' for awake .*item 2 'Sat 10-16': expected a time HH:MM" "$T/sleep_badconf.err"
 check sleep_bad_sleep_after_named grep -q "sleep.conf:3: bad value '5 hours' for sleep_after" "$T/sleep_badconf.err"
+# a clock that was never set (1970, or any year before 2024): the awake hours
+# are not followed (the kiosk would sleep through opening time), said once;
+# sleep_after still is; once the clock is set, the hours are followed again
+cat > "$T/sl9.txt" << 'EOS'
+clock 1970-01-01 03:00
+expect screen library
+wait 6000000
+expect screen library
+clock 2023-12-31 23:00
+expect screen library
+clock 2026-12-07 20:00
+expect screen sleep
+clock 1970-01-01 05:00
+expect screen library
+EOS
+LECTERN_BACKLIGHT_DIR=$BL replay sleep_unset_clock "$T/sl9.txt" --pack "$FIXTURE" --awake "$HOURS"
+check sleep_unset_clock_awake test $? -eq 0
+check sleep_unset_clock_said grep -q 'the clock is not set (it says 1970-01-01): the awake hours are not followed until it is' "$T/sleep_unset_clock.err"
+check sleep_unset_clock_said_once test "$(grep -c 'the clock is not set (it says' "$T/sleep_unset_clock.err")" -eq 2
+check sleep_set_clock_said grep -q 'the clock is set now: the awake hours are followed' "$T/sleep_unset_clock.err"
+printf 'clock 1970-01-01 03:00\ntap 0.5 0.3\nwait 299000\nexpect screen reading\nwait 2000\nexpect screen sleep\n' > "$T/sl10.txt"
+LECTERN_BACKLIGHT_DIR=$BL replay sleep_unset_clock_after "$T/sl10.txt" --pack "$FIXTURE" --awake "$HOURS" --sleep-after 5 --idle-timeout 0
+check sleep_unset_clock_sleep_after_still test $? -eq 0
+check sleep_unset_clock_sleep_after_said grep -q 'awake hours are not followed until it is; sleep_after still is' "$T/sleep_unset_clock_after.err"
+# the display sleeps over the admin screen too; the first tap (on Leave the
+# kiosk) only wakes it, the admin screen still there; the next one acts
+cat > "$T/sl11.txt" << 'EOS'
+clock 2026-12-07 10:00
+longpress 0.05 0.05
+longpress 0.95 0.05
+longpress 0.95 0.95
+expect screen admin
+wait 59000
+expect screen admin
+wait 2000
+expect screen sleep
+tap 0.65 0.91
+expect screen admin
+tap 0.65 0.91
+expect quit
+EOS
+LECTERN_BACKLIGHT_DIR=$BL replay sleep_admin "$T/sl11.txt" --pack "$FIXTURE" --kiosk --sleep-after 1 --idle-timeout 0
+check sleep_over_the_admin_screen test $? -eq 0
 
 # ---- a missing pack: the error page, and the reader keeps running ---------------------------------
 printf 'expect screen error\nshot nopack\ntap 0.5 0.5\nswipe left\nkey right\nwait 600000\nexpect screen error\n' > "$T/np.txt"
