@@ -415,6 +415,7 @@ void app_close(app *a)
     render_destroy(a->rd);
     if (a->frame) SDL_DestroyTexture(a->frame);
     if (a->out_tex) SDL_DestroyTexture(a->out_tex);
+    if (a->small) SDL_FreeSurface(a->small);
     if (a->ren) SDL_DestroyRenderer(a->ren);
     if (a->canvas) SDL_FreeSurface(a->canvas);
     if (a->out) SDL_DestroyRenderer(a->out);

@@ -171,7 +171,11 @@ typedef struct app {
     SDL_Surface *canvas;
     SDL_Renderer *out;
     SDL_Texture *out_tex;
+    SDL_Surface *small;     /* out_tex smaller than the canvas (tex_max): the canvas scaled down
+                             * into this each frame, and out_tex scaled up when shown; else NULL */
     unsigned long uploads;  /* frames copied from the canvas to out_tex */
+    int tex_max;            /* the largest texture side the output renderer takes (its
+                             * SDL_RendererInfo, or $LECTERN_MAX_TEXTURE if smaller); 0: no limit */
     char no_targets[256];   /* why the output renderer's render targets are not used; "" while they are */
     /* the window renderer's GL is a CPU rasterizer (Mesa's llvmpipe, softpipe):
      * pages are drawn in memory instead (APP_PATH_CANVAS, turned or not), so

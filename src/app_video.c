@@ -46,6 +46,18 @@ static SDL_Renderer *window_renderer(SDL_Window *win, lerr *e)
     return r;
 }
 
+/* A texture of the output renderer, refused (NULL, SDL_GetError says why)
+ * when a side is beyond what the renderer takes (a->tex_max: VC4 on a Pi
+ * Zero 2 W takes 2048 px, V3D 4096): the caller then falls back. */
+static SDL_Texture *texture(app *a, SDL_Renderer *r, int access, int w, int h)
+{
+    if (a->tex_max > 0 && (w > a->tex_max || h > a->tex_max)) {
+        SDL_SetError("%dx%d is larger than the renderer's %d px textures", w, h, a->tex_max);
+        return NULL;
+    }
+    return SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, access, w, h);
+}
+
 /* Compose the w x h upright picture in memory: SDL's software renderer draws
  * it into a->canvas (its render targets are plain memory, so the page cache
  * works there) and app_draw copies it into a streaming texture of the output
@@ -58,16 +70,35 @@ static int canvas_open(app *a, int w, int h, lerr *e)
     SDL_Renderer *out = a->out ? a->out : a->ren;
     SDL_Surface *cv = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Renderer *sw = cv ? SDL_CreateSoftwareRenderer(cv) : NULL;
-    SDL_Texture *tex = sw ? SDL_CreateTexture(out, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h) : NULL;
+    SDL_Texture *tex = sw ? texture(a, out, SDL_TEXTUREACCESS_STREAMING, w, h) : NULL;
+    SDL_Surface *small = NULL;
+    if (sw && !tex) {
+        /* No texture that large: a smaller one, the picture scaled down
+         * into it and up again when shown (soft, but never a black screen) */
+        char why[256];
+        snprintf(why, sizeof why, "%s", SDL_GetError());
+        int m = a->tex_max > 0 ? a->tex_max : (w > h ? w : h) / 2, sw2 = w, sh2 = h;
+        if (sw2 > m) sh2 = (int)((int64_t)sh2 * m / sw2), sw2 = m;
+        if (sh2 > m) sw2 = (int)((int64_t)sw2 * m / sh2), sh2 = m;
+        if (sw2 < 1) sw2 = 1;
+        if (sh2 < 1) sh2 = 1;
+        small = SDL_CreateRGBSurfaceWithFormat(0, sw2, sh2, 32, SDL_PIXELFORMAT_ARGB8888);
+        tex = small ? texture(a, out, SDL_TEXTUREACCESS_STREAMING, sw2, sh2) : NULL;
+        if (tex)
+            fprintf(stderr, "lectern: no %dx%d texture (%s): the picture is shown through a %dx%d one, scaled up\n",
+                    w, h, why, sw2, sh2);
+    }
     render *rd = NULL;
     if (!tex) lerr_set(e, "cannot draw a %dx%d picture in memory to turn it: %s", w, h, SDL_GetError());
     if (!tex || (a->fonts && render_create(&rd, sw, a->fonts, 0, 0, e))) {
         if (tex) SDL_DestroyTexture(tex);
+        if (small) SDL_FreeSurface(small);
         if (sw) SDL_DestroyRenderer(sw);
         if (cv) SDL_FreeSurface(cv);
         return -1;
     }
     SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
+    if (small) SDL_SetTextureScaleMode(tex, SDL_ScaleModeLinear);
     render_destroy(a->rd);
     if (a->frame) SDL_DestroyTexture(a->frame);
     if (a->out) {
@@ -75,12 +106,14 @@ static int canvas_open(app *a, int w, int h, lerr *e)
         SDL_DestroyRenderer(a->ren);
         SDL_FreeSurface(a->canvas);
     }
+    if (a->small) SDL_FreeSurface(a->small);
     a->frame = NULL;
     a->rd = rd;
     a->ren = sw;
     a->canvas = cv;
     a->out = out;
     a->out_tex = tex;
+    a->small = small;
     return 0;
 }
 
@@ -90,7 +123,7 @@ static int canvas_open(app *a, int w, int h, lerr *e)
 static int turn_setup(app *a, int w, int h, lerr *e)
 {
     if (!a->out && !a->no_targets[0]) {
-        a->frame = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+        a->frame = texture(a, a->ren, SDL_TEXTUREACCESS_TARGET, w, h);
         if (a->frame) {
             SDL_SetTextureBlendMode(a->frame, SDL_BLENDMODE_NONE);
             return 0;
@@ -157,15 +190,37 @@ static void cpu_gl_name(SDL_Renderer *r, char *buf, size_t n)
 }
 
 /* The renderer is there (a->ren): fonts, the page and its way to the panel. */
+/* The largest texture side of renderer r, as SDL reports it, or
+ * $LECTERN_MAX_TEXTURE when that is smaller (tests: a Pi's limit on a PC). */
+static int texture_limit(SDL_Renderer *r)
+{
+    SDL_RendererInfo info;
+    int m = 0;
+    if (r && SDL_GetRendererInfo(r, &info) == 0) {
+        m = info.max_texture_width;
+        if (info.max_texture_height > 0 && (m <= 0 || info.max_texture_height < m)) m = info.max_texture_height;
+    }
+    const char *env = getenv("LECTERN_MAX_TEXTURE");
+    long f = env ? strtol(env, NULL, 10) : 0;
+    if (f > 0 && f < 65536 && (m <= 0 || f < m)) m = (int)f;
+    return m > 0 ? m : 0;
+}
+
 static int video_ready(app *a, int pw, int ph, lerr *e)
 {
-    if (a->win) cpu_gl_name(a->ren, a->soft_gl, sizeof a->soft_gl);
+    a->tex_max = texture_limit(a->ren);
+    if (a->win) {
+        cpu_gl_name(a->ren, a->soft_gl, sizeof a->soft_gl);
+        /* what a Pi's GPU can take (VC4 2048 px, V3D 4096), for the journal */
+        if (a->tex_max) fprintf(stderr, "lectern: renderer %s: textures up to %d px\n", renderer_name(a->ren), a->tex_max);
+    }
     if (!SDL_RenderTargetSupported(a->ren))
         snprintf(a->no_targets, sizeof a->no_targets, "the %s renderer has no render targets", renderer_name(a->ren));
     else if (a->o.no_targets)
         snprintf(a->no_targets, sizeof a->no_targets, "render targets are turned off (LECTERN_NO_RENDER_TARGETS)");
     if (a->fonts && render_create(&a->rd, a->ren, a->fonts, 0, 0, e)) return -1;
     if (a->rd && a->no_targets[0]) render_no_targets(a->rd, a->no_targets);
+    if (a->rd) render_limit_textures(a->rd, a->tex_max);
     if (app_set_panel(a, pw, ph, e)) return -1;
     tell_path(a);
     return 0;
@@ -320,7 +375,12 @@ static void present(app *a)
     SDL_Texture *turned = a->frame;
     if (a->out) {
         SDL_RenderFlush(a->ren); /* every queued draw is in the canvas's pixels */
-        SDL_UpdateTexture(a->out_tex, NULL, a->canvas->pixels, a->canvas->pitch);
+        if (a->small) {
+            SDL_BlitScaled(a->canvas, NULL, a->small, NULL);
+            SDL_UpdateTexture(a->out_tex, NULL, a->small->pixels, a->small->pitch);
+        } else {
+            SDL_UpdateTexture(a->out_tex, NULL, a->canvas->pixels, a->canvas->pitch);
+        }
         turned = a->out_tex;
         a->uploads++;
     }

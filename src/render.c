@@ -176,6 +176,7 @@ struct render {
     int targets;        /* pages go through the cache of target textures; 0: drawn directly */
     char why[256];      /* why not, when targets == 0 */
     int fdx, fdy;       /* render_furniture_shift */
+    int tex_max;        /* render_limit_textures: the largest page texture side; 0: any */
     render_stats st;
 };
 
@@ -803,6 +804,10 @@ static int draw_direct(render *rd, const render_page *pg, int x, int y, lerr *e)
 
 static SDL_Texture *new_target(render *rd, int w, int h, lerr *e)
 {
+    if (rd->tex_max > 0 && (w > rd->tex_max || h > rd->tex_max)) {
+        lerr_set(e, "page texture %dx%d: larger than the renderer's %d px textures", w, h, rd->tex_max);
+        return NULL;
+    }
     SDL_Texture *t = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
     if (!t) {
         lerr_set(e, "page texture %dx%d: %s", w, h, SDL_GetError());
@@ -926,6 +931,8 @@ void render_furniture_shift(render *rd, int dx, int dy)
     rd->fdx = dx;
     rd->fdy = dy;
 }
+
+void render_limit_textures(render *rd, int max) { rd->tex_max = max > 0 ? max : 0; }
 
 int render_targets(const render *rd, const char **why)
 {

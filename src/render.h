@@ -193,6 +193,11 @@ void render_furniture_shift(render *rd, int dx, int dy);
  * drawn into. The string belongs to rd. */
 int render_targets(const render *rd, const char **why);
 
+/* Page textures are at most max px a side (the renderer's limit, 0: none):
+ * a page larger than that is not cached but drawn straight onto the
+ * screen (render_targets then says why), never a black page. */
+void render_limit_textures(render *rd, int max);
+
 /* Use no render targets from now on (a test, or LECTERN_NO_RENDER_TARGETS):
  * frees the cached pages. `why` is copied, for render_targets. */
 void render_no_targets(render *rd, const char *why);
