@@ -73,7 +73,10 @@ static void essays(out *o, const admin_facts *f)
     }
     char hex[17];
     for (int i = 0; i < 8; i++) snprintf(hex + 2 * i, 3, "%02x", s->pubkey[i]);
-    line(o, ADMIN_TEXT, "Signed, with the key beginning %s (the reader does not check the signature).", hex);
+    line(o, ADMIN_TEXT,
+         "Signed, with the key beginning %s (lectern-pack info shows it as signed_key; the reader does not check "
+         "the signature).",
+         hex);
 }
 
 static void settings(out *o, const admin_facts *f)

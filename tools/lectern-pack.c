@@ -653,6 +653,11 @@ static int cmd_info(const char *path)
         char fp[PSIGN_FP_SIZE];
         psign_fingerprint(sig->pubkey, fp);
         printf("signed_by: %s\n", fp);
+        /* the key's first bytes as they are, as the reader's admin screen
+         * shows them (the reader links no hash for the fingerprint) */
+        printf("signed_key: ");
+        for (int i = 0; i < 8; i++) printf("%02x", sig->pubkey[i]);
+        printf("\n");
     }
     pack_close(p);
     return 0;

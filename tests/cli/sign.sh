@@ -60,6 +60,9 @@ check verify_signed_without_key_ok bash -c "test $st -eq 0 && grep -q 'signature
 "$P" info s.lpk > info 2>&1
 check info_signed grep -qx 'signed: yes' info
 check info_signed_by grep -qx "signed_by: $fpk" info
+# the key's first 8 bytes in hex, as the reader's admin screen shows them
+kpre=$(python3 -c "import base64,sys; print(base64.b64decode(open(sys.argv[1]).read().split()[-1])[:8].hex())" k.pub)
+check info_signed_key grep -qx "signed_key: $kpre" info
 check info_signed_version grep -qx 'pack_version: 3.1' info
 "$P" info two.lpk > info 2>&1
 check info_unsigned bash -c "grep -qx 'signed: no' info && ! grep -q '^signed_by:' info && grep -qx 'pack_version: 3.0' info"
