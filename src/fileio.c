@@ -235,3 +235,15 @@ int fio_sync_dir_of(const char *path)
     errno = err;
     return r;
 }
+
+void fio_signals_hold(sigset_t *old)
+{
+    sigset_t hold;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGHUP);
+    sigprocmask(SIG_BLOCK, &hold, old);
+}
+
+void fio_signals_release(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }

@@ -20,6 +20,7 @@
 #ifndef LECTERN_FILEIO_H
 #define LECTERN_FILEIO_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -78,5 +79,12 @@ size_t fio_remove_stale_temps(const char *path);
  * Returns 0, or -1 with errno set (EINVAL from file systems that cannot
  * fsync a directory is not an error). */
 int fio_sync_dir_of(const char *path);
+
+/* Hold SIGINT, SIGTERM and SIGHUP while a file is written and renamed into
+ * place, so that Ctrl-C or a stop cannot leave its temporary file behind
+ * (they are delivered at fio_signals_release). *old receives the mask to
+ * give back; the pair nests. */
+void fio_signals_hold(sigset_t *old);
+void fio_signals_release(const sigset_t *old);
 
 #endif

@@ -116,14 +116,10 @@ int pack_install_bytes(const char *path, const uint8_t *img, size_t n, int keep_
     if (fio_check_replace(path, e) || (keep_previous && fio_check_replace(prev, e))) goto out;
     (void)fio_remove_stale_temps(path);
     if (keep_previous) (void)fio_remove_stale_temps(prev);
-    sigset_t hold, old;
-    sigemptyset(&hold);
-    sigaddset(&hold, SIGINT);
-    sigaddset(&hold, SIGTERM);
-    sigaddset(&hold, SIGHUP);
-    sigprocmask(SIG_BLOCK, &hold, &old);
+    sigset_t old;
+    fio_signals_hold(&old);
     rc = install(path, keep_previous ? prev : NULL, img, n, had_previous, e);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    fio_signals_release(&old);
 out:
     free(prev);
     return rc;

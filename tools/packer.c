@@ -1,6 +1,8 @@
 /* packer.c - input, fonts and pack writing in one call (see packer.h). */
 #include "packer.h"
 
+#include "fileio.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,14 +148,10 @@ int packer_build(char *const *inputs, size_t n, const packer_opts *o, const char
         /* Ctrl-C during the write would leave the temporary file behind:
          * hold the usual signals until the pack is renamed into place or
          * removed. */
-        sigset_t hold, old;
-        sigemptyset(&hold);
-        sigaddset(&hold, SIGINT);
-        sigaddset(&hold, SIGTERM);
-        sigaddset(&hold, SIGHUP);
-        sigprocmask(SIG_BLOCK, &hold, &old);
+        sigset_t old;
+        fio_signals_hold(&old);
         rc = pack_write(out_path, items, ne + fs.n, &wo, e) ? -1 : 0;
-        sigprocmask(SIG_SETMASK, &old, NULL);
+        fio_signals_release(&old);
     } else {
         rc = pack_build(items, ne + fs.n, &wo, mem, mem_size, e) ? -1 : 0;
         if (rc && mem) *mem = NULL;
