@@ -18,7 +18,14 @@
  *                       --screenshot writes it): the line's left edge, its
  *                       baseline, and the measure it is set in
  *   ratio               TeX's adjustment ratio of its spaces (layout.h)
- *   scale               font expansion: 1.0 (none)
+ *   scale               font expansion: how much wider (or narrower) than its
+ *                       font the line is drawn, 0.98 to 1.02 (1.0: none); runs'
+ *                       and marks' x are where they are drawn, glyph advances
+ *                       as shaped
+ *   hang                (added) margin protrusion, px: [left, right], how far
+ *                       the text reaches past the line's left edge x and past
+ *                       x + width (a period, hyphen or quote hanging into the
+ *                       margin); [0, 0] for none
  *   end                 space | soft-hyphen | none | hard | block: what the
  *                       line break consumed
  *   runs                in visual order: {text, offset, style, font, size, dir,
@@ -275,7 +282,14 @@ static int dump_line(dumper *d, size_t page, size_t lineno, const layout_line *l
     json_num(f, ln->measure / 64.0);
     fputs(",\"ratio\":", f);
     json_num(f, li.ratio);
-    fprintf(f, ",\"scale\":1.0,\"end\":\"%s\",\"runs\":[", end_name(li.end));
+    fputs(",\"scale\":", f);
+    if (ln->expand) json_num(f, (1000 + ln->expand) / 1000.0);
+    else fputs("1.0", f); /* as it always read */
+    fputs(",\"hang\":[", f);
+    json_num(f, ln->hang_l / 64.0);
+    fputc(',', f);
+    json_num(f, ln->hang_r / 64.0);
+    fprintf(f, "],\"end\":\"%s\",\"runs\":[", end_name(li.end));
 
     /* Runs: the line's code points split where their style or the role
      * that draws them changes, or the face (the fallback face); spaces and

@@ -230,7 +230,7 @@ int app_run_layout_stats(app *a, FILE *out)
 int app_layout_stats(app *a, FILE *out)
 {
     size_t n = pack_essays(a->pk), pages = 0, lines = 0, hyph = 0, over = 0, bad = 0;
-    size_t just = 0, stacks = 0, hends = 0, shorts = 0, rparas = 0;
+    size_t just = 0, stacks = 0, hends = 0, shorts = 0, rparas = 0, expd = 0, prot = 0;
     double maxs = 0, maxblank = 0;
     fprintf(out, "# pack=%s size=%dx%d body=%dpx dpi=%.0f font=\"%s\"\n", a->pack_file, a->geom.w, a->geom.h,
             font_body_px(a->fonts), a->dpi, font_role_name(a->fonts, LAYOUT_BODY));
@@ -248,9 +248,11 @@ int app_layout_stats(app *a, FILE *out)
         double blank = lh > 0 ? (double)r->max_blank / lh : 0;
         fprintf(out,
                 "essay=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu justified=%zu ragged=%zu ragged_paras=%zu "
-                "hyphen_stacks=%zu hyphen_page_ends=%zu short_last_page=%zu max_blank_lines=%.1f title=\"%s\"\n",
+                "hyphen_stacks=%zu hyphen_page_ends=%zu short_last_page=%zu max_blank_lines=%.1f expanded=%zu protruded=%zu title=\"%s\"\n",
                 i, r->npages, r->nlines, r->hyphenated, r->max_stretch, r->over_1_5, r->justified, r->ragged, r->ragged_paras,
-                r->hyphen_stacks, r->hyphen_page_ends, r->short_last_page, blank, a->title);
+                r->hyphen_stacks, r->hyphen_page_ends, r->short_last_page, blank, r->expanded, r->protruded, a->title);
+        expd += r->expanded;
+        prot += r->protruded;
         just += r->justified;
         rparas += r->ragged_paras;
         stacks += r->hyphen_stacks;
@@ -266,8 +268,8 @@ int app_layout_stats(app *a, FILE *out)
     fprintf(out,
             "total essays=%zu pages=%zu lines=%zu hyphenated=%zu max_stretch=%.2f over_1_5=%zu justified=%zu "
             "ragged_paras=%zu hyphen_stacks=%zu hyphen_page_ends=%zu short_last_pages=%zu max_blank_lines=%.1f "
-            "damaged=%zu\n",
-            n, pages, lines, hyph, maxs, over, just, rparas, stacks, hends, shorts, maxblank, bad);
+            "expanded=%zu protruded=%zu damaged=%zu\n",
+            n, pages, lines, hyph, maxs, over, just, rparas, stacks, hends, shorts, maxblank, expd, prot, bad);
     return bad ? 1 : 0;
 }
 

@@ -56,6 +56,7 @@ typedef struct face {
     char name[96];
     FT_Face ft;     /* for rasterizing glyph ids (font_render_glyph), opened on first use */
     int ft_px, ft_style; /* the size and synthetic style ft is set to */
+    int ft_expand;       /* ... and the expansion (font_render_glyph) */
     hb_blob_t *blob;
     hb_face_t *hbface;
     hb_font_t *hbfont; /* scale = upem: advances come out in font units */
@@ -817,7 +818,7 @@ void font_set_lang(font_faces *fs, const char *lang, size_t n)
 
 /* ---- rasterizing glyph ids -------------------------------------------------- */
 
-int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, font_bitmap *out, lerr *e)
+int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, int expand, font_bitmap *out, lerr *e)
 {
     memset(out, 0, sizeof *out);
     if (!fs->body_px || fi < 0 || fi >= fs->nfaces) {
@@ -846,19 +847,22 @@ int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, font_bitmap *
         int ppem = ft->available_sizes[best].y_ppem >> 6;
         scale = ppem > 0 ? (double)ro->px / ppem : 1.0;
         load = FT_LOAD_COLOR;
-    } else if (f->ft_px != ro->px || f->ft_style != style) {
+    } else if (f->ft_px != ro->px || f->ft_style != style || f->ft_expand != expand) {
         if (FT_Set_Pixel_Sizes(ft, 0, (FT_UInt)ro->px)) {
             lerr_set(e, "font %s at %d px: FreeType cannot size it", f->name, ro->px);
             return -1;
         }
-        if (style & TTF_STYLE_ITALIC) { /* SDL_ttf's shear */
-            FT_Matrix sh = {0x10000, (FT_Fixed)(0.207 * 0x10000), 0, 0x10000};
-            FT_Set_Transform(ft, &sh, NULL);
+        /* SDL_ttf's shear for a synthetic italic, then the line's expansion: x' = s (x + 0.207 y) */
+        double sx = (1000.0 + expand) / 1000.0, shear = (style & TTF_STYLE_ITALIC) ? 0.207 : 0.0;
+        if (expand || shear != 0.0) {
+            FT_Matrix mx = {(FT_Fixed)lround(sx * 0x10000), (FT_Fixed)lround(sx * shear * 0x10000), 0, 0x10000};
+            FT_Set_Transform(ft, &mx, NULL);
         } else {
             FT_Set_Transform(ft, NULL, NULL);
         }
         f->ft_px = ro->px;
         f->ft_style = style;
+        f->ft_expand = expand;
     }
     if (FT_Load_Glyph(ft, gid, load)) {
         lerr_set(e, "font %s: glyph %u does not load", f->name, (unsigned)gid);

@@ -135,9 +135,10 @@ typedef struct font_bitmap {
 
 /* Rasterize glyph `gid` of face fi at the size of role r (with the style
  * SDL_ttf would synthesize for that role and face) through FreeType, light
- * hinting. An empty glyph gives w = h = 0. Returns 0, or -1 with a message
+ * hinting, (1000 + expand)/1000 as wide as it is (a line's font expansion,
+ * per mille; colour bitmaps are drawn unexpanded). An empty glyph gives w = h = 0. Returns 0, or -1 with a message
  * (no such face, size not set, FreeType error). */
-int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, font_bitmap *out, lerr *e);
+int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, int expand, font_bitmap *out, lerr *e);
 
 /* ---- shaping, for --dump-layout ------------------------------------------- */
 

@@ -388,6 +388,9 @@ typedef struct cand {
     int32_t extra;          /* added to a line ending here: the hyphen at a soft hyphen */
     uint32_t g_end, g_next; /* cumulative inter-character gaps (layout_gap_at), as s_end, s_next */
     uint32_t k_end, k_next; /* ... of them CJK gaps */
+    int32_t pr_end;         /* margin protrusion of a line ending here: its last character's (or
+                               the drawn hyphen's) share hanging past the line's end edge */
+    int32_t pl_next;        /* ... and of the next line's first character at its start edge */
     int16_t pen;
     uint8_t kind;
 } cand;
@@ -433,6 +436,8 @@ typedef struct lay {
     uint32_t *brk;
     size_t nbrk, brk_cap;
     int stacked; /* the breaks choose_breaks gave make three hyphens in a row */
+    int xpm;        /* font expansion the piece being set may use, per mille (0: none) */
+    int32_t pr_max; /* the largest pr_end of its candidates */
     layout_line *lines;
     size_t nl, nl_cap;
     int32_t lh[LAYOUT_NFONTS], asc[LAYOUT_NFONTS];
@@ -782,6 +787,63 @@ static int64_t used_gaps(const cand *ci, const cand *cj, int64_t nsp)
     return ng > 0 && (nsp == 0 || nk > 0) ? ng : 0;
 }
 
+/* ---- margin protrusion --------------------------------------------------------
+ *
+ * How much of a character may hang into the margin, per mille of its
+ * advance, at the start edge of a line (start = 1) or at its end edge:
+ * Hàn Thế Thành's factors as pdfTeX's microtype package sets them by
+ * default, for the punctuation and the few letters whose shape leaves a
+ * visible notch at a justified edge. The end factor of a right-to-left
+ * line's last character applies at its left edge, and so on: the edges are
+ * logical. */
+static int prot_factor(uint32_t c, int start)
+{
+    switch (c) {
+    case '.': case ',': case 0x3001: case 0x3002: case 0x060C: case 0x06D4: return start ? 0 : 700;
+    case '-': case 0x2010: case 0x2011: case 0x00AD: return start ? 0 : 700;
+    case ':': case ';': return start ? 0 : 500;
+    case '!': case '?': return start ? 0 : 200;
+    case 0x2013: return 200;                         /* en dash */
+    case 0x2014: case 0x2015: return 150;            /* em dash, quotation dash */
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case '\'': return 700;
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case '"': return 500;
+    case 0x00AB: case 0x00BB: case 0x2039: case 0x203A: return 300; /* guillemets */
+    case '(': case '[': return start ? 50 : 0;
+    case ')': case ']': return start ? 0 : 50;
+    case 'A': case 'T': case 'V': case 'W': case 'X': case 'Y': case 'v': case 'w': case 'y': return 50;
+    case 'F': case 'K': case 'L': case 'k': case 'r': return start ? 0 : 50;
+    case 't': return start ? 0 : 70;
+    case 'J': return start ? 50 : 0;
+    default: return 0;
+    }
+}
+
+/* pr_end and pl_next of every candidate of the piece (code points k0..n),
+ * from each edge's visible character and its width (L->wd); the hyphen a
+ * soft hyphen draws hangs as '-' does. */
+static void cand_protrude(lay *L, uint32_t k0, uint32_t n)
+{
+    L->pr_max = 0;
+    for (size_t i = 0; i < L->nc; i++) {
+        cand *c = &L->c[i];
+        c->pr_end = c->pl_next = 0;
+        if (c->kind == CK_SOFT) {
+            c->pr_end = (int32_t)((int64_t)c->extra * prot_factor('-', 0) / 1000);
+        } else {
+            uint32_t q = c->ke;
+            while (q > k0 && text_class(L->cp[q - 1]) != TEXT_VISIBLE) q--;
+            if (q > k0 && q <= c->ke) c->pr_end = (int32_t)((int64_t)L->wd[q - 1] * prot_factor(L->cp[q - 1], 0) / 1000);
+        }
+        uint32_t q = c->kn;
+        while (q < n && text_class(L->cp[q]) != TEXT_VISIBLE && text_class(L->cp[q]) != TEXT_SPACE) q++;
+        if (q < n && text_class(L->cp[q]) == TEXT_VISIBLE)
+            c->pl_next = (int32_t)((int64_t)L->wd[q] * prot_factor(L->cp[q], 1) / 1000);
+        if (c->pr_end < 0) c->pr_end = 0;
+        if (c->pl_next < 0) c->pl_next = 0;
+        if (c->pr_end > L->pr_max) L->pr_max = c->pr_end;
+    }
+}
+
 /* ---- the dynamic program -------------------------------------------------- */
 
 /* TeX's badness, 100 r^3, from the excess t over the available stretch or
@@ -838,6 +900,7 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
     int64_t gst = st / 2 > 0 ? st / 2 : 1; /* stretch per inter-character gap (they do not shrink) */
     int64_t rag = 3 * (int64_t)(sw > 0 ? sw : 64);
     const int64_t INF = INT64_MAX;
+    int xpm = ragged ? 0 : L->xpm;
 
     L->nn = L->na = 0;
     if (push_node(L, 0, 0, NONE, 2, 0)) return -1;
@@ -858,7 +921,12 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
             int64_t nat = cj->w_end - ci->w_next;
             int64_t nsp = (int64_t)cj->s_end - (int64_t)ci->s_next;
             if (nsp < 0) nsp = 0;
-            if (nat - nsp * sh > width) {
+            /* expansion's share of the fit: the line drawn up to xpm per
+             * mille wider or narrower; protrusion widens the line by what
+             * hangs at its two edges (the end's bounded by pr_max) */
+            int64_t esh = xpm ? nat * xpm / 1000 : 0;
+            int64_t wl = ragged ? width : (int64_t)width + ci->pl_next + cj->pr_end;
+            if (nat - nsp * sh - esh > (ragged ? width : (int64_t)width + ci->pl_next + L->pr_max)) {
                 /* Overfull now and for every later j: retire the node. */
                 if (rescue == NONE || nd->cand > L->nodes[rescue].cand ||
                     (nd->cand == L->nodes[rescue].cand && nd->dem < L->nodes[rescue].dem))
@@ -869,16 +937,18 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
             int64_t w = nat + cj->extra, b;
             int fit;
             int64_t over = 0; /* tenths of the normal space beyond 1.5x, started */
-            if (w > width) {
-                int64_t x = w - width;
-                if (x > nsp * sh) continue;
-                b = badness(x, nsp * sh);
+            int64_t ng0 = used_gaps(ci, cj, nsp);
+            if (ng0) esh = 0; /* a line justified over gaps (CJK, Thai) keeps its glyphs' widths */
+            if (w > wl) {
+                int64_t x = w - wl;
+                if (x > nsp * sh + esh) continue;
+                b = badness(x, nsp * sh + esh);
                 fit = b > 12 ? 3 : 2;
             } else if (last) {
                 b = 0;
                 fit = 2;
             } else {
-                int64_t slack = width - w;
+                int64_t slack = wl - w;
                 if (ragged) {
                     b = badness(slack, rag);
                     fit = 2;
@@ -886,9 +956,9 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
                     /* A line without spaces or gaps is costed as if it had
                      * one space: it cannot stretch, and shows its slack at
                      * the end. Gaps stretch by a quarter space each. */
-                    int64_t ng = used_gaps(ci, cj, nsp);
+                    int64_t ng = ng0;
                     int64_t n1 = nsp + ng > 0 ? nsp + ng : 1;
-                    int64_t stretch = nsp + ng > 0 ? nsp * st + ng * gst : st;
+                    int64_t stretch = (nsp + ng > 0 ? nsp * st + ng * gst : st) + (ng ? 0 : w * xpm / 1000);
                     if (slack > stretch) {
                         int64_t u = 1 + (slack - stretch) * 10 / (n1 * (sw > 0 ? sw : 1));
                         over = u > OVER_UNITS_MAX ? OVER_UNITS_MAX : u;
@@ -907,7 +977,7 @@ static int choose_breaks(lay *L, int32_t width, int ragged, int32_t sw, int stri
             if (flagged(ci->kind) && flagged(cj->kind)) d += DEM_DOUBLE_HYPHEN;
             if (last && flagged(ci->kind)) d += DEM_FINAL_HYPHEN;
             d += over * DEM_OVER;
-            if (last && w > width) d += DEM_LAST_SHRINK;
+            if (last && w > wl) d += DEM_LAST_SHRINK;
             if (fit - nd->fit > 1 || nd->fit - fit > 1) d += DEM_ADJ;
             int h = hy ? (nd->hrun < HRUN_MAX ? nd->hrun + 1 : HRUN_MAX) : 0;
             if (h >= 3) d += DEM_STACK;
@@ -991,7 +1061,9 @@ static int too_loose(const lay *L, int32_t width, int32_t sw)
         const cand *ci = &L->c[L->brk[q - 1]], *cj = &L->c[L->brk[q]];
         int64_t nsp = (int64_t)cj->s_end - (int64_t)ci->s_next;
         if (nsp <= 0) continue;
-        int64_t slack = width - (cj->w_end - ci->w_next + cj->extra);
+        int64_t w = cj->w_end - ci->w_next + cj->extra;
+        int64_t slack = (int64_t)width + ci->pl_next + cj->pr_end - w;
+        if (!used_gaps(ci, cj, nsp)) slack -= w * L->xpm / 1000; /* expansion takes its share first */
         if ((double)slack > nsp * (LAYOUT_RAGGED_ABOVE - 1.0) * sw) return 1;
     }
     return 0;
@@ -1010,6 +1082,16 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
     if (build_cands(L, f, k0, k1, width, soft_pen)) return -1;
     if (split_long(L, f, width)) return -1;
     cand_gaps(L, k1);
+    int prot = !ragged && L->p->protrude;
+    L->xpm = ragged || L->p->expand <= 0 ? 0 : L->p->expand > 100 ? 100 : L->p->expand;
+    if (prot) {
+        cand_protrude(L, k0, k1);
+        /* a list item's first line: its label hangs there already */
+        if (first && (kind == ESSAY_LIST || kind == ESSAY_NOTE)) L->c[0].pl_next = 0;
+    } else {
+        for (size_t i = 0; i < L->nc; i++) L->c[i].pl_next = L->c[i].pr_end = 0;
+        L->pr_max = 0;
+    }
     int32_t sw = adv(ms, f, ' ');
     int got = ragged ? 0 : choose_breaks(L, width, 0, sw, 1);
     if (got == 1 && L->stacked) got = 0; /* a line beyond 1.5x may cost less than the stack */
@@ -1022,8 +1104,9 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
         ragged = 1;
         r->ragged_paras++;
     }
+    int xpm = ragged ? 0 : L->xpm;
 
-    int64_t sh = ragged ? 0 : sw / 3;
+    int64_t sh = ragged ? 0 : sw / 3, st = sw / 2 > 0 ? sw / 2 : 1;
     size_t first_line = L->nl;
     for (size_t q = 1; q < L->nbrk; q++) {
         const cand *ci = &L->c[L->brk[q - 1]], *cj = &L->c[L->brk[q]];
@@ -1067,29 +1150,74 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
             ln->width = clamp32(w);
         }
 
-        int64_t slack = width - w;
+        /* what hangs: at the start edge in any line of a justified
+         * paragraph (set ragged or not), at the end edge of a filled one */
+        int hang = prot && !ragged;
+        int32_t pl = prot ? ci->pl_next : 0, pr = hang ? cj->pr_end : 0;
+        int64_t fillw = (int64_t)width + pl + pr; /* a filled line spans the measure and what hangs */
+        int64_t slack = fillw - w;
+        int filled = 0;
         if (rag_all && !last) {
             ln->flags |= LAYOUT_LINE_RAGGED;
             r->ragged++;
             r->justified++;
         }
-        if (ragged || (last && slack >= 0)) continue;
-        /* a line without spaces spreads its slack over its gaps, if it has any */
+        if (ragged || (last && slack >= 0)) goto place;
+        /* a line without spaces spreads its slack over its gaps, if it has
+         * any; without either only expansion can fill it (or narrow it to
+         * fit, as choose_breaks allowed), by whole steps that never pass
+         * the measure */
         if (nsp + ngp == 0) {
+            if (xpm && w > 0 && slack != 0) {
+                int64_t need = slack > 0 ? slack : -slack, pm = (need * 1000 + w - 1) / w;
+                if (slack > 0) pm = need * 1000 / w;
+                pm = slack > 0 ? pm / LAYOUT_EXPAND_STEP * LAYOUT_EXPAND_STEP
+                               : (pm + LAYOUT_EXPAND_STEP - 1) / LAYOUT_EXPAND_STEP * LAYOUT_EXPAND_STEP;
+                if (pm > xpm) pm = xpm / LAYOUT_EXPAND_STEP * LAYOUT_EXPAND_STEP;
+                int e = (int)(slack > 0 ? pm : -pm);
+                if (e) {
+                    ln->expand = (int8_t)e;
+                    slack = fillw - w * (1000 + e) / 1000;
+                    if (slack < 0) slack = 0;
+                }
+                if (slack == 0) filled = 1;
+            }
             if (!last && slack > 0) {
                 ln->flags |= LAYOUT_LINE_RAGGED;
                 r->ragged++;
             }
-            continue;
+            goto place;
         }
         int64_t nsp0 = nsp;
         nsp += ngp; /* the walks give space_extra to spaces and gaps alike */
+        int e = 0;
+        if (xpm && !ngp && slack != 0) {
+            /* expansion takes its share of the slack in proportion to its
+             * stretch (or shrink) beside the spaces', as choose_breaks
+             * counted it, rounded to a step of the glyph atlas */
+            int64_t est = w * xpm / 1000, sst = slack > 0 ? nsp * st : nsp * sh;
+            int64_t need = slack > 0 ? slack : -slack, tot = est + sst;
+            int64_t pm = tot <= 0 ? 0 : need >= tot ? xpm : (int64_t)xpm * need / tot;
+            pm = (pm + LAYOUT_EXPAND_STEP / 2) / LAYOUT_EXPAND_STEP * LAYOUT_EXPAND_STEP;
+            if (pm > xpm) pm = xpm / LAYOUT_EXPAND_STEP * LAYOUT_EXPAND_STEP;
+            e = (int)(slack > 0 ? pm : -pm);
+            /* a step more where the spaces could not take the rest (rounded down past their shrink) */
+            while (slack < 0 && -e + LAYOUT_EXPAND_STEP <= xpm &&
+                   (fillw * 1000 + (1000 + e) / 2) / (1000 + e) - w < -nsp * sh)
+                e -= LAYOUT_EXPAND_STEP;
+        }
+        if (e) {
+            /* the walks set the line in its own units; drawn (1000 + e)/1000 as wide it fills fillw */
+            slack = (fillw * 1000 + (1000 + e) / 2) / (1000 + e) - w;
+            ln->expand = (int8_t)e;
+        }
         if (!last && slack > nsp * (int64_t)((LAYOUT_MAX_STRETCH - 1.0) * sw)) {
             ln->flags |= LAYOUT_LINE_RAGGED;
+            ln->expand = 0;
             r->ragged++;
             r->over_1_5++;
             r->justified++;
-            continue;
+            goto place;
         }
         int64_t ex, rem;
         if (slack < -nsp * sh) {
@@ -1102,21 +1230,36 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
         ln->space_extra = (int32_t)ex;
         ln->space_rem = (uint16_t)(rem > UINT16_MAX ? UINT16_MAX : rem);
         if (nsp > nsp0) ln->flags |= LAYOUT_LINE_GAPS;
+        filled = 1;
         if (!last && sw > 0) {
+            /* the space as drawn: with the line's expansion */
             r->justified++;
-            int64_t largest = ex + (rem > 0);
-            double ratio = (double)(sw + largest) / sw;
+            int64_t largest = (sw + ex + (rem > 0)) * (1000 + ln->expand);
+            double ratio = (double)largest / 1000.0 / sw;
             if (ratio > r->max_stretch) r->max_stretch = ratio;
-            if (2 * (sw + largest) > 3 * (int64_t)sw) r->over_1_5++;
+            if (2 * largest > 3000 * (int64_t)sw) r->over_1_5++;
         }
+    place:
+        /* What hangs into the margins. Right to left, the line's start is
+         * its right edge: a line not filled is set flush right, and what
+         * hangs at its start hangs out on the right. */
+        if (!L->rtl) {
+            ln->hang_l = (int16_t)pl;
+            ln->hang_r = (int16_t)(filled ? pr : 0);
+        } else if (filled) {
+            ln->hang_l = (int16_t)pr;
+            ln->hang_r = (int16_t)pl;
+        } else if (w <= width) {
+            ln->x = x + (int32_t)(width - w);
+            ln->hang_l = (int16_t)-pl;
+        } else if (hang && w - width - pl <= pr) {
+            ln->hang_l = (int16_t)(w - width - pl); /* fits only with what hangs: flush right, hanging */
+        }
+        if (ln->expand) r->expanded++;
+        if (ln->hang_l || ln->hang_r) r->protruded++;
     }
-    /* Right to left: every line flagged; one that is not filled (ragged, a
-     * last line, a line left ragged) is set flush right. */
-    for (size_t q = first_line; L->rtl && q < L->nl; q++) {
-        layout_line *ln = &L->lines[q];
-        ln->flags |= LAYOUT_LINE_RTL;
-        if (ln->space_extra == 0 && ln->space_rem == 0 && ln->width < width) ln->x = x + (width - ln->width);
-    }
+    /* Right to left: every line flagged. */
+    for (size_t q = first_line; L->rtl && q < L->nl; q++) L->lines[q].flags |= LAYOUT_LINE_RTL;
     return 0;
 }
 
@@ -1417,6 +1560,7 @@ static int set_block(lay *L, uint32_t bi)
     if (attribution && L->nl == first_line + 1) {
         layout_line *ln = &L->lines[first_line];
         if (ln->width < width) ln->x = x + (width - ln->width);
+        ln->hang_l = ln->hang_r = 0;
     }
     return 0;
 }
@@ -2025,6 +2169,24 @@ static int64_t set_step(const layout_metrics *m, const layout_line *ln, int32_t 
     return w;
 }
 
+/* Font expansion as the walks report it: pen position x of a line whose
+ * text starts at xo, drawn xs/1000 as wide (xs 0 or 1000: as it is). */
+static int64_t exp_x(int64_t xo, int xs, int64_t x)
+{
+    if (!xs || xs == 1000) return x;
+    return xo + floor_div((x - xo) * xs + 500, 1000);
+}
+
+static int64_t exp_w(int xs, int64_t w)
+{
+    if (!xs || xs == 1000) return w;
+    return floor_div(w * xs + 500, 1000);
+}
+
+/* Where a line's text starts (its left end: the pen's start) and how wide it is drawn. */
+static int64_t line_x0(const layout_line *ln) { return (int64_t)ln->x - ln->hang_l; }
+static int line_xs(const layout_line *ln) { return 1000 + ln->expand; }
+
 /* ---- set lines, shaped ------------------------------------------------------- */
 
 typedef struct swalker {
@@ -2050,6 +2212,9 @@ typedef struct swalker {
     uint32_t nsp;
     struct swcp *cb; /* a reordered line's code points, reported in logical order after its walk */
     size_t ncb, cbcap;
+    /* the line's expansion: what is reported is scaled xs/1000 about xo (xs 0: not at all) */
+    int64_t xo;
+    int xs;
 } swalker;
 
 typedef struct swcp {
@@ -2140,7 +2305,7 @@ static void sw_glyphs(swalker *w, const layout_glyph *g, size_t from, size_t to,
             uint32_t off = in ? offk[w->ss.bk[c]] : offk[nk];
             int64_t gx = ex && in ? ex[w->ss.bk[c]] : 0;
             layout_placed p = {g[i].id, g[i].face, font, what, off,
-                               (int32_t)(x + gx + g[i].dx), y - g[i].dy, g[i].advance};
+                               (int32_t)exp_x(w->xo, w->xs, x + gx + g[i].dx), y - g[i].dy, g[i].advance};
             w->gf(w->gctx, &p);
         }
         x += clamp_adv(g[i].advance);
@@ -2215,8 +2380,9 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
             for (size_t q = k; q < j; q++) {
                 int cq = text_class(w->cp[q]);
                 if (w->cpf)
-                    w->cpf(w->cctx, w->off[q], w->cp[q], cq, sw_vis(w, cx + w->gx[q - k], w->wcp[q - k]), w->wcp[q - k],
-                           fc, w->st[q]);
+                    w->cpf(w->cctx, w->off[q], w->cp[q], cq,
+                           exp_x(w->xo, w->xs, sw_vis(w, cx + w->gx[q - k], w->wcp[q - k])),
+                           exp_w(w->xs, w->wcp[q - k]), fc, w->st[q]);
                 cx += w->wcp[q - k];
                 if (cq == TEXT_VISIBLE) pv = w->cp[q];
             }
@@ -2249,7 +2415,8 @@ static int64_t sw_run(swalker *w, const essay *es, uint32_t block, const uint8_t
             pv = c;
             pf = fc;
         }
-        if (w->cpf) w->cpf(w->cctx, w->off[k], c, cl, sw_vis(w, x, wd), wd, fc, w->st[k]);
+        if (w->cpf)
+            w->cpf(w->cctx, w->off[k], c, cl, exp_x(w->xo, w->xs, sw_vis(w, x, wd)), exp_w(w->xs, wd), fc, w->st[k]);
         x += wd;
         k++;
     }
@@ -2365,7 +2532,11 @@ static int64_t sw_line(swalker *w, const essay *es, const layout_line *ln)
         }
     }
     int hy = (ln->flags & LAYOUT_LINE_HYPHEN) != 0;
-    int64_t x = sw_text(w, es, ln, s, f, hy, LAYOUT_PLACED_TEXT, ln->x, y);
+    w->xo = line_x0(ln);
+    w->xs = line_xs(ln);
+    int64_t x = sw_text(w, es, ln, s, f, hy, LAYOUT_PLACED_TEXT, w->xo, y);
+    x = exp_x(w->xo, w->xs, x);
+    w->xs = 0;
     if ((ln->flags & LAYOUT_LINE_CONT) && gf) {
         const uint8_t *mk = (const uint8_t *)LAYOUT_CONT_MARK;
         w->cpf = NULL;
@@ -2485,7 +2656,8 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
         }
     }
     int32_t sw = m_adv(m, f, ' ');
-    int64_t x = ln->x;
+    int64_t x0 = line_x0(ln), x = x0;
+    int xs = line_xs(ln);
     uint32_t pv = 0, nsp = 0;
     int pf = f;
     scur sc;
@@ -2495,12 +2667,12 @@ void layout_line_glyphs(const essay *es, const layout_line *ln, const layout_met
         i += (uint32_t)text_next(s + i, ln->end - i, &c);
         int cl = text_class(c), fc = layout_face(f, scur_at(&sc, at));
         int64_t w = set_step(m, ln, sw, c, cl, fc, &x, &pv, &pf, &nsp);
-        if (cl == TEXT_VISIBLE) fn(ctx, fc, c, (int32_t)x, y);
+        if (cl == TEXT_VISIBLE) fn(ctx, fc, c, (int32_t)exp_x(x0, xs, x), y);
         x += w;
     }
     if (ln->flags & LAYOUT_LINE_HYPHEN) {
         if (pv) x += m_kern(m, pf, pv, '-');
-        fn(ctx, pf, '-', (int32_t)x, y);
+        fn(ctx, pf, '-', (int32_t)exp_x(x0, xs, x), y);
     }
     if (ln->flags & LAYOUT_LINE_CONT) {
         const uint8_t *mk = (const uint8_t *)LAYOUT_CONT_MARK;
@@ -2559,7 +2731,9 @@ static void shaped_cps(const essay *es, const layout_line *ln, const layout_metr
     w.cpf = cpf;
     w.cctx = ctx;
     int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
-    sw_text(&w, es, ln, s, f, (ln->flags & LAYOUT_LINE_HYPHEN) != 0, LAYOUT_PLACED_TEXT, ln->x, ln->y);
+    w.xo = line_x0(ln);
+    w.xs = line_xs(ln);
+    sw_text(&w, es, ln, s, f, (ln->flags & LAYOUT_LINE_HYPHEN) != 0, LAYOUT_PLACED_TEXT, w.xo, ln->y);
     sw_free(&w);
 }
 
@@ -2579,7 +2753,8 @@ void layout_line_decor(const essay *es, const layout_line *ln, const layout_metr
     if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > sz || ln->start > ln->end) return;
     int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
     int32_t sw = m_adv(m, f, ' ');
-    int64_t x = ln->x, x0[2] = {0, 0};
+    int64_t xo = line_x0(ln), x = xo, x0[2] = {0, 0};
+    int xs = line_xs(ln);
     int open[2] = {0, 0}, font[2] = {f, f};
     static const int bit[2] = {ESSAY_STYLE_LINK, ESSAY_STYLE_STRIKE};
     int64_t last_end[2] = {0, 0};
@@ -2595,9 +2770,9 @@ void layout_line_decor(const essay *es, const layout_line *ln, const layout_metr
         int64_t w = set_step(m, ln, sw, c, cl, fc, &x, &pv, &pf, &nsp);
         for (int d = 0; d < 2; d++) {
             int on = (st & bit[d]) != 0;
-            if (on && !open[d] && cl != TEXT_SPACE) { open[d] = 1; x0[d] = x; font[d] = fc; }
+            if (on && !open[d] && cl != TEXT_SPACE) { open[d] = 1; x0[d] = exp_x(xo, xs, x); font[d] = fc; }
             if (!on && open[d]) { fn(ctx, bit[d], font[d], (int32_t)x0[d], (int32_t)last_end[d], ln->y); open[d] = 0; }
-            if (on && cl != TEXT_SPACE) last_end[d] = x + w;
+            if (on && cl != TEXT_SPACE) last_end[d] = exp_x(xo, xs, x + w);
         }
         x += w;
     }
@@ -2691,7 +2866,8 @@ void layout_line_walk(const essay *es, const layout_line *ln, const layout_metri
     if ((ln->flags & LAYOUT_LINE_CENTER) || ln->end > sz || ln->start > ln->end) return;
     int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
     int32_t sw = m_adv(m, f, ' ');
-    int64_t x = ln->x;
+    int64_t x0 = line_x0(ln), x = x0;
+    int xs = line_xs(ln);
     uint32_t pv = 0, nsp = 0;
     int pf = f;
     scur sc;
@@ -2701,7 +2877,7 @@ void layout_line_walk(const essay *es, const layout_line *ln, const layout_metri
         i += (uint32_t)text_next(s + i, ln->end - i, &c);
         int st = scur_at(&sc, at), fc = layout_face(f, st);
         int64_t w = set_step(m, ln, sw, c, text_class(c), fc, &x, &pv, &pf, &nsp);
-        fn(ctx, at, c, (int32_t)x, (int32_t)w, fc, st);
+        fn(ctx, at, c, (int32_t)exp_x(x0, xs, x), (int32_t)exp_w(xs, w), fc, st);
         x += w;
     }
 }

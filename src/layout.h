@@ -13,7 +13,7 @@
 #include "text_break.h"
 #include "util.h"
 
-#define LAYOUT_VERSION 1
+#define LAYOUT_VERSION 2
 
 /* Font roles. The metrics provider maps each to a face and a size. */
 enum layout_font {
@@ -85,6 +85,9 @@ typedef struct layout_params {
     int32_t para_space;    /* extra space between paragraphs, 26.6 */
     int32_t indent;        /* block quote / list indent, 26.6 */
     int justify;           /* 1 = justified (default), 0 = ragged right */
+    int expand;            /* font expansion a justified line may use, per mille either way
+                              (0: none; the reader: LAYOUT_EXPAND_MAX) */
+    int protrude;          /* 1: margin protrusion (the reader's default; 0 in the tests of breaks) */
 } layout_params;
 
 enum layout_line_flags {
@@ -127,6 +130,12 @@ enum layout_line_flags {
  * beyond this multiple (a river, on a narrow measure) is set ragged-right
  * as a whole, its lines flagged LAYOUT_LINE_RAGGED (layout_result.ragged_paras). */
 #define LAYOUT_RAGGED_ABOVE 2.0
+/* Font expansion (pdfTeX's \pdfadjustspacing): a justified line may be drawn
+ * up to LAYOUT_EXPAND_MAX per mille wider or narrower, in steps of
+ * LAYOUT_EXPAND_STEP (the glyph atlas keeps one set per step in use), as
+ * Knuth-Plass chooses with the line's fit. */
+#define LAYOUT_EXPAND_MAX 20
+#define LAYOUT_EXPAND_STEP 5
 
 /* One typeset line: a byte range of the essay's text, where it goes and how
  * much each space is stretched (or shrunk, if negative). */
@@ -141,10 +150,19 @@ typedef struct layout_line {
                               LAYOUT_LINE_GAPS line to each inter-character gap (layout_gap_at:
                               between CJK characters, between Thai character clusters) */
     uint8_t font;          /* enum layout_font */
+    int8_t expand;         /* font expansion, per mille (0: none): the line's text is drawn
+                              (1000 + expand)/1000 as wide, glyphs and spaces alike, from the
+                              pen's start (x - hang_l): every position and width the walks report
+                              is scaled so about that point */
     uint16_t flags;        /* enum layout_line_flags */
     uint16_t space_rem;    /* the first space_rem spaces and gaps (in the order the line is
                               walked) get 1 more unit, so that a justified line fills its width
-                              exactly: width + (nspaces + ngaps)*space_extra + space_rem */
+                              exactly: (width + (nspaces + ngaps)*space_extra + space_rem) *
+                              (1000 + expand)/1000 = measure + hang_l + hang_r */
+    int16_t hang_l, hang_r; /* margin protrusion, 26.6: the text starts hang_l left of x (negative:
+                              right of it) and a filled line ends hang_r right of x + measure;
+                              a period, comma, hyphen, quote or dash at a line's edge hangs
+                              partly into the margin (layout.c: prot_factor) */
 } layout_line;
 
 typedef struct layout_page {
@@ -170,6 +188,8 @@ typedef struct layout_result {
     size_t hyphen_page_ends; /* pages but the last whose last line ends in a hyphen */
     size_t short_last_page; /* 1 when there are two pages or more and the last has one line */
     int32_t max_blank;      /* the largest empty space at the foot of a page but the last, 26.6 px */
+    size_t expanded;        /* lines drawn wider or narrower (layout_line.expand != 0) */
+    size_t protruded;       /* lines with a character hanging into a margin */
 } layout_result;
 
 /* ---- line-break opportunities, kept per essay --------------------------------- */

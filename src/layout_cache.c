@@ -60,7 +60,8 @@ static int same_page(const layout_key *a, const layout_key *b)
 {
     const layout_params *p = &a->params, *q = &b->params;
     return a->font_px == b->font_px && p->width == q->width && p->height == q->height &&
-           p->para_space == q->para_space && p->indent == q->indent && !p->justify == !q->justify;
+           p->para_space == q->para_space && p->indent == q->indent && !p->justify == !q->justify &&
+           p->expand == q->expand && !p->protrude == !q->protrude;
 }
 
 static entry *lookup(layout_cache *c, const layout_key *k)

@@ -119,6 +119,8 @@ layout_params render_layout_params(font_faces *fs, const render_geom *g)
     p.para_space = (int32_t)lround(L * TUN_PARA_SPACE_LINES / 64) * 64; /* whole pixels keep baselines crisp */
     p.indent = (int32_t)lround(B * TUN_INDENT_EM) * 64;
     p.justify = 1;
+    p.expand = LAYOUT_EXPAND_MAX;
+    p.protrude = 1;
     return p;
 }
 
@@ -489,13 +491,13 @@ static void glyph_room(render *rd)
 /* Rasterize glyph id gid of face fi in role `role` through FreeType
  * (font_render_glyph) into the atlas: coverage as alpha, white or in fg
  * when tinting; a colour glyph as its own colours. */
-static glyph *rasterize_id(render *rd, uint64_t key, int role, int fi, uint32_t gid, SDL_Color fg)
+static glyph *rasterize_id(render *rd, uint64_t key, int role, int fi, uint32_t gid, int expand, SDL_Color fg)
 {
     glyph_room(rd);
     glyph gl = {key, 0, 0, 0, 0, 0, 0, -1, 0};
     font_bitmap bm;
     lerr e;
-    if (font_render_glyph(rd->fs, role, fi, gid, &bm, &e) == 0 && bm.w > 0 && bm.h > 0 && bm.w + 1 <= rd->aw &&
+    if (font_render_glyph(rd->fs, role, fi, gid, expand, &bm, &e) == 0 && bm.w > 0 && bm.h > 0 && bm.w + 1 <= rd->aw &&
         bm.h + 1 <= rd->ah) {
         uint32_t *px = malloc((size_t)bm.w * bm.h * 4);
         if (px) {
@@ -546,18 +548,20 @@ static glyph *rasterize_id(render *rd, uint64_t key, int role, int fi, uint32_t 
     return &rd->g[rd->ng++];
 }
 
-/* The atlas glyph for glyph id gid of face fi in role `role`: keyed by
- * (face, role, size, glyph id) and, when tinting, the colour. */
-static glyph *get_glyph_id(render *rd, int role, int fi, uint32_t gid, SDL_Color c)
+/* The atlas glyph for glyph id gid of face fi in role `role`, drawn
+ * (1000 + expand)/1000 as wide (a line's font expansion): keyed by (face,
+ * role, size, expansion step, glyph id) and, when tinting, the colour. */
+static glyph *get_glyph_id(render *rd, int role, int fi, uint32_t gid, int expand, SDL_Color c)
 {
     static const SDL_Color white = {255, 255, 255, 255};
     if (!rd->tint) c = white;
     uint64_t rgb = (uint64_t)c.r << 16 | (uint64_t)c.g << 8 | c.b;
     uint64_t px = (uint64_t)font_role_px(rd->fs, role) & 511;
-    uint64_t key = 1ULL << 63 | (uint64_t)(fi & 15) << 53 | (uint64_t)(role & 15) << 49 | px << 40 | rgb << 16 |
-                   (gid & 0xFFFF);
+    if (expand < -30 || expand > 30) expand = 0; /* six bits of the key; layout keeps within LAYOUT_EXPAND_MAX */
+    uint64_t key = 1ULL << 63 | (uint64_t)(expand + 32) << 57 | (uint64_t)(fi & 15) << 53 | (uint64_t)(role & 15) << 49 |
+                   px << 40 | rgb << 16 | (gid & 0xFFFF);
     glyph *g = cache_hit(rd, key);
-    return g ? g : rasterize_id(rd, key, role, fi, gid, c);
+    return g ? g : rasterize_id(rd, key, role, fi, gid, expand, c);
 }
 
 static int queue_reserve(render *rd)
@@ -643,7 +647,7 @@ static int32_t shaped_text(render *rd, int role, const uint8_t *s, size_t n, int
         }
         for (size_t q = 0; g && q < ng; q++) {
             if (draw)
-                put_quad(rd, get_glyph_id(rd, role, g[q].face, g[q].id, c), r26(pen + g[q].dx), y - r26(g[q].dy), c);
+                put_quad(rd, get_glyph_id(rd, role, g[q].face, g[q].id, 0, c), r26(pen + g[q].dx), y - r26(g[q].dy), c);
             pen += g[q].advance;
         }
         i = j;
@@ -667,6 +671,7 @@ typedef struct line_ctx {
     render *rd;
     int x, y;
     SDL_Color c;
+    int expand; /* the line's font expansion, per mille (layout_line.expand) */
 } line_ctx;
 
 static void line_glyph(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
@@ -679,7 +684,7 @@ static void line_glyph(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
 static void line_placed(void *ctx, const layout_placed *p)
 {
     line_ctx *lc = ctx;
-    put_quad(lc->rd, get_glyph_id(lc->rd, p->font, p->face, p->id, lc->c), lc->x + r26(p->x), lc->y + r26(p->y),
+    put_quad(lc->rd, get_glyph_id(lc->rd, p->font, p->face, p->id, lc->expand, lc->c), lc->x + r26(p->x), lc->y + r26(p->y),
              lc->c);
 }
 
@@ -749,12 +754,13 @@ static int draw_page(render *rd, const render_page *pg, int clear, lerr *e)
     draw_title(rd, pg, th->muted);
 
     layout_metrics m = font_metrics(rd->fs);
-    line_ctx lc = {rd, g->text_x, g->text_y, th->ink};
+    line_ctx lc = {rd, g->text_x, g->text_y, th->ink, 0};
     if (lr && pg->page < lr->npages) {
         const layout_page *p = &lr->pages[pg->page];
         for (size_t i = p->first_line; i < (size_t)p->first_line + p->nlines && i < lr->nlines; i++) {
             const layout_line *ln = &lr->lines[i];
             if (!pg->es) continue;
+            lc.expand = ln->expand;
             if (m.shape) layout_line_shaped(pg->es, ln, &m, line_placed, &lc);
             else layout_line_glyphs(pg->es, ln, &m, line_glyph, &lc);
             layout_line_decor(pg->es, ln, &m, line_decor, &lc);

@@ -318,7 +318,7 @@ static int sc_essay(void *ctx, lerr *e)
 /* What layout must give, allocation failures or not (its caches may go
  * without memory: slower, never different). */
 static layout_result REF;
-static const layout_params LP = {30 * 640, 6 * 1280, 320, 1280, 1};
+static const layout_params LP = {30 * 640, 6 * 1280, 320, 1280, 1, LAYOUT_EXPAND_MAX, 1};
 
 static int same_layout(const layout_result *r)
 {
@@ -461,7 +461,7 @@ TEST(alloc_default_pack)
     CHECK(pack_open(&p, d.path, &e) == 0 && pack_read(p, pack_essay_index(p, 1), &text, &n, &e) == 0);
     pack_close(p);
     CHECK(essay_parse(text, n, &es, &e) == 0);
-    layout_params lp = {700 * 64, 400 * 64, 640, 1280, 1};
+    layout_params lp = {700 * 64, 400 * 64, 640, 1280, 1, LAYOUT_EXPAND_MAX, 1};
     CHECK(layout_essay(&es, &M, &lp, &REF, &e) == 0);
     LP2 = lp;
     CHECK(sweep("layout_essay (default essay 1)", sc_layout2, &es) > 5);

@@ -424,7 +424,7 @@ TEST(layout_breaks_are_module_breaks_on_the_default_essays)
         if (essay_parse(d, size, &es, &e) != 0) { CHECKF(0, "%s", e.msg); free(d); continue; }
         uint8_t *brk = malloc(es.size ? es.size : 1);
         for (int wch = 20; wch <= 60; wch += 20) {
-            layout_params lp = {wch * 640, 30 * 1280, 0, 0, 1};
+            layout_params lp = {wch * 640, 30 * 1280, 0, 0, 1, 0, 0};
             layout_result r;
             if (!brk || layout_essay(&es, &M, &lp, &r, &e) != 0) { CHECKF(0, "%s", e.msg); continue; }
             for (size_t i = 0; i + 1 < r.nlines; i++) {
@@ -506,7 +506,7 @@ TEST(thai_lines_break_at_libthai_words)
     layout_metrics M = {NULL, fx_adv, fx_kern, fx_lh, fx_asc, NULL};
     size_t inside = 0, justified = 0;
     for (int wch = 10; wch <= 34; wch += 3) {
-        layout_params lp = {wch * 640 + 200, 60 * 1280, 0, 0, 1};
+        layout_params lp = {wch * 640 + 200, 60 * 1280, 0, 0, 1, 0, 0};
         layout_result r;
         CHECK(layout_essay_breaks(&es, bk, &M, &lp, &r, &e) == 0);
         size_t per[2] = {0, 0};

@@ -58,7 +58,7 @@ static essay mk(const char *s)
 
 static layout_result lay(const essay *es, int wchars, int hlines)
 {
-    layout_params p = {wchars * G, hlines * LH, 0, 4 * G, 1};
+    layout_params p = {wchars * G, hlines * LH, 0, 4 * G, 1, 0, 0};
     layout_result r;
     lerr e = {{0}};
     if (layout_essay(es, &M, &p, &r, &e)) {
@@ -280,7 +280,7 @@ static essay mk_styled(const char *text, const uint32_t (*sp)[4], size_t n, uint
 
 static layout_result lay_m(const essay *es, const layout_metrics *m, int32_t w, int hlines)
 {
-    layout_params p = {w, hlines * LH, 0, 4 * G, 1};
+    layout_params p = {w, hlines * LH, 0, 4 * G, 1, 0, 0};
     layout_result r;
     lerr e = {{0}};
     if (layout_essay(es, m, &p, &r, &e)) {
@@ -588,7 +588,7 @@ TEST(title_and_byline_open_the_first_page)
     /* the title's line taller than the page: set at the body's size */
     layout_metrics m2 = M;
     m2.line_height = big_lh;
-    layout_params p = {30 * G, 8 * LH, 0, 4 * G, 1};
+    layout_params p = {30 * G, 8 * LH, 0, 4 * G, 1, 0, 0};
     lerr e = {{0}};
     CHECK(layout_essay(&es, &m2, &p, &r, &e) == 0);
     CHECK(r.nlines >= 3 && r.lines[0].font == LAYOUT_BODY && (r.lines[0].flags & LAYOUT_LINE_FRONT));

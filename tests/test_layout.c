@@ -49,7 +49,7 @@ static layout_metrics M = {&FK, f_adv, f_kern, f_lh, f_asc, NULL};
 
 static layout_params P(int wchars, int hlines)
 {
-    layout_params p = {wchars * G, hlines * LH, 0, 0, 1};
+    layout_params p = {wchars * G, hlines * LH, 0, 0, 1, 0, 0};
     return p;
 }
 
@@ -181,15 +181,23 @@ static int check_fill(const essay *es, const layout_params *p, const layout_resu
         int32_t L = line_width(es, p, ln);
         int64_t nsp = (int64_t)count_spaces(es, ln);
         int64_t filled = ln->width + nsp * ln->space_extra + ln->space_rem;
+        /* as drawn: (1000 + expand)/1000 as wide, from x - hang_l; a filled
+         * line spans the measure and what hangs at both ends (to the unit
+         * that rounding the expansion costs) */
+        int xs = 1000 + ln->expand, tol = ln->expand ? 2 : 0;
+        int64_t drawn = ln->expand ? (filled * xs + 500) / 1000 : filled;
+        int64_t room = (int64_t)ln->hang_l + ln->hang_r, x0 = (int64_t)ln->x - ln->hang_l;
         int justified = p->justify && es->blocks[ln->block].kind != ESSAY_HEADING &&
                         !(ln->flags & (LAYOUT_LINE_LAST | LAYOUT_LINE_RAGGED)) && nsp > 0;
-        if (justified && filled != L) {
-            if (bad++ < 5) fprintf(stderr, "  line %zu '%s': fills %lld of %d\n", k, ltext(es, ln), (long long)filled, L);
+        if (justified && (drawn < L + room - tol || drawn > L + room + tol)) {
+            if (bad++ < 5)
+                fprintf(stderr, "  line %zu '%s': fills %lld of %d + %lld\n", k, ltext(es, ln), (long long)drawn, L,
+                        (long long)room);
         }
-        if (!justified && (ln->space_extra != 0 || ln->space_rem != 0) && ln->width <= L) {
+        if (!justified && (ln->space_extra != 0 || ln->space_rem != 0) && ln->width <= L + room) {
             if (bad++ < 5) fprintf(stderr, "  line %zu '%s': ragged but space_extra %d\n", k, ltext(es, ln), ln->space_extra);
         }
-        if (filled > L) {
+        if (drawn > L + room + tol) {
             if (bad++ < 5) fprintf(stderr, "  line %zu '%s': %lld wider than %d\n", k, ltext(es, ln), (long long)filled, L);
         }
         /* The glyph walk ends where the numbers say. */
@@ -207,14 +215,14 @@ static int check_fill(const essay *es, const layout_params *p, const layout_resu
             if (lab.n == 0 || lab.x[lab.n - 1] + G > ln->x) bad++;
         }
         if (g.n > from) {
-            int64_t endx = (int64_t)g.x[g.n - 1] + f_adv(&FK, ln->font, g.cp[g.n - 1]);
-            int64_t want = ln->x + ln->width + nsp * ln->space_extra + ln->space_rem;
-            if (endx != want) {
+            int64_t endx = (int64_t)g.x[g.n - 1] + (int64_t)f_adv(&FK, ln->font, g.cp[g.n - 1]) * xs / 1000;
+            int64_t want = x0 + drawn;
+            if (endx < want - tol || endx > want + tol) {
                 if (bad++ < 5) fprintf(stderr, "  line %zu '%s': glyphs end at %lld, layout says %lld\n", k, ltext(es, ln), (long long)endx, (long long)want);
             }
             for (size_t i = from + 1; i < g.n; i++)
                 if (g.x[i] < g.x[i - 1]) bad++;
-            if (g.x[from] != ln->x) bad++;
+            if (g.x[from] != x0) bad++;
         }
     }
     FK.kern_on = 0;
@@ -732,6 +740,147 @@ TEST(paragraph_that_cannot_be_justified_within_2x_is_ragged)
     p = P(40, 12);
     r = lay(&es, &p);
     CHECK(r.ragged_paras == 0);
+    layout_free(&r);
+    essay_free(&es);
+}
+
+static layout_metrics MSH; /* (below: the shaping fake) */
+
+/* Font expansion: the same paragraphs with and without it. With it no
+ * line is looser, some lines are drawn wider or narrower, always by whole
+ * steps within the limit, and the glyphs still end at the measure. */
+TEST(expansion_tightens_loose_lines_in_whole_steps)
+{
+    const char *w[] = {"in\xC2\xAD" "for\xC2\xAD" "ma\xC2\xAD" "tion", "the", "of", "read\xC2\xAD" "ing", "a",
+                       "kiosk", "page", "to", "text", "line", "set\xC2\xAD" "ting", "and", "is",
+                       "typo\xC2\xAD" "graph\xC2\xAD" "i\xC2\xAD" "cal", "justified"};
+    char *txt = malloc(20000);
+    size_t n = 0;
+    uint32_t s = 777;
+    for (int i = 0; i < 600; i++) {
+        s = s * 1103515245u + 12345u;
+        n += (size_t)sprintf(txt + n, "%s%s", i ? " " : "", w[(s >> 16) % (sizeof w / sizeof *w)]);
+    }
+    txt[n++] = '\n';
+    txt[n] = 0;
+    essay es = mk(txt);
+    size_t over0 = 0, over1 = 0, expanded = 0, wider = 0, narrower = 0, bad_step = 0, rag0 = 0, rag1 = 0;
+    double max0 = 0, max1 = 0;
+    for (int wd = 24; wd <= 60; wd += 6) {
+        layout_params p = P(wd, 30);
+        layout_result r0 = lay(&es, &p);
+        p.expand = LAYOUT_EXPAND_MAX;
+        layout_result r1 = lay(&es, &p);
+        over0 += r0.over_1_5;
+        over1 += r1.over_1_5;
+        rag0 += r0.ragged_paras;
+        rag1 += r1.ragged_paras;
+        if (r0.max_stretch > max0) max0 = r0.max_stretch;
+        if (r1.max_stretch > max1) max1 = r1.max_stretch;
+        CHECK(r0.expanded == 0);
+        size_t here = 0;
+        for (size_t k = 0; k < r1.nlines; k++) {
+            const layout_line *ln = &r1.lines[k];
+            if (ln->expand % LAYOUT_EXPAND_STEP || ln->expand > LAYOUT_EXPAND_MAX || ln->expand < -LAYOUT_EXPAND_MAX)
+                bad_step++;
+            if (ln->expand && (ln->flags & (LAYOUT_LINE_LAST | LAYOUT_LINE_RAGGED)) && ln->space_extra >= 0) bad_step++;
+            expanded += ln->expand != 0;
+            here += ln->expand != 0;
+            wider += ln->expand > 0;
+            narrower += ln->expand < 0;
+        }
+        CHECKF(r1.expanded == here, "%zu expanded, counted %zu", r1.expanded, here);
+        CHECKF(check_fill(&es, &p, &r1, 0) == 0, "w=%d", wd);
+        CHECK(check_cover(&es, &r1) == 0);
+        layout_free(&r0);
+        layout_free(&r1);
+    }
+    printf("# without expansion %zu loose lines, worst %.3f, %zu ragged paragraphs; with it %zu, worst %.3f, %zu "
+           "(%zu lines wider, %zu narrower)\n", over0, max0, rag0, over1, max1, rag1, wider, narrower);
+    CHECKF(bad_step == 0, "%zu lines expanded off the steps, or ragged and expanded", bad_step);
+    CHECKF(wider > 0 && narrower > 0, "%zu wider, %zu narrower", wider, narrower);
+    CHECKF(over1 < over0 && max1 < max0 && rag1 <= rag0, "loose %zu -> %zu, worst %.3f -> %.3f, ragged %zu -> %zu",
+           over0, over1, max0, max1, rag0, rag1);
+    essay_free(&es);
+    free(txt);
+}
+
+/* Margin protrusion: a line's first character hangs left by its start
+ * factor of its advance, a filled line's last (or its drawn hyphen) right
+ * by its end factor; the glyphs start and end there (check_fill). Right to
+ * left the start is the right edge. */
+TEST(punctuation_hangs_into_the_margins)
+{
+    /* (no letter that hangs a little: A T V W X Y v w y F K L k r t J) */
+    const char *w[] = {"ab", "cde,", "fg.", "\xE2\x80\x9Chij", "mn\xE2\x80\x9D", "mnop", "qo-sb", "ub\xC2\xAD" "sxzq", "ab;"};
+    char *txt = malloc(20000);
+    size_t n = 0;
+    uint32_t s = 4242;
+    for (int i = 0; i < 500; i++) {
+        s = s * 1103515245u + 12345u;
+        n += (size_t)sprintf(txt + n, "%s%s", i ? " " : "", w[(s >> 16) % (sizeof w / sizeof *w)]);
+    }
+    txt[n++] = '\n';
+    txt[n] = 0;
+    essay es = mk(txt);
+    size_t left = 0, right = 0, wrong = 0, lines = 0;
+    for (int wd = 16; wd <= 40; wd += 8) {
+        layout_params p = P(wd, 30);
+        p.protrude = 1;
+        layout_result r = lay(&es, &p);
+        for (size_t k = 0; k < r.nlines; k++) {
+            const layout_line *ln = &r.lines[k];
+            uint32_t a = first_cp(&es, ln->start), z = last_cp(&es, ln->start, ln->end);
+            int filled = !(ln->flags & (LAYOUT_LINE_LAST | LAYOUT_LINE_RAGGED));
+            int32_t wl = a == 0x201C ? G / 2 : 0; /* an opening quote: half of it */
+            int32_t wr = 0;
+            if (ln->flags & LAYOUT_LINE_HYPHEN) wr = G * 7 / 10; /* the hyphen drawn at a soft hyphen */
+            else if (z == ',' || z == '.' || z == '-') wr = G * 7 / 10;
+            else if (z == ';') wr = G / 2;
+            else if (z == 0x201D) wr = G / 2;
+            if (!filled) wr = 0;
+            lines++;
+            if (ln->hang_l != wl || ln->hang_r != wr) {
+                if (wrong++ < 5)
+                    fprintf(stderr, "  w=%d '%s': hangs %d, %d; want %d, %d\n", wd, ltext(&es, ln), ln->hang_l, ln->hang_r,
+                            wl, wr);
+            }
+            left += wl > 0;
+            right += wr > 0;
+        }
+        CHECKF(check_fill(&es, &p, &r, 0) == 0, "w=%d", wd);
+        CHECK(check_cover(&es, &r) == 0);
+        CHECK(r.protruded > 0);
+        layout_free(&r);
+        /* and off: nothing hangs */
+        p.protrude = 0;
+        r = lay(&es, &p);
+        for (size_t k = 0; k < r.nlines; k++) wrong += r.lines[k].hang_l != 0 || r.lines[k].hang_r != 0;
+        CHECK(r.protruded == 0);
+        layout_free(&r);
+    }
+    CHECKF(wrong == 0, "%zu of %zu lines hang wrongly", wrong, lines);
+    CHECKF(left > 0 && right > 0, "%zu lines hang left, %zu right", left, right);
+    essay_free(&es);
+    free(txt);
+
+    /* Right to left: a line opening with a quote hangs it at the right. */
+    es = mk("\xE2\x80\x9C\xd7\x90\xd7\x91 \xd7\x92\xd7\x93 \xd7\x94\xd7\x95 \xd7\x96\xd7\x97. "
+            "\xd7\x90\xd7\x91 \xd7\x92\xd7\x93 \xd7\x94\xd7\x95 \xd7\x96\xd7\x97 \xd7\x98\xd7\x99\n");
+    layout_params p = P(12, 10);
+    p.protrude = 1;
+    layout_result r;
+    lerr e = {{0}};
+    CHECK(layout_essay(&es, &MSH, &p, &r, &e) == 0);
+    CHECKF(r.nlines >= 2, "%zu lines", r.nlines);
+    if (r.nlines >= 2) {
+        const layout_line *ln = &r.lines[0];
+        CHECKF((ln->flags & LAYOUT_LINE_RTL) && !(ln->flags & LAYOUT_LINE_LAST), "flags %d", ln->flags);
+        /* the quote (three fake glyphs: its three bytes) hangs half out at the right */
+        int filled = !(ln->flags & (LAYOUT_LINE_LAST | LAYOUT_LINE_RAGGED));
+        CHECKF(filled ? ln->hang_r == 3 * G / 2 : ln->hang_l == -3 * G / 2, "first line '%s' (%s) hangs %d, %d",
+               ltext(&es, ln), filled ? "filled" : "ragged", ln->hang_l, ln->hang_r);
+    }
     layout_free(&r);
     essay_free(&es);
 }
@@ -1512,7 +1661,7 @@ TEST(cjk_justified_lines_reach_the_right_edge)
     for (int s = 0; s < 2; s++) {
         int g = s ? 3 : 1; /* the fake shaper draws a glyph per byte: 3 per CJK character */
         for (int w = 6; w <= 14; w++) {
-            layout_params p = {(w * g) * G + 300, 200 * LH, 0, 0, 1};
+            layout_params p = {(w * g) * G + 300, 200 * LH, 0, 0, 1, 0, 0};
             layout_result r;
             lerr e = {{0}};
             CHECK(layout_essay(&es, ms[s], &p, &r, &e) == 0);
@@ -1632,6 +1781,8 @@ int main(void)
     RUN(justified_lines_fill_last_lines_ragged);
     RUN(stretch_stays_within_1_5_when_possible);
     RUN(paragraph_that_cannot_be_justified_within_2x_is_ragged);
+    RUN(expansion_tightens_loose_lines_in_whole_steps);
+    RUN(punctuation_hangs_into_the_margins);
     RUN(consecutive_hyphens_penalized);
     RUN(widows_and_orphans_avoided);
     RUN(no_three_hyphenated_lines_in_a_row);

@@ -353,7 +353,7 @@ TEST(margins_clean_at_every_size)
                     continue;
                 }
                 pages++;
-                int bad = 0, ink = 0;
+                int bad = 0, ink = 0, bx = 0, by = 0;
                 for (int y = 0; y < h && !bad; y++) {
                     const uint8_t *row = (const uint8_t *)rgb->pixels + (size_t)y * rgb->pitch;
                     for (int x = 0; x < w; x++) {
@@ -361,12 +361,15 @@ TEST(margins_clean_at_every_size)
                         int bg = same_rgb(row + 3 * x, th->bg);
                         if (in_margin && !bg) {
                             bad = 1;
+                            bx = x;
+                            by = y;
                             break;
                         }
                         if (!in_margin && !bg && y > g->text_y && y < g->text_y + g->text_h) ink = 1;
                     }
                 }
-                if (bad && dirty++ < 3) CHECKF(0, "%dx%d essay %zu page %zu: ink in the side margin", w, h, n, p + 1);
+                if (bad && dirty++ < 3) CHECKF(0, "%dx%d essay %zu page %zu: ink in the side margin at x %d y %d (the column %d..%d)", w, h,
+                                           n, p + 1, bx, by, g->text_x, g->text_x + g->text_w);
                 inked += ink;
                 SDL_FreeSurface(rgb);
             }
@@ -699,7 +702,7 @@ TEST(cjk_face_by_language_and_ttc_index)
         CHECKF(g && ng == 2 && g[0].face == 0 && g[1].face == 2 && g[1].id == gs && g[1].cluster == 1,
                "%zu glyphs", ng);
         font_bitmap bm;
-        CHECK(font_render_glyph(fs, LAYOUT_BODY, 2, gs, &bm, &e) == 0 && bm.w > 10 && bm.h > 10 && !bm.color);
+        CHECK(font_render_glyph(fs, LAYOUT_BODY, 2, gs, 0, &bm, &e) == 0 && bm.w > 10 && bm.h > 10 && !bm.color);
         font_close(fs);
     }
     free(bytes[0]);
@@ -732,7 +735,7 @@ TEST(colour_emoji_scaled_to_the_text)
     g = m.shape(m.ctx, LAYOUT_BODY, (const uint8_t *)"\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7", 8, &ng);
     CHECKF(g && ng == 1, "flag: %zu glyphs", ng);
     font_bitmap bm;
-    CHECK(font_render_glyph(fs, LAYOUT_BODY, 1, fam, &bm, &e) == 0);
+    CHECK(font_render_glyph(fs, LAYOUT_BODY, 1, fam, 0, &bm, &e) == 0);
     CHECKF(bm.color && bm.w >= 18 && bm.w <= 30 && bm.h >= 18 && bm.h <= 30, "emoji %dx%d at 20 px (colour %d)", bm.w,
            bm.h, bm.color);
     font_close(fs);

@@ -71,7 +71,7 @@ int main(int argc, char **argv)
         if (t < brk_best) brk_best = t;
     }
     /* the 800x480 text area; sizes alternate so every round is a new size */
-    layout_params lp = {648 * 64, 373 * 64, 0, 0, 1};
+    layout_params lp = {648 * 64, 373 * 64, 0, 0, 1, LAYOUT_EXPAND_MAX, 1}; /* as the reader sets it */
     double best = 1e9;
     size_t lines = 0;
     for (int r = 0; r < 60; r++) {

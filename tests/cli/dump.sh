@@ -212,20 +212,31 @@ for name, pack in (("default", PACK), ("big", PACK), ("narrow", PACK), ("esc", o
     if name != "esc":
         check("dump_%s_has_soft_hyphen_breaks" % name, n_soft > 0, "none")
     check("dump_%s_soft_hyphen_continues_word" % name, soft_ok, swhy)
-    # geometry: runs inside the line, justified lines fill the measure
+    # geometry: runs inside the line (with what hangs into the margins,
+    # drawn as wide as the line's expansion), justified lines fill the measure
     geo_ok, gwhy = True, ""
+    n_scaled = n_hung = 0
     for o in L:
         if not o["runs"]: continue
         x0 = o["runs"][0]["x"]
         last = o["runs"][-1]
-        right = last["x"] + sum(g[2] for g in last["glyphs"])
+        sc, (hl, hr) = o["scale"], o["hang"]
+        n_scaled += sc != 1.0
+        n_hung += hl != 0 or hr != 0
+        right = last["x"] + sum(g[2] for g in last["glyphs"]) * sc
         # natural widths: a shrunk line's may pass the measure by a third of each space
         sp = sum(g[2] for r in o["runs"] for g in r["glyphs"] if r["text"].encode()[g[1]:g[1] + 1] == b" ")
-        if abs(x0 - o["x"]) > 1e-6 or right > o["x"] + o["width"] + sp / 3 + 0.5:
-            if geo_ok: geo_ok, gwhy = False, "%r: x %r..%r, line %r + %r" % (last["text"][:30], x0, right, o["x"], o["width"])
-        if o["scale"] != 1.0 and geo_ok: geo_ok, gwhy = False, "scale %r" % o["scale"]
+        if o["dir"] == "rtl": continue  # runs in visual order from the right: x0 is not the start
+        if abs(x0 - (o["x"] - hl)) > 0.05 or right > o["x"] + o["width"] + hr + sp / 3 + 0.5:
+            if geo_ok: geo_ok, gwhy = False, "%r: x %r..%r, line %r + %r, hang %r" % (last["text"][:30], x0, right, o["x"], o["width"], o["hang"])
+        if not (0.98 <= sc <= 1.02) and geo_ok: geo_ok, gwhy = False, "scale %r" % sc
+        if not (-1e-6 <= hr <= 0.5 * o["runs"][-1]["size"] and abs(hl) <= 0.5 * o["runs"][0]["size"]) and geo_ok:
+            geo_ok, gwhy = False, "%r: hang %r" % (last["text"][-20:], o["hang"])
         if o["end"] == "block" and o["ratio"] > 0 and geo_ok: geo_ok, gwhy = False, "last line stretched"
     check("dump_%s_runs_inside_their_lines" % name, geo_ok, gwhy)
+    if name == "default":
+        check("dump_default_some_lines_expanded_and_hung", n_scaled > 0 and n_hung > 0,
+              "%d lines expanded, %d hang into a margin" % (n_scaled, n_hung))
 
 # ---- JSON escaping: the folder essay's text came back (checked above) -------
 L, _ = load("esc")

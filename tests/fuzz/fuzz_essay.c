@@ -182,6 +182,7 @@ typedef struct walk {
     size_t n;
     int bad;
     const fake *k;
+    int xs; /* the line's expansion: 1000 + layout_line.expand */
 } walk;
 
 static void on_glyph(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
@@ -190,7 +191,7 @@ static void on_glyph(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
     (void)y;
     if (w->n && x < w->last_x) w->bad = 1;
     w->last_x = x;
-    w->end_x = (int64_t)x + f_adv((void *)w->k, font, cp);
+    w->end_x = (int64_t)x + (int64_t)f_adv((void *)w->k, font, cp) * w->xs / 1000;
     w->n++;
 }
 
@@ -238,7 +239,12 @@ static void check_layout(const essay *es, const layout_params *p, const layout_m
     int32_t hy = f_adv((void *)k, LAYOUT_BODY, '-');
     for (size_t j = 0; j < r->nlines; j++) {
         const layout_line *ln = &r->lines[j];
-        walk w = {0, 0, 0, 0, k};
+        walk w = {0, 0, 0, 0, k, 1000 + ln->expand};
+        /* expansion in whole steps within its limit; what hangs is a fraction of a glyph */
+        CHECK(ln->expand >= -LAYOUT_EXPAND_MAX && ln->expand <= LAYOUT_EXPAND_MAX && ln->expand % LAYOUT_EXPAND_STEP == 0);
+        CHECK(!ln->expand || p->expand);
+        CHECK((!ln->hang_l && !ln->hang_r) || p->protrude);
+        CHECK(ln->hang_r >= 0 && ln->hang_r <= max_glyph + hy && ln->hang_l <= max_glyph + hy);
         layout_line tmp = *ln;
         tmp.flags &= (uint16_t)~LAYOUT_LINE_LABEL; /* (uint16_t: the flags above 128 stay, LAYOUT_LINE_GAPS too) */
         layout_line_glyphs(es, &tmp, m, on_glyph, &w);
@@ -248,16 +254,20 @@ static void check_layout(const essay *es, const layout_params *p, const layout_m
         for (uint32_t b = ln->start; b < ln->end; b++) nsp += es->text[b] == ' ';
         nsp += line_gaps(es, ln); /* CJK and Thai lines are justified over their gaps too */
         int64_t filled = ln->width + nsp * ln->space_extra + ln->space_rem;
-        if (w.n && trailing_space(es, ln)) CHECK(w.end_x <= ln->x + filled);
-        else if (w.n) CHECK(w.end_x == ln->x + filled);
+        /* as drawn: from the pen's start x - hang_l, (1000 + expand)/1000 as wide, to a unit's rounding */
+        int64_t x0 = (int64_t)ln->x - ln->hang_l, tol = ln->expand ? 2 : 0;
+        int64_t drawn = ln->expand ? (filled * (1000 + ln->expand) + 500) / 1000 : filled;
+        int64_t room = (int64_t)ln->hang_l + ln->hang_r;
+        if (w.n && trailing_space(es, ln)) CHECK(w.end_x <= x0 + drawn + tol);
+        else if (w.n) CHECK(w.end_x >= x0 + drawn - tol && w.end_x <= x0 + drawn + tol);
         int quote = es->blocks[ln->block].kind == ESSAY_QUOTE;
         /* the line's own measure: a right-to-left list or quote is indented
          * from the right, so x alone does not give it */
         int64_t L = ln->measure > 0 ? ln->measure : p->width - ln->x - (quote ? ln->x : 0);
         int justified = p->justify && es->blocks[ln->block].kind != ESSAY_HEADING &&
                         !(ln->flags & (LAYOUT_LINE_LAST | LAYOUT_LINE_RAGGED)) && nsp > 0;
-        if (justified) CHECK(filled == L || (filled > L && ln->space_extra < 0));
-        if (4 * (int64_t)(max_glyph + hy) <= L) CHECK(filled <= L);
+        if (justified) CHECK((drawn >= L + room - tol && drawn <= L + room + tol) || (drawn > L + room && ln->space_extra < 0));
+        if (4 * (int64_t)(max_glyph + hy) <= L) CHECK(drawn <= L + room + tol);
         CHECK(ln->x >= 0 && ln->x <= p->width);
     }
     CHECK(r->over_1_5 <= r->nlines && r->hyphenated <= r->nlines);
@@ -313,6 +323,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     p.indent = (data[3] % 8) * 320;
     p.para_space = (data[3] >> 3) % 4 * 320;
     p.justify = !(data[3] & 0x80);
+    p.expand = (data[2] & 0x10) ? LAYOUT_EXPAND_MAX : 0;
+    p.protrude = (data[2] & 0x08) != 0;
     uint8_t *t = malloc(size * 2 + 8);
     if (!t) return 0;
     size_t n = repair(data + 4, size - 4, t);

@@ -187,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     layout_metrics m = {s, s_adv, NULL, s_lh, s_asc, s_shape};
-    layout_params p = {64 * (60 + data[0] % 200) * 2, 26 * 64 * (2 + data[0] % 9), 0, 0, !(data[0] & 0x80)};
+    layout_params p = {64 * (60 + data[0] % 200) * 2, 26 * 64 * (2 + data[0] % 9), 0, 0, !(data[0] & 0x80), (data[0] & 0x40) ? LAYOUT_EXPAND_MAX : 0, (data[0] & 0x20) != 0};
     layout_result r;
     if (layout_essay(&es, &m, &p, &r, &e)) {
         fprintf(stderr, "fuzz_shape: layout failed: %s\n", e.msg);
