@@ -155,6 +155,13 @@ void app_slide_to_rest(app *a, float from); /* animate the page from `from` back
  * as a finger, keys, window events, SDL_QUIT (ignored in kiosk mode). */
 void app_event(app *a, const SDL_Event *ev);
 
+/* The live loop's input beside SDL's (app_input.c): under kmsdrm, touch
+ * panels that are absolute mice are read from evdev and scaled by their
+ * ranges (evabs.h), looked for at start and every TUN_INPUT_SCAN_MS, and
+ * their reports go through app_event as touches. app_input_close at the end. */
+void app_input_poll(app *a);
+void app_input_close(app *a);
+
 /* Move the clock to `now` (never backwards) and do what is due. */
 void app_tick(app *a, uint64_t now);
 

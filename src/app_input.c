@@ -7,6 +7,9 @@
 #include "app.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "app_sleep.h"
 #include "platform.h"
@@ -312,6 +315,51 @@ static void mouse_norm(const app *a, int x, int y, float *px, float *py)
     *py = h > 0 ? (y + 0.5f) / (float)h : 0;
 }
 
+/* ---- absolute-mouse panels (evabs.h) ------------------------------------------------------ */
+
+#define EVABS_FINGER 0x6576616273LL /* their finger id ("evabs"), apart from SDL's */
+
+static void abs_report(void *ctx, int kind, float x, float y)
+{
+    app *a = ctx;
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = kind == EVABS_DOWN ? SDL_FINGERDOWN : kind == EVABS_UP ? SDL_FINGERUP : SDL_FINGERMOTION;
+    ev.tfinger.touchId = -2;
+    ev.tfinger.fingerId = EVABS_FINGER;
+    ev.tfinger.x = x;
+    ev.tfinger.y = y;
+    ev.tfinger.pressure = kind == EVABS_UP ? 0.0f : 1.0f;
+    a->now = SDL_GetTicks64();
+    app_event(a, &ev); /* as a touch: the sleep screen's first touch only wakes, and so on */
+}
+
+void app_input_poll(app *a)
+{
+    uint64_t now = SDL_GetTicks64();
+    if (!a->abs_scanned) {
+        const char *drv = SDL_GetCurrentVideoDriver(), *dir = getenv("LECTERN_EVDEV_DIR");
+        a->abs_watch = (drv && !strcmp(drv, "kmsdrm")) || (dir && dir[0]);
+        a->abs_dir = dir && dir[0] ? dir : "/dev/input";
+        evabs_init(&a->abs);
+    }
+    if (!a->abs_watch) {
+        a->abs_scanned = now ? now : 1;
+        return;
+    }
+    if (!a->abs_scanned || now - a->abs_scanned >= TUN_INPUT_SCAN_MS) {
+        a->abs_scanned = now ? now : 1;
+        char log[512];
+        if (evabs_scan(&a->abs, a->abs_dir, log, sizeof log) > 0) fprintf(stderr, "lectern: touch: %s\n", log);
+    }
+    if (a->abs.n > 0) evabs_poll(&a->abs, abs_report, a);
+}
+
+void app_input_close(app *a)
+{
+    if (a->abs_scanned) evabs_close(&a->abs);
+}
+
 void app_event(app *a, const SDL_Event *ev)
 {
     float px, py;
@@ -328,11 +376,14 @@ void app_event(app *a, const SDL_Event *ev)
      * skipped here anyway.) */
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP:
+        /* SDL's view of an absolute-mouse panel is unscaled: evabs reads it instead */
+        if (a->abs.n > 0) break;
         if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT) break;
         mouse_norm(a, ev->button.x, ev->button.y, &px, &py);
         finger(a, ev->type == SDL_MOUSEBUTTONDOWN ? SDL_FINGERDOWN : SDL_FINGERUP, MOUSE_FINGER, px, py);
         break;
     case SDL_MOUSEMOTION:
+        if (a->abs.n > 0) break;
         if (ev->motion.which == SDL_TOUCH_MOUSEID || !(ev->motion.state & SDL_BUTTON_LMASK)) break;
         mouse_norm(a, ev->motion.x, ev->motion.y, &px, &py);
         finger(a, SDL_FINGERMOTION, MOUSE_FINGER, px, py);

@@ -16,6 +16,7 @@
 
 #include "config.h" /* config_stamp */
 #include "essay.h"
+#include "evabs.h"
 #include "gesture.h"
 #include "layout.h"
 #include "render.h"
@@ -132,6 +133,12 @@ typedef struct app {
     config_stamp conf_stamp; /* as it was last seen */
     uint64_t conf_checked;  /* a->now when it was last looked at */
     int reexec;             /* it changed: main starts the reader again (exec) */
+    /* absolute-mouse touch panels, read from evdev under kmsdrm (evabs.h):
+     * while any is open, SDL's mouse events are ignored */
+    evabs abs;
+    int abs_watch;          /* 1: looked for (kmsdrm, or LECTERN_EVDEV_DIR for tests) */
+    const char *abs_dir;    /* where: /dev/input */
+    uint64_t abs_scanned;   /* a->now of the last look */
     font_faces *fonts;
     double dpi;             /* panel density used for sizes */
     int base_px;            /* body size for the panel before A-/A+ */

@@ -516,9 +516,11 @@ int app_run(app *a, volatile sig_atomic_t *stop)
                 app_event(a, &ev);
             } while (!a->quit && SDL_PollEvent(&ev));
         }
+        app_input_poll(a); /* panels SDL gets wrong (evabs.h) */
         app_tick(a, SDL_GetTicks64());
         if (a->dirty && !a->quit) app_draw(a);
     }
+    app_input_close(a);
     app_leave(a);
     return 0;
 }

@@ -34,9 +34,10 @@ QMP `input-send-event`: an absolute position then a button press and release,
 which virtio-tablet turns into evdev events for the reader. virtio-tablet is
 an absolute mouse (0..32767 on each axis), not a touchscreen, and SDL 2.26
 (Debian 12) hands an absolute mouse's raw axis values to the program as
-pixels, unscaled; so with --abs pixels (the default) a tap at X,Y (0..1) is
-sent as the pixel X*W, Y*H of the --size WxH panel. --abs scaled sends
-X*32767, Y*32767, for an SDL that scales by the device's range. Prints ok/FAIL
+pixels, unscaled; the reader therefore reads such a device itself and scales
+it by its range (src/evabs.h), so --abs scaled (the default) sends a tap at
+X,Y (0..1) as X*32767, Y*32767, as a real panel would. --abs pixels sends the
+pixel X*W, Y*H of the --size WxH panel, for a reader older than that. Prints ok/FAIL
 lines and the boot-to-library time; exits 1 if anything failed.
 
 Telling the screens apart without OCR: with the references (the same three
@@ -214,7 +215,7 @@ def main():
     ap.add_argument("--start", type=float, default=time.time())
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--size", default="1024x600")
-    ap.add_argument("--abs", choices=("pixels", "scaled"), default="pixels")
+    ap.add_argument("--abs", choices=("pixels", "scaled"), default="scaled")
     ap.add_argument("--hold", type=float, default=0)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--ref-library2")
@@ -406,10 +407,16 @@ def boot_times(agent, ok, fail):
     journal = agent.cmd("journal", timeout=30) or []
     for l in journal:
         if any(w in l for w in ("start-up took", "ready at", "renderer", "video", "cannot", "Failed", "exited",
-                                "lectern.conf")):
+                                "lectern.conf", "touch:")):
             print("  reader: " + l.strip(), flush=True)
     # image-test.sh put a lectern.conf on the FAT partition: read at start, or
     # when the partition was mounted after the reader started, then applied
+    # virtio-tablet is an absolute mouse: the reader reads it itself, by its range
+    if any("an absolute mouse, x 0..32767, y 0..32767" in l for l in journal):
+        ok("image_touch_absolute_mouse_scaled_by_its_range")
+    else:
+        fail("image_touch_absolute_mouse_scaled_by_its_range", "the reader's journal never says it reads the "
+             "virtio-tablet by its range (src/evabs.h)")
     if any("settings also from /boot/firmware/lectern.conf" in l for l in journal):
         ok("image_boot_partition_settings_read")
     else:
