@@ -139,6 +139,7 @@ typedef struct app {
     int abs_watch;          /* 1: looked for (kmsdrm, or LECTERN_EVDEV_DIR for tests) */
     const char *abs_dir;    /* where: /dev/input */
     uint64_t abs_scanned;   /* a->now of the last look */
+    int console_set;        /* 1: the reader put the console from text into graphics mode (platform.h) */
     font_faces *fonts;
     double dpi;             /* panel density used for sizes */
     int base_px;            /* body size for the panel before A-/A+ */

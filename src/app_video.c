@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "platform.h"
 #include "screen.h"
@@ -299,6 +300,14 @@ int app_video(app *a, int headless, lerr *e)
     }
     a->t_window = SDL_GetTicks64();
     if (a->o.kiosk) SDL_ShowCursor(SDL_DISABLE);
+    if (a->o.kiosk && drv && !strcmp(drv, "kmsdrm") && isatty(0)) {
+        /* the console under the panel draws nothing over the pages (platform.h) */
+        lerr ce;
+        int was = platform_console_mode(0, 1, &ce);
+        if (was < 0) fprintf(stderr, "lectern: %s\n", ce.msg);
+        else fprintf(stderr, "lectern: the console (tty) is in graphics mode while the reader runs\n");
+        a->console_set = was == 0;
+    }
     if (!(a->ren = window_renderer(a->win, e))) return -1;
     a->t_renderer = SDL_GetTicks64();
     SDL_GetRendererOutputSize(a->ren, &w, &h);
@@ -521,6 +530,11 @@ int app_run(app *a, volatile sig_atomic_t *stop)
         if (a->dirty && !a->quit) app_draw(a);
     }
     app_input_close(a);
+    if (a->console_set) {
+        a->console_set = 0;
+        lerr ce;
+        if (platform_console_mode(0, 0, &ce) < 0) fprintf(stderr, "lectern: %s\n", ce.msg);
+    }
     app_leave(a);
     return 0;
 }

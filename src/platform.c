@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,4 +151,20 @@ int platform_state_dir(const char *sys_dir, char *buf, size_t n, lerr *e)
     if (make_dirs(path, e)) return -1;
     snprintf(buf, n, "%s", path);
     return 1;
+}
+
+int platform_console_mode(int fd, int graphics, lerr *e)
+{
+    int mode = 0;
+    if (ioctl(fd, KDGETMODE, &mode) < 0) {
+        lerr_set(e, "the reader's standard input is not a virtual console (%s): its text mode stays", strerror(errno));
+        return -1;
+    }
+    int was = mode == KD_GRAPHICS;
+    if (was == !!graphics) return was;
+    if (ioctl(fd, KDSETMODE, graphics ? KD_GRAPHICS : KD_TEXT) < 0) {
+        lerr_set(e, "cannot put the console in %s mode: %s", graphics ? "graphics" : "text", strerror(errno));
+        return -1;
+    }
+    return was;
 }

@@ -53,6 +53,18 @@ void platform_to_page(int rotate, float px, float py, float *x, float *y);
 /* The inverse: where on the panel a point of the page appears. */
 void platform_to_panel(int rotate, float x, float y, float *px, float *py);
 
+/* ---- the console under the panel ---------------------------------------------
+ *
+ * While the reader draws through KMS, the virtual console it runs on (the
+ * unit's tty1, its standard input) is put in graphics mode (KDSETMODE
+ * KD_GRAPHICS), so that the kernel never draws text or a cursor over the
+ * page (a late kernel message, a blink), and back in text mode when the
+ * reader ends. After a crash the unit's TTYReset= puts it back.
+ * platform_console_mode sets fd's console to graphics (1) or text (0) and
+ * returns the mode it was in (1 or 0), or -1 with a message when fd is not
+ * a console or the mode cannot be changed (nothing is changed then). */
+int platform_console_mode(int fd, int graphics, lerr *e);
+
 /* ---- where reading positions go on a desktop ------------------------------------
  *
  * When the configuration names no state_dir, positions go to sys_dir (the

@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 600
 /* test_platform.c - DRM card discovery on fake sysfs trees, and the rotation
  * transform: the touch mapping agrees with where SDL_RenderCopyEx actually
  * draws the turned page; where reading positions go on a desktop. */
@@ -6,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <SDL2/SDL.h>
@@ -241,9 +243,33 @@ TEST(state_dir_falls_back_to_the_users)
     if (system(cmd)) {}
 }
 
+/* The console's mode: only a virtual console has one. A pipe and a
+ * pseudo-terminal (a desktop's terminal) are refused with a message and
+ * left as they are. (On tty1 of the emulated kiosk the reader logs that it
+ * set graphics mode: make image-test.) */
+TEST(console_mode_only_on_a_virtual_console)
+{
+    int p[2];
+    CHECK(pipe(p) == 0);
+    lerr e;
+    e.msg[0] = 0;
+    CHECK(platform_console_mode(p[0], 1, &e) == -1 && strstr(e.msg, "not a virtual console"));
+    close(p[0]);
+    close(p[1]);
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    if (m >= 0) {
+        e.msg[0] = 0;
+        CHECK(platform_console_mode(m, 1, &e) == -1 && e.msg[0]);
+        close(m);
+    }
+    e.msg[0] = 0;
+    CHECK(platform_console_mode(-1, 0, &e) == -1 && e.msg[0]);
+}
+
 int main(void)
 {
     RUN(pi5_dsi_panel_is_its_own_card);
+    RUN(console_mode_only_on_a_virtual_console);
     RUN(pi4_one_card_and_lowest_number);
     RUN(nothing_connected_says_so);
     RUN(rotation_round_trip);

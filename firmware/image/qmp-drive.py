@@ -407,7 +407,7 @@ def boot_times(agent, ok, fail):
     journal = agent.cmd("journal", timeout=30) or []
     for l in journal:
         if any(w in l for w in ("start-up took", "ready at", "renderer", "video", "cannot", "Failed", "exited",
-                                "lectern.conf", "touch:")):
+                                "lectern.conf", "touch:", "console")):
             print("  reader: " + l.strip(), flush=True)
     # image-test.sh put a lectern.conf on the FAT partition: read at start, or
     # when the partition was mounted after the reader started, then applied
