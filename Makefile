@@ -176,7 +176,7 @@ SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c s
             src/screen_page.c src/screen_library.c src/screen_menu.c src/screen_end.c src/screen_ui.c \
             src/screen_attract.c src/screen_admin.c
 SDL_SRC  += src/app_conf.c
-SDL_SRC_IMPORT_PENDING :=
+SDL_SRC  += src/app_import.c src/screen_import.c
 MAIN_SRC := src/main.c tools/lectern-pack.c
 # A source file in src/ or tools/ that no list names is a mistake, not a
 # file to build by accident.

@@ -125,10 +125,10 @@ static int is_essay_name(const char *nm)
     return ends_ci(nm, ".txt") || ends_ci(nm, ".md") || ends_ci(nm, ".markdown");
 }
 
-/* The essay files under the folder open as dfd (which is closed): counted,
+/* The essay files in the folder open as dfd (which is closed): counted,
  * their bytes summed and their latest time kept. Symbolic links are not
  * followed; hidden names (., .., ._x from a Mac, .Trashes) are skipped. */
-static void count_folder(int dfd, int depth, size_t *count, uint64_t *bytes, int64_t *latest)
+static void count_folder(int dfd, size_t *count, uint64_t *bytes, int64_t *latest)
 {
     DIR *d = fdopendir(dfd);
     if (!d) {
@@ -144,9 +144,6 @@ static void count_folder(int dfd, int depth, size_t *count, uint64_t *bytes, int
             (*count)++;
             *bytes += (uint64_t)st.st_size;
             if (mtime_of(&st) > *latest) *latest = mtime_of(&st);
-        } else if (S_ISDIR(st.st_mode) && depth < IMPORT_DEPTH) {
-            int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub >= 0) count_folder(sub, depth + 1, count, bytes, latest);
         }
     }
     closedir(d);
@@ -271,7 +268,7 @@ static int consider(import_scan *s, const import_opts *o, int dfd, const char *d
         return import_mark(s, c) ? -1 : 0;
     }
     if (folder) {
-        count_folder(fd, 0, &c->essays, &c->size, &c->mtime_ns);
+        count_folder(fd, &c->essays, &c->size, &c->mtime_ns);
         if (was_seen(s, c)) return 0;
         if (o->mode == IMPORT_SIGNED) {
             say(o, "import = signed: %s is not loaded: a folder of essays carries no signature (only signed packs are)",

@@ -12,8 +12,8 @@
  * to be a regular file (a FIFO named x.lpk is skipped at once, never read;
  * a symbolic link is not followed out of the stick). A pack is opened with
  * the pack reader (pack.h) to count its essays; a folder's essay files are
- * counted (not hidden ones, subfolders up to IMPORT_DEPTH deep, as
- * `lectern-pack build` walks them).
+ * counted as `lectern-pack build` takes them: directly in the folder (not
+ * in its subfolders), not hidden ones (a Mac's ._x files).
  *
  * import = signed: only packs signed by one of the keys KEYS_DIR/ *.pub
  * count (the whole pack is read and its signature checked, pack_sign.h);
@@ -43,7 +43,6 @@
 #include "util.h"
 
 #define IMPORT_PATH_MAX 1024
-#define IMPORT_DEPTH 4               /* subfolders of a lectern/ folder counted */
 #define IMPORT_SIGNED_MAX (512u << 20) /* the largest pack read to check its signature */
 #define IMPORT_KEYS_MAX 32           /* keys read from keys_dir */
 #define IMPORT_MSG_MAX 600

@@ -120,7 +120,7 @@ TEST(a_folder_on_a_stick_is_offered_once)
     import_opts o = opts(IMPORT_ASK, &L);
     import_cand c;
     CHECK(import_find(s, &o, 1, &c, &e) == 1);
-    CHECKF(c.kind == IMPORT_KIND_FOLDER && c.where == IMPORT_USB && c.essays == 3, "kind %d where %d essays %zu",
+    CHECKF(c.kind == IMPORT_KIND_FOLDER && c.where == IMPORT_USB && c.essays == 2, /* not more/: the packer does not take it */ "kind %d where %d essays %zu",
            c.kind, c.where, c.essays);
     CHECK(!strcmp(c.path, at("media/sda1/lectern")) && c.key[0] == 0);
     /* until it is offered, it is found again; once offered (Load or Cancel), not */
@@ -132,7 +132,7 @@ TEST(a_folder_on_a_stick_is_offered_once)
     /* the stick again with another essay: asked again */
     put("media/sda1/lectern/four.txt", "Four\n\nA fourth essay, longer than the others.\n");
     int r4 = import_find(s, &o, 1, &c2, &e);
-    CHECKF(r4 == 1 && c2.essays == 4, "r %d essays %zu %s", r4, c2.essays, c2.path);
+    CHECKF(r4 == 1 && c2.essays == 3, "r %d essays %zu %s", r4, c2.essays, c2.path);
     /* import = off: nothing */
     import_opts off = opts(IMPORT_OFF, &L);
     CHECK(import_find(s, &off, 1, &c2, &e) == 0);
