@@ -73,7 +73,9 @@ void screen_import_draw(app *a)
                  a->imp_cand.where == IMPORT_BOOT ? "SD card" : "stick");
     } else {
         snprintf(head, sizeof head, "The new essays were not loaded");
-        snprintf(line, sizeof line, "%s The essays here now are unchanged.", a->imp_msg);
+        size_t ml = strlen(a->imp_msg);
+        int stop = ml && (a->imp_msg[ml - 1] == '.' || a->imp_msg[ml - 1] == ')');
+        snprintf(line, sizeof line, "%s%s The essays here now are unchanged.", a->imp_msg, stop ? "" : ".");
         lines_max = 6;
     }
     int top = u->pad, bottom = n ? b[0].r.y : a->geom.h - u->pad;
