@@ -111,6 +111,41 @@ TEST(targets_at_least_9mm_everywhere)
                 CHECKF(ab[i].r.w >= a.ui.target && ab[i].r.h >= a.ui.target, "admin '%s' %dx%d, target %d",
                        ab[i].label, ab[i].r.w, ab[i].r.h, a.ui.target);
             CHECK(app_draw(&a) == 0);
+            /* with loaded essays: Go back, a full target too, on its own row */
+            a.imp_back = 2;
+            check_targets(&a, "admin+back", panels[p].w, panels[p].h, panels[p].rot, step);
+            nb = screen_buttons(&a, ab);
+            CHECKF(nb == 3 && ab[2].id == ADMIN_BACK && ab[2].r.w >= a.ui.target && ab[2].r.h >= a.ui.target &&
+                       ab[2].r.y + ab[2].r.h <= ab[0].r.y,
+                   "%d buttons", nb);
+            CHECK(screen_admin_tap(&a, ab[2].r.x + ab[2].r.w / 2.0f, ab[2].r.y + ab[2].r.h / 2.0f).kind == ACT_IMPORT_BACK);
+            CHECK(app_draw(&a) == 0);
+            a.imp_back = 0;
+            /* the import screen: Load and Cancel, then a failure's OK; while loading, none */
+            app_go_library(&a);
+            memset(&a.imp_cand, 0, sizeof a.imp_cand);
+            a.imp_cand.essays = 12;
+            snprintf(a.imp_cand.path, sizeof a.imp_cand.path, "/run/lectern/media/sda1/lectern");
+            a.screen = APP_IMPORT;
+            a.imp_under = APP_LIBRARY;
+            a.imp_phase = APP_IMP_OFFER;
+            CHECK(app_screen_id(&a) == REPLAY_SCREEN_IMPORT);
+            check_targets(&a, "import", panels[p].w, panels[p].h, panels[p].rot, step);
+            nb = screen_buttons(&a, ab);
+            CHECK(nb == 2 && ab[0].id == IMPORT_LOAD && ab[1].id == IMPORT_CANCEL);
+            CHECK(screen_import_tap(&a, ab[0].r.x + 5.0f, ab[0].r.y + 5.0f).kind == ACT_IMPORT_LOAD);
+            CHECK(screen_import_tap(&a, ab[1].r.x + 5.0f, ab[1].r.y + 5.0f).kind == ACT_IMPORT_CANCEL);
+            CHECK(screen_import_tap(&a, 2.0f, 2.0f).kind == ACT_NONE);
+            CHECK(app_draw(&a) == 0);
+            a.imp_phase = APP_IMP_LOADING;
+            CHECK(screen_buttons(&a, ab) == 0 && app_draw(&a) == 0);
+            a.imp_phase = APP_IMP_FAILED;
+            snprintf(a.imp_msg, sizeof a.imp_msg, "The essays on the USB stick could not be loaded: essay 3 is damaged.");
+            check_targets(&a, "import failed", panels[p].w, panels[p].h, panels[p].rot, step);
+            CHECK(screen_buttons(&a, ab) == 1 && ab[0].id == IMPORT_OK);
+            CHECK(app_draw(&a) == 0);
+            app_do(&a, screen_import_tap(&a, ab[0].r.x + 5.0f, ab[0].r.y + 5.0f));
+            CHECK(a.screen == APP_LIBRARY);
             a.o.kiosk = 0;
             CHECKF(a.ui.card_h >= 9.0 * a.dpi / 25.4 && a.ui.row_h >= 9.0 * a.dpi / 25.4, "cards %d rows %d",
                    a.ui.card_h, a.ui.row_h);
