@@ -33,6 +33,9 @@ static void boot_dir(const app *a, char *out, size_t n)
     else snprintf(out, n, "%.*s", (int)(slash - c->boot_file), c->boot_file);
 }
 
+/* Where the boot partition's offers are remembered across starts: beside import_pack. */
+static void offered_file(const app *a, char *out, size_t n) { snprintf(out, n, "%s.offered", a->o.import_pack); }
+
 static void refresh_back(app *a) { a->imp_back = import_back_kind(a->o.import_pack); }
 
 /* Show the offer now (import = ask), over whatever shows. */
@@ -66,6 +69,11 @@ static void look(app *a, int with_boot)
         return;
     }
     if (import_mark(a->imp, &cand)) fprintf(stderr, "lectern: out of memory for the essays offered\n");
+    if (cand.where == IMPORT_BOOT) { /* the SD card is looked at on every start: not asked again */
+        char f[sizeof a->pack_file + 16];
+        offered_file(a, f, sizeof f);
+        if (import_scan_save(a->imp, f, &e)) fprintf(stderr, "lectern: %s (the SD card's essays may be offered again at the next start)\n", e.msg);
+    }
     if (a->screen == APP_IMPORT && a->imp_phase != APP_IMP_OFFER) return; /* a load under way: next time */
     a->imp_cand = cand;
     a->imp_have = 1;
@@ -88,6 +96,10 @@ void app_import_start(app *a)
         return;
     }
     refresh_back(a);
+    char f[sizeof a->pack_file + 16];
+    offered_file(a, f, sizeof f);
+    e.msg[0] = 0;
+    if (import_scan_load(a->imp, f, &e) && access(f, F_OK) == 0) fprintf(stderr, "lectern: %s\n", e.msg);
     a->imp_checked = a->now;
     import_media_changed(a->imp, c->media_dir);
     look(a, 1); /* the boot partition only now: it is there at start or not at all */

@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "pack.h"
 #include "pack_sign.h"
+#include "state.h"
 
 extern char **environ;
 
@@ -25,6 +26,7 @@ typedef struct seen {
     char path[IMPORT_PATH_MAX];
     uint64_t size;
     int64_t mtime_ns;
+    int where; /* enum import_where */
 } seen;
 
 struct import_scan {
@@ -73,6 +75,113 @@ int import_mark(import_scan *s, const import_cand *c)
     snprintf(x->path, sizeof x->path, "%s", c->path);
     x->size = c->size;
     x->mtime_ns = c->mtime_ns;
+    x->where = c->where;
+    return 0;
+}
+
+/* Forget what was seen on sticks that are gone (their folder under the
+ * media folder no longer exists). */
+static void prune(import_scan *s)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        struct stat st;
+        if (s->v[i].where == IMPORT_USB && lstat(s->v[i].path, &st) != 0 && errno == ENOENT) continue;
+        s->v[k++] = s->v[i];
+    }
+    s->n = k;
+}
+
+#define OFFERED_MAGIC "lectern-offered 1\n"
+#define OFFERED_MAX (256u << 10)
+
+int import_scan_load(import_scan *s, const char *path, lerr *e)
+{
+    uint8_t *buf = NULL;
+    size_t n = 0;
+    if (fio_read_all(path, OFFERED_MAX, &buf, &n, e)) return -1;
+    size_t ml = sizeof OFFERED_MAGIC - 1;
+    int bad = n < ml || memcmp(buf, OFFERED_MAGIC, ml) != 0;
+    import_scan tmp = {0};
+    size_t at = ml, line = 2;
+    while (!bad && at < n) {
+        const char *p = (const char *)buf + at, *end = memchr(p, '\n', n - at);
+        if (!end) { bad = 1; break; }
+        uint64_t size = 0;
+        int64_t mt = 0;
+        const char *q = p;
+        int digits = 0;
+        while (q < end && *q >= '0' && *q <= '9' && digits < 20) size = size * 10 + (uint64_t)(*q++ - '0'), digits++;
+        if (!digits || q >= end || *q++ != ' ') { bad = 1; break; }
+        int neg = q < end && *q == '-';
+        q += neg;
+        digits = 0;
+        while (q < end && *q >= '0' && *q <= '9' && digits < 19) mt = mt * 10 + (*q++ - '0'), digits++;
+        if (!digits || q >= end || *q++ != ' ' || q >= end || (size_t)(end - q) >= IMPORT_PATH_MAX ||
+            memchr(q, 0, (size_t)(end - q))) { bad = 1; break; }
+        import_cand c;
+        memset(&c, 0, sizeof c);
+        memcpy(c.path, q, (size_t)(end - q));
+        c.size = size;
+        c.mtime_ns = neg ? -mt : mt;
+        c.where = IMPORT_BOOT;
+        if (import_mark(&tmp, &c)) { bad = 2; break; }
+        at = (size_t)(end - (const char *)buf) + 1;
+        line++;
+    }
+    free(buf);
+    if (bad) {
+        free(tmp.v);
+        if (bad == 2) lerr_set(e, "out of memory");
+        else lerr_set(e, "%s:%zu: not a list of offered essays lectern wrote; it is ignored", path, line);
+        return -1;
+    }
+    for (size_t i = 0; i < tmp.n; i++) {
+        import_cand c;
+        memset(&c, 0, sizeof c);
+        memcpy(c.path, tmp.v[i].path, sizeof c.path);
+        c.size = tmp.v[i].size;
+        c.mtime_ns = tmp.v[i].mtime_ns;
+        c.where = IMPORT_BOOT;
+        if (import_mark(s, &c)) {
+            free(tmp.v);
+            lerr_set(e, "out of memory");
+            return -1;
+        }
+    }
+    free(tmp.v);
+    return 0;
+}
+
+int import_scan_save(const import_scan *s, const char *path, lerr *e)
+{
+    size_t cap = sizeof OFFERED_MAGIC, n = 0;
+    for (size_t i = 0; i < s->n; i++) cap += strlen(s->v[i].path) + 48;
+    char *buf = malloc(cap);
+    if (!buf) {
+        lerr_set(e, "out of memory");
+        return -1;
+    }
+    n += (size_t)snprintf(buf, cap, "%s", OFFERED_MAGIC);
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->v[i].where != IMPORT_BOOT || strchr(s->v[i].path, '\n')) continue;
+        n += (size_t)snprintf(buf + n, cap - n, "%llu %lld %s\n", (unsigned long long)s->v[i].size,
+                              (long long)s->v[i].mtime_ns, s->v[i].path);
+    }
+    char dir[IMPORT_PATH_MAX + 16], tmp[IMPORT_PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir) dir[1] = 0;
+    else if (slash) *slash = 0;
+    else snprintf(dir, sizeof dir, ".");
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    const char *step = "write";
+    int r = state_write_atomic(dir, path, tmp, (const uint8_t *)buf, n, &step);
+    free(buf);
+    if (r) {
+        lerr_set(e, "%s: cannot %s it: %s", path, step, strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
@@ -362,6 +471,7 @@ static int name_cmp(const void *x, const void *y) { return strcmp(*(char *const 
 int import_find(import_scan *s, const import_opts *o, int with_boot, import_cand *out, lerr *e)
 {
     if (o->mode == IMPORT_OFF) return 0;
+    prune(s);
     keyring *k = calloc(1, sizeof *k);
     if (!k) {
         lerr_set(e, "out of memory");

@@ -23,6 +23,10 @@
  * What was offered (Load or Cancel) is remembered by path, size and
  * modification time (for a folder: of its essay files), so a Cancel is not
  * asked again at every scan, and a stick put in again with other essays is.
+ * A stick's entries are forgotten once it is pulled out (its folder is
+ * gone): put in again, it is asked again. The boot partition's are kept
+ * across starts in a small file (import_scan_save), as the SD card is looked
+ * at on every start and what was loaded or declined from it stays there.
  *
  * The load is `lectern-pack install [--pubkey KEY] SOURCE IMPORT_PACK` in a
  * child process (import_job): the packer verifies, writes atomically and
@@ -77,6 +81,13 @@ typedef struct import_opts {
 typedef struct import_scan import_scan;
 int import_scan_new(import_scan **out, lerr *e);
 void import_scan_free(import_scan *s);
+
+/* The boot partition's entries, kept in `path` (text: a first line
+ * "lectern-offered 1", then one "SIZE MTIME_NS PATH" line each), read back
+ * (a missing, damaged or foreign file is ignored as a whole: -1 with why)
+ * and written atomically (state_write_atomic). Return 0 or -1 with a message. */
+int import_scan_load(import_scan *s, const char *path, lerr *e);
+int import_scan_save(const import_scan *s, const char *path, lerr *e);
 
 /* Look for a candidate not offered before: the boot partition's first
  * (with where_boot set), then the sticks in name order. Returns 1 with *out

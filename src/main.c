@@ -256,9 +256,10 @@ static void options(const config *c, const char *positional, int headless, int r
     static char import_pack[CONFIG_PATH_MAX + 32];
     o->import_pack = NULL;
     if ((!headless || replay) && c->import_mode != CONFIG_IMPORT_OFF) {
+        /* with state = off too (a public kiosk keeps no positions, but its essays) */
+        const char *sd = o->state_dir ? o->state_dir : replay ? NULL : c->state_dir;
         if (c->import_pack[0]) o->import_pack = c->import_pack;
-        else if (o->state_dir && c->state &&
-                 snprintf(import_pack, sizeof import_pack, "%s/imported.lpk", o->state_dir) < (int)sizeof import_pack)
+        else if (sd && snprintf(import_pack, sizeof import_pack, "%s/imported.lpk", sd) < (int)sizeof import_pack)
             o->import_pack = import_pack;
     }
     o->import_sync = replay;

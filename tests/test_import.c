@@ -133,6 +133,15 @@ TEST(a_folder_on_a_stick_is_offered_once)
     put("media/sda1/lectern/four.txt", "Four\n\nA fourth essay, longer than the others.\n");
     int r4 = import_find(s, &o, 1, &c2, &e);
     CHECKF(r4 == 1 && c2.essays == 3, "r %d essays %zu %s", r4, c2.essays, c2.path);
+    /* pulled out: forgotten; the same stick put in again is asked again */
+    import_mark(s, &c2);
+    CHECK(import_find(s, &o, 1, &c2, &e) == 0);
+    rm_rf(at("media/sda1"));
+    CHECK(import_find(s, &o, 1, &c2, &e) == 0);
+    mkdir(at("media/sda1"), 0755);
+    mkdir(at("media/sda1/lectern"), 0755);
+    put("media/sda1/lectern/one.txt", "One\n\nThe first essay.\n");
+    CHECK(import_find(s, &o, 1, &c2, &e) == 1 && c2.essays == 1);
     /* import = off: nothing */
     import_opts off = opts(IMPORT_OFF, &L);
     CHECK(import_find(s, &off, 1, &c2, &e) == 0);
@@ -207,6 +216,33 @@ TEST(the_boot_partition)
     CHECK(import_find(s, &o, 1, &c, &e) == 1 && c.where == IMPORT_BOOT && !strcmp(c.path, at("boot/lectern.lpk")));
     import_mark(s, &c);
     CHECK(import_find(s, &o, 1, &c, &e) == 0);
+    /* kept across starts: a new scanner that reads the file does not offer it again */
+    const char *kept = at("imported.lpk.offered");
+    CHECKF(import_scan_save(s, kept, &e) == 0, "%s", e.msg);
+    import_scan_free(s);
+    s = NULL;
+    CHECK(import_scan_new(&s, &e) == 0);
+    if (!s) return;
+    CHECK(import_find(s, &o, 1, &c, &e) == 1); /* without the file: offered */
+    import_scan_free(s);
+    CHECK(import_scan_new(&s, &e) == 0);
+    if (!s) return;
+    CHECKF(import_scan_load(s, kept, &e) == 0, "%s", e.msg);
+    CHECK(import_find(s, &o, 1, &c, &e) == 0);
+    /* the card's essays changed since: offered again */
+    CHECK(put_bytes("boot/lectern.lpk", pack_img, pack_n - 0) == 0);
+    struct timespec ts[2] = {{0, UTIME_OMIT}, {1000000000, 0}};
+    CHECK(utimensat(AT_FDCWD, at("boot/lectern.lpk"), ts, 0) == 0);
+    CHECK(import_find(s, &o, 1, &c, &e) == 1);
+    import_scan_free(s);
+    /* a damaged file is ignored as a whole, with the line */
+    put("bad.offered", "lectern-offered 1\n12 34 /x\nnot a line\n");
+    CHECK(import_scan_new(&s, &e) == 0);
+    if (!s) return;
+    CHECK(import_scan_load(s, at("bad.offered"), &e) == -1 && strstr(e.msg, "bad.offered:3: not a list"));
+    put("bad.offered", "something else\n");
+    CHECK(import_scan_load(s, at("bad.offered"), &e) == -1);
+    CHECK(import_find(s, &o, 1, &c, &e) == 1);
     import_scan_free(s);
 }
 

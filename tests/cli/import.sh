@@ -217,5 +217,23 @@ expect page 3" --media-dir "$T/media4" --state-dir "$S5"
 check resume_place_kept_by_content test $? -eq 0
 [ -s "$T/resume.err" ] && grep -q 'expected' "$T/resume.err" && echo "  $(grep expected "$T/resume.err")" >&2
 
+# ---- the SD card's boot partition: a lectern folder beside lectern.conf, looked at on start ------
+mkdir -p "$T/boot/lectern" "$T/state6"
+printf 'From the SD Card\n\nCopied from a Mac onto the FAT partition.\n' > "$T/boot/lectern/card.txt"
+printf 'From the SD Card\n\n' > "$T/boot/lectern/._card.txt" # what macOS leaves beside it
+run boot "expect screen import
+shot boot
+$LOAD
+expect screen library
+print" --media-dir "$T/empty-media" --state-dir "$T/state6" --boot-config "$T/boot/lectern.conf"
+check boot_replay test $? -eq 0
+check boot_offered grep -q 'new essays on the SD card: .*/boot/lectern (1 essay)' "$T/boot.err"
+[ "$(cards boot)" = 1 ] && ok boot_library_one_essay || fail boot_library_one_essay "cards $(cards boot)"
+# the next start: the card still holds the folder, but it is not offered again
+run boot2 "expect screen library
+print" --media-dir "$T/empty-media" --state-dir "$T/state6" --boot-config "$T/boot/lectern.conf"
+check boot_not_asked_again test $? -eq 0
+[ "$(cards boot2)" = 1 ] && ok boot_loaded_essays_shown || fail boot_loaded_essays_shown "cards $(cards boot2)"
+
 # nothing in any run crashed or hit a sanitizer
 check no_sanitizer_reports sh -c "! grep -qiE 'sanitizer|runtime error' '$T'/*.err"
