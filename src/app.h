@@ -227,7 +227,8 @@ size_t app_resume_page(const app *a, uint32_t off);
 void app_pack_switched(app *a, const char *how);
 /* New essays (app_import.c): looked for at start (app_start), again in
  * kiosk mode (app_tick), the import screen's and the admin screen's
- * actions (app_do), whether a load runs (no idle reset meanwhile), the
+ * actions (app_do), whether a load runs or the prompt waits for an answer
+ * (no idle reset meanwhile: a teacher may come back to it later), the
  * admin screen's Go back refreshed, and everything stopped and freed. */
 void app_import_start(app *a);
 void app_import_tick(app *a);

@@ -224,7 +224,7 @@ void app_import_tick(app *a)
     if (import_media_changed(a->imp, a->o.cfg->media_dir)) look(a, 0);
 }
 
-int app_import_busy(const app *a) { return a->imp_job.pid != 0; }
+int app_import_busy(const app *a) { return a->imp_job.pid != 0 || a->screen == APP_IMPORT; }
 
 void app_import_admin(app *a) { refresh_back(a); }
 

@@ -695,6 +695,12 @@ void import_job_message(const import_job *j, const import_cand *c, const char *d
         else snprintf(line, sizeof line, "lectern-pack ended with status %d", j->status);
     }
     if (!strncmp(line, "lectern-pack: ", 14)) memmove(line, line + 14, strlen(line + 14) + 1);
+    if (!strncmp(line, "problem: ", 9)) memmove(line, line + 9, strlen(line + 9) + 1);
+    /* a file of the folder by its own name: "b.txt:3: ..." */
+    char sub_dir[IMPORT_PATH_MAX + 2];
+    snprintf(sub_dir, sizeof sub_dir, "%s/", c->path);
+    replace_all(line, sizeof line, sub_dir, "");
+    replace_all(line, sizeof line, "\xEF\xBF\xBD", "?"); /* U+FFFD, which the screen's faces may not have */
     /* the stick's paths mean nothing to a teacher: "the stick", "its essays" */
     char head[IMPORT_PATH_MAX + 4];
     snprintf(head, sizeof head, "%s: ", c->path);

@@ -366,7 +366,8 @@ TEST(load_runs_the_packer_and_says_what_failed)
     import_cand c = {0};
     snprintf(c.path, sizeof c.path, "%s", at("media/sda1/lectern"));
     c.kind = IMPORT_KIND_FOLDER;
-    const char *dest = at("imported.lpk");
+    char dest[1024]; /* at()'s buffers are reused */
+    snprintf(dest, sizeof dest, "%s", at("imported.lpk"));
     import_job j;
     CHECKF(import_job_start(&j, packer, &c, dest, &e) == 0, "%s", e.msg);
     CHECK(import_job_poll(&j, 1) == 1 && j.status == 0);
@@ -396,6 +397,17 @@ TEST(load_runs_the_packer_and_says_what_failed)
     CHECKF(!strstr(msg, root) && !strstr(msg, "nothing installed"), "%s", msg);
     CHECKF(strstr(msg, "essay") || strstr(msg, "damaged"), "%s", msg);
     if (before) CHECK(file_is(dest, before, bn));
+    /* a folder with a file that is not text: the file by its name and line, the folder's path left out */
+    put("media/sda1/lectern/b-hole.txt", "Bad\n\nbyte \x81 here\n");
+    snprintf(c.path, sizeof c.path, "%s", at("media/sda1/lectern"));
+    c.kind = IMPORT_KIND_FOLDER;
+    CHECK(import_job_start(&j, packer, &c, dest, &e) == 0);
+    CHECK(import_job_poll(&j, 1) == 1 && j.status != 0);
+    import_job_message(&j, &c, dest, msg, sizeof msg);
+    CHECKF(strstr(msg, "loaded: b-hole.txt:3: byte offset 10: byte 0x81 is not UTF-8 text") && !strstr(msg, root) &&
+               !strstr(msg, "problem:"),
+           "%s", msg);
+    if (before) CHECK(file_is(dest, before, bn));
     free(before);
     CHECK(import_back_kind(dest) == 1);
 }
@@ -403,7 +415,8 @@ TEST(load_runs_the_packer_and_says_what_failed)
 TEST(going_back_swaps_or_removes)
 {
     fresh();
-    const char *dest = at("imported.lpk");
+    char dest[1024]; /* at()'s buffers are reused */
+    snprintf(dest, sizeof dest, "%s", at("imported.lpk"));
     char prev[1100];
     snprintf(prev, sizeof prev, "%s.previous", dest);
     lerr e;
