@@ -111,12 +111,13 @@ int import_scan_load(import_scan *s, const char *path, lerr *e)
         int64_t mt = 0;
         const char *q = p;
         int digits = 0;
-        while (q < end && *q >= '0' && *q <= '9' && digits < 20) size = size * 10 + (uint64_t)(*q++ - '0'), digits++;
+        while (q < end && *q >= '0' && *q <= '9' && digits < 19) size = size * 10 + (uint64_t)(*q++ - '0'), digits++;
         if (!digits || q >= end || *q++ != ' ') { bad = 1; break; }
         int neg = q < end && *q == '-';
         q += neg;
         digits = 0;
-        while (q < end && *q >= '0' && *q <= '9' && digits < 19) mt = mt * 10 + (*q++ - '0'), digits++;
+        while (q < end && *q >= '0' && *q <= '9' && digits < 19 && mt <= (INT64_MAX - 9) / 10)
+            mt = mt * 10 + (*q++ - '0'), digits++;
         if (!digits || q >= end || *q++ != ' ' || q >= end || (size_t)(end - q) >= IMPORT_PATH_MAX ||
             memchr(q, 0, (size_t)(end - q))) { bad = 1; break; }
         import_cand c;
@@ -593,8 +594,23 @@ int import_job_start(import_job *j, const char *packer, const import_cand *c, co
     argv[k++] = (char *)c->path;
     argv[k++] = (char *)dest;
     argv[k] = NULL;
+    /* the child starts with no signal blocked and the usual dispositions
+     * (a kiosk ignores SIGINT; its packer need not) */
+    posix_spawnattr_t at;
+    posix_spawnattr_init(&at);
+    sigset_t none, def;
+    sigemptyset(&none);
+    sigemptyset(&def);
+    sigaddset(&def, SIGINT);
+    sigaddset(&def, SIGTERM);
+    sigaddset(&def, SIGHUP);
+    sigaddset(&def, SIGPIPE);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &def);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid;
-    int r = posix_spawn(&pid, packer, &fa, NULL, argv, environ);
+    int r = posix_spawn(&pid, packer, &fa, &at, argv, environ);
+    posix_spawnattr_destroy(&at);
     posix_spawn_file_actions_destroy(&fa);
     close(p[1]);
     if (r != 0) {
