@@ -128,7 +128,7 @@ static void finish(app *a)
         fprintf(stderr, "lectern: loaded the new essays from %s into %s\n", a->imp_cand.path, a->o.import_pack);
         a->imp_have = 0;
         refresh_back(a);
-        a->screen = APP_LIBRARY;
+        app_go_library(a); /* the essay under the prompt left as for the library (its place kept) */
         if (switch_to(a, a->o.import_pack, a->imp_cand.where == IMPORT_BOOT ? "loaded from the SD card" : "loaded from a USB stick")) {
             snprintf(a->imp_msg, sizeof a->imp_msg, "The new essays were saved, but cannot be shown yet.");
             a->screen = APP_IMPORT;
