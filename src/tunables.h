@@ -108,12 +108,12 @@
 #define TUN_SLIDE_MS 180        /* a released page completes or springs back in this long (Material's 150-200 ms) */
 #define TUN_PACK_CHECK_MS 2000 /* how often the pack file is looked at for a replacement (one stat) */
 #define TUN_CONF_CHECK_MS 2000 /* kiosk: how often the boot partition's lectern.conf is looked at (app_conf.h) */
-#define TUN_IMPORT_CHECK_MS 2000 /* kiosk: how often media_dir is looked at for a new USB stick (one stat; import.h) */
 #define TUN_SAVE_AFTER_MS 30000 /* positions are saved once reading pauses this long (SD-card wear vs. a power cut) */
 #define TUN_ADMIN_MS 10000      /* the admin gesture's three long-presses within this */
 #define TUN_HINT_FADE_MS 400    /* the first page's hint fades out this long after the first turn */
 #define TUN_TAP_MS 60           /* replay: a tap's finger is down this long (a quick real tap) */
 #define TUN_LONGPRESS_MS 700    /* replay: a long-press is held this long (over gesture.h's 500 ms) */
+#define TUN_IMPORT_CHECK_MS 2000 /* kiosk: how often media_dir is looked at for a new USB stick (one stat; import.h) */
 
 /* ---- the admin gesture ------------------------------------------------------------------------ */
 
