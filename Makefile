@@ -140,10 +140,11 @@ INCS      := $(SDL_INCS)
 # it is linked.
 CORE_LIBS += $(call pc,--libs,libsystemd)
 ALL_LIBS  := $(SDL_LIBS) $(IMG_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
-# Signed packs (src/pack_sign.c): libsodium, linked into lectern-pack and
-# the tests; the reader does not check signatures yet, so it links none.
+# Signed packs (src/pack_sign.c): libsodium, linked into lectern-pack, the
+# tests and the reader (src/import.c checks the signatures of import = signed).
 SIGN_INCS := $(CORE_INCS) $(call pc,--cflags,libsodium)
 SIGN_LIBS := $(call pc,--libs,libsodium)
+ALL_LIBS  += $(SIGN_LIBS)
 
 # ---- sources, named one by one -----------------------------------------------
 # The core: plain C11, no SDL, no FreeType; shared by the reader, the packer
@@ -168,6 +169,7 @@ TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_
             tools/pack_write.c tools/packer.c tools/pack_install.c
 # Signatures (libsodium): lectern-pack and the tests.
 SIGN_SRC := src/pack_sign.c
+SIGN_SRC += src/import.c
 # The reader's SDL code (and src/app_pack.c, plain C over the packer: it
 # goes with the reader but is compiled without SDL, see below).
 SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c src/app_headless.c \
@@ -175,6 +177,7 @@ SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c s
             src/screen_page.c src/screen_library.c src/screen_menu.c src/screen_end.c src/screen_ui.c \
             src/screen_attract.c src/screen_admin.c
 SDL_SRC  += src/app_conf.c
+SDL_SRC  += src/app_import.c src/screen_import.c
 MAIN_SRC := src/main.c tools/lectern-pack.c
 # A source file in src/ or tools/ that no list names is a mistake, not a
 # file to build by accident.
@@ -236,9 +239,9 @@ $(PACKER): $(call obj,tools/lectern-pack.c) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
-$(READER): $(call obj,src/main.c) $(SDL_A) $(TOOL_A) $(CORE_A)
+$(READER): $(call obj,src/main.c) $(SDL_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 $(PACK): $(PACKER) $(wildcard assets/essays/*)
 	$(RUNNER) $(PACKER) build -o $@ assets/essays
@@ -247,7 +250,7 @@ $(PACK): $(PACKER) $(wildcard assets/essays/*)
 # the packer, as the code they test does.
 SDL_TEST_SRC := tests/test_shot.c tests/test_render.c tests/test_render_fallback.c tests/test_screens.c tests/test_platform.c
 SDL_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(SDL_TEST_SRC))
-$(SDL_TESTS): $(B)/tests/%: $(call obj,tests/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
+$(SDL_TESTS): $(B)/tests/%: $(call obj,tests/%.c) $(SDL_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
@@ -267,7 +270,7 @@ $(B)/tests/replay_%: $(call obj,tests/fuzz/%.c tests/fuzz/replay.c) $(TOOL_A) $(
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
 
-$(B)/bench/%: $(call obj,tests/bench/%.c) $(SDL_A) $(TOOL_A) $(CORE_A)
+$(B)/bench/%: $(call obj,tests/bench/%.c) $(SDL_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)

@@ -26,7 +26,11 @@ enum action_kind {
     ACT_SCROLL,      /* px: pixels to scroll the current list by (+ down) */
     ACT_QUIT,        /* end the reader (not in kiosk mode) */
     ACT_QUIT_FORCE,  /* end it even in kiosk mode (the admin screen's Leave the kiosk, SIGTERM) */
-    ACT_ADMIN        /* the admin screen (the admin gesture, kiosk mode) */
+    ACT_ADMIN,       /* the admin screen (the admin gesture, kiosk mode) */
+    ACT_IMPORT,      /* the import screen for the essays offered (the admin screen's button, import = signed) */
+    ACT_IMPORT_LOAD, /* the import screen's Load: lectern-pack install, then the new essays */
+    ACT_IMPORT_CANCEL, /* its Cancel (or OK after a failure): back to what was showing */
+    ACT_IMPORT_BACK  /* the admin screen's Go back: the previous (or the built-in) essays */
 };
 
 typedef struct action {

@@ -79,6 +79,21 @@ static void essays(out *o, const admin_facts *f)
          hex);
 }
 
+/* What the kiosk does with a USB stick (import.h), after the essays. */
+static void new_essays(out *o, const admin_facts *f)
+{
+    const config *c = f->cfg;
+    if (!c) return;
+    if (c->import_mode == CONFIG_IMPORT_ASK)
+        line(o, ADMIN_TEXT, "New essays on a USB stick or the SD card are offered on the screen (import = ask).");
+    else if (c->import_mode == CONFIG_IMPORT_SIGNED)
+        line(o, ADMIN_TEXT,
+             "New essays: only packs signed by a key in %s are loaded, from this screen (import = signed).",
+             c->keys_dir);
+    else
+        line(o, ADMIN_TEXT, "USB sticks are ignored (import = off).");
+}
+
 static void settings(out *o, const admin_facts *f)
 {
     const config *c = f->cfg;
@@ -171,6 +186,7 @@ size_t admin_lines(const admin_facts *f, admin_line *v, size_t cap)
 {
     out o = {v, 0, cap};
     essays(&o, f);
+    new_essays(&o, f);
     settings(&o, f);
     clock_lines(&o, f);
     display(&o, f);

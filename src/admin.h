@@ -1,6 +1,7 @@
 /* admin.h - what the kiosk's admin screen says (screen_admin.c draws it),
  * as lines of plain text for a museum's or a school's staff: the essays
- * (the pack file, how many, signed or not), the settings (the files read
+ * (the pack file, how many, signed or not; what is done with a USB stick's
+ * essays, the key import), the settings (the files read
  * and every problem found in them at start-up), the clock (and a warning
  * when the awake hours are set but the clock never was), and the display's
  * sleep and idle settings.

@@ -14,6 +14,7 @@
 #include "app_pack.h"
 #include "app_sleep.h"
 #include "config.h"
+#include "fileio.h"
 #include "font.h"
 #include "guard.h"
 #include "tunables.h"
@@ -70,8 +71,27 @@ int app_open(app *a, const app_opts *o, lerr *e)
         lerr_set(e, "out of memory");
         return -1;
     }
-    app_find_pack(o->pack_path, a->pack_file, sizeof a->pack_file);
-    if (app_pack_open(&a->pk, &a->pack_mem, a->pack_file, e)) return -1;
+    app_find_pack(o->pack_path, a->base_pack, sizeof a->base_pack);
+    snprintf(a->pack_file, sizeof a->pack_file, "%s", a->base_pack);
+    /* essays loaded from a USB stick (import.h) show instead, while they open */
+    struct stat ist;
+    if (o->import_pack && lstat(o->import_pack, &ist) == 0) {
+        lerr ie;
+        if (!S_ISREG(ist.st_mode))
+            fprintf(stderr, "lectern: %s is %s, not a pack: showing %s\n", o->import_pack, fio_kind(ist.st_mode),
+                    a->base_pack);
+        else if (app_pack_open(&a->pk, &a->pack_mem, o->import_pack, &ie) == 0 && pack_essays(a->pk) > 0)
+            snprintf(a->pack_file, sizeof a->pack_file, "%s", o->import_pack);
+        else {
+            fprintf(stderr, "lectern: the loaded essays cannot be shown (%s): showing %s\n",
+                    a->pk ? "the pack has no essays" : ie.msg, a->base_pack);
+            pack_close(a->pk);
+            free(a->pack_mem);
+            a->pk = NULL;
+            a->pack_mem = NULL;
+        }
+    }
+    if (!a->pk && app_pack_open(&a->pk, &a->pack_mem, a->pack_file, e)) return -1;
     if (pack_essays(a->pk) == 0) {
         lerr_set(e, "%s: the pack has no essays", a->pack_file);
         return -1;
@@ -328,6 +348,7 @@ int app_screen_id(const app *a)
     case APP_END: return REPLAY_SCREEN_END;
     case APP_ATTRACT: return REPLAY_SCREEN_ATTRACT;
     case APP_ADMIN: return REPLAY_SCREEN_ADMIN;
+    case APP_IMPORT: return REPLAY_SCREEN_IMPORT;
     default: return REPLAY_SCREEN_ERROR;
     }
 }
@@ -398,6 +419,7 @@ fail:
 
 void app_close(app *a)
 {
+    app_import_close(a);
     /* a clean end (main's last step, after SIGTERM too): no essay is open,
      * so the next start counts no death (guard.h) */
     if (a->gd) {

@@ -32,6 +32,7 @@
  *   app_replay.c    --replay
  *   app_dump.c      --dump-layout
  *   app_pack.c      a pack, a folder or an essay file as the pack
+ *   app_import.c    new essays from a USB stick or the boot partition
  * SDL code. */
 #ifndef LECTERN_APP_H
 #define LECTERN_APP_H
@@ -228,6 +229,20 @@ void app_persist(app *a);   /* save the positions now */
  * message and the old pack kept. The open essay is closed (its position saved). */
 int app_reopen_pack(app *a, lerr *e);
 size_t app_resume_page(const app *a, uint32_t off);
+/* After app_reopen_pack opened another pack (or the same file anew): the
+ * library's list again, the screens told; `how` for the journal line. */
+void app_pack_switched(app *a, const char *how);
+/* New essays (app_import.c): looked for at start (app_start), again in
+ * kiosk mode (app_tick), the import screen's and the admin screen's
+ * actions (app_do), whether a load runs or the prompt waits for an answer
+ * (no idle reset meanwhile: a teacher may come back to it later), the
+ * admin screen's Go back refreshed, and everything stopped and freed. */
+void app_import_start(app *a);
+void app_import_tick(app *a);
+void app_import_do(app *a, action act);
+int app_import_busy(const app *a);
+void app_import_admin(app *a);
+void app_import_close(app *a);
 render_page app_page_of(app *a, size_t page);
 void app_gesture_events(app *a, const gesture_event *ev, int n); /* app_input.c */
 

@@ -176,6 +176,9 @@ void app_gesture_events(app *a, const gesture_event *ev, int n)
         case APP_MENU:
             if (e->type == GESTURE_TAP) app_do(a, screen_menu_tap(a, px, py));
             break;
+        case APP_IMPORT:
+            if (e->type == GESTURE_TAP) app_do(a, screen_import_tap(a, px, py));
+            break;
         case APP_END:
             if (e->type == GESTURE_TAP) app_do(a, screen_end_tap(a, px, py));
             else if (e->type == GESTURE_SWIPE_RIGHT) app_do(a, action_make(ACT_LAST_PAGE, 0));
@@ -255,6 +258,13 @@ static action key_action(const app *a, SDL_Keycode k)
         if (k == SDLK_UP || k == SDLK_LEFT) return action_scroll(-row);
         if (k == SDLK_PAGEDOWN || k == SDLK_SPACE) return action_scroll(view);
         if (k == SDLK_PAGEUP) return action_scroll(-view);
+        return ACTION_NONE;
+    }
+    /* the import screen: Return loads (or after a failure, OK), Escape cancels */
+    if (a->screen == APP_IMPORT) {
+        if (k == SDLK_RETURN)
+            return action_make(a->imp_phase == APP_IMP_OFFER ? ACT_IMPORT_LOAD : ACT_IMPORT_CANCEL, 0);
+        if (k == SDLK_ESCAPE || k == SDLK_BACKSPACE) return action_make(ACT_IMPORT_CANCEL, 0);
         return ACTION_NONE;
     }
     switch (k) {

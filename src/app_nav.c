@@ -253,6 +253,7 @@ void app_back(app *a)
     case APP_READING:
     case APP_END:
     case APP_ATTRACT: app_go_library(a); break;
+    case APP_IMPORT: app_do(a, action_make(ACT_IMPORT_CANCEL, 0)); break;
     case APP_ERROR:
         if (a->error_kind == APP_ERR_ESSAY && a->nlist) app_go_library(a);
         else app_request_quit(a, 0);
@@ -313,6 +314,7 @@ static void admin_refresh(app *a)
     admin_facts f = {.pack_file = a->pack_file, .folder = a->pack_mem != NULL, .pk = a->pk, .shown = a->nlist,
                      .cfg = a->o.cfg, .log = a->o.log, .wall = wall};
     a->adm_n = admin_lines(&f, a->adm_lines, ADMIN_LINES_MAX);
+    app_import_admin(a); /* its Go back button */
     a->adm_minute = wall >= 0 ? wall / 60 : -((-wall + 59) / 60);
     a->dirty = 1;
 }
@@ -362,6 +364,10 @@ void app_do(app *a, action act)
         app_request_quit(a, 1);
         break;
     case ACT_ADMIN: open_admin(a); break;
+    case ACT_IMPORT:
+    case ACT_IMPORT_LOAD:
+    case ACT_IMPORT_CANCEL:
+    case ACT_IMPORT_BACK: app_import_do(a, act); break;
     default: break;
     }
 }
@@ -409,18 +415,24 @@ static void check_pack(app *a)
         return;
     }
     a->pack_retry_said = 0;
+    app_pack_switched(a, c == PACK_REPLACED ? "replaced" : "changed");
+}
+
+void app_pack_switched(app *a, const char *how)
+{
     if (a->gd) { /* the essay was closed; another pack starts the counts again */
         lerr ge;
         ge.msg[0] = 0;
         guard_said(guard_set_pack(a->gd, pack_identity(a->pk), &ge), &ge);
     }
     fprintf(stderr, "lectern: %s was %s; reopened it: %zu essay%s\n", a->pack_file,
-            c == PACK_REPLACED ? "replaced" : "changed", pack_essays(a->pk), pack_essays(a->pk) == 1 ? "" : "s");
+            how, pack_essays(a->pk), pack_essays(a->pk) == 1 ? "" : "s");
     a->nlist = 0;
     if (build_list(a)) return;
     a->lib.scroll = 0;
     if (a->screen == APP_ADMIN) admin_refresh(a); /* staff see the new pack's count */
-    else if (a->screen != APP_ATTRACT) a->screen = APP_LIBRARY; /* an idle kiosk goes on inviting, with the new essays */
+    else if (a->screen != APP_ATTRACT && !(a->screen == APP_IMPORT && a->imp_phase == APP_IMP_LOADING))
+        a->screen = APP_LIBRARY; /* an idle kiosk goes on inviting, with the new essays */
     a->attract_essay = 0;
     a->attract_turn = UINT64_MAX; /* its text again, from the new pack */
     a->dirty = 1;
@@ -479,6 +491,7 @@ void app_start(app *a)
                 count, count == 1 ? "" : "s");
     else if (start)
         app_show_essay(a, start);
+    app_import_start(a); /* over the first screen: new essays on a stick or the SD card */
 }
 
 /* ---- time ---------------------------------------------------------------------------- */
@@ -632,7 +645,7 @@ void app_tick(app *a, uint64_t now)
         int64_t w = app_wall(a);
         if ((w >= 0 ? w / 60 : -((-w + 59) / 60)) != a->adm_minute) admin_refresh(a); /* the clock it shows */
     }
-    if (a->o.idle_s && !a->idle_done && a->pk && a->now - a->last_input >= (uint64_t)a->o.idle_s * 1000)
+    if (a->o.idle_s && !a->idle_done && a->pk && !app_import_busy(a) && a->now - a->last_input >= (uint64_t)a->o.idle_s * 1000)
         idle_reset(a);
     if (a->screen == APP_ATTRACT && !a->asleep) attract_tick(a); /* asleep: nothing is drawn or read */
     /* burn-in care: the static elements move a pixel now and then */
@@ -646,6 +659,7 @@ void app_tick(app *a, uint64_t now)
     if (a->st_pending && a->now - a->st_changed >= TUN_SAVE_AFTER_MS) app_persist(a);
     if (a->pk && !a->pack_mem && a->now - a->pack_checked >= TUN_PACK_CHECK_MS) check_pack(a);
     app_conf_tick(a);
+    app_import_tick(a);
     app_sleep_tick(a); /* last: asleep, nothing above is drawn */
 }
 

@@ -261,7 +261,7 @@ static void soak(run *r, uint64_t n, uint32_t seed)
     long end = rss_kb();
     printf("random: %" PRIu64 " events, seed %u: rss %ld KB after warm-up (%" PRIu64 " events), %ld KB at half, "
            "%ld KB at the end; heap in use %ld, %ld, %ld KB; %lu frames; "
-           "screens seen (library reading menu contents end error sleep attract admin):",
+           "screens seen (library reading menu contents end error sleep attract admin import):",
            r->events - start, seed, warm, warm_at, half, end, heap_warm, heap_half, heap_kb(), a->frames - frames0);
     for (int i = 0; i < REPLAY_NSCREENS; i++) printf(" %d", visited[i]);
     printf("\n");

@@ -18,6 +18,7 @@
 #include "essay.h"
 #include "evabs.h"
 #include "gesture.h"
+#include "import.h"
 #include "layout.h"
 #include "render.h"
 #include "tunables.h"
@@ -32,7 +33,7 @@ typedef struct admin_log admin_log;
 typedef struct admin_line admin_line;
 
 /* The first two keep their values from before the other screens existed. */
-enum app_screen { APP_READING = 0, APP_ERROR = 1, APP_LIBRARY, APP_MENU, APP_CONTENTS, APP_END, APP_ATTRACT, APP_ADMIN };
+enum app_screen { APP_READING = 0, APP_ERROR = 1, APP_LIBRARY, APP_MENU, APP_CONTENTS, APP_END, APP_ATTRACT, APP_ADMIN, APP_IMPORT };
 /* What the error page is about. */
 enum app_error_kind { APP_ERR_ESSAY = 0, APP_ERR_NOPACK = 1 };
 /* How pages reach the panel (app_video chooses; a render target that fails
@@ -46,6 +47,9 @@ enum app_error_kind { APP_ERR_ESSAY = 0, APP_ERR_NOPACK = 1 };
  *           texture and turned by the output renderer.
  * UNTOLD is 0: before app_video, or headless without video yet. */
 enum app_path { APP_PATH_UNTOLD = 0, APP_PATH_CACHE, APP_PATH_DIRECT, APP_PATH_CANVAS };
+
+/* The import screen (screen_import.c): the offer, the load running, its failure. */
+enum app_import_phase { APP_IMP_OFFER = 0, APP_IMP_LOADING, APP_IMP_FAILED };
 
 /* Sizes, times and colours: tunables.h. */
 #define APP_TAP_MS TUN_TAP_MS /* the name tests/bench/bench_touch.c knows */
@@ -86,6 +90,14 @@ typedef struct app_opts {
     /* what the configuration reported at start-up, for the admin screen
      * (admin.h): main's, borrowed; NULL: nothing was collected */
     const admin_log *log;
+    /* new essays from a USB stick or the boot partition (import.h):
+     * where loaded essays go (NULL: no import at all; shown instead of the
+     * pack while it exists and opens), the packer to run (NULL: found
+     * beside the reader or on PATH), and wait for it at once (replays,
+     * whose clock does not wait for a child) */
+    const char *import_pack;
+    const char *packer;
+    int import_sync;
 } app_opts;
 
 /* A touch target on a screen: where it is (page pixels) and what it does. */
@@ -263,6 +275,18 @@ typedef struct app {
     size_t adm_n;
     int64_t adm_minute;     /* the wall clock's minute the lines were made in */
     app_list adm;
+    /* new essays (import.h, app_import.c, screen_import.c) */
+    char base_pack[4096];   /* the configured pack (app_find_pack), shown when there is no import_pack */
+    import_scan *imp;       /* what was offered (owned); NULL: import is off */
+    uint64_t imp_checked;   /* a->now when media_dir was last looked at */
+    import_cand imp_cand;   /* the essays offered */
+    int imp_have;           /* an offer is waiting (import = signed: for the admin screen's button) */
+    int imp_phase;          /* enum app_import_phase, while the screen is APP_IMPORT */
+    int imp_under;          /* the screen the prompt came over (Cancel goes back to it) */
+    import_job imp_job;     /* the running lectern-pack install (pid 0: none) */
+    char imp_msg[IMPORT_MSG_MAX]; /* why the load failed, for the screen */
+    char imp_label[96];     /* "12 essays on the USB stick": the admin screen's Load button's second line */
+    int imp_back;           /* import_back_kind(import_pack) as last looked at: the admin screen's Go back */
     /* burn-in care (burnin.h): the static elements' offset as last drawn */
     int burn_dx, burn_dy;
 } app;

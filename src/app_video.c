@@ -439,6 +439,7 @@ int app_draw(app *a)
     case APP_END: screen_end_draw(a); break;
     case APP_ATTRACT: screen_attract_draw(a); break;
     case APP_ADMIN: screen_admin_draw(a); break;
+    case APP_IMPORT: screen_import_draw(a); break;
     default: screen_error_draw(a); break;
     }
     if (a->rd) render_flush(a->rd);

@@ -14,7 +14,7 @@
 #include <xxhash.h>
 
 enum ktype { K_PATH, K_ROTATE, K_THEME, K_FONT, K_MARGINS, K_SECONDS, K_BOOL, K_ESSAYS, K_START, K_MINUTES,
-             K_HOURS, K_IDLE_ACTION };
+             K_HOURS, K_IDLE_ACTION, K_IMPORT, K_PATH_OPT };
 
 /* Every key, in one place. Defaults are text and go through the same parser
  * as the file and the flags, so they cannot drift from what is accepted. */
@@ -59,6 +59,17 @@ static const struct key {
     {"awake", K_HOURS, offsetof(config, awake), "always",
      "always (or empty), or days and hours such as Mon-Fri 08:30-18:00, Sat 10:00-16:00",
      "when the display is awake (local time); outside these hours it sleeps until touched"},
+    {"import", K_IMPORT, offsetof(config, import_mode), "ask",
+     "ask, signed or off",
+     "new essays on a USB stick or the SD card: ask before loading them, load only packs signed by a key in "
+     "keys_dir (offered on the admin screen), or never look"},
+    {"media_dir", K_PATH, offsetof(config, media_dir), "/run/lectern/media",
+     "a directory path", "where USB sticks are mounted, one folder each"},
+    {"keys_dir", K_PATH, offsetof(config, keys_dir), "/etc/lectern/keys",
+     "a directory path", "the public keys (NAME.pub) whose signed packs import = signed loads"},
+    {"import_pack", K_PATH_OPT, offsetof(config, import_pack), "",
+     "a file path, or empty for imported.lpk in state_dir",
+     "where loaded essays are kept; shown instead of pack while it exists and opens"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -229,6 +240,19 @@ int config_set(config *c, const char *name, const char *value, const char *where
         } else if (*value) {
             snprintf(why, sizeof why, "longer than %d bytes", CONFIG_PATH_MAX - 1);
         }
+        break;
+    case K_PATH_OPT:
+        if (strlen(value) < CONFIG_PATH_MAX) {
+            memcpy(field, value, strlen(value) + 1);
+            ok = 1;
+        } else {
+            snprintf(why, sizeof why, "longer than %d bytes", CONFIG_PATH_MAX - 1);
+        }
+        break;
+    case K_IMPORT:
+        for (iv = 0; iv < 3; iv++)
+            if (!strcasecmp(value, iv == CONFIG_IMPORT_ASK ? "ask" : iv == CONFIG_IMPORT_SIGNED ? "signed" : "off")) break;
+        if (iv < 3) { *(int *)(void *)field = iv; ok = 1; }
         break;
     case K_ROTATE:
         if (!parse_amount(value, "", 1, 0, 270, &dv) && (int)dv % 90 == 0) {

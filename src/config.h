@@ -25,6 +25,13 @@
  *   awake = HOURS          when the display is awake, e.g. "Mon-Fri
  *                          08:30-18:00, Sat 10:00-16:00" (schedule.h);
  *                          always (the default) or empty: always awake
+ *   import = ask|signed|off  new essays on a USB stick (media_dir) or the
+ *                          boot partition: ask, only signed packs (admin
+ *                          screen), or never (import.h)
+ *   media_dir = PATH       where the mount helper puts each stick
+ *   keys_dir = PATH        public keys (NAME.pub) for import = signed
+ *   import_pack = PATH     where loaded essays go; empty (the default):
+ *                          STATE_DIR/imported.lpk
  * Booleans take yes/no, on/off, true/false or 1/0, any case; names of keys
  * and enumerated values are case-insensitive.
  *
@@ -79,6 +86,9 @@
 /* idle_action: what the idle reset shows */
 enum config_idle_action { CONFIG_IDLE_LIBRARY = 0, CONFIG_IDLE_ATTRACT = 1 };
 
+/* import: what is done with new essays on a stick or the boot partition */
+enum config_import { CONFIG_IMPORT_ASK = 0, CONFIG_IMPORT_SIGNED = 1, CONFIG_IMPORT_OFF = 2 };
+
 /* config_init results */
 enum config_status { CONFIG_OK = 0, CONFIG_HELP = 1, CONFIG_ESTRICT = 2 };
 /* config_init flags: read the file only when --config names one (a replay
@@ -121,6 +131,10 @@ typedef struct config {
     uint32_t start;              /* 0 = library, else an essay number */
     int sleep_after;             /* minutes; 0 = never */
     schedule awake;              /* awake.n == 0: always awake */
+    int import_mode;             /* enum config_import */
+    char media_dir[CONFIG_PATH_MAX];
+    char keys_dir[CONFIG_PATH_MAX];
+    char import_pack[CONFIG_PATH_MAX]; /* "" = STATE_DIR/imported.lpk */
     /* from the command line only */
     char file[CONFIG_PATH_MAX];  /* the file read (--config, or the default) */
     int file_given;              /* --config was given (even naming the default) */

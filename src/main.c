@@ -65,6 +65,8 @@ static void usage(FILE *f)
         "  --size WxH         the panel in pixels (default " TUN_PANEL_STR "; a window's own size)\n"
         "  --font-size S      as the key font_size, or in pixels: \"18px\"\n"
         "  --fullscreen       fill the display (the key kiosk implies it)\n"
+        "  --packer PATH      the lectern-pack that loads new essays from a USB stick (default:\n"
+        "                     the one beside the lectern program, else the first on PATH)\n"
         "  --version\n"
         "\n"
         "touch: tap the right two-thirds of a page for the next, the left third for the previous;\n"
@@ -86,6 +88,12 @@ static void usage(FILE *f)
         "               " CONFIG_BOOT_FILE ", on the SD card's FAT partition\n"
         "               (--boot-config FILE for another); a kiosk that sees the second\n"
         "               appear or change while it runs starts again with it\n"
+        "  new essays   a USB stick mounted under the key media_dir (a lectern folder of .txt or\n"
+        "               .md essays, or a .lpk pack), or lectern.lpk or lectern/ beside the SD\n"
+        "               card's lectern.conf: the key import says whether to ask (the\n"
+        "               default), take only signed packs (admin screen) or never look; loaded\n"
+        "               essays go to the key import_pack (default STATE_DIR/imported.lpk)\n"
+        "               and show instead of the pack; the admin screen goes back\n"
         "  positions    the key state_dir, default /var/lib/lectern; when that is not a folder\n"
         "               the reader can write (a desktop), $XDG_STATE_HOME/lectern, by default\n"
         "               ~/.local/state/lectern\n"
@@ -241,6 +249,20 @@ static void options(const config *c, const char *positional, int headless, int r
             fprintf(stderr, "lectern: %s\n", e.msg); /* state.c then says: in memory only */
         }
     }
+    /* New essays (import.h): kept in import_pack, or in the state folder;
+     * not in the headless modes, nor in a replay without --import-pack or
+     * --state-dir (a replay means the same on every machine). A replay
+     * waits for the load at once: its clock does not wait for a child. */
+    static char import_pack[CONFIG_PATH_MAX + 32];
+    o->import_pack = NULL;
+    if ((!headless || replay) && c->import_mode != CONFIG_IMPORT_OFF) {
+        /* with state = off too (a public kiosk keeps no positions, but its essays) */
+        const char *sd = o->state_dir ? o->state_dir : replay ? NULL : c->state_dir;
+        if (c->import_pack[0]) o->import_pack = c->import_pack;
+        else if (sd && snprintf(import_pack, sizeof import_pack, "%s/imported.lpk", sd) < (int)sizeof import_pack)
+            o->import_pack = import_pack;
+    }
+    o->import_sync = replay;
     /* Not a configuration key: a driver's trouble, not a reading setting. */
     const char *nt = getenv("LECTERN_NO_RENDER_TARGETS");
     o->no_targets = nt && *nt && strcmp(nt, "0") != 0;
@@ -263,7 +285,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = !strcmp(a, "--screenshot") || !strcmp(a, "--size") || !strcmp(a, "--essay") ||
-                    !strcmp(a, "--page") || !strcmp(a, "--replay") || !strcmp(a, "--screen");
+                    !strcmp(a, "--page") || !strcmp(a, "--replay") || !strcmp(a, "--screen") || !strcmp(a, "--packer");
         if (takes && !v) return bad_usage("%s needs a value", a);
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
@@ -273,6 +295,7 @@ int main(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "--screenshot")) shot_dir = v;
         else if (!strcmp(a, "--replay")) replay_path = v;
+        else if (!strcmp(a, "--packer")) o.packer = v;
         else if (!strcmp(a, "--layout-stats")) stats = 1;
         else if (!strcmp(a, "--dump-layout")) dump = 1;
         else if (!strcmp(a, "--screen")) {

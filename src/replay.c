@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 static const char *const screen_names[REPLAY_NSCREENS] = {"library", "reading", "menu", "contents", "end", "error",
-                                                                 "sleep", "attract", "admin"};
+                                                                 "sleep", "attract", "admin", "import"};
 static const char *const key_names[REPLAY_NKEYS] = {"left", "right", "up", "down", "pageup", "pagedown",
                                                     "space", "home", "end", "plus", "minus", "escape",
                                                     "return", "backspace", "q", "t", "m"};
@@ -273,7 +273,7 @@ static int parse_words(char **w, int nw, replay_cmd *c, char *why, size_t wn)
         } else if (!strcmp(what, "screen")) {
             int s = lookup(screen_names, REPLAY_NSCREENS, w[2]);
             if (s < 0) {
-                snprintf(why, wn, "unknown screen '%s' (library, reading, menu, contents, end, error, sleep, attract, admin)",
+                snprintf(why, wn, "unknown screen '%s' (library, reading, menu, contents, end, error, sleep, attract, admin, import)",
                          shown(w[2], b1));
                 return -1;
             }

@@ -91,6 +91,14 @@ int screen_admin_buttons(app *a, app_button *b);
 double screen_admin_max(const app *a);
 void screen_admin_ink(int theme, SDL_Color *text, SDL_Color *title, SDL_Color *warn, SDL_Color *warn_bg);
 
+/* The import screen (a->imp_cand, a->imp_phase): "New essays on the USB
+ * stick: 12 essays." with Load (ACT_IMPORT_LOAD) and Cancel
+ * (ACT_IMPORT_CANCEL); while loading, "Loading the new essays..." and no
+ * button; after a failure a->imp_msg and OK (ACT_IMPORT_CANCEL). */
+void screen_import_draw(app *a);
+action screen_import_tap(app *a, float x, float y);
+int screen_import_buttons(app *a, app_button *b);
+
 /* Every touch target of the current screen into b[0..APP_MAX_BUTTONS), for
  * tests: the menu's (without its sheet), End's, the error page's, the
  * contents' Back, the page's menu control, the admin screen's two; none on the library (whose
@@ -99,7 +107,8 @@ int screen_buttons(app *a, app_button *b);
 
 enum screen_button_id {
     MENU_SHEET = 1, MENU_LIBRARY, MENU_SMALLER, MENU_LARGER, MENU_LIGHT, MENU_DARK, MENU_SEPIA, MENU_CONTENTS,
-    MENU_CLOSE, END_NEXT, END_LIBRARY, END_BACK, ERR_NEXT, ERR_LIBRARY, TOC_BACK, PAGE_MENU, ADMIN_CLOSE, ADMIN_LEAVE
+    MENU_CLOSE, END_NEXT, END_LIBRARY, END_BACK, ERR_NEXT, ERR_LIBRARY, TOC_BACK, PAGE_MENU, ADMIN_CLOSE, ADMIN_LEAVE,
+    IMPORT_LOAD, IMPORT_CANCEL, IMPORT_OK, ADMIN_IMPORT, ADMIN_BACK
 };
 
 /* Over a reading page: the menu control, a quiet mark at the top right of

@@ -24,19 +24,30 @@ static int role_of(int kind)
     return kind == ADMIN_HEAD ? LAYOUT_H2 : kind == ADMIN_PROBLEM ? LAYOUT_SMALL : LAYOUT_BODY;
 }
 
+/* The import's buttons above the bar (import.h): Load the new essays
+ * (import = signed: an offer waits), Go back to the previous (or the
+ * built-in) essays (loaded essays show). How many, 0..2. */
+static int extra_count(const app *a)
+{
+    int signed_mode = a->o.cfg && a->o.cfg->import_mode == CONFIG_IMPORT_SIGNED;
+    return (signed_mode && a->imp_have) + (a->imp_back > 0);
+}
+
 /* The bar: its top, and its buttons (Close first, the way back). */
 static int bar_top(app *a, int *stacked)
 {
     const app_ui *u = &a->ui;
     int half = (a->geom.w - 4 * u->pad - u->gap) / 2;
     *stacked = half < u->target * 4;
-    return a->geom.h - u->pad - (*stacked ? 2 * u->target + u->gap : u->target) - u->pad;
+    int rows = *stacked ? 2 + extra_count(a) : 1 + (extra_count(a) > 0);
+    return a->geom.h - u->pad - rows * u->target - (rows - 1) * u->gap - u->pad;
 }
 
 int screen_admin_buttons(app *a, app_button *b)
 {
     const app_ui *u = &a->ui;
-    int stacked, y = bar_top(a, &stacked) + u->pad, w = a->geom.w - 4 * u->pad;
+    int stacked, ytop = bar_top(a, &stacked) + u->pad, w = a->geom.w - 4 * u->pad;
+    int y = a->geom.h - u->pad - (stacked ? 2 * u->target + u->gap : u->target);
     int half = (w - u->gap) / 2;
     if (half > u->target * 6) half = u->target * 6;
     memset(b, 0, 2 * sizeof *b);
@@ -53,7 +64,28 @@ int screen_admin_buttons(app *a, app_button *b)
     b[0].selected = 1;
     b[1].id = ADMIN_LEAVE;
     b[1].label = "Leave the kiosk";
-    return 2;
+    /* the import's, on a row of their own above (stacked: one row each) */
+    int n = 2, k = extra_count(a);
+    if (!k) return 2;
+    memset(&b[2], 0, (size_t)k * sizeof *b);
+    if (a->o.cfg && a->o.cfg->import_mode == CONFIG_IMPORT_SIGNED && a->imp_have) {
+        b[n].id = ADMIN_IMPORT;
+        b[n].label = "Load the new essays";
+        b[n].sub = a->imp_label;
+        b[n].sub_len = strlen(a->imp_label);
+        n++;
+    }
+    if (a->imp_back > 0) {
+        b[n].id = ADMIN_BACK;
+        b[n].label = a->imp_back == 2 ? "Go back to the previous essays" : "Go back to the built-in essays";
+        n++;
+    }
+    for (int i = 2; i < n; i++) {
+        if (stacked) b[i].r = (SDL_Rect){2 * u->pad, ytop + (i - 2) * (u->target + u->gap), w, u->target};
+        else if (k == 1) b[i].r = (SDL_Rect){(a->geom.w - 2 * half - u->gap) / 2, ytop, 2 * half + u->gap, u->target};
+        else b[i].r = (SDL_Rect){b[i - 2].r.x, ytop, half, u->target};
+    }
+    return n;
 }
 
 /* Where the next line of s[0..n) ends: as many words as fit in max_px (at
@@ -133,7 +165,7 @@ double screen_admin_max(const app *ca)
 void screen_admin_draw(app *a)
 {
     screen_colors c = screen_colors_for(a->theme);
-    app_button b[2];
+    app_button b[4];
     int n = screen_admin_buttons(a, b), stacked, top = bar_top(a, &stacked);
     render_fill(a->rd, 0, 0, a->geom.w, a->geom.h, c.bg);
     lines(a, 1, a->ui.pad, a->adm.scroll);
@@ -146,9 +178,11 @@ void screen_admin_draw(app *a)
 
 action screen_admin_tap(app *a, float x, float y)
 {
-    app_button b[2];
+    app_button b[4];
     int n = screen_admin_buttons(a, b), i = screen_hit(b, n, x, y);
     if (i >= 0 && b[i].id == ADMIN_CLOSE) return action_make(ACT_CLOSE, 0);
     if (i >= 0 && b[i].id == ADMIN_LEAVE) return action_make(ACT_QUIT_FORCE, 0);
+    if (i >= 0 && b[i].id == ADMIN_IMPORT) return action_make(ACT_IMPORT, 0);
+    if (i >= 0 && b[i].id == ADMIN_BACK) return action_make(ACT_IMPORT_BACK, 0);
     return ACTION_NONE;
 }

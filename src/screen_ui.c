@@ -147,6 +147,7 @@ int screen_buttons(app *a, app_button *b)
     case APP_CONTENTS: b[0] = screen_contents_back(a); return 1;
     case APP_READING: b[0] = screen_page_control(a); return 1;
     case APP_ADMIN: return screen_admin_buttons(a, b);
+    case APP_IMPORT: return screen_import_buttons(a, b);
     default: return 0;
     }
 }

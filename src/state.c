@@ -45,9 +45,18 @@ int state_get(const state *s, uint32_t essay, uint64_t data_xxh3, uint32_t *offs
 {
     int found;
     size_t i = find(s, essay, &found);
-    if (!found || s->v[i].xxh3 != data_xxh3) return 0;
-    *offset = s->v[i].offset;
-    return 1;
+    if (found && s->v[i].xxh3 == data_xxh3) {
+        *offset = s->v[i].offset;
+        return 1;
+    }
+    /* the same text under another number (a new pack with essays added,
+     * removed or reordered): matched by content */
+    for (i = 0; i < s->n; i++)
+        if (s->v[i].xxh3 == data_xxh3) {
+            *offset = s->v[i].offset;
+            return 1;
+        }
+    return 0;
 }
 
 int state_set(state *s, uint32_t essay, uint64_t data_xxh3, uint32_t offset)

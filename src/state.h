@@ -5,8 +5,9 @@
  * text size, margins and rotation. An essay is identified by its number
  * (as `lectern-pack list` prints it) AND the XXH3 of its decoded bytes
  * (pack_entry.data_xxh3): when a pack is rebuilt with changed or reordered
- * essays, an old offset is not applied to different text; it is simply not
- * found, and the essay opens at its start.
+ * essays, an old offset is not applied to different text; an essay whose
+ * text is unchanged finds its offset by that hash under its old number,
+ * and a changed one opens at its start.
  *
  * The file, STATE_DIR/state, format version 1: ASCII text,
  *
@@ -83,7 +84,10 @@ void state_close(state *s);
 
 /* The saved offset of essay `essay` whose text hashes to data_xxh3: 1 and
  * *offset set when known, 0 when not (never saved, or saved for different
- * text). */
+ * text). When that number holds no position for this text, a position
+ * kept under another number for the same text (data_xxh3) is returned:
+ * a new pack (loaded from a USB stick, import.h) with essays added, removed
+ * or reordered keeps the place of every essay whose text did not change. */
 int state_get(const state *s, uint32_t essay, uint64_t data_xxh3, uint32_t *offset);
 
 /* Remember an offset for essay `essay` (1..STATE_MAX_ESSAY), replacing

@@ -114,6 +114,7 @@
 #define TUN_HINT_FADE_MS 400    /* the first page's hint fades out this long after the first turn */
 #define TUN_TAP_MS 60           /* replay: a tap's finger is down this long (a quick real tap) */
 #define TUN_LONGPRESS_MS 700    /* replay: a long-press is held this long (over gesture.h's 500 ms) */
+#define TUN_IMPORT_CHECK_MS 2000 /* kiosk: how often media_dir is looked at for a new USB stick (one stat; import.h) */
 
 /* ---- the admin gesture ------------------------------------------------------------------------ */
 

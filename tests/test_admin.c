@@ -185,6 +185,23 @@ TEST(display_in_one_line)
     if (t_bad) dump(n);
 }
 
+TEST(what_a_usb_stick_does)
+{
+    config c;
+    config_defaults(&c);
+    admin_facts f = {.pack_file = "x.lpk", .cfg = &c, .wall = at(2026, 12, 7, 10, 0)};
+    size_t n = make(&f);
+    long s = find(n, ADMIN_HEAD, "Settings"), k = find(n, ADMIN_TEXT, "(import = ask)");
+    CHECKF(k >= 0 && k < s, "%ld before %ld", k, s); /* with the essays */
+    c.import_mode = CONFIG_IMPORT_SIGNED;
+    n = make(&f);
+    CHECK(find(n, ADMIN_TEXT, "only packs signed by a key in /etc/lectern/keys are loaded, from this screen") >= 0);
+    c.import_mode = CONFIG_IMPORT_OFF;
+    n = make(&f);
+    CHECK(find(n, ADMIN_TEXT, "USB sticks are ignored (import = off).") >= 0 && find(n, -1, "import = ask") < 0);
+    if (t_bad) dump(n);
+}
+
 static int read_file(const char *path, uint8_t **b, size_t *n)
 {
     lerr e;
@@ -262,6 +279,7 @@ int main(void)
     RUN(settings_problems_with_their_lines);
     RUN(clock_warning_only_when_awake_is_set_and_the_clock_is_unset);
     RUN(display_in_one_line);
+    RUN(what_a_usb_stick_does);
     RUN(essays_signed_or_not);
     return T_END();
 }

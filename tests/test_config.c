@@ -67,6 +67,23 @@ TEST(defaults)
     CHECK(c.state == 1 && c.kiosk == 0);
     CHECK(c.nessays == 0 && c.start == 0);
     CHECK(!strcmp(c.file, CONFIG_DEFAULT_FILE) && !c.strict && !c.help);
+    CHECK(c.import_mode == CONFIG_IMPORT_ASK && !strcmp(c.media_dir, "/run/lectern/media") &&
+          !strcmp(c.keys_dir, "/etc/lectern/keys") && c.import_pack[0] == 0);
+}
+
+TEST(import_keys)
+{
+    config c;
+    msgs M;
+    config_defaults(&c);
+    memset(&M, 0, sizeof M);
+    CHECK(config_set(&c, "import", "Signed", "x", collect, &M) == 0 && c.import_mode == CONFIG_IMPORT_SIGNED);
+    CHECK(config_set(&c, "import", "off", "x", collect, &M) == 0 && c.import_mode == CONFIG_IMPORT_OFF);
+    CHECK(config_set(&c, "import", "maybe", "f:3", collect, &M) == 1 && c.import_mode == CONFIG_IMPORT_OFF);
+    CHECK(has(&M, "f:3: bad value 'maybe' for import (expected ask, signed or off)"));
+    CHECK(config_set(&c, "import-pack", "/srv/new.lpk", "x", collect, &M) == 0 && !strcmp(c.import_pack, "/srv/new.lpk"));
+    CHECK(config_set(&c, "import_pack", "", "x", collect, &M) == 0 && c.import_pack[0] == 0);
+    CHECK(config_set(&c, "media_dir", "", "x", collect, &M) == 1 && !strcmp(c.media_dir, "/run/lectern/media"));
 }
 
 TEST(every_key_parsed)
@@ -432,7 +449,7 @@ TEST(help_lists_every_key)
 {
     static const char *issue_keys[] = {"pack", "rotate", "theme", "font_size", "margins", "idle_timeout", "idle_action",
                                        "state_dir", "state", "kiosk", "essays", "start",
-                                       "sleep_after", "awake"};
+                                       "sleep_after", "awake", "import", "media_dir", "keys_dir", "import_pack"};
     config c;
     msgs M;
     char *argv[] = {"lectern", "--rotate", "banana", "--help", NULL};
@@ -546,6 +563,7 @@ int main(void)
     RUN(unknown_keys_and_syntax_errors);
     RUN(essays_list_syntax);
     RUN(essay_list_expands_against_the_pack);
+    RUN(import_keys);
     RUN(flags_override_the_file);
     RUN(strict_and_not);
     RUN(missing_or_unreadable_file);

@@ -205,6 +205,7 @@ TEST(names)
 {
     CHECK(strcmp(replay_screen_name(REPLAY_SCREEN_ERROR), "error") == 0 && replay_screen_name(-1) == NULL &&
           replay_screen_name(REPLAY_NSCREENS) == NULL);
+    CHECK(replay_screen_name(REPLAY_SCREEN_IMPORT) && strcmp(replay_screen_name(REPLAY_SCREEN_IMPORT), "import") == 0);
     CHECK(strcmp(replay_key_name(REPLAY_KEY_PAGEUP), "pageup") == 0 && replay_key_name(REPLAY_NKEYS) == NULL);
     CHECK(strcmp(replay_dir_name(REPLAY_RIGHT), "right") == 0 && replay_dir_name(4) == NULL);
     CHECK(strcmp(replay_theme_name(1), "dark") == 0 && replay_theme_name(3) == NULL);

@@ -5,6 +5,8 @@
  * shortened with an ellipsis; rounded rectangles fill what they should. */
 #include <math.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +18,7 @@
 #include "attract.h"
 #include "burnin.h"
 #include "config.h"
+#include "pack.h"
 #include "replay.h"
 #include "screen.h"
 #include "t.h"
@@ -111,6 +114,41 @@ TEST(targets_at_least_9mm_everywhere)
                 CHECKF(ab[i].r.w >= a.ui.target && ab[i].r.h >= a.ui.target, "admin '%s' %dx%d, target %d",
                        ab[i].label, ab[i].r.w, ab[i].r.h, a.ui.target);
             CHECK(app_draw(&a) == 0);
+            /* with loaded essays: Go back, a full target too, on its own row */
+            a.imp_back = 2;
+            check_targets(&a, "admin+back", panels[p].w, panels[p].h, panels[p].rot, step);
+            nb = screen_buttons(&a, ab);
+            CHECKF(nb == 3 && ab[2].id == ADMIN_BACK && ab[2].r.w >= a.ui.target && ab[2].r.h >= a.ui.target &&
+                       ab[2].r.y + ab[2].r.h <= ab[0].r.y,
+                   "%d buttons", nb);
+            CHECK(screen_admin_tap(&a, ab[2].r.x + ab[2].r.w / 2.0f, ab[2].r.y + ab[2].r.h / 2.0f).kind == ACT_IMPORT_BACK);
+            CHECK(app_draw(&a) == 0);
+            a.imp_back = 0;
+            /* the import screen: Load and Cancel, then a failure's OK; while loading, none */
+            app_go_library(&a);
+            memset(&a.imp_cand, 0, sizeof a.imp_cand);
+            a.imp_cand.essays = 12;
+            snprintf(a.imp_cand.path, sizeof a.imp_cand.path, "/run/lectern/media/sda1/lectern");
+            a.screen = APP_IMPORT;
+            a.imp_under = APP_LIBRARY;
+            a.imp_phase = APP_IMP_OFFER;
+            CHECK(app_screen_id(&a) == REPLAY_SCREEN_IMPORT);
+            check_targets(&a, "import", panels[p].w, panels[p].h, panels[p].rot, step);
+            nb = screen_buttons(&a, ab);
+            CHECK(nb == 2 && ab[0].id == IMPORT_LOAD && ab[1].id == IMPORT_CANCEL);
+            CHECK(screen_import_tap(&a, ab[0].r.x + 5.0f, ab[0].r.y + 5.0f).kind == ACT_IMPORT_LOAD);
+            CHECK(screen_import_tap(&a, ab[1].r.x + 5.0f, ab[1].r.y + 5.0f).kind == ACT_IMPORT_CANCEL);
+            CHECK(screen_import_tap(&a, 2.0f, 2.0f).kind == ACT_NONE);
+            CHECK(app_draw(&a) == 0);
+            a.imp_phase = APP_IMP_LOADING;
+            CHECK(screen_buttons(&a, ab) == 0 && app_draw(&a) == 0);
+            a.imp_phase = APP_IMP_FAILED;
+            snprintf(a.imp_msg, sizeof a.imp_msg, "The essays on the USB stick could not be loaded: essay 3 is damaged.");
+            check_targets(&a, "import failed", panels[p].w, panels[p].h, panels[p].rot, step);
+            CHECK(screen_buttons(&a, ab) == 1 && ab[0].id == IMPORT_OK);
+            CHECK(app_draw(&a) == 0);
+            app_do(&a, screen_import_tap(&a, ab[0].r.x + 5.0f, ab[0].r.y + 5.0f));
+            CHECK(a.screen == APP_LIBRARY);
             a.o.kiosk = 0;
             CHECKF(a.ui.card_h >= 9.0 * a.dpi / 25.4 && a.ui.row_h >= 9.0 * a.dpi / 25.4, "cards %d rows %d",
                    a.ui.card_h, a.ui.row_h);
@@ -585,6 +623,88 @@ TEST(admin_screen_lists_problems_scrolls_and_closes)
     app_close(&a);
 }
 
+/* A kiosk notices a stick mounted while it runs (one look at media_dir
+ * every TUN_IMPORT_CHECK_MS), offers it over the page being read, loads it
+ * with the packer in a child while the ticks go on (the screen says it is
+ * loading; the loop is not blocked), then shows the new essays; Cancel is
+ * not asked again. */
+TEST(a_kiosk_watches_for_sticks_and_loads_without_blocking)
+{
+    char root[] = "/tmp/lectern-watch-XXXXXX";
+    if (!mkdtemp(root)) {
+        CHECK(0);
+        return;
+    }
+    char media[128], ipack[128], stick[160], cmd[2000], packer[1024], cwd[512];
+    snprintf(media, sizeof media, "%s/media", root);
+    snprintf(ipack, sizeof ipack, "%s/imported.lpk", root);
+    snprintf(stick, sizeof stick, "%s/sda1", media);
+    CHECK(mkdir(media, 0755) == 0);
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    snprintf(packer, sizeof packer, "%s/%s", cwd, t_build("lectern-pack"));
+    config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.media_dir, sizeof cfg.media_dir, "%s", media);
+    cfg.boot_file[0] = 0;
+    app a;
+    app_opts o;
+    memset(&o, 0, sizeof o);
+    o.pack_path = t_build("default.lpk");
+    o.cfg = &cfg;
+    o.kiosk = 1;
+    o.import_pack = ipack;
+    o.packer = packer;
+    lerr e;
+    if (app_open(&a, &o, &e) || app_video(&a, 1, &e)) {
+        CHECKF(0, "%s", e.msg);
+        app_close(&a);
+        return;
+    }
+    a.now = 0;
+    app_start(&a);
+    size_t before = pack_essays(a.pk);
+    CHECK(a.screen == APP_LIBRARY && a.imp != NULL);
+    app_show_essay(&a, 2);
+    CHECK(a.screen == APP_READING);
+    /* the mount helper puts a stick there */
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/lectern' && printf 'One\\n\\nText one.\\n' > '%s/lectern/one.txt' && "
+             "printf 'Two\\n\\nText two.\\n' > '%s/lectern/two.txt'", stick, stick, stick);
+    CHECK(system(cmd) == 0);
+    app_tick(&a, TUN_IMPORT_CHECK_MS - 1);
+    CHECK(a.screen == APP_READING); /* not yet looked */
+    app_tick(&a, TUN_IMPORT_CHECK_MS);
+    CHECKF(a.screen == APP_IMPORT && a.imp_phase == APP_IMP_OFFER && a.imp_cand.essays == 2, "screen %d",
+           a.screen);
+    CHECK(app_draw(&a) == 0);
+    /* Cancel: back to the page, and not asked again */
+    app_do(&a, action_make(ACT_IMPORT_CANCEL, 0));
+    CHECK(a.screen == APP_READING && a.essay_no == 2);
+    app_tick(&a, 3 * TUN_IMPORT_CHECK_MS);
+    CHECK(a.screen == APP_READING);
+    /* pulled and put in again with one more essay: asked again */
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/lectern' && printf 'One\\n\\nText.\\n' > '%s/lectern/one.txt'"
+             " && printf 'Two\\n\\nText.\\n' > '%s/lectern/two.txt' && printf 'Three\\n\\nText.\\n' > '%s/lectern/three.md'",
+             stick, stick, stick, stick, stick);
+    CHECK(system(cmd) == 0);
+    app_tick(&a, 4 * TUN_IMPORT_CHECK_MS);
+    CHECK(a.screen == APP_IMPORT && a.imp_cand.essays == 3);
+    /* Load: the child runs while the reader goes on ticking and drawing */
+    app_do(&a, action_make(ACT_IMPORT_LOAD, 0));
+    CHECK(a.screen == APP_IMPORT && a.imp_phase == APP_IMP_LOADING && a.imp_job.pid > 0);
+    CHECK(app_draw(&a) == 0);
+    uint64_t t = 4 * TUN_IMPORT_CHECK_MS;
+    for (int i = 0; i < 3000 && a.screen == APP_IMPORT; i++) {
+        nanosleep(&(struct timespec){0, 5000000}, NULL);
+        app_tick(&a, t += 16);
+    }
+    CHECKF(a.screen == APP_LIBRARY && !strcmp(a.pack_file, ipack) && pack_essays(a.pk) == 3,
+           "screen %d pack %s, %zu essays (before %zu)", a.screen, a.pack_file, a.pk ? pack_essays(a.pk) : 0, before);
+    CHECK(a.imp_back == 1); /* Go back: the built-in essays */
+    app_close(&a);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "offscreen", 0);
@@ -598,6 +718,7 @@ int main(void)
     RUN(attract_screen_fades_in_moves_and_a_touch_opens_the_library);
     RUN(burn_in_moves_only_the_static_elements);
     RUN(admin_screen_lists_problems_scrolls_and_closes);
+    RUN(a_kiosk_watches_for_sticks_and_loads_without_blocking);
     TTF_Quit();
     SDL_Quit();
     return T_END();

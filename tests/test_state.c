@@ -139,7 +139,10 @@ TEST(round_trip)
     CHECK(state_get(s, 2, UINT64_MAX, &off) && off == UINT32_MAX);
     off = 99;
     CHECK(!state_get(s, 3, 0xabdull, &off) && off == 99); /* the pack changed: not applied */
-    CHECK(!state_get(s, 4, 0xabcull, &off));              /* another essay */
+    CHECK(!state_get(s, 4, 0x123ull, &off));              /* another essay */
+    /* the same text under another number (a new pack, essays reordered): its place, matched by content */
+    off = 99;
+    CHECK(state_get(s, 4, 0xabcull, &off) && off == 200);
     /* the same essay number now holding other text replaces the old entry */
     CHECK(state_set(s, 3, 0x999ull, 5) == STATE_OK && state_count(s) == 3);
     CHECK(!state_get(s, 3, 0xabcull, &off) && state_get(s, 3, 0x999ull, &off) && off == 5);
