@@ -746,6 +746,23 @@ TEST(paragraph_that_cannot_be_justified_within_2x_is_ragged)
 
 static layout_metrics MSH; /* (below: the shaping fake) */
 
+/* One paragraph of `count` words drawn from w[0..nw) by a fixed sequence
+ * from seed, one space apart (malloc'd; free it). */
+static char *word_salad(const char *const *w, size_t nw, int count, uint32_t seed)
+{
+    size_t cap = 2, n = 0;
+    for (size_t i = 0; i < nw; i++) cap += strlen(w[i]) + 1;
+    char *txt = malloc(cap * (size_t)count);
+    if (!txt) abort();
+    for (int i = 0; i < count; i++) {
+        seed = seed * 1103515245u + 12345u;
+        n += (size_t)sprintf(txt + n, "%s%s", i ? " " : "", w[(seed >> 16) % nw]);
+    }
+    txt[n++] = '\n';
+    txt[n] = 0;
+    return txt;
+}
+
 /* Font expansion: the same paragraphs with and without it. With it no
  * line is looser, some lines are drawn wider or narrower, always by whole
  * steps within the limit, and the glyphs still end at the measure. */
@@ -754,15 +771,7 @@ TEST(expansion_tightens_loose_lines_in_whole_steps)
     const char *w[] = {"in\xC2\xAD" "for\xC2\xAD" "ma\xC2\xAD" "tion", "the", "of", "read\xC2\xAD" "ing", "a",
                        "kiosk", "page", "to", "text", "line", "set\xC2\xAD" "ting", "and", "is",
                        "typo\xC2\xAD" "graph\xC2\xAD" "i\xC2\xAD" "cal", "justified"};
-    char *txt = malloc(20000);
-    size_t n = 0;
-    uint32_t s = 777;
-    for (int i = 0; i < 600; i++) {
-        s = s * 1103515245u + 12345u;
-        n += (size_t)sprintf(txt + n, "%s%s", i ? " " : "", w[(s >> 16) % (sizeof w / sizeof *w)]);
-    }
-    txt[n++] = '\n';
-    txt[n] = 0;
+    char *txt = word_salad(w, sizeof w / sizeof *w, 600, 777);
     essay es = mk(txt);
     size_t over0 = 0, over1 = 0, expanded = 0, wider = 0, narrower = 0, bad_step = 0, rag0 = 0, rag1 = 0;
     double max0 = 0, max1 = 0;
@@ -813,15 +822,7 @@ TEST(punctuation_hangs_into_the_margins)
 {
     /* (no letter that hangs a little: A T V W X Y v w y F K L k r t J) */
     const char *w[] = {"ab", "cde,", "fg.", "\xE2\x80\x9Chij", "mn\xE2\x80\x9D", "mnop", "qo-sb", "ub\xC2\xAD" "sxzq", "ab;"};
-    char *txt = malloc(20000);
-    size_t n = 0;
-    uint32_t s = 4242;
-    for (int i = 0; i < 500; i++) {
-        s = s * 1103515245u + 12345u;
-        n += (size_t)sprintf(txt + n, "%s%s", i ? " " : "", w[(s >> 16) % (sizeof w / sizeof *w)]);
-    }
-    txt[n++] = '\n';
-    txt[n] = 0;
+    char *txt = word_salad(w, sizeof w / sizeof *w, 500, 4242);
     essay es = mk(txt);
     size_t left = 0, right = 0, wrong = 0, lines = 0;
     for (int wd = 16; wd <= 40; wd += 8) {
