@@ -187,10 +187,12 @@ EOF
 chmod +x "$F/mount" "$F/umount" "$F/blkid"
 : > "$T/mounts" ; : > "$T/fstab"
 me=$(id -un) myuid=$(id -u) mygid=$(id -g)
-media() { # media ACTION NAME: run the helper with the fakes; output in $T/out
+media() { # media ACTION NAME: run the helper with the fakes, with the unit's umask; output in $T/out
   : > "$T/calls"
+  local um st; um=$(umask); umask 0077
   env PATH="$F:$PATH" FAKE_T="$T" FAKE_BLKID="$REAL_BLKID" LECTERN_MEDIA_DEV="$D" LECTERN_MEDIA_BASE="$M" LECTERN_MEDIA_FSTAB="$T/fstab" \
     LECTERN_MEDIA_MOUNTS="$T/mounts" LECTERN_MEDIA_USER="${MEDIA_USER:-$me}" sh "$H" "$@" > "$T/out" 2>&1
+  st=$?; umask "$um"; return $st
 }
 if need fat_image mkfs.vfat dosfstools && need fat_image_files mcopy mtools; then
   # a stick as a teacher's computer writes it: FAT32, a lectern/ folder
@@ -207,7 +209,8 @@ if need fat_image mkfs.vfat dosfstools && need fat_image_files mcopy mtools; the
   [ "$(cat "$T/calls")" = "$want" ] || echo "  got: $(cat "$T/calls")" >&2
   check add_fat_logs_one_line sh -c "test \$(wc -l < '$T/out') -eq 1 && grep -q 'mounted $D/sdb1 (vfat, label \"TEACHER\") read-only at $M/sdb1' '$T/out'"
   check add_fat_dir_private test "$(stat -c %a "$M/sdb1")" = 700
-  check add_fat_base_dir test "$(stat -c %a "$M")" = 755
+  # the unit's UMask=0077 must not close the way to the mount
+  check add_fat_base_dirs_open test "$(stat -c %a "$T/run") $(stat -c %a "$M")" = "755 755"
   media add sdb1; st=$?
   check add_twice_mounts_once sh -c "test $st -eq 0 && test ! -s '$T/calls' && grep -q 'mounted already' '$T/out'"
   media remove sdb1; st=$?
