@@ -199,7 +199,7 @@ if need fat_image mkfs.vfat dosfstools && need fat_image_files mcopy mtools; the
   mkfs.vfat -F 32 -n TEACHER -i 1234abcd -C "$T/stick.img" 40960 > /dev/null
   printf 'Été\n\nUn essai.\n' > "$T/essai.txt"
   MTOOLS_SKIP_CHECK=1 mmd -i "$T/stick.img" ::lectern &&
-    MTOOLS_SKIP_CHECK=1 mcopy -i "$T/stick.img" "$T/essai.txt" "::lectern/Été.txt"
+    LC_ALL=C.UTF-8 MTOOLS_SKIP_CHECK=1 mcopy -i "$T/stick.img" "$T/essai.txt" "::lectern/Été.txt"
   check fat_image_blkid_type test "$(blkid -p -o value -s TYPE "$T/stick.img")" = vfat
   cp "$T/stick.img" "$D/sdb1"
   media add sdb1; st=$?
