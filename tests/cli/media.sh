@@ -129,7 +129,7 @@ check deb_prerm_unmounts grep -q "systemctl stop 'lectern-media@\*.service'" fir
 if need unit_verify systemd-analyze systemd; then
   systemd-analyze verify --man=no --root="$R" lectern-media@sda1.service > "$T/verify" 2>&1; st=$?
   check unit_verify sh -c "test $st -eq 0 && ! grep -q . '$T/verify'"
-  [ -s "$T/verify" ] && sed 's/^/  /' "$T/verify" >&2
+  if [ -s "$T/verify" ]; then sed 's/^/  /' "$T/verify" >&2; fi
   # and verify notices a unit that runs a helper that is not there
   mv "$R/usr/libexec/lectern/lectern-media" "$T/helper.moved"
   systemd-analyze verify --man=no --root="$R" lectern-media@sda1.service > /dev/null 2>&1
@@ -206,7 +206,7 @@ if need fat_image mkfs.vfat dosfstools && need fat_image_files mcopy mtools; the
   want="mount -i -t vfat -o ro,nosuid,nodev,noexec,uid=$myuid,gid=$mygid,fmask=0377,dmask=0277,utf8,shortname=mixed $D/sdb1 $M/sdb1"
   check add_fat_exit_0 test $st -eq 0
   check add_fat_exact_mount_command test "$(cat "$T/calls")" = "$want"
-  [ "$(cat "$T/calls")" = "$want" ] || echo "  got: $(cat "$T/calls")" >&2
+  if [ "$(cat "$T/calls")" != "$want" ]; then echo "  got: $(cat "$T/calls")" >&2; fi
   check add_fat_logs_one_line sh -c "test \$(wc -l < '$T/out') -eq 1 && grep -q 'mounted $D/sdb1 (vfat, label \"TEACHER\") read-only at $M/sdb1' '$T/out'"
   check add_fat_dir_private test "$(stat -c %a "$M/sdb1")" = 700
   # the unit's UMask=0077 must not close the way to the mount
@@ -314,5 +314,5 @@ if need syscalls_traced strace strace && [ -f "$D/sdb1" ]; then
   check syscalls_traced test "$(wc -l < "$T/used")" -ge 20
   sort -u "$T/used" | comm -23 - "$T/passes" > "$T/blocked"
   check syscalls_all_pass_filter test ! -s "$T/blocked"
-  [ -s "$T/blocked" ] && echo "  blocked by the unit's filter: $(tr '\n' ' ' < "$T/blocked")" >&2
+  if [ -s "$T/blocked" ]; then echo "  blocked by the unit's filter: $(tr '\n' ' ' < "$T/blocked")" >&2; fi
 fi
