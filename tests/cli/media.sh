@@ -125,7 +125,7 @@ for src in "$H" "$RULE" "$UNIT"; do
 done
 check deb_helper_path_is_units test -x "$R$(sed -n 's/^ExecStart=\([^ ]*\) add %i$/\1/p' "$UNIT")"
 check deb_rule_in_udev_dir test -f "$R/lib/udev/rules.d/71-lectern-media.rules"
-check deb_prerm_unmounts grep -q "systemctl stop 'lectern-media@\*.service'" firmware/debian/prerm
+check deb_prerm_unmounts grep -q "deb-systemd-invoke stop 'lectern-media@\*.service'" firmware/debian/prerm
 if need unit_verify systemd-analyze systemd; then
   systemd-analyze verify --man=no --root="$R" lectern-media@sda1.service > "$T/verify" 2>&1; st=$?
   check unit_verify sh -c "test $st -eq 0 && ! grep -q . '$T/verify'"
