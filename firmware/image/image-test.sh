@@ -208,9 +208,12 @@ elif [ "$root" = overlayroot ]; then
   fi
 else
   # the reader saves the position once reading pauses 30 s (APP_SAVE_AFTER_MS);
-  # the first boot also gets the USB stick at its end (--stick), on a USB
-  # controller of its own; the stick's checks do not decide the second boot
-  QEMU_EXTRA=${STICK:+-device qemu-xhci,id=xhci}
+  # the first boot also gets the USB stick at its end (--stick); its USB
+  # controller is plugged in then too, into an empty PCIe port: an xhci
+  # there from the start made the boot's udev work longer, and under load
+  # the FAT partition's device then missed its 30 s timeout. The stick's
+  # checks do not decide the second boot.
+  QEMU_EXTRA=${STICK:+-device pcie-root-port,id=usbport,chassis=1}
   # shellcheck disable=SC2086
   boot serial.log --hold 45 $agent ${STICK:+--stick "$STICK"} && QEMU_EXTRA= &&
     [ -n "$refs" ] && boot serial-2.log --resume --ref-library2 "$ART/ref-library2.png" $agent \

@@ -25,8 +25,9 @@ guest's systemd-analyze, the reader's critical chain and its start times.
 with the same reader process. --watchdog (with --resume, at the end): the
 reader is stopped (SIGSTOP); systemd's watchdog must restart it and the
 library must come back. --stick IMG (with --hold and --agent, at the end of the first boot): a
-USB stick plugged in through QMP (blockdev-add, device_add usb-storage on
-the xhci controller image-test.sh gives that boot): it must be mounted
+USB stick plugged in through QMP (device_add qemu-xhci into the empty PCIe
+port image-test.sh gives that boot, blockdev-add, device_add usb-storage on
+it): it must be mounted
 read-only for the reader (see stick()), and pulled out, unmounted.
 --bad-root: a boot whose root= points nowhere; a
 command is typed on the keyboard again and again; the initramfs must reboot
@@ -406,6 +407,10 @@ def stick(q, agent, path, ok, fail):
         fail("image_stick_mounted", "the stick checks need the test agent")
         return
     try:
+        # the USB controller first, into the empty PCIe port image-test.sh
+        # gave this boot (hot-plugged: not there while the card boots)
+        q.cmd("device_add", driver="qemu-xhci", id="xhci", bus="usbport")
+        time.sleep(5)
         q.cmd("blockdev-add", driver="raw", **{"node-name": "stick", "read-only": True},
               file={"driver": "file", "filename": path, "read-only": True})
         q.cmd("device_add", driver="usb-storage", id="stickdev", drive="stick", bus="xhci.0")
