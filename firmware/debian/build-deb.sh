@@ -53,7 +53,7 @@ trap 'rm -rf "$STAGE"' EXIT
 d() { install -d -m 0755 "$STAGE/$1"; }
 f() { install -m "$1" "$2" "$STAGE/$3"; }
 d DEBIAN; d usr/bin; d usr/sbin; d usr/share/lectern/firmware/systemd; d etc/lectern
-d lib/systemd/system; d lib/udev/rules.d; d usr/share/man/man1; d usr/share/man/man5
+d lib/systemd/system; d lib/udev/rules.d; d usr/libexec/lectern; d usr/share/man/man1; d usr/share/man/man5
 d usr/share/man/man8; d usr/share/doc/lectern; d usr/share/lintian/overrides
 for p in lectern lectern-pack; do
   f 0755 "$B/$p" usr/bin/$p
@@ -65,6 +65,10 @@ f 0644 firmware/lectern.conf etc/lectern/lectern.conf
 f 0644 firmware/systemd/lectern.service lib/systemd/system/lectern.service
 f 0644 firmware/udev/70-lectern-backlight.rules lib/udev/rules.d/70-lectern-backlight.rules
 f 0644 firmware/udev/70-lectern-drm.rules lib/udev/rules.d/70-lectern-drm.rules
+# the USB-stick mount helper: udev asks systemd for the unit, the unit runs it
+f 0755 firmware/media/lectern-media usr/libexec/lectern/lectern-media
+f 0644 firmware/udev/71-lectern-media.rules lib/udev/rules.d/71-lectern-media.rules
+f 0644 firmware/systemd/lectern-media@.service lib/systemd/system/lectern-media@.service
 # what lectern-install-kiosk needs, as in the source tree
 f 0644 firmware/config.txt usr/share/lectern/firmware/config.txt
 f 0644 firmware/cmdline.txt usr/share/lectern/firmware/cmdline.txt

@@ -18,6 +18,9 @@
 # pointing nowhere (the initramfs must reboot, no shell may answer the
 # keyboard). For that the test's copy of the card (never the image) gets a
 # small agent on a virtio serial port (test-agent.sh): no shell, no network.
+# Issue 14: at the end of the first boot a FAT USB stick (made here, without
+# root) is plugged in through QMP and pulled out again: mounted read-only for
+# the reader by lectern-media, visible in the reader's namespace, then gone.
 #
 #   firmware/image/image-test.sh [--quick] build/image/lectern-PROFILE.img
 #
@@ -107,7 +110,7 @@ DISK=$TMP/sd-$$.img
 sock=$TMP/qmp-$$.sock
 asock=$TMP/agent-$$.sock
 qpid=
-trap 'kill -9 $qpid 2>/dev/null; rm -f "$sock" "$asock" "$DISK"' EXIT INT TERM
+trap 'kill -9 $qpid 2>/dev/null; rm -f "$sock" "$asock" "$DISK" "$TMP/stick-$$.img"' EXIT INT TERM
 cp --sparse=always "$IMG" "$DISK"
 root=$(cat "$base.root" 2>/dev/null || echo writable)
 agent=
@@ -143,6 +146,27 @@ if [ -z "$quick" ]; then
   fi
 fi
 
+# A USB stick as a teacher's computer writes it (issue 14): an MBR with one
+# FAT32 partition, a file with an accented name; made without root
+# (mkfs.vfat on a file, mtools, sfdisk). The first boot plugs it in at its
+# end through QMP, on an xhci controller that boot gets, and pulls it out.
+STICK=
+if [ "$root" = writable ] && [ -z "$quick" ] && [ -n "$agent" ]; then
+  STICK=$TMP/stick-$$.img
+  rm -f "$STICK" "$STICK.fat"
+  printf 'Un essai sur une cl\303\251.\n' > "$TMP/stick-essay.txt"
+  if mkfs.vfat -F 32 -S 512 -s 1 -n LECTERNKEY -C "$STICK.fat" 65536 > "$TMP/stick.log" 2>&1 &&
+     MTOOLS_SKIP_CHECK=1 mmd -i "$STICK.fat" ::lectern-stick-test 2>> "$TMP/stick.log" &&
+     LC_ALL=C.UTF-8 MTOOLS_SKIP_CHECK=1 mcopy -i "$STICK.fat" "$TMP/stick-essay.txt" "$(printf '::lectern-stick-test/\303\211t\303\251.txt')" 2>> "$TMP/stick.log" &&
+     truncate -s 65M "$STICK" && printf 'label: dos\nstart=2048, type=c\n' | sfdisk -q "$STICK" >> "$TMP/stick.log" 2>&1 &&
+     dd if="$STICK.fat" of="$STICK" bs=1M seek=1 conv=notrunc,sparse status=none; then
+    ok image_stick_made
+  else
+    fail image_stick_made "could not make the FAT stick image: $(tail -3 "$TMP/stick.log")"; STICK=
+  fi
+  rm -f "$STICK.fat"
+fi
+
 # boot SERIAL_LOG DRIVE_ARGS...: start QEMU on $DISK and drive it through QMP.
 boot() {
   log=$1; shift
@@ -156,7 +180,7 @@ boot() {
     -device virtio-gpu-pci,xres=$W,yres=$H -device virtio-tablet-pci -device virtio-keyboard-pci \
     -device virtio-serial-pci -chardev socket,id=agent,path="$asock",server=on,wait=off \
     -device virtserialport,chardev=agent,name=lectern.test \
-    -nic none -display none -serial file:"$ART/$log" \
+    ${QEMU_EXTRA:-} -nic none -display none -serial file:"$ART/$log" \
     -qmp unix:"$sock",server=on,wait=off > "$TMP/qemu.log" 2>&1 &
   qpid=$!
   /usr/bin/python3 firmware/image/qmp-drive.py --qmp "$sock" --out "$ART" --start "$start" \
@@ -183,9 +207,15 @@ elif [ "$root" = overlayroot ]; then
     [ -n "$refs" ] && boot serial-2.log --resume --ref-library2 "$ART/ref-library.png" --resume-to page
   fi
 else
-  # the reader saves the position once reading pauses 30 s (APP_SAVE_AFTER_MS)
+  # the reader saves the position once reading pauses 30 s (APP_SAVE_AFTER_MS);
+  # the first boot also gets the USB stick at its end (--stick); its USB
+  # controller is plugged in then too, into an empty PCIe port: an xhci
+  # there from the start made the boot's udev work longer, and under load
+  # the FAT partition's device then missed its 30 s timeout. The stick's
+  # checks do not decide the second boot.
+  QEMU_EXTRA=${STICK:+-device pcie-root-port,id=usbport,chassis=1}
   # shellcheck disable=SC2086
-  boot serial.log --hold 45 $agent &&
+  boot serial.log --hold 45 $agent ${STICK:+--stick "$STICK"} && QEMU_EXTRA= &&
     [ -n "$refs" ] && boot serial-2.log --resume --ref-library2 "$ART/ref-library2.png" $agent \
       ${agent:+--keys --watchdog}
   # root= pointing nowhere: the initramfs reboots (panic=), no shell answers
@@ -195,6 +225,7 @@ else
   if ! echo "$bad" | grep -qw 'panic=[1-9][0-9]*'; then
     fail image_bad_root_panic_on_cmdline "no panic=N on the image's command line: $(cat "$base.cmdline")"
   fi
+  QEMU_EXTRA=
   TIMEOUT=240 CMDLINE=$bad boot serial-3.log --bad-root
   if grep -q 'SHELL_ANSWERED' "$ART/serial-3.log"; then
     fail image_bad_root_no_shell "a shell ran the command typed on the keyboard (see $ART/serial-3.log)"

@@ -6,7 +6,7 @@ page of text appears, tap the right side, check that the page changed.
   qmp-drive.py --qmp SOCK --out DIR [--ref-library PNG --ref-page PNG
                --ref-next PNG] [--card X,Y] [--timeout S] [--quick] [--start EPOCH]
                [--hold S] [--resume --ref-library2 PNG [--resume-to next|page]]
-               [--agent SOCK] [--keys] [--watchdog] [--bad-root]
+               [--agent SOCK] [--keys] [--watchdog] [--bad-root] [--stick IMG]
 
 --hold S: after the page turn, keep still for S seconds (the reader saves the
 reading position once reading pauses), then exit; image-test.sh then pulls
@@ -24,7 +24,12 @@ guest's systemd-analyze, the reader's critical chain and its start times.
 (once, then a burst), Ctrl+Alt+F2; the same boot must still show the library
 with the same reader process. --watchdog (with --resume, at the end): the
 reader is stopped (SIGSTOP); systemd's watchdog must restart it and the
-library must come back. --bad-root: a boot whose root= points nowhere; a
+library must come back. --stick IMG (with --hold and --agent, at the end of the first boot): a
+USB stick plugged in through QMP (device_add qemu-xhci into the empty PCIe
+port image-test.sh gives that boot, blockdev-add, device_add usb-storage on
+it): it must be mounted
+read-only for the reader (see stick()), and pulled out, unmounted.
+--bad-root: a boot whose root= points nowhere; a
 command is typed on the keyboard again and again; the initramfs must reboot
 (QEMU runs with -no-reboot, so it exits) and no shell may run the command
 (it would write a marker to the serial console).
@@ -224,6 +229,7 @@ def main():
     ap.add_argument("--keys", action="store_true")
     ap.add_argument("--watchdog", action="store_true")
     ap.add_argument("--bad-root", action="store_true")
+    ap.add_argument("--stick")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     failed = 0
@@ -375,7 +381,114 @@ def main():
         if page2 and diff(still, page2) > 0.01:
             fail("image_page_holds_still", "the screen changed while nobody touched it (see %s)" % still)
         disk(agent, "before the power cut")
-    return 1 if failed else 0
+    # the stick's checks print their own FAIL lines; the exit status (which
+    # decides whether image-test boots the card again) is the visit's
+    rc = 1 if failed else 0
+    if a.stick:
+        stick(q, agent, a.stick, ok, fail)
+    return rc
+
+
+def media_state(agent):
+    """The agent's 'media' answer: (its lines, the key=value ones as a dict)."""
+    ans = agent.cmd("media", timeout=60) or []
+    v = dict(l.split("=", 1) for l in ans if "=" in l and " " not in l.split("=", 1)[0])
+    return ans, v
+
+
+def stick(q, agent, path, ok, fail):
+    """A USB stick (a FAT image made by image-test.sh) plugged in through QMP:
+    lectern-media@.service must mount it read-only, nosuid, nodev, noexec at
+    /run/lectern/media/NAME, readable by the lectern user and nobody else,
+    visible in the reader's own mount namespace; pulled out (device_del), the
+    mount and its directory must go, in the reader's namespace too. After
+    the last screen of the first boot, so that nothing the reader may show
+    about the stick changes the visit's screens."""
+    if not agent:
+        fail("image_stick_mounted", "the stick checks need the test agent")
+        return
+    try:
+        # the USB controller first, into the empty PCIe port image-test.sh
+        # gave this boot (hot-plugged: not there while the card boots)
+        q.cmd("device_add", driver="qemu-xhci", id="xhci", bus="usbport")
+        time.sleep(5)
+        q.cmd("blockdev-add", driver="raw", **{"node-name": "stick", "read-only": True},
+              file={"driver": "file", "filename": path, "read-only": True})
+        q.cmd("device_add", driver="usb-storage", id="stickdev", drive="stick", bus="xhci.0")
+    except RuntimeError as e:
+        fail("image_stick_mounted", "QEMU did not plug the stick in: %s" % e)
+        return
+    t0 = time.time()
+    ans, v = [], {}
+    while time.time() < t0 + 90:
+        time.sleep(2)
+        ans, v = media_state(agent)
+        if v.get("media_dir") and v.get("media_in_reader"):
+            break
+    for l in ans:
+        print("  guest, stick in: " + l, flush=True)
+    mounts = [l.split()[1:] for l in ans if l.startswith("media_mount ")]
+    if not v.get("media_dir") or not mounts:
+        fail("image_stick_mounted", "no mount under /run/lectern/media %.0f s after the stick went in" % (time.time() - t0))
+        return
+    target = mounts[0][0] if mounts[0] else ""
+    fstype = mounts[0][1] if len(mounts[0]) > 1 else ""
+    opts = (mounts[0][2] if len(mounts[0]) > 2 else "").split(",")
+    print("  stick mounted after %.0f s: %s %s %s" % (time.time() - t0, target, fstype, ",".join(opts)), flush=True)
+    if fstype == "vfat" and target.startswith("/run/lectern/media/sd"):
+        ok("image_stick_mounted")
+    else:
+        fail("image_stick_mounted", "mounted as %s at %s" % (fstype, target))
+    want = ["ro", "nosuid", "nodev", "noexec", "fmask=0377", "dmask=0277", "utf8"]
+    missing = [o for o in want if o not in opts]
+    if not missing:
+        ok("image_stick_ro_nosuid_nodev_noexec")
+    else:
+        fail("image_stick_ro_nosuid_nodev_noexec", "mount options %s lack %s" % (",".join(opts), missing))
+    if v.get("media_lectern_reads") == "Un essai sur une cl\u00e9.":
+        ok("image_stick_lectern_reads")
+    else:
+        fail("image_stick_lectern_reads", "the lectern user read %r" % v.get("media_lectern_reads"))
+    if v.get("media_nobody_reads") == "no":
+        ok("image_stick_others_cannot_read")
+    else:
+        fail("image_stick_others_cannot_read", "another user could read the stick: %s" % v.get("media_nobody_reads"))
+    rin = v.get("media_in_reader", "").split(",")
+    if all(o in rin for o in ("ro", "nosuid", "nodev", "noexec")) and "\u00c9t\u00e9.txt" in v.get("media_reader_lists", ""):
+        ok("image_stick_in_reader_namespace")
+    else:
+        fail("image_stick_in_reader_namespace", "in the reader's namespace: options %r, files %r"
+             % (v.get("media_in_reader"), v.get("media_reader_lists")))
+    if any(l.startswith("media_journal mounted /dev/sd") and "read-only at " + target in l for l in ans):
+        ok("image_stick_journal_line")
+    else:
+        fail("image_stick_journal_line", "no 'mounted ... read-only at %s' line from lectern-media in the journal" % target)
+    # ---- pulled out ---------------------------------------------------------------
+    try:
+        q.cmd("device_del", id="stickdev")
+    except RuntimeError as e:
+        fail("image_stick_pulled_unmounted", "QEMU did not pull the stick out: %s" % e)
+        return
+    t0 = time.time()
+    while time.time() < t0 + 60:
+        time.sleep(2)
+        ans, v = media_state(agent)
+        seen = v.get("media_reader_sees", "").split()
+        if not v.get("media_dir") and seen and seen[-1] == "0":
+            break
+    for l in ans:
+        print("  guest, stick out: " + l, flush=True)
+    seen = v.get("media_reader_sees", "").split()
+    if not v.get("media_dir") and seen and seen[-1] == "0":
+        ok("image_stick_pulled_unmounted")
+        print("  stick unmounted after %.0f s" % (time.time() - t0), flush=True)
+    else:
+        fail("image_stick_pulled_unmounted", "%.0f s after the stick went out: dir %r, in the reader's namespace %r"
+             % (time.time() - t0, v.get("media_dir"), v.get("media_reader_sees")))
+    if any(l.startswith("media_journal unmounted " + target) for l in ans):
+        ok("image_stick_journal_unmounted")
+    else:
+        fail("image_stick_journal_unmounted", "no 'unmounted %s' line from lectern-media in the journal" % target)
 
 
 def boot_times(agent, ok, fail):

@@ -10,6 +10,8 @@
 #   stop      SIGSTOP to the reader's main process (the watchdog test)
 #   disk      sectors written to the card since boot; what is mounted how
 #   journal   the reader's last journal lines
+#   media     the USB sticks under /run/lectern/media: mount options, who
+#             can read them, what the reader's namespace sees, the journal
 port=/dev/virtio-ports/lectern.test
 show() { systemctl show -p "$1" --value "$2"; }
 # Each request is "ID COMMAND"; the answer's last line is "END ID".
@@ -45,6 +47,25 @@ serve() {
         echo "journal=$(ls -d /var/log/journal/* /run/log/journal/* 2>/dev/null | tr '\n' ' ')" ;;
       journal)
         journalctl -b -u lectern.service -n 30 --no-pager 2>&1 ;;
+      media)
+        # the USB stick image-test attached: how it is mounted, what the
+        # lectern user and another user can read, and what the reader's own
+        # mount namespace sees (the mount must have propagated into it)
+        for d in /run/lectern/media/*; do
+          [ -d "$d" ] || continue
+          echo "media_dir=$d"
+          findmnt -rn -o TARGET,FSTYPE,OPTIONS "$d" 2>&1 | sed 's/^/media_mount /'
+          echo "media_mode=$(stat -c '%a %U:%G' "$d")"
+          echo "media_lectern_reads=$(setpriv --reuid=lectern --regid=lectern --init-groups cat "$d/lectern-stick-test/Été.txt" 2>&1 | head -1)"
+          echo "media_nobody_reads=$(setpriv --reuid=nobody --regid=nogroup --clear-groups cat "$d/lectern-stick-test/Été.txt" > /dev/null 2>&1 && echo yes || echo no)"
+          p=$(show MainPID lectern.service)
+          echo "media_in_reader=$(nsenter -t "$p" -m findmnt -rn -o OPTIONS "$d" 2>&1 | head -1)"
+          echo "media_reader_lists=$(nsenter -t "$p" -m ls "$d/lectern-stick-test" 2>&1 | tr '\n' ' ')"
+        done
+        echo "media_units=$(systemctl list-units --all --plain --no-legend 'lectern-media@*' 2>/dev/null | awk '{ print $1 "/" $3 "/" $4 }' | tr '\n' ' ')"
+        p=$(show MainPID lectern.service)
+        echo "media_reader_sees=$(nsenter -t "$p" -m sh -c 'ls /run/lectern/media 2>&1; grep -c " /run/lectern/media/" /proc/self/mounts' | tr '\n' ' ')"
+        journalctl -b -t lectern-media --no-pager -o cat 2>&1 | sed 's/^/media_journal /' ;;
       *) echo "unknown command $cmd" ;;
     esac >&3 2>&1
     echo "END $id" >&3

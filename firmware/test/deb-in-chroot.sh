@@ -37,6 +37,12 @@ mkdir -p /tmp/essays && printf 'A short essay\n\nIt has one paragraph, which is 
 lectern-pack build -o /tmp/mine.lpk /tmp/essays > /root/pack.log 2>&1; check deb_pack_build_after_install test $? -eq 0
 check deb_pack_build_verifies lectern-pack verify /tmp/mine.lpk
 check deb_udev_drm_rule test -f /lib/udev/rules.d/70-lectern-drm.rules
+# the USB-stick helper: its rule, its unit and the script it runs, which
+# refuses what is not a USB stick (deb-test.sh verifies the unit itself)
+check deb_media_rule test -f /lib/udev/rules.d/71-lectern-media.rules
+check deb_media_unit test -f /lib/systemd/system/lectern-media@.service
+check deb_media_helper test -x /usr/libexec/lectern/lectern-media
+check deb_media_refuses_sd_card sh -c "! /usr/libexec/lectern/lectern-media add mmcblk0p1"
 
 # The installed reader renders a page, as the service user, headless; the
 # pack comes from the built-in default (/usr/share/lectern/default.lpk).

@@ -33,6 +33,14 @@ else fail deb_lintian_clean "$(grep '^[EWIPX]:' "$lint" | head -5)"; fi
 unit=$(mktemp -d)
 dpkg-deb -x "$DEB" "$unit"
 score=$(systemd-analyze security --offline=true --root="$unit" lectern.service 2>/dev/null | sed -n 's/.*Overall exposure level for lectern.service: \([0-9.]*\).*/\1/p')
+# the USB-stick helper's unit, as installed: systemd accepts it (and finds
+# the helper it runs), and its sandbox is what a mounter can have
+if systemd-analyze verify --man=no --root="$unit" lectern-media@sda1.service > "$TMP/media-verify.txt" 2>&1 &&
+   ! grep -q . "$TMP/media-verify.txt"; then ok deb_media_unit_verifies
+else fail deb_media_unit_verifies "$(head -3 "$TMP/media-verify.txt")"; fi
+mscore=$(systemd-analyze security --offline=true --root="$unit" lectern-media@sda1.service 2>/dev/null | sed -n 's/.*Overall exposure level for lectern-media@sda1.service: \([0-9.]*\).*/\1/p')
+if [ -n "$mscore" ] && awk "BEGIN { exit !($mscore <= 3.0) }"; then ok "deb_media_unit_security_$mscore"
+else fail deb_media_unit_security "score '$mscore' (want 3.0 or better)"; fi
 rm -rf "$unit"
 if [ -n "$score" ] && awk "BEGIN { exit !($score <= 1.5) }"; then ok "deb_unit_security_$score"
 else fail deb_unit_security "score '$score' (want 1.5 or better)"; fi
