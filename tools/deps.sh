@@ -29,7 +29,7 @@ RUN_PKGS="build-essential pkg-config
  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev
  fonts-sil-charis fonts-dejavu-core hyphen-en-us"
 TEST_PKGS="strace xvfb xauth systemd file python3 groff-base man-db fonts-noto-core libharfbuzz-bin
- fonts-noto-cjk fonts-noto-color-emoji libfribidi-bin fontconfig"
+ fonts-noto-cjk fonts-noto-color-emoji libfribidi-bin fontconfig dosfstools mtools"
 FUZZ_PKGS="clang libclang-rt-14-dev libfuzzer-14-dev"
 BENCH_PKGS="mupdf-tools chromium lz4 time bc python3 file xvfb xauth zip libharfbuzz-bin fontconfig"
 # The -dev libraries a cross build links against, for CROSS_ARCH.
