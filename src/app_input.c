@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app_sleep.h"
 #include "platform.h"
@@ -349,7 +350,7 @@ void app_input_poll(app *a)
     uint64_t now = SDL_GetTicks64();
     if (!a->abs_scanned) {
         const char *drv = SDL_GetCurrentVideoDriver(), *dir = getenv("LECTERN_EVDEV_DIR");
-        a->abs_watch = (drv && !strcmp(drv, "kmsdrm")) || (dir && dir[0]);
+        a->abs_watch = (drv && !strcasecmp(drv, "kmsdrm")) || (dir && dir[0]); /* SDL says "KMSDRM" */
         a->abs_dir = dir && dir[0] ? dir : "/dev/input";
         evabs_init(&a->abs);
     }

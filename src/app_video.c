@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -300,7 +301,7 @@ int app_video(app *a, int headless, lerr *e)
     }
     a->t_window = SDL_GetTicks64();
     if (a->o.kiosk) SDL_ShowCursor(SDL_DISABLE);
-    if (a->o.kiosk && drv && !strcmp(drv, "kmsdrm") && isatty(0)) {
+    if (a->o.kiosk && drv && !strcasecmp(drv, "kmsdrm") && isatty(0)) { /* SDL names it "KMSDRM" */
         /* the console under the panel draws nothing over the pages (platform.h) */
         lerr ce;
         int was = platform_console_mode(0, 1, &ce);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <SDL2/SDL.h>
@@ -201,7 +202,7 @@ static void find_display(void)
 {
     const char *drv = getenv("SDL_VIDEODRIVER");
     /* asked for kmsdrm, or a console where SDL will come to it */
-    int kms = drv ? strcmp(drv, "kmsdrm") == 0 : !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY");
+    int kms = drv ? strcasecmp(drv, "kmsdrm") == 0 : !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY");
     if (!kms || getenv("SDL_KMSDRM_DEVICE_INDEX")) return;
     char conn[64], idx[16];
     lerr e;
