@@ -530,6 +530,11 @@ def boot_times(agent, ok, fail):
     else:
         fail("image_touch_absolute_mouse_scaled_by_its_range", "the reader's journal never says it reads the "
              "virtio-tablet by its range (src/evabs.h)")
+    # and the console under the panel draws nothing over it (KDSETMODE)
+    if any("the console (tty) is in graphics mode" in l for l in journal):
+        ok("image_console_in_graphics_mode")
+    else:
+        fail("image_console_in_graphics_mode", "the reader's journal never says it put tty1 in graphics mode")
     if any("settings also from /boot/firmware/lectern.conf" in l for l in journal):
         ok("image_boot_partition_settings_read")
     else:
