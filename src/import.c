@@ -197,7 +197,10 @@ int import_media_changed(import_scan *s, const char *media_dir)
     int present = media_dir && stat(media_dir, &st) == 0 && S_ISDIR(st.st_mode);
     int changed = !s->media_known || present != s->media_present;
     if (present && s->media_known && s->media_present)
+        /* st_nlink too: a stick's folder made or removed within one tick of
+         * the file system's clock leaves the times as they were */
         changed = st.st_ino != s->media_st.st_ino || st.st_dev != s->media_st.st_dev ||
+                  st.st_nlink != s->media_st.st_nlink ||
                   mtime_of(&st) != mtime_of(&s->media_st) || st.st_ctim.tv_sec != s->media_st.st_ctim.tv_sec ||
                   st.st_ctim.tv_nsec != s->media_st.st_ctim.tv_nsec;
     s->media_known = 1;
