@@ -31,7 +31,7 @@ RUN_PKGS="build-essential pkg-config
 TEST_PKGS="strace xvfb xauth systemd file python3 groff-base man-db fonts-noto-core libharfbuzz-bin
  fonts-noto-cjk fonts-noto-color-emoji libfribidi-bin fontconfig dosfstools mtools"
 FUZZ_PKGS="clang libclang-rt-14-dev libfuzzer-14-dev"
-BENCH_PKGS="mupdf-tools chromium lz4 time bc python3 file xvfb xauth zip libharfbuzz-bin fontconfig"
+BENCH_PKGS="mupdf-tools chromium lz4 time bc python3 file xvfb xauth zip libharfbuzz-bin fontconfig manpages-zh groff-base fonts-noto-cjk"
 # The -dev libraries a cross build links against, for CROSS_ARCH.
 CROSS_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev libsodium-dev
  libfreetype-dev libfontconfig-dev libharfbuzz-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libsystemd-dev

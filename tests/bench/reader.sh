@@ -85,7 +85,17 @@ LEC=(env SDL_VIDEODRIVER=offscreen "$READER" --pack "$B/default.lpk" --screensho
 CHR=(chromium $CHROME_FLAGS --user-data-dir="$W/chr" --screenshot="$W/chrome.png" --window-size=800,480
      "file://$W/essay.html")
 MU=(mutool draw -q -o "$W/mupdf%d.png" -W 800 -H 480 -r 96 "$W/essay.html" 1)
-times=$(rounds "lectern=20:$(cmd "${LEC[@]}")" "mutool=20:$(cmd "${MU[@]}")" "chromium=5:$(cmd "${CHR[@]}")")
+# The floor under lectern's figure: a program that does nothing, linked
+# against exactly the libraries the reader's binary names (readelf), so it
+# pays only the dynamic loader's mapping and relocation of them (Debian's
+# SDL2 alone brings X11, Wayland, PulseAudio and ALSA: about 70 in all).
+FLOOR=$W/floor
+libs=$(readelf -d "$READER" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/-l:\1/p' | grep -v -e '^-l:libc\.' -e '^-l:libm\.')
+echo 'int main(void) { return 0; }' > "$W/floor.c"
+# shellcheck disable=SC2086
+cc -O2 -o "$FLOOR" "$W/floor.c" -Wl,--no-as-needed $libs -lm 2> "$W/floor.err" || FLOOR=
+times=$(rounds "lectern=20:$(cmd "${LEC[@]}")" "mutool=20:$(cmd "${MU[@]}")" "chromium=5:$(cmd "${CHR[@]}")" \
+          ${FLOOR:+"floor=20:$FLOOR"})
 field_of() { echo "$times" | awk -v n="$1" -v f="$2" '$1 == n { print $f }'; }
 c_lec=$(field_of lectern 2) t_lec=$(field_of lectern 3)
 c_mu=$(field_of mutool 2) t_mu=$(field_of mutool 3)
@@ -93,6 +103,8 @@ c_chr=$(field_of chromium 2) t_chr=$(field_of chromium 3)
 rss_lec=$(peak_rss 3 "${LEC[@]}")
 rss_mu=$(peak_rss 3 "${MU[@]}")
 rss_chr=$(peak_rss 2 "${CHR[@]}")
+c_fl=$(field_of floor 2) t_fl=$(field_of floor 3)
+rss_fl=0; [ -n "$FLOOR" ] && rss_fl=$(peak_rss 3 "$FLOOR")
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
@@ -109,6 +121,20 @@ printf '| chromium --headless --screenshot | %s ms | %s ms | %s MB | %sx | %sx |
 printf '| mutool draw, HTML at 800x480 | %s ms | %s ms | %s MB | %sx | %sx | %sx |\n' \
   "$(ms "$c_mu")" "$(ms "$t_mu")" "$(mb "$rss_mu")" "$(ratio "$c_mu" "$c_lec")" "$(ratio "$t_mu" "$t_lec")" \
   "$(ratio "$rss_mu" "$rss_lec")"
+if [ -n "$FLOOR" ]; then
+  printf '| an empty program linked against the reader'"'"'s %s libraries (%s loaded with theirs): the floor | %s ms | %s ms | %s MB | | | |\n' \
+    "$(echo "$libs" | wc -w)" "$(ldd "$FLOOR" | grep -c '=>')" "$(ms "$c_fl")" "$(ms "$t_fl")" "$(mb "$rss_fl")"
+  printf '| lectern less the floor, vs mutool | %s ms | %s ms | %s MB | %sx | %sx | %sx |\n' \
+    "$(ms "$(awk -v a="$c_lec" -v b="$c_fl" 'BEGIN { print a - b }')")" \
+    "$(ms "$(awk -v a="$t_lec" -v b="$t_fl" 'BEGIN { print a - b }')")" \
+    "$(mb "$((rss_lec - rss_fl))")" \
+    "$(awk -v m="$c_mu" -v a="$c_lec" -v b="$c_fl" 'BEGIN { printf "%.2f", m / (a - b) }')" \
+    "$(awk -v m="$t_mu" -v a="$t_lec" -v b="$t_fl" 'BEGIN { printf "%.2f", m / (a - b) }')" \
+    "$(awk -v m="$rss_mu" -v a="$rss_lec" -v b="$rss_fl" 'BEGIN { printf "%.2f", m / (a - b) }')"
+else
+  echo "(the floor program could not be linked: $(tail -1 "$W/floor.err"))"
+fi
+echo "(goal, issue 12: lectern >= 2x faster than mutool, with a peak RSS no bigger)"
 echo
 echo "(Chromium's RSS is its largest process, as GNU time reports it; the browser"
 echo "runs several. Pages are in $W while the bench runs.)"

@@ -83,7 +83,26 @@ PY
 }
 
 # ---- 1b. whole pack files (text and subset fonts) vs an EPUB-style zip -------
-B="$B" bash tests/bench/size.sh; echo
+# The Chinese man pages (Debian's manpages-zh, as groff renders them to
+# text): ten everyday commands' pages, the kind of set a classroom packs,
+# and all 304 of section 1 for scale.
+zhman() { # DIR PAGE... : the pages' text into DIR, one essay each
+  local d=$1; shift; mkdir -p "$d"
+  for n in "$@"; do
+    zcat "/usr/share/man/zh_CN/man1/$n.1.gz" | preconv -e UTF-8 2> /dev/null |
+      groff -mandoc -Tutf8 -P-cbou -rLL=78n 2> /dev/null > "$d/$n.txt"
+  done
+}
+extra=()
+if [ -d /usr/share/man/zh_CN/man1 ]; then
+  zhman "$W/zh-man-10" ls cp mv rm mkdir cat grep find tar chmod
+  # shellcheck disable=SC2046
+  zhman "$W/zh-man-1" $(cd /usr/share/man/zh_CN/man1 && ls -- *.1.gz | sed 's/\.1\.gz$//')
+  extra=("$W/zh-man-10" "$W/zh-man-1")
+else
+  echo "(no /usr/share/man/zh_CN: the manpages-zh package is missing, so the Chinese man pages are not measured)"
+fi
+B="$B" SIZE_EXTRA_LANG=zh-CN bash tests/bench/size.sh assets/essays "$B/default.lpk" "${extra[@]}"; echo
 
 # ---- 2. decoding every essay vs lz4 -d of the same data -------------------
 # (a) the five default essays, both sides in memory and warm: lz4's own
