@@ -726,6 +726,23 @@ void import_job_message(const import_job *j, const import_cand *c, const char *d
     if (!strncmp(line, head, strlen(head))) memmove(line, line + strlen(head), strlen(line + strlen(head)) + 1);
     replace_all(line, sizeof line, c->path, c->kind == IMPORT_KIND_FOLDER ? "the folder" : "the pack");
     if (dest && *dest) replace_all(line, sizeof line, dest, "the kiosk's essays");
+    /* A pack that fails its checks: which byte or checksum is for the
+     * journal (the child's whole message is logged); a teacher needs to
+     * know the file is spoilt and what to do about it. */
+    if (c->kind == IMPORT_KIND_PACK && !strstr(line, "newer than this reader") && !strstr(line, "older than this reader")) {
+        static const char *const spoilt[] = {"damaged", "checksum", "[byte", "cut short", "too short", "lie outside",
+                                             "lies outside", "does not end", "expands to", "not a lectern pack"};
+        int bad = 0;
+        for (size_t k = 0; k < sizeof spoilt / sizeof *spoilt && !bad; k++) bad = strstr(line, spoilt[k]) != NULL;
+        if (bad) {
+            const char *name = strrchr(c->path, '/');
+            name = name ? name + 1 : c->path;
+            snprintf(out, n, "The essays %s could not be loaded: the file %s is %s. Copy it %s again from the computer "
+                     "that made it.", where, name, strstr(line, "not a lectern pack") ? "not a lectern pack" : "damaged",
+                     c->where == IMPORT_BOOT ? "onto the SD card" : "onto the stick");
+            return;
+        }
+    }
     snprintf(out, n, "The essays %s could not be loaded: %s", where, line);
 }
 
