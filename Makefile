@@ -265,10 +265,10 @@ $(B)/tests/%: $(call obj,tests/%.c) $(SIGN_A) $(TOOL_A) $(CORE_A)
 $(B)/tests/test_alloc: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=free
 
 # Each fuzz target also builds with a plain main that replays its corpus.
-$(B)/tests/replay_%: $(call obj,tests/fuzz/%.c tests/fuzz/replay.c) $(TOOL_A) $(CORE_A)
+$(B)/tests/replay_%: $(call obj,tests/fuzz/%.c tests/fuzz/replay.c) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 $(B)/bench/%: $(call obj,tests/bench/%.c) $(SDL_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
@@ -287,9 +287,9 @@ asan:
 # libFuzzer needs clang; these binaries live apart from the gcc build.
 FUZZ_B := build/fuzz
 FUZZ_FLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined $(INCS)
-$(FUZZ_B)/%: tests/fuzz/%.c $(CORE_SRC) $(TOOL_SRC)
+$(FUZZ_B)/%: tests/fuzz/%.c $(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $^ $(TOOL_LIBS) $(CORE_LIBS) -lm
+	clang $(FUZZ_FLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 fuzz: $(PACK) $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
 	@B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
 

@@ -100,6 +100,13 @@ int import_scan_load(import_scan *s, const char *path, lerr *e)
     uint8_t *buf = NULL;
     size_t n = 0;
     if (fio_read_all(path, OFFERED_MAX, &buf, &n, e)) return -1;
+    int r = import_scan_parse(s, buf, n, path, e);
+    free(buf);
+    return r;
+}
+
+int import_scan_parse(import_scan *s, const uint8_t *buf, size_t n, const char *path, lerr *e)
+{
     size_t ml = sizeof OFFERED_MAGIC - 1;
     int bad = n < ml || memcmp(buf, OFFERED_MAGIC, ml) != 0;
     import_scan tmp = {0};
@@ -130,7 +137,6 @@ int import_scan_load(import_scan *s, const char *path, lerr *e)
         at = (size_t)(end - (const char *)buf) + 1;
         line++;
     }
-    free(buf);
     if (bad) {
         free(tmp.v);
         if (bad == 2) lerr_set(e, "out of memory");
@@ -154,7 +160,7 @@ int import_scan_load(import_scan *s, const char *path, lerr *e)
     return 0;
 }
 
-int import_scan_save(const import_scan *s, const char *path, lerr *e)
+int import_scan_format(const import_scan *s, uint8_t **out, size_t *out_n, lerr *e)
 {
     size_t cap = sizeof OFFERED_MAGIC, n = 0;
     for (size_t i = 0; i < s->n; i++) cap += strlen(s->v[i].path) + 48;
@@ -169,6 +175,16 @@ int import_scan_save(const import_scan *s, const char *path, lerr *e)
         n += (size_t)snprintf(buf + n, cap - n, "%llu %lld %s\n", (unsigned long long)s->v[i].size,
                               (long long)s->v[i].mtime_ns, s->v[i].path);
     }
+    *out = (uint8_t *)buf;
+    *out_n = n;
+    return 0;
+}
+
+int import_scan_save(const import_scan *s, const char *path, lerr *e)
+{
+    uint8_t *buf;
+    size_t n;
+    if (import_scan_format(s, &buf, &n, e)) return -1;
     char dir[IMPORT_PATH_MAX + 16], tmp[IMPORT_PATH_MAX + 16];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
@@ -177,7 +193,7 @@ int import_scan_save(const import_scan *s, const char *path, lerr *e)
     else snprintf(dir, sizeof dir, ".");
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     const char *step = "write";
-    int r = state_write_atomic(dir, path, tmp, (const uint8_t *)buf, n, &step);
+    int r = state_write_atomic(dir, path, tmp, buf, n, &step);
     free(buf);
     if (r) {
         lerr_set(e, "%s: cannot %s it: %s", path, step, strerror(errno));

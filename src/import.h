@@ -88,6 +88,11 @@ void import_scan_free(import_scan *s);
  * and written atomically (state_write_atomic). Return 0 or -1 with a message. */
 int import_scan_load(import_scan *s, const char *path, lerr *e);
 int import_scan_save(const import_scan *s, const char *path, lerr *e);
+/* The same file's bytes: parsed from buf[0..n) (untrusted; name only for
+ * messages; nothing is kept in s unless the whole file is good), and
+ * formatted into a new buffer (*out, the caller's to free). */
+int import_scan_parse(import_scan *s, const uint8_t *buf, size_t n, const char *name, lerr *e);
+int import_scan_format(const import_scan *s, uint8_t **out, size_t *out_n, lerr *e);
 
 /* Look for a candidate not offered before: the boot partition's first
  * (with where_boot set), then the sticks in name order. Returns 1 with *out
