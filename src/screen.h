@@ -34,6 +34,10 @@ screen_colors screen_colors_for(int theme);
  * the button under (x, y): its index, or -1. */
 void screen_draw_button(app *a, const screen_colors *c, const app_button *b);
 int screen_hit(const app_button *b, int n, float x, float y);
+/* Two buttons (ids and labels; tall: one and a half targets high) at y:
+ * side by side when each can be four targets wide, else one above the
+ * other. Fills b[0..1] and returns 2. */
+int screen_two_buttons(app *a, app_button *b, int y, int id1, const char *l1, int id2, const char *l2, int tall);
 
 /* Text helpers: the baseline that centres a line of `role` in a box, a
  * role's line height, and centred word-wrapped lines (returns the baseline

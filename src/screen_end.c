@@ -16,35 +16,13 @@ static const pack_entry *next_entry(const app *a)
     return idx == (size_t)-1 ? NULL : pack_entry_at(a->pk, idx);
 }
 
-/* Two buttons side by side when they fit at a good width, else one above the other. */
-static int two_buttons(app *a, app_button *b, int y, int id1, const char *l1, int id2, const char *l2, int tall)
-{
-    const app_ui *u = &a->ui;
-    int T = tall ? u->target * 3 / 2 : u->target, w = u->col_w, half = (w - u->gap) / 2;
-    if (half > u->target * 6) half = u->target * 6;
-    memset(b, 0, 2 * sizeof *b);
-    if (half >= u->target * 4) {
-        int x = u->col_x + (w - 2 * half - u->gap) / 2;
-        b[0].r = (SDL_Rect){x, y, half, T};
-        b[1].r = (SDL_Rect){x + half + u->gap, y, half, T};
-    } else {
-        b[0].r = (SDL_Rect){u->col_x, y, w, T};
-        b[1].r = (SDL_Rect){u->col_x, y + T + u->gap, w, T};
-    }
-    b[0].id = id1;
-    b[0].label = l1;
-    b[1].id = id2;
-    b[1].label = l2;
-    return 2;
-}
-
 int screen_end_buttons(app *a, app_button *b)
 {
     const app_ui *u = &a->ui;
     const pack_entry *nx = next_entry(a);
     int T = u->target * 3 / 2, stacked = (u->col_w - u->gap) / 2 < u->target * 4;
     int y = a->geom.h - u->pad * 2 - (stacked ? 2 * T + u->gap : T);
-    two_buttons(a, b, y, END_NEXT, "Next essay", END_LIBRARY, "Library", 1);
+    screen_two_buttons(a, b, y, END_NEXT, "Next essay", END_LIBRARY, "Library", 1);
     if (nx) {
         b[0].sub = nx->title;
         b[0].sub_len = nx->title_len;
@@ -103,7 +81,7 @@ int screen_error_buttons(app *a, app_button *b)
     const app_ui *u = &a->ui;
     int stacked = (u->col_w - u->gap) / 2 < u->target * 4;
     int y = a->geom.h - u->pad * 2 - (stacked ? 2 * u->target + u->gap : u->target);
-    return two_buttons(a, b, y, ERR_NEXT, "Next essay", ERR_LIBRARY, "Library", 0);
+    return screen_two_buttons(a, b, y, ERR_NEXT, "Next essay", ERR_LIBRARY, "Library", 0);
 }
 
 /* Without any font (no pack and no system face) the page says it with

@@ -25,19 +25,8 @@ int screen_import_buttons(app *a, app_button *b)
         b[0].selected = 1;
         return 1;
     }
-    if (!stacked) {
-        int x = u->col_x + (w - 2 * half - u->gap) / 2;
-        b[0].r = (SDL_Rect){x, y, half, T};
-        b[1].r = (SDL_Rect){x + half + u->gap, y, half, T};
-    } else {
-        b[0].r = (SDL_Rect){u->col_x, y, w, T};
-        b[1].r = (SDL_Rect){u->col_x, y + T + u->gap, w, T};
-    }
-    b[0].id = IMPORT_LOAD;
-    b[0].label = "Load";
+    screen_two_buttons(a, b, y, IMPORT_LOAD, "Load", IMPORT_CANCEL, "Cancel", 1);
     b[0].selected = 1; /* the way on */
-    b[1].id = IMPORT_CANCEL;
-    b[1].label = "Cancel";
     return 2;
 }
 

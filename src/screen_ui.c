@@ -98,6 +98,28 @@ void screen_draw_button(app *a, const screen_colors *c, const app_button *b)
                      screen_baseline(a, LAYOUT_SMALL, top + l1, l2), inner, 1, b->selected ? c->bg : c->muted);
 }
 
+/* Two buttons side by side when they fit at a good width, else one above the other. */
+int screen_two_buttons(app *a, app_button *b, int y, int id1, const char *l1, int id2, const char *l2, int tall)
+{
+    const app_ui *u = &a->ui;
+    int T = tall ? u->target * 3 / 2 : u->target, w = u->col_w, half = (w - u->gap) / 2;
+    if (half > u->target * 6) half = u->target * 6;
+    memset(b, 0, 2 * sizeof *b);
+    if (half >= u->target * 4) {
+        int x = u->col_x + (w - 2 * half - u->gap) / 2;
+        b[0].r = (SDL_Rect){x, y, half, T};
+        b[1].r = (SDL_Rect){x + half + u->gap, y, half, T};
+    } else {
+        b[0].r = (SDL_Rect){u->col_x, y, w, T};
+        b[1].r = (SDL_Rect){u->col_x, y + T + u->gap, w, T};
+    }
+    b[0].id = id1;
+    b[0].label = l1;
+    b[1].id = id2;
+    b[1].label = l2;
+    return 2;
+}
+
 int screen_hit(const app_button *b, int n, float x, float y)
 {
     /* the last drawn is on top */
