@@ -47,6 +47,39 @@ static void show_offer(app *a)
     a->dirty = 1;
 }
 
+static void look(app *a, int with_boot);
+
+/* The offer of cand: shown at once (import = ask), or waiting for the admin
+ * screen's button (import = signed). */
+static void offer(app *a, const import_cand *cand)
+{
+    const config *c = a->o.cfg;
+    a->imp_cand = *cand;
+    a->imp_have = 1;
+    snprintf(a->imp_label, sizeof a->imp_label, "%zu essay%s %s", cand->essays, cand->essays == 1 ? "" : "s",
+             cand->where == IMPORT_BOOT ? "on the SD card" : "on the USB stick");
+    fprintf(stderr, "lectern: new essays %s: %s (%zu essay%s)%s\n", cand->where == IMPORT_BOOT ? "on the SD card" : "on a USB stick",
+            cand->path, cand->essays, cand->essays == 1 ? "" : "s",
+            c->import_mode == CONFIG_IMPORT_SIGNED ? ", signed by a known key; offered on the admin screen" : "; asking");
+    if (c->import_mode == CONFIG_IMPORT_ASK) show_offer(a);
+    else if (a->screen == APP_ADMIN) a->dirty = 1;
+}
+
+/* import = signed: the whole check of imp_vcand ended. Passed: offered;
+ * failed: one journal line, and the next candidate is looked for. */
+static void verified(app *a)
+{
+    import_job *j = &a->imp_vjob;
+    if (j->status == 0) {
+        offer(a, &a->imp_vcand);
+        return;
+    }
+    char why[IMPORT_MSG_MAX];
+    import_job_first_line(j, why, sizeof why);
+    fprintf(stderr, "lectern: import = signed: %s is not loaded: %s\n", a->imp_vcand.path, why);
+    look(a, a->imp_vboot);
+}
+
 static void look(app *a, int with_boot)
 {
     const config *c = a->o.cfg;
@@ -75,15 +108,20 @@ static void look(app *a, int with_boot)
         if (import_scan_save(a->imp, f, &e)) fprintf(stderr, "lectern: %s (the SD card's essays may be offered again at the next start)\n", e.msg);
     }
     if (a->screen == APP_IMPORT && a->imp_phase != APP_IMP_OFFER) return; /* a load under way: next time */
-    a->imp_cand = cand;
-    a->imp_have = 1;
-    snprintf(a->imp_label, sizeof a->imp_label, "%zu essay%s %s", cand.essays, cand.essays == 1 ? "" : "s",
-             cand.where == IMPORT_BOOT ? "on the SD card" : "on the USB stick");
-    fprintf(stderr, "lectern: new essays %s: %s (%zu essay%s)%s\n", cand.where == IMPORT_BOOT ? "on the SD card" : "on a USB stick",
-            cand.path, cand.essays, cand.essays == 1 ? "" : "s",
-            c->import_mode == CONFIG_IMPORT_SIGNED ? ", signed by a known key; offered on the admin screen" : "; asking");
-    if (c->import_mode == CONFIG_IMPORT_ASK) show_offer(a);
-    else if (a->screen == APP_ADMIN) a->dirty = 1;
+    if (c->import_mode != CONFIG_IMPORT_SIGNED) {
+        offer(a, &cand);
+        return;
+    }
+    /* the signature over every byte, in a child: polled by app_import_tick */
+    char packer[4096];
+    a->imp_vcand = cand;
+    a->imp_vboot = with_boot;
+    if (import_find_packer(a->o.packer, packer, sizeof packer, &e) ||
+        import_verify_start(&a->imp_vjob, packer, &cand, &e)) {
+        fprintf(stderr, "lectern: import = signed: %s is not loaded: it cannot be checked: %s\n", cand.path, e.msg);
+        return;
+    }
+    if (a->o.import_sync && import_job_poll(&a->imp_vjob, 1)) verified(a);
 }
 
 void app_import_start(app *a)
@@ -219,6 +257,10 @@ void app_import_tick(app *a)
         if (import_job_poll(&a->imp_job, a->o.import_sync)) finish(a);
         return;
     }
+    if (a->imp_vjob.pid) {
+        if (import_job_poll(&a->imp_vjob, a->o.import_sync)) verified(a);
+        return;
+    }
     if (!a->o.kiosk || a->now - a->imp_checked < TUN_IMPORT_CHECK_MS) return;
     a->imp_checked = a->now;
     if (import_media_changed(a->imp, a->o.cfg->media_dir)) look(a, 0);
@@ -231,6 +273,7 @@ void app_import_admin(app *a) { refresh_back(a); }
 void app_import_close(app *a)
 {
     import_job_stop(&a->imp_job);
+    import_job_stop(&a->imp_vjob);
     import_scan_free(a->imp);
     a->imp = NULL;
 }

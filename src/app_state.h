@@ -284,6 +284,9 @@ typedef struct app {
     int imp_phase;          /* enum app_import_phase, while the screen is APP_IMPORT */
     int imp_under;          /* the screen the prompt came over (Cancel goes back to it) */
     import_job imp_job;     /* the running lectern-pack install (pid 0: none) */
+    import_job imp_vjob;    /* import = signed: the running lectern-pack verify of imp_vcand (pid 0: none) */
+    import_cand imp_vcand;  /* the pack being checked, offered once the check passes */
+    int imp_vboot;          /* the look that found it included the boot partition */
     char imp_msg[IMPORT_MSG_MAX]; /* why the load failed, for the screen */
     char imp_label[96];     /* "12 essays on the USB stick": the admin screen's Load button's second line */
     int imp_back;           /* import_back_kind(import_pack) as last looked at: the admin screen's Go back */

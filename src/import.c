@@ -315,9 +315,12 @@ static void load_keys(keyring *k, const import_opts *o)
     closedir(d);
 }
 
-/* The whole pack at fd (size bytes) signed by a key of the ring? 1 with
- * c->key set, 0 with why said. */
-static int signed_ok(int fd, uint64_t size, import_cand *c, keyring *k, const import_opts *o)
+/* Does the pack p (size bytes) name a key of the ring in its signature
+ * block? 1 with c->key set, 0 with why said. Only the block is read here:
+ * whether the signature is right, over every byte of the pack, is for
+ * `lectern-pack verify` in a child process (import_verify_start), so that
+ * a large pack on a stranger's stick never holds up the screen. */
+static int signed_claim(const pack *p, uint64_t size, import_cand *c, keyring *k, const import_opts *o)
 {
     if (!k->loaded) load_keys(k, o);
     if (!k->n) {
@@ -330,39 +333,20 @@ static int signed_ok(int fd, uint64_t size, import_cand *c, keyring *k, const im
             IMPORT_SIGNED_MAX >> 20);
         return 0;
     }
-    uint8_t *img = malloc(size ? (size_t)size : 1);
-    int ok = 0;
-    pack *p = NULL;
-    lerr e;
-    if (!img) {
-        say(o, "import = signed: %s is not loaded: out of memory to check it", c->path);
+    if (!pack_signature(p)) {
+        say(o, "import = signed: %s is not loaded: it is not signed", c->path);
         return 0;
     }
-    if (fio_pread_all(fd, img, (size_t)size, 0) != 0) {
-        say(o, "import = signed: %s is not loaded: it cannot be read whole", c->path);
-    } else if (pack_open_mem(&p, img, (size_t)size, &e)) {
-        say(o, "import = signed: %s is not loaded: %s", c->path, e.msg);
-    } else if (!pack_signature(p)) {
-        say(o, "import = signed: %s is not loaded: it is not signed", c->path);
-    } else if (psign_check(p, img, (size_t)size, NULL, &e) != PSIGN_OK) {
-        say(o, "import = signed: %s is not loaded: %s", c->path, e.msg);
-    } else {
-        const uint8_t *pk = pack_signature(p)->pubkey;
-        for (size_t i = 0; i < k->n && !ok; i++)
-            if (!memcmp(pk, k->pk[i], PSIGN_PUBLIC_SIZE)) {
-                snprintf(c->key, sizeof c->key, "%s", k->file[i]);
-                ok = 1;
-            }
-        if (!ok) {
-            char fp[PSIGN_FP_SIZE];
-            psign_fingerprint(pk, fp);
-            say(o, "import = signed: %s is not loaded: it is signed by key %s, which is not in %s", c->path, fp,
-                o->keys_dir);
+    const uint8_t *pk = pack_signature(p)->pubkey;
+    for (size_t i = 0; i < k->n; i++)
+        if (!memcmp(pk, k->pk[i], PSIGN_PUBLIC_SIZE)) {
+            snprintf(c->key, sizeof c->key, "%s", k->file[i]);
+            return 1;
         }
-    }
-    pack_close(p);
-    free(img);
-    return ok;
+    char fp[PSIGN_FP_SIZE];
+    psign_fingerprint(pk, fp);
+    say(o, "import = signed: %s is not loaded: it is signed by key %s, which is not in %s", c->path, fp, o->keys_dir);
+    return 0;
 }
 
 /* The candidate named nm in the folder dfd (dir_path for messages):
@@ -429,13 +413,13 @@ static int consider(import_scan *s, const import_opts *o, int dfd, const char *d
         r = 0;
     } else if (r) {
         c->essays = pack_essays(p);
-        pack_close(p);
         if (!c->essays) {
             say(o, "import: %s is not offered: the pack has no essays", c->path);
             r = 0;
-        } else if (o->mode == IMPORT_SIGNED && !signed_ok(fd, c->size, c, k, o)) {
+        } else if (o->mode == IMPORT_SIGNED && !signed_claim(p, c->size, c, k, o)) {
             r = 0;
         }
+        pack_close(p);
     }
     close(fd);
     if (!r) return import_mark(s, c) ? -1 : 0;
@@ -585,7 +569,8 @@ int import_find_packer(const char *given, char *buf, size_t n, lerr *e)
 
 /* ---- the job ------------------------------------------------------------------------------------- */
 
-int import_job_start(import_job *j, const char *packer, const import_cand *c, const char *dest, lerr *e)
+/* Start packer with argv (argv[0] is the packer), its stderr in a pipe. */
+static int spawn(import_job *j, const char *packer, char **argv, lerr *e)
 {
     memset(j, 0, sizeof *j);
     j->err_fd = -1;
@@ -602,17 +587,6 @@ int import_job_start(import_job *j, const char *packer, const import_cand *c, co
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, p[1], 2);
     posix_spawn_file_actions_addclose(&fa, p[1]);
-    char *argv[8];
-    int k = 0;
-    argv[k++] = (char *)packer;
-    argv[k++] = "install";
-    if (c->key[0]) {
-        argv[k++] = "--pubkey";
-        argv[k++] = (char *)c->key;
-    }
-    argv[k++] = (char *)c->path;
-    argv[k++] = (char *)dest;
-    argv[k] = NULL;
     /* the child starts with no signal blocked and the usual dispositions
      * (a kiosk ignores SIGINT; its packer need not) */
     posix_spawnattr_t at;
@@ -640,6 +614,45 @@ int import_job_start(import_job *j, const char *packer, const import_cand *c, co
     j->pid = pid;
     j->err_fd = p[0];
     return 0;
+}
+
+int import_job_start(import_job *j, const char *packer, const import_cand *c, const char *dest, lerr *e)
+{
+    char *argv[8];
+    int k = 0;
+    argv[k++] = (char *)packer;
+    argv[k++] = "install";
+    if (c->key[0]) {
+        argv[k++] = "--pubkey";
+        argv[k++] = (char *)c->key;
+    }
+    argv[k++] = (char *)c->path;
+    argv[k++] = (char *)dest;
+    argv[k] = NULL;
+    return spawn(j, packer, argv, e);
+}
+
+int import_verify_start(import_job *j, const char *packer, const import_cand *c, lerr *e)
+{
+    if (!c->key[0]) {
+        lerr_set(e, "%s: no key to check it with", c->path);
+        return -1;
+    }
+    char *argv[] = {(char *)packer, "verify", "--pubkey", (char *)c->key, (char *)c->path, NULL};
+    return spawn(j, packer, argv, e);
+}
+
+void import_job_first_line(const import_job *j, char *out, size_t n)
+{
+    const char *s = j->err;
+    size_t len = strcspn(s, "\n");
+    if (!len) {
+        if (j->status < 0) snprintf(out, n, "the check was stopped");
+        else snprintf(out, n, "lectern-pack ended with status %d", j->status);
+        return;
+    }
+    if (!strncmp(s, "lectern-pack: ", 14)) s += 14, len -= 14;
+    snprintf(out, n, "%.*s", (int)len, s);
 }
 
 static void drain(import_job *j)

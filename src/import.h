@@ -16,8 +16,10 @@
  * in its subfolders), not hidden ones (a Mac's ._x files).
  *
  * import = signed: only packs signed by one of the keys KEYS_DIR/ *.pub
- * count (the whole pack is read and its signature checked, pack_sign.h);
- * folders never do. Anything else gets one line through the report
+ * count; folders never do. import_find reads only a pack's signature block
+ * (which key it names, pack_sign.h); the caller then has the whole pack
+ * checked against that key in a child process (import_verify_start) before
+ * it offers it, so that reading a large pack never holds up the screen. Anything else gets one line through the report
  * callback (for the journal) and is not offered.
  *
  * What was offered (Load or Cancel) is remembered by path, size and
@@ -47,7 +49,7 @@
 #include "util.h"
 
 #define IMPORT_PATH_MAX 1024
-#define IMPORT_SIGNED_MAX (512u << 20) /* the largest pack read to check its signature */
+#define IMPORT_SIGNED_MAX (512u << 20) /* the largest pack import = signed has checked */
 #define IMPORT_KEYS_MAX 32           /* keys read from keys_dir */
 #define IMPORT_MSG_MAX 600
 
@@ -126,6 +128,16 @@ typedef struct import_job {
 /* Start `packer install [--pubkey c->key] c->path dest`. Returns 0, or -1
  * with a message (nothing started). */
 int import_job_start(import_job *j, const char *packer, const import_cand *c, const char *dest, lerr *e);
+
+/* Start `packer verify --pubkey c->key c->path`: the whole check of a
+ * pack import = signed offers (import_find read only its signature block).
+ * Exit status 0: signed by that key and unchanged since. Returns 0, or -1
+ * with a message (nothing started; c->key empty). */
+int import_verify_start(import_job *j, const char *packer, const import_cand *c, lerr *e);
+
+/* After a job ended: the first line the packer wrote, without its
+ * "lectern-pack: " (or what became of it), for the journal. */
+void import_job_first_line(const import_job *j, char *out, size_t n);
 
 /* Read what the child said; with wait, until it ends. Returns 0 while it
  * runs, 1 once it ended (j->status set, j->pid 0). */

@@ -133,6 +133,12 @@ ADMIN='longpress 0.05 0.05
 longpress 0.95 0.05
 longpress 0.95 0.95
 expect screen admin'
+# and beside it, first by name, a copy with one byte changed: it still names
+# the museum's key in its signature block, so only the whole check (the
+# reader's lectern-pack verify child) can refuse it
+damage_essay "$T/media3/sdc1/a-unsigned.lpk" 2 "$T/media3/sdc1/0-tampered.lpk"
+"$PACKER" verify --pubkey "$T/keys/museum.pub" "$T/media3/sdc1/0-tampered.lpk" > /dev/null 2>&1
+check signed_tampered_fixture test $? -ne 0
 run signed "expect screen library
 $ADMIN
 shot admin
@@ -143,6 +149,9 @@ expect screen library
 print" --media-dir "$T/media3" --state-dir "$S4" --import signed --keys-dir "$T/keys" --kiosk
 check signed_loaded test $? -eq 0
 check signed_installed_with_key grep -q "install --pubkey $T/keys/museum.pub" "$T/signed.err"
+check signed_tampered_said grep -q "import = signed: .*0-tampered.lpk is not loaded: .*0-tampered.lpk" "$T/signed.err"
+check signed_tampered_not_installed test "$(grep -c 'install .*0-tampered' "$T/signed.err")" -eq 0
+check signed_good_one_installed grep -q "install --pubkey $T/keys/museum.pub $T/media3/sdc1/a-unsigned.lpk" "$T/signed.err"
 [ "$(cards signed)" = "$NDEF" ] && ok signed_library || fail signed_library "cards $(cards signed)"
 check signed_reopened grep -q "imported.lpk was loaded from a USB stick; reopened it: 5 essays" "$T/signed.err"
 
