@@ -20,6 +20,7 @@
 #include "gesture.h"
 #include "import.h"
 #include "layout.h"
+#include "platform.h" /* platform_drm_watch */
 #include "render.h"
 #include "tunables.h"
 
@@ -151,6 +152,12 @@ typedef struct app {
     int abs_watch;          /* 1: looked for (kmsdrm, or LECTERN_EVDEV_DIR for tests) */
     const char *abs_dir;    /* where: /dev/input */
     uint64_t abs_scanned;   /* a->now of the last look */
+    /* the displays, watched under kmsdrm (platform_drm_watch_poll): a
+     * display that appears after start means starting the video again */
+    platform_drm_watch drm;
+    int drm_on;             /* -1: not looked at yet; 0: not watched; 1: watched */
+    const char *drm_root;   /* the sysfs tree: /sys, or LECTERN_DRM_SYSFS for tests */
+    uint64_t drm_checked;   /* SDL ticks of the last look */
     int console_set;        /* 1: the reader put the console from text into graphics mode (platform.h) */
     font_faces *fonts;
     double dpi;             /* panel density used for sizes */

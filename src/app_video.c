@@ -254,14 +254,20 @@ int app_video(app *a, int headless, lerr *e)
         const char *want = getenv("SDL_VIDEODRIVER");
         uint64_t waited = SDL_GetTicks64() - a->t_start;
         if (!a->o.kiosk || (long)waited >= wait_ms) {
-            lerr_set(e, "cannot start video%s%s: %s", want ? " with SDL_VIDEODRIVER=" : "", want ? want : "",
-                     SDL_GetError());
+            char tries[64] = "";
+            if (a->video_retries)
+                snprintf(tries, sizeof tries, " (%d tries in %lu ms)", a->video_retries + 1, (unsigned long)waited);
+            lerr_set(e, "cannot start video%s%s: %s%s", want ? " with SDL_VIDEODRIVER=" : "", want ? want : "",
+                     SDL_GetError(), tries);
             return -1;
         }
         if (!a->video_retries++)
             fprintf(stderr, "lectern: cannot start video yet (%s); trying again for up to %ld s\n", SDL_GetError(),
                     (wait_ms + 999) / 1000);
-        SDL_Delay(TUN_VIDEO_RETRY_MS);
+        /* backing off: 250 ms, 500 ms, then every second (a display that
+         * is off at boot may take long; each try opens every card) */
+        uint32_t pause = TUN_VIDEO_RETRY_MS << (a->video_retries < 3 ? a->video_retries - 1 : 2);
+        SDL_Delay(pause > TUN_VIDEO_RETRY_MAX_MS ? TUN_VIDEO_RETRY_MAX_MS : pause);
     }
     if (a->video_retries)
         fprintf(stderr, "lectern: video started after %lu ms and %d tries\n",
@@ -478,8 +484,43 @@ SDL_Surface *app_panel_surface(app *a, lerr *e)
 
 /* ---- the live loop ---------------------------------------------------------------------- */
 
+/* A display that appeared (or came back, or moved to another card) after
+ * start: SDL 2.26's kmsdrm keeps what it started with, so the reader
+ * starts again on it (the same program, in this process, as for new
+ * settings: the reading place is saved on the way). Looked at every
+ * TUN_DRM_SCAN_MS under kmsdrm; LECTERN_DRM_SYSFS (a fake tree) turns it
+ * on for tests under any driver. */
+static void display_poll(app *a)
+{
+    uint64_t now = SDL_GetTicks64();
+    if (a->drm_on < 0) {
+        const char *drv = SDL_GetCurrentVideoDriver(), *root = getenv("LECTERN_DRM_SYSFS");
+        a->drm_on = (root && root[0]) || (drv && !strcasecmp(drv, "kmsdrm") && a->o.kiosk);
+        a->drm_root = root && root[0] ? root : "/sys";
+        memset(&a->drm, 0, sizeof a->drm);
+        a->drm_checked = 0;
+    }
+    if (!a->drm_on || a->reexec || (a->drm_checked && now - a->drm_checked < TUN_DRM_SCAN_MS)) return;
+    a->drm_checked = now ? now : 1;
+    char msg[200];
+    int card = -1;
+    int again = platform_drm_watch_poll(&a->drm, a->drm_root, &card, msg, sizeof msg);
+    if (!msg[0]) return;
+    if (!again) {
+        fprintf(stderr, "lectern: display: %s; waiting for one\n", msg);
+        return;
+    }
+    fprintf(stderr, "lectern: display: %s; starting the video again on /dev/dri/card%d\n", msg, card);
+    char idx[16];
+    snprintf(idx, sizeof idx, "%d", card);
+    setenv("SDL_KMSDRM_DEVICE_INDEX", idx, 1); /* what main's find_display would choose now */
+    a->reexec = 1;
+    app_request_quit(a, 1);
+}
+
 int app_run(app *a, volatile sig_atomic_t *stop)
 {
+    a->drm_on = -1;
     a->now = SDL_GetTicks64();
     a->last_input = a->now;
     app_draw(a);
@@ -528,6 +569,7 @@ int app_run(app *a, volatile sig_atomic_t *stop)
             } while (!a->quit && SDL_PollEvent(&ev));
         }
         app_input_poll(a); /* panels SDL gets wrong (evabs.h) */
+        display_poll(a);
         app_tick(a, SDL_GetTicks64());
         if (a->dirty && !a->quit) app_draw(a);
     }

@@ -74,6 +74,33 @@ int platform_find_drm_card(const char *sysfs_root, char *connector, size_t n, le
     return best;
 }
 
+int platform_drm_watch_poll(platform_drm_watch *w, const char *sysfs_root, int *card, char *msg, size_t n)
+{
+    char conn[64] = "";
+    lerr e;
+    int now = platform_find_drm_card(sysfs_root, conn, sizeof conn, &e);
+    if (msg && n) msg[0] = 0;
+    if (!w->started) {
+        w->started = 1;
+        w->card = now;
+        snprintf(w->conn, sizeof w->conn, "%s", now >= 0 ? conn : "");
+        return 0;
+    }
+    if (now == w->card && (now < 0 || !strcmp(conn, w->conn))) return 0;
+    char was[96];
+    if (w->card >= 0) snprintf(was, sizeof was, "card%d %s", w->card, w->conn);
+    else snprintf(was, sizeof was, "none");
+    if (msg && n) {
+        if (now >= 0) snprintf(msg, n, "card%d %s connected; it was %s", now, conn, was);
+        else snprintf(msg, n, "no display is connected now; it was %s", was);
+    }
+    w->card = now;
+    snprintf(w->conn, sizeof w->conn, "%s", now >= 0 ? conn : "");
+    if (now < 0) return 0;
+    if (card) *card = now;
+    return 1;
+}
+
 void platform_page_size(int rotate, int pw, int ph, int *w, int *h)
 {
     int swap = rotate == 90 || rotate == 270;

@@ -30,6 +30,25 @@
  * directory cannot be read. */
 int platform_find_drm_card(const char *sysfs_root, char *connector, size_t n, lerr *e);
 
+/* Watching the displays while the reader runs. SDL 2.26's kmsdrm driver
+ * keeps the card and connector it started with: a panel switched on after
+ * start (HDMI off at boot), or a display that came back after being
+ * unplugged, stays black. platform_drm_watch looks at the same tree as
+ * platform_find_drm_card (a few small sysfs reads; call it every couple of
+ * seconds) and returns 1 when a display became connected, or the choice
+ * moved to another card or connector, since the last call: the reader must
+ * start its video again (on *card). It returns 0 otherwise, including when
+ * the display went away (the reader waits for it to come back). When the
+ * choice changed, msg[0..n) says what happened ("card1 HDMI-A-1 connected;
+ * it was none"), else msg is "". The first call only records. Plain data,
+ * the caller's; zero it to start. */
+typedef struct platform_drm_watch {
+    int started;   /* a first look was taken */
+    int card;      /* the last choice's card, -1: nothing connected */
+    char conn[64]; /* and its connector */
+} platform_drm_watch;
+int platform_drm_watch_poll(platform_drm_watch *w, const char *sysfs_root, int *card, char *msg, size_t n);
+
 /* ---- rotation ------------------------------------------------------------------
  *
  * rotate is 0, 90, 180 or 270 degrees clockwise: how the picture is turned

@@ -29,6 +29,7 @@
  * device node may not be the video group's yet), and how often */
 #define TUN_VIDEO_WAIT_MS 20000
 #define TUN_VIDEO_RETRY_MS 250
+#define TUN_VIDEO_RETRY_MAX_MS 1000 /* the longest pause between two tries (backing off from TUN_VIDEO_RETRY_MS) */
 
 /* The largest page the reader draws (window, screenshot, dump): a 4K panel's
  * pixels, in either orientation, and no side over 8192. One 32-bit page
@@ -109,6 +110,7 @@
 #define TUN_PACK_CHECK_MS 2000 /* how often the pack file is looked at for a replacement (one stat) */
 #define TUN_CONF_CHECK_MS 2000 /* kiosk: how often the boot partition's lectern.conf is looked at (app_conf.h) */
 #define TUN_INPUT_SCAN_MS 2000 /* kmsdrm: how often /dev/input is looked at for an absolute-mouse panel (evabs.h) */
+#define TUN_DRM_SCAN_MS 2000 /* kmsdrm: how often the displays' connectors are looked at (platform_drm_watch_poll) */
 #define TUN_SAVE_AFTER_MS 30000 /* positions are saved once reading pauses this long (SD-card wear vs. a power cut) */
 #define TUN_ADMIN_MS 10000      /* the admin gesture's three long-presses within this */
 #define TUN_HINT_FADE_MS 400    /* the first page's hint fades out this long after the first turn */

@@ -104,6 +104,43 @@ TEST(nothing_connected_says_so)
     CHECKF(strstr(e.msg, "/nonexistent-sysfs/class/drm") != NULL, "%s", e.msg);
 }
 
+TEST(a_display_switched_on_later_starts_video_again)
+{
+    fresh_tree();
+    put("card1-HDMI-A-1/status", "disconnected\n");
+    platform_drm_watch w = {0};
+    char msg[160];
+    int card = -7;
+    /* HDMI off at boot: the first look only records */
+    CHECK(platform_drm_watch_poll(&w, root, &card, msg, sizeof msg) == 0 && !msg[0]);
+    CHECK(platform_drm_watch_poll(&w, root, &card, msg, sizeof msg) == 0 && !msg[0] && card == -7);
+    /* switched on: start again on card 1 */
+    put("card1-HDMI-A-1/status", "connected\n");
+    CHECK(platform_drm_watch_poll(&w, root, &card, msg, sizeof msg) == 1 && card == 1);
+    CHECKF(!strcmp(msg, "card1 HDMI-A-1 connected; it was none"), "%s", msg);
+    /* nothing changed: nothing to do, said once */
+    CHECK(platform_drm_watch_poll(&w, root, &card, msg, sizeof msg) == 0 && !msg[0]);
+    /* unplugged: said, but nothing to start on */
+    put("card1-HDMI-A-1/status", "disconnected\n");
+    card = -7;
+    CHECK(platform_drm_watch_poll(&w, root, &card, msg, sizeof msg) == 0 && card == -7);
+    CHECKF(!strcmp(msg, "no display is connected now; it was card1 HDMI-A-1"), "%s", msg);
+    /* back again, the same one: the kernel may have turned its output off, so start again */
+    put("card1-HDMI-A-1/status", "connected\n");
+    CHECK(platform_drm_watch_poll(&w, root, &card, msg, sizeof msg) == 1 && card == 1);
+    /* a DSI panel appears on another card (a Pi 5): the choice moves to it */
+    put("card2-DSI-1/status", "connected\n");
+    CHECK(platform_drm_watch_poll(&w, root, &card, msg, sizeof msg) == 1 && card == 2);
+    CHECKF(!strcmp(msg, "card2 DSI-1 connected; it was card1 HDMI-A-1"), "%s", msg);
+    /* the HDMI one going away changes nothing: the panel stays the choice */
+    put("card1-HDMI-A-1/status", "disconnected\n");
+    CHECK(platform_drm_watch_poll(&w, root, &card, msg, sizeof msg) == 0 && !msg[0]);
+    /* connected from the start: the first look records it, no restart */
+    platform_drm_watch w2 = {0};
+    CHECK(platform_drm_watch_poll(&w2, root, &card, msg, sizeof msg) == 0 && w2.card == 2);
+    CHECK(platform_drm_watch_poll(&w2, root, &card, msg, sizeof msg) == 0);
+}
+
 TEST(rotation_round_trip)
 {
     static const int rots[] = {0, 90, 180, 270};
@@ -272,6 +309,7 @@ int main(void)
     RUN(console_mode_only_on_a_virtual_console);
     RUN(pi4_one_card_and_lowest_number);
     RUN(nothing_connected_says_so);
+    RUN(a_display_switched_on_later_starts_video_again);
     RUN(rotation_round_trip);
     RUN(touch_mapping_matches_the_drawing);
     RUN(state_dir_falls_back_to_the_users);

@@ -436,6 +436,11 @@ SDL_VIDEODRIVER=nonesuch LECTERN_VIDEO_WAIT_MS=700 "$READER" --pack "$FIXTURE" -
   > /dev/null 2> "$T/vw.err"; st=$?
 check kiosk_video_retried_then_failed sh -c "test $st -eq 1 && test \$(grep -c 'cannot start video yet' '$T/vw.err') -eq 1 &&
   grep -q 'trying again for up to 1 s' '$T/vw.err' && grep -q 'cannot start video with SDL_VIDEODRIVER=nonesuch' '$T/vw.err'"
+# backing off: tries at 0, 0.25, 0.75, 1.75 and 2.75 s (every 0.25 s would be 11)
+SDL_VIDEODRIVER=nonesuch LECTERN_VIDEO_WAIT_MS=2500 "$READER" --pack "$FIXTURE" --kiosk --state-dir "$T/state-vw" \
+  > /dev/null 2> "$T/vw3.err"
+n=$(sed -n 's/.*(\([0-9]*\) tries in [0-9]* ms).*/\1/p' "$T/vw3.err")
+check kiosk_video_retries_back_off test "${n:-0}" -ge 3 -a "${n:-99}" -le 6
 SDL_VIDEODRIVER=nonesuch LECTERN_VIDEO_WAIT_MS=700 "$READER" --pack "$FIXTURE" --state-dir "$T/state-vw" \
   > /dev/null 2> "$T/vw2.err"; st=$?
 check window_video_fails_at_once sh -c "test $st -eq 1 && ! grep -q 'trying again' '$T/vw2.err'"
