@@ -50,18 +50,22 @@ int platform_find_drm_card(const char *sysfs_root, char *connector, size_t n, le
         lerr_set(e, "%s: %s", dir, strerror(errno));
         return -1;
     }
-    int best = -1, best_dsi = 0;
+    int best = -1, best_rank = 0;
     char best_conn[256] = "";
     for (struct dirent *de; (de = readdir(d));) {
         const char *conn;
         int card = card_of(de->d_name, &conn);
         if (card < 0 || strncmp(conn, "Writeback", 9) == 0) continue;
         if (!is_connected(dir, de->d_name)) continue;
-        int dsi = strncmp(conn, "DSI", 3) == 0;
+        /* a DSI panel (the kiosk's touch panel) first; a virtual one
+         * (vkms: its connector "Virtual-1" is always connected, and nobody
+         * sees it) only when there is nothing else */
+        int rank = strncmp(conn, "DSI", 3) == 0 ? 2 : strncmp(conn, "Virtual", 7) == 0 ? 0 : 1;
         /* readdir order is arbitrary: compare, do not take the first */
-        if (best < 0 || dsi > best_dsi || (dsi == best_dsi && (card < best || (card == best && strcmp(conn, best_conn) < 0)))) {
+        if (best < 0 || rank > best_rank ||
+            (rank == best_rank && (card < best || (card == best && strcmp(conn, best_conn) < 0)))) {
             best = card;
-            best_dsi = dsi;
+            best_rank = rank;
             snprintf(best_conn, sizeof best_conn, "%s", conn);
         }
     }

@@ -24,7 +24,8 @@
  * platform_find_drm_card scans <sysfs_root>/class/drm (sysfs_root is "/sys"
  * on a real machine, a fake tree in tests) and picks the card of a
  * connected connector: a DSI panel first (a kiosk's touch panel), then any
- * other, lowest card number first; writeback connectors never count.
+ * other, then a virtual one (vkms, which is always "connected" and shows
+ * nothing), lowest card number first; writeback connectors never count.
  * Returns the card number (>= 0) with the connector's name (e.g. "DSI-1")
  * in connector[0..n), or -1 with a message when nothing is connected or the
  * directory cannot be read. */

@@ -87,6 +87,33 @@ TEST(pi4_one_card_and_lowest_number)
     CHECK(platform_find_drm_card(root, NULL, 0, &e) == 0); /* connector not wanted */
 }
 
+TEST(a_virtual_card_never_wins_over_a_real_one)
+{
+    /* vkms loaded before the GPU's driver: card0 is virtual and connected */
+    fresh_tree();
+    put("card0-Virtual-1/status", "connected\n");
+    put("card1-HDMI-A-1/status", "connected\n");
+    char conn[64];
+    lerr e = {{0}};
+    CHECK(platform_find_drm_card(root, conn, sizeof conn, &e) == 1 && !strcmp(conn, "HDMI-A-1"));
+    /* and after it: the same choice */
+    fresh_tree();
+    put("card0-HDMI-A-1/status", "connected\n");
+    put("card1-Virtual-1/status", "connected\n");
+    CHECK(platform_find_drm_card(root, conn, sizeof conn, &e) == 0 && !strcmp(conn, "HDMI-A-1"));
+    /* the real display off: the virtual one is all there is (the video can still start) */
+    put("card0-HDMI-A-1/status", "disconnected\n");
+    CHECK(platform_find_drm_card(root, conn, sizeof conn, &e) == 1 && !strcmp(conn, "Virtual-1"));
+    /* a vkms appearing while the reader runs does not move it off the real display */
+    put("card0-HDMI-A-1/status", "connected\n");
+    platform_drm_watch w = {0};
+    char msg[160];
+    int card = -1;
+    CHECK(platform_drm_watch_poll(&w, root, &card, msg, sizeof msg) == 0 && w.card == 0);
+    put("card2-Virtual-2/status", "connected\n");
+    CHECK(platform_drm_watch_poll(&w, root, &card, msg, sizeof msg) == 0 && !msg[0]);
+}
+
 TEST(nothing_connected_says_so)
 {
     fresh_tree();
@@ -309,6 +336,7 @@ int main(void)
     RUN(console_mode_only_on_a_virtual_console);
     RUN(pi4_one_card_and_lowest_number);
     RUN(nothing_connected_says_so);
+    RUN(a_virtual_card_never_wins_over_a_real_one);
     RUN(a_display_switched_on_later_starts_video_again);
     RUN(rotation_round_trip);
     RUN(touch_mapping_matches_the_drawing);
