@@ -128,6 +128,9 @@ int app_screenshot_library(app *a, const char *dir, lerr *e);
 int app_run_screenshots(app *a, const char *dir, size_t page, int all);
 int app_run_library_shot(app *a, const char *dir);
 int app_run_layout_stats(app *a, FILE *out);
+/* The headless modes' page: the panel's size (--size, or the default),
+ * turned by rotate. 0, or 1 with the reason on stderr. */
+int app_headless_page(app *a);
 /* --dump-layout (app_dump.c): the layout of essay o.essay (0: every essay)
  * at the same page size as --layout-stats, as JSON Lines on out. */
 int app_run_dump_layout(app *a, FILE *out);

@@ -508,13 +508,8 @@ static int dump_essay(dumper *d, lerr *e)
 
 int app_run_dump_layout(app *a, FILE *out)
 {
-    int w, h;
     lerr e;
-    platform_page_size(a->o.rotate, a->o.w ? a->o.w : TUN_PANEL_W, a->o.h ? a->o.h : TUN_PANEL_H, &w, &h);
-    if (app_set_page_size(a, w, h, &e)) {
-        fprintf(stderr, "lectern: %s\n", e.msg);
-        return 1;
-    }
+    if (app_headless_page(a)) return 1;
     size_t first = a->o.essay ? a->o.essay : 1, last = a->o.essay ? a->o.essay : pack_essays(a->pk);
     /* Every essay is laid out once before anything is written, so that a
      * damaged one gives no output at all rather than a partial dump. */

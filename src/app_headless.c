@@ -213,7 +213,7 @@ int app_run_library_shot(app *a, const char *dir)
     return 0;
 }
 
-int app_run_layout_stats(app *a, FILE *out)
+int app_headless_page(app *a)
 {
     int w, h;
     lerr e;
@@ -222,6 +222,12 @@ int app_run_layout_stats(app *a, FILE *out)
         fprintf(stderr, "lectern: %s\n", e.msg);
         return 1;
     }
+    return 0;
+}
+
+int app_run_layout_stats(app *a, FILE *out)
+{
+    if (app_headless_page(a)) return 1;
     return app_layout_stats(a, out);
 }
 
