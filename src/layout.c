@@ -1155,7 +1155,7 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
         int hang = prot && !ragged;
         int32_t pl = prot ? ci->pl_next : 0, pr = hang ? cj->pr_end : 0;
         int64_t fillw = (int64_t)width + pl + pr; /* a filled line spans the measure and what hangs */
-        int64_t slack = fillw - w;
+        int64_t slack = fillw - w, dw;
         int filled = 0;
         if (rag_all && !last) {
             ln->flags |= LAYOUT_LINE_RAGGED;
@@ -1243,17 +1243,24 @@ static int set_piece(lay *L, uint32_t bi, int f, uint32_t k0, uint32_t k1, int32
         /* What hangs into the margins. Right to left, the line's start is
          * its right edge: a line not filled is set flush right, and what
          * hangs at its start hangs out on the right. */
+        /* a line not filled is as wide as drawn: expanded by whole steps
+         * when it has no spaces */
+        dw = ln->expand ? (w * (1000 + ln->expand) + 500) / 1000 : w;
         if (!L->rtl) {
             ln->hang_l = (int16_t)pl;
             ln->hang_r = (int16_t)(filled ? pr : 0);
+            /* a line not filled (a last line, or one without spaces) that
+             * reaches past the measure only by what may hang at its end,
+             * as choose_breaks or the expansion let it: it hangs that much */
+            if (!filled && hang && dw - pl > width) ln->hang_r = (int16_t)(dw - pl - width <= pr ? dw - pl - width : pr);
         } else if (filled) {
             ln->hang_l = (int16_t)pr;
             ln->hang_r = (int16_t)pl;
-        } else if (w <= width) {
-            ln->x = x + (int32_t)(width - w);
+        } else if (dw <= width) {
+            ln->x = x + (int32_t)(width - dw);
             ln->hang_l = (int16_t)-pl;
-        } else if (hang && w - width - pl <= pr) {
-            ln->hang_l = (int16_t)(w - width - pl); /* fits only with what hangs: flush right, hanging */
+        } else if (hang && dw - width - pl <= pr) {
+            ln->hang_l = (int16_t)(dw - width - pl); /* fits only with what hangs: flush right, hanging */
         }
         if (ln->expand) r->expanded++;
         if (ln->hang_l || ln->hang_r) r->protruded++;

@@ -178,7 +178,10 @@ static void end_block(mdst *m)
     doc *d = m->d;
     if (m->cur < 0) return;
     blk *k = &d->b[m->cur];
-    if (m->smart && k->len && k->kind != B_CODE && k->kind != B_NOTE) {
+    /* a separator by its source characters: "---" would be "—" after the
+     * typographic pass below, and a paragraph */
+    int sep = k->kind == B_PARA && k->len && input_is_separator(d->arena.p + k->start, k->len);
+    if (m->smart && !sep && k->len && k->kind != B_CODE && k->kind != B_NOTE) {
         /* the block's text again, with typographic punctuation */
         buf t = {0}, ts = {0};
         if (input_smart(d->arena.p + k->start, d->sty.p + k->start, k->len, m->lang, &t, &ts)) {
@@ -193,7 +196,7 @@ static void end_block(mdst *m)
     }
     if (k->len == 0 && k->kind != B_CODE) {
         d->n--;
-    } else if (k->kind == B_PARA && input_is_separator(d->arena.p + k->start, k->len)) {
+    } else if (sep) {
         k->kind = B_SEP;
         d->arena.n = d->sty.n = k->start;
         k->len = 0;
@@ -372,7 +375,8 @@ static int leave_span(MD_SPANTYPE t, void *detail, void *ud)
         break;
     case MD_SPAN_A:
         if (--m->link == 0 && m->href) {
-            const uint8_t *txt = m->d->arena.p + m->link_text_start;
+            /* (an empty arena has no buffer yet: no offset from NULL) */
+            const uint8_t *txt = m->d->arena.p ? m->d->arena.p + m->link_text_start : (const uint8_t *)"";
             size_t tl = m->d->arena.n - m->link_text_start, hl = strlen(m->href);
             if (tl && txt[0] == ' ') txt++, tl--; /* the space before the link */
             int autolink = m->cur == m->link_block &&
