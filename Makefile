@@ -179,10 +179,15 @@ SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c s
 SDL_SRC  += src/app_conf.c
 SDL_SRC  += src/app_import.c src/screen_import.c
 MAIN_SRC := src/main.c tools/lectern-pack.c
+# The boot splash (issue 16): a program of its own, plain C with no library
+# at all (it runs before anything else is up), and its drawing code, which
+# the tests link too.
+SPLASH_SRC := src/splash.c
+MAIN_SRC += src/splash_main.c
 # A source file in src/ or tools/ that no list names is a mistake, not a
 # file to build by accident.
-UNLISTED := $(filter-out $(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(MAIN_SRC),$(wildcard src/*.c tools/*.c))
-$(if $(UNLISTED),$(error $(UNLISTED): not in CORE_SRC, TOOL_SRC, SIGN_SRC, SDL_SRC or MAIN_SRC in the Makefile; add it to the list of its part))
+UNLISTED := $(filter-out $(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(MAIN_SRC) $(SPLASH_SRC),$(wildcard src/*.c tools/*.c))
+$(if $(UNLISTED),$(error $(UNLISTED): not in CORE_SRC, TOOL_SRC, SIGN_SRC, SDL_SRC, MAIN_SRC or SPLASH_SRC in the Makefile; add it to the list of its part))
 TEST_SRC  := $(wildcard tests/test_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -194,12 +199,13 @@ SDL_A  := $(B)/libsdl.a
 PACKER := $(B)/lectern-pack
 READER := $(B)/lectern
 PACK   := $(B)/default.lpk
+SPLASH := $(B)/lectern-splash
 TESTS  := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC)) \
           $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(FUZZ_SRC))
 
 .SECONDARY:
 .PHONY: all run test asan fuzz cross test-arm64 bench install
-all: $(PACKER) $(if $(wildcard src/main.c),$(READER)) $(PACK)
+all: $(PACKER) $(if $(wildcard src/main.c),$(READER)) $(PACK) $(SPLASH)
 
 # V=1 shows whole command lines
 Q := $(if $(filter 1,$(V)),,@)
@@ -214,6 +220,7 @@ $(call obj,$(CORE_SRC)): INCS := $(CORE_INCS)
 $(call obj,$(TOOL_SRC) src/app_pack.c): INCS := $(TOOL_INCS)
 $(call obj,tools/lectern-pack.c): INCS := $(TOOL_INCS) $(call pc,--cflags,libsodium)
 $(call obj,$(SIGN_SRC)): INCS := $(SIGN_INCS)
+$(call obj,$(SPLASH_SRC) src/splash_main.c): INCS := -Isrc
 # The compiler's own list of what a core object included (its .d file, with
 # system headers: -MD) must name no SDL header.
 DEPFLAGS := -MMD -MP
@@ -243,6 +250,11 @@ $(READER): $(call obj,src/main.c) $(SDL_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
+# libc and libm only: nothing else need be loaded this early in the boot
+$(SPLASH): $(call obj,src/splash_main.c $(SPLASH_SRC))
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lm
+
 $(PACK): $(PACKER) $(wildcard assets/essays/*)
 	$(RUNNER) $(PACKER) build -o $@ assets/essays
 
@@ -259,6 +271,12 @@ $(B)/tests/%: $(call obj,tests/%.c) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
+
+# The splash's test links its drawing code (and runs the program: $(SPLASH)).
+$(B)/tests/test_splash: $(call obj,tests/test_splash.c $(SPLASH_SRC)) | $(SPLASH)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -lm
 
 # The allocation-failure sweep: every allocation of the core and the packer
 # goes through the test's wrappers (tests/test_alloc.c).

@@ -41,7 +41,7 @@ if [ "$(cat "$B/.flags" 2>/dev/null)" != "$stamp" ]; then rm -rf "$B"; fi
 mkdir -p "$B"
 echo "$stamp" > "$B/.flags"
 env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES make --no-print-directory LECTERN_INNER=1 WERROR="${WERROR:-0}" ARCH="$ARCH" B="$B" PREFIX=/usr OPT="$cflags" LDFLAGS="$ldflags" \
-  "$B/lectern-pack" "$B/lectern" "$B/default.lpk" >&2
+  "$B/lectern-pack" "$B/lectern" "$B/lectern-splash" "$B/default.lpk" >&2
 grep -qa '/usr/share/lectern/default.lpk' "$B/lectern" || {
   echo "build-deb.sh: $B/lectern was not built with LECTERN_DATADIR=/usr/share/lectern" >&2; exit 1; }
 
@@ -65,6 +65,10 @@ f 0644 firmware/lectern.conf etc/lectern/lectern.conf
 f 0644 firmware/systemd/lectern.service lib/systemd/system/lectern.service
 f 0644 firmware/udev/70-lectern-backlight.rules lib/udev/rules.d/70-lectern-backlight.rules
 f 0644 firmware/udev/70-lectern-drm.rules lib/udev/rules.d/70-lectern-drm.rules
+# the boot splash (issue 16): lectern-install-kiosk enables its unit
+f 0755 "$B/lectern-splash" usr/libexec/lectern/lectern-splash
+$STRIP --strip-unneeded --remove-section=.comment --remove-section=.note "$STAGE/usr/libexec/lectern/lectern-splash"
+f 0644 firmware/systemd/lectern-splash.service lib/systemd/system/lectern-splash.service
 # the USB-stick mount helper: udev asks systemd for the unit, the unit runs it
 f 0755 firmware/media/lectern-media usr/libexec/lectern/lectern-media
 f 0644 firmware/udev/71-lectern-media.rules lib/udev/rules.d/71-lectern-media.rules
@@ -124,7 +128,7 @@ if [ -d "$B/xroot/usr/lib" ]; then
   ubver=$(sed -n 's/^[^ ]* [^ ]* \([^ ]*\).*/\1/p' "$B/xroot/.stamp")
   echo "libunibreak 1 libunibreak1 (>= ${ubver%%-*})" > "$w/debian/shlibs.local"
 fi
-deps=$(cd "$w" && dpkg-shlibdeps -O $xlib -e"$STAGE/usr/bin/lectern" -e"$STAGE/usr/bin/lectern-pack" 2>&1 |
+deps=$(cd "$w" && dpkg-shlibdeps -O $xlib -e"$STAGE/usr/bin/lectern" -e"$STAGE/usr/bin/lectern-pack" -e"$STAGE/usr/libexec/lectern/lectern-splash" 2>&1 |
        sed -n 's/^shlibs:Depends=//p')
 [ -n "$deps" ] || { echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 

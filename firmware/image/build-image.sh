@@ -103,6 +103,27 @@ ig=$(getent group input | cut -d: -f3)
   echo "SUBSYSTEM==\"drm\", KERNEL==\"card[0-9]*\", TAG+=\"systemd\"${vg:+, GROUP=\"$vg\", MODE=\"0660\"}"
   [ -z "$ig" ] || echo "SUBSYSTEM==\"input\", KERNEL==\"event[0-9]*\", GROUP=\"$ig\", MODE=\"0660\""
 } > "${DESTDIR}/etc/udev/rules.d/70-lectern-drm.rules"
+# The boot splash (issue 16) in the initramfs too, for
+# scripts/init-premount/lectern-splash (below).
+if [ -x /usr/libexec/lectern/lectern-splash ]; then
+  copy_exec /usr/libexec/lectern/lectern-splash /usr/libexec/lectern/lectern-splash
+fi
+EOF
+# The splash as soon as the display's driver is loaded: init-premount runs
+# after the initramfs's udev has loaded it and settled, seconds before
+# systemd (and its lectern-splash.service, which draws it again) starts.
+# Its line goes to the kernel log (the journal keeps it). lectern.splash=0
+# on the kernel command line leaves it out here and in systemd.
+cat > "$W/lectern-splash-premount" <<'EOF'
+#!/bin/sh
+# lectern image: the boot splash (issue 16), from the initramfs
+PREREQ=""
+case $1 in prereqs) echo "$PREREQ"; exit 0 ;; esac
+case " $(cat /proc/cmdline) " in *" lectern.splash=0 "*) exit 0 ;; esac
+if [ -x /usr/libexec/lectern/lectern-splash ]; then
+  /usr/libexec/lectern/lectern-splash --wait 1 2>&1 | while read -r l; do echo "<6>$l (initramfs)" > /dev/kmsg; done
+fi
+exit 0
 EOF
 if [ -n "${IMAGE_ROOTFS_FROM:-}" ]; then
   # development aid: start from a copy of an earlier root file system
@@ -134,6 +155,10 @@ INITRD=No unshare --mount --propagation private -- mmdebstrap --variant=minbase 
   --essential-hook='chmod 755 "$1/etc/initramfs-tools/hooks/zz-lectern-reproducible"' \
   --essential-hook="copy-in $W/lectern-drm /etc/initramfs-tools/hooks/" \
   --essential-hook='chmod 755 "$1/etc/initramfs-tools/hooks/lectern-drm"' \
+  --essential-hook='mkdir -p "$1/etc/initramfs-tools/scripts/init-premount"' \
+  --essential-hook="copy-in $W/lectern-splash-premount /etc/initramfs-tools/scripts/init-premount/" \
+  --essential-hook='mv "$1/etc/initramfs-tools/scripts/init-premount/lectern-splash-premount" "$1/etc/initramfs-tools/scripts/init-premount/lectern-splash"' \
+  --essential-hook='chmod 755 "$1/etc/initramfs-tools/scripts/init-premount/lectern-splash"' \
   --customize-hook="upload $deb /tmp/lectern.deb" \
   --customize-hook='chroot "$1" sh -c "apt-get install -y -q /tmp/lectern.deb && rm /tmp/lectern.deb"' \
   --customize-hook="sync-out /var/cache/apt/archives $TMP/apt-arm64" \

@@ -58,6 +58,7 @@ less than MATCH of its pixels. Without them, heuristics:
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -208,6 +209,35 @@ def brightness(path):
     return sum(sum(p) for p in s) / (3 * len(s))
 
 
+SPLASH_PAPER = (0xFB, 0xFA, 0xF6)  # src/splash.h: the reader's light paper
+
+
+def splash_look(path):
+    """(looks like the splash, mean brightness, ink share) of a screen: the
+    splash is the paper nearly everywhere, and a little ink (the word), all
+    of it in the middle; the library is the same paper with cards all over.
+    One decode, every third pixel: this runs between the dumps of a boot."""
+    sys.path.insert(0, os.path.dirname(IMGSTAT))
+    import imgstat  # noqa: E402
+    w, h, px = imgstat.load(path)
+    paper = ink = outside = n = total = 0
+    for i in range(0, len(px), 3):
+        p = px[i]
+        n += 1
+        total += p[0] + p[1] + p[2]
+        d = max(abs(p[0] - SPLASH_PAPER[0]), abs(p[1] - SPLASH_PAPER[1]), abs(p[2] - SPLASH_PAPER[2]))
+        if d <= 6:
+            paper += 1
+        elif d > 48:
+            ink += 1
+            x, y = i % w, i // w
+            if not (0.2 * w <= x <= 0.8 * w and 0.3 * h <= y <= 0.7 * h):
+                outside += 1
+    bright = total / (3 * max(1, n))
+    looks = n > 0 and paper / n > 0.9 and 0.002 < ink / n < 0.05 and outside == 0
+    return looks, bright, ink / max(1, n)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--qmp", required=True)
@@ -230,6 +260,8 @@ def main():
     ap.add_argument("--watchdog", action="store_true")
     ap.add_argument("--bad-root", action="store_true")
     ap.add_argument("--stick")
+    ap.add_argument("--no-splash", action="store_true",
+                    help="booted with lectern.splash=0: no splash may appear")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     failed = 0
@@ -276,10 +308,31 @@ def main():
             fail(pre + "image_test_agent", "cannot reach the test agent's port %s: %s" % (a.agent, e))
     # ---- wait for the library -------------------------------------------------
     prev, n, lib, t_lib = None, 0, None, None
+    # the boot splash (issue 16): when it was first and last seen, and any
+    # black screen between it and the library
+    t_splash, t_splash_last, black_after = None, None, []
+    t_first_shown = None
     end = a.start + a.timeout
     while time.time() < end:
         n += 1
         cur = q.shot(os.path.join(a.out, "boot-%03d.png" % n))
+        t_cur = time.time() - a.start
+        try:
+            looks_splash, sbright, sink = splash_look(cur)
+        except Exception:  # a half-initialised display
+            looks_splash, sbright, sink = False, 0, 0
+        if sbright > 40 and t_first_shown is None:
+            t_first_shown = t_cur
+        if looks_splash:
+            if t_splash is None:
+                t_splash = t_cur
+                shutil.copyfile(cur, os.path.join(a.out, pre + "0-splash.png"))
+            t_splash_last = t_cur
+            prev = None
+            time.sleep(1)
+            continue
+        if t_splash is not None and sbright <= 40:
+            black_after.append((n, t_cur))
         try:
             w, h, ink = stat(cur)
             bright = brightness(cur)
@@ -311,8 +364,37 @@ def main():
     lib = os.path.join(a.out, pre + "1-library.png")
     report("library", lib)
     ok(pre + "image_library_shown")
-    print("%sboot-to-library: %.0f s (QEMU TCG, cortex-a72; before issue 15: 39-49 s)"
-          % ("after the power cut, " if a.resume else "", t_lib), flush=True)
+    print("%sboot-to-library: %.0f s (QEMU TCG, cortex-a72; before issue 15: 39-49 s)%s"
+          % ("after the power cut, " if a.resume else "", t_lib, " (lectern.splash=0)" if a.no_splash else ""),
+          flush=True)
+    # ---- the boot splash (issue 16) ---------------------------------------------
+    if a.no_splash:
+        if t_splash is None:
+            ok("image_no_splash_with_lectern.splash=0")
+        else:
+            fail("image_no_splash_with_lectern.splash=0", "the splash was on the screen at %.0f s" % t_splash)
+    elif t_splash is None:
+        fail(pre + "image_splash_shown", "no screen dumped during the boot looked like the splash (the paper "
+             "with a little ink in the middle); see %s" % a.out)
+    else:
+        ok(pre + "image_splash_shown")
+        print("  splash on the screen from %.0f s to %.0f s (dumps about every 2-4 s); first non-black screen "
+              "at %.0f s; library at %.0f s; saved as %s" % (t_splash, t_splash_last, t_first_shown, t_lib,
+                                                              os.path.join(a.out, pre + "0-splash.png")), flush=True)
+        # The reader's first KMS mode set shows black for a moment (a boot
+        # dumped every 0.25 s: one black dump, under 0.25 s, between the
+        # splash and the library): one black dump is that; two in a row
+        # (seconds) are a console or a display left dark.
+        runs = sum(1 for i, (k, _) in enumerate(black_after) if i == 0 or black_after[i - 1][0] != k - 1)
+        long_black = any(black_after[i - 1][0] == k - 1 for i, (k, _) in enumerate(black_after) if i)
+        if black_after:
+            print("  black dumps between the splash and the library: %s (%d stretch%s)"
+                  % (", ".join("%.0f s" % t for _, t in black_after), runs, "" if runs == 1 else "es"), flush=True)
+        if long_black or runs > 1:
+            fail(pre + "image_splash_until_library", "black screens between the splash and the library at %s"
+                 % ", ".join("%.0f s" % t for _, t in black_after))
+        else:
+            ok(pre + "image_splash_until_library")
     if agent and not a.resume:
         boot_times(agent, ok, fail)
     if agent and a.keys:
@@ -509,6 +591,13 @@ def boot_times(agent, ok, fail):
               % ((x - u) / 1e6), flush=True)
         print("lectern.service started -> library drawn (READY=1): %.1f s (goal <= 10 s); restarts %s"
               % ((r - x) / 1e6, v.get("lectern_restarts")), flush=True)
+        se, sx = int(v.get("splash_exec_us") or 0), int(v.get("splash_exit_us") or 0)
+        if se and sx:
+            print("systemd start -> lectern-splash.service drew: %.1f s; it ran %.0f ms (%s); lectern.service "
+                  "started %.1f s %s it" % ((sx - u) / 1e6, (sx - se) / 1e3, v.get("splash_result"),
+                                            abs(x - sx) / 1e6, "after" if x >= sx else "before"), flush=True)
+        else:
+            print("  (lectern-splash.service did not run: %s)" % v.get("splash_result"), flush=True)
         b = int(v.get("bootfs_mounted_us") or 0)
         if b:
             print("systemd start -> FAT partition mounted: %.1f s (%s the reader started)"
@@ -519,7 +608,9 @@ def boot_times(agent, ok, fail):
     # what a start that failed said
     journal = agent.cmd("journal", timeout=30) or []
     for l in journal:
-        if any(w in l for w in ("start-up took", "ready at", "renderer", "video", "cannot", "Failed", "exited",
+        if "lectern-splash" in l:
+            print("  splash: " + l.strip(), flush=True)
+        elif any(w in l for w in ("start-up took", "ready at", "renderer", "video", "cannot", "Failed", "exited",
                                 "lectern.conf", "touch:", "console")):
             print("  reader: " + l.strip(), flush=True)
     # image-test.sh put a lectern.conf on the FAT partition: read at start, or

@@ -31,7 +31,11 @@ serve() {
         echo "lectern_exec_us=$(show ExecMainStartTimestampMonotonic lectern.service)"
         echo "lectern_ready_us=$(show ActiveEnterTimestampMonotonic lectern.service)"
         echo "lectern_restarts=$(show NRestarts lectern.service)"
-        echo "bootfs_mounted_us=$(show ActiveEnterTimestampMonotonic boot-firmware.mount)" ;;
+        echo "bootfs_mounted_us=$(show ActiveEnterTimestampMonotonic boot-firmware.mount)"
+        # the boot splash (issue 16): when its unit ran, and how it went
+        echo "splash_exec_us=$(show ExecMainStartTimestampMonotonic lectern-splash.service)"
+        echo "splash_exit_us=$(show ExecMainExitTimestampMonotonic lectern-splash.service)"
+        echo "splash_result=$(show Result lectern-splash.service)/$(show ExecMainStatus lectern-splash.service)" ;;
       status)
         echo "pid=$(show MainPID lectern.service)"
         echo "restarts=$(show NRestarts lectern.service)"
@@ -46,7 +50,9 @@ serve() {
         findmnt -rn -o TARGET,FSTYPE,OPTIONS / /boot/firmware /var/tmp /tmp 2>&1
         echo "journal=$(ls -d /var/log/journal/* /run/log/journal/* 2>/dev/null | tr '\n' ' ')" ;;
       journal)
-        journalctl -b -u lectern.service -n 30 --no-pager 2>&1 ;;
+        journalctl -b -u lectern.service -n 30 --no-pager 2>&1
+        # the splash's lines, from the initramfs (kernel log) and its unit
+        journalctl -b -o short-monotonic --no-pager 2>&1 | grep 'lectern-splash' ;;
       media)
         # the USB stick image-test attached: how it is mounted, what the
         # lectern user and another user can read, and what the reader's own

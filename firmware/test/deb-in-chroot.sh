@@ -19,6 +19,8 @@ check deb_bin_pack test -x /usr/bin/lectern-pack
 check deb_default_pack test -s /usr/share/lectern/default.lpk
 check deb_conffile sh -c "dpkg-query -W -f='\${Conffiles}' lectern | grep -q /etc/lectern/lectern.conf"
 check deb_unit test -f /lib/systemd/system/lectern.service
+check deb_splash test -x /usr/libexec/lectern/lectern-splash
+check deb_splash_unit test -f /lib/systemd/system/lectern-splash.service
 check deb_udev_rule test -f /lib/udev/rules.d/70-lectern-backlight.rules
 for m in man1/lectern.1 man1/lectern-pack.1 man5/lectern.conf.5 man8/lectern-install-kiosk.8; do
   check "deb_man_$(basename $m)" test -f /usr/share/man/$m.gz
@@ -58,6 +60,7 @@ lectern-install-kiosk --profile pi-dsi-7in --boot /tmp/boot --no-apt > /root/kio
 check deb_install_kiosk_runs test $? -eq 0
 check deb_install_kiosk_config grep -qx 'dtoverlay=vc4-kms-dsi-7inch' /tmp/boot/config.txt
 check deb_install_kiosk_enabled test -L /etc/systemd/system/multi-user.target.wants/lectern.service
+check deb_install_kiosk_splash_enabled test -L /etc/systemd/system/sysinit.target.wants/lectern-splash.service
 lectern-install-kiosk --profile pi-dsi-7in --boot /tmp/boot --no-apt 2>&1 | grep -q 'nothing to do'
 check deb_install_kiosk_idempotent test $? -eq 0
 

@@ -51,6 +51,21 @@ check unit_after_display grep -qE '^After=.*dev-dri-card0\.device' "$UNIT"
 check unit_not_after_sysctl sh -c "! grep -E '^After=.*systemd-sysctl' '$UNIT'"
 check unit_not_after_remount_fs sh -c "! grep -E '^(After|Requires|Wants)=.*(systemd-remount-fs|tmp\.mount|systemd-tmpfiles)' '$UNIT'"
 check unit_own_tmp sh -c "grep -qE '^TemporaryFileSystem=/tmp:.* /var/tmp:' '$UNIT' && ! grep -q '^PrivateTmp=' '$UNIT'"
+# the boot splash (issue 16): sandboxed too, started with nothing before it,
+# and nothing on the reader's path waits for it
+SPLASH_UNIT=firmware/systemd/lectern-splash.service
+if has systemd-analyze; then
+  score=$(systemd-analyze security --offline=true "$SPLASH_UNIT" 2>/dev/null |
+          sed -n 's/.*Overall exposure level for lectern-splash.service: \([0-9.]*\).*/\1/p')
+  echo "  splash unit exposure score: ${score:-none}" >&2
+  check "splash_unit_security_score_at_most_2" awk "BEGIN { exit !(\"${score:-9}\" + 0 <= 2) }"
+fi
+for want in 'DefaultDependencies=no' 'Type=oneshot' 'WantedBy=sysinit.target' 'DevicePolicy=closed' \
+    'CapabilityBoundingSet=CAP_SYS_TTY_CONFIG' 'PrivateNetwork=yes' 'NoNewPrivileges=yes' 'ProtectSystem=strict'; do
+  check "splash_unit_has_$(echo "$want" | tr -c 'A-Za-z0-9@=\n' _)" grep -qxF -- "$want" "$SPLASH_UNIT"
+done
+check splash_unit_ordered_after_nothing sh -c "! grep -E '^(After|Requires|Wants|Before)=' '$SPLASH_UNIT' | grep -v '^Before=shutdown.target$'"
+check reader_not_after_splash sh -c "! grep -E '^(After|Requires|Wants)=.*lectern-splash' '$UNIT'"
 check udev_drm_card_is_systemd_device grep -qE 'SUBSYSTEM=="drm", KERNEL=="card\[0-9\]\*", TAG\+="systemd"' firmware/udev/70-lectern-drm.rules
 check watchdog_15s grep -qx 'RuntimeWatchdogSec=15s' firmware/systemd/lectern-watchdog.conf
 check udev_backlight_group_video sh -c "grep -q 'SUBSYSTEM==\"backlight\"' firmware/udev/*.rules && grep -q 'chgrp video' firmware/udev/*.rules"
@@ -124,7 +139,7 @@ mkdir -p "$R/boot/firmware" "$R/usr/bin" "$R/lib/systemd/system" "$R/etc/systemd
 printf '# Raspberry Pi OS\ndtparam=audio=on\ndisplay_auto_detect=1\ndtoverlay=vc4-kms-v3d\nmax_framebuffers=2\n\n[cm4]\notg_mode=1\n\n[all]\n' > "$R/boot/firmware/config.txt"
 echo 'console=serial0,115200 console=tty1 root=PARTUUID=0b0d2da0-02 rootfstype=ext4 fsck.repair=yes rootwait' > "$R/boot/firmware/cmdline.txt"
 printf '#!/bin/sh\n' > "$R/usr/bin/lectern"; chmod +x "$R/usr/bin/lectern"
-cp "$UNIT" "$R/lib/systemd/system/"
+cp "$UNIT" "$SPLASH_UNIT" "$R/lib/systemd/system/"
 ln -s /lib/systemd/system/getty@.service "$R/etc/systemd/system/getty.target.wants/getty@tty1.service"
 mkdir -p "$R/etc"
 printf 'proc            /proc           proc    defaults          0       0\nPARTUUID=0b0d2da0-01  /boot/firmware  vfat    defaults          0       2\nPARTUUID=0b0d2da0-02  /               ext4    defaults,noatime  0       1\n' > "$R/etc/fstab"
@@ -155,6 +170,7 @@ check ik_cmdline_rw sh -c "tr ' ' '\n' < '$L' | grep -xE 'rw|ro' | tail -1 | gre
 check ik_cmdline_words sh -c "grep -qw quiet '$L' && grep -qw logo.nologo '$L' && grep -q 'video=HDMI-A-1:1024x600@60D' '$L'"
 check ik_conf_from_profile grep -qx 'font_size = 10' "$R/etc/lectern/lectern.conf"
 check ik_service_enabled test "$(readlink "$R/etc/systemd/system/multi-user.target.wants/lectern.service")" = /lib/systemd/system/lectern.service
+check ik_splash_enabled test "$(readlink "$R/etc/systemd/system/sysinit.target.wants/lectern-splash.service")" = /lib/systemd/system/lectern-splash.service
 check ik_getty_masked test "$(readlink "$R/etc/systemd/system/getty@tty1.service")" = /dev/null
 check ik_getty_static_masked test "$(readlink "$R/etc/systemd/system/getty-static.service")" = /dev/null
 check ik_watchdog_dropin grep -qx 'RuntimeWatchdogSec=15s' "$R/etc/systemd/system.conf.d/lectern-watchdog.conf"
