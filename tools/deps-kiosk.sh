@@ -47,7 +47,9 @@ if [ "$what" = deb ] && [ "$DEB_CHROOT" = 1 ]; then
   # nothing of $arch on the host: the chroot has it all
   want="$want mmdebstrap arch-test"
 elif [ "$what" = deb ] && [ "$arch" != "$host" ]; then
-  case "$arch" in armhf) want="$want qemu-user-static" ;; esac
+  # the default pack is made by $arch's own lectern-pack, run under
+  # qemu-user (Makefile: default.lpk), for arm64 as for armhf
+  want="$want qemu-user-static"
   foreign=$arch
   want="$want $(cross_pkgs "$arch" | tr '\n' ' ')"
 fi
