@@ -662,10 +662,29 @@ static void drain(import_job *j)
         ssize_t r = read(j->err_fd, buf, sizeof buf);
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) break;
-        size_t room = sizeof j->err - 1 - j->err_n, take = (size_t)r < room ? (size_t)r : room;
-        memcpy(j->err + j->err_n, buf, take);
+        /* keep the end: a packer that notes each essay without hyphenation
+         * says why it failed only after all of those notes */
+        size_t cap = sizeof j->err - 1, got = (size_t)r;
+        if (j->err_n + got > cap) {
+            size_t drop = j->err_n + got - cap;
+            if (drop > j->err_n) drop = j->err_n;
+            memmove(j->err, j->err + drop, j->err_n - drop);
+            j->err_n -= drop;
+            j->err_cut = 1;
+        }
+        size_t take = got < cap - j->err_n ? got : cap - j->err_n;
+        memcpy(j->err + j->err_n, buf + got - take, take);
         j->err_n += take;
         j->err[j->err_n] = 0;
+        if (j->err_cut) { /* from the first whole line on */
+            char *nl = memchr(j->err, '\n', j->err_n);
+            if (nl && nl + 1 < j->err + j->err_n) {
+                size_t skip = (size_t)(nl + 1 - j->err);
+                memmove(j->err, nl + 1, j->err_n - skip + 1);
+                j->err_n -= skip;
+                j->err_cut = 0; /* what is left starts a line */
+            }
+        }
     }
 }
 
@@ -727,15 +746,22 @@ void import_job_message(const import_job *j, const import_cand *c, const char *d
     const char *where = c->where == IMPORT_BOOT ? "on the SD card" : "on the USB stick";
     char line[IMPORT_MSG_MAX];
     const char *s = j->err;
-    /* the first line that says what is wrong ("nothing installed" is the conclusion, not the cause) */
+    /* What is wrong: the first of the essays' problems ("problem: b.txt:3:
+     * ..."), which a teacher fixes first; else the last line, the cause of
+     * the failure, which comes after any notes (an essay packed without
+     * hyphenation is a note, not a failure). "nothing installed" and "N
+     * problems found" are conclusions, not causes. */
     line[0] = 0;
-    while (*s) {
+    int problem = 0;
+    while (*s && !problem) {
         const char *end = strchr(s, '\n');
         size_t len = end ? (size_t)(end - s) : strlen(s);
-        if (len && !has_within(s, len, "nothing installed")) {
+        const char *t = s;
+        size_t tl = len;
+        if (tl >= 14 && !strncmp(t, "lectern-pack: ", 14)) t += 14, tl -= 14;
+        problem = tl >= 9 && !strncmp(t, "problem: ", 9);
+        if (len && (problem || (!has_within(s, len, "nothing installed") && !has_within(s, len, " found; no pack was written"))))
             snprintf(line, sizeof line, "%.*s", (int)len, s);
-            break;
-        }
         s += len + (end ? 1 : 0);
     }
     if (!line[0]) {

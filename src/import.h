@@ -120,8 +120,10 @@ int import_find_packer(const char *given, char *buf, size_t n, lerr *e);
 typedef struct import_job {
     pid_t pid;
     int err_fd;                  /* the child's stderr, read while it runs */
-    char err[2048];              /* what it said there (the first bytes) */
+    char err[2048];              /* what it said there: its last bytes, whole lines (the
+                                  * cause of a failure comes last, after any notes) */
     size_t err_n;
+    int err_cut;                 /* 1: lines before err were dropped to make room */
     int status;                  /* once finished: its exit status, or -1 (killed) */
 } import_job;
 

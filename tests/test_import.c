@@ -439,6 +439,40 @@ TEST(load_runs_the_packer_and_says_what_failed)
     CHECK(import_back_kind(dest) == 1);
 }
 
+/* A packer that notes many essays without hyphenation before it fails for
+ * another cause (a kiosk image without the body font): the screen names the
+ * cause, not the first note, however much was said before it. */
+TEST(the_cause_of_a_failed_load_is_its_last_line)
+{
+    fresh();
+    char fake[1024];
+    snprintf(fake, sizeof fake, "%s", at("fake-packer"));
+    put("fake-packer", "#!/bin/sh\n"
+                       "i=0; while [ $i -lt 40 ]; do i=$((i + 1)); echo \"lectern-pack: $2/e$i.txt: no hyphenation patterns for "
+                       "English (en-US) are installed, so this essay is packed without hyphenation\" >&2; done\n"
+                       "echo \"lectern-pack: font 'Charis SIL Regular' is not installed (Debian package fonts-sil-charis)\" >&2\n"
+                       "echo \"lectern-pack: nothing installed; $3 is as it was\" >&2\n"
+                       "exit 1\n");
+    CHECK(chmod(fake, 0755) == 0);
+    import_cand c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.path, sizeof c.path, "%s", at("media/sda1/lectern"));
+    c.kind = IMPORT_KIND_FOLDER;
+    c.where = IMPORT_USB;
+    char dest[1024];
+    snprintf(dest, sizeof dest, "%s", at("state/imported.lpk"));
+    import_job j;
+    lerr e;
+    CHECKF(import_job_start(&j, fake, &c, dest, &e) == 0, "%s", e.msg);
+    CHECK(import_job_poll(&j, 1) == 1 && j.status == 1);
+    /* 40 notes are more than the job keeps: it keeps the end, from a whole line */
+    CHECKF(j.err_n < sizeof j.err && strstr(j.err, "nothing installed") && !strstr(j.err, "/e1.txt"), "%s", j.err);
+    CHECKF(!strncmp(j.err, "lectern-pack: ", 14), "%.60s", j.err);
+    char msg[IMPORT_MSG_MAX];
+    import_job_message(&j, &c, dest, msg, sizeof msg);
+    CHECKF(strstr(msg, "font 'Charis SIL Regular' is not installed") && !strstr(msg, "hyphenation"), "%s", msg);
+}
+
 TEST(going_back_swaps_or_removes)
 {
     fresh();
@@ -488,6 +522,7 @@ int main(void)
     RUN(signed_mode_takes_only_packs_signed_by_a_known_key);
     RUN(the_media_folder_is_watched_with_one_stat);
     RUN(load_runs_the_packer_and_says_what_failed);
+    RUN(the_cause_of_a_failed_load_is_its_last_line);
     RUN(going_back_swaps_or_removes);
     rm_rf(root);
     free(pack_img);
