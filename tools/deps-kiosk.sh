@@ -27,7 +27,7 @@ case "$what" in
   deb) want="dpkg-dev lintian" ;;
   deb-test) want="dpkg-dev lintian mmdebstrap arch-test qemu-user-static systemd" ;;
   image) want="mmdebstrap arch-test qemu-user-static dosfstools mtools fdisk e2fsprogs" ;;
-  image-test) want="qemu-system-arm python3 e2fsprogs mtools" ;;
+  image-test) want="qemu-system-arm python3 e2fsprogs mtools dosfstools fdisk cpio" ;;
   chroot-packages)
     # firmware/debian/build-deb-chroot.sh: an amd64 chroot with $arch as a
     # foreign architecture; besides the cross build, make deb runs the

@@ -64,6 +64,13 @@ t0=$(date +%s)
 say() { echo "build-image: [$(($(date +%s) - t0))s] $*" >&2; }
 
 # ---- 1. the root file system ---------------------------------------------------
+# The package's Recommends that the kiosk needs (installed without
+# recommends, so named here): the reader's GL driver, and what lectern-pack
+# needs on the Pi to pack a stick's folder of essays (issue 14): the body
+# and interface fonts and the en-US hyphenation patterns, as on the host.
+# Without them a teacher's folder fails with "font 'Charis SIL Regular' is
+# not installed" (make image-test caught it).
+packs_on_pi=fonts-sil-charis,fonts-dejavu-core,hyphen-en-us
 extra=
 # busybox: overlayroot's initramfs script needs its grep
 [ "$overlay" = 1 ] && extra=,overlayroot,busybox
@@ -144,7 +151,7 @@ INITRD=No unshare --mount --propagation private -- mmdebstrap --variant=minbase 
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \
-  --include="systemd,systemd-sysv,udev,kmod,initramfs-tools,zstd,linux-image-arm64,raspi-firmware,libgl1-mesa-dri,libegl-mesa0,libegl1,libgles2$extra" \
+  --include="systemd,systemd-sysv,udev,kmod,initramfs-tools,zstd,linux-image-arm64,raspi-firmware,libgl1-mesa-dri,libegl-mesa0,libegl1,libgles2,$packs_on_pi$extra" \
   --skip=download/empty --skip=essential/unlink \
   --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
   --setup-hook="sync-in $TMP/apt-arm64 /var/cache/apt/archives/" \

@@ -7,6 +7,8 @@ page of text appears, tap the right side, check that the page changed.
                --ref-next PNG] [--card X,Y] [--timeout S] [--quick] [--start EPOCH]
                [--hold S] [--resume --ref-library2 PNG [--resume-to next|page]]
                [--agent SOCK] [--keys] [--watchdog] [--bad-root] [--stick IMG]
+               [--import-refs DIR (--import-sticks A,B | --after-cut C)]
+               [--drm-pair after|before]
 
 --hold S: after the page turn, keep still for S seconds (the reader saves the
 reading position once reading pauses), then exit; image-test.sh then pulls
@@ -29,6 +31,21 @@ USB stick plugged in through QMP (device_add qemu-xhci into the empty PCIe
 port image-test.sh gives that boot, blockdev-add, device_add usb-storage on
 it): it must be mounted
 read-only for the reader (see stick()), and pulled out, unmounted.
+--import-refs DIR --import-sticks A,B (issue 14, with --agent): once the
+library shows, stick A (a lectern/ folder of essays) is plugged in; the
+prompt must appear (DIR/import-a.png, the host reader's), a tap on Load must
+bring the library of A's essays (imported-a.png) and the agent must find
+them in the installed pack. Stick A out, stick B in: its prompt
+(import-b.png), a tap on Load, and the power is cut (this script exits,
+image-test.sh kills QEMU) at a random moment within the time A's load took.
+--import-refs DIR --after-cut C: the boot after that cut, with import =
+signed: the library must show A's essays or B's (imported-a.png or
+imported-b.png, never an error page), the pack must verify; stick C
+(unsigned essays) goes in and nothing may change.
+--drm-pair after|before (issue 16, with --agent and --ref-library): two DRM
+devices, QEMU's virtio-gpu (id gpu) and a bochs-display (id gpu2) after or
+before it on the PCI bus: the library must appear on the display of the
+card the reader says it chose (its journal: "display: /dev/dri/cardN").
 --bad-root: a boot whose root= points nowhere; a
 command is typed on the keyboard again and again; the initramfs must reboot
 (QEMU runs with -no-reboot, so it exits) and no shell may run the command
@@ -57,6 +74,7 @@ less than MATCH of its pixels. Without them, heuristics:
 """
 import argparse
 import json
+import random
 import os
 import shutil
 import socket
@@ -97,8 +115,8 @@ class QMP:
                 raise RuntimeError("%s: %s" % (name, r["error"]))
             # an asynchronous event: skip
 
-    def shot(self, path):
-        self.cmd("screendump", filename=path, format="png")
+    def shot(self, path, device=None):
+        self.cmd("screendump", filename=path, format="png", **({"device": device} if device else {}))
         # QEMU writes the file before answering
         return path
 
@@ -260,6 +278,14 @@ def main():
     ap.add_argument("--watchdog", action="store_true")
     ap.add_argument("--bad-root", action="store_true")
     ap.add_argument("--stick")
+    ap.add_argument("--drm-pair", choices=("after", "before"))
+    ap.add_argument("--import-refs")
+    ap.add_argument("--import-sticks")
+    ap.add_argument("--after-cut")
+    ap.add_argument("--import-titles-a", type=lambda v: v.split("|"), default=[],
+                    help="titles of stick A's essays, |-separated: the installed pack must list them")
+    ap.add_argument("--import-titles-b", type=lambda v: v.split("|"), default=[],
+                    help="titles of stick B's essays (--after-cut: the pack holds A's or B's)")
     ap.add_argument("--no-splash", action="store_true",
                     help="booted with lectern.splash=0: no splash may appear")
     a = ap.parse_args()
@@ -282,6 +308,13 @@ def main():
     if a.resume and "library2" in refs:
         refs.pop("library", None)  # the library before: not what is expected now
     pre = "resume-" if a.resume else ""
+    if a.import_refs:
+        # the host reader's screens of the same imports (image-test.sh)
+        for k in IMPORT_REFS:
+            refs[k] = os.path.join(a.import_refs, k.replace("_", "-") + ".png")
+        if a.after_cut:
+            pre = "import-cut-"
+    want_libs = {"imported_a", "imported_b"} if a.after_cut else {want_lib}
 
     def closest(path):
         """(name, share) of the reference the screen is closest to."""
@@ -300,6 +333,12 @@ def main():
         q.pixels = tuple(int(v) for v in a.size.lower().split("x"))
     if a.bad_root:
         return bad_root(q, a, ok, fail)
+    if a.drm_pair:
+        if not a.agent or "library" not in refs:
+            fail("image_two_drm_cards", "the two-card boot needs the agent and the library's reference")
+            return 1
+        drm_pair(q, Agent(a.agent), a, closest, ok, fail)
+        return 1 if failed else 0
     agent = None
     if a.agent:
         try:
@@ -341,7 +380,7 @@ def main():
             continue
         if refs:
             k, d = closest(cur)
-            looks = k == want_lib and d < MATCH
+            looks = k in want_libs and d < MATCH
         else:
             looks = bright > 150 and 0.003 < ink < 0.6
         if looks and prev and diff(cur, prev) < 0.01:
@@ -395,6 +434,15 @@ def main():
                  % ", ".join("%.0f s" % t for _, t in black_after))
         else:
             ok(pre + "image_splash_until_library")
+    if a.import_sticks or a.after_cut:
+        if not agent:
+            fail(pre + "image_import", "the import checks need the test agent")
+            return 1
+        if a.after_cut:
+            r = after_cut(q, agent, a, lib, closest, ok, fail)
+        else:
+            r = import_flow(q, agent, a, closest, ok, fail)
+        return 1 if failed or r else 0
     if agent and not a.resume:
         boot_times(agent, ok, fail)
     if agent and a.keys:
@@ -469,6 +517,227 @@ def main():
     if a.stick:
         stick(q, agent, a.stick, ok, fail)
     return rc
+
+
+IMPORT_REFS = ("import_a", "imported_a", "import_b", "imported_b")
+PROMPTS = {"import_a", "import_b"}
+LOAD = (0.3, 0.85)  # the prompt's Load button (src/screen_import.c; tests/cli/import.sh)
+
+
+def plug(q, path, n, xhci):
+    """Stick N (the image PATH) into the USB controller, which goes into
+    image-test.sh's empty PCIe port first (hot-plugged, as in stick())."""
+    if not xhci:
+        q.cmd("device_add", driver="qemu-xhci", id="xhci", bus="usbport")
+        xhci.append(1)
+        time.sleep(5)
+    q.cmd("blockdev-add", driver="raw", **{"node-name": "istick%d" % n, "read-only": True},
+          file={"driver": "file", "filename": path, "read-only": True})
+    q.cmd("device_add", driver="usb-storage", id="istickdev%d" % n, drive="istick%d" % n, bus="xhci.0")
+
+
+def wait_screen(q, path, want, closest, secs):
+    """Screens into PATH until one is a reference in WANT, then (after a
+    moment for a fade) that screen; (screen or None, seconds, closest name,
+    its share of differing pixels). The two prompts differ only in their
+    count of essays ("2 essays", "3 essays"): either is a prompt."""
+    t0 = time.time()
+    k, d = None, 1.0
+    while time.time() < t0 + secs:
+        time.sleep(1.5)
+        cur = q.shot(path)
+        k, d = closest(cur)
+        if k in want and d < MATCH:
+            # and still so a moment later: not a frame of a fade
+            t = time.time() - t0
+            time.sleep(1.5)
+            cur = q.shot(path)
+            k, d = closest(cur)
+            if k in want and d < MATCH:
+                return cur, t, k, d
+    return None, time.time() - t0, k, d
+
+
+def imported(agent, when):
+    """The agent's 'imported' answer, printed, as a dict (the essays' lines
+    under 'list')."""
+    ans = agent.cmd("imported", timeout=90) or []
+    for l in ans:
+        print("  guest, %s: %s" % (when, l), flush=True)
+    v = dict(l.split("=", 1) for l in ans if "=" in l and " " not in l.split("=", 1)[0])
+    v["list"] = "\n".join(l for l in ans if l.startswith("imported_list "))
+    v["journal"] = "\n".join(l for l in ans if l.startswith("import_journal "))
+    return v
+
+
+def import_flow(q, agent, a, closest, ok, fail):
+    """New essays from a USB stick, as a teacher brings them (issue 14):
+    stick A's prompt, Load, the library of A's essays; then stick B's prompt,
+    Load, and the power cut at a random moment of that load."""
+    sa, sb = a.import_sticks.split(",")
+    xhci = []
+
+    def expect(check, png, want, secs, what):
+        """The screen WANT within SECS: ok CHECK and (seconds, share differing), or fail it and None."""
+        shot, t, k, d = wait_screen(q, os.path.join(a.out, png), want, closest, secs)
+        if shot:
+            ok(check)
+            return t, d
+        imported(agent, "no " + what)
+        fail(check, "%.0f s on, the screen is closest to %s (%.1f %% differ), not %s (see %s)"
+             % (t, k, 100 * d, what, os.path.join(a.out, png)))
+        return None
+
+    try:
+        plug(q, sa, 1, xhci)
+    except RuntimeError as e:
+        fail("image_import_prompt_shown", "QEMU did not plug stick A in: %s" % e)
+        return 1
+    got = expect("image_import_prompt_shown", "import-1-prompt.png", PROMPTS, 120, "the prompt")
+    if not got:
+        return 1
+    print("  stick A: the prompt %.0f s after it went in (%.1f %% of pixels differ from the host's)" % got,
+          flush=True)
+    q.tap(*LOAD)
+    got = expect("image_import_load_shows_new_essays", "import-2-loaded.png", {"imported_a"}, 240,
+                 "the library of stick A's essays")
+    if not got:
+        return 1
+    t_load = got[0]
+    print("  stick A: Load to its essays' library in %.0f s" % t_load, flush=True)
+    v = imported(agent, "stick A loaded")
+    if v.get("imported_verify") == "ok" and all(t in v["list"] for t in a.import_titles_a):
+        ok("image_import_pack_installed")
+    else:
+        fail("image_import_pack_installed", "the installed pack: %s, essays %r (want %r)"
+             % (v.get("imported_verify"), v["list"], a.import_titles_a))
+    # ---- stick B: the power goes during its load --------------------------------
+    try:
+        q.cmd("device_del", id="istickdev1")
+        time.sleep(6)
+        plug(q, sb, 2, xhci)
+    except RuntimeError as e:
+        fail("image_import_second_prompt_shown", "QEMU did not swap the sticks: %s" % e)
+        return 1
+    if not expect("image_import_second_prompt_shown", "import-3-prompt.png", PROMPTS, 120, "stick B's prompt"):
+        return 1
+    seed = int(os.environ.get("IMAGE_TEST_SEED") or time.time())
+    cut = random.Random(seed).uniform(0.2, max(0.5, t_load))
+    q.tap(*LOAD)
+    time.sleep(cut)
+    print("  stick B: the power is cut %.1f s after Load (A's load took %.0f s; IMAGE_TEST_SEED=%d)"
+          % (cut, t_load, seed), flush=True)
+    return 0
+
+
+def after_cut(q, agent, a, lib, closest, ok, fail):
+    """The boot after the power cut during B's load, with import = signed:
+    A's essays or B's, a pack that verifies; an unsigned stick changes
+    nothing."""
+    k, d = closest(lib)
+    print("  after the power cut the library shows %s (%.1f %% of pixels differ)"
+          % ({"imported_a": "stick A's essays (the old ones)", "imported_b": "stick B's essays (the new ones)"}[k],
+             100 * d), flush=True)
+    v = imported(agent, "after the power cut")
+    titles = a.import_titles_a if k == "imported_a" else a.import_titles_b
+    if titles and all(t in v["list"] for t in titles):
+        ok("image_import_power_cut_old_or_new")
+    else:
+        fail("image_import_power_cut_old_or_new", "the screen shows %s, but the installed pack lists %r"
+             % (k, v["list"]))
+    if v.get("imported_verify") == "ok":
+        ok("image_import_power_cut_pack_verifies")
+    else:
+        fail("image_import_power_cut_pack_verifies", "the installed pack: %s" % v.get("imported_verify"))
+    sum0 = v.get("imported_sum")
+    try:
+        plug(q, a.after_cut, 3, [])
+    except RuntimeError as e:
+        fail("image_import_signed_ignores_unsigned", "QEMU did not plug stick C in: %s" % e)
+        return 1
+    t0 = time.time()
+    while time.time() < t0 + 90:
+        time.sleep(2)
+        _, m = media_state(agent)
+        if m.get("media_in_reader"):
+            break
+    else:
+        fail("image_import_signed_ignores_unsigned", "stick C was not mounted within 90 s")
+        return 1
+    # the reader looks at media_dir every 2 s (TUN_IMPORT_CHECK_MS); a
+    # signature check runs in a child: 30 s is ample under TCG
+    changed = []
+    for i in range(10):
+        time.sleep(3)
+        cur = q.shot(os.path.join(a.out, "import-cut-stick-c-%d.png" % i))
+        if diff(cur, lib) > 0.02:
+            changed.append(cur)
+    v = imported(agent, "stick C in, import = signed")
+    lines = v["journal"].split("\n")
+    # the unsigned pack, the one signed by a key the kiosk does not know, the folder
+    refused = all(any(what in l and "is not loaded" in l for l in lines)
+                  for what in ("stranger.lpk is not loaded: it is not signed", "other.lpk is not loaded: it is signed by key",
+                               "lectern is not loaded: a folder"))
+    if not changed and v.get("imported_sum") == sum0 and refused:
+        ok("image_import_signed_ignores_unsigned")
+    else:
+        fail("image_import_signed_ignores_unsigned", "with import = signed an unsigned stick: screens changed %r, "
+             "pack %s -> %s, the journal's lines for the unsigned pack, the one signed by another key and the "
+             "folder %s" % (changed, sum0, v.get("imported_sum"), "seen" if refused else "not all seen"))
+    return 0
+
+
+DRM_DEVICES = {"gpu": "virtio", "gpu2": "bochs"}  # QEMU's ids (image-test.sh) and their kernel drivers
+
+
+def drm_pair(q, agent, a, closest, ok, fail):
+    """Two DRM cards (a Pi 5 has two, numbered in the order they come up):
+    the library must be on the display of the card the reader chose."""
+    name = "image_two_drm_cards_bochs_" + a.drm_pair
+    end = a.start + a.timeout
+    prev, found, lib = {}, None, None
+    while time.time() < end and not found:
+        time.sleep(3)
+        for dev in DRM_DEVICES:
+            path = os.path.join(a.out, "drm-%s-%s.png" % (a.drm_pair, dev))
+            try:
+                cur = q.shot(path, device=dev)
+                # the splash is the paper with a word: as close to the
+                # library as its thin text is (under MATCH); not the library
+                looks_splash = splash_look(cur)[0]
+                k, d = closest(cur)
+            except Exception:  # a display not set up yet
+                prev[dev] = None
+                continue
+            if k == "library" and d < MATCH and not looks_splash:
+                if prev.get(dev) and diff(cur, prev[dev]) < 0.01:
+                    found, lib = dev, cur
+                    break
+                keep = path + ".prev.png"
+                shutil.copyfile(cur, keep)
+                prev[dev] = keep
+            else:
+                prev[dev] = None
+    v = agent.cmd("drm", timeout=60) or []
+    for l in v:
+        print("  guest, two cards (bochs-display %s virtio-gpu): %s" % (a.drm_pair, l), flush=True)
+    if not found:
+        fail(name, "no library on either display after %.0f s (see %s)" % (a.timeout, a.out))
+        return
+    print("  boot-to-library with two cards: %.0f s, on QEMU's %s (%s; %.1f %% of pixels differ from the library)"
+          % (time.time() - a.start, found, DRM_DEVICES[found], 100 * closest(lib)[1]), flush=True)
+    cards = dict(l.split("=", 1) for l in v if l.startswith("drm_card"))
+    chosen = [l.split("/dev/dri/card", 1)[1].split(",", 1)[0] for l in v
+              if l.startswith("drm_journal ") and "display: /dev/dri/card" in l]
+    if len([c for c in cards.values() if c]) < 2:
+        fail(name, "the guest has %d DRM card(s) with a driver, not two: %r" % (len(cards), cards))
+    elif not chosen:
+        fail(name, "the reader's journal does not say which card it chose")
+    elif DRM_DEVICES[found] not in cards.get("drm_card" + chosen[0], ""):
+        fail(name, "the reader chose card%s (%s), but the library is on %s (%s)"
+             % (chosen[0], cards.get("drm_card" + chosen[0]), found, DRM_DEVICES[found]))
+    else:
+        ok(name)
 
 
 def media_state(agent):

@@ -12,6 +12,11 @@
 #   journal   the reader's last journal lines
 #   media     the USB sticks under /run/lectern/media: mount options, who
 #             can read them, what the reader's namespace sees, the journal
+#   drm       the DRM cards and their drivers, the connectors' status, and
+#             the reader's lines about the display it chose
+#   imported  the essays loaded from a stick (import_pack): its checksum,
+#             whether it verifies, its essays, the state folder's files and
+#             the reader's journal lines about new essays
 port=/dev/virtio-ports/lectern.test
 show() { systemctl show -p "$1" --value "$2"; }
 # Each request is "ID COMMAND"; the answer's last line is "END ID".
@@ -72,6 +77,23 @@ serve() {
         p=$(show MainPID lectern.service)
         echo "media_reader_sees=$(nsenter -t "$p" -m sh -c 'ls /run/lectern/media 2>&1; grep -c " /run/lectern/media/" /proc/self/mounts' | tr '\n' ' ')"
         journalctl -b -t lectern-media --no-pager -o cat 2>&1 | sed 's/^/media_journal /' ;;
+      drm)
+        for c in /sys/class/drm/card[0-9]; do
+          [ -e "$c" ] && echo "drm_${c##*/}=$(basename "$(readlink -f "$c/device/driver")")"
+        done
+        for st in /sys/class/drm/card*-*/status; do
+          [ -e "$st" ] && echo "drm_conn $(basename "$(dirname "$st")") $(cat "$st")"
+        done
+        journalctl -b -u lectern.service --no-pager -o cat 2>&1 | grep 'display' | sed 's/^/drm_journal /' ;;
+      imported)
+        f=/var/lib/lectern/imported.lpk
+        echo "imported_sum=$(sha256sum "$f" 2>/dev/null | cut -c1-16)"
+        if lectern-pack verify "$f" > /tmp/verify 2>&1; then echo "imported_verify=ok"
+        else echo "imported_verify=$(head -n 1 /tmp/verify)"; fi
+        lectern-pack list "$f" 2>&1 | sed 's/^/imported_list /'
+        echo "state_files=$(ls -A /var/lib/lectern 2>&1 | tr '\n' ' ')"
+        journalctl -b -u lectern.service --no-pager -o cat 2>&1 |
+          grep -E 'new essays|loaded|import|pack' | tail -n 20 | sed 's/^/import_journal /' ;;
       *) echo "unknown command $cmd" ;;
     esac >&3 2>&1
     echo "END $id" >&3
