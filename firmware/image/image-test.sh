@@ -131,10 +131,12 @@ qpid=
 trap 'kill -9 $qpid 2>/dev/null; rm -f "$sock" "$asock" "$DISK" "$TMP/stick-$$.img" "$TMP"/istick-$$-*.img "$TMP/drm-initrd.img"' EXIT INT TERM
 cp --sparse=always "$IMG" "$DISK"
 root=$(cat "$base.root" 2>/dev/null || echo writable)
+# part_start DISK N: the first sector of DISK's partition N
+part_start() { sfdisk -d "$1" | sed -n "s|^$1$2 : start= *\([0-9]*\),.*|\1|p"; }
 # root_cmds DISK CMD...: debugfs commands on DISK's root file system (partition 2)
 root_cmds() {
   d=$1; shift
-  start=$(sfdisk -d "$d" | sed -n "s|^$d""2 : start= *\([0-9]*\),.*|\1|p")
+  start=$(part_start "$d" 2)
   fs="$d?offset=$((start * 512))"
   printf '%s\n' "$@" > "$TMP/root.debugfs"
   [ -n "$start" ] && debugfs -w -f "$TMP/root.debugfs" "$fs" > "$TMP/agent.log" 2>&1
@@ -151,7 +153,7 @@ add_agent() {
 }
 # boot_conf DISK TEXT: TEXT as lectern.conf on DISK's FAT partition (partition 1)
 boot_conf() {
-  fat=$(sfdisk -d "$1" | sed -n "s|^$1""1 : start= *\([0-9]*\),.*|\1|p")
+  fat=$(part_start "$1" 1)
   printf '%b' "$2" > "$TMP/boot.conf"
   [ -n "$fat" ] && mcopy -o -i "$1@@$((fat * 512))" "$TMP/boot.conf" ::lectern.conf 2> "$TMP/mcopy.log"
 }
@@ -353,7 +355,7 @@ fi
 # drm_initrd OUT: that initrd, from the modules of $DISK's root file system
 drm_initrd() {
   d=$TMP/drm-initrd; rm -rf "$d"; mkdir -p "$d/x"
-  start=$(sfdisk -d "$DISK" | sed -n "s|^$DISK""2 : start= *\([0-9]*\),.*|\1|p")
+  start=$(part_start "$DISK" 2)
   fs="$DISK?offset=$((start * 512))"
   ver=$(debugfs -R "ls /usr/lib/modules" "$fs" 2>/dev/null | tr -s ' ' '\n' | grep -- '-arm64$' | head -n 1)
   [ -n "$ver" ] || return 1
