@@ -263,7 +263,10 @@ void app_import_tick(app *a)
     }
     if (!a->o.kiosk || a->now - a->imp_checked < TUN_IMPORT_CHECK_MS) return;
     a->imp_checked = a->now;
-    if (import_media_changed(a->imp, a->o.cfg->media_dir)) look(a, 0);
+    if (import_media_changed(a->imp, a->o.cfg->media_dir)) {
+        fprintf(stderr, "lectern: the USB sticks in %s changed; looking for new essays\n", a->o.cfg->media_dir);
+        look(a, 0);
+    }
 }
 
 int app_import_busy(const app *a) { return a->imp_job.pid != 0 || a->screen == APP_IMPORT; }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "fileio.h"
 #include "pack.h"
@@ -35,6 +36,7 @@ struct import_scan {
     int media_known;  /* import_media_changed was called */
     int media_present;
     struct stat media_st;
+    uint64_t media_sum; /* the sticks' own folders: sticks_sum */
 };
 
 int import_scan_new(import_scan **out, lerr *e)
@@ -207,10 +209,56 @@ static int64_t mtime_of(const struct stat *st)
     return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
+/* What each stick's folder in dfd (which stays open) is now: its name, and
+ * the device, inode and times of what that name reaches. A stick mounted
+ * over a folder made a moment before (lectern-media makes it, then mounts:
+ * seconds apart on a slow Pi) changes neither the media folder's times nor
+ * its link count, but the name then reaches another file system. At most
+ * IMPORT_STICKS_WATCHED names are looked at. */
+static uint64_t sticks_sum(int dfd)
+{
+    int dup_fd = dup(dfd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0) close(dup_fd);
+        return 0;
+    }
+    XXH3_state_t *h = XXH3_createState();
+    if (!h) {
+        closedir(d);
+        return 0;
+    }
+    XXH3_64bits_reset(h);
+    uint64_t sum = 0; /* names come in any order: their hashes are added */
+    struct dirent *de;
+    int n = 0;
+    while ((de = readdir(d)) != NULL && n < IMPORT_STICKS_WATCHED) {
+        if (de->d_name[0] == '.') continue;
+        n++;
+        struct stat st;
+        if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) memset(&st, 0, sizeof st);
+        int64_t f[6] = {(int64_t)st.st_dev, (int64_t)st.st_ino, (int64_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                        (int64_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
+        uint8_t b[sizeof f];
+        for (size_t i = 0; i < 6; i++)
+            for (size_t k = 0; k < 8; k++) b[i * 8 + k] = (uint8_t)((uint64_t)f[i] >> (8 * k));
+        XXH3_64bits_reset(h);
+        XXH3_64bits_update(h, de->d_name, strlen(de->d_name) + 1);
+        XXH3_64bits_update(h, b, sizeof b);
+        sum += XXH3_64bits_digest(h);
+    }
+    XXH3_freeState(h);
+    closedir(d);
+    return sum;
+}
+
 int import_media_changed(import_scan *s, const char *media_dir)
 {
     struct stat st;
-    int present = media_dir && stat(media_dir, &st) == 0 && S_ISDIR(st.st_mode);
+    int fd = media_dir ? open(media_dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC) : -1;
+    int present = fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+    uint64_t sum = present ? sticks_sum(fd) : 0;
+    if (fd >= 0) close(fd);
     int changed = !s->media_known || present != s->media_present;
     if (present && s->media_known && s->media_present)
         /* st_nlink too: a stick's folder made or removed within one tick of
@@ -218,10 +266,11 @@ int import_media_changed(import_scan *s, const char *media_dir)
         changed = st.st_ino != s->media_st.st_ino || st.st_dev != s->media_st.st_dev ||
                   st.st_nlink != s->media_st.st_nlink ||
                   mtime_of(&st) != mtime_of(&s->media_st) || st.st_ctim.tv_sec != s->media_st.st_ctim.tv_sec ||
-                  st.st_ctim.tv_nsec != s->media_st.st_ctim.tv_nsec;
+                  st.st_ctim.tv_nsec != s->media_st.st_ctim.tv_nsec || sum != s->media_sum;
     s->media_known = 1;
     s->media_present = present;
     if (present) s->media_st = st;
+    s->media_sum = sum;
     return changed;
 }
 

@@ -106,9 +106,13 @@ int import_find(import_scan *s, const import_opts *o, int with_boot, import_cand
  * path, size and time stay the same). Returns 0 or -1 (out of memory). */
 int import_mark(import_scan *s, const import_cand *c);
 
-/* 1 when the media folder looks different from the last call (it appeared,
- * went, or a stick's folder was added or removed: its inode, modification
- * or change time), else 0. One stat. The first call returns 1. */
+/* 1 when the media folder looks different from the last call, else 0: it
+ * appeared or went, a stick's folder was added or removed (the media
+ * folder's inode, link count, modification or change time), or a stick's
+ * folder now reaches something else (a stick mounted over it: its device,
+ * inode or times; the first IMPORT_STICKS_WATCHED names). One directory
+ * read and a stat per stick. The first call returns 1. */
+#define IMPORT_STICKS_WATCHED 32
 int import_media_changed(import_scan *s, const char *media_dir);
 
 /* The packer for the load: `given` when not NULL/empty; else lectern-pack

@@ -338,7 +338,7 @@ TEST(signed_mode_takes_only_packs_signed_by_a_known_key)
     free(other);
 }
 
-TEST(the_media_folder_is_watched_with_one_stat)
+TEST(the_media_folder_and_each_sticks_folder_are_watched)
 {
     fresh();
     import_scan *s = NULL;
@@ -351,6 +351,23 @@ TEST(the_media_folder_is_watched_with_one_stat)
     CHECK(import_media_changed(s, at("media")) == 1);
     CHECK(import_media_changed(s, at("media")) == 0);
     rmdir(at("media/sdf1")); /* pulled */
+    CHECK(import_media_changed(s, at("media")) == 1);
+    /* lectern-media makes the folder, and mounts the stick over it only
+     * seconds later on a slow Pi: the mount changes nothing of the media
+     * folder itself, only what the stick's name reaches. Here the folder's
+     * own times change (which leaves the media folder's inode as it was). */
+    mkdir(at("media/sdg1"), 0700);
+    CHECK(import_media_changed(s, at("media")) == 1); /* the empty folder */
+    CHECK(import_media_changed(s, at("media")) == 0);
+    struct stat before, after;
+    CHECK(stat(at("media"), &before) == 0);
+    struct timespec t[2] = {{1000000000, 0}, {1000000000, 0}};
+    CHECK(utimensat(AT_FDCWD, at("media/sdg1"), t, 0) == 0); /* "mounted" */
+    CHECK(stat(at("media"), &after) == 0);
+    CHECK(after.st_ctim.tv_nsec == before.st_ctim.tv_nsec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+    CHECK(import_media_changed(s, at("media")) == 1);
+    CHECK(import_media_changed(s, at("media")) == 0);
+    rmdir(at("media/sdg1"));
     CHECK(import_media_changed(s, at("media")) == 1);
     rm_rf(at("media"));
     CHECK(import_media_changed(s, at("media")) == 1);
@@ -520,7 +537,7 @@ int main(void)
     RUN(a_fifo_or_a_link_is_never_followed);
     RUN(the_boot_partition);
     RUN(signed_mode_takes_only_packs_signed_by_a_known_key);
-    RUN(the_media_folder_is_watched_with_one_stat);
+    RUN(the_media_folder_and_each_sticks_folder_are_watched);
     RUN(load_runs_the_packer_and_says_what_failed);
     RUN(the_cause_of_a_failed_load_is_its_last_line);
     RUN(going_back_swaps_or_removes);

@@ -666,13 +666,17 @@ TEST(a_kiosk_watches_for_sticks_and_loads_without_blocking)
     CHECK(a.screen == APP_LIBRARY && a.imp != NULL);
     app_show_essay(&a, 2);
     CHECK(a.screen == APP_READING);
-    /* the mount helper puts a stick there */
+    /* the mount helper makes the stick's folder, and mounts the stick over
+     * it seconds later: in between the reader looks at an empty folder */
+    CHECK(mkdir(stick, 0700) == 0);
+    app_tick(&a, TUN_IMPORT_CHECK_MS);
+    CHECK(a.screen == APP_READING); /* nothing there yet */
     snprintf(cmd, sizeof cmd, "mkdir -p '%s/lectern' && printf 'One\\n\\nText one.\\n' > '%s/lectern/one.txt' && "
              "printf 'Two\\n\\nText two.\\n' > '%s/lectern/two.txt'", stick, stick, stick);
     CHECK(system(cmd) == 0);
-    app_tick(&a, TUN_IMPORT_CHECK_MS - 1);
+    app_tick(&a, 2 * TUN_IMPORT_CHECK_MS - 1);
     CHECK(a.screen == APP_READING); /* not yet looked */
-    app_tick(&a, TUN_IMPORT_CHECK_MS);
+    app_tick(&a, 2 * TUN_IMPORT_CHECK_MS);
     CHECKF(a.screen == APP_IMPORT && a.imp_phase == APP_IMP_OFFER && a.imp_cand.essays == 2, "screen %d",
            a.screen);
     CHECK(app_draw(&a) == 0);
