@@ -56,14 +56,23 @@ fi
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
-if [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
-  $SUDO dpkg --add-architecture "$foreign"
+needs_arch() { [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -qx "$foreign"; }
+find_missing() {
+  missing=
+  for p in $want; do
+    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+  done
+}
+find_missing
+if [ -n "$missing" ] || needs_arch; then
+  # One apt-get at a time (.ci/run builds the image beside other targets):
+  # tools/deps.sh's lock; then look again, another may have installed it.
+  exec 9>>/tmp/lectern-deps.lock 2>/dev/null || exec 9>/dev/null
+  command -v flock >/dev/null 2>&1 && flock 9
+  needs_arch && $SUDO dpkg --add-architecture "$foreign"
+  find_missing
 fi
-missing=
-for p in $want; do
-  st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
-done
 if [ -n "$missing" ]; then
   echo "deps-kiosk.sh: installing:$missing"
   export DEBIAN_FRONTEND=noninteractive

@@ -33,8 +33,8 @@
 #   firmware/image/image-test.sh [--quick] build/image/lectern-PROFILE.img
 #
 # --quick: stop once the library is on the screen (for debugging a boot).
-# IMAGE_TEST_PARTS="visit import drm splash" (the default: all but import,
-# see PARTS below) runs only the boots named, for working on one part: visit (the visit, the power cut, the
+# IMAGE_TEST_PARTS="visit import drm splash" (the default: all) runs only
+# the boots named, for working on one part: visit (the visit, the power cut, the
 # stray keyboard, the watchdog, the first stick, the bad root), import (two
 # boots: sticks of essays), drm (two boots: two DRM cards), splash (two boots).
 # The Pi's own boot path (GPU firmware, config.txt, the Pi's device tree) is
@@ -53,11 +53,7 @@ TIMEOUT=${IMAGE_TEST_TIMEOUT:-1500}
 mkdir -p "$ART" "$TMP"
 rm -f "$ART"/*.png "$ART"/serial*.log
 pass=0 failn=0
-# import is not in the default yet: it passed twice on the development
-# machine and failed once in a clean-clone CI run (the reader never offered
-# stick A, though lectern-media mounted it); IMAGE_TEST_PARTS="visit import
-# drm splash" runs it
-PARTS=" ${IMAGE_TEST_PARTS:-visit drm splash} "
+PARTS=" ${IMAGE_TEST_PARTS:-visit import drm splash} "
 part() { case "$PARTS" in *" $1 "*) return 0 ;; esac; return 1; }
 ok() { echo "ok $1"; pass=$((pass + 1)); }
 fail() { echo "FAIL $1"; [ $# -gt 1 ] && echo "  $2" >&2; failn=$((failn + 1)); }
