@@ -30,12 +30,13 @@ DEPS_SETS_bench      := run bench
 DEPS_SETS_cross      := run cross
 DEPS_SETS_test-arm64 := run test cross
 DEPS_SETS_image-test := run
+DEPS_SETS_image-test-only := run
 # deb, deb-test and image install their own (tools/deps-kiosk.sh)
 DEPS_SETS_deb        :=
 DEPS_SETS_deb-test   :=
 DEPS_SETS_image      :=
 ARCH ?=
-GOALS := all run install test asan fuzz bench cross test-arm64 deb deb-test image image-test
+GOALS := all run install test asan fuzz bench cross test-arm64 deb deb-test image image-test image-test-only
 
 # One goal at a time (their inner makes share build/); each inner make still
 # builds in parallel with -j.
@@ -104,7 +105,7 @@ LDFLAGS  += $(SANFLAGS)
 
 # Only kiosk goals (make deb ARCH=armhf builds in a chroot): the host may
 # not have ARCH's .pc files, and these flags are not used, so no complaints.
-KIOSK_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out deb deb-test image image-test,$(MAKECMDGOALS)),,1))
+KIOSK_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out deb deb-test image image-test image-test-only,$(MAKECMDGOALS)),,1))
 pc = $(shell $(PKG_CONFIG) $(1) $(2) $(if $(KIOSK_ONLY),2>/dev/null))
 # libunibreak: Debian's is not Multi-Arch (its .so is in /usr/lib), so a
 # cross build cannot use an installed one: tools/xroot.sh puts ARCH's under
