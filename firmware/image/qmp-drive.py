@@ -621,12 +621,21 @@ def import_flow(q, agent, a, closest, ok, fail):
         return 1
     if not expect("image_import_second_prompt_shown", "import-3-prompt.png", PROMPTS, 120, "stick B's prompt"):
         return 1
+    # Where the cut falls: within the time A's install took on the guest
+    # (its journal: loading -> loaded, the packer's run, fsync and rename),
+    # plus a second for the tap to reach the reader; the screens' Load to
+    # library (t_load) also holds the reopening and the dumps' seconds.
+    try:
+        t_install = float(v["import_t_loaded"]) - float(v["import_t_loading"])
+    except (KeyError, ValueError):
+        t_install = -1.0
+    span = t_install + 1.0 if t_install > 0 else t_load
     seed = int(os.environ.get("IMAGE_TEST_SEED") or time.time())
-    cut = random.Random(seed).uniform(0.2, max(0.5, t_load))
+    cut = random.Random(seed).uniform(0.2, max(0.5, span))
     q.tap(*LOAD)
     time.sleep(cut)
-    print("  stick B: the power is cut %.1f s after Load (A's load took %.0f s; IMAGE_TEST_SEED=%d)"
-          % (cut, t_load, seed), flush=True)
+    print("  stick B: the power is cut %.1f s after Load (A's install took %s on the guest, Load to library %.0f s;"
+          " IMAGE_TEST_SEED=%d)" % (cut, "%.1f s" % t_install if t_install > 0 else "? s", t_load, seed), flush=True)
     return 0
 
 

@@ -93,7 +93,12 @@ serve() {
         lectern-pack list "$f" 2>&1 | sed 's/^/imported_list /'
         echo "state_files=$(ls -A /var/lib/lectern 2>&1 | tr '\n' ' ')"
         journalctl -b -u lectern.service --no-pager -o cat 2>&1 |
-          grep -E 'new essays|loaded|import|pack' | tail -n 20 | sed 's/^/import_journal /' ;;
+          grep -E 'new essays|loaded|import|pack' | tail -n 20 | sed 's/^/import_journal /'
+        # the last load's start and end on the guest's clock (seconds since
+        # boot): how long the packer's install took there
+        journalctl -b -u lectern.service --no-pager -o short-monotonic 2>/dev/null |
+          sed -n 's/^\[ *\([0-9.]*\)\].*lectern: loading the new essays.*/import_t_loading=\1/p;
+                  s/^\[ *\([0-9.]*\)\].*lectern: loaded the new essays.*/import_t_loaded=\1/p' | tail -n 2 ;;
       *) echo "unknown command $cmd" ;;
     esac >&3 2>&1
     echo "END $id" >&3
