@@ -33,6 +33,12 @@ serve() {
         # every unit the reader waits for, the implicit orderings included
         echo "lectern is ordered after: $(show After lectern.service)"
         echo "userspace_us=$(systemctl show -p UserspaceTimestampMonotonic --value)"
+        # what systemd does before it starts any unit: its generators, then
+        # loading the units
+        for k in GeneratorsStart GeneratorsFinish UnitsLoadStart UnitsLoadFinish; do
+          echo "$(echo "$k" | tr 'A-Z' 'a-z')_us=$(systemctl show -p "${k}TimestampMonotonic" --value)"
+        done
+        echo "generators_masked=$(ls /etc/systemd/system-generators 2>/dev/null | tr '\n' ' ')"
         echo "lectern_exec_us=$(show ExecMainStartTimestampMonotonic lectern.service)"
         echo "lectern_ready_us=$(show ActiveEnterTimestampMonotonic lectern.service)"
         echo "lectern_restarts=$(show NRestarts lectern.service)"

@@ -27,12 +27,16 @@ for want in 'Conflicts=getty@tty1.service' 'TTYPath=/dev/tty1' 'Restart=always' 
     'IPAddressDeny=any' 'RestrictAddressFamilies=AF_UNIX AF_NETLINK' \
     'ProtectSystem=strict' 'ProtectHome=yes' 'NoNewPrivileges=yes' 'DevicePolicy=closed' \
     'DeviceAllow=char-drm rw' 'DeviceAllow=char-input r' 'DeviceAllow=/dev/tty1 rw' \
-    'CapabilityBoundingSet=' 'SystemCallFilter=@system-service' 'StateDirectory=lectern' \
+    'CapabilityBoundingSet=' 'SystemCallFilter=@system-service' 'ReadWritePaths=-/var/lib/lectern' \
     'Type=notify' 'NotifyAccess=main' 'WatchdogSec=20s' 'LimitCORE=0' 'DefaultDependencies=no' \
     'Wants=dev-dri-card0.device'; do
   check "unit_has_$(echo "$want" | tr -c 'A-Za-z0-9@=\n' _)" grep -qxF -- "$want" "$UNIT"
 done
 check unit_no_private_devices sh -c "! grep -q '^PrivateDevices=yes' '$UNIT'"
+# StateDirectory=, LogsDirectory= and CacheDirectory= order the unit after
+# systemd-remount-fs.service, off the reader's path since issue 15
+check unit_not_after_remount_fs sh -c "! grep -qE '^(StateDirectory|LogsDirectory|CacheDirectory)=' '$UNIT' &&
+  ! grep -qE '^(After|Requires|Wants)=.*systemd-remount-fs' '$UNIT'"
 # udev's hot-plug events (a touchscreen that comes up after the reader) are
 # netlink messages in the host's network namespace: no namespace of its own,
 # and no IP socket family either
@@ -139,6 +143,12 @@ mkdir -p "$R/boot/firmware" "$R/usr/bin" "$R/lib/systemd/system" "$R/etc/systemd
 printf '# Raspberry Pi OS\ndtparam=audio=on\ndisplay_auto_detect=1\ndtoverlay=vc4-kms-v3d\nmax_framebuffers=2\n\n[cm4]\notg_mode=1\n\n[all]\n' > "$R/boot/firmware/config.txt"
 echo 'console=serial0,115200 console=tty1 root=PARTUUID=0b0d2da0-02 rootfstype=ext4 fsck.repair=yes rootwait' > "$R/boot/firmware/cmdline.txt"
 printf '#!/bin/sh\n' > "$R/usr/bin/lectern"; chmod +x "$R/usr/bin/lectern"
+# SysV scripts that all have a native unit (as Debian's hwclock.sh has,
+# masked), and an encrypted volume: its generator must stay
+mkdir -p "$R/etc/init.d"
+printf '#!/bin/sh\n' > "$R/etc/init.d/hwclock.sh"; chmod +x "$R/etc/init.d/hwclock.sh"
+ln -s /dev/null "$R/lib/systemd/system/hwclock.service"
+printf '# <target> <source> <key> <options>\nsecret UUID=0b0d2da0-0000-4000-8000-000000000000 none luks\n' > "$R/etc/crypttab"
 cp "$UNIT" "$SPLASH_UNIT" "$R/lib/systemd/system/"
 ln -s /lib/systemd/system/getty@.service "$R/etc/systemd/system/getty.target.wants/getty@tty1.service"
 mkdir -p "$R/etc"
@@ -155,6 +165,12 @@ check ik_bad_profile_exit_2_named sh -c "test $st -eq 2 && grep -q 'nope' '$T/er
 sh "$IK" --root "$R" --profile hdmi-1024x600 --no-apt --dry-run > /dev/null
 check ik_dry_run_changes_nothing sh -c "cmp -s '$T/config.orig' '$R/boot/firmware/config.txt' && test ! -e '$R/etc/lectern'"
 
+# the same root, but with an rc.local and a SysV script of its own: those
+# two generators stay
+cp -a "$R" "$T/rootg"
+printf '#!/bin/sh\nexit 0\n' > "$T/rootg/etc/rc.local"
+printf '#!/bin/sh\n' > "$T/rootg/etc/init.d/oldstyle"; chmod +x "$T/rootg/etc/init.d/oldstyle"
+rm "$T/rootg/etc/crypttab"
 sh "$IK" --root "$R" --profile hdmi-1024x600 --no-apt > "$T/out1" 2>&1; check ik_first_run test $? -eq 0
 C=$R/boot/firmware/config.txt L=$R/boot/firmware/cmdline.txt
 check ik_keeps_existing_config grep -qx 'dtparam=audio=on' "$C"
@@ -188,6 +204,18 @@ check ik_journal_volatile grep -qx 'Storage=volatile' "$R/etc/systemd/journald.c
 for u in fstrim.timer e2scrub_all.timer dpkg-db-backup.timer apt-daily.timer apt-daily-upgrade.timer man-db.timer; do
   check "ik_masked_$u" test "$(readlink "$R/etc/systemd/system/$u")" = /dev/null
 done
+# systemd's generators run before the reader can start: those a kiosk has
+# no use for are off, those its files need are not
+G=/etc/systemd/system-generators
+for g in gpt-auto hibernate-resume system-update run getty integritysetup veritysetup rc-local sysv; do
+  check "ik_generator_off_$g" test "$(readlink "$R$G/systemd-$g-generator")" = /dev/null
+done
+check ik_generator_kept_crypttab test ! -e "$R$G/systemd-cryptsetup-generator" -a ! -L "$R$G/systemd-cryptsetup-generator"
+check ik_generator_kept_fstab test ! -L "$R$G/systemd-fstab-generator"
+sh "$IK" --root "$T/rootg" --profile hdmi-1024x600 --no-apt > "$T/out-r2" 2>&1; st=$?
+check ik_generators_kept_rc_local_sysv sh -c "test $st -eq 0 && test ! -L '$T/rootg$G/systemd-rc-local-generator' &&
+  test ! -L '$T/rootg$G/systemd-sysv-generator' && test -L '$T/rootg$G/systemd-cryptsetup-generator' &&
+  grep -q 'SysV generator: no systemd unit for oldstyle' '$T/out-r2'"
 # lectern.conf on the FAT partition, for a teacher's computer: commented
 # lines, CRLF, and what the reader reads without a single complaint
 BC=$R/boot/firmware/lectern.conf
