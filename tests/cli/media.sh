@@ -154,7 +154,10 @@ check unit_no_mount_namespace sh -c "! grep -E '^(ProtectSystem|ProtectHome|Priv
 # namespace, PrivateMounts=yes), and nothing there hides /run/lectern.
 RU=firmware/systemd/lectern.service
 check reader_unit_receives_mounts sh -c "grep -qx 'PrivateMounts=yes' '$RU' && ! grep -qE '^MountFlags=private' '$RU'"
-check reader_unit_does_not_hide_run sh -c "! grep -E '^(InaccessiblePaths|TemporaryFileSystem|RuntimeDirectory|BindPaths|BindReadOnlyPaths|ReadWritePaths)=.*(/run( |$|/lectern)|lectern( |$|/media))' '$RU'"
+# (paths: /run, /run/lectern or /run/lectern/media; RuntimeDirectory=
+# names a folder under /run: lectern or lectern/media)
+check reader_unit_does_not_hide_run sh -c "! grep -E '^(InaccessiblePaths|TemporaryFileSystem|BindPaths|BindReadOnlyPaths|ReadWritePaths)=(.*[ =:+-])?/run(/lectern(/media)?)?/?( |:|\$)' '$RU' &&
+  ! grep -E '^RuntimeDirectory=(.* )?lectern(/media)?/?( |\$)' '$RU'"
 check reader_unit_still_no_caps grep -qx 'CapabilityBoundingSet=' "$RU"
 
 # ---- lectern-media with fakes -----------------------------------------------------------
