@@ -357,6 +357,54 @@ static int drop_covered(FT_Library ft, const font_file *ff, missing *mv, size_t 
     return 0;
 }
 
+/* What a teacher can do about characters no installed face covers: the
+ * script of the first one that has one (HarfBuzz's Unicode data), and the
+ * Debian package that draws it (Debian 12's names). */
+static const struct {
+    hb_script_t script;
+    const char *name, *package;
+} script_fonts[] = {
+    {HB_SCRIPT_HAN, "Chinese or Japanese (Han)", "fonts-noto-cjk"},
+    {HB_SCRIPT_HIRAGANA, "Japanese (kana)", "fonts-noto-cjk"},
+    {HB_SCRIPT_KATAKANA, "Japanese (kana)", "fonts-noto-cjk"},
+    {HB_SCRIPT_BOPOMOFO, "Chinese (Bopomofo)", "fonts-noto-cjk"},
+    {HB_SCRIPT_HANGUL, "Korean (Hangul)", "fonts-noto-cjk"},
+    {HB_SCRIPT_THAI, "Thai", "fonts-noto-core (or fonts-thai-tlwg)"},
+    {HB_SCRIPT_LAO, "Lao", "fonts-noto-core"},
+    {HB_SCRIPT_ARABIC, "Arabic", "fonts-noto-core"},
+    {HB_SCRIPT_HEBREW, "Hebrew", "fonts-noto-core"},
+    {HB_SCRIPT_DEVANAGARI, "Devanagari (Hindi, Marathi, Nepali)", "fonts-noto-core"},
+    {HB_SCRIPT_BENGALI, "Bengali", "fonts-noto-core"},
+    {HB_SCRIPT_TAMIL, "Tamil", "fonts-noto-core"},
+    {HB_SCRIPT_ETHIOPIC, "Ethiopic (Amharic, Tigrinya)", "fonts-noto-core"},
+    {HB_SCRIPT_GREEK, "Greek", "fonts-noto-core"},
+    {HB_SCRIPT_CYRILLIC, "Cyrillic", "fonts-noto-core"},
+};
+
+static int emoji_cp(uint32_t c) { return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF); }
+
+static void font_advice(const missing *mv, size_t nm, char *out, size_t cap)
+{
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    for (size_t i = 0; i < nm; i++) {
+        if (emoji_cp(mv[i].cp)) {
+            snprintf(out, cap, "They include emoji: install the Debian package fonts-noto-color-emoji on the "
+                               "computer that builds the pack, or give a font with --font FILE");
+            return;
+        }
+        hb_script_t sc = hb_unicode_script(uf, mv[i].cp);
+        for (size_t k = 0; k < sizeof script_fonts / sizeof *script_fonts; k++)
+            if (script_fonts[k].script == sc) {
+                snprintf(out, cap, "They are %s: install the Debian package %s on the computer that builds the pack, "
+                                   "or give a font with --font FILE",
+                         script_fonts[k].name, script_fonts[k].package);
+                return;
+            }
+    }
+    snprintf(out, cap, "Install a font that has %s on the computer that builds the pack, or give one with --font FILE",
+             nm == 1 ? "it" : "them");
+}
+
 int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, lerr *e)
 {
     *added = 0;
@@ -445,7 +493,7 @@ int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, 
         *added -= before - fs->n; /* fallbacks nothing needed */
         goto out;
     }
-    char list[400];
+    char list[300];
     size_t at = 0;
     list[0] = 0;
     for (size_t i = 0; i < nm && at < sizeof list - 100; i++) {
@@ -456,7 +504,10 @@ int fonts_cover(font_set *fs, const fonts_text *texts, size_t n, size_t *added, 
         at += (size_t)snprintf(list + at, sizeof list - at, "%sU+%04X '%s' in %s%s", i ? "; " : "",
                                (unsigned)mv[i].cp, (char *)u, mv[i].where, para);
     }
-    lerr_set(e, "%zu character%s no installed font covers: %s%s", nm, nm == 1 ? "" : "s", list,
+    char advice[200];
+    font_advice(mv, nm, advice, sizeof advice);
+    lerr_set(e, "%zu character%s no installed font covers. %s. %s: %s%s", nm, nm == 1 ? "" : "s", advice,
+             nm == 1 ? "It is" : at >= sizeof list - 100 ? "The first" : "They are", list,
              at >= sizeof list - 100 ? " ..." : "");
 out:
     free(mv);

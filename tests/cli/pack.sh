@@ -113,6 +113,20 @@ check fallback_font_added bash -c "test $st -eq 0 && grep -q 'fallback' <('$PACK
 # a character no installed font has is refused, with where it is
 printf 'Odd\nAn unassigned-looking private character \xf3\xb0\x80\x80 here.\n' > "$T/odd.txt"
 refuse no_font_covers "U+F0000" "$T/odd.txt"
+# with only the default faces installed (a fresh kiosk: Charis SIL and DejaVu), a Thai or a Japanese
+# essay is refused with the script named and the Debian package that draws it
+mkdir -p "$T/fc-cache"
+printf '<?xml version="1.0"?>\n<fontconfig><dir>/usr/share/fonts/truetype/charis</dir><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>%s</cachedir></fontconfig>\n' \
+  "$T/fc-cache" > "$T/fonts-default.conf"
+printf 'Thai\n\xe0\xb8\xaa\xe0\xb8\xa7\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb8\x94\xe0\xb8\xb5 here.\n' > "$T/thai.txt"
+printf 'Tea\n\xe4\xbb\x8a\xe6\x97\xa5\xe3\x81\xaf\n' > "$T/ja.txt"
+for s in thai ja; do
+  FONTCONFIG_FILE="$T/fonts-default.conf" "$PACKER" build -o "$T/$s.lpk" "$T/$s.txt" 2> "$T/err-$s"; echo $? > "$T/st-$s"
+done
+check no_font_names_thai_and_its_package bash -c "test \$(cat '$T/st-thai') -eq 1 && test ! -e '$T/thai.lpk' &&
+  grep -q 'They are Thai: install the Debian package fonts-noto-core' '$T/err-thai' && grep -q \"U+0E2A 'ส' in $T/thai.txt\" '$T/err-thai'"
+check no_font_names_han_and_its_package bash -c "test \$(cat '$T/st-ja') -eq 1 && test ! -e '$T/ja.lpk' &&
+  grep -q 'They are Chinese or Japanese (Han): install the Debian package fonts-noto-cjk' '$T/err-ja'"
 
 # ---- damaged packs ----------------------------------------------------------------
 cp "$B/default.lpk" "$T/dmg.lpk"
