@@ -162,6 +162,7 @@ CORE_SRC += src/attract.c
 CORE_SRC += src/burnin.c
 CORE_SRC += src/admin.c
 CORE_SRC += src/evabs.c
+CORE_SRC += src/bootwait.c
 # The packer's library (FreeType, fontconfig, libhyphen, utf8proc): used by
 # lectern-pack, and by the reader to open a folder of essays.
 TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_manifest.c \

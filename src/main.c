@@ -18,6 +18,7 @@
 #include <SDL2/SDL_ttf.h>
 
 #include "admin.h"
+#include "bootwait.h"
 #include "app.h"
 #include "config.h"
 #include "platform.h"
@@ -68,6 +69,10 @@ static void usage(FILE *f)
         "  --fullscreen       fill the display (the key kiosk implies it)\n"
         "  --packer PATH      the lectern-pack that loads new essays from a USB stick (default:\n"
         "                     the one beside the lectern program, else the first on PATH)\n"
+        "  --boot-wait FILE   before reading any setting, wait until FILE exists (at most " TUN_BOOT_WAIT_STR " s):\n"
+        "                     lectern.service's way to read the boot partition's lectern.conf\n"
+        "                     at the first start (lectern-bootfs.service makes the file once\n"
+        "                     that partition is mounted, or given up)\n"
         "  --version\n"
         "\n"
         "touch: tap the right two-thirds of a page for the next, the left third for the previous;\n"
@@ -272,7 +277,7 @@ static void options(const config *c, const char *positional, int headless, int r
 int main(int argc, char **argv)
 {
     app_opts o = {0};
-    const char *shot_dir = NULL, *replay_path = NULL;
+    const char *shot_dir = NULL, *replay_path = NULL, *boot_wait = NULL;
     int stats = 0, dump = 0, all = 0, shot_library = 0;
     size_t page = 1;
 
@@ -286,7 +291,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = !strcmp(a, "--screenshot") || !strcmp(a, "--size") || !strcmp(a, "--essay") ||
-                    !strcmp(a, "--page") || !strcmp(a, "--replay") || !strcmp(a, "--screen") || !strcmp(a, "--packer");
+                    !strcmp(a, "--page") || !strcmp(a, "--replay") || !strcmp(a, "--screen") || !strcmp(a, "--packer") ||
+                    !strcmp(a, "--boot-wait");
         if (takes && !v) return bad_usage("%s needs a value", a);
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
@@ -297,6 +303,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--screenshot")) shot_dir = v;
         else if (!strcmp(a, "--replay")) replay_path = v;
         else if (!strcmp(a, "--packer")) o.packer = v;
+        else if (!strcmp(a, "--boot-wait")) boot_wait = v;
         else if (!strcmp(a, "--layout-stats")) stats = 1;
         else if (!strcmp(a, "--dump-layout")) dump = 1;
         else if (!strcmp(a, "--screen")) {
@@ -335,6 +342,20 @@ int main(int argc, char **argv)
     if (replay_path && stats) return bad_usage("%s", "--replay and --layout-stats do not go together");
     if (dump && (stats || shot_dir || replay_path))
         return bad_usage("%s", "--dump-layout goes with none of --layout-stats, --screenshot, --replay");
+
+    /* ---- the boot partition, when lectern.service asks (bootwait.h) ---- */
+    if (boot_wait) {
+        bootwait_result w;
+        if (bootwait_run(boot_wait, TUN_BOOT_WAIT_MS, TUN_BOOT_WAIT_POLL_MS, TUN_START_BUDGET_MS, &w))
+            return bad_usage("%s", "--boot-wait needs a file name");
+        if (!w.settled)
+            fprintf(stderr, "lectern: %s did not appear in %.0f s: the settings are read without waiting "
+                            "longer for the boot partition (a lectern.conf there later starts the reader again)\n",
+                    boot_wait, w.waited_ms / 1000.0);
+        else if (w.waited_ms)
+            fprintf(stderr, "lectern: waited %.1f s for the boot partition (%s) before reading the settings\n",
+                    w.waited_ms / 1000.0, boot_wait);
+    }
 
     /* ---- the configuration: defaults, the file, the flags over it ---- */
     /* what config_init is given, kept: a kiosk reads its settings again

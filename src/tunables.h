@@ -109,6 +109,10 @@
 #define TUN_SLIDE_MS 180        /* a released page completes or springs back in this long (Material's 150-200 ms) */
 #define TUN_PACK_CHECK_MS 2000 /* how often the pack file is looked at for a replacement (one stat) */
 #define TUN_CONF_CHECK_MS 2000 /* kiosk: how often the boot partition's lectern.conf is looked at (app_conf.h) */
+#define TUN_BOOT_WAIT_MS 90000 /* --boot-wait: the longest the reader waits for the boot partition before its settings (bootwait.h) */
+#define TUN_BOOT_WAIT_STR "90" /* the same in seconds, for --help */
+#define TUN_BOOT_WAIT_POLL_MS 100 /* --boot-wait: how often it looks */
+#define TUN_START_BUDGET_MS 90000 /* after that wait, the start-up's own time (lectern.service's TimeoutStartSec=) */
 #define TUN_INPUT_SCAN_MS 2000 /* kmsdrm: how often /dev/input is looked at for an absolute-mouse panel (evabs.h) */
 #define TUN_DRM_SCAN_MS 2000 /* kmsdrm: how often the displays' connectors are looked at (platform_drm_watch_poll) */
 #define TUN_SAVE_AFTER_MS 30000 /* positions are saved once reading pauses this long (SD-card wear vs. a power cut) */

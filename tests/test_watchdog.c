@@ -1,7 +1,10 @@
 /* test_watchdog.c - what the reader tells systemd: nothing off systemd;
  * READY=1 once, then WATCHDOG=1 every half interval, read back from a
  * notify socket made here as systemd makes it; a watchdog meant for
- * another process, a malformed interval and a socket nobody listens on. */
+ * another process, a malformed interval and a socket nobody listens on;
+ * and the wait for the boot partition (bootwait.h): at once when its marker
+ * is there, until it comes, or until the cap, with the start-up timeout
+ * extended before and after. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +12,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "bootwait.h"
 
 #include "t.h"
 #include "watchdog.h"
@@ -173,6 +180,69 @@ TEST(socket_nobody_listens_on_is_an_error_not_a_crash)
     CHECK(watchdog_tick(&w, 2, NULL) != 0);
 }
 
+TEST(bootwait_marker_there_returns_at_once_and_says_nothing)
+{
+    char m[128];
+    snprintf(m, sizeof m, "%s/settled", dir);
+    mkdir(m, 0755);
+    int fd = listen_at(sockpath);
+    env(sockpath, NULL, 0);
+    bootwait_result r = {0, 99};
+    CHECK(bootwait_run(m, 5000, 100, 90000, &r) == 0);
+    CHECK(r.settled == 1 && r.waited_ms == 0);
+    CHECKF(!*next_msg(fd), "%s", "a message was sent");
+    close(fd);
+    rmdir(m);
+}
+
+TEST(bootwait_gives_up_at_the_cap_and_extends_the_timeout)
+{
+    char m[128];
+    snprintf(m, sizeof m, "%s/never", dir);
+    int fd = listen_at(sockpath);
+    env(sockpath, NULL, 0);
+    bootwait_result r = {1, 0};
+    CHECK(bootwait_run(m, 300, 50, 90000, &r) == 0);
+    CHECK(r.settled == 0);
+    CHECKF(r.waited_ms >= 300, "waited %llu ms", (unsigned long long)r.waited_ms);
+    const char *a = next_msg(fd);
+    /* the cap, one more look, and a second to spare */
+    CHECKF(!strcmp(a, "EXTEND_TIMEOUT_USEC=1350000"), "first: '%s'", a);
+    const char *b = next_msg(fd);
+    CHECKF(!strcmp(b, "EXTEND_TIMEOUT_USEC=90000000"), "then: '%s'", b);
+    close(fd);
+}
+
+TEST(bootwait_waits_until_the_marker_comes)
+{
+    char m[128];
+    snprintf(m, sizeof m, "%s/later", dir);
+    env(NULL, NULL, 0);
+    pid_t p = fork();
+    if (p == 0) {
+        struct timespec ts = {0, 300 * 1000000L};
+        nanosleep(&ts, NULL);
+        _exit(mkdir(m, 0755) != 0);
+    }
+    CHECK(p > 0);
+    bootwait_result r = {0, 0};
+    CHECK(bootwait_run(m, 20000, 20, 0, &r) == 0);
+    CHECK(r.settled == 1);
+    /* not before the child made it; long before the cap */
+    CHECKF(r.waited_ms >= 250 && r.waited_ms < 20000, "waited %llu ms", (unsigned long long)r.waited_ms);
+    int st = 1;
+    if (p > 0) waitpid(p, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    rmdir(m);
+}
+
+TEST(bootwait_without_a_name_is_refused)
+{
+    bootwait_result r = {1, 5};
+    CHECK(bootwait_run(NULL, 100, 10, 0, &r) == -1 && r.settled == 0 && r.waited_ms == 0);
+    CHECK(bootwait_run("", 100, 10, 0, &r) == -1 && r.settled == 0);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/lectern-wd-XXXXXX");
@@ -187,6 +257,10 @@ int main(void)
     RUN(watchdog_of_another_process_is_not_ours);
     RUN(malformed_interval_is_reported_and_notify_still_works);
     RUN(socket_nobody_listens_on_is_an_error_not_a_crash);
+    RUN(bootwait_marker_there_returns_at_once_and_says_nothing);
+    RUN(bootwait_gives_up_at_the_cap_and_extends_the_timeout);
+    RUN(bootwait_waits_until_the_marker_comes);
+    RUN(bootwait_without_a_name_is_refused);
     unlink(sockpath);
     rmdir(dir);
     return T_END();

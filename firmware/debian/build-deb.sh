@@ -63,6 +63,8 @@ f 0755 firmware/install-kiosk usr/sbin/lectern-install-kiosk
 f 0644 "$B/default.lpk" usr/share/lectern/default.lpk
 f 0644 firmware/lectern.conf etc/lectern/lectern.conf
 f 0644 firmware/systemd/lectern.service lib/systemd/system/lectern.service
+# the marker lectern.service waits for: the FAT partition is mounted, or given up
+f 0644 firmware/systemd/lectern-bootfs.service lib/systemd/system/lectern-bootfs.service
 f 0644 firmware/udev/70-lectern-backlight.rules lib/udev/rules.d/70-lectern-backlight.rules
 f 0644 firmware/udev/70-lectern-drm.rules lib/udev/rules.d/70-lectern-drm.rules
 # the boot splash (issue 16): lectern-install-kiosk enables its unit

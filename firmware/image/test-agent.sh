@@ -43,6 +43,8 @@ serve() {
         echo "lectern_ready_us=$(show ActiveEnterTimestampMonotonic lectern.service)"
         echo "lectern_restarts=$(show NRestarts lectern.service)"
         echo "bootfs_mounted_us=$(show ActiveEnterTimestampMonotonic boot-firmware.mount)"
+        echo "bootfs_state=$(show ActiveState boot-firmware.mount)/$(show Result boot-firmware.mount)"
+        echo "bootfs_marker_us=$(show ActiveEnterTimestampMonotonic lectern-bootfs.service)"
         # the boot splash (issue 16): when its unit ran, and how it went
         echo "splash_exec_us=$(show ExecMainStartTimestampMonotonic lectern-splash.service)"
         echo "splash_exit_us=$(show ExecMainExitTimestampMonotonic lectern-splash.service)"
@@ -62,6 +64,13 @@ serve() {
         echo "journal=$(ls -d /var/log/journal/* /run/log/journal/* 2>/dev/null | tr '\n' ' ')" ;;
       journal)
         journalctl -b -u lectern.service -n 30 --no-pager 2>&1
+        # what the reader said of its settings files, however long ago (the
+        # last 30 lines of a slow boot may not reach back to its start), and
+        # what became of the FAT partition's mount
+        journalctl -b -u lectern.service --no-pager 2>&1 | grep -e 'lectern.conf' -e 'boot partition' |
+          sed 's/^/settings: /'
+        journalctl -b -u lectern-bootfs.service --no-pager -o short-monotonic 2>&1 | sed 's/^/bootfs: /'
+        journalctl -b -u boot-firmware.mount --no-pager -o short-monotonic 2>&1 | sed 's/^/bootfs: /'
         # the splash's lines, from the initramfs (kernel log) and its unit
         journalctl -b -o short-monotonic --no-pager 2>&1 | grep 'lectern-splash' ;;
       media)

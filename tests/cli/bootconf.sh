@@ -2,8 +2,9 @@
 # Settings from the SD card's FAT partition (issue 16): a lectern.conf
 # written on Windows (byte order mark, CRLF) is read after the system's
 # file, and a kiosk whose boot partition is mounted after it started (as
-# systemd does: the reader does not wait for the FAT's fsck) notices the
-# file appear, and starts again in the same process to apply it.
+# systemd does) notices the file appear, and starts again in the same
+# process to apply it. Under lectern.service (--boot-wait) it waits for the
+# partition before reading any setting instead, and starts only once.
 . tests/cli/lib.sh
 mkdir -p "$T/boot" "$T/state"
 : > "$T/sys.conf"
@@ -75,6 +76,36 @@ readies(8, 1)
 write(b"theme = sepia\r\n")
 print("desktop", readies(5))
 d.terminate(); d.wait(timeout=10)
+# --boot-wait (lectern.service): the kiosk reads no setting before the
+# marker is there, tells systemd the start takes longer, then reads the file
+# that came with the partition at its first start, with no start again
+os.unlink(boot)
+marker = os.path.join(t, "settled")
+def run_wait(name):
+    log = open(os.path.join(t, "reader-%s.err" % name), "w")
+    return subprocess.Popen([reader, "--pack", pack, "--config", os.path.join(t, "sys.conf"), "--boot-config", boot,
+                             "--kiosk", "yes", "--state-dir", os.path.join(t, "state"), "--boot-wait", marker],
+                            env=env, stderr=log, stdout=subprocess.DEVNULL)
+def messages(seconds):
+    got, t0 = [], time.time()
+    while time.time() - t0 < seconds:
+        try: got += s.recv(256).decode().split("\n")
+        except socket.timeout: pass
+    return got
+w = run_wait("wait")
+early = messages(2)
+print("wait_extends", any(m.startswith("EXTEND_TIMEOUT_USEC=") for m in early))
+print("wait_early_ready", early.count("READY=1"))
+write(b"\xef\xbb\xbftheme = sepia\r\n")     # the partition is mounted,
+os.mkdir(marker)                                # then lectern-bootfs.service runs
+print("wait_ready", readies(12, 1))
+print("wait_later", readies(5))                 # and no second start
+w.terminate(); print("wait_exit", w.wait(timeout=10))
+n = run_wait("settled")                         # the marker is there: no wait
+late = messages(8)
+print("settled_ready", late.count("READY=1"))
+print("settled_extends", any(m.startswith("EXTEND_TIMEOUT_USEC=") for m in late))
+n.terminate(); n.wait(timeout=10)
 PY
 val() { sed -n "s/^$1 //p" "$T/live.out"; }
 check bootconf_kiosk_ready test "$(val first)" = 1
@@ -88,5 +119,18 @@ check bootconf_desktop_ignores_changes test "$(val desktop)" = 0
 check bootconf_kiosk_says_why grep -q "lectern.conf has appeared (the boot partition was mounted after.*; it changes no setting" "$T/reader-yes.err"
 check bootconf_kiosk_says_why_again grep -q "lectern.conf has changed since the reader started; starting again" "$T/reader-yes.err"
 check bootconf_kiosk_says_what_it_read grep -q "settings also from $T/boot/lectern.conf" "$T/reader-yes.err"
+check bootwait_tells_systemd test "$(val wait_extends)" = True
+check bootwait_not_ready_before_the_marker test "$(val wait_early_ready)" = 0
+check bootwait_ready_after_it test "$(val wait_ready)" = 1
+check bootwait_no_second_start test "$(val wait_later)" = 0
+check bootwait_ends_cleanly test "$(val wait_exit)" = 0
+check bootwait_says_it_waited grep -q "waited [0-9.]* s for the boot partition ($T/settled)" "$T/reader-wait.err"
+check bootwait_reads_the_file_at_once grep -q "settings also from $T/boot/lectern.conf" "$T/reader-wait.err"
+check bootwait_no_start_again sh -c "! grep -q 'starting again' '$T/reader-wait.err'"
+check bootwait_marker_there_ready test "$(val settled_ready)" = 1
+check bootwait_marker_there_no_wait sh -c "test '$(val settled_extends)' = False && ! grep -q 'waited' '$T/reader-settled.err'"
+# a bad --boot-wait is a usage error
+"$READER" --boot-wait "" --pack "$B/default.lpk" > /dev/null 2> "$T/bw.err"
+check bootwait_empty_refused test $? = 2
 [ -s "$T/live.err" ] && sed 's/^/  live: /' "$T/live.err" >&2
 true

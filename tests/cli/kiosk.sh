@@ -69,6 +69,26 @@ for want in 'DefaultDependencies=no' 'Type=oneshot' 'WantedBy=sysinit.target' 'D
   check "splash_unit_has_$(echo "$want" | tr -c 'A-Za-z0-9@=\n' _)" grep -qxF -- "$want" "$SPLASH_UNIT"
 done
 check splash_unit_ordered_after_nothing sh -c "! grep -E '^(After|Requires|Wants|Before)=' '$SPLASH_UNIT' | grep -v '^Before=shutdown.target$'"
+# the FAT partition's settings (lectern-bootfs.service): the reader waits for
+# the directory that unit makes, which comes after the FAT's mount; the
+# reader itself is not ordered after it, and the unit waits for nothing else
+BOOTFS_UNIT=firmware/systemd/lectern-bootfs.service
+marker=$(sed -n 's|^ExecStart=/usr/bin/lectern .*--boot-wait \([^ ]*\).*|\1|p' "$UNIT")
+check unit_waits_for_boot_marker test "$marker" = "/run/$(sed -n 's/^RuntimeDirectory=//p' "$BOOTFS_UNIT")"
+check unit_wants_bootfs grep -qx 'Wants=lectern-bootfs.service' "$UNIT"
+check unit_not_after_bootfs sh -c "! grep -E '^(After|Requires)=.*lectern-bootfs' '$UNIT'"
+check bootfs_after_the_fat_mount_only sh -c "grep -E '^(After|Requires|Wants|BindsTo)=' '$BOOTFS_UNIT' |
+  grep -vx 'Before=shutdown.target' | grep -qx 'After=boot-firmware.mount' &&
+  test \$(grep -cE '^(After|Requires|Wants|BindsTo)=' '$BOOTFS_UNIT') = 1"
+check bootfs_no_default_dependencies grep -qx 'DefaultDependencies=no' "$BOOTFS_UNIT"
+if has systemd-analyze; then
+  score=$(systemd-analyze security --offline=true "$BOOTFS_UNIT" 2>/dev/null |
+          sed -n 's/.*Overall exposure level for lectern-bootfs.service: \([0-9.]*\).*/\1/p')
+  echo "  bootfs unit exposure score: ${score:-none}" >&2
+  check "bootfs_unit_security_score_at_most_1" awk "BEGIN { exit !(\"${score:-9}\" + 0 <= 1) }"
+  systemd-analyze verify --man=no "$BOOTFS_UNIT" > "$T/bootfs-verify" 2>&1
+  check bootfs_unit_verifies test ! -s "$T/bootfs-verify"
+fi
 check reader_not_after_splash sh -c "! grep -E '^(After|Requires|Wants)=.*lectern-splash' '$UNIT'"
 check udev_drm_card_is_systemd_device grep -qE 'SUBSYSTEM=="drm", KERNEL=="card\[0-9\]\*", TAG\+="systemd"' firmware/udev/70-lectern-drm.rules
 check watchdog_15s grep -qx 'RuntimeWatchdogSec=15s' firmware/systemd/lectern-watchdog.conf
@@ -245,8 +265,10 @@ echo 'console=tty1 root=PARTUUID=0b0d2da0-02 rootwait' > "$R2/boot/cmdline.txt"
 cp "$R/usr/bin/lectern" "$R2/usr/bin/"; cp "$UNIT" "$R2/lib/systemd/system/"
 sh "$IK" --root "$R2" --profile hdmi-1024x600 --no-apt > /dev/null 2>&1
 check ik_boot_conf_at_boot test -f "$R2/boot/lectern.conf"
-check ik_boot_conf_dropin grep -qx 'ExecStart=/usr/bin/lectern --kiosk=yes --boot-config /boot/lectern.conf' \
+check ik_boot_conf_dropin grep -qx 'ExecStart=/usr/bin/lectern --kiosk=yes --boot-wait /run/lectern-boot-settled --boot-config /boot/lectern.conf' \
   "$R2/etc/systemd/system/lectern.service.d/boot-config.conf"
+check ik_boot_marker_after_that_mount grep -qx 'After=boot.mount' \
+  "$R2/etc/systemd/system/lectern-bootfs.service.d/boot-mount.conf"
 check ik_boot_conf_dropin_resets grep -qx 'ExecStart=' "$R2/etc/systemd/system/lectern.service.d/boot-config.conf"
 
 sh "$IK" --root "$R" --profile pi-dsi-7in --no-apt --pack "$T/museum.lpk" > /dev/null 2>&1; check ik_switch_profile test $? -eq 0

@@ -1,0 +1,59 @@
+/* bootwait.c - wait for the boot partition's marker. See bootwait.h. */
+#include "bootwait.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* EXTEND_TIMEOUT_USEC: systemd's start-up timeout is then at least usec
+ * from now (it never shortens it). A refused message changes nothing that
+ * the reader could do better; the start goes on. */
+static void extend(uint64_t ms)
+{
+    char msg[64];
+    snprintf(msg, sizeof msg, "EXTEND_TIMEOUT_USEC=%llu", (unsigned long long)ms * 1000u);
+    (void)sd_notify(0, msg);
+}
+
+int bootwait_run(const char *marker, uint64_t cap_ms, uint64_t poll_ms, uint64_t start_budget_ms,
+                 bootwait_result *r)
+{
+    r->settled = 0;
+    r->waited_ms = 0;
+    if (!marker || !*marker) return -1;
+    if (exists(marker)) {
+        r->settled = 1;
+        return 0;
+    }
+    if (!poll_ms) poll_ms = 100;
+    uint64_t t0 = mono_ms(), now = t0;
+    /* a little over the cap: the last look comes after it */
+    extend(cap_ms + poll_ms + 1000);
+    while (now - t0 < cap_ms) {
+        uint64_t left = cap_ms - (now - t0), step = left < poll_ms ? left : poll_ms;
+        struct timespec ts = {(time_t)(step / 1000), (long)(step % 1000) * 1000000L};
+        nanosleep(&ts, NULL); /* a signal cuts it short: the loop looks again */
+        now = mono_ms();
+        if (exists(marker)) {
+            r->settled = 1;
+            break;
+        }
+    }
+    r->waited_ms = now - t0;
+    if (start_budget_ms) extend(start_budget_ms);
+    return 0;
+}
