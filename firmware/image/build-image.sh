@@ -188,15 +188,16 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\tlectern\n::1\t\tlocalhost ip6-localhost
 # With the read-only root the firmware partition is read-only too: nothing
 # on the card is written while the kiosk runs (image-test checks every byte).
 bootmode=rw; [ "$overlay" = 1 ] && bootmode=ro
-# The firmware partition is not needed to run: nofail and a 30 s device
-# timeout (a damaged or missing FAT still boots to the reader, and nothing
-# waits for it), no fsck at each boot (fsck.fat was 3.5 s of the boot, and
+# The firmware partition is not needed to run: nofail (a damaged or missing
+# FAT still boots to the reader, and nothing in the boot waits for it) and a
+# 90 s device timeout (only the reader waits, for its lectern.conf; 30 s
+# was too short for the emulated boot's udev), no fsck at each boot (fsck.fat was 3.5 s of the boot, and
 # would write to the card). /var/tmp in RAM too: PrivateTmp= makes a
 # directory there at every start of the reader.
 cat > "$ROOT/etc/fstab" <<EOF
 # the SD card: labels set by firmware/image/build-image.sh
 LABEL=RASPIROOT  /               ext4  rw,noatime,commit=60,errors=remount-ro  0 1
-LABEL=RASPIFIRM  /boot/firmware  vfat  $bootmode,noatime,umask=0022,fmask=0022,dmask=0022,nofail,x-systemd.device-timeout=30s  0 0
+LABEL=RASPIFIRM  /boot/firmware  vfat  $bootmode,noatime,umask=0022,fmask=0022,dmask=0022,nofail,x-systemd.device-timeout=90s  0 0
 tmpfs            /tmp            tmpfs nosuid,nodev,size=64M  0 0
 tmpfs            /var/tmp        tmpfs nosuid,nodev,size=16M  0 0
 EOF
