@@ -10,9 +10,10 @@
  * runs the reader with --boot-wait FILE, and lectern-bootfs.service
  * (ordered after boot-firmware.mount) makes FILE once that mount is over,
  * mounted or given up. The reader waits for FILE, at most cap_ms, before
- * it reads a setting; on a Pi the partition is there within a second or
- * two, so the wait costs almost nothing, and the first screen already has
- * the teacher's settings.
+ * it reads a setting, so the first screen already has the teacher's
+ * settings. (Under the emulator the wait was 17-25 s, the FAT's udev and
+ * mount; on a Pi, where the firmware itself boots from that partition, it
+ * should be far shorter, not measured here.)
  *
  * While it waits it tells systemd that its start-up takes that much longer
  * (EXTEND_TIMEOUT_USEC, sd_notify(3)), and once it is over, that the whole
