@@ -2744,9 +2744,28 @@ static void shaped_cps(const essay *es, const layout_line *ln, const layout_metr
     sw_free(&w);
 }
 
+/* Whether a link or struck span of ln's block overlaps the line: most
+ * lines have none, and then there is nothing to walk (the walk was a tenth
+ * of a page's draw). */
+static int line_decorated(const essay *es, const layout_line *ln)
+{
+    if (ln->block >= es->nblocks) return 0;
+    size_t n;
+    const essay_span *sp = essay_block_spans(es, ln->block, &n);
+    uint32_t base = es->blocks[ln->block].start;
+    if (ln->end <= base) return 0;
+    uint64_t a = ln->start > base ? ln->start - base : 0, b = ln->end - base;
+    for (size_t i = 0; i < n; i++)
+        if ((sp[i].style & (ESSAY_STYLE_LINK | ESSAY_STYLE_STRIKE)) && sp[i].start < b &&
+            (uint64_t)sp[i].start + sp[i].len > a)
+            return 1;
+    return 0;
+}
+
 void layout_line_decor(const essay *es, const layout_line *ln, const layout_metrics *m,
                        void (*fn)(void *ctx, int style, int font, int32_t x0, int32_t x1, int32_t y), void *ctx)
 {
+    if (!line_decorated(es, ln)) return;
     if (m->shape) {
         int f = ln->font < LAYOUT_NFONTS ? ln->font : LAYOUT_BODY;
         decor_ctx d = {fn, ctx, ln->y, {0, 0}, {0, 0}, {0, 0}, {f, f}};

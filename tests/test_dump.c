@@ -439,6 +439,29 @@ TEST(link_and_strike_decorations)
     free(d);
 }
 
+/* A link that runs from one line into the next is underlined on both, and
+ * a line of the same paragraph with no link or struck text gets nothing:
+ * the decoration walk is skipped only where no such span overlaps. */
+TEST(decoration_only_where_a_span_overlaps)
+{
+    static const char text[] = "aaaa bbbb cccc dddd eeee ffff\n";
+    static const uint32_t sp[][4] = {{0, 5, 9, ESSAY_STYLE_LINK}}; /* "bbbb cccc" */
+    uint8_t *d;
+    essay es = mk_styled(text, sp, 1, &d);
+    layout_result r = lay_m(&es, &MS, 100 * 64, 8); /* two 40 px words a line */
+    CHECKF(r.nlines == 3, "%zu lines", r.nlines);
+    size_t want[3] = {1, 1, 0};
+    for (size_t i = 0; i < r.nlines && i < 3; i++) {
+        drec dr = {.n = 0};
+        layout_line_decor(&es, &r.lines[i], &MS, decor_cb, &dr);
+        CHECKF(dr.n == want[i], "line %zu: %zu decorations", i, dr.n);
+        if (dr.n == 1) CHECK(dr.style[0] == ESSAY_STYLE_LINK && dr.x1[0] > dr.x0[0]);
+    }
+    layout_free(&r);
+    essay_free(&es);
+    free(d);
+}
+
 /* A hard line break (U+2028) ends the line there, unjustified, and is on
  * neither line; the dump says `hard`. */
 TEST(hard_break_ends_the_line)
@@ -605,6 +628,7 @@ int main(void)
     RUN(mixed_faces_on_one_line);
     RUN(italic_correction_before_upright);
     RUN(link_and_strike_decorations);
+    RUN(decoration_only_where_a_span_overlaps);
     RUN(hard_break_ends_the_line);
     RUN(code_lines_wrap_with_a_mark);
     RUN(tables_in_columns_or_stacked);
