@@ -37,8 +37,13 @@ typedef struct shape_ent {
     uint8_t *text;
     size_t n;
     int face;
-    layout_glyph *g;
+    layout_glyph *g; /* font units */
     size_t ng;
+    /* g scaled for the last role asked (scaled()), kept: a word is looked
+     * up many times at one size, and scaling is three 64-bit divisions a
+     * glyph (a tenth of a re-layout, a libgcc call each on armhf) */
+    layout_glyph *sg; /* NULL until first scaled */
+    int32_t stag;     /* what sg was scaled for (scale_tag), -1 for none */
 } shape_ent;
 
 typedef struct kern_slot {
@@ -412,6 +417,7 @@ static void cache_clear(font_faces *fs)
     for (size_t k = 0; k < fs->ncache; k++) {
         free(fs->ents[k].text);
         free(fs->ents[k].g);
+        free(fs->ents[k].sg);
     }
     if (fs->ncache) memset(fs->slot, 0, SHAPE_SLOTS * sizeof *fs->slot);
     fs->ncache = 0;
@@ -749,6 +755,30 @@ static const layout_glyph *scaled(font_faces *fs, const role *ro, const layout_g
     return fs->out ? fs->out : (const layout_glyph *)"";
 }
 
+/* What scaled() output depends on besides the glyphs: the role's size and
+ * whether SDL_ttf's synthetic bold widens its face (the face is in the
+ * cache key). */
+static int32_t scale_tag(const role *ro) { return ro->px * 2 + ((ro->style & TTF_STYLE_BOLD) != 0); }
+
+/* Entry c's glyphs at role ro's size: from c->sg when it was scaled for
+ * the same role, else scaled into it (or into fs->out when there is no
+ * memory for it: still right, only not kept). */
+static const layout_glyph *scaled_ent(font_faces *fs, const role *ro, shape_ent *c, size_t *count)
+{
+    int32_t tag = scale_tag(ro);
+    if (c->sg && c->stag == tag) {
+        *count = c->ng;
+        return c->sg;
+    }
+    if (!c->sg) c->sg = malloc((c->ng ? c->ng : 1) * sizeof *c->sg);
+    if (!c->sg) return scaled(fs, ro, c->g, c->ng, count);
+    const layout_glyph *o = scaled(fs, ro, c->g, c->ng, count);
+    if (!o) return NULL;
+    memcpy(c->sg, o, c->ng * sizeof *o);
+    c->stag = tag;
+    return c->sg;
+}
+
 static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n, size_t *count)
 {
     font_faces *fs = ctx;
@@ -763,9 +793,9 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     uint64_t h = text_hash(s, n, key, 0);
     size_t mask = SHAPE_SLOTS - 1, i = (size_t)(h ^ (h >> 29)) & mask;
     for (; fs->slot[i]; i = (i + 1) & mask) {
-        const shape_ent *c = &fs->ents[fs->slot[i] - 1];
+        shape_ent *c = &fs->ents[fs->slot[i] - 1];
         if (c->hash == h && c->n == n && c->face == key && !memcmp(c->text, s, n))
-            return scaled(fs, ro, c->g, c->ng, count);
+            return scaled_ent(fs, ro, c, count);
     }
     long ng = shape_uncached(fs, r, rtl, s, n);
     if (ng < 0) return NULL;
@@ -789,9 +819,9 @@ static const layout_glyph *m_shape(void *ctx, int r, const uint8_t *s, size_t n,
     }
     memcpy(t, s, n);
     memcpy(g, fs->scratch, (size_t)ng * sizeof *g);
-    fs->ents[fs->ncache] = (shape_ent){h, t, n, key, g, (size_t)ng};
+    fs->ents[fs->ncache] = (shape_ent){h, t, n, key, g, (size_t)ng, NULL, -1};
     fs->slot[i] = (uint16_t)++fs->ncache; /* fewer than SHAPE_SLOTS / 2 + 1: emptied above when half full */
-    return scaled(fs, ro, g, (size_t)ng, count);
+    return scaled_ent(fs, ro, &fs->ents[fs->ncache - 1], count);
 }
 
 layout_metrics font_metrics(font_faces *fs)
