@@ -126,6 +126,7 @@ endif
 CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih libutf8proc fribidi libthai) $(UNIBREAK_LIBS)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih md4c harfbuzz-subset) -lhyphen
 SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf inih harfbuzz libpng)
+DRAW_LIBS := $(call pc,--libs,freetype2 harfbuzz)
 # SDL_image only for the tests that read golden PNGs back: the reader writes
 # its PNGs with libpng (src/shot.c) and so loads none of SDL_image's codecs.
 IMG_LIBS  := $(call pc,--libs,SDL2_image)
@@ -135,12 +136,13 @@ IMG_LIBS  := $(call pc,--libs,SDL2_image)
 CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsystemd fribidi libthai) $(UNIBREAK_CFLAGS)
 TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc fribidi libthai freetype2 fontconfig md4c harfbuzz-subset) $(UNIBREAK_CFLAGS)
 SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz libpng)
+DRAW_INCS := $(CORE_INCS) $(call pc,--cflags,freetype2 harfbuzz)
 INCS      := $(SDL_INCS)
 # src/watchdog.c (in the core: plain C over sd_notify(3), for
 # lectern.service's Type=notify and WatchdogSec=) needs libsystemd wherever
 # it is linked.
 CORE_LIBS += $(call pc,--libs,libsystemd)
-ALL_LIBS  := $(SDL_LIBS) $(IMG_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
+ALL_LIBS  := $(SDL_LIBS) $(IMG_LIBS) $(DRAW_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 # Signed packs (src/pack_sign.c): libsodium, linked into lectern-pack, the
 # tests and the reader (src/import.c checks the signatures of import = signed).
 SIGN_INCS := $(CORE_INCS) $(call pc,--cflags,libsodium)
@@ -175,11 +177,15 @@ SIGN_SRC += src/import.c
 # The reader's SDL code (and src/app_pack.c, plain C over the packer: it
 # goes with the reader but is compiled without SDL, see below).
 SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c src/app_headless.c \
-            src/app_replay.c src/app_dump.c src/app_pack.c src/app_sleep.c src/render.c src/font.c \
+            src/app_replay.c src/app_dump.c src/app_pack.c src/app_sleep.c src/render.c src/font_ttf.c \
             src/screen_page.c src/screen_library.c src/screen_menu.c src/screen_end.c src/screen_ui.c \
             src/screen_attract.c src/screen_admin.c
 SDL_SRC  += src/app_conf.c
 SDL_SRC  += src/app_import.c src/screen_import.c
+# Drawing without SDL: HarfBuzz shaping and FreeType rasterizing (the
+# reader's page code; the core stays free of both). Compiled with
+# DRAW_INCS only, and checked for SDL headers as the core is (NO_SDL).
+DRAW_SRC := src/font.c src/page.c
 MAIN_SRC := src/main.c tools/lectern-pack.c
 # The boot splash (issue 16): a program of its own, plain C with no library
 # at all (it runs before anything else is up), and its drawing code, which
@@ -188,8 +194,8 @@ SPLASH_SRC := src/splash.c
 MAIN_SRC += src/splash_main.c
 # A source file in src/ or tools/ that no list names is a mistake, not a
 # file to build by accident.
-UNLISTED := $(filter-out $(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(MAIN_SRC) $(SPLASH_SRC),$(wildcard src/*.c tools/*.c))
-$(if $(UNLISTED),$(error $(UNLISTED): not in CORE_SRC, TOOL_SRC, SIGN_SRC, SDL_SRC, MAIN_SRC or SPLASH_SRC in the Makefile; add it to the list of its part))
+UNLISTED := $(filter-out $(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(DRAW_SRC) $(MAIN_SRC) $(SPLASH_SRC),$(wildcard src/*.c tools/*.c))
+$(if $(UNLISTED),$(error $(UNLISTED): not in CORE_SRC, TOOL_SRC, SIGN_SRC, SDL_SRC, DRAW_SRC, MAIN_SRC or SPLASH_SRC in the Makefile; add it to the list of its part))
 TEST_SRC  := $(wildcard tests/test_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -198,6 +204,7 @@ CORE_A := $(B)/libcore.a
 TOOL_A := $(B)/libtool.a
 SIGN_A := $(B)/libsign.a
 SDL_A  := $(B)/libsdl.a
+DRAW_A := $(B)/libdraw.a
 PACKER := $(B)/lectern-pack
 READER := $(B)/lectern
 PACK   := $(B)/default.lpk
@@ -222,25 +229,30 @@ $(call obj,$(CORE_SRC)): INCS := $(CORE_INCS)
 $(call obj,$(TOOL_SRC) src/app_pack.c): INCS := $(TOOL_INCS)
 $(call obj,tools/lectern-pack.c): INCS := $(TOOL_INCS) $(call pc,--cflags,libsodium)
 $(call obj,$(SIGN_SRC)): INCS := $(SIGN_INCS)
+$(call obj,$(DRAW_SRC)): INCS := $(DRAW_INCS)
 $(call obj,$(SPLASH_SRC) src/splash_main.c): INCS := -Isrc
-# The compiler's own list of what a core object included (its .d file, with
-# system headers: -MD) must name no SDL header.
+# The compiler's own list of what a core or drawing object included (its .d
+# file, with system headers: -MD) must name no SDL header.
 DEPFLAGS := -MMD -MP
 $(call obj,$(CORE_SRC) src/app_pack.c): DEPFLAGS := -MD -MP
 $(call obj,$(CORE_SRC) src/app_pack.c): NO_SDL = if grep -q 'SDL2/' $(@:.o=.d); then rm -f $@; \
   echo "$<: the core is plain C and must not include SDL, even through a header (SDL code belongs in the platform, render and screen files)" >&2; exit 1; fi
+$(call obj,$(DRAW_SRC)): DEPFLAGS := -MD -MP
+$(call obj,$(DRAW_SRC)): NO_SDL = if grep -q 'SDL2/' $(@:.o=.d); then rm -f $@; \
+  echo "$<: drawing code is plain C over HarfBuzz and FreeType and must not include SDL, even through a header (SDL_ttf belongs in src/font_ttf.c)" >&2; exit 1; fi
 
 ifneq ($(XROOT),)
 $(XROOT)/.stamp:
 	$(Q)tools/xroot.sh $(ARCH) $(XROOT)
-$(call obj,$(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC)): | $(XROOT)/.stamp
+$(call obj,$(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(DRAW_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC)): | $(XROOT)/.stamp
 endif
 
 $(CORE_A): $(call obj,$(CORE_SRC))
 $(TOOL_A): $(call obj,$(TOOL_SRC))
 $(SDL_A):  $(call obj,$(SDL_SRC))
+$(DRAW_A): $(call obj,$(DRAW_SRC))
 $(SIGN_A): $(call obj,$(SIGN_SRC))
-$(CORE_A) $(TOOL_A) $(SDL_A) $(SIGN_A):
+$(CORE_A) $(TOOL_A) $(SDL_A) $(DRAW_A) $(SIGN_A):
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
@@ -248,9 +260,9 @@ $(PACKER): $(call obj,tools/lectern-pack.c) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
-$(READER): $(call obj,src/main.c) $(SDL_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
+$(READER): $(call obj,src/main.c) $(SDL_A) $(DRAW_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(DRAW_LIBS) $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 # libc and libm only: nothing else need be loaded this early in the boot
 $(SPLASH): $(call obj,src/splash_main.c $(SPLASH_SRC))
@@ -262,9 +274,9 @@ $(PACK): $(PACKER) $(wildcard assets/essays/*)
 
 # Tests of the reader's SDL code link SDL; the rest link only the core and
 # the packer, as the code they test does.
-SDL_TEST_SRC := tests/test_shot.c tests/test_render.c tests/test_render_fallback.c tests/test_screens.c tests/test_platform.c
+SDL_TEST_SRC := tests/test_shot.c tests/test_page.c tests/test_render.c tests/test_render_fallback.c tests/test_screens.c tests/test_platform.c
 SDL_TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(SDL_TEST_SRC))
-$(SDL_TESTS): $(B)/tests/%: $(call obj,tests/%.c) $(SDL_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
+$(SDL_TESTS): $(B)/tests/%: $(call obj,tests/%.c) $(SDL_A) $(DRAW_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
@@ -290,7 +302,7 @@ $(B)/tests/replay_%: $(call obj,tests/fuzz/%.c tests/fuzz/replay.c) $(SIGN_A) $(
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
-$(B)/bench/%: $(call obj,tests/bench/%.c) $(SDL_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
+$(B)/bench/%: $(call obj,tests/bench/%.c) $(SDL_A) $(DRAW_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)

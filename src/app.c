@@ -150,7 +150,7 @@ static int apply_size(app *a, lerr *e)
     if (px < FONT_MIN_PX) px = FONT_MIN_PX;
     if (px > FONT_MAX_PX) px = FONT_MAX_PX;
     if (font_set_size(a->fonts, px, e)) return -1;
-    render_geometry(a->fonts, a->geom.w, a->geom.h, &a->geom);
+    page_geometry(a->fonts, a->geom.w, a->geom.h, &a->geom);
     if (a->o.margins_set) {
         /* margins = MM: the side margins exactly, no column cap (but at least four em of text) */
         int side = (int)lround(a->o.margins_mm * a->dpi / 25.4), tw = a->geom.w - 2 * side;
@@ -158,7 +158,7 @@ static int apply_size(app *a, lerr *e)
         a->geom.text_w = tw;
         a->geom.text_x = (a->geom.w - tw) / 2;
     }
-    a->lp = render_layout_params(a->fonts, &a->geom);
+    a->lp = page_layout_params(a->fonts, &a->geom);
     screen_layout(a); /* the screens' text grows with the page's */
     /* the running title, centred on the text, keeps clear of the menu mark */
     int half = screen_page_control(a).r.x - a->ui.gap - (a->geom.text_x + a->geom.text_w / 2);
@@ -174,9 +174,9 @@ int app_set_page_size(app *a, int w, int h, lerr *e)
                     " in all (" TUN_PAGE_MAX_STR ")", w, h, TUN_PAGE_MIN_SIDE, TUN_PAGE_MAX_SIDE, TUN_PAGE_MAX_PIXELS);
         return -1;
     }
-    if (!a->dpi) a->dpi = render_guess_dpi(w, h);
+    if (!a->dpi) a->dpi = page_guess_dpi(w, h);
     a->base_px = a->o.font_px > 0 ? a->o.font_px
-                                  : render_px_for_pt(a->o.font_pt > 0 ? a->o.font_pt : RENDER_DEFAULT_PT, a->dpi);
+                                  : page_px_for_pt(a->o.font_pt > 0 ? a->o.font_pt : PAGE_DEFAULT_PT, a->dpi);
     a->geom.w = w;
     a->geom.h = h;
     return apply_size(a, e);

@@ -67,7 +67,7 @@ typedef struct app_opts {
     const char *pack_path; /* NULL: the default search, see app_find_pack */
     int w, h;              /* panel size in pixels; 0: 800x480 headless, the display's when fullscreen */
     int theme;             /* enum render_theme_id: the default theme (the idle reset restores it) */
-    double font_pt;        /* body size in points at the panel's density; 0: RENDER_DEFAULT_PT */
+    double font_pt;        /* body size in points at the panel's density; 0: PAGE_DEFAULT_PT */
     int font_px;           /* body size in pixels, overrides font_pt when > 0 */
     int fullscreen;
     size_t essay;          /* --screenshot: 1-based; 0: the first */
@@ -181,7 +181,7 @@ typedef struct app {
     const layout_result *anchor_lr; /* layout and page at the last re-layout: the */
     size_t anchor_page;             /* reader has turned since when they differ */
 
-    render_geom geom;       /* the page: upright, panel size turned for `rotate` */
+    page_geom geom;       /* the page: upright, panel size turned for `rotate` */
     layout_params lp;
 
     /* video (window or offscreen) */

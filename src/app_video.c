@@ -341,7 +341,7 @@ int app_set_panel(app *a, int pw, int ph, lerr *e)
             a->no_targets[0] = 0;
         }
     }
-    if (!a->dpi) a->dpi = render_guess_dpi(pw, ph);
+    if (!a->dpi) a->dpi = page_guess_dpi(pw, ph);
     gesture_init(&a->g, (float)(w / a->dpi * 25.4), (float)(h / a->dpi * 25.4));
     a->dragging = 0;
     if (app_set_page_size(a, w, h, e)) return -1;

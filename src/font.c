@@ -1,5 +1,6 @@
 /* font.c - faces from the pack, opened per layout role, measured for layout.
- * See font.h for what is measured where and why. */
+ * See font.h for what is measured where and why. No SDL here (the build
+ * checks it): SDL_ttf's fonts are font_ttf.c's, kept in the attachment. */
 #include "font.h"
 
 #include "text.h"
@@ -17,7 +18,6 @@
 
 #define ADV_SLOTS 1024  /* direct-mapped per face: covers Latin + punctuation without collisions */
 #define KERN_SLOTS 4096 /* direct-mapped pair cache per face */
-#define MAX_OPEN 32     /* distinct (face, style, px) SDL_ttf fonts: 14 roles x (main + fallback) */
 #define SHAPE_SLOTS 16384 /* shape cache slots (a power of two); emptied when half full */
 _Static_assert(SHAPE_SLOTS <= 65536, "a slot holds an entry's number in 16 bits");
 
@@ -71,18 +71,10 @@ typedef struct face {
     kern_slot *kern;
 } face;
 
-typedef struct opened {
-    int face, style, px;
-    TTF_Font *ttf;
-} opened;
-
 typedef struct role {
     int face;           /* main face index */
-    int style;          /* TTF_STYLE_* synthesized on top of the face */
+    int style;          /* FONT_STYLE_* synthesized on top of the face */
     int px;
-    TTF_Font *ttf;      /* main face at px, opened when first asked for (role_ttf), or NULL */
-    TTF_Font *ttf_fb;   /* fallback face at px, the same */
-    int ttf_failed;     /* 1 main, 2 fallback: could not be opened, said once on stderr */
     int32_t line, ascent; /* 26.6, whole pixels */
 } role;
 
@@ -92,8 +84,8 @@ struct font_faces {
     int fallback; /* face index or -1 */
     int body_px;
     role roles[LAYOUT_NFONTS];
-    opened open[MAX_OPEN];
-    int nopen;
+    void *att;             /* font_attach's object for the current size, or NULL */
+    font_drop_fn *att_drop; /* ... and what frees it */
     hb_buffer_t *buf; /* reused for kerning pairs and shaping */
     int fb[FONT_MAX_FACES]; /* every fallback face, in the order they are tried */
     int nfb;
@@ -268,23 +260,23 @@ static int set_assign(font_faces *fs, lerr *e)
     for (int r = 0; r < LAYOUT_NFONTS; r++) {
         role *ro = &fs->roles[r];
         ro->face = reg;
-        ro->style = TTF_STYLE_NORMAL;
+        ro->style = FONT_STYLE_NORMAL;
         if (r == LAYOUT_ITALIC) {
             if (ital >= 0) ro->face = ital;
-            else ro->style = TTF_STYLE_ITALIC;
+            else ro->style = FONT_STYLE_ITALIC;
         } else if (r == LAYOUT_BYLINE) {
             if (ital >= 0) ro->face = ital;
-            else ro->style = TTF_STYLE_ITALIC;
+            else ro->style = FONT_STYLE_ITALIC;
         } else if (r == LAYOUT_BOLD || r == LAYOUT_H1 || r == LAYOUT_H2 || r == LAYOUT_TITLE || r == LAYOUT_H3 ||
                    r == LAYOUT_H4 || r == LAYOUT_H5 || r == LAYOUT_H6) {
             if (bold >= 0) ro->face = bold;
-            else ro->style = TTF_STYLE_BOLD;
+            else ro->style = FONT_STYLE_BOLD;
         } else if (r == LAYOUT_BOLD_ITALIC) {
             /* the real face, else the nearest one with the rest synthesized */
             if (bi >= 0) ro->face = bi;
-            else if (bold >= 0) ro->face = bold, ro->style = TTF_STYLE_ITALIC;
-            else if (ital >= 0) ro->face = ital, ro->style = TTF_STYLE_BOLD;
-            else ro->style = TTF_STYLE_BOLD | TTF_STYLE_ITALIC;
+            else if (bold >= 0) ro->face = bold, ro->style = FONT_STYLE_ITALIC;
+            else if (ital >= 0) ro->face = ital, ro->style = FONT_STYLE_BOLD;
+            else ro->style = FONT_STYLE_BOLD | FONT_STYLE_ITALIC;
         } else if (r == LAYOUT_MONO && mono >= 0) {
             ro->face = mono;
         }
@@ -406,11 +398,22 @@ out:
     return rc;
 }
 
-static void close_opened(opened *o, int n)
+/* Free the attachment (font_attach), if any, and forget it. */
+static void drop_attached(font_faces *fs)
 {
-    for (int i = 0; i < n; i++)
-        if (o[i].ttf) TTF_CloseFont(o[i].ttf);
+    if (fs->att && fs->att_drop) fs->att_drop(fs->att);
+    fs->att = NULL;
+    fs->att_drop = NULL;
 }
+
+void font_attach(font_faces *fs, void *obj, font_drop_fn *drop)
+{
+    drop_attached(fs);
+    fs->att = obj;
+    fs->att_drop = drop;
+}
+
+void *font_attached(const font_faces *fs, font_drop_fn *drop) { return fs->att_drop == drop ? fs->att : NULL; }
 
 static void cache_clear(font_faces *fs)
 {
@@ -426,7 +429,7 @@ static void cache_clear(font_faces *fs)
 void font_close(font_faces *fs)
 {
     if (!fs) return;
-    close_opened(fs->open, fs->nopen);
+    drop_attached(fs); /* it may borrow the faces' bytes: first */
     for (int i = 0; i < fs->nfaces; i++) face_free(&fs->faces[i]);
     if (fs->buf) hb_buffer_destroy(fs->buf);
     cache_clear(fs);
@@ -462,32 +465,6 @@ static int role_px(int r, int body)
     }
 }
 
-/* The SDL_ttf font for (face, style, px), opened once into `o`. */
-static TTF_Font *get_opened(font_faces *fs, opened *o, int *n, int fi, int style, int px, lerr *e)
-{
-    for (int i = 0; i < *n; i++)
-        if (o[i].face == fi && o[i].style == style && o[i].px == px) return o[i].ttf;
-    if (*n == MAX_OPEN) {
-        lerr_set(e, "too many font instances");
-        return NULL;
-    }
-    face *f = &fs->faces[fi];
-    SDL_RWops *rw = SDL_RWFromConstMem(f->data, (int)f->size);
-    TTF_Font *t = rw ? TTF_OpenFontIndexRW(rw, 1, px, f->index) : NULL;
-    if (!t) {
-        lerr_set(e, "font %s at %d px: %s", f->name, px, TTF_GetError());
-        return NULL;
-    }
-    /* Light hinting snaps only vertically: crisp x-height and baselines,
-     * while horizontal shapes stay true to the advances layout measured. */
-    TTF_SetFontHinting(t, TTF_HINTING_LIGHT);
-    TTF_SetFontKerning(t, 1);
-    if (style) TTF_SetFontStyle(t, style);
-    o[*n] = (opened){fi, style, px, t};
-    (*n)++;
-    return t;
-}
-
 int font_set_size(font_faces *fs, int body_px, lerr *e)
 {
     if (body_px < FONT_MIN_PX || body_px > FONT_MAX_PX) {
@@ -496,18 +473,17 @@ int font_set_size(font_faces *fs, int body_px, lerr *e)
     }
     if (body_px == fs->body_px) return 0;
     /* The SDL_ttf fonts (code points drawn by SDL_ttf: furniture and
-     * interface text not shaped) are opened when first needed, role_ttf:
-     * pages are drawn from glyph ids with FreeType, and each SDL_ttf font
-     * costs a FreeType face and a cleared glyph cache of its own (a cold
-     * start opened 14 and used none). */
+     * interface text not shaped) are font_ttf.c's, in the attachment, and
+     * opened there when first needed: pages are drawn from glyph ids with
+     * FreeType, and each SDL_ttf font costs a FreeType face and a cleared
+     * glyph cache of its own (a cold start opened 14 and used none). They
+     * are at the old size: dropped below. */
     role nr[LAYOUT_NFONTS];
     for (int r = 0; r < LAYOUT_NFONTS; r++) {
         role *ro = &nr[r];
         *ro = fs->roles[r];
         ro->px = role_px(r, body_px);
         if (r == LAYOUT_MONO && !face_is_mono(&fs->faces[ro->face])) ro->px = body_px; /* no code face */
-        ro->ttf = ro->ttf_fb = NULL;
-        ro->ttf_failed = 0;
         /* Line box: a typographic factor of the size, whole pixels, with the
          * glyphs centred in it from the face's own ascender and descender. */
         const face *f = &fs->faces[ro->face];
@@ -519,8 +495,7 @@ int font_set_size(font_faces *fs, int body_px, lerr *e)
         ro->line = (int32_t)line * 64;
         ro->ascent = (int32_t)a * 64;
     }
-    close_opened(fs->open, fs->nopen);
-    fs->nopen = 0;
+    drop_attached(fs);
     memcpy(fs->roles, nr, sizeof nr);
     fs->body_px = body_px;
     return 0;
@@ -580,7 +555,7 @@ static int32_t m_advance(void *ctx, int f, uint32_t cp)
     const adv_slot *s = lookup_adv(fs, ro, cp);
     const face *fa = &fs->faces[s->fi];
     int32_t a = scale26(s->units, ro->px, fa->upem);
-    if (ro->style & TTF_STYLE_BOLD) a += ro->px * 64 / 10; /* SDL_ttf's synthetic bold widens by px/10 */
+    if (ro->style & FONT_STYLE_BOLD) a += ro->px * 64 / 10; /* SDL_ttf's synthetic bold widens by px/10 */
     return a;
 }
 
@@ -747,7 +722,7 @@ static const layout_glyph *scaled(font_faces *fs, const role *ro, const layout_g
     for (size_t i = 0; i < ng; i++) {
         const face *fa = &fs->faces[u[i].face];
         int32_t adv = scale26(u[i].advance, ro->px, fa->upem);
-        if (u[i].face == ro->face && (ro->style & TTF_STYLE_BOLD)) adv += ro->px * 64 / 10;
+        if (u[i].face == ro->face && (ro->style & FONT_STYLE_BOLD)) adv += ro->px * 64 / 10;
         fs->out[i] = (layout_glyph){u[i].id, u[i].cluster, adv, scale26(u[i].dx, ro->px, fa->upem),
                                     scale26(u[i].dy, ro->px, fa->upem), u[i].face};
     }
@@ -758,7 +733,7 @@ static const layout_glyph *scaled(font_faces *fs, const role *ro, const layout_g
 /* What scaled() output depends on besides the glyphs: the role's size and
  * whether SDL_ttf's synthetic bold widens its face (the face is in the
  * cache key). */
-static int32_t scale_tag(const role *ro) { return ro->px * 2 + ((ro->style & TTF_STYLE_BOLD) != 0); }
+static int32_t scale_tag(const role *ro) { return ro->px * 2 + ((ro->style & FONT_STYLE_BOLD) != 0); }
 
 /* Entry c's glyphs at role ro's size: from c->sg when it was scaled for
  * the same role, else scaled into it (or into fs->out when there is no
@@ -858,7 +833,7 @@ int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, int expand, f
     const role *ro = get_role(fs, r);
     face *f = &fs->faces[fi];
     /* the style SDL_ttf synthesizes for this role and face (font_glyph_face) */
-    int style = fi == ro->face ? ro->style : (ro->style & TTF_STYLE_ITALIC);
+    int style = font_face_style(fs, r, fi);
     FT_Face ft = f->ft;
     double scale = 1.0;
     FT_Int32 load = FT_LOAD_TARGET_LIGHT;
@@ -883,7 +858,7 @@ int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, int expand, f
             return -1;
         }
         /* SDL_ttf's shear for a synthetic italic, then the line's expansion: x' = s (x + 0.207 y) */
-        double sx = (1000.0 + expand) / 1000.0, shear = (style & TTF_STYLE_ITALIC) ? 0.207 : 0.0;
+        double sx = (1000.0 + expand) / 1000.0, shear = (style & FONT_STYLE_ITALIC) ? 0.207 : 0.0;
         if (expand || shear != 0.0) {
             FT_Matrix mx = {(FT_Fixed)lround(sx * 0x10000), (FT_Fixed)lround(sx * shear * 0x10000), 0, 0x10000};
             FT_Set_Transform(ft, &mx, NULL);
@@ -899,7 +874,7 @@ int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, int expand, f
         return -1;
     }
     FT_GlyphSlot sl = ft->glyph;
-    if (!f->color && (style & TTF_STYLE_BOLD) && sl->format == FT_GLYPH_FORMAT_OUTLINE)
+    if (!f->color && (style & FONT_STYLE_BOLD) && sl->format == FT_GLYPH_FORMAT_OUTLINE)
         FT_Outline_Embolden(&sl->outline, (FT_Pos)(ro->px * 64 / 20)); /* about SDL_ttf's px/10 wider */
     if (sl->format != FT_GLYPH_FORMAT_BITMAP && FT_Render_Glyph(sl, FT_RENDER_MODE_NORMAL)) {
         lerr_set(e, "font %s: glyph %u does not render", f->name, (unsigned)gid);
@@ -948,45 +923,36 @@ int font_render_glyph(font_faces *fs, int r, int fi, uint32_t gid, int expand, f
     return 0;
 }
 
-/* ---- drawing support ------------------------------------------------------ */
+/* ---- drawing code points (font_ttf.c) ---------------------------------------- */
 
-/* The role's SDL_ttf font (fb: its fallback face's), opened on first use;
- * NULL when there is no fallback face or it cannot be opened (said once). */
-static TTF_Font *role_ttf(font_faces *fs, int f, int fb)
+int font_role_face(const font_faces *fs, int f) { return get_role(fs, f)->face; }
+
+int font_fallback_face(const font_faces *fs) { return fs->fallback; }
+
+int font_face_style(const font_faces *fs, int f, int fi)
 {
-    role *ro = &fs->roles[f >= 0 && f < LAYOUT_NFONTS ? f : LAYOUT_BODY];
-    TTF_Font **t = fb ? &ro->ttf_fb : &ro->ttf;
-    int bit = fb ? 2 : 1;
-    if (*t || (fb && fs->fallback < 0) || (ro->ttf_failed & bit)) return *t;
-    lerr e;
-    *t = fb ? get_opened(fs, fs->open, &fs->nopen, fs->fallback, ro->style & TTF_STYLE_ITALIC, ro->px, &e)
-            : get_opened(fs, fs->open, &fs->nopen, ro->face, ro->style, ro->px, &e);
-    if (!*t) {
-        ro->ttf_failed |= bit;
-        fprintf(stderr, "lectern: %s; its characters are drawn as missing\n", e.msg);
-    }
-    return *t;
+    const role *ro = get_role(fs, f);
+    return fi == ro->face ? ro->style : (ro->style & FONT_STYLE_ITALIC);
 }
 
-TTF_Font *font_glyph_face(font_faces *fs, int f, uint32_t cp, uint32_t *key, int *missing)
+int font_face_bytes(const font_faces *fs, int fi, const uint8_t **data, size_t *size, int *index)
 {
-    if (!fs->body_px) return NULL;
+    if (fi < 0 || fi >= fs->nfaces) return -1;
+    *data = fs->faces[fi].data;
+    *size = fs->faces[fi].size;
+    *index = fs->faces[fi].index;
+    return 0;
+}
+
+int font_cp_face(font_faces *fs, int f, uint32_t cp, int *missing)
+{
+    if (!fs->body_px) return -1;
     const role *ro = get_role(fs, f);
     const adv_slot *s = lookup_adv(fs, ro, cp);
     /* SDL_ttf draws code points from the role's face or the first fallback face */
     int fb = s->serve == SERVE_FALLBACK && s->fi == fs->fallback;
-    int fi = fb ? fs->fallback : ro->face;
-    int style = fb ? (ro->style & TTF_STYLE_ITALIC) : ro->style;
     if (missing) *missing = s->serve == SERVE_NONE || (s->serve == SERVE_FALLBACK && !fb);
-    if (key) *key = (((uint32_t)fi * 4 + (uint32_t)(style & 3)) << 10) | (uint32_t)ro->px;
-    return role_ttf(fs, f, fb);
-}
-
-int font_has_glyph(font_faces *fs, int f, uint32_t cp)
-{
-    if (!fs->body_px) return 0;
-    TTF_Font *m = role_ttf(fs, f, 0), *b = role_ttf(fs, f, 1);
-    return (m && TTF_GlyphIsProvided32(m, cp)) || (b && TTF_GlyphIsProvided32(b, cp));
+    return fb ? fs->fallback : ro->face;
 }
 
 const char *font_role_name(const font_faces *fs, int f) { return fs->faces[get_role(fs, f)->face].name; }

@@ -2,14 +2,19 @@
  * layout roles need, and measured for layout.
  *
  * Faces are raw TrueType/OpenType bytes (pack_view gives a zero-copy view
- * into the pack's mapping). Each face is opened twice over the same bytes:
+ * into the pack's mapping). Each face is opened here twice over the same
+ * bytes:
  *   - by HarfBuzz, unscaled, for advances and kerning in font units. That is
  *     where kerning lives in current fonts (GPOS); SDL_ttf's kerning call
  *     reads only the legacy 'kern' table, which e.g. Noto Serif lacks. Units
  *     scale to any size by arithmetic, so a size change measures nothing anew.
- *   - by SDL_ttf (FreeType), per role at its pixel size, to rasterize glyphs
- *     (light hinting: vertical only, so glyph shapes match the unhinted
- *     advances layout uses) and to answer "does this face have the glyph".
+ *   - by FreeType, to rasterize glyph ids at a role's pixel size
+ *     (font_render_glyph; light hinting: vertical only, so glyph shapes
+ *     match the unhinted advances layout uses).
+ * SDL_ttf opens them a third time, per role at its pixel size, to draw code
+ * points (furniture and interface text) and to answer "does this face have
+ * the glyph": that is font_ttf.h's, the SDL part, which keeps its fonts in
+ * the set's attachment (font_attach).
  * A code point the role's face lacks is measured and drawn from a fallback
  * face (the pack fonts flagged PACK_FONT_FALLBACK, every one of them: the
  * first that has it, upright ones first, a CJK face named for the text's
@@ -21,17 +26,15 @@
  * features, split where the face or the script changes; results are
  * cached in the set by (text, role, size). Drawing glyph ids:
  * font_render_glyph, FreeType with light hinting (SDL_ttf still draws code
- * points for furniture and interface text: font_glyph_face).
+ * points for furniture and interface text: font_glyph_face, font_ttf.h).
  *
- * SDL code: needs TTF_Init() before font_open_* and TTF_Quit() after
- * font_close. No global state; one font_faces per reader. */
+ * Plain C11 over HarfBuzz and FreeType; no SDL (only font_ttf.h's part
+ * needs TTF_Init). No global state; one font_faces per reader. */
 #ifndef LECTERN_FONT_H
 #define LECTERN_FONT_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include <SDL2/SDL_ttf.h>
 
 #include "layout.h"
 #include "pack.h"
@@ -40,6 +43,14 @@
 #define FONT_MAX_FACES 16
 #define FONT_MIN_PX 6
 #define FONT_MAX_PX 400
+
+/* The styles synthesized on top of a face that a role lacks (an italic
+ * sheared from the regular face, a bold widened from it), as bits. The
+ * values are SDL_ttf's (TTF_STYLE_*, checked in font_ttf.c), which is
+ * given them as they are. */
+#define FONT_STYLE_NORMAL 0
+#define FONT_STYLE_BOLD 1
+#define FONT_STYLE_ITALIC 2
 
 typedef struct font_faces font_faces;
 
@@ -74,16 +85,19 @@ int font_open_mem(font_faces **out, const font_src *src, size_t n, lerr *e);
 int font_open_files(font_faces **out, const char *const *paths, const uint16_t *flags, size_t n,
                     lerr *e);
 
-/* Close the SDL_ttf fonts and HarfBuzz objects, free what the set owns. NULL is fine. */
+/* Drop the attachment (font_attach: the SDL_ttf fonts), close the
+ * HarfBuzz and FreeType objects, free what the set owns. NULL is fine. */
 void font_close(font_faces *fs);
 
 /* Open every role at the sizes that follow from body_px (body text in
  * pixels): italic and bold the same, H1 about 1.45x, H2 1.2x, H3 1.1x, H4 1.05x, H5 1x, H6 0.92x,
  * title 1.75x, byline 1.1x, small 0.78x
- * (never below 11 px). Re-opening at the same size does nothing. The
- * SDL_ttf fonts of the roles are opened only when first asked for
- * (font_glyph_face, font_has_glyph). Returns 0, or -1 with a message (px
- * outside FONT_MIN_PX..FONT_MAX_PX; the set then keeps its previous size). */
+ * (never below 11 px). Re-opening at the same size does nothing. A new
+ * size drops the set's attachment (font_attach), so the SDL_ttf fonts of
+ * the roles are closed, and opened again at the new size only when first
+ * asked for (font_glyph_face, font_has_glyph). Returns 0, or -1 with a
+ * message (px outside FONT_MIN_PX..FONT_MAX_PX; the set then keeps its
+ * previous size and its attachment). */
 int font_set_size(font_faces *fs, int body_px, lerr *e);
 
 /* Current body size in pixels (0 before font_set_size), and the pixel size of a role. */
@@ -97,19 +111,42 @@ int font_role_px(const font_faces *fs, int role);
  * ascent puts the glyphs in the middle of that line box (CSS half-leading). */
 layout_metrics font_metrics(font_faces *fs);
 
-/* Where code point cp of role `role` is drawn from: returns the SDL_ttf font
- * (owned by the set, valid until the next font_set_size or font_close) and
- * a key that identifies (face, style, size) for a glyph cache. Falls back
- * per glyph; when neither face has cp, returns the main face (which draws
- * its .notdef box) and sets *missing to 1. NULL before font_set_size, or
- * when SDL_ttf cannot open the face at that size (said once on stderr: its
- * characters are then not drawn). */
-TTF_Font *font_glyph_face(font_faces *fs, int role, uint32_t cp, uint32_t *key, int *missing);
+/* ---- for drawing code points (font_ttf.h) ---------------------------------- */
 
-/* 1 when the role's face or the fallback face has a glyph for cp, using
- * TTF_GlyphIsProvided32 on the SDL_ttf fonts (opened for it if need be).
- * 0 before font_set_size. */
-int font_has_glyph(font_faces *fs, int role, uint32_t cp);
+/* The role's own face (an index for font_face_name and the rest), and the
+ * fallback face code points are drawn from when the role's face lacks
+ * them (one of the pack's fallback faces, upright when it has one, never a
+ * colour one; -1 when there is none). */
+int font_role_face(const font_faces *fs, int role);
+int font_fallback_face(const font_faces *fs);
+
+/* The FONT_STYLE_* synthesized when face fi draws for role `role`: the
+ * role's own on its own face, only its italic on any other (a fallback
+ * face is sheared for an italic role, never emboldened). */
+int font_face_style(const font_faces *fs, int role, int fi);
+
+/* Face fi's bytes (valid as long as the set) and its index in a
+ * collection. Returns 0, or -1 for an index out of range. */
+int font_face_bytes(const font_faces *fs, int fi, const uint8_t **data, size_t *size, int *index);
+
+/* The face that draws code point cp of role `role` when code points are
+ * drawn (SDL_ttf, font_glyph_face): the role's face, or the fallback face
+ * (font_fallback_face) when only that one has cp. When neither has it,
+ * the role's face (which draws its .notdef box), with *missing set to 1
+ * (missing may be NULL). -1 before font_set_size. */
+int font_cp_face(font_faces *fs, int role, uint32_t cp, int *missing);
+
+/* One object of other code kept with the set for the current size (the
+ * SDL_ttf fonts of font_ttf.c, which are opened per size): font_attach
+ * gives it to the set, which then owns it and calls drop(obj) to free it
+ * when the size changes (font_set_size to a new size) and in font_close
+ * (before the faces' bytes go, so obj may borrow them). One slot: an
+ * earlier attachment is dropped first. font_attached gives the object
+ * attached with the same drop (its owner's check that it is its own),
+ * else NULL. */
+typedef void font_drop_fn(void *obj);
+void font_attach(font_faces *fs, void *obj, font_drop_fn *drop);
+void *font_attached(const font_faces *fs, font_drop_fn *drop);
 
 /* Face names (for --help/--version and messages): the name of the face that
  * serves role, and of the fallback face ("" when there is none). */
@@ -134,7 +171,7 @@ typedef struct font_bitmap {
 } font_bitmap;
 
 /* Rasterize glyph `gid` of face fi at the size of role r (with the style
- * SDL_ttf would synthesize for that role and face) through FreeType, light
+ * font_face_style gives, synthesized as SDL_ttf does it) through FreeType, light
  * hinting, (1000 + expand)/1000 as wide as it is (a line's font expansion,
  * per mille; colour bitmaps are drawn unexpanded). An empty glyph gives w = h = 0. Returns 0, or -1 with a message
  * (no such face, size not set, FreeType error). */
@@ -153,8 +190,9 @@ typedef struct font_glyph {
 } font_glyph;
 
 /* The face (an index for font_face_name and font_shape) that draws code
- * point cp in role `role`: the role's face, or the fallback face when only
- * that one has cp (as font_glyph_face chooses). -1 before font_set_size. */
+ * point cp in role `role`: the role's face, or the first fallback face
+ * that has cp when it lacks it (the faces shaping uses; font_cp_face
+ * gives the one font_glyph_face draws cp from). -1 before font_set_size. */
 int font_face_of(font_faces *fs, int role, uint32_t cp);
 
 /* The name of face `face` (the pack entry's title, as `lectern-pack info`

@@ -3,6 +3,7 @@
 #include "render.h"
 
 #include "text.h"
+#include "font_ttf.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -31,98 +32,7 @@ int render_theme_parse(const char *name)
     return -1;
 }
 
-/* ---- physical size --------------------------------------------------------- */
-
-double render_guess_dpi(int w, int h)
-{
-    static const struct { int w, h; double inches; } panels[] = {
-        {800, 480, 7.0},   /* Raspberry Pi Touch Display */
-        {1024, 600, 7.0},  /* common 7" HDMI/DSI panels */
-        {720, 1280, 7.0},  /* Touch Display 2 */
-        {1280, 800, 10.1}, /* 10" panels */
-        {1920, 1080, 15.6},/* Raspberry Pi Monitor */
-        {1280, 720, 7.0},
-        {1920, 1200, 15.6},
-        {2560, 1440, 27.0},
-        {3840, 2160, 27.0},
-    };
-    int a = w > h ? w : h, b = w > h ? h : w;
-    double diag = sqrt((double)w * w + (double)h * h);
-    for (size_t i = 0; i < sizeof panels / sizeof panels[0]; i++) {
-        int pa = panels[i].w > panels[i].h ? panels[i].w : panels[i].h;
-        int pb = panels[i].w > panels[i].h ? panels[i].h : panels[i].w;
-        if (a == pa && b == pb) return diag / panels[i].inches;
-    }
-    /* Unknown: small panels are about 7", laptops and monitors about
-     * 15", anything bigger a desktop monitor. */
-    if (diag <= 1500) return diag / 7.0;
-    if (diag <= 2400) return diag / 15.6;
-    return diag / 27.0;
-}
-
-int render_px_for_pt(double pt, double dpi)
-{
-    int px = (int)lround(pt * dpi / 72.0);
-    if (px < FONT_MIN_PX) px = FONT_MIN_PX;
-    if (px > FONT_MAX_PX) px = FONT_MAX_PX;
-    return px;
-}
-
-/* ---- geometry --------------------------------------------------------------- */
-
 static int r26(int32_t v) { return (int)floor((v + 32) / 64.0); }
-
-void render_geometry(font_faces *fs, int w, int h, render_geom *g)
-{
-    layout_metrics m = font_metrics(fs);
-    int B = font_body_px(fs);
-    int L = r26(m.line_height(m.ctx, LAYOUT_BODY));
-    int SL = r26(m.line_height(m.ctx, LAYOUT_SMALL));
-    int Sa = r26(m.ascent(m.ctx, LAYOUT_SMALL));
-    memset(g, 0, sizeof *g);
-    g->w = w;
-    g->h = h;
-
-    /* Side margins: 5% of the width but at least 1.5 em, and the column no
-     * wider than 36 em (about 75 characters); centred. */
-    int side = (int)lround(w * TUN_SIDE_MARGIN), side_min = (int)(B * TUN_SIDE_MIN_EM);
-    if (side < side_min) side = side_min;
-    int tw = w - 2 * side, cap = B * TUN_COLUMN_MAX_EM, least = B * TUN_COLUMN_MIN_EM;
-    if (tw > cap) tw = cap;
-    if (tw < least) tw = w > least ? least : w;
-    g->text_w = tw;
-    g->text_x = (w - tw) / 2;
-    g->title_w = tw;
-
-    int pad = (int)lround(h * TUN_EDGE_PAD);
-    if (pad < L / 3) pad = L / 3;
-    g->title_base = pad + Sa;
-    g->text_y = pad + SL + (int)lround(L * 0.7);
-
-    g->bar_h = h >= 1000 ? 3 : 2;
-    g->bar_y = h - pad - g->bar_h;
-    g->folio_base = g->bar_y - (int)lround(SL * 0.55) - (SL - Sa);
-    int text_bottom = g->folio_base - Sa - (int)lround(L * 0.8);
-    g->text_h = text_bottom - g->text_y;
-    if (g->text_h < L) g->text_h = L; /* tiny screens: at least one line; layout decides */
-}
-
-layout_params render_layout_params(font_faces *fs, const render_geom *g)
-{
-    layout_metrics m = font_metrics(fs);
-    int32_t L = m.line_height(m.ctx, LAYOUT_BODY);
-    int B = font_body_px(fs);
-    layout_params p;
-    memset(&p, 0, sizeof p);
-    p.width = (int32_t)g->text_w * 64;
-    p.height = (int32_t)g->text_h * 64;
-    p.para_space = (int32_t)lround(L * TUN_PARA_SPACE_LINES / 64) * 64; /* whole pixels keep baselines crisp */
-    p.indent = (int32_t)lround(B * TUN_INDENT_EM) * 64;
-    p.justify = 1;
-    p.expand = LAYOUT_EXPAND_MAX;
-    p.protrude = 1;
-    return p;
-}
 
 /* ---- the renderer ------------------------------------------------------------ */
 
@@ -614,124 +524,41 @@ int render_flush(render *rd)
     return rc;
 }
 
-/* Shaped text outside the page body: words (runs between spaces) shaped
- * as layout shapes them, spaces at their advance. Draws when rd_draw. */
-static int32_t shaped_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c, int draw)
+/* page.h's drawing calls, into the glyph queue and the renderer. */
+static SDL_Color sdl_color(page_rgb c) { return (SDL_Color){c.r, c.g, c.b, 255}; }
+
+static void op_glyph(void *ctx, int role, int face, uint32_t gid, int expand, int x, int y, page_rgb c)
 {
-    layout_metrics m = font_metrics(rd->fs);
-    int32_t pen = (int32_t)x * 64, x0 = pen;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = text_next(s + i, n - i, &cp);
-        if (cp == ' ' || cp == 0xA0) {
-            pen += m.advance(m.ctx, role, cp);
-            i += k;
-            continue;
-        }
-        size_t j = i;
-        while (j < n) {
-            uint32_t q;
-            size_t kq = text_next(s + j, n - j, &q);
-            if (q == ' ' || q == 0xA0) break;
-            j += kq;
-        }
-        size_t ng = 0;
-        const layout_glyph *g = m.shape(m.ctx, role, s + i, j - i, &ng);
-        if (!g) { /* out of memory: code point by code point */
-            for (size_t q = i; q < j;) {
-                uint32_t cq;
-                q += text_next(s + q, j - q, &cq);
-                if (draw) put_glyph(rd, role, cq, r26(pen), y, c);
-                pen += m.advance(m.ctx, role, cq);
-            }
-        }
-        for (size_t q = 0; g && q < ng; q++) {
-            if (draw)
-                put_quad(rd, get_glyph_id(rd, role, g[q].face, g[q].id, 0, c), r26(pen + g[q].dx), y - r26(g[q].dy), c);
-            pen += g[q].advance;
-        }
-        i = j;
-    }
-    return pen - x0;
+    render *rd = ctx;
+    put_quad(rd, get_glyph_id(rd, role, face, gid, expand, sdl_color(c)), x, y, sdl_color(c));
 }
+
+static void op_cp(void *ctx, int role, uint32_t cp, int x, int y, page_rgb c)
+{
+    put_glyph(ctx, role, cp, x, y, sdl_color(c));
+}
+
+static void op_fill(void *ctx, int x, int y, int w, int h, page_rgb c)
+{
+    render *rd = ctx;
+    SDL_Rect rc = {x, y, w, h};
+    SDL_SetRenderDrawColor(rd->r, c.r, c.g, c.b, 255);
+    SDL_RenderFillRect(rd->r, &rc);
+}
+
+static const page_ops sdl_ops = {op_fill, op_glyph, op_cp};
 
 void render_text(render *rd, int role, const uint8_t *s, size_t n, int x, int y, SDL_Color c)
 {
-    shaped_text(rd, role, s, n, x, y, c, 1);
+    page_text(rd->fs, role, s, n, x, y, (page_rgb){c.r, c.g, c.b}, &sdl_ops, rd);
 }
 
 int32_t render_text_width(render *rd, int role, const uint8_t *s, size_t n)
 {
-    return shaped_text(rd, role, s, n, 0, 0, (SDL_Color){0, 0, 0, 255}, 0);
+    return page_text(rd->fs, role, s, n, 0, 0, (page_rgb){0, 0, 0}, NULL, NULL);
 }
 
 /* ---- pages ---------------------------------------------------------------------- */
-
-typedef struct line_ctx {
-    render *rd;
-    int x, y;
-    SDL_Color c;
-    int expand; /* the line's font expansion, per mille (layout_line.expand) */
-} line_ctx;
-
-static void line_glyph(void *ctx, int font, uint32_t cp, int32_t x, int32_t y)
-{
-    line_ctx *lc = ctx;
-    put_glyph(lc->rd, font, cp, lc->x + r26(x), lc->y + r26(y), lc->c);
-}
-
-/* A shaped glyph: its id from its face, through FreeType. */
-static void line_placed(void *ctx, const layout_placed *p)
-{
-    line_ctx *lc = ctx;
-    put_quad(lc->rd, get_glyph_id(lc->rd, p->font, p->face, p->id, lc->expand, lc->c), lc->x + r26(p->x), lc->y + r26(p->y),
-             lc->c);
-}
-
-static void fill(SDL_Renderer *r, int x, int y, int w, int h, SDL_Color c)
-{
-    if (w <= 0 || h <= 0) return;
-    SDL_Rect rc = {x, y, w, h};
-    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
-    SDL_RenderFillRect(r, &rc);
-}
-
-/* A link's underline (below the baseline) or a line through struck text
- * (at about half the x-height), in the ink, as thick as the size asks. */
-static void line_decor(void *ctx, int style, int font, int32_t x0, int32_t x1, int32_t y)
-{
-    line_ctx *lc = ctx;
-    int px = font_role_px(lc->rd->fs, font);
-    int t = px >= 18 ? px / 18 : 1;
-    int yy = lc->y + r26(y) + (style == ESSAY_STYLE_STRIKE ? -(px * 28 + 50) / 100 : (px + 6) / 12);
-    int xa = lc->x + r26(x0), xb = lc->x + r26(x1);
-    fill(lc->rd->r, xa, yy - (style == ESSAY_STYLE_STRIKE ? t / 2 : 0), xb - xa, t, lc->c);
-}
-
-/* The running title, shortened with an ellipsis to fit the text width. */
-static void draw_title(render *rd, const render_page *pg, SDL_Color c)
-{
-    const render_geom *g = pg->geom;
-    if (!pg->title || !pg->title_len) return;
-    static const uint8_t ell[] = "\xE2\x80\xA6";
-    int32_t max = (int32_t)(g->title_w > 0 && g->title_w < g->text_w ? g->title_w : g->text_w) * 64;
-    size_t n = pg->title_len;
-    int32_t w = render_text_width(rd, LAYOUT_SMALL, pg->title, n);
-    int cut = 0;
-    if (w > max) {
-        int32_t ew = render_text_width(rd, LAYOUT_SMALL, ell, 3);
-        while (n > 0 && w + ew > max) {
-            do n--; while (n > 0 && (pg->title[n] & 0xC0) == 0x80); /* back to a character start */
-            while (n > 0 && pg->title[n - 1] == ' ') n--;
-            w = render_text_width(rd, LAYOUT_SMALL, pg->title, n);
-        }
-        w += ew;
-        cut = 1;
-    }
-    int x = g->text_x + (g->text_w - r26(w)) / 2 + rd->fdx, y = g->title_base + rd->fdy;
-    render_text(rd, LAYOUT_SMALL, pg->title, n, x, y, c);
-    if (cut) render_text(rd, LAYOUT_SMALL, ell, 3, x + r26(w - render_text_width(rd, LAYOUT_SMALL, ell, 3)), y, c);
-}
 
 /* The page at the origin of the current target (or viewport). clear: the
  * paper by SDL_RenderClear, which covers the whole target; else by a fill
@@ -739,8 +566,7 @@ static void draw_title(render *rd, const render_page *pg, SDL_Color c)
 static int draw_page(render *rd, const render_page *pg, int clear, lerr *e)
 {
     const render_theme *th = render_theme_at(pg->theme);
-    const render_geom *g = pg->geom;
-    const layout_result *lr = pg->lr;
+    const page_geom *g = pg->geom;
     SDL_Renderer *r = rd->r;
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(r, th->bg.r, th->bg.g, th->bg.b, 255);
@@ -751,32 +577,8 @@ static int draw_page(render *rd, const render_page *pg, int clear, lerr *e)
         SDL_RenderFillRect(r, &paper);
     }
 
-    draw_title(rd, pg, th->muted);
-
-    layout_metrics m = font_metrics(rd->fs);
-    line_ctx lc = {rd, g->text_x, g->text_y, th->ink, 0};
-    if (lr && pg->page < lr->npages) {
-        const layout_page *p = &lr->pages[pg->page];
-        for (size_t i = p->first_line; i < (size_t)p->first_line + p->nlines && i < lr->nlines; i++) {
-            const layout_line *ln = &lr->lines[i];
-            if (!pg->es) continue;
-            lc.expand = ln->expand;
-            if (m.shape) layout_line_shaped(pg->es, ln, &m, line_placed, &lc);
-            else layout_line_glyphs(pg->es, ln, &m, line_glyph, &lc);
-            layout_line_decor(pg->es, ln, &m, line_decor, &lc);
-        }
-    }
-
-    /* Folio and progress bar. */
-    size_t np = lr ? lr->npages : 0, cur = np ? pg->page + 1 : 0;
-    char folio[48];
-    int fn = snprintf(folio, sizeof folio, "%zu / %zu", cur, np);
-    int32_t fw = render_text_width(rd, LAYOUT_SMALL, (const uint8_t *)folio, (size_t)fn);
-    render_text(rd, LAYOUT_SMALL, (const uint8_t *)folio, (size_t)fn, g->text_x + (g->text_w - r26(fw)) / 2 + rd->fdx,
-                g->folio_base + rd->fdy, th->muted);
-    int done = np ? (int)((double)g->text_w * cur / np + 0.5) : 0;
-    fill(r, g->text_x, g->bar_y, done, g->bar_h, th->fill);
-    fill(r, g->text_x + done, g->bar_y, g->text_w - done, g->bar_h, th->track);
+    page_job job = {pg->es, pg->lr, pg->page, pg->title, pg->title_len, pg->theme, pg->geom, rd->fdx, rd->fdy};
+    page_walk(rd->fs, &job, &sdl_ops, rd);
 
     if (render_flush(rd)) {
         lerr_set(e, "drawing glyphs: %s", SDL_GetError());

@@ -43,6 +43,7 @@
 #include "essay.h"
 #include "font.h"
 #include "layout.h"
+#include "page.h"
 #include "tunables.h"
 #include "util.h"
 
@@ -66,40 +67,7 @@ typedef struct render_theme {
 const render_theme *render_theme_at(int id);
 int render_theme_parse(const char *name);
 
-/* ---- physical size --------------------------------------------------------- */
-
-#define RENDER_DEFAULT_PT 9.5
-
-/* Pixels per inch of a panel of w x h pixels when the display does not say:
- * the diagonal in pixels over the diagonal in inches of the panel that
- * usually has that resolution (7" for 800x480, 1024x600 and the 720x1280
- * Touch Display 2; 10.1" for 1280x800; 15.6" for 1920x1080, the Raspberry
- * Pi monitor), else a guess from the pixel count. */
-double render_guess_dpi(int w, int h);
-
-/* Body text pixel size for pt points at dpi (rounded, at least FONT_MIN_PX). */
-int render_px_for_pt(double pt, double dpi);
-
-/* ---- page geometry ---------------------------------------------------------- */
-
-/* Where things go on a w x h page for the font set's current size. All in
- * whole pixels. Margins scale with the screen; the text column is capped at
- * about 36 em so lines stay readable on wide screens. */
-typedef struct render_geom {
-    int w, h;
-    int text_x, text_y, text_w, text_h; /* the layout's text area */
-    int title_base;                     /* baseline of the running title */
-    int title_w;                        /* its widest, centred on the text (text_w; the reader
-                                         * narrows it to keep clear of its menu mark) */
-    int folio_base;                     /* baseline of "3 / 12" */
-    int bar_y, bar_h;                   /* progress bar, across the text width */
-} render_geom;
-
-void render_geometry(font_faces *fs, int w, int h, render_geom *g);
-
-/* The layout parameters that go with the geometry: text area, paragraph
- * space (0.6 line), block indent (1.6 em), justified. */
-layout_params render_layout_params(font_faces *fs, const render_geom *g);
+/* Physical size and page geometry are page.h's (plain C, no SDL). */
 
 /* ---- renderer ---------------------------------------------------------------- */
 
@@ -146,7 +114,7 @@ typedef struct render_page {
     const uint8_t *title;    /* running title, UTF-8 (may be NULL) */
     size_t title_len;
     int theme;               /* enum theme_id */
-    const render_geom *geom;
+    const page_geom *geom;
     uint32_t essay_id;       /* identifies the essay in the page cache key */
 } render_page;
 

@@ -41,10 +41,10 @@
 #define TUN_PAGE_MAX_STR "3840x2160"
 
 /* Density when the panel's is unknown and no known panel matches: 133 dpi,
- * the 7" Touch Display (800x480 over a 7" diagonal, render_guess_dpi). */
+ * the 7" Touch Display (800x480 over a 7" diagonal, page_guess_dpi). */
 #define TUN_DPI_FALLBACK 133.0
 
-/* ---- the page (render_geometry, render_layout_params) ------------------------------------ */
+/* ---- the page (page_geometry, page_layout_params) ------------------------------------ */
 
 /* Side margins: this part of the width, but at least 1.5 em; the column
  * no wider than 36 em (about 75 characters, the long end of the 45-75 a

@@ -21,6 +21,7 @@
 
 #include "app.h"
 #include "font.h"
+#include "font_ttf.h"
 #include "layout_cache.h"
 #include "pack.h"
 #include "t.h"
@@ -329,7 +330,7 @@ TEST(margins_clean_at_every_size)
             CHECK(0);
             continue;
         }
-        const render_geom *g = &a.geom;
+        const page_geom *g = &a.geom;
         int B = font_body_px(a.fonts);
         CHECKF(g->text_x >= B && g->text_x + g->text_w <= w - B, "%dx%d: margins under 1 em", w, h);
         CHECKF(g->text_w <= B * 36, "%dx%d: column wider than 36 em", w, h);
@@ -772,14 +773,14 @@ TEST(sizes_follow_the_panel)
 {
     /* 9-10 pt at the panel's density, for the panels the reader targets. */
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-        double dpi = render_guess_dpi(sizes[s][0], sizes[s][1]);
-        int px = render_px_for_pt(RENDER_DEFAULT_PT, dpi);
+        double dpi = page_guess_dpi(sizes[s][0], sizes[s][1]);
+        int px = page_px_for_pt(PAGE_DEFAULT_PT, dpi);
         double pt = px * 72.0 / dpi;
         CHECKF(dpi > 80 && dpi < 250, "%dx%d: %.0f dpi", sizes[s][0], sizes[s][1], dpi);
         CHECKF(pt >= 9.0 && pt <= 10.0, "%dx%d: %d px is %.2f pt", sizes[s][0], sizes[s][1], px, pt);
     }
-    CHECK(fabs(render_guess_dpi(800, 480) - 133) < 2); /* the 7" Touch Display */
-    CHECK(render_guess_dpi(480, 800) == render_guess_dpi(800, 480));
+    CHECK(fabs(page_guess_dpi(800, 480) - 133) < 2); /* the 7" Touch Display */
+    CHECK(page_guess_dpi(480, 800) == page_guess_dpi(800, 480));
     CHECK(render_theme_parse("sepia") == THEME_SEPIA && render_theme_parse("blue") == -1);
     CHECK(render_theme_at(99) == render_theme_at(THEME_LIGHT));
 }
