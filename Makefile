@@ -186,6 +186,13 @@ SDL_SRC  += src/app_import.c src/screen_import.c
 # reader's page code; the core stays free of both). Compiled with
 # DRAW_INCS only, and checked for SDL headers as the core is (NO_SDL).
 DRAW_SRC := src/font.c src/page.c
+# The reader's SDL2 and SDL2_ttf, loaded when it first needs a display
+# (src/sdl_dyn.c): linked into the reader only, which is linked without
+# them. The tests and benchmarks link SDL itself. A new SDL call in the
+# reader fails its link ("undefined reference"): run
+#   tools/gen-sdl-dyn.py build/host/libsdl.a build/host/obj/src/main.o > src/sdl_dyn.h
+DYN_SRC  := src/sdl_dyn.c
+READER_LIBS := $(call pc,--libs,inih harfbuzz libpng) -ldl
 MAIN_SRC := src/main.c tools/lectern-pack.c
 # The boot splash (issue 16): a program of its own, plain C with no library
 # at all (it runs before anything else is up), and its drawing code, which
@@ -194,8 +201,8 @@ SPLASH_SRC := src/splash.c
 MAIN_SRC += src/splash_main.c
 # A source file in src/ or tools/ that no list names is a mistake, not a
 # file to build by accident.
-UNLISTED := $(filter-out $(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(DRAW_SRC) $(MAIN_SRC) $(SPLASH_SRC),$(wildcard src/*.c tools/*.c))
-$(if $(UNLISTED),$(error $(UNLISTED): not in CORE_SRC, TOOL_SRC, SIGN_SRC, SDL_SRC, DRAW_SRC, MAIN_SRC or SPLASH_SRC in the Makefile; add it to the list of its part))
+UNLISTED := $(filter-out $(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(DRAW_SRC) $(DYN_SRC) $(MAIN_SRC) $(SPLASH_SRC),$(wildcard src/*.c tools/*.c))
+$(if $(UNLISTED),$(error $(UNLISTED): not in CORE_SRC, TOOL_SRC, SIGN_SRC, SDL_SRC, DRAW_SRC, DYN_SRC, MAIN_SRC or SPLASH_SRC in the Makefile; add it to the list of its part))
 TEST_SRC  := $(wildcard tests/test_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -244,7 +251,7 @@ $(call obj,$(DRAW_SRC)): NO_SDL = if grep -q 'SDL2/' $(@:.o=.d); then rm -f $@; 
 ifneq ($(XROOT),)
 $(XROOT)/.stamp:
 	$(Q)tools/xroot.sh $(ARCH) $(XROOT)
-$(call obj,$(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(DRAW_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC)): | $(XROOT)/.stamp
+$(call obj,$(CORE_SRC) $(TOOL_SRC) $(SIGN_SRC) $(SDL_SRC) $(DRAW_SRC) $(DYN_SRC) $(MAIN_SRC) $(TEST_SRC) $(FUZZ_SRC)): | $(XROOT)/.stamp
 endif
 
 $(CORE_A): $(call obj,$(CORE_SRC))
@@ -260,9 +267,9 @@ $(PACKER): $(call obj,tools/lectern-pack.c) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
-$(READER): $(call obj,src/main.c) $(SDL_A) $(DRAW_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
+$(READER): $(call obj,src/main.c $(DYN_SRC)) $(SDL_A) $(DRAW_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(DRAW_LIBS) $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(READER_LIBS) $(DRAW_LIBS) $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
 # libc and libm only: nothing else need be loaded this early in the boot
 $(SPLASH): $(call obj,src/splash_main.c $(SPLASH_SRC))

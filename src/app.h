@@ -107,13 +107,9 @@ void app_start(app *a);
  * next app_draw draws the screen again). NULL with a message on failure. */
 SDL_Surface *app_page_surface(app *a, size_t page, lerr *e);
 
-/* Write page `page` (1-based; 0 = every page) of the open essay as
- * DIR/essayN-pagePPP.png. Prints each file written on stdout. */
 /* Write surface s (any format) to `path` as a PNG (shot_save_png: whole or
  * not at all). Returns 0, or -1 with a message naming the path. */
 int app_save_png(SDL_Surface *s, const char *path, lerr *e);
-
-int app_screenshot(app *a, const char *dir, size_t page, lerr *e);
 
 /* Write the library screen, as the panel shows it after app_start, as
  * DIR/library.png and print its path on stdout. */

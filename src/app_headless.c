@@ -5,11 +5,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 
 #include "font.h"
+#include "page.h"
 #include "pack.h"
 #include "platform.h"
 
@@ -71,56 +73,30 @@ int app_save_png(SDL_Surface *s, const char *path, lerr *e)
     return rc;
 }
 
-/* 1 when the page can be drawn straight onto the headless screen surface
- * and written from its own pixels: the surface is the page's size, in
- * memory as B, G, R, unused bytes, and nothing else draws on it. */
-static int direct_shot(const app *a)
-{
-    const SDL_Surface *s = a->surface;
-    return SDL_BYTEORDER == SDL_LIL_ENDIAN && s && a->rd && !a->out && !a->frame && s->w == a->geom.w &&
-           s->h == a->geom.h && s->format->format == SDL_PIXELFORMAT_ARGB8888 && !SDL_MUSTLOCK(s);
-}
+/* Pages are painted without SDL (page.h: the same pixels as SDL's
+ * software renderer draws them) into one canvas, written from there:
+ * no video, no renderer, no textures at a cold start. */
+typedef struct shot_pages {
+    page_painter *pp;
+    page_canvas c;
+} shot_pages;
 
-/* The page on the headless screen (its software renderer draws into
- * a->surface), written from there: no page texture and no RGB copy, the
- * page's two largest buffers at a cold start (--screenshot: one page). */
-static int save_page_direct(app *a, const char *path, size_t page, lerr *e)
-{
-    render_page pg = app_page_of(a, page);
-    a->dirty = 1; /* the screen shows the page now, not the current screen */
-    SDL_SetRenderTarget(a->ren, NULL);
-    render_flush(a->rd); /* text queued before is not the page's */
-    if (render_draw_page(a->rd, &pg, e)) return -1;
-    if (SDL_RenderFlush(a->ren)) {
-        lerr_set(e, "drawing the page: %s", SDL_GetError());
-        return -1;
-    }
-    SDL_Surface *s = a->surface;
-    return shot_save_png(path, s->pixels, s->w, s->h, (size_t)s->pitch, SHOT_BGRX, e);
-}
-
-static int save_page(app *a, const char *dir, size_t page, lerr *e)
+static int save_page(app *a, shot_pages *sp, const char *dir, size_t page, lerr *e)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/essay%zu-page%03zu.png", dir, a->essay_no, page + 1);
-    if (direct_shot(a)) {
-        if (save_page_direct(a, path, page, e)) return -1;
-        printf("%s\n", path);
-        return 0;
-    }
-    SDL_Surface *s = app_page_surface(a, page, e);
-    if (!s) return -1;
-    int rc = 0;
-    if (app_save_png(s, path, e)) {
-        rc = -1;
-    } else {
-        printf("%s\n", path);
-    }
-    SDL_FreeSurface(s);
-    return rc;
+    render_page rp = app_page_of(a, page);
+    page_job job = {rp.es, rp.lr, rp.page, rp.title, rp.title_len, rp.theme, rp.geom, 0, 0};
+    if (page_paint(sp->pp, &job, &sp->c, e) ||
+        shot_save_png(path, sp->c.px, sp->c.w, sp->c.h, sp->c.pitch, SHOT_BGRX, e))
+        return -1;
+    printf("%s\n", path);
+    return 0;
 }
 
-int app_screenshot(app *a, const char *dir, size_t page, lerr *e)
+/* Write page `page` (1-based; 0 = every page) of the open essay as
+ * DIR/essayN-pagePPP.png. Prints each file written on stdout. */
+static int screenshot(app *a, shot_pages *sp, const char *dir, size_t page, lerr *e)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         lerr_set(e, "%s: cannot create directory: %s", dir, strerror(errno));
@@ -134,7 +110,7 @@ int app_screenshot(app *a, const char *dir, size_t page, lerr *e)
     }
     size_t from = page ? page - 1 : 0, to = page ? page : np;
     for (size_t p = from; p < to; p++)
-        if (save_page(a, dir, p, e)) return -1;
+        if (save_page(a, sp, dir, p, e)) return -1;
     return 0;
 }
 
@@ -187,15 +163,25 @@ static int shot_video(app *a)
 int app_run_screenshots(app *a, const char *dir, size_t page, int all)
 {
     lerr e;
-    if (shot_video(a)) return 1;
+    a->o.rotate = 0; /* pages are written upright */
+    if (app_headless_page(a)) return 1;
+    shot_pages sp = {NULL, {NULL, a->geom.w, a->geom.h, (size_t)a->geom.w * 4}};
+    sp.c.px = malloc(sp.c.pitch * (size_t)sp.c.h);
+    if (!sp.c.px || page_painter_new(&sp.pp, a->fonts, &e)) {
+        fprintf(stderr, "lectern: out of memory for a %dx%d page\n", a->geom.w, a->geom.h);
+        free(sp.c.px);
+        return 1;
+    }
     size_t first = a->o.essay ? a->o.essay : 1, last = a->o.essay ? a->o.essay : (all ? pack_essays(a->pk) : 1);
     int rc = 0;
     for (size_t n = first; n <= last; n++) {
-        if (app_open_essay(a, n, &e) || app_screenshot(a, dir, all ? 0 : page, &e)) {
+        if (app_open_essay(a, n, &e) || screenshot(a, &sp, dir, all ? 0 : page, &e)) {
             fprintf(stderr, "lectern: %s\n", e.msg);
             rc = 1;
         }
     }
+    page_painter_free(sp.pp);
+    free(sp.c.px);
     return rc;
 }
 

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "platform.h"
 #include "replay.h"
+#include "sdl_dyn.h"
 #include "tunables.h"
 
 static void usage(FILE *f)
@@ -407,20 +408,32 @@ int main(int argc, char **argv)
         }
     }
 
-    /* Headless output never needs a display. */
+    /* Headless output never needs a display. Pages, the layout dump and
+     * statistics need no SDL either (pages are painted by page.c): only
+     * the other modes load it (sdl_dyn.h), which is half of a cold start. */
     int headless = shot_dir || stats || dump || replay_path;
+    int sdl = !(stats || dump || (shot_dir && !replay_path && !shot_library));
+    if (sdl) {
+        lerr le;
+        if (sdl_dyn_load(&le)) {
+            fprintf(stderr, "lectern: %s\n", le.msg);
+            return 1;
+        }
+    }
     if (headless && !getenv("SDL_VIDEODRIVER")) setenv("SDL_VIDEODRIVER", "offscreen", 1);
     /* A tap must not arrive twice (as a finger and as the mouse); the
      * reader handles SIGTERM and SIGINT itself. */
-    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
-    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
-    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    if (sdl) {
+        SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+        SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+        SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+        SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    }
     if (!headless) {
         signals(o.kiosk);
         find_display();
     }
-    if (SDL_Init(0) || TTF_Init()) {
+    if (sdl && (SDL_Init(0) || TTF_Init())) {
         fprintf(stderr, "lectern: cannot start SDL: %s\n", SDL_GetError());
         return 1;
     }
@@ -457,8 +470,10 @@ out:
     replay_free(&script);
     int reexec = a.reexec;
     app_close(&a);
-    TTF_Quit();
-    SDL_Quit();
+    if (sdl) {
+        TTF_Quit();
+        SDL_Quit();
+    }
     if (reexec) {
         /* The settings changed under a kiosk (app_conf.h): the same program,
          * the same arguments, in this process, so that systemd sees no

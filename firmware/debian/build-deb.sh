@@ -133,6 +133,11 @@ fi
 deps=$(cd "$w" && dpkg-shlibdeps -O $xlib -e"$STAGE/usr/bin/lectern" -e"$STAGE/usr/bin/lectern-pack" -e"$STAGE/usr/libexec/lectern/lectern-splash" 2>&1 |
        sed -n 's/^shlibs:Depends=//p')
 [ -n "$deps" ] || { echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+# The reader loads SDL2 and SDL2_ttf itself when it first opens a display
+# (src/sdl_dyn.c), so they are in no DT_NEEDED for dpkg-shlibdeps to see:
+# named here, at the first versions with every function it calls
+# (SDL_RenderGeometry and SDL_GetTicks64, TTF_*Glyph*32: 2.0.18).
+deps="$deps, libsdl2-2.0-0 (>= 2.0.18), libsdl2-ttf-2.0-0 (>= 2.0.18)"
 
 # ---- control, md5sums, pack ------------------------------------------------
 size=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)

@@ -41,10 +41,23 @@ check shot_missing_page_exit_1 bash -c "test $st -eq 1 && grep -q 'no page 999' 
 "$READER" --pack "$PACK" --screenshot "$T/x" --essay 9 > /dev/null 2> "$T/err"; st=$?
 check shot_missing_essay_exit_1 bash -c "test $st -eq 1 && grep -q 'no essay 9' '$T/err'"
 LECTERN_PACK="$PACK" "$READER" --layout-stats > /dev/null; check pack_from_env test $? -eq 0
-# without render targets the pages are drawn on the screen and read back: the same PNG files
-LECTERN_NO_RENDER_TARGETS=1 "$READER" --pack "$PACK" --screenshot "$T/all-nt" --essay 2 --all > /dev/null 2> "$T/err"; st=$?
-check shot_no_targets_exit_0 test $st -eq 0
-check shot_no_targets_same_pngs diff -r "$T/all" "$T/all-nt"
+# Pages are painted without SDL (src/page.c): --screenshot, --dump-layout
+# and --layout-stats never load it (src/sdl_dyn.c); a replay does. The
+# dynamic loader names each library it loads under LD_DEBUG=files.
+LD_DEBUG=files "$READER" --pack "$PACK" --screenshot "$T/nosdl" --essay 2 > /dev/null 2> "$T/ld"; st=$?
+check shot_pages_load_no_sdl bash -c "test $st -eq 0 && grep -q 'file=libpng' '$T/ld' && ! grep -q 'file=libSDL2' '$T/ld'"
+LD_DEBUG=files "$READER" --pack "$PACK" --dump-layout --essay 1 > /dev/null 2> "$T/ld"; st=$?
+check dump_loads_no_sdl bash -c "test $st -eq 0 && grep -q 'file=libharfbuzz' '$T/ld' && ! grep -q 'file=libSDL2' '$T/ld'"
+printf 'expect screen library\n' > "$T/lib.txt"
+LD_DEBUG=files "$READER" --pack "$PACK" --replay "$T/lib.txt" > /dev/null 2> "$T/ld"; st=$?
+check replay_loads_sdl bash -c "test $st -eq 0 && grep -q 'file=libSDL2-2.0.so.0' '$T/ld' && grep -q 'file=libSDL2_ttf' '$T/ld'"
+# Without render targets the reader's pages are drawn on the screen and
+# read back: a replay's shots are the same PNG files, and it says so once.
+printf 'expect screen reading\nshot a\ntap 0.9 0.5\nexpect page 2\nshot b\ntap 0.9 0.5\nshot c\n' > "$T/nt.txt"
+"$READER" --pack "$PACK" --essay 2 --replay "$T/nt.txt" --screenshot "$T/rt" > /dev/null 2>&1
+LECTERN_NO_RENDER_TARGETS=1 "$READER" --pack "$PACK" --essay 2 --replay "$T/nt.txt" --screenshot "$T/rt-nt" > /dev/null 2> "$T/err"; st=$?
+check shot_no_targets_exit_0 bash -c "test $st -eq 0 && test \$(ls '$T/rt-nt' | wc -l) -eq 3"
+check shot_no_targets_same_pngs diff -r "$T/rt" "$T/rt-nt"
 check shot_no_targets_says_so_once test "$(grep -c 'LECTERN_NO_RENDER_TARGETS.*drawn straight to the screen' "$T/err")" -eq 1
 
 # ---- bad packs ------------------------------------------------------------------
