@@ -15,24 +15,36 @@
 #include "app.h"
 #include "app_state.h"
 #include "page.h"
+#include "t_app.h"
 
 #define MD_SAMPLE "tests/golden/md-sample"
 #define SCRIPTS "tests/golden/scripts"
 
-static int open_app_on(app *a, const char *pack_dir, int w, int h, int theme, size_t essay_no)
+/* A page's job, as the reader's own --screenshot makes it. */
+static page_job job_of(app *a, size_t page)
 {
-    app_opts o = {0};
-    o.pack_path = pack_dir ? pack_dir : t_build("default.lpk");
-    o.w = w;
-    o.h = h;
-    o.theme = theme;
+    render_page rp = app_page_of(a, page);
+    return (page_job){rp.es, rp.lr, rp.page, rp.title, rp.title_len, rp.theme, rp.geom, 0, 0};
+}
+
+/* An app at 800x480 (light) on essay n of the default pack, and a painter. */
+static int open_fixture(app *a, page_painter **pp, size_t n)
+{
+    *pp = NULL;
+    int ok = open_app_on(a, NULL, 800, 480, THEME_LIGHT, n) == 0;
+    CHECK(ok);
+    if (!ok) return -1;
     lerr e;
-    if (app_open(a, &o, &e) || app_video(a, 1, &e) || (essay_no && app_open_essay(a, essay_no, &e))) {
-        fprintf(stderr, "  setup %dx%d essay %zu: %s\n", w, h, essay_no, e.msg);
-        app_close(a);
-        return -1;
-    }
-    return 0;
+    int rc = page_painter_new(pp, a->fonts, &e);
+    CHECKF(rc == 0, "%s", rc ? e.msg : "");
+    if (rc) app_close(a);
+    return rc;
+}
+
+static void close_fixture(app *a, page_painter *pp)
+{
+    page_painter_free(pp);
+    app_close(a);
 }
 
 typedef struct diff {
@@ -50,13 +62,12 @@ static int compare_page(app *a, size_t page, page_painter *pp, diff *d)
     SDL_Surface *s = app_page_surface(a, page, &e);
     CHECKF(s != NULL, "%s", s ? "" : e.msg);
     if (!s) return -1;
-    render_page rp = app_page_of(a, page);
-    page_job job = {rp.es, rp.lr, rp.page, rp.title, rp.title_len, rp.theme, rp.geom, 0, 0};
+    page_job job = job_of(a, page);
     page_canvas c = {malloc((size_t)a->geom.w * a->geom.h * 4), a->geom.w, a->geom.h, (size_t)a->geom.w * 4};
     CHECK(c.px != NULL);
     int rc = c.px ? page_paint(pp, &job, &c, &e) : -1;
     CHECKF(rc == 0, "%s", rc ? e.msg : "");
-    page_rgb bg = page_theme_colors(rp.theme).bg;
+    page_rgb bg = page_theme_colors(job.theme).bg;
     for (int y = 0; rc == 0 && y < c.h; y++) {
         const uint8_t *sr = (const uint8_t *)s->pixels + (size_t)y * s->pitch; /* R, G, B */
         const uint8_t *o = c.px + (size_t)y * c.pitch;                           /* B, G, R, X */
@@ -134,27 +145,22 @@ TEST(scripts_match_sdl)
 TEST(glyph_cache_gives_the_same_pages)
 {
     app a;
-    int ok = open_app_on(&a, NULL, 800, 480, THEME_LIGHT, 2) == 0;
-    CHECK(ok);
-    if (!ok) return;
-    page_painter *pp = NULL;
+    page_painter *pp;
+    if (open_fixture(&a, &pp, 2)) return;
     lerr e;
-    CHECKF(page_painter_new(&pp, a.fonts, &e) == 0, "%s", e.msg);
     size_t np = a.lr->npages, sz = (size_t)800 * 480 * 4;
     uint8_t *first = malloc(np * sz), *again = malloc(sz);
-    CHECK(np >= 3 && first && again && pp);
-    for (size_t k = 0; pp && first && again && k < 2 * np; k++) {
+    CHECK(np >= 3 && first && again);
+    for (size_t k = 0; first && again && k < 2 * np; k++) {
         size_t pg = k % np;
-        render_page rp = app_page_of(&a, pg);
-        page_job job = {rp.es, rp.lr, rp.page, rp.title, rp.title_len, rp.theme, rp.geom, 0, 0};
+        page_job job = job_of(&a, pg);
         page_canvas c = {k < np ? first + pg * sz : again, 800, 480, 800 * 4};
         CHECKF(page_paint(pp, &job, &c, &e) == 0, "%s", e.msg);
         if (k >= np) CHECKF(memcmp(again, first + pg * sz, sz) == 0, "page %zu differs the second time", pg + 1);
     }
     free(first);
     free(again);
-    page_painter_free(pp);
-    app_close(&a);
+    close_fixture(&a, pp);
 }
 
 /* A canvas of another size than the page's is refused with a message,
@@ -162,22 +168,17 @@ TEST(glyph_cache_gives_the_same_pages)
 TEST(wrong_canvas_is_refused)
 {
     app a;
-    int ok = open_app_on(&a, NULL, 800, 480, THEME_LIGHT, 1) == 0;
-    CHECK(ok);
-    if (!ok) return;
-    page_painter *pp = NULL;
+    page_painter *pp;
+    if (open_fixture(&a, &pp, 1)) return;
     lerr e;
-    CHECKF(page_painter_new(&pp, a.fonts, &e) == 0, "%s", e.msg);
-    render_page rp = app_page_of(&a, 0);
-    page_job job = {rp.es, rp.lr, rp.page, rp.title, rp.title_len, rp.theme, rp.geom, 0, 0};
+    page_job job = job_of(&a, 0);
     static uint8_t px[640 * 480 * 4];
     page_canvas c = {px, 640, 480, 640 * 4};
-    CHECK(pp && page_paint(pp, &job, &c, &e) == -1 && strstr(e.msg, "800x480") && strstr(e.msg, "640x480"));
+    CHECK(page_paint(pp, &job, &c, &e) == -1 && strstr(e.msg, "800x480") && strstr(e.msg, "640x480"));
     size_t nz = 0;
     for (size_t i = 0; i < sizeof px; i++) nz += px[i] != 0;
     CHECK(nz == 0);
-    page_painter_free(pp);
-    app_close(&a);
+    close_fixture(&a, pp);
 }
 
 /* The burn-in shift moves the running title and the page number, and
@@ -185,31 +186,26 @@ TEST(wrong_canvas_is_refused)
 TEST(furniture_shift_moves_only_furniture)
 {
     app a;
-    int ok = open_app_on(&a, NULL, 800, 480, THEME_LIGHT, 1) == 0;
-    CHECK(ok);
-    if (!ok) return;
-    page_painter *pp = NULL;
+    page_painter *pp;
+    if (open_fixture(&a, &pp, 1)) return;
     lerr e;
-    CHECKF(page_painter_new(&pp, a.fonts, &e) == 0, "%s", e.msg);
-    render_page rp = app_page_of(&a, 0);
-    page_job job = {rp.es, rp.lr, rp.page, rp.title, rp.title_len, rp.theme, rp.geom, 0, 0};
+    page_job job = job_of(&a, 0);
     size_t sz = (size_t)800 * 480 * 4;
     uint8_t *p0 = malloc(sz), *p1 = malloc(sz);
-    CHECK(p0 && p1 && pp);
-    if (p0 && p1 && pp) {
+    CHECK(p0 && p1);
+    if (p0 && p1) {
         page_canvas c0 = {p0, 800, 480, 800 * 4}, c1 = {p1, 800, 480, 800 * 4};
         CHECK(page_paint(pp, &job, &c0, &e) == 0);
         job.fdx = 2;
         CHECK(page_paint(pp, &job, &c1, &e) == 0);
-        const page_geom *g = rp.geom;
+        const page_geom *g = job.geom;
         int top = g->title_base + 4, bottom = g->folio_base - 20; /* between the title and the folio */
         CHECK(memcmp(p0 + (size_t)top * 3200, p1 + (size_t)top * 3200, (size_t)(bottom - top) * 3200) == 0);
         CHECK(memcmp(p0, p1, (size_t)top * 3200) != 0); /* the title moved */
     }
     free(p0);
     free(p1);
-    page_painter_free(pp);
-    app_close(&a);
+    close_fixture(&a, pp);
 }
 
 int main(void)

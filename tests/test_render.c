@@ -25,6 +25,7 @@
 #include "layout_cache.h"
 #include "pack.h"
 #include "t.h"
+#include "t_app.h"
 
 /* A pixel differs when its grey level moves by this many of 15 steps; a
  * page fails when more than this fraction of its pixels differ. A changed
@@ -66,23 +67,6 @@ static const golden_case goldens[] = {
 };
 
 static const int sizes[][2] = {{800, 480}, {1024, 600}, {1280, 800}, {720, 1280}, {1920, 1080}};
-
-/* An app on a pack (NULL: the default pack) at w x h, offscreen. */
-static int open_app_on(app *a, const char *pack_dir, int w, int h, int theme, size_t essay_no)
-{
-    app_opts o = {0};
-    o.pack_path = pack_dir ? pack_dir : t_build("default.lpk");
-    o.w = w;
-    o.h = h;
-    o.theme = theme;
-    lerr e;
-    if (app_open(a, &o, &e) || app_video(a, 1, &e) || (essay_no && app_open_essay(a, essay_no, &e))) {
-        fprintf(stderr, "  setup %dx%d essay %zu: %s\n", w, h, essay_no, e.msg);
-        app_close(a);
-        return -1;
-    }
-    return 0;
-}
 
 static int open_app(app *a, int w, int h, int theme, size_t essay_no)
 {

@@ -87,8 +87,9 @@ CHR=(chromium $CHROME_FLAGS --user-data-dir="$W/chr" --screenshot="$W/chrome.png
 MU=(mutool draw -q -o "$W/mupdf%d.png" -W 800 -H 480 -r 96 "$W/essay.html" 1)
 # The floor under lectern's figure: a program that does nothing, linked
 # against exactly the libraries the reader's binary names (readelf), so it
-# pays only the dynamic loader's mapping and relocation of them (Debian's
-# SDL2 alone brings X11, Wayland, PulseAudio and ALSA: about 70 in all).
+# pays only the dynamic loader's mapping and relocation of them (about 30
+# in all: SDL2, which alone brings X11, Wayland, PulseAudio and ALSA, is not
+# among them, as the reader loads it only to open a display: src/sdl_dyn.c).
 FLOOR=$W/floor
 libs=$(readelf -d "$READER" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/-l:\1/p' | grep -v -e '^-l:libc\.' -e '^-l:libm\.')
 echo 'int main(void) { return 0; }' > "$W/floor.c"
