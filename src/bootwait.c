@@ -1,10 +1,13 @@
 /* bootwait.c - wait for the boot partition's marker. See bootwait.h. */
 #include "bootwait.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
+#include <unistd.h>
 
 static uint64_t mono_ms(void)
 {
@@ -56,4 +59,28 @@ int bootwait_run(const char *marker, uint64_t cap_ms, uint64_t poll_ms, uint64_t
     r->waited_ms = now - t0;
     if (start_budget_ms) extend(start_budget_ms);
     return 0;
+}
+
+int bootwait_early(const char *dir, char *copy, size_t n)
+{
+    struct stat st;
+    if (!dir || !*dir) {
+        snprintf(copy, n, "--boot-early needs a folder name");
+        return -1;
+    }
+    if (lstat(dir, &st)) {
+        if (errno == ENOENT) return 0;
+        snprintf(copy, n, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022)) {
+        snprintf(copy, n, "%s is not a folder that only root can write (as the initramfs makes it); not read",
+                 dir);
+        return -1;
+    }
+    if ((size_t)snprintf(copy, n, "%s/lectern.conf", dir) >= n) {
+        snprintf(copy, n, "--boot-early: the folder name is too long");
+        return -1;
+    }
+    return 1;
 }

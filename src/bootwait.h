@@ -20,6 +20,8 @@
  * start-up budget starts again from there: the wait does not eat into
  * lectern.service's TimeoutStartSec=. Not under systemd, these are no-ops.
  *
+ * (The image makes the wait unneeded: bootwait_early below.)
+ *
  * Plain C11 over POSIX (stat, nanosleep, CLOCK_MONOTONIC) and libsystemd;
  * no allocation, no global state. FILE is only looked at with stat(2),
  * never opened: whatever it is (a symlink, a FIFO), its existence is all
@@ -27,6 +29,7 @@
 #ifndef LECTERN_BOOTWAIT_H
 #define LECTERN_BOOTWAIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct bootwait_result {
@@ -41,5 +44,17 @@ typedef struct bootwait_result {
  * NULL); returns 0, or -1 when marker is NULL or empty (r: not settled). */
 int bootwait_run(const char *marker, uint64_t cap_ms, uint64_t poll_ms, uint64_t start_budget_ms,
                  bootwait_result *r);
+
+/* The shorter way (--boot-early DIR): the image's initramfs, which has the
+ * SD card's partitions long before systemd's udev does, mounts the FAT
+ * read-only for a moment and copies its lectern.conf (when there is one)
+ * into DIR, which it makes only after it has looked. So DIR there means the
+ * settings can be read at once from DIR/lectern.conf (missing: the
+ * partition has none), and no wait is needed. DIR counts only as the
+ * initramfs makes it: a real folder (not a symlink), owned by root (or by
+ * the reader's own user) and writable by no one else. Returns 1 and fills copy (size n) with
+ * DIR/lectern.conf; 0 when DIR is missing; -1 when it is there but not
+ * trustworthy, or the name is too long (why, in copy). */
+int bootwait_early(const char *dir, char *copy, size_t n);
 
 #endif

@@ -469,7 +469,8 @@ int config_load_mem(config *c, const char *name, const char *text, size_t len,
 
 /* missing: 0 a problem, 1 one CONFIG_INFO message, 2 nothing said. *found
  * (if not NULL) says whether the file was there. */
-static int load_file(config *c, const char *path, int missing, int *found, config_report report, void *ctx)
+static int load_file(config *c, const char *path, const char *name, int missing, int *found, config_report report,
+                     void *ctx)
 {
     int fd, err = fio_open_read(path, &fd, NULL, NULL); /* a FIFO or device: refused, not waited on */
     FILE *f = err ? NULL : fdopen(fd, "r");
@@ -477,17 +478,17 @@ static int load_file(config *c, const char *path, int missing, int *found, confi
     if (!f) {
         if (!err) { err = errno; close(fd); }
         if (err == ENOENT && missing) {
-            if (missing == 1) say(report, ctx, CONFIG_INFO, "%s: not found; using the defaults", path);
+            if (missing == 1) say(report, ctx, CONFIG_INFO, "%s: not found; using the defaults", name);
             return 0;
         }
-        say(report, ctx, CONFIG_WARN, "%s: cannot open: %s; using the defaults", path,
+        say(report, ctx, CONFIG_WARN, "%s: cannot open: %s; using the defaults", name,
             err == EINVAL ? "not a regular file" : strerror(err));
         return 1;
     }
-    source s = {.f = f, .c = c, .name = path, .report = report, .ctx = ctx};
+    source s = {.f = f, .c = c, .name = name, .report = report, .ctx = ctx};
     int problems = parse_source(&s);
     if (ferror(f)) {
-        say(report, ctx, CONFIG_WARN, "%s: read error after line %d", path, s.line);
+        say(report, ctx, CONFIG_WARN, "%s: read error after line %d", name, s.line);
         problems++;
     }
     fclose(f);
@@ -496,7 +497,7 @@ static int load_file(config *c, const char *path, int missing, int *found, confi
 
 int config_load_file(config *c, const char *path, int must_exist, config_report report, void *ctx)
 {
-    return load_file(c, path, !must_exist, NULL, report, ctx);
+    return load_file(c, path, path, !must_exist, NULL, report, ctx);
 }
 
 /* ---- the command line --------------------------------------------------- */
@@ -521,7 +522,9 @@ static int parse_args(config *c, int *argc, char **argv, int meta_only, config_r
         if (len >= sizeof name) { if (!meta_only) argv[out++] = argv[i]; continue; }
         memcpy(name, a + 2, len);
         name[len] = '\0';
-        int is_boot = !strcmp(name, "boot-config") || !strcmp(name, "boot_config"), is_config = is_boot || !strcmp(name, "config");
+        int is_copy = !strcmp(name, "boot-copy") || !strcmp(name, "boot_copy");
+        int is_boot = is_copy || !strcmp(name, "boot-config") || !strcmp(name, "boot_config"),
+            is_config = is_boot || !strcmp(name, "config");
         const struct key *k = is_config ? NULL : key_find(name);
         if (!is_config && !k) { if (!meta_only) argv[out++] = argv[i]; continue; } /* the caller's */
         if (eq) value = eq + 1;
@@ -533,6 +536,13 @@ static int parse_args(config *c, int *argc, char **argv, int meta_only, config_r
         if (!value) {
             problems++;
             say(report, ctx, CONFIG_WARN, "%s: needs a value (%s)", where, k ? k->values : "a file path");
+        } else if (is_copy) {
+            if (*value && strlen(value) < sizeof c->boot_copy) {
+                memcpy(c->boot_copy, value, strlen(value) + 1);
+            } else {
+                problems++;
+                say(report, ctx, CONFIG_WARN, "%s: bad file name", where);
+            }
         } else if (is_boot) {
             const char *v = !strcmp(value, "none") ? "" : value;
             if (strlen(v) < sizeof c->boot_file) {
@@ -580,8 +590,12 @@ int config_init(config *c, int *argc, char **argv, int flags, config_report repo
      * given for a test or a desktop; it may always be missing. */
     if (*c->boot_file && (c->boot_given || (!explicit_file && !(flags & CONFIG_ONLY_GIVEN_FILE))))
     {
-        config_stamp_take(c->boot_file, &c->boot_stamp); /* before: a change after it is seen later */
-        c->boot_problems = load_file(c, c->boot_file, 2, &c->boot_read, report, ctx);
+        /* --boot-copy: the same bytes, copied from the partition before it
+         * was mounted here (config.h); the stamp is the copy's, so that the
+         * boot file, once mounted, shows no change unless it has one */
+        const char *src = c->boot_copy[0] ? c->boot_copy : c->boot_file;
+        config_stamp_take(src, &c->boot_stamp); /* before: a change after it is seen later */
+        c->boot_problems = load_file(c, src, c->boot_file, 2, &c->boot_read, report, ctx);
     }
     c->flag_problems = parse_args(c, argc, argv, 0, report, ctx);
     int problems = c->file_problems + c->boot_problems + c->flag_problems;
@@ -628,6 +642,7 @@ int config_same(const config *a, const config *b)
     config *v[2] = {&x, &y};
     for (int i = 0; i < 2; i++) {
         memset(&v[i]->boot_stamp, 0, sizeof v[i]->boot_stamp);
+        memset(v[i]->boot_copy, 0, sizeof v[i]->boot_copy); /* where the same bytes were read */
         v[i]->boot_read = v[i]->file_problems = v[i]->boot_problems = v[i]->flag_problems = 0;
     }
     return !memcmp(&x, &y, sizeof x);
@@ -650,6 +665,8 @@ void config_help(FILE *f)
     fprintf(f, "  --config FILE\n      read this file instead of %s (and not the boot partition's).\n"
                "  --boot-config FILE\n      read this file after the first one (default %s, when the\n"
                "      default first file is read; none: no second file). It may be missing.\n"
+               "  --boot-copy FILE\n      read FILE in the second file's place: a copy of it made before its\n"
+               "      partition was mounted (messages still name the second file).\n"
                "  --strict\n      stop on an unknown key or bad value instead of going on with the default.\n"
                "  --help, -h\n      print this and exit.\n",
             CONFIG_DEFAULT_FILE, CONFIG_BOOT_FILE);

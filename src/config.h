@@ -140,8 +140,13 @@ typedef struct config {
     int file_given;              /* --config was given (even naming the default) */
     char boot_file[CONFIG_PATH_MAX]; /* --boot-config, or the default; "" = none */
     int boot_given;              /* --boot-config was given */
-    int boot_read;               /* config_init found boot_file and read it */
-    config_stamp boot_stamp;     /* boot_file just before config_init read it */
+    /* --boot-copy FILE: read in boot_file's place, a copy of its bytes made
+     * before the partition was mounted here (the image's initramfs copies
+     * it, so that the first screen has its settings without waiting for the
+     * mount); messages still name boot_file, which is the one watched */
+    char boot_copy[CONFIG_PATH_MAX];
+    int boot_read;               /* config_init found boot_file (or its copy) and read it */
+    config_stamp boot_stamp;     /* boot_file (or its copy) just before config_init read it */
     int strict, help;
     /* what config_init found: problems in the file, and in the flags */
     int file_problems, boot_problems, flag_problems;

@@ -74,6 +74,10 @@ static void usage(FILE *f)
         "                     lectern.service's way to read the boot partition's lectern.conf\n"
         "                     at the first start (lectern-bootfs.service makes the file once\n"
         "                     that partition is mounted, or given up)\n"
+        "  --boot-early DIR   when DIR is there, the boot partition's lectern.conf is read at once\n"
+        "                     from the copy DIR/lectern.conf that the image's initramfs made, and\n"
+        "                     --boot-wait is not waited for (a start again for new settings reads\n"
+        "                     the partition itself)\n"
         "  --version\n"
         "\n"
         "touch: tap the right two-thirds of a page for the next, the left third for the previous;\n"
@@ -278,14 +282,15 @@ static void options(const config *c, const char *positional, int headless, int r
 int main(int argc, char **argv)
 {
     app_opts o = {0};
-    const char *shot_dir = NULL, *replay_path = NULL, *boot_wait = NULL;
+    const char *shot_dir = NULL, *replay_path = NULL, *boot_wait = NULL, *boot_early = NULL;
+    int early_at = 0; /* argv index of --boot-early, taken out for a start again */
     int stats = 0, dump = 0, all = 0, shot_library = 0;
     size_t page = 1;
 
     /* ---- the reader's own flags; the rest goes to the configuration ---- */
     /* static: still reachable when an early return ends the program (no leak report) */
     static char **cargv;
-    cargv = calloc((size_t)argc + 1, sizeof *cargv);
+    cargv = calloc((size_t)argc + 3, sizeof *cargv); /* + --boot-copy FILE */
     if (!cargv) return 1;
     int cargc = 0;
     cargv[cargc++] = argv[0];
@@ -293,7 +298,7 @@ int main(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = !strcmp(a, "--screenshot") || !strcmp(a, "--size") || !strcmp(a, "--essay") ||
                     !strcmp(a, "--page") || !strcmp(a, "--replay") || !strcmp(a, "--screen") || !strcmp(a, "--packer") ||
-                    !strcmp(a, "--boot-wait");
+                    !strcmp(a, "--boot-wait") || !strcmp(a, "--boot-early");
         if (takes && !v) return bad_usage("%s needs a value", a);
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
@@ -305,6 +310,10 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--replay")) replay_path = v;
         else if (!strcmp(a, "--packer")) o.packer = v;
         else if (!strcmp(a, "--boot-wait")) boot_wait = v;
+        else if (!strcmp(a, "--boot-early")) {
+            boot_early = v;
+            early_at = i;
+        }
         else if (!strcmp(a, "--layout-stats")) stats = 1;
         else if (!strcmp(a, "--dump-layout")) dump = 1;
         else if (!strcmp(a, "--screen")) {
@@ -345,7 +354,15 @@ int main(int argc, char **argv)
         return bad_usage("%s", "--dump-layout goes with none of --layout-stats, --screenshot, --replay");
 
     /* ---- the boot partition, when lectern.service asks (bootwait.h) ---- */
-    if (boot_wait) {
+    static char early_copy[CONFIG_PATH_MAX + 64];
+    int early = 0;
+    if (boot_early) {
+        early = bootwait_early(boot_early, early_copy, sizeof early_copy);
+        if (early < 0) fprintf(stderr, "lectern: %s\n", early_copy);
+        else if (early) fprintf(stderr, "lectern: the boot partition's settings as the initramfs found them (%s): "
+                                        "read at once, without waiting for the partition\n", boot_early);
+    }
+    if (boot_wait && early <= 0) {
         bootwait_result w;
         if (bootwait_run(boot_wait, TUN_BOOT_WAIT_MS, TUN_BOOT_WAIT_POLL_MS, TUN_START_BUDGET_MS, &w))
             return bad_usage("%s", "--boot-wait needs a file name");
@@ -366,6 +383,13 @@ int main(int argc, char **argv)
     if (!conf_argv) return 1;
     memcpy(conf_argv, cargv, (size_t)cargc * sizeof *conf_argv);
     int conf_argc = cargc;
+    /* the copy, for this start only: a start again (conf_argv, and argv
+     * without --boot-early) reads the partition itself */
+    if (early > 0) {
+        cargv[cargc++] = "--boot-copy";
+        cargv[cargc++] = early_copy;
+        cargv[cargc] = NULL;
+    }
     config c;
     int quiet = shot_dir || stats || dump || replay_path;
     /* static: it lives as long as the reader, which borrows it */
@@ -389,7 +413,9 @@ int main(int argc, char **argv)
         return 2;
     }
     if (cr == CONFIG_ESTRICT) return 1;
-    if (c.boot_read && !quiet) fprintf(stderr, "lectern: settings also from %s\n", c.boot_file);
+    if (c.boot_read && !quiet)
+        fprintf(stderr, "lectern: settings also from %s%s%s%s\n", c.boot_file, c.boot_copy[0] ? " (read from its copy " : "",
+                c.boot_copy, c.boot_copy[0] ? ", made at boot)" : "");
     free(cargv);
     cargv = NULL;
 
@@ -479,6 +505,9 @@ out:
          * the same arguments, in this process, so that systemd sees no
          * restart and the watchdog no gap longer than a start-up. */
         fflush(NULL);
+        if (early_at) { /* the copy is older than the settings that changed */
+            for (int i = early_at; i + 2 <= argc; i++) argv[i] = argv[i + 2];
+        }
         execv("/proc/self/exe", argv);
         fprintf(stderr, "lectern: cannot start again with the new settings: %s\n", strerror(errno));
         return 1; /* systemd starts it again */

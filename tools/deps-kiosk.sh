@@ -43,6 +43,10 @@ case "$what" in
 esac
 host=$(dpkg --print-architecture)
 foreign=
+# Built on the host, the default pack's lectern-pack reads the host's fonts
+# and hyphenation patterns (a machine that never ran make run or make test
+# has none of them; the chroot build brings its own)
+[ "$what" = deb ] && [ "$DEB_CHROOT" != 1 ] && want="$want fonts-sil-charis fonts-dejavu-core hyphen-en-us"
 if [ "$what" = deb ] && [ "$DEB_CHROOT" = 1 ]; then
   # nothing of $arch on the host: the chroot has it all
   want="$want mmdebstrap arch-test"
@@ -57,10 +61,18 @@ fi
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 needs_arch() { [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -qx "$foreign"; }
+native_arch=$(dpkg --print-architecture)
 find_missing() {
   missing=
   for p in $want; do
-    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    # an unqualified name is the host's own (or an Architecture: all
+    # package): with multiarch, dpkg-query also answers for liblz4-dev
+    # when only liblz4-dev:arm64 is installed
+    case "$p" in
+      *:*) st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true) ;;
+      *) st=$(dpkg-query -W -f='${Status} ${Architecture}\n' "$p" 2>/dev/null |
+                grep -E " ($native_arch|all)\$" || true) ;;
+    esac
     case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
   done
 }

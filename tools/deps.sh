@@ -87,10 +87,18 @@ if [ "$(id -u)" != 0 ]; then
     echo "deps.sh: installing needs root or sudo; as root, run: apt-get install$want" >&2; exit 1; fi
 fi
 
+native_arch=$(dpkg --print-architecture)
 missing() {
   m=
   for p in $want; do
-    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    # an unqualified name is the host's own (or an Architecture: all
+    # package): with multiarch, dpkg-query also answers for liblz4-dev
+    # when only liblz4-dev:arm64 is installed
+    case "$p" in
+      *:*) st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true) ;;
+      *) st=$(dpkg-query -W -f='${Status} ${Architecture}\n' "$p" 2>/dev/null |
+                grep -E " ($native_arch|all)\$" || true) ;;
+    esac
     case "$st" in *"install ok installed"*) ;; *) m="$m $p" ;; esac
   done
   echo "$m"

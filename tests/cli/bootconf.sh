@@ -4,7 +4,8 @@
 # file, and a kiosk whose boot partition is mounted after it started (as
 # systemd does) notices the file appear, and starts again in the same
 # process to apply it. Under lectern.service (--boot-wait) it waits for the
-# partition before reading any setting instead, and starts only once.
+# partition before reading any setting instead, and starts only once; or,
+# with --boot-early, reads the copy the image's initramfs made, at once.
 . tests/cli/lib.sh
 mkdir -p "$T/boot" "$T/state"
 : > "$T/sys.conf"
@@ -106,6 +107,43 @@ late = messages(8)
 print("settled_ready", late.count("READY=1"))
 print("settled_extends", any(m.startswith("EXTEND_TIMEOUT_USEC=") for m in late))
 n.terminate(); n.wait(timeout=10)
+# --boot-early (the image's initramfs copied the file before the partition
+# was mounted here): read at once, no wait, and the partition, once mounted
+# with the same bytes, starts nothing; new bytes start it again once, and
+# that start reads the partition itself, not the old copy
+import shutil
+shutil.rmtree(marker)
+if os.path.exists(boot): os.unlink(boot)
+early_dir = os.path.join(t, "early")
+os.mkdir(early_dir, 0o755)
+with open(os.path.join(early_dir, "lectern.conf"), "wb") as f: f.write(b"\xef\xbb\xbftheme = sepia\r\n")
+def run_early(name, d):
+    log = open(os.path.join(t, "reader-%s.err" % name), "w")
+    return subprocess.Popen([reader, "--pack", pack, "--config", os.path.join(t, "sys.conf"), "--boot-config", boot,
+                             "--kiosk", "yes", "--state-dir", os.path.join(t, "state"), "--boot-early", d,
+                             "--boot-wait", marker], env=env, stderr=log, stdout=subprocess.DEVNULL)
+e = run_early("early", early_dir)
+got = messages(8)
+print("early_ready", got.count("READY=1"))
+print("early_extends", any(m.startswith("EXTEND_TIMEOUT_USEC=") for m in got))
+write(b"\xef\xbb\xbftheme = sepia\r\n")     # the partition is mounted: the same bytes
+os.mkdir(marker)
+print("early_same", readies(5))
+write(b"theme = dark\r\n")                     # edited since the copy
+print("early_changed", readies(12, 1))
+print("early_after", readies(6))                # and no loop on the old copy
+print("early_alive", e.poll() is None)
+e.terminate(); print("early_exit", e.wait(timeout=10))
+# a folder anyone could have made is not believed: the wait as before
+shutil.rmtree(marker)
+open_dir = os.path.join(t, "early-open")
+os.mkdir(open_dir); os.chmod(open_dir, 0o777)
+shutil.copy(os.path.join(early_dir, "lectern.conf"), open_dir)
+o = run_early("early-open", open_dir)
+got = messages(3)
+print("open_extends", any(m.startswith("EXTEND_TIMEOUT_USEC=") for m in got))
+print("open_ready", got.count("READY=1"))
+o.terminate(); o.wait(timeout=10)
 PY
 val() { sed -n "s/^$1 //p" "$T/live.out"; }
 check bootconf_kiosk_ready test "$(val first)" = 1
@@ -129,6 +167,20 @@ check bootwait_reads_the_file_at_once grep -q "settings also from $T/boot/lecter
 check bootwait_no_start_again sh -c "! grep -q 'starting again' '$T/reader-wait.err'"
 check bootwait_marker_there_ready test "$(val settled_ready)" = 1
 check bootwait_marker_there_no_wait sh -c "test '$(val settled_extends)' = False && ! grep -q 'waited' '$T/reader-settled.err'"
+check bootearly_ready_at_once test "$(val early_ready)" = 1
+check bootearly_no_wait test "$(val early_extends)" = False
+check bootearly_reads_the_copy grep -q "settings also from $T/boot/lectern.conf (read from its copy $T/early/lectern.conf, made at boot)" "$T/reader-early.err"
+check bootearly_same_bytes_no_start test "$(val early_same)" = 0
+check bootearly_new_bytes_start_once test "$(val early_changed)" = 1
+check bootearly_no_loop test "$(val early_after)" = 0
+check bootearly_then_reads_the_partition sh -c "grep 'settings also from' '$T/reader-early.err' | tail -n 1 | grep -qvx '.*its copy.*'"
+check bootearly_same_process test "$(val early_alive)" = True
+check bootearly_ends_cleanly test "$(val early_exit)" = 0
+check bootearly_open_folder_refused grep -q "early-open is not a folder that only root can write" "$T/reader-early-open.err"
+check bootearly_open_folder_waits sh -c "test '$(val open_extends)' = True && test '$(val open_ready)' = 0"
+# the copy's settings are the ones applied (a replay, with the partition's file missing)
+check bootearly_theme_applied "$READER" --pack "$B/default.lpk" --config "$T/sys.conf" \
+  --boot-config "$T/absent.conf" --boot-early "$T/early" --replay "$T/sepia.replay" 2> /dev/null
 # a bad --boot-wait is a usage error
 "$READER" --boot-wait "" --pack "$B/default.lpk" > /dev/null 2> "$T/bw.err"
 check bootwait_empty_refused test $? = 2

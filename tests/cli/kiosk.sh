@@ -268,7 +268,7 @@ echo 'console=tty1 root=PARTUUID=0b0d2da0-02 rootwait' > "$R2/boot/cmdline.txt"
 cp "$R/usr/bin/lectern" "$R2/usr/bin/"; cp "$UNIT" "$R2/lib/systemd/system/"
 sh "$IK" --root "$R2" --profile hdmi-1024x600 --no-apt > /dev/null 2>&1
 check ik_boot_conf_at_boot test -f "$R2/boot/lectern.conf"
-check ik_boot_conf_dropin grep -qx 'ExecStart=/usr/bin/lectern --kiosk=yes --boot-wait /run/lectern-boot-settled --boot-config /boot/lectern.conf' \
+check ik_boot_conf_dropin grep -qx 'ExecStart=/usr/bin/lectern --kiosk=yes --boot-early /run/lectern-boot --boot-wait /run/lectern-boot-settled --boot-config /boot/lectern.conf' \
   "$R2/etc/systemd/system/lectern.service.d/boot-config.conf"
 check ik_boot_marker_after_that_mount grep -qx 'After=boot.mount' \
   "$R2/etc/systemd/system/lectern-bootfs.service.d/boot-mount.conf"
