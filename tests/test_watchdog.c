@@ -4,7 +4,7 @@
  * another process, a malformed interval and a socket nobody listens on;
  * and the wait for the boot partition (bootwait.h): at once when its marker
  * is there, until it comes, or until the cap, with the start-up timeout
- * extended before and after. */
+ * extended before and after; and which folder --boot-early believes. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +243,33 @@ TEST(bootwait_without_a_name_is_refused)
     CHECK(bootwait_run("", 100, 10, 0, &r) == -1 && r.settled == 0);
 }
 
+/* --boot-early: only a real folder that no one else can write counts */
+TEST(bootwait_early_trusts_only_a_closed_folder)
+{
+    char d[128], link[128], copy[256];
+    snprintf(d, sizeof d, "%s/early", dir);
+    snprintf(link, sizeof link, "%s/early-link", dir);
+    CHECK(bootwait_early(d, copy, sizeof copy) == 0); /* not there: wait as before */
+    CHECK(mkdir(d, 0755) == 0);
+    CHECK(bootwait_early(d, copy, sizeof copy) == 1);
+    char want[256];
+    snprintf(want, sizeof want, "%s/lectern.conf", d);
+    CHECKF(!strcmp(copy, want), "copy '%s'", copy);
+    CHECK(symlink(d, link) == 0);
+    CHECK(bootwait_early(link, copy, sizeof copy) == -1);
+    CHECKF(strstr(copy, "not a folder that only root can write") != NULL, "%s", copy);
+    CHECK(chmod(d, 0777) == 0);
+    CHECK(bootwait_early(d, copy, sizeof copy) == -1);
+    CHECK(chmod(d, 0775) == 0);
+    CHECK(bootwait_early(d, copy, sizeof copy) == -1);
+    CHECK(chmod(d, 0755) == 0);
+    char small[8];
+    CHECK(bootwait_early(d, small, sizeof small) == -1); /* the name does not fit */
+    CHECK(bootwait_early("", copy, sizeof copy) == -1);
+    unlink(link);
+    rmdir(d);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/lectern-wd-XXXXXX");
@@ -261,6 +288,7 @@ int main(void)
     RUN(bootwait_gives_up_at_the_cap_and_extends_the_timeout);
     RUN(bootwait_waits_until_the_marker_comes);
     RUN(bootwait_without_a_name_is_refused);
+    RUN(bootwait_early_trusts_only_a_closed_folder);
     unlink(sockpath);
     rmdir(dir);
     return T_END();

@@ -10,6 +10,7 @@
 #   stop      SIGSTOP to the reader's main process (the watchdog test)
 #   disk      sectors written to the card since boot; what is mounted how
 #   journal   the reader's last journal lines
+#   timeline  the reader's journal lines with their times, systemd-analyze blame
 #   media     the USB sticks under /run/lectern/media: mount options, who
 #             can read them, what the reader's namespace sees, the journal
 #   drm       the DRM cards and their drivers, the connectors' status, and
@@ -58,6 +59,12 @@ serve() {
         echo "uptime=$(cut -d' ' -f1 /proc/uptime)" ;;
       stop)
         systemctl kill --kill-whom=main --signal=SIGSTOP lectern.service 2>&1 && echo stopped ;;
+      timeline)
+        # the reader's start on the guest's clock, line by line, and what
+        # else the boot was busy with meanwhile
+        journalctl -b -o short-monotonic --no-pager -u lectern.service 2>&1 | head -n 40
+        journalctl -b -k -o short-monotonic --no-pager 2>&1 | grep -e lectern-bootconf -e 'Run /init' -e 'switch' | head
+        systemd-analyze blame 2>&1 | head -n 15 ;;
       disk)
         awk '$3 == "vda" { print "vda_sectors_written=" $10 }' /proc/diskstats
         findmnt -rn -o TARGET,FSTYPE,OPTIONS / /boot/firmware /var/tmp /tmp 2>&1
