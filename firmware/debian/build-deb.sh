@@ -79,6 +79,11 @@ f 0644 firmware/systemd/lectern-media@.service lib/systemd/system/lectern-media@
 f 0644 firmware/config.txt usr/share/lectern/firmware/config.txt
 f 0644 firmware/cmdline.txt usr/share/lectern/firmware/cmdline.txt
 f 0644 firmware/lectern-boot.conf usr/share/lectern/firmware/lectern-boot.conf
+# the initramfs's copy of the boot partition's lectern.conf (install-kiosk
+# puts these into /etc/initramfs-tools on a kiosk only)
+d usr/share/lectern/firmware/initramfs
+f 0755 firmware/initramfs/hook usr/share/lectern/firmware/initramfs/hook
+f 0755 firmware/initramfs/init-bottom usr/share/lectern/firmware/initramfs/init-bottom
 f 0644 firmware/systemd/lectern-watchdog.conf usr/share/lectern/firmware/systemd/lectern-watchdog.conf
 f 0644 firmware/systemd/logind-kiosk.conf usr/share/lectern/firmware/systemd/logind-kiosk.conf
 for x in lectern-kiosk-system.conf journald-kiosk.conf sysctl-kiosk.conf; do

@@ -99,8 +99,6 @@ PREREQ="udev"
 case $1 in prereqs) echo "$PREREQ"; exit 0 ;; esac
 . /usr/share/initramfs-tools/hook-functions
 manual_add_modules virtio_gpu vc4
-# and the FAT, for scripts/init-bottom/lectern-bootconf (below)
-manual_add_modules vfat nls_cp437 nls_ascii nls_utf8 nls_iso8859-1
 mkdir -p "${DESTDIR}/etc/udev/rules.d"
 # The initramfs has no /etc/group, so udev there cannot give the node to
 # the video group by name (50-udev-default.rules): numbers from the root,
@@ -135,50 +133,12 @@ fi
 exit 0
 EOF
 # The teacher's lectern.conf, copied from the FAT partition by the
-# initramfs, which has the card's partitions seconds before systemd's udev
-# coldplug makes boot-firmware.mount possible (under QEMU the reader waited
-# 17 s for that mount, half of its way to the library). The reader, run
-# with --boot-early /run/lectern-boot, reads the copy at once instead
-# (src/bootwait.h); the initramfs's /run becomes the system's. The folder
-# appears only once the partition was looked at (with or without a
-# lectern.conf); a damaged or missing FAT leaves no folder, and the reader
-# waits for the mount as before. Mounted read-only, for the copy only: the
-# card is not written.
-cat > "$W/lectern-bootconf" <<'EOF'
-#!/bin/sh
-# lectern image: the FAT partition's lectern.conf for the reader, from the
-# initramfs. Shell built-ins and the initramfs's own tools only (klibc's
-# mount, umount, mkdir, mv, dd; kmod's modprobe): no busybox here.
-PREREQ=""
-case $1 in prereqs) echo "$PREREQ"; exit 0 ;; esac
-spec=
-while read -r what where rest; do
-  case "$what" in \#*|"") continue ;; esac
-  [ "$where" = /boot/firmware ] && { spec=$what; break; }
-done < "${rootmnt}/etc/fstab"
-case "$spec" in
-  LABEL=*) dev=/dev/disk/by-label/${spec#LABEL=} ;;
-  UUID=*) dev=/dev/disk/by-uuid/${spec#UUID=} ;;
-  /dev/*) dev=$spec ;;
-  *) exit 0 ;;
-esac
-[ -b "$dev" ] || exit 0
-umask 022
-out=/run/lectern-boot mnt=/run/lectern-boot.mnt
-mkdir -p "$mnt" "$out.new" || exit 0
-modprobe -q vfat
-if mount -t vfat -o ro,nodev,nosuid,noexec "$dev" "$mnt"; then
-  ok=1
-  # at most 1 MB (16 x 64 KB): more is not a settings file
-  if [ -f "$mnt/lectern.conf" ]; then
-    dd if="$mnt/lectern.conf" of="$out.new/lectern.conf" bs=65536 count=16 2>/dev/null || ok=0
-  fi
-  umount "$mnt"
-  [ "$ok" = 1 ] && mv "$out.new" "$out" &&
-    echo "<6>lectern-bootconf: the boot partition's settings copied for the reader (initramfs)" > /dev/kmsg
-fi
-exit 0
-EOF
+# initramfs (firmware/initramfs/: a hook for the FAT modules, a script in
+# init-bottom), so that the reader reads it at once: the same files that
+# lectern-install-kiosk puts on a Raspberry Pi OS card, here before the
+# image's one initramfs is made.
+cp firmware/initramfs/hook "$W/lectern-bootconf-hook"
+cp firmware/initramfs/init-bottom "$W/lectern-bootconf"
 if [ -n "${IMAGE_ROOTFS_FROM:-}" ]; then
   # development aid: start from a copy of an earlier root file system
   # (saved with IMAGE_ROOTFS_SAVE=DIR); the lectern package is installed again
@@ -216,6 +176,9 @@ INITRD=No unshare --mount --propagation private -- mmdebstrap --variant=minbase 
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/scripts/init-bottom"' \
   --essential-hook="copy-in $W/lectern-bootconf /etc/initramfs-tools/scripts/init-bottom/" \
   --essential-hook='chmod 755 "$1/etc/initramfs-tools/scripts/init-bottom/lectern-bootconf"' \
+  --essential-hook="copy-in $W/lectern-bootconf-hook /etc/initramfs-tools/hooks/" \
+  --essential-hook='mv "$1/etc/initramfs-tools/hooks/lectern-bootconf-hook" "$1/etc/initramfs-tools/hooks/lectern-bootconf"' \
+  --essential-hook='chmod 755 "$1/etc/initramfs-tools/hooks/lectern-bootconf"' \
   --customize-hook="upload $deb /tmp/lectern.deb" \
   --customize-hook='chroot "$1" sh -c "apt-get install -y -q /tmp/lectern.deb && rm /tmp/lectern.deb"' \
   --customize-hook="sync-out /var/cache/apt/archives $TMP/apt-arm64" \

@@ -956,6 +956,12 @@ def boot_times(agent, ok, fail):
         fail("image_boot_settings_at_first_start", "the reader started again for them: " + again[0].strip())
     else:
         ok("image_boot_settings_at_first_start")
+    # from the initramfs's copy (firmware/initramfs/), with no wait for the mount
+    if any("read from its copy /run/lectern-boot/lectern.conf" in l for l in journal):
+        ok("image_boot_settings_from_the_initramfs_copy")
+    else:
+        fail("image_boot_settings_from_the_initramfs_copy", "the reader did not read /run/lectern-boot/lectern.conf "
+             "(firmware/initramfs/init-bottom): it waited for the FAT partition's mount")
     if any(said in l for l in journal):
         ok("image_boot_partition_settings_read")
     else:

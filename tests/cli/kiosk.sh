@@ -177,6 +177,8 @@ ln -s /lib/systemd/system/getty@.service "$R/etc/systemd/system/getty.target.wan
 mkdir -p "$R/etc"
 printf 'proc            /proc           proc    defaults          0       0\nPARTUUID=0b0d2da0-01  /boot/firmware  vfat    defaults          0       2\nPARTUUID=0b0d2da0-02  /               ext4    defaults,noatime  0       1\n' > "$R/etc/fstab"
 cp "$R/boot/firmware/config.txt" "$T/config.orig"
+# initramfs-tools, as on Raspberry Pi OS (no update-initramfs in the fake root)
+mkdir -p "$R/etc/initramfs-tools"
 # install-kiosk verifies packs with lectern-pack: this build's
 PATH=$(cd "$(dirname "$PACKER")" && pwd):$PATH; export PATH
 cp "$PACK" "$T/museum.lpk"
@@ -248,6 +250,11 @@ check ik_boot_conf_crlf sh -c "test \"\$(grep -c \"\$(printf '\\r')\$\" '$BC')\"
 check ik_boot_conf_reads_clean sh -c "'$READER' --pack '$PACK' --config '$T/empty.conf' --boot-config '$BC' --strict \
   --dump-layout --essay 1 > /dev/null 2> '$T/bc.err' && ! grep -q . '$T/bc.err'"
 check ik_boot_conf_no_dropin test ! -e "$R/etc/systemd/system/lectern.service.d/boot-config.conf"
+# the initramfs copies the FAT partition's lectern.conf for --boot-early
+IH=$R/etc/initramfs-tools/hooks/lectern-bootconf IS=$R/etc/initramfs-tools/scripts/init-bottom/lectern-bootconf
+check ik_initramfs_bootconf sh -c "cmp -s firmware/initramfs/hook '$IH' && cmp -s firmware/initramfs/init-bottom '$IS' &&
+  test -x '$IH' && test -x '$IS'"
+check ik_unit_reads_the_copy grep -q -- '--boot-early /run/lectern-boot ' "$R/lib/systemd/system/lectern.service"
 
 find "$R" -type f -exec cksum {} + | sort > "$T/sum1"
 sh "$IK" --root "$R" --profile hdmi-1024x600 --no-apt > "$T/out2" 2>&1; st=$?
