@@ -165,6 +165,8 @@ CORE_SRC += src/burnin.c
 CORE_SRC += src/admin.c
 CORE_SRC += src/evabs.c
 CORE_SRC += src/bootwait.c
+# the splash's framebuffer code: the reader writes its pictures that way on a display with no GPU
+CORE_SRC += src/splash.c
 # The packer's library (FreeType, fontconfig, libhyphen, utf8proc): used by
 # lectern-pack, and by the reader to open a folder of essays.
 TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_manifest.c \

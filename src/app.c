@@ -443,6 +443,8 @@ void app_close(app *a)
     if (a->out) SDL_DestroyRenderer(a->out);
     if (a->win) SDL_DestroyWindow(a->win);
     if (a->surface) SDL_FreeSurface(a->surface);
+    if (a->fb_on) close(a->fb_fd);
+    free(a->fb_buf);
     font_close(a->fonts);
     layout_cache_free(a->layouts);
     text_breaker_free(a->breaker);

@@ -30,7 +30,7 @@ static const char *backlight_dir(const app *a)
 {
     const char *env = getenv("LECTERN_BACKLIGHT_DIR");
     if (env && *env) return env;
-    return a->win ? BACKLIGHT_DIR : NULL;
+    return a->win || a->fb_on ? BACKLIGHT_DIR : NULL;
 }
 
 static void backlight(app *a, int on)

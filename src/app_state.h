@@ -22,6 +22,7 @@
 #include "layout.h"
 #include "platform.h" /* platform_drm_watch */
 #include "render.h"
+#include "splash.h" /* splash_geom: the framebuffer of a display with no GPU */
 #include "tunables.h"
 
 typedef struct pack pack;
@@ -186,7 +187,15 @@ typedef struct app {
 
     /* video (window or offscreen) */
     SDL_Window *win;        /* NULL when headless */
-    SDL_Surface *surface;   /* headless: what the software renderer draws into */
+    SDL_Surface *surface;   /* headless, and fb_on: what the software renderer draws into */
+    /* A display with no GPU (platform_drm_gpu_less): no window and no GL;
+     * the picture is drawn in memory (surface) and written to its
+     * framebuffer device each frame. SDL's video still runs, for input. */
+    int fb_on;              /* 1: so; fb_fd, fb_geom and fb_buf are set */
+    int fb_fd;
+    splash_geom fb_geom;
+    uint8_t *fb_buf;        /* one screen in the framebuffer's format (owned) */
+    int fb_said;            /* a failed write was said */
     SDL_Renderer *ren;      /* what everything is drawn with */
     render *rd;             /* NULL only when there are no fonts at all (no pack, no system font) */
     int panel_w, panel_h;   /* the output, before rotation */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "platform.h"
@@ -228,6 +229,90 @@ static int video_ready(app *a, int pw, int ph, lerr *e)
     return 0;
 }
 
+/* The console under the panel draws nothing over the pages (platform.h). */
+static void console_graphics(app *a, const char *drv)
+{
+    if (!a->o.kiosk || !drv || strcasecmp(drv, "kmsdrm") || !isatty(0)) return; /* SDL names it "KMSDRM" */
+    lerr ce;
+    int was = platform_console_mode(0, 1, &ce);
+    if (was < 0) fprintf(stderr, "lectern: %s\n", ce.msg);
+    else fprintf(stderr, "lectern: the console (tty) is in graphics mode while the reader runs\n");
+    a->console_set = was == 0;
+}
+
+/* A kiosk on a display with no GPU (platform_drm_gpu_less): the picture is
+ * drawn in memory by SDL's software renderer, as without a display, and
+ * written to the card's framebuffer device (the splash's way, splash.h),
+ * instead of a window whose GL would load Mesa and LLVM and compile shaders
+ * on the CPU: seconds under emulation, for the same pixels. SDL's video
+ * stays started for its input (evdev). LECTERN_PRESENT=gl keeps GL, =fb
+ * asks for the framebuffer on any card that has one. Returns 1 when set
+ * up (a->ren, a->surface, a->fb_*), 0 for a window as usual (said why
+ * when it was tried). */
+static int fb_open(app *a, const char *drv)
+{
+    const char *want = getenv("LECTERN_PRESENT");
+    int force = want && !strcmp(want, "fb");
+    if ((want && !strcmp(want, "gl")) || !a->o.kiosk || !drv || strcasecmp(drv, "kmsdrm")) return 0;
+    if (a->o.rotate) return 0; /* turning the picture is GL's (or the canvas's) */
+    const char *idx = getenv("SDL_KMSDRM_DEVICE_INDEX"), *root = getenv("LECTERN_DRM_SYSFS");
+    int card = idx ? atoi(idx) : 0;
+    char fb[64] = "", why[256], err[256];
+    if (!platform_drm_gpu_less(root && *root ? root : "/sys", card, fb, sizeof fb, why, sizeof why) && !force) {
+        fprintf(stderr, "lectern: display: %s: drawing with GL\n", why);
+        return 0;
+    }
+    if (!fb[0]) snprintf(fb, sizeof fb, "/dev/fb0");
+    splash_geom g;
+    memset(&g, 0, sizeof g);
+    int fd = splash_open_dev(fb, O_RDWR, err, sizeof err);
+    if (fd < 0 || splash_fb_geom(fd, fb, &g, err, sizeof err) || splash_geom_check(&g, err, sizeof err) ||
+        g.width > TUN_PAGE_MAX_SIDE || g.height > TUN_PAGE_MAX_SIDE) {
+        if (fd >= 0 && g.width > TUN_PAGE_MAX_SIDE) snprintf(err, sizeof err, "%ux%u is too large", g.width, g.height);
+        fprintf(stderr, "lectern: display: %s, but %s: %s; drawing with GL\n", why, fb, err);
+        if (fd >= 0) close(fd);
+        return 0;
+    }
+    size_t len = (size_t)g.stride * g.height;
+    uint8_t *buf = malloc(len);
+    SDL_Surface *s = buf ? SDL_CreateRGBSurfaceWithFormat(0, (int)g.width, (int)g.height, 32, SDL_PIXELFORMAT_ARGB8888) : NULL;
+    SDL_Renderer *r = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+    if (!r) {
+        fprintf(stderr, "lectern: display: %s, but no %ux%u picture in memory: %s; drawing with GL\n", why, g.width,
+                g.height, buf ? SDL_GetError() : "out of memory");
+        if (s) SDL_FreeSurface(s);
+        free(buf);
+        close(fd);
+        return 0;
+    }
+    memset(buf, 0, len);
+    a->surface = s;
+    a->ren = r;
+    a->fb_on = 1;
+    a->fb_fd = fd;
+    a->fb_geom = g;
+    a->fb_buf = buf;
+    fprintf(stderr, "lectern: display: %s: the picture is drawn in memory and written to %s (%ux%u, %u bits), "
+            "without GL\n", why, fb, g.width, g.height, g.bpp);
+    return 1;
+}
+
+/* Show the drawn picture on the framebuffer (fb_on). */
+static void fb_show(app *a)
+{
+    SDL_RenderFlush(a->ren); /* every queued draw is in the surface's pixels */
+    const splash_geom *g = &a->fb_geom;
+    const SDL_Surface *s = a->surface;
+    for (uint32_t y = 0; y < g->height && y < (uint32_t)s->h; y++)
+        splash_pack_row(g, (const uint32_t *)(const void *)((const uint8_t *)s->pixels + (size_t)y * s->pitch),
+                        a->fb_buf + (size_t)y * g->stride, g->width < (uint32_t)s->w ? g->width : (uint32_t)s->w);
+    char err[256];
+    if (splash_write(a->fb_fd, g, a->fb_buf, (size_t)g->stride * g->height, err, sizeof err) && !a->fb_said) {
+        fprintf(stderr, "lectern: display: %s\n", err);
+        a->fb_said = 1;
+    }
+}
+
 int app_video(app *a, int headless, lerr *e)
 {
     if (headless) {
@@ -280,6 +365,14 @@ int app_video(app *a, int headless, lerr *e)
         lerr_set(e, "no display found (SDL chose its %s driver); use --screenshot DIR for PNG pages", drv);
         return -1;
     }
+    if (fb_open(a, drv)) {
+        a->t_window = a->t_renderer = SDL_GetTicks64();
+        SDL_ShowCursor(SDL_DISABLE);
+        float ddpi = 0;
+        if (SDL_GetDisplayDPI(0, &ddpi, NULL, NULL) == 0 && ddpi >= 50 && ddpi <= 600 && ddpi != 96.0f) a->dpi = ddpi;
+        console_graphics(a, drv);
+        return video_ready(a, (int)a->fb_geom.width, (int)a->fb_geom.height, e);
+    }
     int w = a->o.w, h = a->o.h;
     Uint32 flags = SDL_WINDOW_RESIZABLE;
     if (a->o.fullscreen || a->o.kiosk) {
@@ -307,14 +400,7 @@ int app_video(app *a, int headless, lerr *e)
     }
     a->t_window = SDL_GetTicks64();
     if (a->o.kiosk) SDL_ShowCursor(SDL_DISABLE);
-    if (a->o.kiosk && drv && !strcasecmp(drv, "kmsdrm") && isatty(0)) { /* SDL names it "KMSDRM" */
-        /* the console under the panel draws nothing over the pages (platform.h) */
-        lerr ce;
-        int was = platform_console_mode(0, 1, &ce);
-        if (was < 0) fprintf(stderr, "lectern: %s\n", ce.msg);
-        else fprintf(stderr, "lectern: the console (tty) is in graphics mode while the reader runs\n");
-        a->console_set = was == 0;
-    }
+    console_graphics(a, drv);
     if (!(a->ren = window_renderer(a->win, e))) return -1;
     a->t_renderer = SDL_GetTicks64();
     SDL_GetRendererOutputSize(a->ren, &w, &h);
@@ -410,6 +496,7 @@ static void present(app *a)
         SDL_RenderCopyEx(out, turned, NULL, &dst, a->o.rotate, NULL, SDL_FLIP_NONE);
     }
     SDL_RenderPresent(out);
+    if (a->fb_on) fb_show(a);
 }
 
 int app_draw(app *a)
@@ -527,7 +614,7 @@ int app_run(app *a, volatile sig_atomic_t *stop)
     /* for scripts and tests: the first frame is up and input is taken; with
      * a window, how long start-up took, and where (the SDL clock starts at
      * SDL_Init, just after the configuration is read) */
-    if (a->win) {
+    if (a->win || a->fb_on) {
         uint64_t t = SDL_GetTicks64();
         /* the clock the boot's timestamps use (systemd's ExecMainStart),
          * so that the time before SDL_Init shows too */

@@ -78,6 +78,80 @@ int platform_find_drm_card(const char *sysfs_root, char *connector, size_t n, le
     return best;
 }
 
+/* The kernel drivers whose cards have no GPU behind them (Mesa has no
+ * driver for them but llvmpipe). virtio_gpu: only without virgl. */
+static const char *const GPU_LESS[] = {"simpledrm", "simple-framebuffer", "ofdrm", "bochs-drm", "bochs_drm",
+                                       "cirrus", "cirrus-qemu", "virtio_gpu", "hyperv_drm", "vboxvideo"};
+
+int platform_drm_gpu_less(const char *sysfs_root, int card, char *fb, size_t n, char *why, size_t wn)
+{
+    char dev[4096], link[4096], path[4200];
+    if (fb && n) fb[0] = 0;
+    if (why && wn) why[0] = 0;
+    snprintf(dev, sizeof dev, "%s/class/drm/card%d/device", sysfs_root && *sysfs_root ? sysfs_root : "/sys", card);
+    snprintf(path, sizeof path, "%s/driver", dev);
+    ssize_t k = readlink(path, link, sizeof link - 1);
+    if (k <= 0) {
+        if (why && wn) snprintf(why, wn, "card%d's driver is not known (%s)", card, path);
+        return 0;
+    }
+    link[k] = 0;
+    const char *drv = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+    /* virtio-gpu-pci: the card is the PCI device; the GPU is its virtio
+     * device (virtio<K>, driver virtio_gpu), which holds the features */
+    char vdev[4400] = "";
+    if (!strcmp(drv, "virtio-pci")) {
+        DIR *d = opendir(dev);
+        for (struct dirent *de; d && (de = readdir(d));)
+            if (!strncmp(de->d_name, "virtio", 6) && de->d_name[6] >= '0' && de->d_name[6] <= '9' && !vdev[0])
+                snprintf(vdev, sizeof vdev, "%s/%s", dev, de->d_name);
+        if (d) closedir(d);
+        snprintf(path, sizeof path, "%s/driver", vdev);
+        k = vdev[0] ? readlink(path, link, sizeof link - 1) : -1;
+        if (k <= 0) {
+            if (why && wn) snprintf(why, wn, "card%d's virtio device is not known (%s)", card, dev);
+            return 0;
+        }
+        link[k] = 0;
+        drv = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+    }
+    int listed = 0;
+    for (size_t i = 0; i < sizeof GPU_LESS / sizeof GPU_LESS[0]; i++) listed |= !strcmp(drv, GPU_LESS[i]);
+    if (!listed) {
+        if (why && wn) snprintf(why, wn, "card%d (%s) has a GPU", card, drv);
+        return 0;
+    }
+    if (!strcmp(drv, "virtio_gpu")) {
+        /* the virtio device's feature bits, as '0'/'1' from bit 0 on */
+        snprintf(path, sizeof path, "%s/features", vdev[0] ? vdev : dev);
+        FILE *f = fopen(path, "r");
+        int c = f ? fgetc(f) : EOF;
+        if (f) fclose(f);
+        if (c == '1' || c == EOF) {
+            if (why && wn) snprintf(why, wn, "card%d (virtio-gpu) %s", card, c == '1' ? "has 3D (virgl)" : "has unknown features");
+            return 0;
+        }
+    }
+    snprintf(path, sizeof path, "%s/graphics", dev);
+    DIR *d = opendir(path);
+    int best = -1;
+    for (struct dirent *de; d && (de = readdir(d));) {
+        const char *p = de->d_name;
+        if (strncmp(p, "fb", 2) || !(p[2] >= '0' && p[2] <= '9')) continue;
+        long v = 0;
+        for (p += 2; *p >= '0' && *p <= '9' && v <= 4096; p++) v = v * 10 + (*p - '0');
+        if (!*p && v <= 4096 && (best < 0 || v < best)) best = (int)v;
+    }
+    if (d) closedir(d);
+    if (best < 0) {
+        if (why && wn) snprintf(why, wn, "card%d (%s) has no framebuffer device", card, drv);
+        return 0;
+    }
+    if (fb && n) snprintf(fb, n, "/dev/fb%d", best);
+    if (why && wn) snprintf(why, wn, "card%d (%s) has no GPU", card, drv);
+    return 1;
+}
+
 int platform_drm_watch_poll(platform_drm_watch *w, const char *sysfs_root, int *card, char *msg, size_t n)
 {
     char conn[64] = "";

@@ -31,6 +31,20 @@
  * directory cannot be read. */
 int platform_find_drm_card(const char *sysfs_root, char *connector, size_t n, lerr *e);
 
+/* Whether card N has no GPU that GL could draw with, only a framebuffer
+ * (the firmware's simpledrm before a Pi's own driver loads, QEMU's
+ * virtio-gpu without virgl, bochs-drm, cirrus). Mesa then rasterizes GL on
+ * the CPU (llvmpipe): loading LLVM and compiling its shaders is most of a
+ * start-up under emulation (seconds), for a picture the reader draws in
+ * memory anyway. Looked at in <sysfs_root>/class/drm/card<N>/device: the
+ * kernel driver (driver -> .../<name>), for virtio-gpu its features (bit 0,
+ * VIRTIO_GPU_F_VIRGL, is 3D), and the card's fbdev emulation
+ * (graphics/fb<K>). Returns 1 with "/dev/fb<K>" in fb[0..n) when the card
+ * is such a one and has a framebuffer device; 0 when GL should draw (a GPU,
+ * an unknown driver, no framebuffer device), with why in why[0..wn) (either
+ * buffer may be NULL). Never fails: anything unreadable means 0. */
+int platform_drm_gpu_less(const char *sysfs_root, int card, char *fb, size_t n, char *why, size_t wn);
+
 /* Watching the displays while the reader runs. SDL 2.26's kmsdrm driver
  * keeps the card and connector it started with: a panel switched on after
  * start (HDMI off at boot), or a display that came back after being

@@ -157,6 +157,17 @@ static void put(uint8_t *p, uint32_t v, uint32_t bytes)
     for (uint32_t i = 0; i < bytes; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
+void splash_pack_row(const splash_geom *g, const uint32_t *src, uint8_t *dst, uint32_t w)
+{
+    const uint32_t bytes = g->bpp / 8;
+    if (bytes == 4 && splash_pixel(g, 0xFF8040u) == 0xFF8040u) {
+        /* XRGB8888, the common case: the pixel as it is, bytes low first */
+        for (uint32_t x = 0; x < w; x++) put(dst + 4 * x, src[x] & 0xFFFFFFu, 4);
+        return;
+    }
+    for (uint32_t x = 0; x < w; x++) put(dst + bytes * x, splash_pixel(g, src[x] & 0xFFFFFFu), bytes);
+}
+
 int splash_draw(const splash_geom *g, uint8_t *buf, size_t len, uint32_t paper, uint32_t ink, char *err, size_t n)
 {
     if (splash_geom_check(g, err, n)) return -1;
@@ -215,8 +226,16 @@ int splash_open_dev(const char *path, int flags, char *err, size_t n)
     if (fd < 0) {
         if (errno == ELOOP)
             say(err, n, "%s is a symbolic link, not the device: refused", path);
-        else
-            say(err, n, "cannot open %s: %s", path, strerror(errno));
+        else {
+            int why = errno;
+            struct stat ls;
+            /* who may open it, for a message that says why not */
+            if (why == EACCES && lstat(path, &ls) == 0)
+                say(err, n, "cannot open %s: %s (owner %u, group %u, mode %03o)", path, strerror(why),
+                    (unsigned)ls.st_uid, (unsigned)ls.st_gid, (unsigned)(ls.st_mode & 0777));
+            else
+                say(err, n, "cannot open %s: %s", path, strerror(why));
+        }
         return -1;
     }
     struct stat st;
@@ -275,7 +294,7 @@ int splash_write(int fd, const splash_geom *g, const uint8_t *buf, size_t len, c
         ssize_t w = pwrite(fd, buf + done, want - done, (off_t)(g->offset + done));
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
-            say(err, n, "cannot write the splash to the framebuffer: %s", w < 0 ? strerror(errno) : "no room");
+            say(err, n, "cannot write to the framebuffer: %s", w < 0 ? strerror(errno) : "no room");
             return -1;
         }
         done += (size_t)w;

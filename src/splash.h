@@ -35,6 +35,12 @@ int splash_geom_check(const splash_geom *g, char *err, size_t n);
 /* Packs 0xRRGGBB into one pixel of G's format. */
 uint32_t splash_pixel(const splash_geom *g, uint32_t rgb);
 
+/* Packs W pixels 0x00RRGGBB (the reader's ARGB8888 surface, alpha ignored)
+ * into DST in G's format (G checked by splash_geom_check; DST holds W
+ * pixels of G). The reader shows its pictures this way on a display with
+ * no GPU (platform_drm_gpu_less). */
+void splash_pack_row(const splash_geom *g, const uint32_t *src, uint8_t *dst, uint32_t w);
+
 /* Draws the splash into BUF (G's stride × height bytes, the visible
  * screen): PAPER everywhere, the word in INK, centred. */
 int splash_draw(const splash_geom *g, uint8_t *buf, size_t len, uint32_t paper, uint32_t ink, char *err, size_t n);

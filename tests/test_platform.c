@@ -168,6 +168,71 @@ TEST(a_display_switched_on_later_starts_video_again)
     CHECK(platform_drm_watch_poll(&w2, root, &card, msg, sizeof msg) == 0);
 }
 
+/* a link in the fake tree, relative to root/class/drm */
+static void link_to(const char *rel, const char *target)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/class/drm/%s", root, rel);
+    if (symlink(target, path)) {}
+}
+
+TEST(a_card_with_no_gpu_is_written_to_its_framebuffer)
+{
+    char fb[64], why[256];
+    /* QEMU's virtio-gpu-pci without virgl: the card is the PCI device, the
+     * GPU its virtio child, whose features start with bit 0 (VIRGL) */
+    fresh_tree();
+    put("card0/device/virtio0/features", "0100000000000000000000000000000000000000000000000000000000000000\n");
+    put("card0/device/graphics/fb0/dev", "29:0\n");
+    link_to("card0/device/driver", "../../../bus/pci/drivers/virtio-pci");
+    link_to("card0/device/virtio0/driver", "../../../../bus/virtio/drivers/virtio_gpu");
+    CHECK(platform_drm_gpu_less(root, 0, fb, sizeof fb, why, sizeof why) == 1);
+    CHECKF(!strcmp(fb, "/dev/fb0"), "%s", fb);
+    CHECKF(strstr(why, "virtio_gpu") && strstr(why, "no GPU"), "%s", why);
+    /* the same with virgl: GL has a GPU */
+    put("card0/device/virtio0/features", "1100000000000000000000000000000000000000000000000000000000000000\n");
+    CHECK(platform_drm_gpu_less(root, 0, fb, sizeof fb, why, sizeof why) == 0);
+    CHECKF(strstr(why, "virgl") && !fb[0], "%s", why);
+
+    /* the firmware's framebuffer (simpledrm) before a Pi's driver loads:
+     * the lowest fb of the card, not another card's */
+    fresh_tree();
+    put("card1", NULL);
+    put("card1/device/graphics/fb3/dev", "29:3\n");
+    put("card1/device/graphics/fb12/dev", "29:12\n");
+    put("card1/device/graphics/fbcon", NULL);
+    link_to("card1/device/driver", "../../../bus/platform/drivers/simple-framebuffer");
+    CHECK(platform_drm_gpu_less(root, 1, fb, sizeof fb, why, sizeof why) == 1);
+    CHECKF(!strcmp(fb, "/dev/fb3"), "%s", fb);
+    CHECK(platform_drm_gpu_less(root, 0, fb, sizeof fb, why, sizeof why) == 0); /* card0 has no driver link */
+    CHECKF(strstr(why, "not known") && !fb[0], "%s", why);
+}
+
+TEST(a_card_with_a_gpu_or_no_framebuffer_keeps_gl)
+{
+    char fb[64] = "x", why[256] = "";
+    /* a Pi's vc4: GL on its GPU, even though it has an fbdev too */
+    fresh_tree();
+    put("card0/device/graphics/fb0/dev", "29:0\n");
+    link_to("card0/device/driver", "../../../bus/platform/drivers/vc4-drm");
+    CHECK(platform_drm_gpu_less(root, 0, fb, sizeof fb, why, sizeof why) == 0);
+    CHECKF(strstr(why, "vc4-drm") && strstr(why, "has a GPU") && !fb[0], "%s", why);
+    /* bochs-drm without fbdev emulation: nothing to write to */
+    fresh_tree();
+    put("card0/device/graphics", NULL);
+    link_to("card0/device/driver", "../../../bus/pci/drivers/bochs-drm");
+    CHECK(platform_drm_gpu_less(root, 0, fb, sizeof fb, why, sizeof why) == 0);
+    CHECKF(strstr(why, "no framebuffer device"), "%s", why);
+    /* virtio-pci with no virtio child, and no buffers at all: no crash */
+    fresh_tree();
+    put("card0/device", NULL);
+    link_to("card0/device/driver", "../../../bus/pci/drivers/virtio-pci");
+    CHECK(platform_drm_gpu_less(root, 0, fb, sizeof fb, why, sizeof why) == 0);
+    CHECK(platform_drm_gpu_less(root, 0, NULL, 0, NULL, 0) == 0);
+    CHECK(platform_drm_gpu_less("/nonexistent", 7, fb, sizeof fb, why, sizeof why) == 0);
+    CHECKF(strstr(why, "card7"), "%s", why);
+}
+
 TEST(rotation_round_trip)
 {
     static const int rots[] = {0, 90, 180, 270};
@@ -338,6 +403,8 @@ int main(void)
     RUN(nothing_connected_says_so);
     RUN(a_virtual_card_never_wins_over_a_real_one);
     RUN(a_display_switched_on_later_starts_video_again);
+    RUN(a_card_with_no_gpu_is_written_to_its_framebuffer);
+    RUN(a_card_with_a_gpu_or_no_framebuffer_keeps_gl);
     RUN(rotation_round_trip);
     RUN(touch_mapping_matches_the_drawing);
     RUN(state_dir_falls_back_to_the_users);

@@ -119,6 +119,29 @@ TEST(refuses_formats_it_cannot_draw)
     CHECK(splash_pixel(&h, 0xFFFFFF) == 0xFFFF && splash_pixel(&h, 0xFF0000) == 0xF800);
 }
 
+TEST(packs_the_readers_pixels_into_the_framebuffers_format)
+{
+    const uint32_t src[4] = {0xFF123456u, 0x00FFFFFFu, 0x80000000u, 0xFFF80408u};
+    uint8_t out[4 * 4 + 8];
+    splash_geom g = xrgb(4, 1);
+    memset(out, 0xEE, sizeof out);
+    splash_pack_row(&g, src, out, 4);
+    CHECK(get(&g, out, 0, 0) == 0x123456 && get(&g, out, 1, 0) == 0xFFFFFF && get(&g, out, 2, 0) == 0);
+    CHECK(get(&g, out, 3, 0) == 0xF80408);
+    CHECK(out[16] == 0xEE); /* nothing past the row */
+    splash_geom h = rgb565(4, 1);
+    memset(out, 0xEE, sizeof out);
+    splash_pack_row(&h, src, out, 4);
+    CHECK(get(&h, out, 1, 0) == 0xFFFF && get(&h, out, 2, 0) == 0);
+    CHECK(get(&h, out, 3, 0) == ((0xF8u >> 3) << 11 | (0x04u >> 2) << 5 | (0x08u >> 3)));
+    CHECK(out[8] == 0xEE);
+    /* BGR, 24 bits */
+    splash_geom b = {4, 1, 12, 24, 0, 8, 8, 8, 16, 8, 0, 0};
+    memset(out, 0xEE, sizeof out);
+    splash_pack_row(&b, src, out, 4);
+    CHECK(out[0] == 0x12 && out[1] == 0x34 && out[2] == 0x56 && out[12] == 0xEE);
+}
+
 static char dir[64];
 
 static const char *at(const char *name)
@@ -260,6 +283,7 @@ int main(void)
     }
     RUN(draws_on_the_usual_formats);
     RUN(refuses_formats_it_cannot_draw);
+    RUN(packs_the_readers_pixels_into_the_framebuffers_format);
     RUN(writes_a_fake_framebuffer);
     RUN(opens_only_character_devices);
     RUN(the_program_refuses_what_is_not_the_device);

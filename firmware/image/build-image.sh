@@ -108,6 +108,8 @@ vg=$(getent group video | cut -d: -f3)
 ig=$(getent group input | cut -d: -f3)
 {
   echo "SUBSYSTEM==\"drm\", KERNEL==\"card[0-9]*\", TAG+=\"systemd\"${vg:+, GROUP=\"$vg\", MODE=\"0660\"}"
+  # its framebuffer too: on a display with no GPU the reader writes there
+  [ -z "$vg" ] || echo "SUBSYSTEM==\"graphics\", KERNEL==\"fb[0-9]*\", GROUP=\"$vg\", MODE=\"0660\""
   [ -z "$ig" ] || echo "SUBSYSTEM==\"input\", KERNEL==\"event[0-9]*\", GROUP=\"$ig\", MODE=\"0660\""
 } > "${DESTDIR}/etc/udev/rules.d/70-lectern-drm.rules"
 # The boot splash (issue 16) in the initramfs too, for

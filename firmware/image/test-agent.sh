@@ -76,6 +76,8 @@ serve() {
         # what became of the FAT partition's mount
         journalctl -b -u lectern.service --no-pager 2>&1 | grep -e 'lectern.conf' -e 'boot partition' |
           sed 's/^/settings: /'
+        # how the reader shows its pictures (a display with no GPU: its framebuffer)
+        journalctl -b -u lectern.service --no-pager 2>&1 | grep 'lectern: display: ' | sed 's/^/display: /'
         journalctl -b -u lectern-bootfs.service --no-pager -o short-monotonic 2>&1 | sed 's/^/bootfs: /'
         journalctl -b -u boot-firmware.mount --no-pager -o short-monotonic 2>&1 | sed 's/^/bootfs: /'
         # the splash's lines, from the initramfs (kernel log) and its unit

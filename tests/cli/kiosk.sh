@@ -26,7 +26,7 @@ fi
 for want in 'Conflicts=getty@tty1.service' 'TTYPath=/dev/tty1' 'Restart=always' 'User=lectern' \
     'IPAddressDeny=any' 'RestrictAddressFamilies=AF_UNIX AF_NETLINK' \
     'ProtectSystem=strict' 'ProtectHome=yes' 'NoNewPrivileges=yes' 'DevicePolicy=closed' \
-    'DeviceAllow=char-drm rw' 'DeviceAllow=char-input r' 'DeviceAllow=/dev/tty1 rw' \
+    'DeviceAllow=char-drm rw' 'DeviceAllow=char-fb rw' 'DeviceAllow=char-input r' 'DeviceAllow=/dev/tty1 rw' \
     'CapabilityBoundingSet=' 'SystemCallFilter=@system-service' 'ReadWritePaths=-/var/lib/lectern' \
     'Type=notify' 'NotifyAccess=main' 'WatchdogSec=20s' 'LimitCORE=0' 'DefaultDependencies=no' \
     'Wants=dev-dri-card0.device'; do
