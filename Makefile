@@ -125,17 +125,18 @@ else
 endif
 CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih libutf8proc fribidi libthai) $(UNIBREAK_LIBS)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih md4c harfbuzz-subset) -lhyphen
-SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf inih harfbuzz libpng)
+SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf inih harfbuzz libpng libdeflate)
 DRAW_LIBS := $(call pc,--libs,freetype2 harfbuzz)
 # SDL_image only for the tests that read golden PNGs back: the reader writes
-# its PNGs with libpng (src/shot.c) and so loads none of SDL_image's codecs.
+# its PNGs with libpng and libdeflate (src/shot.c) and so loads none of
+# SDL_image's codecs.
 IMG_LIBS  := $(call pc,--libs,SDL2_image)
 # Each part is compiled with only its own libraries' flags: the core sees no
 # SDL, FreeType or fontconfig (and a core file that includes SDL, directly or
 # through a header, stops the build: see NO_SDL below).
 CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsystemd fribidi libthai) $(UNIBREAK_CFLAGS)
 TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc fribidi libthai freetype2 fontconfig md4c harfbuzz-subset) $(UNIBREAK_CFLAGS)
-SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz libpng)
+SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz libpng libdeflate)
 DRAW_INCS := $(CORE_INCS) $(call pc,--cflags,freetype2 harfbuzz)
 INCS      := $(SDL_INCS)
 # src/watchdog.c (in the core: plain C over sd_notify(3), for
@@ -192,7 +193,7 @@ DRAW_SRC := src/font.c src/page.c
 # reader fails its link ("undefined reference"): run
 #   tools/gen-sdl-dyn.py build/host/libsdl.a build/host/obj/src/main.o > src/sdl_dyn.h
 DYN_SRC  := src/sdl_dyn.c
-READER_LIBS := $(call pc,--libs,inih harfbuzz libpng) -ldl
+READER_LIBS := $(call pc,--libs,inih harfbuzz libpng libdeflate) -ldl
 MAIN_SRC := src/main.c tools/lectern-pack.c
 # The boot splash (issue 16): a program of its own, plain C with no library
 # at all (it runs before anything else is up), and its drawing code, which
