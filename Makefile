@@ -167,7 +167,9 @@ CORE_SRC += src/admin.c
 CORE_SRC += src/evabs.c
 CORE_SRC += src/bootwait.c
 # The packer's library (FreeType, fontconfig, libhyphen, utf8proc): used by
-# lectern-pack, and by the reader to open a folder of essays.
+# lectern-pack and the tests. Not by the reader, which runs lectern-pack
+# to open a folder of essays (src/app_pack.c) and so loads none of its
+# libraries at a cold start.
 TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_manifest.c \
             tools/input_title.c tools/input_walk.c tools/input_md.c tools/input_smart.c \
             tools/hyph.c tools/fonts.c \
@@ -175,8 +177,8 @@ TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_
 # Signatures (libsodium): lectern-pack and the tests.
 SIGN_SRC := src/pack_sign.c
 SIGN_SRC += src/import.c
-# The reader's SDL code (and src/app_pack.c, plain C over the packer: it
-# goes with the reader but is compiled without SDL, see below).
+# The reader's SDL code (and src/app_pack.c, plain C that runs the packer:
+# it goes with the reader but is compiled without SDL, see below).
 SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c src/app_headless.c \
             src/app_replay.c src/app_dump.c src/app_pack.c src/app_sleep.c src/render.c src/font_ttf.c \
             src/screen_page.c src/screen_library.c src/screen_menu.c src/screen_end.c src/screen_ui.c \
@@ -234,7 +236,8 @@ $(B)/obj/%.o: %.c
 
 # The flags of each part (tests, benches and fuzz targets get INCS, all of them).
 $(call obj,$(CORE_SRC)): INCS := $(CORE_INCS)
-$(call obj,$(TOOL_SRC) src/app_pack.c): INCS := $(TOOL_INCS)
+$(call obj,$(TOOL_SRC)): INCS := $(TOOL_INCS)
+$(call obj,src/app_pack.c): INCS := $(CORE_INCS)
 $(call obj,tools/lectern-pack.c): INCS := $(TOOL_INCS) $(call pc,--cflags,libsodium)
 $(call obj,$(SIGN_SRC)): INCS := $(SIGN_INCS)
 $(call obj,$(DRAW_SRC)): INCS := $(DRAW_INCS)
@@ -268,9 +271,10 @@ $(PACKER): $(call obj,tools/lectern-pack.c) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
-$(READER): $(call obj,src/main.c $(DYN_SRC)) $(SDL_A) $(DRAW_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
+# Not the packer's library (TOOL_A, TOOL_LIBS): see TOOL_SRC.
+$(READER): $(call obj,src/main.c $(DYN_SRC)) $(SDL_A) $(DRAW_A) $(SIGN_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(READER_LIBS) $(DRAW_LIBS) $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(READER_LIBS) $(DRAW_LIBS) $(SIGN_LIBS) $(CORE_LIBS) -lm
 
 # libc and libm only: nothing else need be loaded this early in the boot
 $(SPLASH): $(call obj,src/splash_main.c $(SPLASH_SRC))
