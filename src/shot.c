@@ -50,15 +50,36 @@ static void on_write(png_structp p, png_bytep data, size_t n)
 static void on_flush(png_structp p) { (void)p; }
 
 /* The rows as PNG filters them (filter type 0, None: a byte 0 and then
- * the row as R, G, B or R, G, B, A), all of them in one new buffer, for
+ * the row as R, G, B or R, G, B, A), all of them in one buffer, for
  * libdeflate, which compresses a whole buffer at once. B, G, R, unused rows
- * become R, G, B here in the same pass. NULL when out of memory or when the
- * picture is too large to be one buffer (a 32-bit size_t). */
-static uint8_t *filtered_rows(const uint8_t *pixels, int w, int h, size_t pitch, int layout, size_t *n)
+ * become R, G, B here in the same pass. In a new buffer; or with
+ * in_place, for SHOT_BGRX, in `pixels` themselves: a filtered row (1 + 3w
+ * bytes) is shorter than a picture's row (pitch >= 4w), so row y's bytes
+ * start at or before the picture's row y, and each pixel is read before
+ * its bytes or the row's filter byte are written over it, which overwrites
+ * only bytes already read (pixel x of row y goes to y(1 + 3w) + 1 + 3x,
+ * from y pitch + 4x). NULL when out of memory or when the picture is too
+ * large to be one buffer (a 32-bit size_t). */
+static uint8_t *filtered_rows(const uint8_t *pixels, int w, int h, size_t pitch, int layout, uint8_t *in_place,
+                              size_t *n)
 {
     size_t ch = layout == SHOT_RGBA ? 4 : 3, stride = 1 + (size_t)w * ch;
     if ((size_t)h > SIZE_MAX / stride) return NULL;
     *n = stride * (size_t)h;
+    if (in_place && layout == SHOT_BGRX) {
+        for (int y = 0; y < h; y++) {
+            const uint8_t *src = in_place + (size_t)y * pitch;
+            uint8_t *dst = in_place + (size_t)y * stride;
+            for (int x = 0; x < w; x++) {
+                uint8_t b = src[4 * x], g = src[4 * x + 1], r = src[4 * x + 2];
+                if (!x) dst[0] = 0; /* PNG_FILTER_VALUE_NONE, once pixel 0 is read */
+                dst[1 + 3 * x] = r;
+                dst[2 + 3 * x] = g;
+                dst[3 + 3 * x] = b;
+            }
+        }
+        return in_place;
+    }
     uint8_t *buf = malloc(*n);
     if (!buf) return NULL;
     for (int y = 0; y < h; y++) {
@@ -78,18 +99,18 @@ static uint8_t *filtered_rows(const uint8_t *pixels, int w, int h, size_t pitch,
 
 /* The image data: the filtered rows as one zlib stream (libdeflate at
  * SHOT_LEVEL) in a new buffer *z of *zn bytes. 0, or -1 with se->msg set. */
-static int compress_rows(const uint8_t *pixels, int w, int h, size_t pitch, int layout, uint8_t **z, size_t *zn,
-                         shot_err *se)
+static int compress_rows(const uint8_t *pixels, int w, int h, size_t pitch, int layout, uint8_t *in_place,
+                         uint8_t **z, size_t *zn, shot_err *se)
 {
     *z = NULL;
     size_t n = 0;
-    uint8_t *raw = filtered_rows(pixels, w, h, pitch, layout, &n);
+    uint8_t *raw = filtered_rows(pixels, w, h, pitch, layout, in_place, &n);
     struct libdeflate_compressor *c = raw ? libdeflate_alloc_compressor(SHOT_LEVEL) : NULL;
     size_t cap = c ? libdeflate_zlib_compress_bound(c, n) : 0;
     uint8_t *out = cap > n ? malloc(cap) : NULL;
     *zn = out ? libdeflate_zlib_compress(c, raw, n, out, cap) : 0;
     if (c) libdeflate_free_compressor(c);
-    free(raw);
+    if (raw != in_place) free(raw);
     if (!*zn) { /* the bound is a bound: 0 here means no memory */
         free(out);
         snprintf(se->msg, sizeof se->msg, "out of memory for a %dx%d picture", w, h);
@@ -103,11 +124,12 @@ static int compress_rows(const uint8_t *pixels, int w, int h, size_t pitch, int 
  * signature, IHDR, every chunk's CRC), the image data compressed apart
  * (compress_rows) and written as IDAT chunks of at most 2^31 - 1 bytes,
  * the most a PNG chunk holds. 0, or -1 with se->msg set. */
-static int write_png(FILE *f, const uint8_t *pixels, int w, int h, size_t pitch, int layout, shot_err *se)
+static int write_png(FILE *f, const uint8_t *pixels, int w, int h, size_t pitch, int layout, uint8_t *in_place,
+                     shot_err *se)
 {
     uint8_t *z;
     size_t zn;
-    if (compress_rows(pixels, w, h, pitch, layout, &z, &zn, se)) return -1;
+    if (compress_rows(pixels, w, h, pitch, layout, in_place, &z, &zn, se)) return -1;
     png_structp p = png_create_write_struct(PNG_LIBPNG_VER_STRING, se, on_error, on_warning);
     png_infop info = p ? png_create_info_struct(p) : NULL;
     if (!info) {
@@ -138,7 +160,8 @@ static int write_png(FILE *f, const uint8_t *pixels, int w, int h, size_t pitch,
     return rc;
 }
 
-int shot_save_png(const char *path, const uint8_t *pixels, int w, int h, size_t pitch, int layout, lerr *e)
+static int save(const char *path, const uint8_t *pixels, int w, int h, size_t pitch, int layout, uint8_t *in_place,
+                lerr *e)
 {
     size_t bpp = layout == SHOT_RGB ? 3 : 4;
     if (w < 1 || h < 1 || w > 65535 || h > 65535 || (layout != SHOT_RGB && layout != SHOT_RGBA && layout != SHOT_BGRX) ||
@@ -168,7 +191,7 @@ int shot_save_png(const char *path, const uint8_t *pixels, int w, int h, size_t 
         snprintf(se.msg, sizeof se.msg, "%s", strerror(errno));
         close(fd);
     } else {
-        rc = write_png(f, pixels, w, h, pitch, layout, &se);
+        rc = write_png(f, pixels, w, h, pitch, layout, in_place, &se);
         if (fflush(f) != 0 && rc == 0) {
             snprintf(se.msg, sizeof se.msg, "%s", strerror(errno));
             rc = -1;
@@ -188,4 +211,14 @@ int shot_save_png(const char *path, const uint8_t *pixels, int w, int h, size_t 
     }
     free(tmp);
     return rc;
+}
+
+int shot_save_png(const char *path, const uint8_t *pixels, int w, int h, size_t pitch, int layout, lerr *e)
+{
+    return save(path, pixels, w, h, pitch, layout, NULL, e);
+}
+
+int shot_save_png_scratch(const char *path, uint8_t *pixels, int w, int h, size_t pitch, int layout, lerr *e)
+{
+    return save(path, pixels, w, h, pitch, layout, pixels, e);
 }

@@ -183,6 +183,17 @@ static void chunk_types(const char *path, char *out, size_t cap)
     fclose(f);
 }
 
+/* 1 when the two files hold the same bytes */
+static int same_file(const char *a, const char *b)
+{
+    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
+    int same = f && g, x, y;
+    while (same && ((x = getc(f)) != EOF) | ((y = getc(g)) != EOF)) same = x == y;
+    if (f) fclose(f);
+    if (g) fclose(g);
+    return same;
+}
+
 /* A page as the reader's --screenshot paints it (page.h, B, G, R, unused)
  * at w x h, written and read back with libpng: the same R, G, B, pixel for
  * pixel, in one IDAT chunk. */
@@ -219,8 +230,14 @@ static void check_painted_page(int w, int h)
         }
         CHECKF(differ == 0, "%dx%d: %ld pixels differ", w, h, differ);
         CHECKF(ink > (long)w * h / 200, "%dx%d: only %ld pixels of ink: not a page", w, h, ink);
+        /* made in the canvas itself, as the headless pages are: the same file */
+        char path2[160];
+        snprintf(path2, sizeof path2, "%s/page-%dx%d-scratch.png", dir, w, h);
+        CHECKF(shot_save_png_scratch(path2, c.px, w, h, c.pitch, SHOT_BGRX, &e) == 0, "%s", e.msg);
+        CHECKF(same_file(path, path2), "%dx%d: the scratch PNG differs", w, h);
         free(back);
         unlink(path);
+        unlink(path2);
     }
     free(c.px);
     page_painter_free(pp);
@@ -265,6 +282,49 @@ TEST(noise_reads_back_as_written)
         unlink(path);
     }
     free(px);
+    CHECK(entries() == 0);
+}
+
+/* The rows made in the picture's own bytes (shot_save_png_scratch) give
+ * the file a copy gives, at every size where a row's bytes and the next
+ * row's come close (one pixel wide, one row high) and with a pitch
+ * wider than the picture; layouts other than B, G, R, unused are copied
+ * and left alone. */
+TEST(scratch_rows_are_the_copied_rows)
+{
+    static const int sizes[][3] = {{1, 1, 4}, {1, 7, 4}, {2, 3, 8}, {7, 1, 28}, {5, 9, 32}, {33, 17, 132}, {33, 17, 140}};
+    char a[128], b[128];
+    snprintf(a, sizeof a, "%s/copy.png", dir);
+    snprintf(b, sizeof b, "%s/scratch.png", dir);
+    uint32_t x = 123456789u;
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        int w = sizes[k][0], h = sizes[k][1];
+        size_t pitch = (size_t)sizes[k][2], n = pitch * (size_t)h;
+        uint8_t *px = malloc(n), *orig = malloc(n);
+        CHECK(px && orig);
+        if (!px || !orig) {
+            free(px);
+            free(orig);
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            orig[i] = px[i] = (uint8_t)x;
+        }
+        lerr e = {0};
+        CHECKF(shot_save_png(a, px, w, h, pitch, SHOT_BGRX, &e) == 0, "%s", e.msg);
+        CHECK(!memcmp(px, orig, n)); /* shot_save_png leaves the picture alone */
+        CHECKF(shot_save_png_scratch(b, px, w, h, pitch, SHOT_BGRX, &e) == 0, "%s", e.msg);
+        CHECKF(same_file(a, b), "%dx%d pitch %zu: the scratch PNG differs", w, h, pitch);
+        memcpy(px, orig, n);
+        CHECKF(shot_save_png(a, px, w, h, pitch, SHOT_RGBA, &e) == 0, "%s", e.msg);
+        CHECKF(shot_save_png_scratch(b, px, w, h, pitch, SHOT_RGBA, &e) == 0, "%s", e.msg);
+        CHECKF(same_file(a, b) && !memcmp(px, orig, n), "%dx%d pitch %zu: RGBA", w, h, pitch);
+        free(px);
+        free(orig);
+    }
+    unlink(a);
+    unlink(b);
     CHECK(entries() == 0);
 }
 
@@ -326,6 +386,7 @@ int main(void)
     RUN(a_folder_in_the_way_is_an_error_and_no_temporary_file);
     RUN(a_painted_page_reads_back_as_painted);
     RUN(noise_reads_back_as_written);
+    RUN(scratch_rows_are_the_copied_rows);
     RUN(an_unwritable_place_fails_and_leaves_no_file);
     rmdir(dir);
     return T_END();
