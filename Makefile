@@ -125,17 +125,18 @@ else
 endif
 CORE_LIBS := $(call pc,--libs,liblz4 libxxhash inih libutf8proc fribidi libthai) $(UNIBREAK_LIBS)
 TOOL_LIBS := $(call pc,--libs,libutf8proc freetype2 fontconfig inih md4c harfbuzz-subset) -lhyphen
-SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf inih harfbuzz libpng)
+SDL_LIBS  := $(call pc,--libs,sdl2 SDL2_ttf inih harfbuzz libpng libdeflate)
 DRAW_LIBS := $(call pc,--libs,freetype2 harfbuzz)
 # SDL_image only for the tests that read golden PNGs back: the reader writes
-# its PNGs with libpng (src/shot.c) and so loads none of SDL_image's codecs.
+# its PNGs with libpng and libdeflate (src/shot.c) and so loads none of
+# SDL_image's codecs.
 IMG_LIBS  := $(call pc,--libs,SDL2_image)
 # Each part is compiled with only its own libraries' flags: the core sees no
 # SDL, FreeType or fontconfig (and a core file that includes SDL, directly or
 # through a header, stops the build: see NO_SDL below).
 CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsystemd fribidi libthai) $(UNIBREAK_CFLAGS)
 TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc fribidi libthai freetype2 fontconfig md4c harfbuzz-subset) $(UNIBREAK_CFLAGS)
-SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz libpng)
+SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz libpng libdeflate)
 DRAW_INCS := $(CORE_INCS) $(call pc,--cflags,freetype2 harfbuzz)
 INCS      := $(SDL_INCS)
 # src/watchdog.c (in the core: plain C over sd_notify(3), for
@@ -168,7 +169,9 @@ CORE_SRC += src/bootwait.c
 # the splash's framebuffer code: the reader writes its pictures that way on a display with no GPU
 CORE_SRC += src/splash.c
 # The packer's library (FreeType, fontconfig, libhyphen, utf8proc): used by
-# lectern-pack, and by the reader to open a folder of essays.
+# lectern-pack and the tests. Not by the reader, which runs lectern-pack
+# to open a folder of essays (src/app_pack.c) and so loads none of its
+# libraries at a cold start.
 TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_manifest.c \
             tools/input_title.c tools/input_walk.c tools/input_md.c tools/input_smart.c \
             tools/hyph.c tools/fonts.c \
@@ -176,8 +179,8 @@ TOOL_SRC := tools/input.c tools/input_blocks.c tools/input_decode.c tools/input_
 # Signatures (libsodium): lectern-pack and the tests.
 SIGN_SRC := src/pack_sign.c
 SIGN_SRC += src/import.c
-# The reader's SDL code (and src/app_pack.c, plain C over the packer: it
-# goes with the reader but is compiled without SDL, see below).
+# The reader's SDL code (and src/app_pack.c, plain C that runs the packer:
+# it goes with the reader but is compiled without SDL, see below).
 SDL_SRC  := src/shot.c src/app.c src/app_nav.c src/app_input.c src/app_video.c src/app_headless.c \
             src/app_replay.c src/app_dump.c src/app_pack.c src/app_sleep.c src/render.c src/font_ttf.c \
             src/screen_page.c src/screen_library.c src/screen_menu.c src/screen_end.c src/screen_ui.c \
@@ -194,7 +197,7 @@ DRAW_SRC := src/font.c src/page.c
 # reader fails its link ("undefined reference"): run
 #   tools/gen-sdl-dyn.py build/host/libsdl.a build/host/obj/src/main.o > src/sdl_dyn.h
 DYN_SRC  := src/sdl_dyn.c
-READER_LIBS := $(call pc,--libs,inih harfbuzz libpng) -ldl
+READER_LIBS := $(call pc,--libs,inih harfbuzz libpng libdeflate) -ldl
 MAIN_SRC := src/main.c tools/lectern-pack.c
 # The boot splash (issue 16): a program of its own, plain C with no library
 # at all (it runs before anything else is up), and its drawing code, which
@@ -235,7 +238,8 @@ $(B)/obj/%.o: %.c
 
 # The flags of each part (tests, benches and fuzz targets get INCS, all of them).
 $(call obj,$(CORE_SRC)): INCS := $(CORE_INCS)
-$(call obj,$(TOOL_SRC) src/app_pack.c): INCS := $(TOOL_INCS)
+$(call obj,$(TOOL_SRC)): INCS := $(TOOL_INCS)
+$(call obj,src/app_pack.c): INCS := $(CORE_INCS)
 $(call obj,tools/lectern-pack.c): INCS := $(TOOL_INCS) $(call pc,--cflags,libsodium)
 $(call obj,$(SIGN_SRC)): INCS := $(SIGN_INCS)
 $(call obj,$(DRAW_SRC)): INCS := $(DRAW_INCS)
@@ -269,9 +273,10 @@ $(PACKER): $(call obj,tools/lectern-pack.c) $(SIGN_A) $(TOOL_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 
-$(READER): $(call obj,src/main.c $(DYN_SRC)) $(SDL_A) $(DRAW_A) $(SIGN_A) $(TOOL_A) $(CORE_A)
+# Not the packer's library (TOOL_A, TOOL_LIBS): see TOOL_SRC.
+$(READER): $(call obj,src/main.c $(DYN_SRC)) $(SDL_A) $(DRAW_A) $(SIGN_A) $(CORE_A)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(READER_LIBS) $(DRAW_LIBS) $(SIGN_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(READER_LIBS) $(DRAW_LIBS) $(SIGN_LIBS) $(CORE_LIBS) -lm
 
 # libc and libm only: nothing else need be loaded this early in the boot
 $(SPLASH): $(call obj,src/splash_main.c $(SPLASH_SRC))

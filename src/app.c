@@ -80,7 +80,7 @@ int app_open(app *a, const app_opts *o, lerr *e)
         if (!S_ISREG(ist.st_mode))
             fprintf(stderr, "lectern: %s is %s, not a pack: showing %s\n", o->import_pack, fio_kind(ist.st_mode),
                     a->base_pack);
-        else if (app_pack_open(&a->pk, &a->pack_mem, o->import_pack, &ie) == 0 && pack_essays(a->pk) > 0)
+        else if (app_pack_open(&a->pk, &a->pack_mem, o->import_pack, o->packer, &ie) == 0 && pack_essays(a->pk) > 0)
             snprintf(a->pack_file, sizeof a->pack_file, "%s", o->import_pack);
         else {
             fprintf(stderr, "lectern: the loaded essays cannot be shown (%s): showing %s\n",
@@ -91,7 +91,7 @@ int app_open(app *a, const app_opts *o, lerr *e)
             a->pack_mem = NULL;
         }
     }
-    if (!a->pk && app_pack_open(&a->pk, &a->pack_mem, a->pack_file, e)) return -1;
+    if (!a->pk && app_pack_open(&a->pk, &a->pack_mem, a->pack_file, o->packer, e)) return -1;
     if (pack_essays(a->pk) == 0) {
         lerr_set(e, "%s: the pack has no essays", a->pack_file);
         return -1;
@@ -376,7 +376,7 @@ int app_reopen_pack(app *a, lerr *e)
     font_faces *nf = NULL;
     render *nrd = NULL;
     layout_cache *nl = NULL;
-    if (app_pack_open(&np, &nmem, a->pack_file, e)) goto fail;
+    if (app_pack_open(&np, &nmem, a->pack_file, a->o.packer, e)) goto fail;
     if (pack_essays(np) == 0) {
         lerr_set(e, "%s: the pack has no essays", a->pack_file);
         goto fail;

@@ -88,7 +88,7 @@ static int save_page(app *a, shot_pages *sp, const char *dir, size_t page, lerr 
     render_page rp = app_page_of(a, page);
     page_job job = {rp.es, rp.lr, rp.page, rp.title, rp.title_len, rp.theme, rp.geom, 0, 0};
     if (page_paint(sp->pp, &job, &sp->c, e) ||
-        shot_save_png(path, sp->c.px, sp->c.w, sp->c.h, sp->c.pitch, SHOT_BGRX, e))
+        shot_save_png_scratch(path, sp->c.px, sp->c.w, sp->c.h, sp->c.pitch, SHOT_BGRX, e)) /* repainted whole for each page */
         return -1;
     printf("%s\n", path);
     return 0;

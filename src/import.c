@@ -656,6 +656,8 @@ static int spawn(import_job *j, const char *packer, char **argv, lerr *e)
     return 0;
 }
 
+int import_job_spawn(import_job *j, char **argv, lerr *e) { return spawn(j, argv[0], argv, e); }
+
 int import_job_start(import_job *j, const char *packer, const import_cand *c, const char *dest, lerr *e)
 {
     char *argv[8];

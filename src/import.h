@@ -131,6 +131,12 @@ typedef struct import_job {
     int status;                  /* once finished: its exit status, or -1 (killed) */
 } import_job;
 
+/* Start argv[0] with argv (NULL-terminated): stdin and stdout /dev/null,
+ * stderr into j->err_fd (O_NONBLOCK, close-on-exec), no signal blocked and
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE at their defaults. Returns 0, or -1
+ * with a message (nothing started). */
+int import_job_spawn(import_job *j, char **argv, lerr *e);
+
 /* Start `packer install [--pubkey c->key] c->path dest`. Returns 0, or -1
  * with a message (nothing started). */
 int import_job_start(import_job *j, const char *packer, const import_cand *c, const char *dest, lerr *e);

@@ -1,5 +1,5 @@
 /* t_app.h - an app for the tests of the reader's SDL code: a pack (NULL:
- * the default pack; else a folder the reader packs in memory) at w x h,
+ * the default pack; else a folder the reader has $B/lectern-pack pack) at w x h,
  * offscreen, with essay essay_no open (0: none). Returns 0, or -1 having
  * said why on stderr (a is then closed). Include after t.h and app.h. */
 #ifndef LECTERN_T_APP_H
@@ -9,6 +9,7 @@ static int open_app_on(app *a, const char *pack_dir, int w, int h, int theme, si
 {
     app_opts o = {0};
     o.pack_path = pack_dir ? pack_dir : t_build("default.lpk");
+    o.packer = t_build("lectern-pack"); /* a folder is packed by the build's, not one on PATH */
     o.w = w;
     o.h = h;
     o.theme = theme;

@@ -4,8 +4,9 @@
  * family or the given files, plus fallbacks for what they lack), and write
  * the pack (tools/pack_write.c), to a file or into memory.
  *
- * Used by lectern-pack and by the reader (`lectern DIR` packs a folder in
- * memory), so a folder previews exactly as it will be packed.
+ * Used by lectern-pack and the tests (the reader runs `lectern-pack build`
+ * for `lectern DIR`, src/app_pack.c, so a folder previews exactly as it
+ * will be packed, and links none of this).
  * Host-only code (FreeType, fontconfig, libhyphen); no SDL, no global
  * state besides fontconfig's own, which packer_build releases. */
 #ifndef LECTERN_PACKER_H

@@ -97,6 +97,90 @@ check fifo_refused_without_waiting bash -c "test $? -eq 1 && grep -q 'neither a 
 "$READER" assets/essays "$T/bad" --layout-stats > /dev/null 2> "$T/err"
 check two_folders_usage_error bash -c "test $? -eq 2 && grep -q 'give one pack, folder or essay file' '$T/err'"
 
+# ---- the folder is packed by lectern-pack, in a child: nothing left behind -------------
+# the reader links none of the packer's own libraries
+readelf -d "$READER" | grep NEEDED > "$T/needed"
+check reader_links_no_packer_libs bash -c "grep -q libpng '$T/needed' &&
+  ! grep -Eq 'libfontconfig|libmd4c|libharfbuzz-subset|libhyphen' '$T/needed'"
+# each run in a TMPDIR of its own, which must be empty again afterwards
+fresh_tmp() { rm -rf "$T/tmpdir"; mkdir "$T/tmpdir"; }
+tmp_empty() { [ -d "$T/tmpdir" ] && [ -z "$(ls -A "$T/tmpdir")" ]; }
+fresh_tmp
+TMPDIR=$T/tmpdir "$READER" --screenshot "$T/gshot" assets/essays --essay 2 > /dev/null 2> "$T/err"; st=$?
+check folder_shot_opens bash -c "test $st -eq 0 && test -s '$T/gshot/essay2-page001.png'"
+check folder_shot_leaves_no_temporary tmp_empty
+check folder_shot_same_page cmp -s "$T/gshot/essay2-page001.png" "$T/pshot/essay2-page001.png"
+# a bad essay (a control character): exit 1, the file named, the packer's
+# line and byte offset, TMPDIR empty
+fresh_tmp
+TMPDIR=$T/tmpdir "$READER" --screenshot "$T/bshot" "$T/bad" > /dev/null 2> "$T/err"; st=$?
+check folder_bad_shot_exit_1 test $st -eq 1
+check folder_bad_shot_names_file grep -q "^lectern: packing the essays for reading: $T/bad/one.txt:3: byte offset 19" "$T/err"
+check folder_bad_shot_no_temporary tmp_empty
+check folder_bad_shot_no_pages test ! -e "$T/bshot/essay1-page001.png"
+# invalid UTF-8 that is not Windows-1252 either (0x81 is unassigned there)
+mkdir -p "$T/bad8"
+printf 'Title\n\nOne \xc3\x28 two \x81.\n' > "$T/bad8/one.txt"
+fresh_tmp
+TMPDIR=$T/tmpdir "$READER" --screenshot "$T/bshot" "$T/bad8" > /dev/null 2> "$T/err"; st=$?
+check folder_bad_utf8_exit_1 test $st -eq 1
+check folder_bad_utf8_names_file grep -q "^lectern: packing the essays for reading: $T/bad8/one.txt:3: byte offset 11: byte 0xC3 is not UTF-8" "$T/err"
+check folder_bad_utf8_no_temporary tmp_empty
+# an essay over the packer's size limit (128 MiB; a sparse file), beside
+# two good ones: the big one named, and said once, not twice
+mkdir -p "$T/huge"
+cp assets/essays/*.txt "$T/huge/" 2> /dev/null
+truncate -s 129M "$T/huge/zz-huge.txt"
+fresh_tmp
+TMPDIR=$T/tmpdir "$READER" --screenshot "$T/bshot" "$T/huge" > /dev/null 2> "$T/err"; st=$?
+check folder_huge_essay_exit_1 test $st -eq 1
+check folder_huge_essay_names_it grep -q "^lectern: packing the essays for reading: $T/huge/zz-huge.txt: too large" "$T/err"
+check folder_huge_essay_no_conclusion_line bash -c "! grep -q 'no pack was written' '$T/err'"
+check folder_huge_essay_no_temporary tmp_empty
+# two bad essays: both said, the message names the first and counts the rest
+mkdir -p "$T/bad2"
+cp "$T/bad/one.txt" "$T/bad2/a.txt"
+cp "$T/bad/one.txt" "$T/bad2/b.txt"
+"$READER" "$T/bad2" --layout-stats > /dev/null 2> "$T/err"; st=$?
+check folder_two_problems bash -c "test $st -eq 1 && grep -q '^lectern: problem: $T/bad2/b.txt:3' '$T/err' &&
+  grep -q '^lectern: packing the essays for reading: $T/bad2/a.txt:3: .*(and 1 more problem)$' '$T/err'"
+# no packer: a sentence naming the folder and what to do
+"$READER" --packer /nonexistent --screenshot "$T/bshot" assets/essays > /dev/null 2> "$T/err"; st=$?
+check folder_packer_missing bash -c "test $st -eq 1 && grep -q '^lectern: cannot pack assets/essays for reading: --packer /nonexistent: not a program that can be run' '$T/err'"
+mkdir -p "$T/alone"
+cp "$READER" "$T/alone/lectern"
+PATH=/nonexistent "$T/alone/lectern" --layout-stats assets/essays > /dev/null 2> "$T/err"; st=$?
+check folder_packer_not_found bash -c "test $st -eq 1 && grep -q 'cannot pack assets/essays for reading: lectern-pack was not found (beside the reader, or on PATH); install it, or give --packer PATH' '$T/err'"
+# a packer that dies half-way (its temporary file written, then SIGKILL):
+# the reader says so, and the private folder goes all the same
+cat > "$T/dying-pack" << 'EOF'
+#!/bin/sh
+echo "lectern-pack: a note first" >&2
+printf 'half' > "$3.tmp-abcdef"
+kill -9 $$
+EOF
+chmod +x "$T/dying-pack"
+fresh_tmp
+TMPDIR=$T/tmpdir "$READER" --packer "$T/dying-pack" --screenshot "$T/bshot" assets/essays > /dev/null 2> "$T/err"; st=$?
+check folder_packer_killed_said bash -c "test $st -eq 1 && grep -q '^lectern: a note first$' '$T/err' &&
+  grep -q '^lectern: packing the essays for reading: $T/dying-pack was stopped by signal 9$' '$T/err'"
+check folder_packer_killed_no_temporary tmp_empty
+cat > "$T/silent-pack" << 'EOF'
+#!/bin/sh
+kill -9 $$
+EOF
+chmod +x "$T/silent-pack"
+"$READER" --packer "$T/silent-pack" --layout-stats assets/essays > /dev/null 2> "$T/err"; st=$?
+check folder_packer_killed_silently bash -c "test $st -eq 1 && grep -q 'silent-pack was stopped by signal 9' '$T/err'"
+# one that fails without a word: its status
+printf '#!/bin/sh\nexit 3\n' > "$T/mute-pack"
+chmod +x "$T/mute-pack"
+"$READER" --packer "$T/mute-pack" --layout-stats assets/essays > /dev/null 2> "$T/err"; st=$?
+check folder_packer_mute_status bash -c "test $st -eq 1 && grep -q 'mute-pack ended with status 3 and said nothing' '$T/err'"
+# TMPDIR that cannot be used: said, with the folder's name
+TMPDIR=/nonexistent "$READER" --layout-stats assets/essays > /dev/null 2> "$T/err"; st=$?
+check folder_tmpdir_missing bash -c "test $st -eq 1 && grep -q 'packing assets/essays for reading: cannot make a folder in /nonexistent' '$T/err'"
+
 # ---- reading positions on a desktop -----------------------------------------------------
 # the live reader (offscreen window) with HOME in a temporary folder: it
 # says where positions go, and SIGTERM saves them there
