@@ -134,15 +134,15 @@ IMG_LIBS  := $(call pc,--libs,SDL2_image)
 # Each part is compiled with only its own libraries' flags: the core sees no
 # SDL, FreeType or fontconfig (and a core file that includes SDL, directly or
 # through a header, stops the build: see NO_SDL below).
-CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc libsystemd fribidi libthai) $(UNIBREAK_CFLAGS)
+CORE_INCS := -Isrc $(call pc,--cflags,liblz4 libxxhash inih libutf8proc fribidi libthai) $(UNIBREAK_CFLAGS)
 TOOL_INCS := -Isrc -Itools $(call pc,--cflags,liblz4 libxxhash inih libutf8proc fribidi libthai freetype2 fontconfig md4c harfbuzz-subset) $(UNIBREAK_CFLAGS)
 SDL_INCS  := $(TOOL_INCS) $(call pc,--cflags,sdl2 SDL2_ttf SDL2_image harfbuzz libpng libdeflate)
 DRAW_INCS := $(CORE_INCS) $(call pc,--cflags,freetype2 harfbuzz)
 INCS      := $(SDL_INCS)
 # src/watchdog.c (in the core: plain C over sd_notify(3), for
-# lectern.service's Type=notify and WatchdogSec=) needs libsystemd wherever
-# it is linked.
-CORE_LIBS += $(call pc,--libs,libsystemd)
+# lectern.service's Type=notify and WatchdogSec=) loads libsystemd itself,
+# only under systemd (dlopen: -ldl is glibc's own since 2.34).
+CORE_LIBS += -ldl
 ALL_LIBS  := $(SDL_LIBS) $(IMG_LIBS) $(DRAW_LIBS) $(TOOL_LIBS) $(CORE_LIBS) -lm
 # Signed packs (src/pack_sign.c): libsodium, linked into lectern-pack, the
 # tests and the reader (src/import.c checks the signatures of import = signed).

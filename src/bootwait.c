@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <systemd/sd-daemon.h>
+#include "watchdog.h" /* watchdog_notify_once */
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +29,7 @@ static void extend(uint64_t ms)
 {
     char msg[64];
     snprintf(msg, sizeof msg, "EXTEND_TIMEOUT_USEC=%llu", (unsigned long long)ms * 1000u);
-    (void)sd_notify(0, msg);
+    (void)watchdog_notify_once(msg);
 }
 
 int bootwait_run(const char *marker, uint64_t cap_ms, uint64_t poll_ms, uint64_t start_budget_ms,

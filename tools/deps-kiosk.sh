@@ -16,7 +16,7 @@ arch=${2:-arm64}
 
 # The target's -dev libraries for a cross build (deps.sh does arm64's).
 DEV_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev libsodium-dev libfreetype-dev
- libfontconfig-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libdeflate-dev libharfbuzz-dev libsystemd-dev
+ libfontconfig-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libdeflate-dev libharfbuzz-dev
  libfribidi-dev libthai-dev"
 cross_pkgs() { # $1 = arch: the cross compiler and $1's -dev libraries
   echo "crossbuild-essential-$1"

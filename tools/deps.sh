@@ -24,7 +24,7 @@ set -eu
 
 RUN_PKGS="build-essential pkg-config
  liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev libsodium-dev
- libfreetype-dev libfontconfig-dev libharfbuzz-dev libsystemd-dev
+ libfreetype-dev libfontconfig-dev libharfbuzz-dev
  libfribidi-dev libunibreak-dev libthai-dev
  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libdeflate-dev
  fonts-sil-charis fonts-dejavu-core hyphen-en-us"
@@ -34,7 +34,7 @@ FUZZ_PKGS="clang libclang-rt-14-dev libfuzzer-14-dev"
 BENCH_PKGS="mupdf-tools chromium lz4 time bc python3 file xvfb xauth zip libharfbuzz-bin fontconfig manpages-zh groff-base fonts-noto-cjk"
 # The -dev libraries a cross build links against, for CROSS_ARCH.
 CROSS_LIBS="liblz4-dev libxxhash-dev libinih-dev libhyphen-dev libutf8proc-dev libmd4c-dev libsodium-dev
- libfreetype-dev libfontconfig-dev libharfbuzz-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libdeflate-dev libsystemd-dev
+ libfreetype-dev libfontconfig-dev libharfbuzz-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libdeflate-dev
  libfribidi-dev libthai-dev"
 # Not libunibreak-dev: Debian's (bookworm, 1.1) is not Multi-Arch, so its :arm64
 # would replace the host's. A cross build gets it another way (see UNIBREAK in the Makefile).

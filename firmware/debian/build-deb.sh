@@ -143,6 +143,9 @@ deps=$(cd "$w" && dpkg-shlibdeps -O $xlib -e"$STAGE/usr/bin/lectern" -e"$STAGE/u
 # named here, at the first versions with every function it calls
 # (SDL_RenderGeometry and SDL_GetTicks64, TTF_*Glyph*32: 2.0.18).
 deps="$deps, libsdl2-2.0-0 (>= 2.0.18), libsdl2-ttf-2.0-0 (>= 2.0.18)"
+# libsystemd likewise, under systemd only (src/watchdog.c): sd_notify and
+# sd_watchdog_enabled are in every version Debian has
+deps="$deps, libsystemd0"
 
 # ---- control, md5sums, pack ------------------------------------------------
 size=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
