@@ -85,7 +85,7 @@ static const char *const GPU_LESS[] = {"simpledrm", "simple-framebuffer", "ofdrm
 
 int platform_drm_gpu_less(const char *sysfs_root, int card, char *fb, size_t n, char *why, size_t wn)
 {
-    char dev[4096], link[4096], path[4200];
+    char dev[4096], link[4096], path[4416];
     if (fb && n) fb[0] = 0;
     if (why && wn) why[0] = 0;
     snprintf(dev, sizeof dev, "%s/class/drm/card%d/device", sysfs_root && *sysfs_root ? sysfs_root : "/sys", card);
