@@ -229,6 +229,14 @@ static int video_ready(app *a, int pw, int ph, lerr *e)
     return 0;
 }
 
+/* Fullscreen on the panel itself: believe its size in mm when SDL knows it
+ * (96 is X's made-up default, not a measurement). */
+static void panel_dpi(app *a)
+{
+    float ddpi = 0;
+    if (SDL_GetDisplayDPI(0, &ddpi, NULL, NULL) == 0 && ddpi >= 50 && ddpi <= 600 && ddpi != 96.0f) a->dpi = ddpi;
+}
+
 /* The console under the panel draws nothing over the pages (platform.h). */
 static void console_graphics(app *a, const char *drv)
 {
@@ -368,8 +376,7 @@ int app_video(app *a, int headless, lerr *e)
     if (fb_open(a, drv)) {
         a->t_window = a->t_renderer = SDL_GetTicks64();
         SDL_ShowCursor(SDL_DISABLE);
-        float ddpi = 0;
-        if (SDL_GetDisplayDPI(0, &ddpi, NULL, NULL) == 0 && ddpi >= 50 && ddpi <= 600 && ddpi != 96.0f) a->dpi = ddpi;
+        panel_dpi(a);
         console_graphics(a, drv);
         return video_ready(a, (int)a->fb_geom.width, (int)a->fb_geom.height, e);
     }
@@ -383,11 +390,7 @@ int app_video(app *a, int headless, lerr *e)
             w = dm.w;
             h = dm.h;
         }
-        /* Fullscreen on the panel itself: believe its size in mm when
-         * SDL knows it (96 is X's made-up default, not a measurement). */
-        float ddpi = 0;
-        if (SDL_GetDisplayDPI(0, &ddpi, NULL, NULL) == 0 && ddpi >= 50 && ddpi <= 600 && ddpi != 96.0f)
-            a->dpi = ddpi;
+        panel_dpi(a);
     }
     if (w <= 0 || h <= 0) {
         w = TUN_PANEL_W;

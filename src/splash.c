@@ -161,8 +161,19 @@ void splash_pack_row(const splash_geom *g, const uint32_t *src, uint8_t *dst, ui
 {
     const uint32_t bytes = g->bpp / 8;
     if (bytes == 4 && splash_pixel(g, 0xFF8040u) == 0xFF8040u) {
-        /* XRGB8888, the common case: the pixel as it is, bytes low first */
-        for (uint32_t x = 0; x < w; x++) put(dst + 4 * x, src[x] & 0xFFFFFFu, 4);
+        /* XRGB8888, the common case: the pixel as it is, bytes low first.
+         * On a little-endian CPU (the Pi, a PC) that is the word as it is
+         * in memory, stored whole: a loop the compiler vectorizes, as this
+         * runs for every pixel of every frame */
+        const uint16_t one = 1;
+        if (*(const uint8_t *)&one == 1) {
+            for (uint32_t x = 0; x < w; x++) {
+                uint32_t v = src[x] & 0xFFFFFFu;
+                memcpy(dst + 4 * x, &v, 4);
+            }
+        } else {
+            for (uint32_t x = 0; x < w; x++) put(dst + 4 * x, src[x] & 0xFFFFFFu, 4);
+        }
         return;
     }
     for (uint32_t x = 0; x < w; x++) put(dst + bytes * x, splash_pixel(g, src[x] & 0xFFFFFFu), bytes);
